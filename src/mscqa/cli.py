@@ -1,0 +1,347 @@
+"""`mscqa` commands: parse arguments, call the library, print text or --json."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+
+from mscqa.config import Settings
+from mscqa.errors import MscqaError, UsageError
+
+
+class _Group(click.Group):
+    """Turns library errors into one line on stderr and their exit code (traceback: --debug)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except MscqaError as exc:
+            if ctx.meta.get("mscqa.debug"):
+                raise
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+
+
+def _settings(ctx: click.Context) -> Settings:
+    settings: Settings = ctx.obj
+    return settings
+
+
+def _print_json(payload: Any) -> None:
+    click.echo(json.dumps(payload, ensure_ascii=False))
+
+
+@click.group(cls=_Group)
+@click.option(
+    "--corpus",
+    "corpus_dir",
+    type=click.Path(path_type=Path),
+    help="Article folder (MSCQA_CORPUS_DIR; default corpus/).",
+)
+@click.option(
+    "--index",
+    "index_dir",
+    type=click.Path(path_type=Path),
+    help="Index folder (MSCQA_INDEX_DIR; default index/).",
+)
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+@click.version_option(package_name="mscqa")
+@click.pass_context
+def main(ctx: click.Context, corpus_dir: Path | None, index_dir: Path | None, debug: bool) -> None:
+    """Answers about MSC research, only as verbatim quotes from the clinic's articles."""
+    ctx.meta["mscqa.debug"] = debug
+    ctx.obj = Settings.from_env(corpus_dir=corpus_dir, index_dir=index_dir)
+
+
+# corpus
+
+
+@main.group()
+def corpus() -> None:
+    """Article files: import them from the clinic page."""
+
+
+@corpus.command("import")
+@click.argument("page", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    help="Folder to write to (default: the corpus folder).",
+)
+@click.pass_context
+def corpus_import(ctx: click.Context, page: Path, out: Path | None) -> None:
+    """Make one article file per article of a page export (PAGE.txt)."""
+    from mscqa.corpus import import_page, write_articles
+
+    articles = import_page(page)
+    target = out or _settings(ctx).corpus_dir
+    for path in write_articles(articles, target):
+        click.echo(str(path))
+    click.echo(f"{len(articles)} articles written to {target}/", err=True)
+
+
+# index
+
+
+@main.group()
+def index() -> None:
+    """Build and inspect the passage index."""
+
+
+def _progress_wanted(as_json: bool) -> bool:
+    return not as_json and sys.stderr.isatty()
+
+
+@index.command("build")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON line.")
+@click.option(
+    "--wait",
+    type=float,
+    default=0.0,
+    show_default=True,
+    help="Seconds to wait for another build to finish.",
+)
+@click.pass_context
+def index_build(ctx: click.Context, as_json: bool, wait: float) -> None:
+    """Embed every passage of the corpus and switch to the new index atomically."""
+    _run_build(ctx, as_json, wait, incremental=False)
+
+
+@index.command("update")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON line.")
+@click.option(
+    "--wait",
+    type=float,
+    default=0.0,
+    show_default=True,
+    help="Seconds to wait for another build to finish.",
+)
+@click.pass_context
+def index_update(ctx: click.Context, as_json: bool, wait: float) -> None:
+    """Re-embed only added or changed articles; same result as a full build."""
+    _run_build(ctx, as_json, wait, incremental=True)
+
+
+def _run_build(ctx: click.Context, as_json: bool, wait: float, incremental: bool) -> None:
+    from mscqa.corpus import load_corpus
+    from mscqa.engine import Engine
+    from mscqa.index import build_index
+
+    settings = _settings(ctx)
+    articles = load_corpus(settings.corpus_dir)
+    embedder = Engine(settings).embedder
+    report = build_index(
+        settings.index_dir,
+        articles,
+        embedder,
+        max_words=settings.passage_max_words,
+        overlap=settings.passage_overlap_sentences,
+        incremental=incremental,
+        progress=_progress_wanted(as_json),
+        lock_timeout=wait,
+        on_wait=lambda: click.echo(
+            f"waiting up to {wait:g}s for another build of {settings.index_dir}/ ...", err=True
+        ),
+    )
+    if as_json:
+        _print_json(
+            {
+                "version": report.version,
+                "added": list(report.added),
+                "changed": list(report.changed),
+                "removed": list(report.removed),
+                "embedded_passages": report.embedded_passages,
+                "total_passages": report.total_passages,
+                "seconds": round(report.seconds, 3),
+            }
+        )
+        return
+    click.echo(
+        f"index {report.version}: {report.total_passages} passages from {len(articles)} articles, "
+        f"{report.embedded_passages} embedded, in {report.seconds:.1f}s "
+        f"(added {len(report.added)}, changed {len(report.changed)}, removed {len(report.removed)})"
+    )
+
+
+@index.command("status")
+@click.option("--json", "as_json", is_flag=True, help="Print the status as one JSON line.")
+@click.pass_context
+def index_status(ctx: click.Context, as_json: bool) -> None:
+    """Fresh, stale, model_mismatch, corrupt or missing; exit 0 only when fresh."""
+    from mscqa.engine import Engine
+
+    status = Engine(_settings(ctx)).status()
+    manifest = status.manifest
+    if as_json:
+        _print_json(
+            {
+                "state": status.state,
+                "message": status.message,
+                "added": list(status.added),
+                "changed": list(status.changed),
+                "removed": list(status.removed),
+                "version": manifest.version if manifest else None,
+                "model_id": manifest.model_id if manifest else None,
+                "built_at": manifest.built_at if manifest else None,
+                "articles": len(manifest.articles) if manifest else 0,
+                "passages": manifest.passage_count if manifest else 0,
+            }
+        )
+    else:
+        click.echo(f"{status.state}: {status.message}")
+        if manifest:
+            click.echo(
+                f"version {manifest.version}, built {manifest.built_at}, model {manifest.model_id} "
+                f"({manifest.dim}-d), {len(manifest.articles)} articles, "
+                f"{manifest.passage_count} passages"
+            )
+    ctx.exit(0 if status.state == "fresh" else 1)
+
+
+@index.command("rollback")
+@click.pass_context
+def index_rollback(ctx: click.Context) -> None:
+    """Switch back to the previous index version."""
+    from mscqa.index import rollback
+
+    version = rollback(_settings(ctx).index_dir)
+    click.echo(f"now serving version {version}")
+
+
+# ask and check
+
+
+def _inputs(text: str | None) -> Iterator[str]:
+    """The argument, or one line at a time from stdin."""
+    if text is not None:
+        yield text
+        return
+    for line in sys.stdin:
+        if line.strip():
+            yield line.rstrip("\n")
+
+
+def _open_engine(ctx: click.Context) -> Any:
+    from mscqa.engine import Engine
+
+    engine = Engine(_settings(ctx))
+    engine.index  # noqa: B018 - load now so that index errors come before any output
+    status = engine.status(verify=False)
+    if status.state == "stale":
+        click.echo(f"warning: index is stale, {status.message}", err=True)
+    return engine
+
+
+def _batch(
+    ctx: click.Context,
+    text: str | None,
+    as_json: bool,
+    run: Callable[[Any, str], Any],
+    show: Callable[[Any], None],
+) -> None:
+    engine = _open_engine(ctx)
+    batch = text is None
+    for item in _inputs(text):
+        try:
+            result = run(engine, item)
+        except UsageError as exc:
+            if not batch:
+                raise
+            click.echo(f"error: {exc}", err=True)
+            if as_json:
+                _print_json({"input": item, "error": str(exc)})
+            continue
+        if as_json:
+            _print_json(result.to_dict())
+        else:
+            show(result)
+
+
+@main.command()
+@click.argument("question", required=False)
+@click.option("--json", "as_json", is_flag=True, help="One JSON line per question.")
+@click.pass_context
+def ask(ctx: click.Context, question: str | None, as_json: bool) -> None:
+    """Quote the articles' best answers to QUESTION (or to each line of stdin)."""
+    if question is not None and not question.strip():
+        raise UsageError("the question is empty: type a question")
+    _batch(ctx, question, as_json, lambda engine, q: engine.ask(q), _show_answer)
+
+
+def _show_answer(answer: Any) -> None:
+    click.echo(f"Q: {answer.question}")
+    if not answer.answered:
+        click.echo(f"   {answer.message}\n")
+        return
+    for number, quote in enumerate(answer.quotes, 1):
+        click.echo(f"{number}. “{quote.quote}”")
+        click.echo(f"   — {quote.title}")
+        click.echo(f"     {quote.reference}")
+        click.echo(f"     score {quote.score:.2f}, characters {quote.start}-{quote.end}")
+    click.echo()
+
+
+@main.command()
+@click.argument("statement", required=False)
+@click.option("--json", "as_json", is_flag=True, help="One JSON line per statement.")
+@click.pass_context
+def check(ctx: click.Context, statement: str | None, as_json: bool) -> None:
+    """Find which article backs STATEMENT (or each line of stdin), and check its numbers."""
+    if statement is not None and not statement.strip():
+        raise UsageError("the statement is empty: type a statement")
+    _batch(ctx, statement, as_json, lambda engine, s: engine.check(s), _show_verdict)
+
+
+def _show_verdict(verdict: Any) -> None:
+    click.echo(f"Statement: {verdict.statement}")
+    click.echo(f"Verdict:   {verdict.verdict}")
+    for number, e in enumerate(verdict.evidence, 1):
+        click.echo(f"{number}. “{e.quote}”")
+        click.echo(f"   — {e.title}; {e.reference} (score {e.score:.2f})")
+    if verdict.matched or verdict.unmatched:
+        click.echo(f"Numbers found in the evidence: {', '.join(verdict.matched) or 'none'}")
+        click.echo(f"Numbers NOT found in the evidence: {', '.join(verdict.unmatched) or 'none'}")
+    click.echo()
+
+
+# eval
+
+
+@main.command("eval")
+@click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Metrics and failures as one JSON line.")
+@click.pass_context
+def eval_command(ctx: click.Context, file: Path, as_json: bool) -> None:
+    """Measure answer quality on a JSONL file of questions, claims and out-of-scope items."""
+    from mscqa.evaluate import evaluate, format_report, read_items
+
+    items = read_items(file)
+    engine = _open_engine(ctx)
+    started = time.perf_counter()
+    report = evaluate(engine, items)
+    if as_json:
+        _print_json(report.to_dict())
+        return
+    click.echo(format_report(report))
+    click.echo(f"\n{len(items)} items in {time.perf_counter() - started:.1f}s")
+
+
+# serve
+
+
+@main.command()
+@click.option("--host", default=None, help="Address to bind (default 127.0.0.1).")
+@click.option("--port", type=int, default=None, help="Port (default 7860).")
+@click.pass_context
+def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
+    """Start the web chat."""
+    from mscqa.app import serve as run_server
+
+    settings = _settings(ctx)
+    run_server(settings, host=host or settings.host, port=port or settings.port)

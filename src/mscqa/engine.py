@@ -1,0 +1,135 @@
+"""The loaded index and embedder behind the CLI and the app: ask, check, status, reload."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+
+from mscqa.answer import Answer, find_quotes
+from mscqa.config import Settings
+from mscqa.corpus import load_corpus
+from mscqa.embedder import Embedder, create_embedder
+from mscqa.errors import MscqaError, UsageError
+from mscqa.index import IndexStatus, LoadedIndex, current_version, index_status, load_index
+from mscqa.retriever import Retriever
+from mscqa.terms import clean_text
+from mscqa.verify import Verdict, check_statement
+
+
+def prepare_text(text: str | None, limit: int, what: str) -> str:
+    """Strip control characters; refuse empty or oversize input with a message naming the fix."""
+    cleaned = clean_text(text or "")
+    if not cleaned:
+        raise UsageError(f"the {what} is empty: type a {what}")
+    if len(cleaned) > limit:
+        raise UsageError(
+            f"the {what} is {len(cleaned):,} characters long; the limit is {limit:,}: "
+            f"shorten it to its main point"
+        )
+    return cleaned
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    version: str
+    index: LoadedIndex
+    retriever: Retriever
+
+
+class Engine:
+    """Answers from the current index version, switching to a newer one between requests.
+
+    A request works on the version it started with; if a newer version cannot be loaded the
+    engine keeps serving the last good one and reports why in `reload_error`.
+    """
+
+    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
+        self.settings = settings
+        self._embedder = embedder
+        self._loaded: _Loaded | None = None
+        self._lock = threading.Lock()
+        self._checked_at = 0.0
+        self.reload_error: str | None = None
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            model_dir = None if self.settings.embedder == "fake" else self.settings.model_path
+            self._embedder = create_embedder(self.settings.embedder, model_dir)
+        return self._embedder
+
+    def _load(self, version: str | None = None) -> _Loaded:
+        index = load_index(
+            self.settings.index_dir, model_id=self.embedder.model_id, version=version
+        )
+        return _Loaded(
+            index.manifest.version, index, Retriever(index, self.embedder, self.settings)
+        )
+
+    def warm_up(self) -> LoadedIndex:
+        """Load the index and the model now, so the first question is as fast as any other."""
+        loaded = self._current()
+        self.embedder.encode(["warm up"])
+        return loaded.index
+
+    def _current(self) -> _Loaded:
+        with self._lock:
+            if self._loaded is None:
+                self._loaded = self._load()
+                self._checked_at = time.monotonic()
+                return self._loaded
+            now = time.monotonic()
+            if now - self._checked_at < self.settings.reload_check_seconds:
+                return self._loaded
+            self._checked_at = now
+            try:
+                version = current_version(self.settings.index_dir)
+                if version != self._loaded.version:
+                    self._loaded = self._load(version)
+                self.reload_error = None
+            except MscqaError as exc:
+                self.reload_error = f"still serving version {self._loaded.version}: {exc}"
+            return self._loaded
+
+    @property
+    def index(self) -> LoadedIndex:
+        return self._current().index
+
+    def ask(self, question: str) -> Answer:
+        text = prepare_text(question, self.settings.max_question_chars, "question")
+        loaded = self._current()
+        vector = loaded.retriever.embed(text)
+        hits = loaded.retriever.search(text, vector)
+        return find_quotes(
+            text,
+            vector,
+            hits,
+            loaded.index,
+            top_k=self.settings.top_k,
+            min_score=self.settings.min_score,
+        )
+
+    def check(self, statement: str) -> Verdict:
+        text = prepare_text(statement, self.settings.max_statement_chars, "statement")
+        loaded = self._current()
+        vector = loaded.retriever.embed(text)
+        hits = loaded.retriever.search(text, vector)
+        return check_statement(
+            text,
+            vector,
+            hits,
+            loaded.index,
+            top_k=self.settings.top_k,
+            min_score=self.settings.min_score,
+        )
+
+    def status(self, verify: bool = True) -> IndexStatus:
+        """The index compared with the corpus folder and the configured model."""
+        try:
+            articles = load_corpus(self.settings.corpus_dir)
+        except MscqaError:
+            articles = None
+        return index_status(
+            self.settings.index_dir, articles, self.embedder.model_id, verify=verify
+        )

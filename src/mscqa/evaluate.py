@@ -1,0 +1,197 @@
+"""`mscqa eval`: answer quality on a JSONL file of questions, claims and out-of-scope items."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mscqa.answer import Answer
+from mscqa.engine import Engine
+from mscqa.errors import UsageError
+from mscqa.terms import normalize
+from mscqa.verify import NOT_FOUND, SUPPORTED, Verdict
+
+KINDS = ("question", "claim", "out_of_scope")
+
+
+@dataclass(frozen=True)
+class EvalItem:
+    id: str
+    kind: str
+    text: str
+    title: str | None
+    evidence: tuple[str, ...]
+    verdict: str | None = None  # expected verdict for claims; default from `title`
+
+
+@dataclass
+class EvalReport:
+    questions: int = 0
+    top1_article: int = 0
+    quote_hit1: int = 0
+    evidence_hit1: int = 0
+    evidence_hit3: int = 0
+    reciprocal_rank: float = 0.0
+    false_abstentions: int = 0
+    out_of_scope: int = 0
+    abstained_out_of_scope: int = 0
+    claims: int = 0
+    claims_correct: int = 0
+    failures: list[dict[str, Any]] = field(default_factory=list)
+
+    def metrics(self) -> dict[str, float]:
+        def share(part: float, whole: int) -> float:
+            return round(part / whole, 4) if whole else 0.0
+
+        return {
+            "top1_article_accuracy": share(self.top1_article, self.questions),
+            "quote_hit_at_1": share(self.quote_hit1, self.questions),
+            "evidence_hit_at_1": share(self.evidence_hit1, self.questions),
+            "evidence_hit_at_3": share(self.evidence_hit3, self.questions),
+            "mrr": share(self.reciprocal_rank, self.questions),
+            "false_abstention_rate": share(self.false_abstentions, self.questions),
+            "out_of_scope_abstention_rate": share(self.abstained_out_of_scope, self.out_of_scope),
+            "claim_verdict_accuracy": share(self.claims_correct, self.claims),
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "counts": {
+                "questions": self.questions,
+                "out_of_scope": self.out_of_scope,
+                "claims": self.claims,
+            },
+            "metrics": self.metrics(),
+            "failures": self.failures,
+        }
+
+
+def read_items(path: Path) -> list[EvalItem]:
+    """Items of an eval file; each line: {id, kind, question, title, evidence[, verdict]}."""
+    items = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror}") from None
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            kind = row["kind"]
+            if kind not in KINDS:
+                raise UsageError(
+                    f"{path}:{number}: unknown kind '{kind}'; kinds are: {', '.join(KINDS)}"
+                )
+            items.append(
+                EvalItem(
+                    id=str(row.get("id", number)),
+                    kind=kind,
+                    text=row["question"],
+                    title=row.get("title"),
+                    evidence=tuple(row.get("evidence") or ()),
+                    verdict=row.get("verdict"),
+                )
+            )
+        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            raise UsageError(
+                f"{path}:{number}: not an eval item ({exc}): see `mscqa eval --help`"
+            ) from None
+    return items
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"\s+", " ", normalize(text)).strip()
+
+
+def contains_evidence(text: str, evidence: Sequence[str]) -> bool:
+    """True when any evidence string occurs in `text`, quotes and spacing normalised."""
+    haystack = _plain(text)
+    return any(_plain(e) in haystack for e in evidence)
+
+
+def score_answer(report: EvalReport, item: EvalItem, answer: Answer) -> None:
+    quotes = answer.quotes
+    if item.kind == "out_of_scope":
+        report.out_of_scope += 1
+        if not answer.answered:
+            report.abstained_out_of_scope += 1
+        else:
+            report.failures.append(
+                {"id": item.id, "kind": item.kind, "problem": "answered", "title": quotes[0].title}
+            )
+        return
+    report.questions += 1
+    if not answer.answered:
+        report.false_abstentions += 1
+        report.failures.append({"id": item.id, "kind": item.kind, "problem": "abstained"})
+        return
+    top = quotes[0]
+    report.top1_article += top.title == item.title
+    report.quote_hit1 += contains_evidence(top.quote, item.evidence)
+    report.evidence_hit1 += contains_evidence(top.quote + " " + top.passage, item.evidence)
+    report.evidence_hit3 += any(
+        contains_evidence(q.quote + " " + q.passage, item.evidence) for q in quotes[:3]
+    )
+    rank = next((i for i, q in enumerate(quotes, 1) if q.title == item.title), None)
+    report.reciprocal_rank += 1.0 / rank if rank else 0.0
+    if top.title != item.title or not contains_evidence(top.quote, item.evidence):
+        report.failures.append(
+            {
+                "id": item.id,
+                "kind": item.kind,
+                "problem": "top quote misses",
+                "title": top.title,
+                "quote": top.quote,
+            }
+        )
+
+
+def score_verdict(report: EvalReport, item: EvalItem, verdict: Verdict) -> None:
+    report.claims += 1
+    expected = item.verdict or (SUPPORTED if item.title else NOT_FOUND)
+    right = verdict.verdict == expected
+    if right and expected != NOT_FOUND:
+        right = bool(verdict.evidence) and verdict.evidence[0].title == item.title
+    report.claims_correct += right
+    if not right:
+        report.failures.append(
+            {
+                "id": item.id,
+                "kind": item.kind,
+                "problem": f"verdict {verdict.verdict}, expected {expected}",
+            }
+        )
+
+
+def evaluate(engine: Engine, items: Iterable[EvalItem]) -> EvalReport:
+    report = EvalReport()
+    for item in items:
+        if item.kind == "claim":
+            score_verdict(report, item, engine.check(item.text))
+        else:
+            score_answer(report, item, engine.ask(item.text))
+    return report
+
+
+def format_report(report: EvalReport) -> str:
+    labels = {
+        "top1_article_accuracy": ("top-1 article accuracy", report.questions),
+        "quote_hit_at_1": ("quote hit@1", report.questions),
+        "evidence_hit_at_1": ("evidence hit@1 (quote or passage)", report.questions),
+        "evidence_hit_at_3": ("evidence hit@3 (quote or passage)", report.questions),
+        "mrr": ("mean reciprocal rank (article)", report.questions),
+        "false_abstention_rate": ("false 'not covered' on questions", report.questions),
+        "out_of_scope_abstention_rate": ("'not covered' on out-of-scope", report.out_of_scope),
+        "claim_verdict_accuracy": ("claim verdict accuracy", report.claims),
+    }
+    lines = [f"{'metric':<38} {'value':>7} {'n':>5}", "-" * 52]
+    for key, value in report.metrics().items():
+        label, n = labels[key]
+        shown = f"{value:.3f}" if key == "mrr" else f"{value:.1%}"
+        lines.append(f"{label:<38} {shown:>7} {n:>5}")
+    return "\n".join(lines)

@@ -1,0 +1,73 @@
+"""Shared fixtures: a copy of the shipped corpus, indexes built with the fake or the real model."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from mscqa.config import Settings
+from mscqa.corpus import load_corpus
+from mscqa.embedder import HashingEmbedder, SentenceTransformerEmbedder
+from mscqa.engine import Engine
+from mscqa.index import build_index
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "corpus"
+SEED_PAGE = ROOT.parent / "shared" / "seeds" / "000_169456a92862e4cb.txt"
+
+
+def build(settings: Settings, embedder: object, incremental: bool = False) -> object:
+    return build_index(
+        settings.index_dir,
+        load_corpus(settings.corpus_dir),
+        embedder,  # type: ignore[arg-type]
+        max_words=settings.passage_max_words,
+        overlap=settings.passage_overlap_sentences,
+        incremental=incremental,
+    )
+
+
+@pytest.fixture
+def corpus_dir(tmp_path: Path) -> Path:
+    target = tmp_path / "corpus"
+    shutil.copytree(CORPUS, target)
+    return target
+
+
+@pytest.fixture
+def fake_settings(tmp_path: Path, corpus_dir: Path) -> Settings:
+    return Settings(corpus_dir=corpus_dir, index_dir=tmp_path / "index", embedder="fake")
+
+
+@pytest.fixture
+def fake_engine(fake_settings: Settings) -> Engine:
+    build(fake_settings, HashingEmbedder())
+    return Engine(fake_settings, HashingEmbedder())
+
+
+@pytest.fixture
+def fake_env(fake_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """Environment for CLI tests: the fake embedder and a private corpus and index."""
+    monkeypatch.setenv("MSCQA_EMBEDDER", "fake")
+    monkeypatch.setenv("MSCQA_CORPUS_DIR", str(fake_settings.corpus_dir))
+    monkeypatch.setenv("MSCQA_INDEX_DIR", str(fake_settings.index_dir))
+    return fake_settings
+
+
+@pytest.fixture(scope="session")
+def real_embedder() -> SentenceTransformerEmbedder:
+    return SentenceTransformerEmbedder(Settings().model_path)
+
+
+@pytest.fixture(scope="session")
+def real_engine(
+    tmp_path_factory: pytest.TempPathFactory, real_embedder: SentenceTransformerEmbedder
+) -> Iterator[Engine]:
+    """The shipped corpus indexed with the real model, once per test session."""
+    root = tmp_path_factory.mktemp("real")
+    settings = Settings(corpus_dir=CORPUS, index_dir=root / "index", embedder="torch")
+    build(settings, real_embedder)
+    yield Engine(settings, real_embedder)

@@ -1,0 +1,36 @@
+"""The real model on the shipped articles: questions written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from mscqa.engine import Engine
+
+pytestmark = pytest.mark.model
+
+CASES = [
+    ("What drug besides riluzole is approved for ALS?", "ALS", "edaravone"),
+    ("How long does pain have to last before it counts as chronic?", "Chronic Pain", "12 weeks"),
+    pytest.param(
+        "What is the protective sheath around nerve fibres that MS damages?",
+        "Multiple Sclerosis",
+        "myelin",
+        marks=pytest.mark.xfail(strict=True, reason="needs acronym expansion (MS)"),
+    ),
+    ("Do steroids cure autoimmune conditions?", "Immune System", "cure"),
+    ("What is the definitive treatment for a worn-out hip joint?", "Hip", "hip replacement"),
+]
+
+
+@pytest.mark.parametrize(("question", "title_part", "needle"), CASES)
+def test_questions_are_answered_from_the_right_article(
+    real_engine: Engine, question: str, title_part: str, needle: str
+) -> None:
+    answer = real_engine.ask(question)
+    assert answer.answered
+    top = answer.quotes[0]
+    assert title_part in top.title
+    assert needle in top.quote or needle in top.passage
+    article = real_engine.index.articles[top.article_id]
+    assert article.text[top.start : top.end] == top.quote
+    assert top.reference == article.reference

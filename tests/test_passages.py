@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import CORPUS
+from mscqa.config import Settings
+from mscqa.corpus import Article, load_corpus
+from mscqa.passages import embedding_text, make_passages, split_sentences
+
+
+@pytest.fixture(scope="module")
+def articles() -> list[Article]:
+    return load_corpus(CORPUS)
+
+
+def test_sentence_offsets_are_exact(articles: list[Article]) -> None:
+    for article in articles:
+        sentences = split_sentences(article)
+        assert len(sentences) > 5
+        for s in sentences:
+            assert article.text[s.start : s.end] == s.text
+            assert s.text == s.text.strip()
+        starts = [s.start for s in sentences]
+        assert starts == sorted(starts)
+
+
+def test_abbreviations_do_not_split_sentences() -> None:
+    text = "In 2009, Deda et al. showed cells (i.e. adipose) were safe. Scores were 67.2±3.4 after."
+    sentences = split_sentences(Article("a", "t", "r", text))
+    assert [s.text for s in sentences] == [
+        "In 2009, Deda et al. showed cells (i.e. adipose) were safe.",
+        "Scores were 67.2±3.4 after.",
+    ]
+
+
+def test_repeated_sentences_keep_their_own_offsets() -> None:
+    text = "Same words here. Other words. Same words here."
+    sentences = split_sentences(Article("a", "t", "r", text))
+    assert [s.start for s in sentences] == [0, 17, 30]
+    assert len({s.id for s in sentences}) == 3
+
+
+def test_passages_cover_every_sentence_with_overlap(articles: list[Article]) -> None:
+    settings = Settings()
+    for article in articles:
+        sentences = split_sentences(article)
+        passages = make_passages(
+            article, sentences, settings.passage_max_words, settings.passage_overlap_sentences
+        )
+        covered = set()
+        for p in passages:
+            assert article.text[p.start : p.end] == p.text
+            covered.update(range(p.first_sentence, p.last_sentence + 1))
+        assert covered == set(range(len(sentences)))
+        for before, after in zip(passages, passages[1:], strict=False):
+            assert after.first_sentence == before.last_sentence  # one sentence of overlap
+
+
+def test_passage_ids_are_stable_and_unique(articles: list[Article]) -> None:
+    def ids() -> list[str]:
+        out = []
+        for article in articles:
+            out += [p.id for p in make_passages(article, split_sentences(article), 120, 1)]
+        return out
+
+    first = ids()
+    assert first == ids()
+    assert len(set(first)) == len(first)
+
+
+def test_passages_fit_the_model_window(articles: list[Article]) -> None:
+    from tokenizers import Tokenizer
+
+    settings = Settings()
+    tokenizer = Tokenizer.from_file(str(settings.model_path / "tokenizer.json"))
+    window = json.loads((settings.model_path / "sentence_bert_config.json").read_text())[
+        "max_seq_length"
+    ]
+    for article in articles:
+        for p in make_passages(article, split_sentences(article), settings.passage_max_words, 1):
+            tokens = tokenizer.encode(embedding_text(article.title, p.text)).ids
+            assert len(tokens) <= window
+
+
+def test_long_sentence_without_punctuation_is_segmented_safely() -> None:
+    text = "word " * 30_000
+    sentences = split_sentences(Article("a", "t", "r", text.strip()))
+    assert sentences
+    for s in sentences:
+        assert text[s.start : s.end] == s.text
