@@ -38,6 +38,10 @@ class Settings:
 
     # Answers.
     min_score: float = 0.5
+    # Plain-language relevance labels in the web app: a score at or above `relevance_strong`
+    # reads "closely matches", at or above `relevance_good` "matches", otherwise "may relate".
+    relevance_strong: float = 0.75
+    relevance_good: float = 0.6
     max_question_chars: int = 2000
     max_statement_chars: int = 2000
 
@@ -48,6 +52,8 @@ class Settings:
     feedback_path: Path = Path("var/feedback.jsonl")
     feedback_keep_text: bool = False
     reload_check_seconds: float = 2.0
+    # Requests of one kind (questions, checks) the web app works on at the same time.
+    concurrency: int = 4
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
