@@ -11,10 +11,10 @@ import os
 import re
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from mscqa.answer import Answer
+from mscqa.answer import Answer, Quote
 from mscqa.config import Settings
 from mscqa.corpus import Article
 from mscqa.engine import Engine
@@ -59,13 +59,14 @@ VERDICT_TEXT = {
     ),
 }
 NOT_FOUND_TEXT = ("Not found", "No article covers this statement.")
+NOT_COVERED = "The articles do not cover this question."
 
 CSS = """
 .notice { font-size: 0.95em; padding: 0.6em 0.9em; border-radius: 8px;
           background: var(--block-background-fill); border: 1px solid var(--border-color-primary); }
 mark { background: #ffe27a; color: #1f1f1f; padding: 0 0.1em; border-radius: 3px; }
 .article-text { white-space: pre-wrap; line-height: 1.6; max-height: 65vh; overflow-y: auto; }
-.reference { color: var(--body-text-color-subdued); font-size: 0.92em; }
+.reference { color: #4d4d4d; font-size: 0.92em; }
 .verdict { font-size: 1.15em; padding: 0.5em 0.8em; border-radius: 8px; margin-bottom: 0.6em; }
 .verdict-supported { background: #e3f5e6; color: #145a23; }
 .verdict-contradicted { background: #fdecd8; color: #7a3e00; }
@@ -73,7 +74,9 @@ mark { background: #ffe27a; color: #1f1f1f; padding: 0 0.1em; border-radius: 3px
 .evidence { border-left: 4px solid var(--border-color-primary); padding-left: 0.8em;
             margin: 1em 0; }
 .status-fresh { color: #145a23; } .status-stale { color: #7a3e00; } .status-other { color: #a11; }
-table.articles td, table.articles th { padding: 0.35em 0.6em; vertical-align: top; }
+table.articles { border-collapse: collapse; }
+table.articles td, table.articles th { padding: 0.35em 0.6em; vertical-align: top;
+                                       border: 1px solid var(--border-color-primary); }
 """
 # Scrolls the article view to its highlighted sentence after "show in article".
 SCROLL_TO_MARK = (
@@ -105,8 +108,8 @@ def format_answer(answer: Answer, settings: Settings, topics: list[str]) -> str:
     if not answer.answered:
         listed = "\n".join(f"- {literal_markdown(topic)}" for topic in topics)
         return (
-            "**The articles do not cover this question.** Nothing in them answers it, so there "
-            f"is nothing to quote.\n\nThe articles are about:\n\n{listed}"
+            f"**{NOT_COVERED}** Nothing in them answers it, so there is nothing to quote."
+            f"\n\nThe articles are about:\n\n{listed}"
         )
     parts = []
     count = len(answer.quotes)
@@ -250,7 +253,10 @@ class Reply:
 
     messages: tuple[str, ...]
     answer: Answer | None = None
-    sources: tuple[tuple[str, str, int, int], ...] = field(default=())  # id, title, start, end
+
+    @property
+    def quotes(self) -> tuple[Quote, ...]:
+        return self.answer.quotes if self.answer else ()
 
     @property
     def markdown(self) -> str:
@@ -285,25 +291,23 @@ class ChatService:
             urgent,
             _since(started),
         )
-        sources = tuple((q.article_id, q.title, q.start, q.end) for q in answer.quotes)
-        return Reply(tuple(messages), answer, sources)
+        return Reply(tuple(messages), answer)
 
-    def check(self, statement: str) -> tuple[Verdict | None, str, str]:
-        """The verdict, its HTML and the citations; on bad input, no verdict and the error."""
+    def check(self, statement: str) -> Verdict | str:
+        """The verdict, or the one-line message saying what is wrong with the statement."""
         started = time.perf_counter()
         try:
             verdict = self.engine.check(statement)
         except MscqaError as exc:
             log.info("statement refused (%s) in %.3fs", type(exc).__name__, _since(started))
-            return None, f'<p class="status-other">{html.escape(str(exc))}</p>', ""
-        index = self.engine.index
+            return str(exc)
         log.info(
             "statement checked verdict=%s evidence=%d in %.3fs",
             verdict.verdict,
             len(verdict.evidence),
             _since(started),
         )
-        return verdict, verdict_html(verdict, index, self.settings), citations_text(verdict, index)
+        return verdict
 
     def rate(self, rating: str, turn: dict[str, Any]) -> None:
         self.feedback.record(
@@ -318,8 +322,10 @@ def _since(started: float) -> float:
 
 def _answer_text(answer: Answer | None) -> str:
     """The answer as stored with feedback: the quotes with their titles, as plain text."""
-    if answer is None or not answer.answered:
-        return answer.message or "" if answer else ""
+    if answer is None:
+        return ""
+    if not answer.answered:
+        return NOT_COVERED
     return "\n".join(f"“{q.quote}” — {q.title}" for q in answer.quotes)
 
 
@@ -336,11 +342,11 @@ def build_app(engine: Engine) -> Any:
     def article_choices() -> list[tuple[str, str]]:
         return [(s.title, s.id) for s in article_summaries(engine.index)]
 
-    def show_buttons(sources: tuple[tuple[str, str, int, int], ...]) -> list[Any]:
+    def show_buttons(quotes: tuple[Quote, ...]) -> list[Any]:
         updates = []
         for slot in range(slots):
-            if slot < len(sources):
-                label = f"Show in article: {sources[slot][1]}"
+            if slot < len(quotes):
+                label = f"Show in article: {quotes[slot].title}"
                 updates.append(gr.Button(value=label, visible=True))
             else:
                 updates.append(gr.Button(visible=False))
@@ -354,13 +360,13 @@ def build_app(engine: Engine) -> Any:
         turns = [*turns, None]
         record = {
             "answer": _answer_text(reply.answer),
-            "article_ids": [s[0] for s in reply.sources],
+            "article_ids": [q.article_id for q in reply.quotes],
             "question": message,
         }
         for text in reply.messages:
             history.append({"role": "assistant", "content": text})
             turns.append(record)
-        return ("", history, turns, list(reply.sources), *show_buttons(reply.sources))
+        return ("", history, turns, list(reply.quotes), *show_buttons(reply.quotes))
 
     def converse_example(
         history: list[dict[str, Any]], turns: list[Any], evt: gr.SelectData
@@ -380,13 +386,17 @@ def build_app(engine: Engine) -> Any:
             service.rate(rating, turns[index])
             gr.Info("Thank you, your feedback was saved.")
 
-    def open_source(sources: list[Any], slot: int) -> tuple[Any, Any, str]:
-        article_id, _title, start, end = sources[slot]
-        article = engine.index.articles[article_id]
+    def open_source(quotes: list[Quote], slot: int) -> tuple[Any, Any, str]:
+        quote = quotes[slot]
+        article = engine.index.articles.get(quote.article_id)
+        if article is None:  # removed by a rebuild since the answer
+            return gr.Tabs(selected="articles"), gr.Dropdown(value=None), ""
+        # After a rebuild the article may have changed: highlight only a sentence still there.
+        same = article.text[quote.start : quote.end] == quote.quote
         return (
             gr.Tabs(selected="articles"),
-            gr.Dropdown(choices=article_choices(), value=article_id),
-            article_html(article, start, end),
+            gr.Dropdown(choices=article_choices(), value=article.id),
+            article_html(article, quote.start, quote.end) if same else article_html(article),
         )
 
     def open_article(article_id: str | None) -> str:
@@ -401,8 +411,11 @@ def build_app(engine: Engine) -> Any:
         )
 
     def check_ui(statement: str) -> tuple[str, str]:
-        _verdict, page, citations = service.check(statement)
-        return page, citations
+        result = service.check(statement)
+        if isinstance(result, str):
+            return f'<p class="status-other">{html.escape(result)}</p>', ""
+        index = engine.index
+        return verdict_html(result, index, settings), citations_text(result, index)
 
     def refresh_status() -> str:
         return status_html(engine.status(), engine)
@@ -440,10 +453,10 @@ def build_app(engine: Engine) -> Any:
 
     def api_check(statement: str) -> dict[str, Any]:
         """Check a statement against the articles: verdict, evidence, numbers."""
-        verdict, page, _citations = service.check(statement)
-        if verdict is None:
-            return {"statement": statement, "error": html.unescape(re.sub("<[^>]+>", "", page))}
-        return verdict.to_dict()
+        result = service.check(statement)
+        if isinstance(result, str):
+            return {"statement": statement, "error": result}
+        return result.to_dict()
 
     with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
         gr.Markdown(f"# {TITLE}")
@@ -452,7 +465,7 @@ def build_app(engine: Engine) -> Any:
             with gr.Tab("Ask", id="ask", elem_id="tab-ask"):
                 chatbot = gr.Chatbot(
                     elem_id="chatbot",
-                    height=480,
+                    height=640,
                     latex_delimiters=[],
                     buttons=["copy"],
                     feedback_options=("Like", "Dislike"),

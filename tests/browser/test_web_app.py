@@ -10,151 +10,57 @@ import json
 import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from served import (
+    BOT,
+    USER,
+    Server,
+    ask,
+    assert_nothing_injected,
+    chromium,
+    copy_corpus,
+    open_page,
+    open_tab,
+    serve,
+)
 
 from mscqa.corpus import load_corpus
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
 PASSWORD = "open sesame 42"
 MS_TITLE = "Mesenchymal Stem Cell Treatment for Multiple Sclerosis"
 MS_QUESTION = "Which drugs are used for relapsing-remitting MS?"
+HIP_TITLE = "Mesenchymal Stem Cells Injection Improves Hip Osteoarthritis"
+HIP_QUESTION = "How were the stem cells given to people with hip osteoarthritis?"
 XSS_IMG = "<img src=x onerror=alert(1)>"
 XSS_SCRIPT = "<script>alert(2)</script>"
-
-BOT = '#chatbot [data-testid="bot"]'
-USER = '#chatbot [data-testid="user"]'
-
-
-@dataclass
-class Server:
-    url: str
-    root: Path
-    corpus: Path
-    feedback: Path
-    log: Path
-    started: float
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_ready(url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"mscqa serve exited with {proc.returncode}:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(url + "config", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise TimeoutError(f"mscqa serve not ready at {url}:\n{log.read_text()}")
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     root = tmp_path_factory.mktemp("served")
-    corpus = root / "corpus"
-    shutil.copytree(ROOT / "corpus", corpus)
-    env = {
-        **os.environ,
-        "MSCQA_CORPUS_DIR": str(corpus),
-        "MSCQA_INDEX_DIR": str(root / "index"),
-        "MSCQA_FEEDBACK_PATH": str(root / "feedback.jsonl"),
-        "MSCQA_ADMIN_PASSWORD": PASSWORD,
-        "MSCQA_RELOAD_CHECK_SECONDS": "0",
-        "NO_PROXY": "127.0.0.1,localhost",
-        "no_proxy": "127.0.0.1,localhost",
-        "PYTHONUNBUFFERED": "1",
-    }
-    env.pop("MSCQA_EMBEDDER", None)
-    env.pop("MSCQA_FEEDBACK_KEEP_TEXT", None)
-    subprocess.run(
-        [sys.executable, "-m", "mscqa", "index", "build"],
-        env=env,
-        check=True,
-        capture_output=True,
-    )
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}/"
-    log = root / "server.log"
-    with log.open("wb") as out:
-        started = time.monotonic()
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "mscqa", "serve", "--port", str(port)],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            _wait_ready(url, proc, log)
-            yield Server(url, root, corpus, root / "feedback.jsonl", log, started)
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+    with serve(
+        root, copy_corpus(root), MSCQA_ADMIN_PASSWORD=PASSWORD, MSCQA_RELOAD_CHECK_SECONDS="0"
+    ) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} not found: run `make browser` (installs Debian's chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with chromium() as running:
+        yield running
 
 
 @pytest.fixture
 def page(browser: Any, server: Server) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1280, "height": 1000})
-    context.set_default_timeout(30_000)
-    page = context.new_page()
-    page.dialogs = []
-
-    def on_dialog(dialog: Any) -> None:
-        page.dialogs.append(dialog.message)
-        dialog.dismiss()
-
-    page.on("dialog", on_dialog)
-    # Never wait for "networkidle": the page keeps a server-sent-events connection open.
-    page.goto(server.url, wait_until="domcontentloaded")
-    page.locator("#question textarea").wait_for(state="visible")
-    yield page
-    context.close()
+    with open_page(browser, server.url) as opened:
+        yield opened
 
 
 def _shot(page: Any, server: Server, name: str) -> None:
@@ -163,24 +69,6 @@ def _shot(page: Any, server: Server, name: str) -> None:
     if target:
         Path(target).mkdir(parents=True, exist_ok=True)
         shutil.copy(server.root / f"{name}.png", Path(target) / f"{name}.png")
-
-
-def _ask(page: Any, text: str, replies: int = 1) -> Any:
-    from playwright.sync_api import expect
-
-    before = page.locator(BOT).count()
-    page.locator("#question textarea").fill(text)
-    page.locator("#question textarea").press("Enter")
-    expect(page.locator(BOT)).to_have_count(before + replies)
-    return page.locator(BOT).nth(before)
-
-
-def _open_tab(page: Any, name: str) -> None:
-    from playwright.sync_api import expect
-
-    tab = page.get_by_role("tab", name=name, exact=True)
-    tab.click()
-    expect(tab).to_have_attribute("aria-selected", "true")
 
 
 def _article(server: Server, title: str) -> Any:
@@ -219,12 +107,12 @@ def test_ask_shows_quote_title_reference_and_stores_feedback(page: Any, server: 
     expect(page.locator("#chatbot button.example").first).to_be_visible()
     _shot(page, server, "ask-empty")
 
-    bot = _ask(page, MS_QUESTION)
-    article = _article(server, MS_TITLE)
+    bot = ask(page, HIP_QUESTION)
+    article = _article(server, HIP_TITLE)
     quote = bot.locator("blockquote").first
     expect(quote).to_be_visible()
     assert quote.inner_text().strip() in article.text
-    expect(bot.locator("strong", has_text=MS_TITLE).first).to_be_visible()
+    expect(bot.locator("strong", has_text=HIP_TITLE).first).to_be_visible()
     expect(bot).to_contain_text(article.reference)
     expect(bot).to_contain_text("your question")  # the relevance label
     _shot(page, server, "ask")
@@ -238,7 +126,7 @@ def test_ask_shows_quote_title_reference_and_stores_feedback(page: Any, server: 
     assert entries[-1]["rating"] == "like"
     assert article.id in entries[-1]["article_ids"]
     assert "question" not in entries[-1]
-    assert MS_QUESTION not in server.feedback.read_text()
+    assert HIP_QUESTION not in server.feedback.read_text()
 
 
 def test_example_question_is_answered(page: Any) -> None:
@@ -253,7 +141,7 @@ def test_example_question_is_answered(page: Any) -> None:
 def test_out_of_scope_question_gets_not_covered_reply(page: Any, server: Server) -> None:
     from playwright.sync_api import expect
 
-    bot = _ask(page, "What is a good recipe for banana bread?")
+    bot = ask(page, "What is a good recipe for banana bread?")
     expect(bot).to_contain_text("The articles do not cover this question")
     for article in load_corpus(server.corpus):
         expect(bot).to_contain_text(article.title)
@@ -263,7 +151,7 @@ def test_out_of_scope_question_gets_not_covered_reply(page: Any, server: Server)
 def test_emergency_question_gets_urgent_care_message_first(page: Any) -> None:
     from playwright.sync_api import expect
 
-    first = _ask(page, "My husband has crushing chest pain and his face is drooping", replies=2)
+    first = ask(page, "My husband has crushing chest pain and his face is drooping", replies=2)
     expect(first).to_contain_text("Please get help now")
     expect(first).to_contain_text("emergency number")
 
@@ -273,22 +161,18 @@ def test_markup_in_a_question_shows_literally_and_runs_nothing(page: Any, payloa
     from playwright.sync_api import expect
 
     question = f"What about {payload} and *stars* [link](http://x)?"
-    bot = _ask(page, question)
+    bot = ask(page, question)
     user = page.locator(USER).last
     expect(user).to_contain_text(question)
     expect(bot).to_be_visible()
-    page.wait_for_timeout(500)  # a late onerror or script would have run by now
-    assert page.dialogs == []
-    assert page.locator('img[src="x"]').count() == 0
-    assert page.locator("[onerror]").count() == 0
-    assert page.locator("script", has_text="alert").count() == 0
+    assert_nothing_injected(page)
     assert user.locator("img, script, a, em").count() == 0
 
 
 def test_check_statement_shows_verdict_and_highlighted_evidence(page: Any, server: Server) -> None:
     from playwright.sync_api import expect
 
-    _open_tab(page, "Check a statement")
+    open_tab(page, "Check a statement")
     page.locator("#statement textarea").fill(
         "Chronic pain is pain that lasts for more than 20 weeks."
     )
@@ -307,7 +191,7 @@ def test_check_statement_shows_verdict_and_highlighted_evidence(page: Any, serve
 def test_show_in_article_opens_it_at_the_quoted_sentence(page: Any, server: Server) -> None:
     from playwright.sync_api import expect
 
-    bot = _ask(page, MS_QUESTION)
+    bot = ask(page, MS_QUESTION)
     quote = bot.locator("blockquote").first.inner_text().strip()
     button = page.locator("#show-source-0")
     expect(button).to_contain_text(MS_TITLE)
@@ -325,7 +209,7 @@ def test_show_in_article_opens_it_at_the_quoted_sentence(page: Any, server: Serv
 def test_articles_tab_lists_every_article_and_opens_one(page: Any, server: Server) -> None:
     from playwright.sync_api import expect
 
-    _open_tab(page, "Articles")
+    open_tab(page, "Articles")
     articles = load_corpus(server.corpus)
     expect(page.locator("#articles tbody tr")).to_have_count(len(articles))
     for article in articles:
@@ -342,7 +226,7 @@ def test_articles_tab_lists_every_article_and_opens_one(page: Any, server: Serve
 def test_index_tab_shows_status_and_rebuilds_with_the_password(page: Any, server: Server) -> None:
     from playwright.sync_api import expect
 
-    _open_tab(page, "Index")
+    open_tab(page, "Index")
     status = page.locator("#index-status")
     expect(status).to_contain_text("Up to date")
     expect(status).to_contain_text("Passages")
@@ -364,8 +248,8 @@ def test_index_tab_shows_status_and_rebuilds_with_the_password(page: Any, server
     expect(page.locator("#rebuild-result")).to_contain_text("is ready", timeout=120_000)
     expect(status).to_contain_text("Up to date")
 
-    _open_tab(page, "Ask")
-    bot = _ask(page, MS_QUESTION)
+    open_tab(page, "Ask")
+    bot = ask(page, MS_QUESTION)
     expect(bot.locator("blockquote").first).to_be_visible()
     log = server.log.read_text()
     assert MS_QUESTION not in log
