@@ -330,3 +330,30 @@ def test_app_exposes_chat_and_check_endpoints(fake_engine: Engine) -> None:
     info = demo.get_api_info()
     assert {"/chat", "/check"} <= set(info["named_endpoints"])
     assert Settings().host == "127.0.0.1"
+
+
+# rebuilding while serving
+
+
+def test_chat_keeps_answering_while_the_index_is_rebuilt(fake_settings: Settings) -> None:
+    build(fake_settings, HashingEmbedder())
+    engine = Engine(replace(fake_settings, reload_check_seconds=0), HashingEmbedder())
+    service = ChatService(engine)
+    old = engine.warm_up().manifest.version
+    path = next(fake_settings.corpus_dir.glob("treating-chronic-pain*.md"))
+    path.write_text(path.read_text(encoding="utf-8") + "\nAn editor added this line.\n")
+    assert engine.status().state == "stale"
+
+    reports = []
+    rebuilding = threading.Thread(target=lambda: reports.append(engine.rebuild()))
+    rebuilding.start()
+    replies = []
+    while rebuilding.is_alive() or not replies:
+        replies.append(service.ask("stem cells for hip osteoarthritis"))
+    rebuilding.join()
+
+    assert all(reply.answer is not None and reply.answer.answered for reply in replies)
+    assert reports[0].changed == ("treating-chronic-pain-with-mesenchymal-stem-cells",)
+    assert service.ask("chronic pain treatment").answer is not None
+    assert engine.index.manifest.version == reports[0].version != old
+    assert engine.status().state == "fresh"
