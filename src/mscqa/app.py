@@ -352,12 +352,28 @@ def build_app(engine: Engine) -> Any:
                 updates.append(gr.Button(visible=False))
         return updates
 
-    def converse(message: str, history: list[dict[str, Any]], turns: list[Any]) -> tuple[Any, ...]:
+    # A question is shown at once (step 1), then answered (step 2), so the page never looks stuck.
+    def show_question(
+        message: str, history: list[dict[str, Any]], turns: list[Any]
+    ) -> tuple[Any, ...]:
         if not (message or "").strip():
-            return tuple(gr.skip() for _ in range(4 + slots))
-        reply = service.ask(message)
+            return gr.skip(), gr.skip(), gr.skip(), None
         history = [*history, {"role": "user", "content": literal_markdown(message)}]
-        turns = [*turns, None]
+        return "", history, [*turns, None], message
+
+    def show_example(
+        history: list[dict[str, Any]], turns: list[Any], evt: gr.SelectData
+    ) -> tuple[Any, ...]:
+        value = evt.value if isinstance(evt.value, dict) else {"text": str(evt.value)}
+        return show_question(str(value.get("text", "")), history, turns)
+
+    def answer_question(
+        message: str | None, history: list[dict[str, Any]], turns: list[Any]
+    ) -> tuple[Any, ...]:
+        if message is None:
+            return tuple(gr.skip() for _ in range(3 + slots))
+        reply = service.ask(message)
+        history, turns = [*history], [*turns]
         record = {
             "answer": _answer_text(reply.answer),
             "article_ids": [q.article_id for q in reply.quotes],
@@ -366,13 +382,7 @@ def build_app(engine: Engine) -> Any:
         for text in reply.messages:
             history.append({"role": "assistant", "content": text})
             turns.append(record)
-        return ("", history, turns, list(reply.quotes), *show_buttons(reply.quotes))
-
-    def converse_example(
-        history: list[dict[str, Any]], turns: list[Any], evt: gr.SelectData
-    ) -> tuple[Any, ...]:
-        value = evt.value if isinstance(evt.value, dict) else {"text": str(evt.value)}
-        return converse(str(value.get("text", "")), history, turns)
+        return (history, turns, list(reply.quotes), *show_buttons(reply.quotes))
 
     def on_like(turns: list[Any], data: gr.LikeData) -> None:
         index = data.index if isinstance(data.index, int) else data.index[0]
@@ -486,8 +496,9 @@ def build_app(engine: Engine) -> Any:
                         gr.Button(visible=False, size="sm", elem_id=f"show-source-{slot}")
                         for slot in range(slots)
                     ]
-                turns = gr.State([])
-                sources = gr.State([])
+                turns = gr.State([])  # per chat message: what a like/dislike refers to
+                sources = gr.State([])  # the quotes of the latest answer
+                pending = gr.State(None)  # the question being answered
             with gr.Tab("Check a statement", id="check", elem_id="tab-check"):
                 gr.Markdown(
                     "Paste a statement to see which article backs it, the sentence that does, "
@@ -536,17 +547,30 @@ def build_app(engine: Engine) -> Any:
                         "`MSCQA_ADMIN_PASSWORD` set to switch it on, or run `mscqa index update`."
                     )
 
-        chat_outputs = [question, chatbot, turns, sources, *source_buttons]
+        shown = [question, chatbot, turns, pending]
+        answered = [chatbot, turns, sources, *source_buttons]
         question.submit(
-            converse,
+            show_question,
             inputs=[question, chatbot, turns],
-            outputs=chat_outputs,
+            outputs=shown,
+            queue=False,
+            api_visibility="private",
+        ).then(
+            answer_question,
+            inputs=[pending, chatbot, turns],
+            outputs=answered,
             api_visibility="private",
         )
         chatbot.example_select(
-            converse_example,
+            show_example,
             inputs=[chatbot, turns],
-            outputs=chat_outputs,
+            outputs=shown,
+            queue=False,
+            api_visibility="private",
+        ).then(
+            answer_question,
+            inputs=[pending, chatbot, turns],
+            outputs=answered,
             api_visibility="private",
         )
         chatbot.like(on_like, inputs=turns, api_visibility="private")
