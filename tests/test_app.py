@@ -11,7 +11,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from conftest import build
@@ -20,6 +21,7 @@ from mscqa.app import (
     article_html,
     build_app,
     citations_text,
+    exposure_warning,
     format_answer,
     highlight,
     literal_markdown,
@@ -323,6 +325,23 @@ def test_admin_password_check() -> None:
     assert not password_ok("", "s3cret")
     assert not password_ok(None, "s3cret")
     assert not password_ok("", "")  # no password set: rebuilding is off
+
+
+def test_only_loopback_hosts_serve_without_a_warning() -> None:
+    assert exposure_warning("127.0.0.1") is None
+    assert exposure_warning("localhost") is None
+    warning = exposure_warning("0.0.0.0")
+    assert warning is not None and "0.0.0.0" in warning and "--host 127.0.0.1" in warning
+
+
+@hypothesis_settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.text(max_size=300) | st.sampled_from([MARKUP, "   ", "\u202e\x00", "1" * 2500]))
+def test_any_question_gets_a_reply_with_no_markup(fake_engine: Engine, question: str) -> None:
+    reply = ChatService(fake_engine).ask(question)
+    assert reply.messages
+    assert "<" not in reply.markdown
 
 
 def test_app_exposes_chat_and_check_endpoints(fake_engine: Engine) -> None:

@@ -609,6 +609,16 @@ def build_app(engine: Engine) -> Any:
 _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
+def exposure_warning(host: str) -> str | None:
+    """A warning when `host` makes the page reachable from other machines."""
+    if host in _LOOPBACK:
+        return None
+    return (
+        f"warning: serving on {host}, reachable from other machines; "
+        "use --host 127.0.0.1 to keep it on this one"
+    )
+
+
 def serve(settings: Settings, host: str, port: int) -> None:
     """Load the model and the index, then serve the page; nothing is loaded per question."""
     # Set before gradio is imported: no analytics and no hub telemetry, whatever the caller set.
@@ -627,12 +637,9 @@ def serve(settings: Settings, host: str, port: int) -> None:
         index.manifest.passage_count,
         _since(started),
     )
-    if host not in _LOOPBACK:
-        print(
-            f"warning: serving on {host}, reachable from other machines; "
-            "use --host 127.0.0.1 to keep it on this one",
-            file=sys.stderr,
-        )
+    warning = exposure_warning(host)
+    if warning:
+        print(warning, file=sys.stderr)
     demo = build_app(engine)
     demo.queue(default_concurrency_limit=settings.concurrency)
     demo.launch(
