@@ -26,6 +26,7 @@ from mscqa.app import (
     highlight,
     literal_markdown,
     password_ok,
+    status_html,
     verdict_html,
 )
 from mscqa.config import Settings
@@ -376,3 +377,19 @@ def test_chat_keeps_answering_while_the_index_is_rebuilt(fake_settings: Settings
     assert service.ask("chronic pain treatment").answer is not None
     assert engine.index.manifest.version == reports[0].version != old
     assert engine.status().state == "fresh"
+
+
+def test_index_status_shows_what_the_index_holds_and_what_changed(fake_engine: Engine) -> None:
+    manifest = fake_engine.index.manifest
+    fresh = status_html(fake_engine.status(), fake_engine)
+    assert "Up to date" in fresh
+    for value in (manifest.version, manifest.model_id, manifest.built_at):
+        assert html.escape(value) in fresh
+    assert f"<td>{manifest.passage_count}</td>" in fresh
+
+    path = next(fake_engine.settings.corpus_dir.glob("treating-chronic-pain*.md"))
+    path.write_text(path.read_text(encoding="utf-8") + "\nOne more sentence.\n")
+    stale = status_html(fake_engine.status(), fake_engine)
+    assert "Out of date" in stale
+    assert "Changed since the build: treating-chronic-pain-with-mesenchymal-stem-cells" in stale
+    assert f"answering from version {manifest.version}" in stale

@@ -11,6 +11,7 @@ import os
 import re
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -207,9 +208,10 @@ def status_html(status: IndexStatus, engine: Engine) -> str:
         "corrupt": "Damaged",
         "missing": "Missing",
     }.get(status.state, status.state)
-    parts = [
-        f'<p class="{css}"><strong>{html.escape(state)}</strong>: {html.escape(status.message)}</p>'
-    ]
+    changes = status.added or status.changed or status.removed
+    # A stale status message names the changed articles; they are listed below, a kind a line.
+    message = "the articles changed since the build" if changes else status.message
+    parts = [f'<p class="{css}"><strong>{html.escape(state)}</strong>: {html.escape(message)}</p>']
     for label, ids in (
         ("Added", status.added),
         ("Changed", status.changed),
@@ -434,23 +436,32 @@ def build_app(engine: Engine) -> Any:
     def rebuild(
         password: str,
         progress: Any = gr.Progress(track_tqdm=True),  # noqa: B008
-    ) -> tuple[str, str]:
+    ) -> Iterator[tuple[str, str]]:
         if not password_ok(password, settings.admin_password):
             time.sleep(1.0)  # slows down guessing
             log.info("index rebuild refused: wrong password")
-            return "That password is not right.", refresh_status()
-        progress(0, desc="Reading the articles and embedding the changed ones")
+            yield "That password is not right.", refresh_status()
+            return
+        serving = engine.index.manifest.version
+        yield (
+            f"Rebuilding: embedding the added and changed articles. Until the new index is "
+            f"ready the chat keeps answering from version {serving}.",
+            refresh_status(),
+        )
+        progress(0, desc="Embedding the added and changed articles")
         log.info("index rebuild started")
         try:
             report = engine.rebuild(incremental=True, progress=True)
         except MscqaError as exc:
-            return (
-                f"The rebuild failed and the chat keeps using the current index: "
+            log.info("index rebuild failed (%s)", type(exc).__name__)
+            yield (
+                f"The rebuild failed and the chat keeps answering from version {serving}: "
                 f"{literal_markdown(str(exc))}",
                 refresh_status(),
             )
+            return
         log.info("index rebuild finished in %.1fs", report.seconds)
-        return (
+        yield (
             f"Index version {report.version} is ready: {report.total_passages} passages, "
             f"{report.embedded_passages} embedded in {report.seconds:.1f}s. The chat switches "
             "to it with the next question.",
