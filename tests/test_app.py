@@ -209,6 +209,7 @@ def test_passage_containing_refuses_a_span_outside_the_article(fake_engine: Engi
         "I have bad chest pain right now, should I try stem cells?",
         "my dad can’t breathe properly",
         "I CANNOT BREATHE",
+        "help i cant breathe",
         "her face is drooping and her speech is slurred, is it a stroke?",
         "I keep having suicidal thoughts",
         "I think I took too many pills",

@@ -71,6 +71,10 @@ def _shot(page: Any, server: Server, name: str) -> None:
         shutil.copy(server.root / f"{name}.png", Path(target) / f"{name}.png")
 
 
+def _read(path: Path) -> str:
+    return path.read_text() if path.exists() else ""
+
+
 def _article(server: Server, title: str) -> Any:
     return next(a for a in load_corpus(server.corpus) if a.title == title)
 
@@ -146,6 +150,14 @@ def test_out_of_scope_question_gets_not_covered_reply(page: Any, server: Server)
     for article in load_corpus(server.corpus):
         expect(bot).to_contain_text(article.title)
     assert bot.locator("blockquote").count() == 0
+
+    page.locator("#chatbot").get_by_role("button", name="Dislike", exact=True).last.click()
+    deadline = time.monotonic() + 10
+    while "dislike" not in _read(server.feedback) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    last = json.loads(_read(server.feedback).splitlines()[-1])
+    assert last["rating"] == "dislike" and last["article_ids"] == []
+    assert "banana" not in _read(server.feedback)
 
 
 def test_emergency_question_gets_urgent_care_message_first(page: Any) -> None:
