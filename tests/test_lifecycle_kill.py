@@ -33,6 +33,7 @@ from mscqa.store import leftovers
 QUESTION = "Is stem cell therapy safe for people with ALS?"
 # Steps of a build that happen inside the temporary version folder.
 WRITING = {"rows", "write-vectors", "write-sentence-vectors", "write-bm25", "write-manifest"}
+WRITING |= {"replace", "sync", "rename-version"}  # a temporary folder or file exists there too
 
 
 def _build(settings: Settings, incremental: bool) -> object:
@@ -161,7 +162,7 @@ def test_sigkill_at_every_write_step_leaves_the_last_good_index_serving(
                 left_behind += 1
             _assert_serving_a_complete_index(settings)
             _assert_next_build_cleans_up(settings)
-    assert tried >= 40 and left_behind >= 10
+    assert tried >= 40 and left_behind >= 20
 
 
 def test_sigkill_of_cli_builds_at_spread_moments(fake_env: Settings) -> None:
@@ -182,7 +183,7 @@ def test_sigkill_of_cli_builds_at_spread_moments(fake_env: Settings) -> None:
     assert start("build").wait(60) == 0
     duration = time.monotonic() - started
     rng = random.Random(6)
-    kills = 12
+    kills = 8
     for number in range(kills):
         _edit(settings.corpus_dir, 100 + number)
         # The first part of a run is mostly imports: put most kills in the later part.
