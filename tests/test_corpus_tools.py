@@ -43,6 +43,19 @@ def test_html_page_gives_the_same_articles_as_the_text_export() -> None:
     assert "console.log" not in text and "Home" not in text and "Share" not in text
 
 
+def test_corpus_import_of_the_html_page_writes_the_committed_files(tmp_path: Path) -> None:
+    code, out, err = run("corpus", "import", str(HTML_PAGE), "--out", str(tmp_path))
+    assert code == 0, err
+    assert len(out.splitlines()) == 5 and "5 articles written" in err
+    for path in CORPUS.glob("*.md"):
+        made = (tmp_path / path.name).read_text(encoding="utf-8")
+        # Only the `source` line (the page's file name) differs.
+        committed = path.read_text(encoding="utf-8").replace(
+            "source: 000_169456a92862e4cb.txt", "source: clinic_page.html"
+        )
+        assert made == committed, path.name
+
+
 @pytest.mark.skipif(not SEED_PAGE.is_file(), reason="clinic page export not present")
 def test_html_and_text_export_imports_are_identical(tmp_path: Path) -> None:
     assert _fields(import_page(HTML_PAGE)) == _fields(import_page(SEED_PAGE))
