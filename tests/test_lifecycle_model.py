@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -19,12 +20,22 @@ from test_lifecycle import _edit_corpus, answers, assert_same_index
 pytestmark = pytest.mark.model
 
 
+@pytest.fixture
+def real_index(real_engine: Engine, tmp_path: Path) -> Path:
+    """A copy of the session's real-model index of the shipped corpus (saves a full build)."""
+    target = tmp_path / "index"
+    shutil.copytree(real_engine.settings.index_dir, target)
+    return target
+
+
 def test_update_equals_a_full_build_with_the_real_model(
-    corpus_dir: Path, tmp_path: Path, real_embedder: SentenceTransformerEmbedder
+    corpus_dir: Path,
+    tmp_path: Path,
+    real_embedder: SentenceTransformerEmbedder,
+    real_index: Path,
 ) -> None:
-    updated = Settings(corpus_dir=corpus_dir, index_dir=tmp_path / "updated", embedder="torch")
+    updated = Settings(corpus_dir=corpus_dir, index_dir=real_index, embedder="torch")
     full = Settings(corpus_dir=corpus_dir, index_dir=tmp_path / "full", embedder="torch")
-    build(updated, real_embedder)
     _edit_corpus(corpus_dir)
     report = build(updated, real_embedder, incremental=True)
     assert 0 < report.embedded_passages < report.total_passages  # type: ignore[attr-defined]
@@ -50,10 +61,10 @@ def test_changing_mscqa_model_is_reported_and_update_rebuilds_everything(
     corpus_dir: Path,
     tmp_path: Path,
     real_embedder: SentenceTransformerEmbedder,
+    real_index: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    settings = Settings(corpus_dir=corpus_dir, index_dir=tmp_path / "index", embedder="torch")
-    build(settings, real_embedder)
+    settings = Settings(corpus_dir=corpus_dir, index_dir=real_index, embedder="torch")
     other = _model_copy(real_embedder.model_dir, tmp_path / "other-model")
     monkeypatch.setenv("MSCQA_CORPUS_DIR", str(corpus_dir))
     monkeypatch.setenv("MSCQA_INDEX_DIR", str(settings.index_dir))

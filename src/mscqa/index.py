@@ -265,7 +265,7 @@ def _reusable_version(index_dir: Path, embedder: Embedder) -> tuple[LoadedIndex 
     try:
         previous = load_index(index_dir)
     except IndexMissingError:
-        return None, "no index yet"
+        return None, "no index yet: every passage is embedded"
     except (IndexCorruptError, IndexMismatchError) as exc:
         return None, f"the current version cannot be reused ({exc})"
     step("loaded-previous")
