@@ -162,6 +162,7 @@ def test_sigkill_at_every_write_step_leaves_the_last_good_index_serving(
                 left_behind += 1
             _assert_serving_a_complete_index(settings)
             _assert_next_build_cleans_up(settings)
+    print(f"{tried} kill points, {left_behind} of them with a half-written version left behind")
     assert tried >= 40 and left_behind >= 20
 
 

@@ -163,6 +163,7 @@ def test_serve_switches_versions_under_load_without_a_failed_request(
         except subprocess.TimeoutExpired:
             server.kill()
         log.close()
+    print(f"{asker.replies} replies during 3 updates, {len(asker.failures)} failures")
     assert asker.failures == []
     assert asker.replies >= 10
 
