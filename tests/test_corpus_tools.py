@@ -75,6 +75,18 @@ def test_html_page_without_article_elements_is_read_as_visible_text() -> None:
     assert _fields(parse_page_html(flat)) == _fields(load_corpus(CORPUS))
 
 
+def test_html_line_breaks_and_entities_are_kept_as_text() -> None:
+    page = (
+        "<html><body><article><h2>Cells &amp; Scaffolds</h2>\n<p>First line,<br>\n"
+        "  second   line with 5&plusmn;1 &lt;b&gt;.</p>\n<p>Reference: Roe (2020).</p>"
+        "</article></body></html>"
+    )
+    (article,) = parse_page_html(page)
+    assert article.title == "Cells & Scaffolds" and article.id == "cells-scaffolds"
+    assert article.text == "First line,\nsecond line with 5±1 <b>."
+    assert article.reference == "Roe (2020)."
+
+
 def test_html_article_without_reference_names_the_line() -> None:
     page = (
         "<!DOCTYPE html><html><body>\n<article>\n<h2>Cells in Space</h2>\n"

@@ -505,6 +505,7 @@ _BLOCK_TAGS = (
 )
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _HTML_SPACE = re.compile(r"[ \t\n\r\f]+")  # HTML collapses these; a no-break space stays
+_LINE_BREAK = "\u2028"  # stands for <br> while the source's own whitespace is collapsed
 
 
 @dataclass(frozen=True)
@@ -529,6 +530,8 @@ def parse_page_html(html: str, source: str = "") -> list[Article]:
         tag.decompose()
     for tag in soup.find_all(True, attrs={"hidden": True}):
         tag.decompose()
+    for tag in soup.find_all("br"):
+        tag.replace_with(_LINE_BREAK)
     containers = soup.find_all("article")
     if not containers:
         text = "\n\n".join(block.text for block in _blocks(soup.body or soup))
@@ -552,7 +555,8 @@ def _blocks(root: Any) -> list[_Block]:
     for tag in root.find_all(_BLOCK_TAGS):
         if tag.find_parent(_BLOCK_TAGS) is not None:
             continue
-        text = _HTML_SPACE.sub(" ", tag.get_text()).strip(" ")
+        text = _HTML_SPACE.sub(" ", tag.get_text())
+        text = "\n".join(line.strip(" ") for line in text.split(_LINE_BREAK)).strip("\n")
         if text and not is_boilerplate(text):
             blocks.append(_Block(text, tag.name in _HEADINGS, tag.sourceline or 0))
     return blocks
