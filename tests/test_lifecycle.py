@@ -259,6 +259,36 @@ def test_engine_keeps_serving_when_the_new_version_is_broken(fake_settings: Sett
     assert engine.reload_error is None and engine.index.manifest.version != good
 
 
+@pytest.mark.parametrize("incremental", [False, True])
+def test_build_and_update_repair_a_damaged_pointer(
+    fake_settings: Settings, incremental: bool
+) -> None:
+    embedder = HashingEmbedder()
+    _build(fake_settings, embedder, incremental=False)
+    (fake_settings.index_dir / "CURRENT.json").write_text("{not json")
+    articles = load_corpus(fake_settings.corpus_dir)
+    assert index_status(fake_settings.index_dir, articles, embedder.model_id).state == "corrupt"
+    report = _build(fake_settings, embedder, incremental=incremental)
+    assert report.embedded_passages == report.total_passages
+    assert index_status(fake_settings.index_dir, articles, embedder.model_id).state == "fresh"
+    assert Engine(fake_settings, embedder).ask(QUESTIONS[0]).answered
+    _build(fake_settings, embedder, incremental=True)
+    assert len(list((fake_settings.index_dir / "versions").iterdir())) == 2
+
+
+def test_update_over_a_damaged_version_embeds_everything_again(fake_settings: Settings) -> None:
+    embedder = HashingEmbedder()
+    _build(fake_settings, embedder, incremental=False)
+    folder = fake_settings.index_dir / "versions" / current_version(fake_settings.index_dir)
+    vectors = folder / "passages.faiss"
+    vectors.write_bytes(vectors.read_bytes()[:100])
+    report = _build(fake_settings, embedder, incremental=True)
+    assert report.full_reason and "cannot be reused" in report.full_reason
+    assert report.embedded_passages == report.total_passages
+    articles = load_corpus(fake_settings.corpus_dir)
+    assert index_status(fake_settings.index_dir, articles, embedder.model_id).state == "fresh"
+
+
 # The CLI.
 
 

@@ -103,7 +103,13 @@ def writing_version(index_dir: Path, version: str) -> Iterator[Path]:
 
 def switch(index_dir: Path, version: str) -> None:
     """Point CURRENT.json at `version`, keep the old current as `previous`, delete the rest."""
-    pointer = read_pointer(index_dir)
+    try:
+        pointer = read_pointer(index_dir)
+    except IndexCorruptError:
+        # A damaged pointer is what a rebuild repairs. Which version it named is unknown, so
+        # none is deleted now; the next switch removes them.
+        write_pointer(index_dir, version, None)
+        return
     previous = pointer.get("current") if pointer else None
     write_pointer(index_dir, version, previous)
     remove_old_versions(index_dir, keep={version, previous})
