@@ -29,6 +29,7 @@ from mscqa.index import (
     LoadedIndex,
     build_index,
     current_version,
+    index_lock,
     index_status,
     load_index,
 )
@@ -322,6 +323,20 @@ def test_update_text_output_names_articles_and_ends_with_a_summary(fake_env: Set
     assert "removed  mesenchymal-stem-cells-can-modulate-the-immune-system" in out
     assert lines[-1].startswith("index ") and "added 1, changed 2, removed 1" in lines[-1]
     assert "embedding" not in err  # not a terminal: no progress bar
+
+
+def test_rollback_from_the_cli_waits_for_the_lock_and_switches_back(fake_env: Settings) -> None:
+    assert _cli("index", "build")[0] == 0
+    first = current_version(fake_env.index_dir)
+    _edit_corpus(fake_env.corpus_dir)
+    assert _cli("index", "update")[0] == 0
+    with index_lock(fake_env.index_dir):
+        code, _, err = _cli("index", "rollback")
+        assert code == 1 and "--wait SECONDS" in err
+    code, out, _ = _cli("index", "rollback", "--wait", "5")
+    assert code == 0 and out.strip() == f"now serving version {first}"
+    code, out, _ = _cli("index", "status", "--json")
+    assert code == 1 and json.loads(out)["state"] == "stale"  # the old version, the new corpus
 
 
 def test_progress_bar_on_a_terminal_only(fake_env: Settings) -> None:

@@ -279,12 +279,19 @@ def index_status(ctx: click.Context, as_json: bool) -> None:
 
 
 @index.command("rollback")
+@click.option(
+    "--wait",
+    type=float,
+    default=0.0,
+    show_default=True,
+    help="Seconds to wait for a running build to finish.",
+)
 @click.pass_context
-def index_rollback(ctx: click.Context) -> None:
+def index_rollback(ctx: click.Context, wait: float) -> None:
     """Switch back to the previous index version."""
     from mscqa.index import rollback
 
-    version = rollback(_settings(ctx).index_dir)
+    version = rollback(_settings(ctx).index_dir, lock_timeout=wait)
     click.echo(f"now serving version {version}")
 
 
