@@ -7,6 +7,7 @@ import hashlib
 import json
 import re
 import unicodedata
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -170,7 +171,10 @@ def inspect_article(path: Path) -> tuple[Article | None, list[Problem]]:
     if source is None:
         source = ""
     if not isinstance(source, str):
-        problem(field_line("source"), "front matter field 'source' must be text")
+        problem(
+            field_line("source"),
+            "front matter field 'source' is not text: write `source: page name or URL`",
+        )
     for name in meta:
         if name not in FIELDS:
             problem(
@@ -523,9 +527,12 @@ def parse_page_html(html: str, source: str = "") -> list[Article]:
     between paragraphs as in the text export. A page without `<article>` elements is read as
     its visible text, with the rules of the text export.
     """
-    from bs4 import BeautifulSoup
+    from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning
 
-    soup = BeautifulSoup(html, "html.parser")
+    with warnings.catch_warnings():
+        # A short page can look like a file name to bs4; it is always markup here.
+        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+        soup = BeautifulSoup(html, "html.parser")
     for tag in soup.find_all(_CHROME_TAGS):
         tag.decompose()
     for tag in soup.find_all(True, attrs={"hidden": True}):
