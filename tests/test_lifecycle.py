@@ -325,6 +325,21 @@ def test_update_text_output_names_articles_and_ends_with_a_summary(fake_env: Set
     assert "embedding" not in err  # not a terminal: no progress bar
 
 
+def test_update_says_what_an_interrupted_build_left_and_removes_it(fake_env: Settings) -> None:
+    assert _cli("index", "build")[0] == 0
+    half_written = fake_env.index_dir / "versions" / ".tmp-4242-deadbeef"
+    half_written.mkdir()
+    (half_written / "passages.jsonl").write_text('{"id": "trunc')
+    (fake_env.index_dir / "CURRENT.json.0badf00d.tmp").write_text("{")
+    code, out, _ = _cli("index", "update")
+    assert code == 0
+    assert out.splitlines()[0] == (
+        "removed what an interrupted build left: .tmp-4242-deadbeef, CURRENT.json.0badf00d.tmp"
+    )
+    assert not half_written.exists()
+    assert not list(fake_env.index_dir.glob("*.tmp"))
+
+
 def test_rollback_from_the_cli_waits_for_the_lock_and_switches_back(fake_env: Settings) -> None:
     assert _cli("index", "build")[0] == 0
     first = current_version(fake_env.index_dir)

@@ -128,7 +128,9 @@ def _assert_serving_a_complete_index(settings: Settings) -> None:
 
 
 def _assert_next_build_cleans_up(settings: Settings) -> None:
-    _build(settings, incremental=True)
+    left = {path.name for path in leftovers(settings.index_dir)}
+    report = _build(settings, incremental=True)
+    assert set(report.cleaned_up) == left  # type: ignore[attr-defined]
     assert leftovers(settings.index_dir) == []
     kept = sorted(p.name for p in (settings.index_dir / VERSIONS).iterdir())
     assert len(kept) == 2 and current_version(settings.index_dir) in kept

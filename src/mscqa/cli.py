@@ -225,8 +225,10 @@ def _run_build(ctx: click.Context, as_json: bool, wait: float, incremental: bool
             payload |= {"version": report.version, "seconds": round(report.seconds, 3)}
         _print_json(payload)
         return
+    if report.cleaned_up:
+        click.echo(f"removed what an interrupted build left: {', '.join(report.cleaned_up)}")
     if report.full_reason:
-        click.echo(f"{report.full_reason}")
+        click.echo(report.full_reason)
     for label, ids in (
         ("added", report.added),
         ("changed", report.changed),

@@ -180,6 +180,7 @@ class BuildReport:
     total_sentences: int
     seconds: float
     full_reason: str | None = None
+    cleaned_up: tuple[str, ...] = ()  # what an interrupted build had left behind
 
 
 @dataclass(frozen=True)
@@ -210,7 +211,7 @@ def build_index(
     """
     started = time.perf_counter()
     with index_lock(index_dir, lock_timeout, on_wait):
-        remove_leftovers(index_dir)
+        cleaned_up = tuple(path.name for path in remove_leftovers(index_dir))
         step("leftovers-removed")
         previous, full_reason = None, None
         if incremental:
@@ -257,6 +258,7 @@ def build_index(
             total_sentences=len(parts.sentences),
             seconds=time.perf_counter() - started,
             full_reason=full_reason if incremental else None,
+            cleaned_up=cleaned_up,
         )
 
 
