@@ -33,7 +33,9 @@ from mscqa.errors import (
     IndexMismatchError,
     IndexMissingError,
 )
+from mscqa.onnx_backend import prepare_question_model
 from mscqa.passages import Passage, Sentence, embedding_text, make_passages, split_sentences
+from mscqa.saved_bm25 import SavedBM25
 from mscqa.terms import lexical_tokens
 
 FORMAT_VERSION = 1
@@ -69,6 +71,10 @@ class Manifest:
     passage_max_words: int
     passage_overlap_sentences: int
     files: dict[str, str] = field(default_factory=dict)  # relative path -> sha256
+    # What embeds questions for this version: "onnx" with its file relative to the index
+    # folder (exported from the same model, so same model_id and vectors), or `backend`.
+    query_backend: str = ""
+    query_model_file: str | None = None
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
@@ -108,7 +114,7 @@ class LoadedIndex:
     sentence_offset: dict[str, int]  # article id -> row of its first sentence
     passage_vectors: Any  # faiss.Index
     sentence_vectors: np.ndarray
-    bm25: Any  # bm25s.BM25
+    bm25: SavedBM25  # get_scores(tokens) as bm25s.BM25
 
     def passage_sentences(self, passage: Passage) -> list[tuple[int, Sentence]]:
         """(row, sentence) for each sentence of a passage; rows index `sentence_vectors`."""
@@ -242,6 +248,7 @@ def build_index(
             progress,
         )
         hashes = {a.id: a.content_hash for a in parts.articles}
+        query_backend, query_model_file = prepare_question_model(index_dir, embedder)
         version = _new_version_name()
         manifest = Manifest(
             format_version=FORMAT_VERSION,
@@ -256,6 +263,8 @@ def build_index(
             sentence_count=len(parts.sentences),
             passage_max_words=max_words,
             passage_overlap_sentences=overlap,
+            query_backend=query_backend,
+            query_model_file=query_model_file,
         )
         _write_version(index_dir, manifest, parts, passage_vectors, sentence_vectors)
         added, changed, removed = diff_articles(old_articles, hashes)
@@ -534,7 +543,6 @@ def load_index(
 ) -> LoadedIndex:
     """Load a version (default: the current one), refusing one that is damaged or made with
     another model. Checks every file's size and count; `verify_index` also checks hashes."""
-    import bm25s
     import faiss
 
     manifest = read_manifest(index_dir, version)
@@ -615,9 +623,7 @@ def load_index(
     if problems:
         raise IndexCorruptError(f"{folder} is inconsistent ({'; '.join(problems)}): {REBUILD_HINT}")
     try:
-        bm25 = bm25s.BM25.load(
-            str(folder / BM25_DIR), load_corpus=False, show_progress=False, verbosity=0
-        )
+        bm25 = SavedBM25.load(folder / BM25_DIR)  # bm25s's files, without importing SciPy
     except (OSError, ValueError, KeyError, json.JSONDecodeError) as exc:
         raise IndexCorruptError(
             f"{folder / BM25_DIR} cannot be read ({exc}): {REBUILD_HINT}"
