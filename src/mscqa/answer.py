@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -61,7 +62,14 @@ def coverage(question_tokens: Sequence[str], text: str) -> float:
     wanted = set(question_tokens)
     if not wanted:
         return 0.0
-    return len(wanted & set(lexical_tokens(text))) / len(wanted)
+    return len(wanted & _token_set(text)) / len(wanted)
+
+
+@lru_cache(maxsize=1 << 16)
+def _token_set(text: str) -> frozenset[str]:
+    # Tokenising the ~150 sentences of the candidate passages was most of the cost of an
+    # answer; passages that come back for many questions are tokenised once.
+    return frozenset(lexical_tokens(text))
 
 
 @dataclass(frozen=True)

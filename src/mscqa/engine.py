@@ -30,6 +30,15 @@ def prepare_text(text: str | None, limit: int, what: str) -> str:
     return cleaned
 
 
+def _single_threaded_search() -> None:
+    """One question searches with one thread: FAISS's OpenMP threads cost more to wake than a
+    single-query search takes (10x slower at 10k passages on 2 busy cores), and concurrent
+    requests already use every core."""
+    import faiss
+
+    faiss.omp_set_num_threads(1)
+
+
 @dataclass(frozen=True)
 class _Loaded:
     version: str
@@ -73,6 +82,7 @@ class Engine:
         return create_embedder(self.settings.embedder, model_dir)
 
     def _load(self, version: str | None = None) -> _Loaded:
+        _single_threaded_search()
         index = load_index(
             self.settings.index_dir, model_id=self.embedder.model_id, version=version
         )

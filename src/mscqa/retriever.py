@@ -71,11 +71,11 @@ class Retriever:
 
 def _top_positive(scores: np.ndarray, k: int) -> np.ndarray:
     """Indices of the `k` highest positive scores, ties in index order: the same as a stable
-    argsort of all scores, at a fraction of its cost on a large index (argpartition)."""
-    if k < len(scores):
-        kth = np.partition(scores, len(scores) - k)[len(scores) - k]
-        candidates = np.flatnonzero(scores >= kth) if kth > 0 else np.flatnonzero(scores > 0)
-    else:
-        candidates = np.flatnonzero(scores > 0)
-    order = np.argsort(-scores[candidates], kind="stable")
-    return candidates[order][:k]
+    argsort of all scores, at a fraction of its cost on a large index (most scores are 0)."""
+    positive = np.flatnonzero(scores > 0)
+    if len(positive) > k:
+        values = scores[positive]
+        kth = np.partition(values, len(values) - k)[len(values) - k]
+        positive = positive[values >= kth]
+    order = np.argsort(-scores[positive], kind="stable")
+    return positive[order][:k]
