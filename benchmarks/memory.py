@@ -32,7 +32,7 @@ def main() -> None:
         finally:
             stop(process)
         label = "shipped corpus (index/)" if size == 0 else f"{size:,} passages"
-        rows.append(f"| {label} | {on_disk / 2**20:.0f} | {rss / 2**20:.0f} |")
+        rows.append(f"| {label} | {on_disk / 2**20:.1f} | {rss / 2**20:.0f} |")
     print("\nResident memory of `mscqa serve` after its first answer\n")
     print("| index | version on disk MB | server RSS MB |")
     print("|---|---:|---:|")

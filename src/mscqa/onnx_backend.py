@@ -52,7 +52,10 @@ def prepare_question_model(index_dir: Path, embedder: Any) -> tuple[str, str | N
     built with `embedder`: exports a sentence-transformers model to ONNX once per model
     fingerprint. Called by `build_index` while it holds the index lock."""
     if embedder.backend == "onnx":
-        return "onnx", str(embedder.model_file.relative_to(index_dir))
+        own = find_export(index_dir, embedder.model_id) or _copy_export(
+            embedder.folder, export_dir(index_dir, embedder.model_id)
+        )
+        return "onnx", str((own / ONNX_FILE).relative_to(index_dir))
     model_dir = getattr(embedder, "model_dir", None)
     if embedder.backend != "sentence-transformers" or model_dir is None:
         return embedder.backend, None
@@ -166,6 +169,22 @@ def export_onnx(model_dir: Path, out_dir: Path, *, model_id: str) -> Path:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return out_dir
+
+
+def _copy_export(source: Path, target: Path) -> Path:
+    """An index built with an export kept elsewhere gets its own copy, renamed into place."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{target.name}.", dir=target.parent))
+    try:
+        for name in (ONNX_FILE, TOKENIZER_FILE, CONFIG_FILE):
+            shutil.copy2(source / name, tmp / name)
+        tmp.chmod(0o755)
+        shutil.rmtree(target, ignore_errors=True)
+        os.replace(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return target
 
 
 class OnnxEmbedder:
