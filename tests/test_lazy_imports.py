@@ -118,3 +118,14 @@ def test_cli_module_imports_only_what_every_command_needs() -> None:
     )
     loaded = set(done.stdout.split("'"))
     assert not loaded & {*HEAVY, "faiss", "onnxruntime"}
+
+
+def test_passage_tokens_from_its_sentences_equal_tokenising_the_passage(
+    fake_engine: Engine,
+) -> None:
+    from mscqa.answer import _passage_token_set
+
+    index = fake_engine.index
+    for passage in index.passages:
+        sentences = [s for _, s in index.passage_sentences(passage)]
+        assert _passage_token_set(passage, sentences) == frozenset(lexical_tokens(passage.text))
