@@ -35,9 +35,15 @@ from mscqa.passages import Passage, Sentence, embedding_text, make_passages, spl
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / "benchmarks" / ".cache"
-SCIFACT = ROOT.parent.parent / "shared" / "bench" / "scifact"
-if not SCIFACT.is_dir():
-    SCIFACT = Path("/work/shared/bench/scifact")
+# ../shared/bench/scifact beside the repository (or beside the folder holding it).
+SCIFACT = next(
+    (
+        folder / "shared" / "bench" / "scifact"
+        for folder in (ROOT.parent, ROOT.parent.parent)
+        if (folder / "shared" / "bench" / "scifact").is_dir()
+    ),
+    ROOT.parent / "shared" / "bench" / "scifact",
+)
 SIZES = (1_000, 10_000, 100_000)
 # The first passages are SciFact abstracts as published; the rest are recombined from their
 # sentences and the shipped articles' (all ~46k SciFact sentences would take ~25 min to embed
