@@ -135,7 +135,7 @@ def _run_build(ctx: click.Context, as_json: bool, wait: float, incremental: bool
 
     settings = _settings(ctx)
     articles = load_corpus(settings.corpus_dir)
-    embedder = Engine(settings).build_embedder
+    embedder = Engine(settings).embedder
     report = build_index(
         settings.index_dir,
         articles,

@@ -63,23 +63,14 @@ class Engine:
 
     @property
     def embedder(self) -> Embedder:
-        """The question embedder: the index's ONNX export when there is one (see
-        create_embedder), so that answering never imports torch."""
+        """The index's ONNX export when there is one (see create_embedder): answering never
+        imports torch, and builds after the first are faster too (benchmarks/RESULTS.md)."""
         if self._embedder is None:
             model_dir = None if self.settings.embedder == "fake" else self.settings.model_path
             self._embedder = create_embedder(
                 self.settings.embedder, model_dir, self.settings.index_dir
             )
         return self._embedder
-
-    @property
-    def build_embedder(self) -> Embedder:
-        """The embedder for index builds: sentence-transformers (faster in batches here, see
-        benchmarks/RESULTS.md), or the one given to the engine."""
-        if self._embedder is not None and self._embedder.backend != "onnx":
-            return self._embedder
-        model_dir = None if self.settings.embedder == "fake" else self.settings.model_path
-        return create_embedder(self.settings.embedder, model_dir)
 
     def _load(self, version: str | None = None) -> _Loaded:
         _single_threaded_search()
