@@ -191,6 +191,8 @@ class BuildReport:
 
 @dataclass(frozen=True)
 class IndexParts:
+    """The articles of one build, cut into passages and sentences."""
+
     articles: list[Article]
     passages: list[Passage]
     sentences: list[Sentence]
