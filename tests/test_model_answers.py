@@ -11,11 +11,10 @@ pytestmark = pytest.mark.model
 CASES = [
     ("What drug besides riluzole is approved for ALS?", "ALS", "edaravone"),
     ("How long does pain have to last before it counts as chronic?", "Chronic Pain", "12 weeks"),
-    pytest.param(
+    (
         "What is the protective sheath around nerve fibres that MS damages?",
         "Multiple Sclerosis",
         "myelin",
-        marks=pytest.mark.xfail(strict=True, reason="needs acronym expansion (MS)"),
     ),
     ("Do steroids cure autoimmune conditions?", "Immune System", "cure"),
     ("What is the definitive treatment for a worn-out hip joint?", "Hip", "hip replacement"),
