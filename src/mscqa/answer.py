@@ -290,8 +290,8 @@ def find_quotes(
     calibration: Calibration | None = None,
 ) -> Answer:
     """The "not covered" message when P(covered) < `min_score`; otherwise the best quote and
-    up to `top_k` - 1 more scoring at least `min_quote_score`, one per article first, never
-    two that overlap."""
+    up to `top_k` - 1 more scoring at least `min_quote_score`, best first, never two that
+    overlap. Quotes from several articles come out when they score well in each."""
     calibration = calibration or default_calibration()
     scored = score_candidates(question, query_vector, hits, index, calibration)
     if not scored or calibration.covered(scored[0].features, known_similarity) < min_score:
@@ -299,22 +299,17 @@ def find_quotes(
     candidates = scored[:1] + [c for c in scored[1:] if c.probability >= min_quote_score]
     probabilities = {c.row: c.probability for c in scored}
     chosen: list[tuple[Candidate, int, int]] = []
-    for same_article_allowed in (False, True):
-        for candidate in candidates:
-            if len(chosen) >= top_k:
-                break
-            article_id = candidate.hit.passage.article_id
-            if not same_article_allowed and any(
-                c.hit.passage.article_id == article_id for c, _, _ in chosen
-            ):
-                continue
-            start, end = quote_span(question, candidate, index, probabilities, neighbour_ratio)
-            if any(
-                c.hit.passage.article_id == article_id and start < e and s < end
-                for c, s, e in chosen
-            ):
-                continue
-            chosen.append((candidate, start, end))
+    for candidate in candidates:
+        if len(chosen) >= top_k:
+            break
+        article_id = candidate.hit.passage.article_id
+        start, end = quote_span(question, candidate, index, probabilities, neighbour_ratio)
+        if any(
+            c.hit.passage.article_id == article_id and start < e and s < end
+            for c, s, e in chosen
+        ):
+            continue
+        chosen.append((candidate, start, end))
     if not chosen:
         return Answer(question, False, NOT_COVERED, ())
     quotes = []
