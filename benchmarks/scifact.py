@@ -15,7 +15,7 @@ import hashlib
 import json
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -154,7 +154,7 @@ def max_sentence_scores(
 
 
 def run_retrieval(
-    data: SciFact, embedder: SentenceTransformerEmbedder
+    data: SciFact, embedder: SentenceTransformerEmbedder, sentences: bool = True
 ) -> list[tuple[str, float, float]]:
     settings = Settings()
     results: list[tuple[str, float, float]] = []
@@ -187,49 +187,78 @@ def run_retrieval(
         [embedding_text(t, x) for t, x in zip(data.titles, data.texts, strict=True)],
         "scifact-docs",
     )
-    flat_sentences = [s for doc in data.sentences for s in doc]
-    sentence_vectors = cached_encode(embedder, flat_sentences, "scifact-sentences")
     query_vectors = embedder.encode([query_for_embedding(q) for q in data.queries], batch_size=64)
     dense = query_vectors @ doc_vectors.T
     add("dense: MiniLM on title + abstract", dense)
-    best_sentence = max_sentence_scores(data, sentence_vectors, query_vectors)
-    add("dense: best sentence", best_sentence)
-    dense_mix = np.vstack(
-        [zscore_blend((d, s), (0.5, 0.5)) for d, s in zip(dense, best_sentence, strict=True)]
-    )
-    add("dense: abstract + best sentence (z-score, 0.5/0.5)", dense_mix)
+
+    def per_query(fusion: Callable[..., np.ndarray], *signals: np.ndarray) -> np.ndarray:
+        return np.vstack([fusion(row) for row in zip(*signals, strict=True)])
 
     add(
-        "hybrid RRF(k=60): dense abstract + BM25",
-        np.vstack([rrf((d, lx), settings.rrf_k) for d, lx in zip(dense, lexical, strict=True)]),
+        "hybrid RRF(k=60): dense + BM25",
+        per_query(lambda r: rrf(r, settings.rrf_k), dense, lexical),
     )
     for w in (0.5, 0.6, 0.7):
         add(
-            f"hybrid z-score, dense {w}: abstract + BM25",
-            np.vstack(
-                [zscore_blend((d, lx), (w, 1 - w)) for d, lx in zip(dense, lexical, strict=True)]
-            ),
+            f"hybrid z-score, dense {w}: dense + BM25",
+            per_query(lambda r, w=w: zscore_blend(r, (w, 1 - w)), dense, lexical),
         )
+        add(
+            f"hybrid z-score, dense {w}: dense + BM25 title x2",
+            per_query(lambda r, w=w: zscore_blend(r, (w, 1 - w)), dense, lexical_title),
+        )
+    if not sentences:
+        return results
+    flat_sentences = [s for doc in data.sentences for s in doc]
+    sentence_vectors = cached_encode(embedder, flat_sentences, "scifact-sentences")
+    best_sentence = max_sentence_scores(data, sentence_vectors, query_vectors)
+    add("dense: best sentence", best_sentence)
     for w in (0.5, 0.6, 0.7):
         add(
-            f"hybrid z-score, dense {w}: abstract+sentence + BM25 title x2",
-            np.vstack(
-                [
-                    zscore_blend((d, s, lx), (w / 2, w / 2, 1 - w))
-                    for d, s, lx in zip(dense, best_sentence, lexical_title, strict=True)
-                ]
+            f"hybrid z-score, dense {w}: abstract + best sentence + BM25 title x2",
+            per_query(
+                lambda r, w=w: zscore_blend(r, (w / 2, w / 2, 1 - w)),
+                dense,
+                best_sentence,
+                lexical_title,
             ),
         )
     add(
-        "hybrid RRF(k=60): abstract, sentence, BM25 title x2",
-        np.vstack(
-            [
-                rrf((d, s, lx), settings.rrf_k)
-                for d, s, lx in zip(dense, best_sentence, lexical_title, strict=True)
-            ]
-        ),
+        "hybrid RRF(k=60): abstract, best sentence, BM25 title x2",
+        per_query(lambda r: rrf(r, settings.rrf_k), dense, best_sentence, lexical_title),
     )
     return results
+
+
+def score_claims(data_dir: Path) -> tuple[int, int]:
+    """`judge` on each labelled (claim, cited abstract) pair of claims_dev: the verdict for
+    the three abstract sentences that share the most of the claim's words (idf-weighted)."""
+    from mscqa.verify import CONTRADICTED, SUPPORTED, judge
+
+    abstracts: dict[str, list[str]] = {}
+    with (data_dir / "corpus_sentences.jsonl").open(encoding="utf-8") as handle:
+        for line in handle:
+            row = json.loads(line)
+            abstracts[str(row["doc_id"])] = [s.strip() for s in row["abstract"]]
+    expected = {"SUPPORT": SUPPORTED, "CONTRADICT": CONTRADICTED}
+    right = total = 0
+    confusion: dict[tuple[str, str], int] = {}
+    with (data_dir / "claims_dev.jsonl").open(encoding="utf-8") as handle:
+        for line in handle:
+            claim = json.loads(line)
+            for doc_id, sets in claim["evidence"].items():
+                label = expected[sets[0]["label"]]
+                sentences = abstracts[str(doc_id)]
+                wanted = set(lexical_tokens(claim["claim"]))
+                ranked = sorted(sentences, key=lambda s: -len(wanted & set(lexical_tokens(s))))
+                verdict, _, _ = judge(claim["claim"], ranked[:3], " ".join(sentences))
+                total += 1
+                right += verdict == label
+                confusion[(label, verdict)] = confusion.get((label, verdict), 0) + 1
+    print(f"\nSciFact claims_dev, labelled (claim, abstract) pairs: {right}/{total} right")
+    for (label, verdict), count in sorted(confusion.items()):
+        print(f"  expected {label:<12} got {verdict:<12} {count}")
+    return right, total
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -238,11 +267,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--split", default="test")
     parser.add_argument("--limit", type=int, default=None, help="first N queries only")
     parser.add_argument("--claims", action="store_true", help="also score `check` verdicts")
+    parser.add_argument(
+        "--no-sentences", action="store_true", help="skip the per-sentence dense signal"
+    )
     args = parser.parse_args(argv)
     data = load(args.data, args.split, args.limit)
     embedder = SentenceTransformerEmbedder(Settings().model_path)
     print(f"SciFact {args.split}: {len(data.query_ids)} queries, {len(data.doc_ids):,} abstracts\n")
-    results = run_retrieval(data, embedder)
+    results = run_retrieval(data, embedder, sentences=not args.no_sentences)
     print("| run | nDCG@10 | recall@100 |\n|---|---|---|")
     for name, ndcg, recall in results:
         print(f"| {name} | {ndcg:.3f} | {recall:.3f} |")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from mscqa.answer import Calibration, find_quotes, score_candidates
+from mscqa.answer import Calibration, find_quotes
 from mscqa.index import LoadedIndex
 from mscqa.retriever import Hit
 from mscqa.terms import STOPWORDS, lexical_tokens, normalize, stem, words
@@ -31,9 +31,9 @@ _NEGATIONS = frozenset(
 )  # fmt: skip
 # Clauses end at punctuation and at the conjunctions that turn an argument around.
 _CLAUSE_BREAK = re.compile(r"[,;:()\u2014\u2013]|\s-\s|\b(?:but|however|although|while|whereas)\b")
-# How many of the best sentences are read when judging: the first may state the subject and a
-# close second the finding ("Riluzole ..." / "... neither of these drugs is a cure").
-_JUDGED_SENTENCES = 3
+# A number the evidence states differently contradicts only when the evidence is likely about
+# the statement at all (calibrated quote score, see answer.py); otherwise it is not found.
+_NUMBER_CONFIDENCE = 0.5
 
 
 @dataclass(frozen=True)
@@ -193,14 +193,10 @@ def check_statement(
     if not answer.answered:
         return Verdict(statement, NOT_FOUND, (), (), tuple(numbers))
     best = answer.quotes[0]
-    judged = [best.quote]
-    for candidate in score_candidates(statement, query_vector, hits, index, calibration):
-        if len(judged) >= _JUDGED_SENTENCES or candidate.probability < min_quote_score:
-            break
-        sentence = index.sentences[candidate.row]
-        if sentence.article_id == best.article_id and sentence.text not in judged[0]:
-            judged.append(sentence.text)
-    verdict, matched, unmatched = judge(statement, judged, best.quote + " " + best.passage)
+    verdict, matched, unmatched = judge(statement, [best.quote], best.quote + " " + best.passage)
+    if verdict == CONTRADICTED and unmatched and best.score < _NUMBER_CONFIDENCE:
+        # Other numbers in a passage that may be about something else do not contradict.
+        verdict = NOT_FOUND
     evidence = tuple(
         Evidence(q.article_id, q.title, q.reference, q.quote, q.start, q.end, q.score)
         for q in answer.quotes
