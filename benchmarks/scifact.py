@@ -198,7 +198,7 @@ def run_retrieval(
         "hybrid RRF(k=60): dense + BM25",
         per_query(lambda r: rrf(r, settings.rrf_k), dense, lexical),
     )
-    for w in (0.5, 0.6, 0.7):
+    for w in (0.5, 0.6, 0.7, 0.8):
         add(
             f"hybrid z-score, dense {w}: dense + BM25",
             per_query(lambda r, w=w: zscore_blend(r, (w, 1 - w)), dense, lexical),
@@ -281,9 +281,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     for name, value in PUBLISHED.items():
         print(f"| published: {name} | {value:.3f} | |")
     if args.claims:
-        from claims_check import score_claims
-
-        score_claims(args.data, embedder)
+        score_claims(args.data)
 
 
 if __name__ == "__main__":

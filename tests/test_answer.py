@@ -60,7 +60,7 @@ def test_quotes_never_overlap_and_scores_fall(fake_engine: Engine) -> None:
 
 def test_several_articles_answer_a_question_they_all_cover(fake_engine: Engine) -> None:
     answer = ask(fake_engine, "is mesenchymal stem cell treatment safe", min_quote_score=0.0)
-    assert len({q.article_id for q in answer.quotes}) == 3
+    assert len({q.article_id for q in answer.quotes}) >= 2
 
 
 def test_abstains_with_the_plain_message_when_nothing_is_relevant(fake_engine: Engine) -> None:
