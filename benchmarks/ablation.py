@@ -25,7 +25,7 @@ from mscqa.retriever import Retriever
 from mscqa.verify import Verdict, check_statement
 
 # Before sentence scoring: the passage ranking decides, then the most similar sentence in it.
-TOP_PASSAGE_SENTENCE = Calibration((1.0, 0.0, 0.0, 0.0, 0.0, 10.0), -10.0)
+TOP_PASSAGE_SENTENCE = Calibration((1.0, 0.0, 0.0, 0.0, 0.0, 10.0, 0.0), -10.0)
 
 
 class Pipeline:

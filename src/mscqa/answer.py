@@ -35,6 +35,7 @@ FEATURES = (
     "passage_coverage",  # the same over the whole passage
     "library_coverage",  # the same over every article: low when the topic is not there at all
     "rank",  # 1 / (1 + rank of the passage in the fused retrieval)
+    "states_amount",  # 1 when the question asks for an amount and the sentence states a number
 )
 
 # Questions that ask for an amount want the sentence that states it.
@@ -183,6 +184,7 @@ def sentence_features(
     stats = library_stats(index)
     tokens = lexical_tokens(question)
     library_cover = weighted_coverage(tokens, stats.vocabulary, stats)
+    asks_amount = bool(_NUMBER_QUESTION.search(normalize(question)))
     rows: list[tuple[Hit, int, tuple[float, ...]]] = []
     for rank, hit in enumerate(hits):
         sentence_rows = [row for row, _ in index.passage_sentences(hit.passage)]
@@ -203,6 +205,7 @@ def sentence_features(
                 passage_cover,
                 library_cover,
                 1.0 / (1 + rank),
+                float(asks_amount and bool(_DIGIT.search(index.sentences[row].text))),
             )
             rows.append((hit, row, features))
     return rows
