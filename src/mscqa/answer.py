@@ -308,8 +308,7 @@ def find_quotes(
         article_id = candidate.hit.passage.article_id
         start, end = quote_span(question, candidate, index, probabilities, neighbour_ratio)
         if any(
-            c.hit.passage.article_id == article_id and start < e and s < end
-            for c, s, e in chosen
+            c.hit.passage.article_id == article_id and start < e and s < end for c, s, e in chosen
         ):
             continue
         chosen.append((candidate, start, end))
