@@ -63,3 +63,16 @@ def test_every_fusion_returns_k_distinct_passages(fake_engine: Engine) -> None:
         question = "hip osteoarthritis injection"
         hits = retriever.search(question, retriever.embed(question), k=5)
         assert len({h.passage.id for h in hits}) == 5
+
+
+def test_ndcg_and_recall_follow_their_definitions() -> None:
+    from mscqa.evaluate import ndcg_at_k, recall_at_k
+
+    assert ndcg_at_k(["a", "b", "c"], {"a"}, 10) == 1.0
+    assert ndcg_at_k(["b", "a"], {"a"}, 10) == pytest.approx(1 / np.log2(3))
+    assert ndcg_at_k(["b", "c"], {"a"}, 10) == 0.0
+    assert ndcg_at_k(["x", "a", "b"], {"a", "b"}, 10) == pytest.approx(
+        (1 / np.log2(3) + 1 / np.log2(4)) / (1 + 1 / np.log2(3))
+    )
+    assert recall_at_k(["a", "x", "b"], {"a", "b", "c"}, 2) == pytest.approx(1 / 3)
+    assert recall_at_k([], set(), 100) == 0.0
