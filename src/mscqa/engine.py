@@ -138,6 +138,9 @@ class Engine:
             loaded.index,
             top_k=self.settings.top_k,
             min_score=self.settings.min_score,
+            min_quote_score=self.settings.min_quote_score,
+            known_similarity=loaded.retriever.known_similarity(text, vector),
+            neighbour_ratio=self.settings.quote_neighbour_ratio,
         )
 
     def check(self, statement: str) -> Verdict:
@@ -152,6 +155,9 @@ class Engine:
             loaded.index,
             top_k=self.settings.top_k,
             min_score=self.settings.min_score,
+            min_quote_score=self.settings.min_quote_score,
+            known_similarity=loaded.retriever.known_similarity(text, vector),
+            neighbour_ratio=self.settings.quote_neighbour_ratio,
         )
 
     def status(self, verify: bool = True) -> IndexStatus:
