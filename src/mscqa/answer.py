@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from mscqa.index import LoadedIndex
-from mscqa.passages import Sentence
+from mscqa.passages import Passage, Sentence
 from mscqa.retriever import Hit, LibraryStats, library_stats
 from mscqa.terms import lexical_tokens, normalize, words
 
@@ -279,6 +279,14 @@ def _same_paragraph(sentences: Sequence[Sentence], a: int, b: int, index: Loaded
     return "\n" not in text[sentences[first].end : sentences[second].start]
 
 
+def _span(passage: Passage) -> tuple[int, int]:
+    return passage.start, passage.end
+
+
+def _overlaps(start: int, end: int, other_start: int, other_end: int) -> bool:
+    return start < other_end and other_start < end
+
+
 def find_quotes(
     question: str,
     query_vector: np.ndarray,
@@ -308,7 +316,9 @@ def find_quotes(
         article_id = candidate.hit.passage.article_id
         start, end = quote_span(question, candidate, index, probabilities, neighbour_ratio)
         if any(
-            c.hit.passage.article_id == article_id and start < e and s < end for c, s, e in chosen
+            c.hit.passage.article_id == article_id
+            and (_overlaps(start, end, s, e) or _overlaps(start, end, *_span(c.hit.passage)))
+            for c, s, e in chosen
         ):
             continue
         chosen.append((candidate, start, end))
