@@ -11,7 +11,7 @@ from mscqa.embedder import HashingEmbedder
 from mscqa.engine import Engine
 
 QUESTIONS = (
-    "Is stem cell treatment safe for ALS?",
+    "What did ALS trials find about the safety of bone marrow cells?",
     "Does an injection help an arthritic hip?",
     "How long must pain last to be chronic?",
     "What do stem cells do to immune cells?",
