@@ -10,6 +10,7 @@ Layout of `index/`:
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import os
@@ -32,6 +33,7 @@ from mscqa.errors import (
     IndexCorruptError,
     IndexMismatchError,
     IndexMissingError,
+    IndexWriteError,
 )
 from mscqa.passages import Passage, Sentence, embedding_text, make_passages, split_sentences
 from mscqa.terms import lexical_tokens
@@ -257,7 +259,14 @@ def build_index(
             passage_max_words=max_words,
             passage_overlap_sentences=overlap,
         )
-        _write_version(index_dir, manifest, parts, passage_vectors, sentence_vectors)
+        try:
+            _write_version(index_dir, manifest, parts, passage_vectors, sentence_vectors)
+        except OSError as exc:
+            raise IndexWriteError(
+                f"could not write the new index to {index_dir}/ ({exc.strerror or exc}); the "
+                "previous index is unchanged: free disk space or fix permissions, then run "
+                "`mscqa index build`"
+            ) from None
         added, changed, removed = diff_articles(old_articles, hashes)
         return BuildReport(
             version=version,
@@ -341,7 +350,10 @@ def _write_version(
         flat = faiss.IndexFlatIP(manifest.dim)
         if len(passage_vectors):
             flat.add(passage_vectors)
-        faiss.write_index(flat, str(tmp / PASSAGE_VECTORS_FILE))
+        try:
+            faiss.write_index(flat, str(tmp / PASSAGE_VECTORS_FILE))
+        except RuntimeError as exc:  # how faiss reports a failed write, e.g. a full disk
+            raise OSError(errno.EIO, f"{PASSAGE_VECTORS_FILE} not written: {exc}") from None
         np.save(tmp / SENTENCE_VECTORS_FILE, sentence_vectors, allow_pickle=False)
         titles = {a.id: a.title for a in parts.articles}
         retriever = bm25s.BM25()
@@ -372,7 +384,10 @@ def _write_version(
 
 def _switch(index_dir: Path, version: str) -> None:
     """Point CURRENT.json at `version`, keeping the old current as `previous`."""
-    pointer = _read_pointer(index_dir)
+    try:
+        pointer = _read_pointer(index_dir)
+    except IndexCorruptError:  # a damaged pointer must not stop the build that repairs it
+        pointer = None
     previous = pointer.get("current") if pointer else None
     _write_text(index_dir / POINTER, json.dumps({"current": version, "previous": previous}) + "\n")
     _fsync_dir(index_dir)
@@ -639,7 +654,11 @@ def load_index(
 
 
 def _read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
-    with path.open(encoding="utf-8") as handle:
+    try:
+        handle = path.open(encoding="utf-8")
+    except OSError as exc:
+        raise IndexCorruptError(f"{path} cannot be read ({exc.strerror}): {REBUILD_HINT}") from None
+    with handle:
         for number, line in enumerate(handle, 1):
             try:
                 yield json.loads(line)
@@ -683,6 +702,11 @@ def index_status(
             + REBUILD_HINT,
             manifest,
         )
+    if verify:
+        try:  # what the hashes cannot see: a manifest that disagrees with its own files
+            load_index(index_dir, version=manifest.version)
+        except IndexCorruptError as exc:
+            return IndexStatus("corrupt", str(exc), manifest)
     if model_id is not None and manifest.model_id != model_id:
         return IndexStatus(
             "model_mismatch",
