@@ -16,6 +16,9 @@ import yaml
 from mscqa.errors import CorpusError
 
 REQUIRED_FIELDS = ("id", "title", "reference")
+# The articles are research summaries of a few thousand characters. A file hundreds of times
+# that size is a mistake (a pasted book, a log, a binary) and would hold a build for minutes.
+MAX_ARTICLE_BYTES = 1_000_000
 _REFERENCE_PREFIX = "Reference:"
 _SLUG_MAX = 60
 
@@ -88,7 +91,16 @@ def article_paths(corpus_dir: Path) -> list[Path]:
 
 def read_article(path: Path) -> Article:
     """Parse one article file, raising CorpusError that names the file, line and field."""
-    raw = path.read_bytes()
+    try:
+        size = path.stat().st_size
+        if size > MAX_ARTICLE_BYTES:
+            raise CorpusError(
+                f"{path}: {size:,} bytes is over the limit of {MAX_ARTICLE_BYTES:,} bytes for "
+                "one article: split it into shorter articles"
+            )
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise CorpusError(f"{path}: cannot read the article ({exc.strerror}): fix it") from None
     try:
         content = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -104,9 +116,15 @@ def read_article(path: Path) -> Article:
     try:
         post = frontmatter.loads(content)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
+        # An unclosed quote or bracket is reported at the end of the block; its start (the
+        # context mark) is the line to fix. Marks count from the '---' line, 0-based.
+        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1
-        raise CorpusError(f"{path}:{line}: front matter is not valid YAML: {exc}") from None
+        problem = getattr(exc, "problem", None) or "syntax error"
+        raise CorpusError(
+            f"{path}:{line}: front matter is not valid YAML ({problem}): fix the block between "
+            "the '---' lines"
+        ) from None
     meta = post.metadata
     for name in REQUIRED_FIELDS:
         value = meta.get(name)
@@ -121,6 +139,7 @@ def read_article(path: Path) -> Article:
     body = post.content
     if not body.strip():
         raise CorpusError(f"{path}: the article body is empty: add the text below the front matter")
+    _refuse_boilerplate(path, content, body)
     return Article(
         id=str(meta["id"]).strip(),
         title=str(meta["title"]).strip(),
@@ -128,6 +147,18 @@ def read_article(path: Path) -> Article:
         text=body,
         source=source.strip(),
     )
+
+
+def _refuse_boilerplate(path: Path, content: str, body: str) -> None:
+    """Site template text left in an article would be quoted to patients as research."""
+    found = content.rfind(body)
+    first_line = content[:found].count("\n") + 1 if found >= 0 else 1
+    for number, line in enumerate(body.split("\n"), first_line):
+        if is_boilerplate(line):
+            raise CorpusError(
+                f"{path}:{number}: '{line.strip()}' is text of the clinic site's template, "
+                "not of the article: delete the line"
+            )
 
 
 def load_corpus(corpus_dir: Path) -> list[Article]:
