@@ -69,7 +69,9 @@ def test_control_characters_are_stripped(built: Settings) -> None:
 
 
 def test_stdin_batch_gives_one_json_line_per_question(built: Settings) -> None:
-    code, out, err = run("ask", "--json", stdin="hip pain\n\nkidney transplant\n" + "x" * 3000 + "\n")
+    code, out, err = run(
+        "ask", "--json", stdin="hip pain\n\nkidney transplant\n" + "x" * 3000 + "\n"
+    )
     assert code == 0
     lines = [json.loads(line) for line in out.strip().splitlines()]
     assert [line.get("question") for line in lines[:2]] == ["hip pain", "kidney transplant"]

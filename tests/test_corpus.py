@@ -63,7 +63,9 @@ def test_article_bodies_are_verbatim_slices_of_the_page() -> None:
 
 
 def test_round_trip_of_an_article_file(tmp_path: Path) -> None:
-    article = Article("x", "Title: with colon", "Doe, J. (2020). “Q” 1±2.", "Body’s text.\n\nSecond.")
+    article = Article(
+        "x", "Title: with colon", "Doe, J. (2020). “Q” 1±2.", "Body’s text.\n\nSecond."
+    )
     path = tmp_path / "x.md"
     path.write_text(format_article(article), encoding="utf-8")
     assert read_article(path) == article
@@ -87,7 +89,9 @@ def test_slugify_is_readable_and_bounded() -> None:
         ("---\nid: a\ntitle: [unclosed\n---\n\nBody.", "not valid YAML"),
     ],
 )
-def test_broken_article_files_name_file_and_field(tmp_path: Path, content: str, message: str) -> None:
+def test_broken_article_files_name_file_and_field(
+    tmp_path: Path, content: str, message: str
+) -> None:
     path = tmp_path / "broken.md"
     path.write_text(content, encoding="utf-8")
     with pytest.raises(CorpusError) as err:
@@ -116,6 +120,8 @@ def test_page_without_articles_is_refused() -> None:
 
 
 def test_page_article_without_reference_is_refused() -> None:
-    page = "Title A\n\nTitle A\n\nBody text.\n\nTitle B\n\nTitle B\n\nMore.\n\nReference: X (2020).\n"
+    page = (
+        "Title A\n\nTitle A\n\nBody text.\n\nTitle B\n\nTitle B\n\nMore.\n\nReference: X (2020).\n"
+    )
     with pytest.raises(CorpusError, match="has no 'Reference:' line"):
         parse_page_export(page)

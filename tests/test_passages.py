@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 import json
 
 import pytest
@@ -54,7 +55,7 @@ def test_passages_cover_every_sentence_with_overlap(articles: list[Article]) -> 
             assert article.text[p.start : p.end] == p.text
             covered.update(range(p.first_sentence, p.last_sentence + 1))
         assert covered == set(range(len(sentences)))
-        for before, after in zip(passages, passages[1:], strict=False):
+        for before, after in itertools.pairwise(passages):
             assert after.first_sentence == before.last_sentence  # one sentence of overlap
 
 
