@@ -16,9 +16,9 @@ import yaml
 from mscqa.errors import CorpusError
 
 REQUIRED_FIELDS = ("id", "title", "reference")
-# The articles are research summaries of a few thousand characters. A file hundreds of times
-# that size is a mistake (a pasted book, a log, a binary) and would hold a build for minutes.
-MAX_ARTICLE_BYTES = 1_000_000
+# The articles are research summaries of about 4 KB. A file fifty times that size is a
+# mistake (a pasted book, a log, a binary); a 1 MB one would hold a build for minutes.
+MAX_ARTICLE_BYTES = 200_000
 _REFERENCE_PREFIX = "Reference:"
 _SLUG_MAX = 60
 
