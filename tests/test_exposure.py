@@ -25,6 +25,7 @@ def launched(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
 
     monkeypatch.setattr(mscqa.app, "serve", fake_serve)
     monkeypatch.delenv("MSCQA_HOST", raising=False)
+    monkeypatch.delenv("MSCQA_PORT", raising=False)
     monkeypatch.delenv("MSCQA_ALLOW_REMOTE", raising=False)
     return calls
 
