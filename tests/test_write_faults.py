@@ -20,8 +20,8 @@ from conftest import build
 from mscqa.config import Settings
 from mscqa.embedder import HashingEmbedder
 from mscqa.engine import Engine
-from mscqa.errors import IndexWriteError
-from mscqa.index import POINTER, VERSIONS, current_version
+from mscqa.errors import IndexBusyError, IndexWriteError
+from mscqa.index import POINTER, VERSIONS, current_version, index_lock
 from test_damage import QUESTION, tree_hashes
 
 
@@ -191,3 +191,31 @@ def test_a_failed_write_keeps_the_previous_index(
     assert now == report.version != serving  # type: ignore[attr-defined]
     assert _leftovers(index_dir, {now, serving}) == []
     assert Engine(fake_settings, HashingEmbedder()).ask(QUESTION).answered
+
+
+def test_an_index_folder_that_cannot_be_written_is_named(fake_settings: Settings) -> None:
+    fake_settings.index_dir.write_text("not a folder")
+    with pytest.raises(IndexWriteError, match="pass --index DIR") as caught:
+        build(fake_settings, HashingEmbedder())
+    assert str(fake_settings.index_dir) in str(caught.value)
+    assert fake_settings.index_dir.read_text() == "not a folder"
+
+
+def test_a_lock_that_cannot_be_created_is_a_write_error(
+    fake_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_open = os.open
+
+    def read_only(path: Any, *args: Any, **kwargs: Any) -> int:
+        if os.fsdecode(path).endswith(".lock"):
+            raise PermissionError(errno.EACCES, "Permission denied", os.fsdecode(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", read_only)
+    with pytest.raises(IndexWriteError, match="Permission denied"):
+        build(fake_settings, HashingEmbedder())
+
+
+def test_a_busy_lock_is_still_reported_as_busy(fake_settings: Settings) -> None:
+    with index_lock(fake_settings.index_dir), pytest.raises(IndexBusyError, match="--wait"):
+        build(fake_settings, HashingEmbedder())

@@ -432,11 +432,11 @@ def index_lock(
     """One writer at a time: a second build waits up to `timeout` seconds, then fails clearly."""
     from filelock import FileLock, Timeout
 
-    index_dir.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(index_dir / LOCK))
     try:
+        index_dir.mkdir(parents=True, exist_ok=True)
         lock.acquire(timeout=0)
-    except Timeout:
+    except Timeout:  # before OSError: filelock's Timeout is a TimeoutError
         if on_wait is not None:
             on_wait()
         try:
@@ -446,6 +446,11 @@ def index_lock(
                 f"another build or update of {index_dir} is running: wait for it to finish, "
                 "or pass --wait SECONDS"
             ) from None
+    except OSError as exc:  # not a folder, read-only, no permission
+        raise IndexWriteError(
+            f"cannot write to the index folder {index_dir} ({exc.strerror}): fix its "
+            "permissions, or pass --index DIR (MSCQA_INDEX_DIR) naming a writable folder"
+        ) from None
     try:
         yield
     finally:
