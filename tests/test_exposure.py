@@ -13,6 +13,7 @@ import mscqa.app
 from conftest import ROOT
 from mscqa.cli import main
 from mscqa.config import Settings, check_bind_address, is_loopback
+from mscqa.errors import UsageError
 
 
 @pytest.fixture
@@ -56,7 +57,7 @@ def test_other_hosts_are_refused_without_the_flag(
 
 
 @pytest.mark.parametrize("how", ["flag", "env"])
-def test_other_hosts_with_the_flag_start_with_a_warning(
+def test_other_hosts_with_the_flag_are_served(
     launched: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch, how: str
 ) -> None:
     args = ["serve", "--host", "0.0.0.0"]
@@ -67,7 +68,19 @@ def test_other_hosts_with_the_flag_start_with_a_warning(
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     assert launched == [{"host": "0.0.0.0", "port": 7860}]
-    assert result.stderr.startswith("warning: serving on 0.0.0.0")
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.168.1.20", "example.org", "127.0.0.2"])
+def test_every_address_that_needs_the_flag_gets_the_warning(host: str) -> None:
+    """The server prints a warning for exactly the addresses the flag is needed for."""
+    warning = mscqa.app.exposure_warning(host)
+    if is_loopback(host):
+        assert warning is None
+        check_bind_address(host, allow_remote=False)
+    else:
+        assert warning is not None and host in warning
+        with pytest.raises(UsageError, match="--allow-remote"):
+            check_bind_address(host, allow_remote=False)
 
 
 def test_a_remote_host_from_the_environment_is_refused_too(
@@ -81,7 +94,6 @@ def test_a_remote_host_from_the_environment_is_refused_too(
 def test_loopback_detection() -> None:
     assert is_loopback("127.0.0.1") and is_loopback("LOCALHOST") and is_loopback("::1")
     assert not is_loopback("0.0.0.0") and not is_loopback("") and not is_loopback("127.0.0.1.x")
-    assert check_bind_address("127.0.0.1", allow_remote=False) is None
 
 
 # Pins.

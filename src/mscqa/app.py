@@ -1,53 +1,662 @@
-"""The web chat: a thin Gradio shell over the same Engine as the CLI."""
+"""The web app: a thin Gradio shell over the Engine (Ask, Check a statement, Articles, Index).
 
-from __future__ import annotations
+Every piece of user and article text is escaped before it reaches the page: Gradio's chatbot
+renders HTML inside messages (sanitized, but still real elements), so text is made literal here.
+"""
 
+import hmac
 import html
+import logging
 import os
+import re
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
-from mscqa.answer import Answer
-from mscqa.config import Settings
+from mscqa.answer import Answer, Quote
+from mscqa.config import Settings, is_loopback
+from mscqa.corpus import Article
 from mscqa.engine import Engine
 from mscqa.errors import MscqaError
+from mscqa.feedback import FeedbackStore
+from mscqa.index import IndexStatus, LoadedIndex
+from mscqa.replies import (
+    ArticleSummary,
+    article_summaries,
+    citation,
+    covered_topics,
+    passage_containing,
+    relevance_label,
+)
+from mscqa.safety import URGENT_CARE_MESSAGE, detect_emergency
+from mscqa.verify import CONTRADICTED, SUPPORTED, Verdict
 
+log = logging.getLogger("mscqa.app")
+
+TITLE = "Stem cell research: answers quoted from our articles"
 NOTICE = (
-    "Answers are quotes from summaries of research articles, not medical advice. "
-    "Talk to your doctor about your own care."
+    "Every answer is a word-for-word quote from a summary of a research article, with its source. "
+    "It is not medical advice: talk to your doctor about your own care. "
+    "In an emergency, call your local emergency number."
+)
+EXAMPLE_QUESTIONS = (
+    "How were the stem cells given to people with hip osteoarthritis?",
+    "How do mesenchymal stem cells calm an overactive immune system?",
+    "What did the review of multiple sclerosis studies find?",
+    "Why is chronic pain so hard to treat?",
+    "What symptoms does ALS cause?",
+)
+EXAMPLE_STATEMENTS = (
+    "Edaravone may slow down how fast ALS gets worse.",
+    "Chronic pain is pain that lasts for more than 20 weeks.",
+)
+VERDICT_TEXT = {
+    SUPPORTED: ("Supported", "An article says this."),
+    CONTRADICTED: (
+        "Differs from the articles",
+        "The closest article says something else: compare the numbers and wording below.",
+    ),
+}
+NOT_FOUND_TEXT = ("Not found", "No article covers this statement.")
+NOT_COVERED = "The articles do not cover this question."
+
+CSS = """
+.notice { font-size: 0.95em; padding: 0.6em 0.9em; border-radius: 8px;
+          background: var(--block-background-fill); border: 1px solid var(--border-color-primary); }
+mark { background: #ffe27a; color: #1f1f1f; padding: 0 0.1em; border-radius: 3px; }
+.article-text { white-space: pre-wrap; line-height: 1.6; max-height: 65vh; overflow-y: auto; }
+.reference { color: #4d4d4d; font-size: 0.92em; }
+.verdict { font-size: 1.15em; padding: 0.5em 0.8em; border-radius: 8px; margin-bottom: 0.6em; }
+.verdict-supported { background: #e3f5e6; color: #145a23; }
+.verdict-contradicted { background: #fdecd8; color: #7a3e00; }
+.verdict-not_found { background: #eceff3; color: #333; }
+.evidence { border-left: 4px solid var(--border-color-primary); padding-left: 0.8em;
+            margin: 1em 0; }
+.status-fresh { color: #145a23; } .status-stale { color: #7a3e00; } .status-other { color: #a11; }
+table.articles { border-collapse: collapse; }
+table.articles td, table.articles th { padding: 0.35em 0.6em; vertical-align: top;
+                                       border: 1px solid var(--border-color-primary); }
+"""
+# Scrolls the article view to its highlighted sentence after "show in article".
+SCROLL_TO_MARK = (
+    "() => { setTimeout(() => { const m = document.querySelector('#article-view mark');"
+    " if (m) { m.scrollIntoView({block: 'center'}); } }, 150); }"
 )
 
 
-def format_answer(answer: Answer) -> str:
-    """Markdown for the chat; every piece of article or user text is HTML-escaped."""
+# Text -> literal page content
+
+
+# Every ASCII punctuation mark may be backslash-escaped in CommonMark; escaping them all (after
+# HTML-escaping) also stops lists, headings, emphasis and links, including bare-URL links.
+# `&` and `;` are left alone: they only occur in the entities html.escape just wrote.
+_MARKDOWN_PUNCTUATION = re.compile(r"([!\"#$%'()*+,\-./:<=>?@\[\\\]^_`{|}~])")
+
+
+def literal_markdown(text: str) -> str:
+    """Markdown that displays `text` exactly as typed: no HTML element, no formatting, no link."""
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", html.escape(text, quote=False))
+
+
+def _quote_block(text: str) -> str:
+    return "\n".join(f"> {line}" for line in literal_markdown(text).splitlines() or [""])
+
+
+def format_answer(answer: Answer, settings: Settings, topics: list[str]) -> str:
+    """The chat reply: each quote as a block quote with its title, reference and relevance."""
     if not answer.answered:
-        return html.escape(answer.message or "")
+        listed = "\n".join(f"- {literal_markdown(topic)}" for topic in topics)
+        return (
+            f"**{NOT_COVERED}** Nothing in them answers it, so there is nothing to quote."
+            f"\n\nThe articles are about:\n\n{listed}"
+        )
     parts = []
-    for quote in answer.quotes:
+    count = len(answer.quotes)
+    for number, quote in enumerate(answer.quotes, 1):
+        heading = f"Source {number} of {count}" if count > 1 else "Source"
         parts.append(
-            f"> {html.escape(quote.quote)}\n\n"
-            f"**{html.escape(quote.title)}**  \n{html.escape(quote.reference)}"
+            f"{_quote_block(quote.quote)}\n\n"
+            f"**{literal_markdown(quote.title)}**  \n"
+            f"{literal_markdown(quote.reference)}  \n"
+            f"*{heading} · {relevance_label(quote.score, settings)}*"
         )
     return "\n\n---\n\n".join(parts)
+
+
+def urgent_markdown() -> str:
+    return f"**⚠ Please get help now.** {URGENT_CARE_MESSAGE}"
+
+
+def highlight(text: str, start: int, end: int) -> str:
+    """HTML of `text` with `text[start:end]` in a <mark>: escaped first, then wrapped."""
+    return (
+        html.escape(text[:start])
+        + "<mark>"
+        + html.escape(text[start:end])
+        + "</mark>"
+        + html.escape(text[end:])
+    )
+
+
+def article_html(article: Article, start: int | None = None, end: int | None = None) -> str:
+    """The whole article, with the sentence at [start:end] highlighted when given."""
+    body = (
+        highlight(article.text, start, end)
+        if start is not None and end is not None
+        else html.escape(article.text)
+    )
+    return (
+        f"<h3>{html.escape(article.title)}</h3>"
+        f'<p class="reference">{html.escape(article.reference)}</p>'
+        f'<div class="article-text">{body}</div>'
+    )
+
+
+def articles_table_html(summaries: list[ArticleSummary]) -> str:
+    rows = "".join(
+        f"<tr><td>{html.escape(s.title)}</td>"
+        f'<td class="reference">{html.escape(s.reference)}</td>'
+        f"<td>{s.passages}</td></tr>"
+        for s in summaries
+    )
+    return (
+        '<table class="articles"><thead><tr><th>Title</th><th>Reference</th>'
+        f"<th>Passages</th></tr></thead><tbody>{rows}</tbody></table>"
+    )
+
+
+def verdict_html(verdict: Verdict, index: LoadedIndex, settings: Settings) -> str:
+    """Verdict, numbers, and each evidence sentence highlighted inside its passage."""
+    name, explanation = VERDICT_TEXT.get(verdict.verdict, NOT_FOUND_TEXT)
+    parts = [
+        f'<div class="verdict verdict-{html.escape(verdict.verdict)}">'
+        f"<strong>{name}.</strong> {explanation}</div>"
+    ]
+    if verdict.matched or verdict.unmatched:
+        matched = html.escape(", ".join(verdict.matched) or "none")
+        unmatched = html.escape(", ".join(verdict.unmatched) or "none")
+        parts.append(
+            f'<p class="numbers">Numbers found in the evidence: <strong>{matched}</strong><br>'
+            f"Numbers <em>not</em> found in the evidence: <strong>{unmatched}</strong></p>"
+        )
+    for evidence in verdict.evidence:
+        passage = passage_containing(index, evidence.article_id, evidence.start, evidence.end)
+        body = highlight(passage.text, evidence.start - passage.start, evidence.end - passage.start)
+        parts.append(
+            f'<div class="evidence"><h4>{html.escape(evidence.title)}</h4>'
+            f'<p class="reference">{html.escape(evidence.reference)}</p>'
+            f"<p><em>{relevance_label(evidence.score, settings)}</em></p>"
+            f'<p class="passage">{body}</p></div>'
+        )
+    return "".join(parts)
+
+
+def citations_text(verdict: Verdict, index: LoadedIndex) -> str:
+    return "\n\n".join(citation(index.articles[e.article_id], e.quote) for e in verdict.evidence)
+
+
+def status_html(status: IndexStatus, engine: Engine) -> str:
+    """What the index holds, and whether it matches the articles on disk."""
+    manifest = status.manifest
+    css = {"fresh": "status-fresh", "stale": "status-stale"}.get(status.state, "status-other")
+    state = {
+        "fresh": "Up to date",
+        "stale": "Out of date",
+        "model_mismatch": "Built with another model",
+        "corrupt": "Damaged",
+        "missing": "Missing",
+    }.get(status.state, status.state)
+    changes = status.added or status.changed or status.removed
+    # A stale status message names the changed articles; they are listed below, a kind a line.
+    message = "the articles changed since the build" if changes else status.message
+    parts = [f'<p class="{css}"><strong>{html.escape(state)}</strong>: {html.escape(message)}</p>']
+    for label, ids in (
+        ("Added", status.added),
+        ("Changed", status.changed),
+        ("Removed", status.removed),
+    ):
+        if ids:
+            parts.append(f"<p>{label} since the build: {html.escape(', '.join(ids))}</p>")
+    if manifest is not None:
+        rows = (
+            ("Version", manifest.version),
+            ("Built", manifest.built_at),
+            ("Model", f"{manifest.model_id} ({manifest.dim} dimensions, {manifest.backend})"),
+            ("Articles", str(len(manifest.articles))),
+            ("Passages", str(manifest.passage_count)),
+            ("Sentences", str(manifest.sentence_count)),
+        )
+        cells = "".join(
+            f"<tr><th>{name}</th><td>{html.escape(value)}</td></tr>" for name, value in rows
+        )
+        parts.append(f'<table class="articles">{cells}</table>')
+    serving = engine.index.manifest.version
+    parts.append(f"<p>The chat is answering from version {html.escape(serving)}.</p>")
+    if engine.reload_error:
+        parts.append(f'<p class="status-other">{html.escape(engine.reload_error)}</p>')
+    return "".join(parts)
+
+
+def password_ok(given: str | None, expected: str) -> bool:
+    """Constant-time comparison; an unset admin password never matches."""
+    if not expected:
+        return False
+    return hmac.compare_digest((given or "").encode("utf-8"), expected.encode("utf-8"))
+
+
+# Requests
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the chat shows for one question: an urgent-care message first when needed."""
+
+    messages: tuple[str, ...]
+    answer: Answer | None = None
+
+    @property
+    def quotes(self) -> tuple[Quote, ...]:
+        return self.answer.quotes if self.answer else ()
+
+    @property
+    def markdown(self) -> str:
+        return "\n\n".join(self.messages)
+
+
+class ChatService:
+    """The calls behind the page and the HTTP API, with counts and timings (never text) logged."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.settings = engine.settings
+        self.feedback = FeedbackStore(
+            self.settings.feedback_path, keep_text=self.settings.feedback_keep_text
+        )
+
+    def ask(self, question: str) -> Reply:
+        started = time.perf_counter()
+        urgent = detect_emergency(question or "") is not None
+        messages = [urgent_markdown()] if urgent else []
+        try:
+            answer = self.engine.ask(question)
+        except MscqaError as exc:
+            log.info("question refused (%s) in %.3fs", type(exc).__name__, _since(started))
+            return Reply((*messages, literal_markdown(str(exc))))
+        topics = covered_topics(self.engine.index)
+        messages.append(format_answer(answer, self.settings, topics))
+        log.info(
+            "question answered=%s quotes=%d urgent=%s in %.3fs",
+            answer.answered,
+            len(answer.quotes),
+            urgent,
+            _since(started),
+        )
+        return Reply(tuple(messages), answer)
+
+    def check(self, statement: str) -> Verdict | str:
+        """The verdict, or the one-line message saying what is wrong with the statement."""
+        started = time.perf_counter()
+        try:
+            verdict = self.engine.check(statement)
+        except MscqaError as exc:
+            log.info("statement refused (%s) in %.3fs", type(exc).__name__, _since(started))
+            return str(exc)
+        log.info(
+            "statement checked verdict=%s evidence=%d in %.3fs",
+            verdict.verdict,
+            len(verdict.evidence),
+            _since(started),
+        )
+        return verdict
+
+    def rate(self, rating: str, turn: dict[str, Any]) -> None:
+        self.feedback.record(
+            rating, turn["answer"], turn["article_ids"], question=turn.get("question")
+        )
+        log.info("feedback %s recorded", rating)
+
+
+def _since(started: float) -> float:
+    return time.perf_counter() - started
+
+
+def _answer_text(answer: Answer | None) -> str:
+    """The answer as stored with feedback: the quotes with their titles, as plain text."""
+    if answer is None:
+        return ""
+    if not answer.answered:
+        return NOT_COVERED
+    return "\n".join(f"“{q.quote}” — {q.title}" for q in answer.quotes)
+
+
+# The page
 
 
 def build_app(engine: Engine) -> Any:
     import gradio as gr
 
-    def respond(message: str, history: list[Any]) -> str:
-        try:
-            return format_answer(engine.ask(message))
-        except MscqaError as exc:
-            return html.escape(str(exc))
+    service = ChatService(engine)
+    settings = engine.settings
+    slots = settings.top_k
 
-    with gr.Blocks(title="mscqa") as demo:
-        gr.Markdown(f"## Ask the clinic's MSC research articles\n{NOTICE}")
-        gr.ChatInterface(respond, api_name="chat")
+    def article_choices() -> list[tuple[str, str]]:
+        return [(s.title, s.id) for s in article_summaries(engine.index)]
+
+    def show_buttons(quotes: tuple[Quote, ...]) -> list[Any]:
+        updates = []
+        for slot in range(slots):
+            if slot < len(quotes):
+                label = f"Show in article: {quotes[slot].title}"
+                updates.append(gr.Button(value=label, visible=True))
+            else:
+                updates.append(gr.Button(visible=False))
+        return updates
+
+    # A question is shown at once (step 1), then answered (step 2), so the page never looks stuck.
+    def show_question(
+        message: str, history: list[dict[str, Any]], turns: list[Any]
+    ) -> tuple[Any, ...]:
+        if not (message or "").strip():
+            return gr.skip(), gr.skip(), gr.skip(), None
+        history = [*history, {"role": "user", "content": literal_markdown(message)}]
+        return "", history, [*turns, None], message
+
+    def show_example(
+        history: list[dict[str, Any]], turns: list[Any], evt: gr.SelectData
+    ) -> tuple[Any, ...]:
+        value = evt.value if isinstance(evt.value, dict) else {"text": str(evt.value)}
+        return show_question(str(value.get("text", "")), history, turns)
+
+    def answer_question(
+        message: str | None, history: list[dict[str, Any]], turns: list[Any]
+    ) -> tuple[Any, ...]:
+        if message is None:
+            return tuple(gr.skip() for _ in range(3 + slots))
+        reply = service.ask(message)
+        history, turns = [*history], [*turns]
+        record = {
+            "answer": _answer_text(reply.answer),
+            "article_ids": [q.article_id for q in reply.quotes],
+            "question": message,
+        }
+        for text in reply.messages:
+            history.append({"role": "assistant", "content": text})
+            turns.append(record)
+        return (history, turns, list(reply.quotes), *show_buttons(reply.quotes))
+
+    def on_like(turns: list[Any], data: gr.LikeData) -> None:
+        index = data.index if isinstance(data.index, int) else data.index[0]
+        if data.liked in (True, "Like"):
+            rating = "like"
+        elif data.liked in (False, "Dislike"):
+            rating = "dislike"
+        else:
+            return
+        if 0 <= index < len(turns) and turns[index] is not None:
+            service.rate(rating, turns[index])
+            gr.Info("Thank you, your feedback was saved.")
+
+    def open_source(quotes: list[Quote], slot: int) -> tuple[Any, Any, str]:
+        quote = quotes[slot]
+        article = engine.index.articles.get(quote.article_id)
+        if article is None:  # removed by a rebuild since the answer
+            return gr.Tabs(selected="articles"), gr.Dropdown(value=None), ""
+        # After a rebuild the article may have changed: highlight only a sentence still there.
+        same = article.text[quote.start : quote.end] == quote.quote
+        return (
+            gr.Tabs(selected="articles"),
+            gr.Dropdown(choices=article_choices(), value=article.id),
+            article_html(article, quote.start, quote.end) if same else article_html(article),
+        )
+
+    def open_article(article_id: str | None) -> str:
+        if not article_id or article_id not in engine.index.articles:
+            return ""
+        return article_html(engine.index.articles[article_id])
+
+    def refresh_articles() -> tuple[str, Any]:
+        return (
+            articles_table_html(article_summaries(engine.index)),
+            gr.Dropdown(choices=article_choices()),
+        )
+
+    def check_ui(statement: str) -> tuple[str, str]:
+        result = service.check(statement)
+        if isinstance(result, str):
+            return f'<p class="status-other">{html.escape(result)}</p>', ""
+        index = engine.index
+        return verdict_html(result, index, settings), citations_text(result, index)
+
+    def refresh_status() -> str:
+        return status_html(engine.status(), engine)
+
+    # Gradio injects the progress tracker through this default argument.
+    def rebuild(
+        password: str,
+        progress: Any = gr.Progress(track_tqdm=True),  # noqa: B008
+    ) -> Iterator[tuple[str, str]]:
+        if not password_ok(password, settings.admin_password):
+            time.sleep(1.0)  # slows down guessing
+            log.info("index rebuild refused: wrong password")
+            yield "That password is not right.", refresh_status()
+            return
+        serving = engine.index.manifest.version
+        yield (
+            f"Rebuilding: embedding the added and changed articles. Until the new index is "
+            f"ready the chat keeps answering from version {serving}.",
+            refresh_status(),
+        )
+        progress(0, desc="Embedding the added and changed articles")
+        log.info("index rebuild started")
+        try:
+            report = engine.rebuild(incremental=True, progress=True)
+        except MscqaError as exc:
+            log.info("index rebuild failed (%s)", type(exc).__name__)
+            yield (
+                f"The rebuild failed and the chat keeps answering from version {serving}: "
+                f"{literal_markdown(str(exc))}",
+                refresh_status(),
+            )
+            return
+        log.info("index rebuild finished in %.1fs", report.seconds)
+        yield (
+            f"Index version {report.version} is ready: {report.total_passages} passages, "
+            f"{report.embedded_passages} embedded in {report.seconds:.1f}s. The chat switches "
+            "to it with the next question.",
+            refresh_status(),
+        )
+
+    def api_chat(message: str) -> str:
+        """Answer a question with quotes from the articles (Markdown)."""
+        return service.ask(message).markdown
+
+    def api_check(statement: str) -> dict[str, Any]:
+        """Check a statement against the articles: verdict, evidence, numbers."""
+        result = service.check(statement)
+        if isinstance(result, str):
+            return {"statement": statement, "error": result}
+        return result.to_dict()
+
+    with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
+        gr.Markdown(f"# {TITLE}")
+        gr.Markdown(NOTICE, elem_classes=["notice"], elem_id="notice")
+        with gr.Tabs(elem_id="tabs") as tabs:
+            with gr.Tab("Ask", id="ask", elem_id="tab-ask"):
+                chatbot = gr.Chatbot(
+                    elem_id="chatbot",
+                    height=640,
+                    latex_delimiters=[],
+                    buttons=["copy"],
+                    feedback_options=("Like", "Dislike"),
+                    placeholder="Ask about the clinic's stem cell research articles.",
+                    examples=[{"text": q} for q in EXAMPLE_QUESTIONS],
+                    show_label=False,
+                )
+                question = gr.Textbox(
+                    elem_id="question",
+                    placeholder="Type your question and press Enter",
+                    show_label=False,
+                    submit_btn="Ask",
+                    max_lines=4,
+                    autofocus=True,
+                )
+                with gr.Row():
+                    source_buttons = [
+                        gr.Button(visible=False, size="sm", elem_id=f"show-source-{slot}")
+                        for slot in range(slots)
+                    ]
+                turns = gr.State([])  # per chat message: what a like/dislike refers to
+                sources = gr.State([])  # the quotes of the latest answer
+                pending = gr.State(None)  # the question being answered
+            with gr.Tab("Check a statement", id="check", elem_id="tab-check"):
+                gr.Markdown(
+                    "Paste a statement to see which article backs it, the sentence that does, "
+                    "and whether its numbers match."
+                )
+                statement = gr.Textbox(label="Statement", elem_id="statement", lines=3, max_lines=8)
+                check_button = gr.Button("Check", variant="primary", elem_id="check-button")
+                gr.Examples(list(EXAMPLE_STATEMENTS), inputs=statement, label="Try")
+                check_result = gr.HTML(elem_id="check-result")
+                citation_box = gr.Textbox(
+                    label="Citation (copy)",
+                    elem_id="citation",
+                    lines=3,
+                    interactive=False,
+                    buttons=["copy"],
+                )
+            with gr.Tab("Articles", id="articles", elem_id="tab-articles") as articles_tab:
+                articles_table = gr.HTML(
+                    articles_table_html(article_summaries(engine.index)), elem_id="articles"
+                )
+                picker = gr.Dropdown(
+                    choices=article_choices(),
+                    value=None,
+                    label="Open an article",
+                    elem_id="article-picker",
+                )
+                article_view = gr.HTML(elem_id="article-view")
+            with gr.Tab("Index", id="index", elem_id="tab-index") as index_tab:
+                index_status = gr.HTML(elem_id="index-status")
+                refresh = gr.Button("Refresh", size="sm", elem_id="index-refresh")
+                if settings.admin_password:
+                    password = gr.Textbox(
+                        label="Admin password", type="password", elem_id="admin-password"
+                    )
+                    rebuild_button = gr.Button("Rebuild the index", elem_id="rebuild-button")
+                    rebuild_result = gr.Markdown(elem_id="rebuild-result")
+                    rebuild_button.click(
+                        rebuild,
+                        inputs=password,
+                        outputs=[rebuild_result, index_status],
+                        api_visibility="private",
+                    )
+                else:
+                    gr.Markdown(
+                        "Rebuilding from this page is switched off. Start the server with "
+                        "`MSCQA_ADMIN_PASSWORD` set to switch it on, or run `mscqa index update`."
+                    )
+
+        shown = [question, chatbot, turns, pending]
+        answered = [chatbot, turns, sources, *source_buttons]
+        question.submit(
+            show_question,
+            inputs=[question, chatbot, turns],
+            outputs=shown,
+            queue=False,
+            api_visibility="private",
+        ).then(
+            answer_question,
+            inputs=[pending, chatbot, turns],
+            outputs=answered,
+            api_visibility="private",
+        )
+        chatbot.example_select(
+            show_example,
+            inputs=[chatbot, turns],
+            outputs=shown,
+            queue=False,
+            api_visibility="private",
+        ).then(
+            answer_question,
+            inputs=[pending, chatbot, turns],
+            outputs=answered,
+            api_visibility="private",
+        )
+        chatbot.like(on_like, inputs=turns, api_visibility="private")
+        chatbot.clear(lambda: ([], []), outputs=[turns, sources], api_visibility="private")
+        for slot, button in enumerate(source_buttons):
+            button.click(
+                lambda found, slot=slot: open_source(found, slot),
+                inputs=sources,
+                outputs=[tabs, picker, article_view],
+                api_visibility="private",
+            ).then(None, js=SCROLL_TO_MARK)
+        picker.input(open_article, inputs=picker, outputs=article_view, api_visibility="private")
+        articles_tab.select(
+            refresh_articles, outputs=[articles_table, picker], api_visibility="private"
+        )
+        check_button.click(
+            check_ui,
+            inputs=statement,
+            outputs=[check_result, citation_box],
+            api_visibility="private",
+        )
+        statement.submit(
+            check_ui,
+            inputs=statement,
+            outputs=[check_result, citation_box],
+            api_visibility="private",
+        )
+        index_tab.select(refresh_status, outputs=index_status, api_visibility="private")
+        refresh.click(refresh_status, outputs=index_status, api_visibility="private")
+        demo.load(refresh_status, outputs=index_status, api_visibility="private")
+        gr.api(api_chat, api_name="chat")
+        gr.api(api_check, api_name="check")
     return demo
 
 
+def exposure_warning(host: str) -> str | None:
+    """A warning when `host` makes the page reachable from other machines."""
+    if is_loopback(host):
+        return None
+    return (
+        f"warning: serving on {host}, reachable from other machines; "
+        "use --host 127.0.0.1 to keep it on this one"
+    )
+
+
 def serve(settings: Settings, host: str, port: int) -> None:
-    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+    """Load the model and the index, then serve the page; nothing is loaded per question."""
+    # Set before gradio is imported: no analytics and no hub telemetry, whatever the caller set.
+    os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+    os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
+    # Counts and timings from mscqa only; other libraries' info logs carry request URLs.
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s: %(message)s")
+    logging.getLogger("mscqa").setLevel(logging.INFO)
+    started = time.perf_counter()
     engine = Engine(settings)
-    engine.warm_up()
-    build_app(engine).launch(server_name=host, server_port=port, share=False)
+    index = engine.warm_up()
+    log.info(
+        "index version %s (%d articles, %d passages) and model loaded in %.1fs",
+        index.manifest.version,
+        len(index.articles),
+        index.manifest.passage_count,
+        _since(started),
+    )
+    warning = exposure_warning(host)
+    if warning:
+        print(warning, file=sys.stderr)
+    demo = build_app(engine)
+    demo.queue(default_concurrency_limit=settings.concurrency)
+    demo.launch(
+        server_name=host,
+        server_port=port,
+        share=False,
+        inbrowser=False,
+        css=CSS,
+        footer_links=["api"],
+        # Run history would keep questions in the browser and offer uploading them: off.
+        run_history=False,
+    )

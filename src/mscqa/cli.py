@@ -354,7 +354,5 @@ def serve(
 
     settings = _settings(ctx)
     host = host or settings.host
-    warning = check_bind_address(host, allow_remote or settings.allow_remote)
-    if warning:
-        click.echo(warning, err=True)
+    check_bind_address(host, allow_remote or settings.allow_remote)  # the app warns if allowed
     run_server(settings, host=host, port=port or settings.port)

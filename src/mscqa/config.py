@@ -39,6 +39,10 @@ class Settings:
 
     # Answers.
     min_score: float = 0.5
+    # Plain-language relevance labels in the web app: a score at or above `relevance_strong`
+    # reads "closely matches", at or above `relevance_good` "matches", otherwise "may relate".
+    relevance_strong: float = 0.75
+    relevance_good: float = 0.6
     max_question_chars: int = 2000
     max_statement_chars: int = 2000
 
@@ -51,6 +55,8 @@ class Settings:
     feedback_path: Path = Path("var/feedback.jsonl")
     feedback_keep_text: bool = False
     reload_check_seconds: float = 2.0
+    # Requests of one kind (questions, checks) the web app works on at the same time.
+    concurrency: int = 4
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
@@ -85,19 +91,13 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def check_bind_address(host: str, allow_remote: bool) -> str | None:
-    """Refuse a non-loopback address unless allowed; return the warning to print when allowed."""
-    if is_loopback(host):
-        return None
-    if not allow_remote:
+def check_bind_address(host: str, allow_remote: bool) -> None:
+    """Refuse an address other than loopback unless it was asked for explicitly."""
+    if not allow_remote and not is_loopback(host):
         raise UsageError(
             f"--host {host} would let other machines reach the chat: pass --allow-remote "
             "(or set MSCQA_ALLOW_REMOTE=1) if that is intended, or use 127.0.0.1"
         )
-    return (
-        f"warning: serving on {host}, reachable from other machines; put it behind HTTPS and "
-        "access control"
-    )
 
 
 def _parse(name: str, type_name: Any, raw: str) -> Any:

@@ -11,7 +11,15 @@ from mscqa.config import Settings
 from mscqa.corpus import load_corpus
 from mscqa.embedder import Embedder, create_embedder
 from mscqa.errors import MscqaError, UsageError
-from mscqa.index import IndexStatus, LoadedIndex, current_version, index_status, load_index
+from mscqa.index import (
+    BuildReport,
+    IndexStatus,
+    LoadedIndex,
+    build_index,
+    current_version,
+    index_status,
+    load_index,
+)
 from mscqa.retriever import Retriever
 from mscqa.terms import clean_text
 from mscqa.verify import Verdict, check_statement
@@ -132,4 +140,17 @@ class Engine:
             articles = None
         return index_status(
             self.settings.index_dir, articles, self.embedder.model_id, verify=verify
+        )
+
+    def rebuild(self, incremental: bool = True, progress: bool = False) -> BuildReport:
+        """Build a new index version from the corpus folder; requests keep using the old one
+        until the new version is switched in, then the next request picks it up."""
+        return build_index(
+            self.settings.index_dir,
+            load_corpus(self.settings.corpus_dir),
+            self.embedder,
+            max_words=self.settings.passage_max_words,
+            overlap=self.settings.passage_overlap_sentences,
+            incremental=incremental,
+            progress=progress,
         )
