@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -98,9 +99,15 @@ def wait_until_up(process: subprocess.Popen[bytes], url: str, seconds: float) ->
     raise SystemExit(f"the server did not answer within {seconds:.0f}s")
 
 
+def _plain(reply: Any) -> str:
+    """The reply's text without Markdown escapes ("\\(" -> "(")."""
+    text = reply if isinstance(reply, str) else json.dumps(reply, ensure_ascii=False)
+    return re.sub(r"\\(.)", r"\1", text)
+
+
 def is_reply(reply: Any, titles: list[str]) -> bool:
     """A quote from an article (its title shown) or the plain "not covered" reply."""
-    text = json.dumps(reply, ensure_ascii=False) if not isinstance(reply, str) else reply
+    text = _plain(reply)
     return any(title in text for title in titles) or "do not cover" in text
 
 
@@ -283,7 +290,7 @@ def measure(
         began = time.perf_counter()
         try:
             reply = warm.predict(ONE_MEGABYTE, api_name="/chat")
-            big.update(reply=str(reply)[:160], error=None)
+            big.update(reply=_plain(reply)[:160], error=None)
         except Exception as exc:  # recorded: a crash here is what we look for
             big.update(reply=None, error=f"{type(exc).__name__}: {str(exc)[:160]}")
         big["seconds"] = round(time.perf_counter() - began, 2)
@@ -360,7 +367,7 @@ def _serves_the_update(client: Any, edits: int) -> bool:
     reply = client.predict(
         f"Did the clinic review this summary again, edit {edits}?", api_name="/chat"
     )
-    return f"(edit {edits})" in str(reply)
+    return f"(edit {edits})" in _plain(reply)
 
 
 if __name__ == "__main__":
