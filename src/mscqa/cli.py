@@ -64,7 +64,7 @@ def main(ctx: click.Context, corpus_dir: Path | None, index_dir: Path | None, de
 
 @main.group()
 def corpus() -> None:
-    """Article files: import them from the clinic page."""
+    """Article files: import, create and check them."""
 
 
 @corpus.command("import")
@@ -76,7 +76,7 @@ def corpus() -> None:
 )
 @click.pass_context
 def corpus_import(ctx: click.Context, page: Path, out: Path | None) -> None:
-    """Make one article file per article of a page export (PAGE.txt)."""
+    """Make one article file per article of a page of the site (text export or HTML)."""
     from mscqa.corpus import import_page, write_articles
 
     articles = import_page(page)
@@ -84,6 +84,69 @@ def corpus_import(ctx: click.Context, page: Path, out: Path | None) -> None:
     for path in write_articles(articles, target):
         click.echo(str(path))
     click.echo(f"{len(articles)} articles written to {target}/", err=True)
+
+
+@corpus.command("new")
+@click.option("--title", required=True, help="The article's title.")
+@click.option("--reference", required=True, help="The journal reference it ends with.")
+@click.option("--source", default="", help="Where the text comes from (page, URL).")
+@click.option("--id", "article_id", help="File name and id (default: made from the title).")
+@click.option(
+    "--body-file",
+    type=click.File("r", encoding="utf-8"),
+    help="The article text (default: read from stdin).",
+)
+@click.pass_context
+def corpus_new(
+    ctx: click.Context,
+    title: str,
+    reference: str,
+    source: str,
+    article_id: str | None,
+    body_file: Any,
+) -> None:
+    """Create a correctly formed article file from a title, a reference and a body."""
+    from mscqa.corpus import new_article
+
+    if body_file is None and sys.stdin.isatty():
+        raise UsageError("no article text: pass --body-file FILE or pipe the text on stdin")
+    body = (body_file or sys.stdin).read()
+    path = new_article(
+        _settings(ctx).corpus_dir,
+        title=title,
+        reference=reference,
+        body=body,
+        source=source,
+        article_id=article_id,
+    )
+    click.echo(str(path))
+    click.echo("run `mscqa index update` to make it searchable", err=True)
+
+
+@corpus.command("check")
+@click.option("--json", "as_json", is_flag=True, help="Print the problems as one JSON line.")
+@click.pass_context
+def corpus_check(ctx: click.Context, as_json: bool) -> None:
+    """Check every article file; list every problem with file and line; exit 1 if any."""
+    from mscqa.corpus import check_corpus
+
+    corpus_dir = _settings(ctx).corpus_dir
+    articles, problems = check_corpus(corpus_dir)
+    if as_json:
+        _print_json(
+            {
+                "articles": len(articles),
+                "problems": [
+                    {"file": str(p.path), "line": p.line, "message": p.message, "fatal": p.fatal}
+                    for p in problems
+                ],
+            }
+        )
+    else:
+        for problem in problems:
+            click.echo(str(problem))
+        click.echo(f"{len(articles)} articles in {corpus_dir}/, {len(problems)} problems", err=True)
+    ctx.exit(1 if problems else 0)
 
 
 # index
@@ -146,26 +209,39 @@ def _run_build(ctx: click.Context, as_json: bool, wait: float, incremental: bool
         progress=_progress_wanted(as_json),
         lock_timeout=wait,
         on_wait=lambda: click.echo(
-            f"waiting up to {wait:g}s for another build of {settings.index_dir}/ ...", err=True
+            f"another build of {settings.index_dir}/ is running: waiting up to {wait:g}s ...",
+            err=True,
         ),
     )
     if as_json:
-        _print_json(
-            {
-                "version": report.version,
-                "added": list(report.added),
-                "changed": list(report.changed),
-                "removed": list(report.removed),
-                "embedded_passages": report.embedded_passages,
-                "total_passages": report.total_passages,
-                "seconds": round(report.seconds, 3),
-            }
-        )
+        payload: dict[str, Any] = {
+            "added": list(report.added),
+            "changed": list(report.changed),
+            "removed": list(report.removed),
+            "embedded_passages": report.embedded_passages,
+            "total_passages": report.total_passages,
+        }
+        if not incremental:
+            payload |= {"version": report.version, "seconds": round(report.seconds, 3)}
+        _print_json(payload)
         return
+    if report.cleaned_up:
+        click.echo(f"removed what an interrupted build left: {', '.join(report.cleaned_up)}")
+    if report.full_reason:
+        click.echo(report.full_reason)
+    for label, ids in (
+        ("added", report.added),
+        ("changed", report.changed),
+        ("removed", report.removed),
+    ):
+        for article_id in ids:
+            click.echo(f"{label:>8}  {article_id}")
     click.echo(
         f"index {report.version}: {report.total_passages} passages from {len(articles)} articles, "
         f"{report.embedded_passages} embedded, in {report.seconds:.1f}s "
-        f"(added {len(report.added)}, changed {len(report.changed)}, removed {len(report.removed)})"
+        f"(added {len(report.added)}, changed {len(report.changed)}, "
+        f"removed {len(report.removed)}; "
+        f"{report.embedded_sentences} of {report.total_sentences} sentences embedded)"
     )
 
 
@@ -205,12 +281,19 @@ def index_status(ctx: click.Context, as_json: bool) -> None:
 
 
 @index.command("rollback")
+@click.option(
+    "--wait",
+    type=float,
+    default=0.0,
+    show_default=True,
+    help="Seconds to wait for a running build to finish.",
+)
 @click.pass_context
-def index_rollback(ctx: click.Context) -> None:
+def index_rollback(ctx: click.Context, wait: float) -> None:
     """Switch back to the previous index version."""
     from mscqa.index import rollback
 
-    version = rollback(_settings(ctx).index_dir)
+    version = rollback(_settings(ctx).index_dir, lock_timeout=wait)
     click.echo(f"now serving version {version}")
 
 

@@ -1,23 +1,18 @@
-"""The index folder: build, update, load and check it; versions switched in atomically.
+"""The passage index: build, update, load and check versions of `index/` (layout: store.py).
 
-Layout of `index/`:
-    CURRENT.json            {"current": VERSION, "previous": VERSION | null}, replaced atomically
-    versions/VERSION/       one complete, never-modified build (files listed in its manifest)
-    versions/.tmp-*/        a build in progress; removed by the next build if left behind
-    .lock                   held by the one process building or updating
+A version holds the articles, their passages and sentences (offsets only), one vector per
+passage (FAISS, inner product) and per sentence (NumPy), a BM25 index of the passages, and a
+manifest saying how it was made. `build_index(..., incremental=True)` reuses what the current
+version already holds for unchanged text, so an update equals a full build of the same corpus.
 """
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import hashlib
 import json
-import os
-import shutil
 import time
-import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,20 +24,52 @@ from mscqa.corpus import Article, corpus_hash
 from mscqa.embedder import Embedder
 from mscqa.errors import (
     CorpusError,
-    IndexBusyError,
     IndexCorruptError,
     IndexMismatchError,
     IndexMissingError,
     IndexWriteError,
 )
 from mscqa.passages import Passage, Sentence, embedding_text, make_passages, split_sentences
+from mscqa.store import (
+    LOCK,
+    POINTER,
+    REBUILD_HINT,
+    VERSIONS,
+    current_version,
+    index_lock,
+    new_version_name,
+    read_jsonl,
+    read_pointer,
+    remove_leftovers,
+    sha256_file,
+    step,
+    switch,
+    write_jsonl,
+    write_pointer,
+    write_text,
+    writing_version,
+)
 from mscqa.terms import lexical_tokens
 
+__all__ = [
+    "LOCK",
+    "POINTER",
+    "VERSIONS",
+    "BuildReport",
+    "IndexStatus",
+    "LoadedIndex",
+    "Manifest",
+    "build_index",
+    "current_version",
+    "index_lock",
+    "index_status",
+    "load_index",
+    "read_manifest",
+    "rollback",
+    "verify_files",
+]
+
 FORMAT_VERSION = 1
-POINTER = "CURRENT.json"
-VERSIONS = "versions"
-LOCK = ".lock"
-_TMP_PREFIX = ".tmp-"
 
 ARTICLES_FILE = "articles.jsonl"
 PASSAGES_FILE = "passages.jsonl"
@@ -50,8 +77,11 @@ SENTENCES_FILE = "sentences.jsonl"
 PASSAGE_VECTORS_FILE = "passages.faiss"
 SENTENCE_VECTORS_FILE = "sentences.npy"
 BM25_DIR = "bm25"
+MANIFEST_FILE = "manifest.json"
 
-REBUILD_HINT = "run `mscqa index build`"
+# Texts per call to the embedder: small enough for a smooth progress bar, large enough that
+# the model still batches well.
+_EMBED_CHUNK = 256
 
 
 @dataclass(frozen=True)
@@ -135,9 +165,12 @@ class IndexStatus:
         return self.state in ("fresh", "stale")
 
 
+# Building.
+
+
 @dataclass(frozen=True)
 class BuildReport:
-    """What a build or update did."""
+    """What a build or update did. `full_reason` says why an update had to embed everything."""
 
     version: str
     added: tuple[str, ...]
@@ -145,10 +178,11 @@ class BuildReport:
     removed: tuple[str, ...]
     embedded_passages: int
     total_passages: int
+    embedded_sentences: int
+    total_sentences: int
     seconds: float
-
-
-# Building.
+    full_reason: str | None = None
+    cleaned_up: tuple[str, ...] = ()  # what an interrupted build had left behind
 
 
 @dataclass(frozen=True)
@@ -156,48 +190,6 @@ class _Parts:
     articles: list[Article]
     passages: list[Passage]
     sentences: list[Sentence]
-
-
-def _split(articles: Sequence[Article], max_words: int, overlap: int) -> _Parts:
-    passages: list[Passage] = []
-    sentences: list[Sentence] = []
-    for article in sorted(articles, key=lambda a: a.id):
-        article_sentences = split_sentences(article)
-        if not article_sentences:
-            raise CorpusError(f"article '{article.id}' has no sentences: add text to its body")
-        sentences.extend(article_sentences)
-        passages.extend(make_passages(article, article_sentences, max_words, overlap))
-    return _Parts(sorted(articles, key=lambda a: a.id), passages, sentences)
-
-
-def _embed(
-    embedder: Embedder,
-    texts: list[str],
-    ids: list[str],
-    reuse: dict[str, np.ndarray],
-    progress: bool,
-) -> tuple[np.ndarray, int]:
-    """Vectors for `texts`, taking those whose id is in `reuse` instead of encoding them."""
-    out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
-    todo = [i for i, key in enumerate(ids) if key not in reuse]
-    for i, key in enumerate(ids):
-        if key in reuse:
-            out[i] = reuse[key]
-    if todo:
-        out[todo] = embedder.encode([texts[i] for i in todo], progress=progress)
-    return out, len(todo)
-
-
-def _vector_lookup(index: LoadedIndex | None) -> dict[str, np.ndarray]:
-    if index is None:
-        return {}
-    lookup: dict[str, np.ndarray] = {}
-    vectors = index.passage_vectors.reconstruct_n(0, index.passage_vectors.ntotal)
-    for passage, vector in zip(index.passages, vectors, strict=True):
-        lookup["p:" + passage.id] = vector
-    for sentence, vector in zip(index.sentences, index.sentence_vectors, strict=True):
-        lookup["s:" + sentence.id] = vector
-    return lookup
 
 
 def build_index(
@@ -214,37 +206,30 @@ def build_index(
 ) -> BuildReport:
     """Build a new version from `articles` and switch to it atomically.
 
-    With `incremental`, vectors of passages and sentences that the current version already
-    holds (same id, so same text at the same place, and same model) are reused: the result is
-    the same as a full build, at the cost of embedding only what changed.
+    With `incremental`, the current version's sentence splits (of unchanged articles) and
+    vectors (of identical texts, same model) are reused: the result is the same as a full
+    build, at the cost of embedding only what changed. A version made with another model is
+    never reused, so vectors of two models are never mixed.
     """
     started = time.perf_counter()
     with index_lock(index_dir, lock_timeout, on_wait):
-        _remove_leftovers(index_dir)
-        previous = None
+        cleaned_up = tuple(path.name for path in remove_leftovers(index_dir))
+        step("leftovers-removed")
+        previous, full_reason = None, None
         if incremental:
-            with contextlib.suppress(IndexMissingError, IndexCorruptError, IndexMismatchError):
-                previous = load_index(index_dir, model_id=embedder.model_id)
+            previous, full_reason = _reusable_version(index_dir, embedder)
         old_articles = previous.manifest.articles if previous else _current_articles(index_dir)
-        parts = _split(articles, max_words, overlap)
+        parts = _split(articles, max_words, overlap, previous)
+        step("split")
         reuse = _vector_lookup(previous)
         titles = {a.id: a.title for a in parts.articles}
-        passage_vectors, embedded = _embed(
-            embedder,
-            [embedding_text(titles[p.article_id], p.text) for p in parts.passages],
-            ["p:" + p.id for p in parts.passages],
-            reuse,
-            progress,
-        )
-        sentence_vectors, _ = _embed(
-            embedder,
-            [s.text for s in parts.sentences],
-            ["s:" + s.id for s in parts.sentences],
-            reuse,
-            progress,
-        )
+        passage_texts = [embedding_text(titles[p.article_id], p.text) for p in parts.passages]
+        sentence_texts = [s.text for s in parts.sentences]
+        vectors, embedded = _embed(embedder, passage_texts + sentence_texts, reuse, progress)
+        passage_vectors = vectors[: len(passage_texts)]
+        sentence_vectors = vectors[len(passage_texts) :]
         hashes = {a.id: a.content_hash for a in parts.articles}
-        version = _new_version_name()
+        version = new_version_name()
         manifest = Manifest(
             format_version=FORMAT_VERSION,
             version=version,
@@ -260,7 +245,9 @@ def build_index(
             passage_overlap_sentences=overlap,
         )
         try:
-            _write_version(index_dir, manifest, parts, passage_vectors, sentence_vectors)
+            with writing_version(index_dir, version) as folder:
+                _write_files(folder, manifest, parts, passage_vectors, sentence_vectors)
+            switch(index_dir, version)
         except OSError as exc:
             raise IndexWriteError(
                 f"could not write the new index to {index_dir}/ ({exc.strerror or exc}); the "
@@ -268,15 +255,106 @@ def build_index(
                 "`mscqa index build`"
             ) from None
         added, changed, removed = diff_articles(old_articles, hashes)
+        embedded_passages = sum(1 for i in embedded if i < len(passage_texts))
         return BuildReport(
             version=version,
             added=added,
             changed=changed,
             removed=removed,
-            embedded_passages=embedded,
+            embedded_passages=embedded_passages,
             total_passages=len(parts.passages),
+            embedded_sentences=len(embedded) - embedded_passages,
+            total_sentences=len(parts.sentences),
             seconds=time.perf_counter() - started,
+            full_reason=full_reason if incremental else None,
+            cleaned_up=cleaned_up,
         )
+
+
+def _reusable_version(index_dir: Path, embedder: Embedder) -> tuple[LoadedIndex | None, str | None]:
+    """The current version if an update may reuse it, else None and the reason."""
+    try:
+        previous = load_index(index_dir)
+    except IndexMissingError:
+        return None, "no index yet: every passage is embedded"
+    except (IndexCorruptError, IndexMismatchError) as exc:
+        return None, f"the current version cannot be reused ({exc})"
+    step("loaded-previous")
+    manifest = previous.manifest
+    if manifest.model_id != embedder.model_id or manifest.dim != embedder.dim:
+        return None, (
+            f"the model changed from {manifest.model_id} to {embedder.model_id}: "
+            "every passage is embedded again"
+        )
+    return previous, None
+
+
+def _split(
+    articles: Sequence[Article], max_words: int, overlap: int, previous: LoadedIndex | None
+) -> _Parts:
+    """Sentences and passages of every article. Sentence boundaries are reused from `previous`
+    for an article whose content hash is unchanged: splitting is the slow part of an update."""
+    known: dict[str, list[Sentence]] = {}
+    if previous is not None:
+        for sentence in previous.sentences:
+            known.setdefault(sentence.article_id, []).append(sentence)
+    ordered = sorted(articles, key=lambda a: a.id)
+    passages: list[Passage] = []
+    sentences: list[Sentence] = []
+    for article in ordered:
+        unchanged = previous is not None and (
+            previous.manifest.articles.get(article.id) == article.content_hash
+        )
+        article_sentences = known[article.id] if unchanged else split_sentences(article)
+        if not article_sentences:
+            raise CorpusError(f"article '{article.id}' has no sentences: add text to its body")
+        sentences.extend(article_sentences)
+        passages.extend(make_passages(article, article_sentences, max_words, overlap))
+    return _Parts(ordered, passages, sentences)
+
+
+def _text_key(text: str) -> bytes:
+    return hashlib.sha256(text.encode("utf-8")).digest()
+
+
+def _vector_lookup(index: LoadedIndex | None) -> dict[bytes, np.ndarray]:
+    """Vectors of `index` keyed by the exact text that was embedded (passages carry their
+    article's title, so a changed title changes the key even where the passage id does not)."""
+    if index is None:
+        return {}
+    lookup: dict[bytes, np.ndarray] = {}
+    vectors = index.passage_vectors.reconstruct_n(0, index.passage_vectors.ntotal)
+    for passage, vector in zip(index.passages, vectors, strict=True):
+        title = index.articles[passage.article_id].title
+        lookup[_text_key(embedding_text(title, passage.text))] = vector
+    for sentence, vector in zip(index.sentences, index.sentence_vectors, strict=True):
+        lookup[_text_key(sentence.text)] = vector
+    return lookup
+
+
+def _embed(
+    embedder: Embedder, texts: list[str], reuse: dict[bytes, np.ndarray], progress: bool
+) -> tuple[np.ndarray, list[int]]:
+    """Vectors for `texts`, taken from `reuse` where possible; also the rows that were encoded."""
+    from tqdm import tqdm
+
+    out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
+    todo = []
+    for row, text in enumerate(texts):
+        vector = reuse.get(_text_key(text))
+        if vector is None:
+            todo.append(row)
+        else:
+            out[row] = vector
+    with tqdm(
+        total=len(todo), desc="embedding", unit="text", disable=not progress, leave=False
+    ) as bar:
+        for begin in range(0, len(todo), _EMBED_CHUNK):
+            rows = todo[begin : begin + _EMBED_CHUNK]
+            out[rows] = embedder.encode([texts[row] for row in rows])
+            bar.update(len(rows))
+            step("embedded-chunk")
+    return out, todo
 
 
 def diff_articles(
@@ -296,13 +374,8 @@ def _current_articles(index_dir: Path) -> dict[str, str]:
         return {}
 
 
-def _new_version_name() -> str:
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-    return f"{stamp}-{uuid.uuid4().hex[:8]}"
-
-
-def _write_version(
-    index_dir: Path,
+def _write_files(
+    folder: Path,
     manifest: Manifest,
     parts: _Parts,
     passage_vectors: np.ndarray,
@@ -311,227 +384,83 @@ def _write_version(
     import bm25s
     import faiss
 
-    versions = index_dir / VERSIONS
-    versions.mkdir(parents=True, exist_ok=True)
-    tmp = versions / f"{_TMP_PREFIX}{os.getpid()}-{uuid.uuid4().hex[:8]}"
-    tmp.mkdir()
+    write_jsonl(
+        folder / ARTICLES_FILE,
+        (
+            {"id": a.id, "title": a.title, "reference": a.reference, "source": a.source}
+            | {"text": a.text}
+            for a in parts.articles
+        ),
+    )
+    write_jsonl(
+        folder / PASSAGES_FILE,
+        (
+            {
+                "id": p.id,
+                "article_id": p.article_id,
+                "start": p.start,
+                "end": p.end,
+                "first_sentence": p.first_sentence,
+                "last_sentence": p.last_sentence,
+            }
+            for p in parts.passages
+        ),
+    )
+    write_jsonl(
+        folder / SENTENCES_FILE,
+        ({"article_id": s.article_id, "start": s.start, "end": s.end} for s in parts.sentences),
+    )
+    step("write-vectors")
+    flat = faiss.IndexFlatIP(manifest.dim)
+    if len(passage_vectors):
+        flat.add(np.ascontiguousarray(passage_vectors))
     try:
-        _write_jsonl(
-            tmp / ARTICLES_FILE,
-            (
-                {
-                    "id": a.id,
-                    "title": a.title,
-                    "reference": a.reference,
-                    "source": a.source,
-                    "text": a.text,
-                }
-                for a in parts.articles
-            ),
-        )
-        _write_jsonl(
-            tmp / PASSAGES_FILE,
-            (
-                {
-                    "id": p.id,
-                    "article_id": p.article_id,
-                    "start": p.start,
-                    "end": p.end,
-                    "first_sentence": p.first_sentence,
-                    "last_sentence": p.last_sentence,
-                }
-                for p in parts.passages
-            ),
-        )
-        _write_jsonl(
-            tmp / SENTENCES_FILE,
-            ({"article_id": s.article_id, "start": s.start, "end": s.end} for s in parts.sentences),
-        )
-        flat = faiss.IndexFlatIP(manifest.dim)
-        if len(passage_vectors):
-            flat.add(passage_vectors)
-        try:
-            faiss.write_index(flat, str(tmp / PASSAGE_VECTORS_FILE))
-        except RuntimeError as exc:  # how faiss reports a failed write, e.g. a full disk
-            raise OSError(errno.EIO, f"{PASSAGE_VECTORS_FILE} not written: {exc}") from None
-        np.save(tmp / SENTENCE_VECTORS_FILE, sentence_vectors, allow_pickle=False)
-        titles = {a.id: a.title for a in parts.articles}
-        retriever = bm25s.BM25()
-        retriever.index(
-            [
-                lexical_tokens(embedding_text(titles[p.article_id], p.text)) or ["_"]
-                for p in parts.passages
-            ],
-            show_progress=False,
-        )
-        retriever.save(str(tmp / BM25_DIR), show_progress=False)
-        files = {
-            str(path.relative_to(tmp)): _sha256(path)
-            for path in sorted(tmp.rglob("*"))
-            if path.is_file()
-        }
-        final_manifest = Manifest(**{**asdict(manifest), "files": files})
-        _write_text(tmp / "manifest.json", final_manifest.to_json())
-        _fsync_tree(tmp)
-        final = versions / manifest.version
-        os.replace(tmp, final)
-        _fsync_dir(versions)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    _switch(index_dir, manifest.version)
-
-
-def _switch(index_dir: Path, version: str) -> None:
-    """Point CURRENT.json at `version`, keeping the old current as `previous`."""
-    try:
-        pointer = _read_pointer(index_dir)
-    except IndexCorruptError:  # a damaged pointer must not stop the build that repairs it
-        pointer = None
-    previous = pointer.get("current") if pointer else None
-    _write_text(index_dir / POINTER, json.dumps({"current": version, "previous": previous}) + "\n")
-    _fsync_dir(index_dir)
-    keep = {version, previous}
-    for path in (index_dir / VERSIONS).iterdir():
-        if path.is_dir() and path.name not in keep and not path.name.startswith(_TMP_PREFIX):
-            shutil.rmtree(path, ignore_errors=True)
+        faiss.write_index(flat, str(folder / PASSAGE_VECTORS_FILE))
+    except RuntimeError as exc:  # how faiss reports a failed write, e.g. a full disk
+        raise OSError(errno.EIO, f"{PASSAGE_VECTORS_FILE} not written: {exc}") from None
+    step("write-sentence-vectors")
+    np.save(folder / SENTENCE_VECTORS_FILE, sentence_vectors, allow_pickle=False)
+    step("write-bm25")
+    titles = {a.id: a.title for a in parts.articles}
+    retriever = bm25s.BM25()
+    retriever.index(
+        [
+            lexical_tokens(embedding_text(titles[p.article_id], p.text)) or ["_"]
+            for p in parts.passages
+        ],
+        show_progress=False,
+    )
+    retriever.save(str(folder / BM25_DIR), show_progress=False)
+    step("write-manifest")
+    files = {
+        str(path.relative_to(folder)): sha256_file(path)
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+    final = Manifest(**{**asdict(manifest), "files": files})
+    write_text(folder / MANIFEST_FILE, final.to_json())
 
 
 def rollback(index_dir: Path, lock_timeout: float = 0.0) -> str:
     """Switch back to the previous version; returns its name."""
     with index_lock(index_dir, lock_timeout):
-        pointer = _read_pointer(index_dir)
+        pointer = read_pointer(index_dir)
         if not pointer or not pointer.get("previous"):
             raise IndexMissingError(f"{index_dir} has no previous version to go back to")
         previous = str(pointer["previous"])
         if not (index_dir / VERSIONS / previous).is_dir():
             raise IndexMissingError(f"previous version {previous} is gone: {REBUILD_HINT}")
         load_index(index_dir, version=previous)  # refuse to switch to a damaged version
-        _write_text(
-            index_dir / POINTER,
-            json.dumps({"current": previous, "previous": pointer["current"]}) + "\n",
-        )
-        _fsync_dir(index_dir)
+        write_pointer(index_dir, previous, str(pointer["current"]))
         return previous
-
-
-def _remove_leftovers(index_dir: Path) -> None:
-    versions = index_dir / VERSIONS
-    if versions.is_dir():
-        for path in versions.iterdir():
-            if path.name.startswith(_TMP_PREFIX):
-                shutil.rmtree(path, ignore_errors=True)
-    for path in index_dir.glob(f"{POINTER}.*.tmp"):
-        path.unlink(missing_ok=True)
-
-
-@contextlib.contextmanager
-def index_lock(
-    index_dir: Path, timeout: float = 0.0, on_wait: Callable[[], None] | None = None
-) -> Iterator[None]:
-    """One writer at a time: a second build waits up to `timeout` seconds, then fails clearly."""
-    from filelock import FileLock, Timeout
-
-    lock = FileLock(str(index_dir / LOCK))
-    try:
-        index_dir.mkdir(parents=True, exist_ok=True)
-        lock.acquire(timeout=0)
-    except Timeout:  # before OSError: filelock's Timeout is a TimeoutError
-        if on_wait is not None:
-            on_wait()
-        try:
-            lock.acquire(timeout=timeout)
-        except Timeout:
-            raise IndexBusyError(
-                f"another build or update of {index_dir} is running: wait for it to finish, "
-                "or pass --wait SECONDS"
-            ) from None
-    except OSError as exc:  # not a folder, read-only, no permission
-        raise IndexWriteError(
-            f"cannot write to the index folder {index_dir} ({exc.strerror}): fix its "
-            "permissions, or pass --index DIR (MSCQA_INDEX_DIR) naming a writable folder"
-        ) from None
-    try:
-        yield
-    finally:
-        lock.release()
-
-
-# Files.
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _write_text(path: Path, text: str) -> None:
-    """Write through a temporary file and rename, so readers see the old or the new file."""
-    tmp = path.with_name(f"{path.name}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        with tmp.open("w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
-def _write_jsonl(path: Path, rows: Any) -> None:
-    with path.open("w", encoding="utf-8") as handle:
-        for row in rows:
-            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
-
-
-def _fsync_tree(root: Path) -> None:
-    for path in root.rglob("*"):
-        if path.is_file():
-            with path.open("rb") as handle:
-                os.fsync(handle.fileno())
-    for path in [root, *(p for p in root.rglob("*") if p.is_dir())]:
-        _fsync_dir(path)
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 # Loading and checking.
 
 
-def _read_pointer(index_dir: Path) -> dict[str, Any] | None:
-    path = index_dir / POINTER
-    if not path.is_file():
-        return None
-    try:
-        pointer = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise IndexCorruptError(f"{path} is not valid JSON: {REBUILD_HINT}") from None
-    if not isinstance(pointer, dict) or not isinstance(pointer.get("current"), str):
-        raise IndexCorruptError(f"{path} does not name a current version: {REBUILD_HINT}")
-    return pointer
-
-
-def current_version(index_dir: Path) -> str:
-    """The name of the version CURRENT.json points at."""
-    pointer = _read_pointer(index_dir)
-    if pointer is None:
-        raise IndexMissingError(f"no index in {index_dir}/: {REBUILD_HINT}")
-    return str(pointer["current"])
-
-
 def read_manifest(index_dir: Path, version: str | None = None) -> Manifest:
     version = version or current_version(index_dir)
-    path = index_dir / VERSIONS / version / "manifest.json"
+    path = index_dir / VERSIONS / version / MANIFEST_FILE
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -573,7 +502,7 @@ def load_index(
                 text=row["text"],
                 source=row["source"],
             )
-            for row in _read_jsonl(folder / ARTICLES_FILE)
+            for row in read_jsonl(folder / ARTICLES_FILE)
         }
         sentences = [
             Sentence(
@@ -582,10 +511,10 @@ def load_index(
                 r["end"],
                 articles[r["article_id"]].text[r["start"] : r["end"]],
             )
-            for r in _read_jsonl(folder / SENTENCES_FILE)
+            for r in read_jsonl(folder / SENTENCES_FILE)
         ]
         passages = []
-        for r in _read_jsonl(folder / PASSAGES_FILE):
+        for r in read_jsonl(folder / PASSAGES_FILE):
             text = articles[r["article_id"]].text[r["start"] : r["end"]]
             passages.append(
                 Passage(
@@ -658,28 +587,13 @@ def load_index(
     )
 
 
-def _read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
-    try:
-        handle = path.open(encoding="utf-8")
-    except OSError as exc:
-        raise IndexCorruptError(f"{path} cannot be read ({exc.strerror}): {REBUILD_HINT}") from None
-    with handle:
-        for number, line in enumerate(handle, 1):
-            try:
-                yield json.loads(line)
-            except json.JSONDecodeError:
-                raise IndexCorruptError(
-                    f"{path}:{number} is not valid JSON: {REBUILD_HINT}"
-                ) from None
-
-
 def verify_files(index_dir: Path, manifest: Manifest) -> list[str]:
     """Names of files whose content no longer matches the manifest's sha256."""
     folder = index_dir / VERSIONS / manifest.version
     bad = []
     for name, expected in manifest.files.items():
         path = folder / name
-        if not path.is_file() or _sha256(path) != expected:
+        if not path.is_file() or sha256_file(path) != expected:
             bad.append(name)
     return bad
 
