@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 
 import numpy as np
 
 from mscqa.index import LoadedIndex
+from mscqa.passages import Passage, Sentence
 from mscqa.retriever import Hit
 from mscqa.terms import lexical_tokens
 
@@ -61,7 +63,27 @@ def coverage(question_tokens: Sequence[str], text: str) -> float:
     wanted = set(question_tokens)
     if not wanted:
         return 0.0
-    return len(wanted & set(lexical_tokens(text))) / len(wanted)
+    return len(wanted & _token_set(text)) / len(wanted)
+
+
+@lru_cache(maxsize=1 << 16)
+def _token_set(text: str) -> frozenset[str]:
+    # Tokenising the ~150 sentences of the candidate passages was most of the cost of an
+    # answer; passages that come back for many questions are tokenised once.
+    return frozenset(lexical_tokens(text))
+
+
+def _passage_token_set(passage: Passage, sentences: Sequence[Sentence]) -> frozenset[str]:
+    """The passage's tokens as the union of its sentences' when only whitespace lies between
+    them (no token crosses whitespace): the passage is not tokenised a second time."""
+    edges = [passage.start, *(x for s in sentences for x in (s.start, s.end)), passage.end]
+    gaps = (
+        passage.text[a - passage.start : b - passage.start]
+        for a, b in zip(edges[::2], edges[1::2], strict=True)
+    )
+    if sentences and all(not gap.strip() for gap in gaps):
+        return frozenset().union(*(_token_set(s.text) for s in sentences))
+    return _token_set(passage.text)
 
 
 @dataclass(frozen=True)
@@ -76,9 +98,12 @@ class _Candidate:
 def _best_sentence(
     question_tokens: Sequence[str], query_vector: np.ndarray, hit: Hit, index: LoadedIndex
 ) -> _Candidate:
-    passage_cover = coverage(question_tokens, hit.passage.text)
+    sentences = index.passage_sentences(hit.passage)
+    wanted = set(question_tokens)
+    passage_tokens = _passage_token_set(hit.passage, [s for _, s in sentences])
+    passage_cover = len(wanted & passage_tokens) / len(wanted) if wanted else 0.0
     best: _Candidate | None = None
-    for row, sentence in index.passage_sentences(hit.passage):
+    for row, sentence in sentences:
         cosine = float(index.sentence_vectors[row] @ query_vector)
         sentence_score = 0.6 * cosine + 0.4 * coverage(question_tokens, sentence.text)
         if best is None or sentence_score > best.score:

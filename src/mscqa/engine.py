@@ -38,6 +38,15 @@ def prepare_text(text: str | None, limit: int, what: str) -> str:
     return cleaned
 
 
+def _single_threaded_search() -> None:
+    """One question searches with one thread: FAISS's OpenMP threads cost more to wake than a
+    single-query search takes (10x slower at 10k passages on 2 busy cores), and concurrent
+    requests already use every core."""
+    import faiss
+
+    faiss.omp_set_num_threads(1)
+
+
 @dataclass(frozen=True)
 class _Loaded:
     version: str
@@ -62,12 +71,17 @@ class Engine:
 
     @property
     def embedder(self) -> Embedder:
+        """The index's ONNX export when there is one (see create_embedder): answering never
+        imports torch, and builds after the first are faster too (benchmarks/RESULTS.md)."""
         if self._embedder is None:
             model_dir = None if self.settings.embedder == "fake" else self.settings.model_path
-            self._embedder = create_embedder(self.settings.embedder, model_dir)
+            self._embedder = create_embedder(
+                self.settings.embedder, model_dir, self.settings.index_dir
+            )
         return self._embedder
 
     def _load(self, version: str | None = None) -> _Loaded:
+        _single_threaded_search()
         index = load_index(
             self.settings.index_dir, model_id=self.embedder.model_id, version=version
         )

@@ -29,7 +29,9 @@ from mscqa.errors import (
     IndexMissingError,
     IndexWriteError,
 )
+from mscqa.onnx_backend import prepare_question_model
 from mscqa.passages import Passage, Sentence, embedding_text, make_passages, split_sentences
+from mscqa.saved_bm25 import SavedBM25
 from mscqa.store import (
     LOCK,
     POINTER,
@@ -101,6 +103,10 @@ class Manifest:
     passage_max_words: int
     passage_overlap_sentences: int
     files: dict[str, str] = field(default_factory=dict)  # relative path -> sha256
+    # What embeds questions for this version: "onnx" with its file relative to the index
+    # folder (exported from the same model, so same model_id and vectors), or `backend`.
+    query_backend: str = ""
+    query_model_file: str | None = None
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
@@ -140,7 +146,7 @@ class LoadedIndex:
     sentence_offset: dict[str, int]  # article id -> row of its first sentence
     passage_vectors: Any  # faiss.Index
     sentence_vectors: np.ndarray
-    bm25: Any  # bm25s.BM25
+    bm25: SavedBM25  # get_scores(tokens) as bm25s.BM25
 
     def passage_sentences(self, passage: Passage) -> list[tuple[int, Sentence]]:
         """(row, sentence) for each sentence of a passage; rows index `sentence_vectors`."""
@@ -186,7 +192,9 @@ class BuildReport:
 
 
 @dataclass(frozen=True)
-class _Parts:
+class IndexParts:
+    """The articles of one build, cut into passages and sentences."""
+
     articles: list[Article]
     passages: list[Passage]
     sentences: list[Sentence]
@@ -229,6 +237,7 @@ def build_index(
         passage_vectors = vectors[: len(passage_texts)]
         sentence_vectors = vectors[len(passage_texts) :]
         hashes = {a.id: a.content_hash for a in parts.articles}
+        query_backend, query_model_file = prepare_question_model(index_dir, embedder)
         version = new_version_name()
         manifest = Manifest(
             format_version=FORMAT_VERSION,
@@ -243,17 +252,10 @@ def build_index(
             sentence_count=len(parts.sentences),
             passage_max_words=max_words,
             passage_overlap_sentences=overlap,
+            query_backend=query_backend,
+            query_model_file=query_model_file,
         )
-        try:
-            with writing_version(index_dir, version) as folder:
-                _write_files(folder, manifest, parts, passage_vectors, sentence_vectors)
-            switch(index_dir, version)
-        except OSError as exc:
-            raise IndexWriteError(
-                f"could not write the new index to {index_dir}/ ({exc.strerror or exc}); the "
-                "previous index is unchanged: free disk space or fix permissions, then run "
-                "`mscqa index build`"
-            ) from None
+        write_version(index_dir, manifest, parts, passage_vectors, sentence_vectors)
         added, changed, removed = diff_articles(old_articles, hashes)
         embedded_passages = sum(1 for i in embedded if i < len(passage_texts))
         return BuildReport(
@@ -269,6 +271,26 @@ def build_index(
             full_reason=full_reason if incremental else None,
             cleaned_up=cleaned_up,
         )
+
+
+def write_version(
+    index_dir: Path,
+    manifest: Manifest,
+    parts: IndexParts,
+    passage_vectors: np.ndarray,
+    sentence_vectors: np.ndarray,
+) -> None:
+    """Write a complete version folder, then make it the current one."""
+    try:
+        with writing_version(index_dir, manifest.version) as folder:
+            _write_files(folder, manifest, parts, passage_vectors, sentence_vectors)
+        switch(index_dir, manifest.version)
+    except OSError as exc:
+        raise IndexWriteError(
+            f"could not write the new index to {index_dir}/ ({exc.strerror or exc}); the "
+            "previous index is unchanged: free disk space or fix permissions, then run "
+            "`mscqa index build`"
+        ) from None
 
 
 def _reusable_version(index_dir: Path, embedder: Embedder) -> tuple[LoadedIndex | None, str | None]:
@@ -291,7 +313,7 @@ def _reusable_version(index_dir: Path, embedder: Embedder) -> tuple[LoadedIndex 
 
 def _split(
     articles: Sequence[Article], max_words: int, overlap: int, previous: LoadedIndex | None
-) -> _Parts:
+) -> IndexParts:
     """Sentences and passages of every article. Sentence boundaries are reused from `previous`
     for an article whose content hash is unchanged: splitting is the slow part of an update."""
     known: dict[str, list[Sentence]] = {}
@@ -310,7 +332,7 @@ def _split(
             raise CorpusError(f"article '{article.id}' has no sentences: add text to its body")
         sentences.extend(article_sentences)
         passages.extend(make_passages(article, article_sentences, max_words, overlap))
-    return _Parts(ordered, passages, sentences)
+    return IndexParts(ordered, passages, sentences)
 
 
 def _text_key(text: str) -> bytes:
@@ -377,7 +399,7 @@ def _current_articles(index_dir: Path) -> dict[str, str]:
 def _write_files(
     folder: Path,
     manifest: Manifest,
-    parts: _Parts,
+    parts: IndexParts,
     passage_vectors: np.ndarray,
     sentence_vectors: np.ndarray,
 ) -> None:
@@ -411,11 +433,11 @@ def _write_files(
         ({"article_id": s.article_id, "start": s.start, "end": s.end} for s in parts.sentences),
     )
     step("write-vectors")
-    flat = faiss.IndexFlatIP(manifest.dim)
-    if len(passage_vectors):
-        flat.add(np.ascontiguousarray(passage_vectors))
     try:
-        faiss.write_index(flat, str(folder / PASSAGE_VECTORS_FILE))
+        faiss.write_index(
+            passage_vector_index(np.ascontiguousarray(passage_vectors), manifest.dim),
+            str(folder / PASSAGE_VECTORS_FILE),
+        )
     except RuntimeError as exc:  # how faiss reports a failed write, e.g. a full disk
         raise OSError(errno.EIO, f"{PASSAGE_VECTORS_FILE} not written: {exc}") from None
     step("write-sentence-vectors")
@@ -439,6 +461,29 @@ def _write_files(
     }
     final = Manifest(**{**asdict(manifest), "files": files})
     write_text(folder / MANIFEST_FILE, final.to_json())
+
+
+# Exact search while it keeps a whole answer within 1.5x the cost of embedding the question;
+# past that, HNSW (Malkov & Yashunin 2018). Measured in benchmarks/latency.py: exact search
+# takes 0.05x of that cost at 10k passages and 0.9x at 100k, where HNSW (M=32, efSearch=128)
+# takes 0.05x with recall@10 0.97 against exact.
+EXACT_SEARCH_MAX_PASSAGES = 50_000
+
+
+def passage_vector_index(vectors: np.ndarray, dim: int) -> Any:
+    """The FAISS index for the passage vectors (inner product over normalized vectors)."""
+    import faiss
+
+    index: Any
+    if len(vectors) <= EXACT_SEARCH_MAX_PASSAGES:
+        index = faiss.IndexFlatIP(dim)
+    else:
+        index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = 80
+        index.hnsw.efSearch = 128
+    if len(vectors):
+        index.add(vectors)
+    return index
 
 
 def rollback(index_dir: Path, lock_timeout: float = 0.0) -> str:
@@ -483,7 +528,6 @@ def load_index(
 ) -> LoadedIndex:
     """Load a version (default: the current one), refusing one that is damaged or made with
     another model. Checks every file's size and count; `verify_index` also checks hashes."""
-    import bm25s
     import faiss
 
     manifest = read_manifest(index_dir, version)
@@ -564,9 +608,7 @@ def load_index(
     if problems:
         raise IndexCorruptError(f"{folder} is inconsistent ({'; '.join(problems)}): {REBUILD_HINT}")
     try:
-        bm25 = bm25s.BM25.load(
-            str(folder / BM25_DIR), load_corpus=False, show_progress=False, verbosity=0
-        )
+        bm25 = SavedBM25.load(folder / BM25_DIR)  # bm25s's files, without importing SciPy
     except (OSError, ValueError, KeyError, json.JSONDecodeError) as exc:
         raise IndexCorruptError(
             f"{folder / BM25_DIR} cannot be read ({exc}): {REBUILD_HINT}"

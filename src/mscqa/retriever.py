@@ -50,8 +50,8 @@ class Retriever:
         lexical_all = (
             self.index.bm25.get_scores(tokens) if tokens else np.zeros(total, dtype=np.float32)
         )
-        top_lexical = np.argsort(-lexical_all, kind="stable")[:k]
-        lexical_rank = {int(i): r for r, i in enumerate(top_lexical) if lexical_all[i] > 0}
+        top_lexical = _top_positive(lexical_all, k)
+        lexical_rank = {int(i): r for r, i in enumerate(top_lexical)}
         dense_rank = {i: r for r, i in enumerate(dense)}
         rrf_k = self.settings.rrf_k
         fused: dict[int, float] = {}
@@ -67,3 +67,15 @@ class Retriever:
         return [
             Hit(self.index.passages[i], fused[i], dense[i], float(lexical_all[i])) for i in ranked
         ]
+
+
+def _top_positive(scores: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the `k` highest positive scores, ties in index order: the same as a stable
+    argsort of all scores, at a fraction of its cost on a large index (most scores are 0)."""
+    positive = np.flatnonzero(scores > 0)
+    if len(positive) > k:
+        values = scores[positive]
+        kth = np.partition(values, len(values) - k)[len(values) - k]
+        positive = positive[values >= kth]
+    order = np.argsort(-scores[positive], kind="stable")
+    return positive[order][:k]

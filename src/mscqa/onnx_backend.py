@@ -1,0 +1,279 @@
+"""The embedding model as an ONNX export kept in the index folder, so that questions are embedded
+with onnxruntime and tokenizers only: no torch on the question path.
+
+`export_onnx` needs torch (it runs at `mscqa index build`); `OnnxEmbedder` never imports it.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import logging
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ONNX_DIR = "onnx"
+ONNX_FILE = "model.onnx"
+CONFIG_FILE = "export.json"
+EXPORT_FORMAT = 1
+TOKENIZER_FILE = "tokenizer.json"
+
+_log = logging.getLogger(__name__)
+
+
+def export_dir(index_dir: Path, model_id: str) -> Path:
+    """Where the export of `model_id` lives: index/onnx/<model id made safe for a file name>/."""
+    return index_dir / ONNX_DIR / re.sub(r"[^A-Za-z0-9._-]+", "_", model_id)
+
+
+def find_export(index_dir: Path, model_id: str) -> Path | None:
+    """The export folder for `model_id` if a complete one exists, else None."""
+    folder = export_dir(index_dir, model_id)
+    config = _read_json(folder / CONFIG_FILE)
+    if (
+        config.get("format") == EXPORT_FORMAT
+        and config.get("model_id") == model_id
+        and (folder / ONNX_FILE).is_file()
+        and (folder / TOKENIZER_FILE).is_file()
+    ):
+        return folder
+    return None
+
+
+def prepare_question_model(index_dir: Path, embedder: Any) -> tuple[str, str | None]:
+    """(backend, model file relative to `index_dir`) that will embed questions for an index
+    built with `embedder`: exports a sentence-transformers model to ONNX once per model
+    fingerprint. Called by `build_index` while it holds the index lock."""
+    if embedder.backend == "onnx":
+        own = find_export(index_dir, embedder.model_id) or _copy_export(
+            embedder.folder, export_dir(index_dir, embedder.model_id)
+        )
+        return "onnx", str((own / ONNX_FILE).relative_to(index_dir))
+    model_dir = getattr(embedder, "model_dir", None)
+    if embedder.backend != "sentence-transformers" or model_dir is None:
+        return embedder.backend, None
+    folder = ensure_export(index_dir, model_dir, embedder.model_id)
+    if folder is None:
+        return embedder.backend, None
+    return "onnx", str((folder / ONNX_FILE).relative_to(index_dir))
+
+
+def ensure_export(index_dir: Path, model_dir: Path, model_id: str) -> Path | None:
+    """Export the model once per model fingerprint; None (with a logged warning) if it fails,
+    since questions can always fall back to sentence-transformers."""
+    found = find_export(index_dir, model_id)
+    if found is not None:
+        return found
+    root = index_dir / ONNX_DIR
+    if root.is_dir():
+        # Leftovers of an interrupted export, and exports of models no longer configured.
+        for path in root.iterdir():
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+    try:
+        return export_onnx(model_dir, export_dir(index_dir, model_id), model_id=model_id)
+    except Exception as exc:  # any exporter failure only costs question speed
+        _log.warning("ONNX export of %s failed, questions will use torch: %s", model_dir, exc)
+        return None
+
+
+def export_onnx(model_dir: Path, out_dir: Path, *, model_id: str) -> Path:
+    """Export the transformer of a sentence-transformers folder (mean pooling) to `out_dir`.
+
+    The folder is assembled beside `out_dir` and renamed into place, so a reader sees either no
+    export or a complete one.
+    """
+    import torch
+    from transformers import AutoModel
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()
+    transformers_logging.set_verbosity_error()
+    # The exporter logs a warning per optional torchvision operator it cannot register.
+    logging.getLogger("torch.onnx").setLevel(logging.ERROR)
+    pooling = _read_json(model_dir / "1_Pooling" / "config.json")
+    if pooling and not pooling.get("pooling_mode_mean_tokens", False):
+        raise ValueError(f"{model_dir} does not use mean pooling")
+    if not (model_dir / TOKENIZER_FILE).is_file():
+        raise FileNotFoundError(f"{model_dir / TOKENIZER_FILE} is missing")
+    st_config = _read_json(model_dir / "sentence_bert_config.json")
+    model = AutoModel.from_pretrained(str(model_dir)).eval()
+    input_names = ["input_ids", "attention_mask"]
+    if "token_type_ids" in inspect.signature(model.forward).parameters:
+        input_names.append("token_type_ids")
+
+    class LastHiddenState(torch.nn.Module):
+        # One plain tensor output keeps the graph to one named output.
+        def __init__(self, inner: torch.nn.Module) -> None:
+            super().__init__()
+            self.inner = inner
+
+        def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any = None) -> Any:
+            kwargs = {"input_ids": input_ids, "attention_mask": attention_mask}
+            if token_type_ids is not None:
+                kwargs["token_type_ids"] = token_type_ids
+            return self.inner(**kwargs).last_hidden_state
+
+    # Batch 2 x length 16 with one padded row: sizes 0 and 1 would be specialised by
+    # torch.export, and a padded row keeps the masking path in the graph.
+    input_ids = torch.randint(1000, 2000, (2, 16), dtype=torch.long)
+    attention_mask = torch.ones_like(input_ids)
+    attention_mask[1, 10:] = 0
+    batch = torch.export.Dim("batch")
+    sequence = torch.export.Dim("sequence", max=int(model.config.max_position_embeddings))
+    config = {
+        "format": EXPORT_FORMAT,
+        "model_id": model_id,
+        "dim": int(model.config.hidden_size),
+        "max_seq_length": int(st_config.get("max_seq_length", 256)),
+        "pooling": "mean",
+        "normalize": True,
+        "torch": torch.__version__,
+    }
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{out_dir.name}.", dir=out_dir.parent))
+    try:
+        import warnings
+
+        with torch.no_grad(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            torch.onnx.export(
+                LastHiddenState(model).eval(),
+                (input_ids, attention_mask, torch.zeros_like(input_ids))[: len(input_names)],
+                str(tmp / ONNX_FILE),
+                dynamo=True,
+                input_names=input_names,
+                output_names=["last_hidden_state"],
+                dynamic_shapes=tuple({0: batch, 1: sequence} for _ in input_names),
+                external_data=False,  # ~90 MB, far below protobuf's 2 GB: one file
+                verbose=False,
+            )
+        shutil.copy2(model_dir / TOKENIZER_FILE, tmp / TOKENIZER_FILE)
+        (tmp / CONFIG_FILE).write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
+        tmp.chmod(0o755)
+        if out_dir.exists():
+            # os.replace cannot replace a non-empty folder: move the stale export aside first.
+            old = out_dir.with_name(f".old-{out_dir.name}")
+            shutil.rmtree(old, ignore_errors=True)
+            os.replace(out_dir, old)
+            shutil.rmtree(old, ignore_errors=True)
+        os.replace(tmp, out_dir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out_dir
+
+
+def _copy_export(source: Path, target: Path) -> Path:
+    """An index built with an export kept elsewhere gets its own copy, renamed into place."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{target.name}.", dir=target.parent))
+    try:
+        for name in (ONNX_FILE, TOKENIZER_FILE, CONFIG_FILE):
+            shutil.copy2(source / name, tmp / name)
+        tmp.chmod(0o755)
+        shutil.rmtree(target, ignore_errors=True)
+        os.replace(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return target
+
+
+class OnnxEmbedder:
+    """Mean-pooled, L2-normalised vectors from an export: the same vectors as
+    sentence-transformers (cosine 1.000 in tests/test_onnx.py), loaded in a fraction of the time.
+    """
+
+    backend = "onnx"
+
+    def __init__(self, folder: Path, model_id: str, threads: int | None = None) -> None:
+        config = _read_json(folder / CONFIG_FILE)
+        if config.get("model_id") != model_id:
+            raise ValueError(
+                f"{folder} holds an export of {config.get('model_id')}, not {model_id}"
+            )
+        self.folder = folder
+        self.model_id = model_id
+        self.dim = int(config["dim"])
+        self.max_length = int(config.get("max_seq_length", 256))
+        self.threads = threads
+        self._session: Any = None
+        self._tokenizer: Any = None
+        self._inputs: list[str] = []
+
+    @property
+    def model_file(self) -> Path:
+        return self.folder / ONNX_FILE
+
+    def load(self) -> tuple[Any, Any]:
+        if self._session is None:
+            import onnxruntime
+            from tokenizers import Tokenizer
+
+            tokenizer = Tokenizer.from_file(str(self.folder / TOKENIZER_FILE))
+            # The shipped tokenizer.json pads and truncates to 128; sentence-transformers
+            # truncates at max_seq_length and pads per batch.
+            tokenizer.enable_truncation(max_length=self.max_length)
+            tokenizer.no_padding()
+            options = onnxruntime.SessionOptions()
+            options.intra_op_num_threads = self.threads or min(os.cpu_count() or 1, 4)
+            options.inter_op_num_threads = 1
+            # Threads that spin while idle steal the CPU from concurrent requests and from
+            # other processes on a small machine; measured faster here without spinning.
+            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+            options.log_severity_level = 3
+            session = onnxruntime.InferenceSession(
+                str(self.model_file), options, providers=["CPUExecutionProvider"]
+            )
+            self._inputs = [i.name for i in session.get_inputs()]
+            self._tokenizer, self._session = tokenizer, session
+        return self._session, self._tokenizer
+
+    def encode(
+        self, texts: Sequence[str], *, batch_size: int = 32, progress: bool = False
+    ) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        if not len(texts):
+            return out
+        session, tokenizer = self.load()
+        encodings = tokenizer.encode_batch(list(texts))
+        # Longest first, as sentence-transformers does: batches of similar length pad little.
+        order = sorted(range(len(encodings)), key=lambda i: -len(encodings[i].ids))
+        starts = range(0, len(order), batch_size)
+        if progress:
+            from tqdm import tqdm
+
+            starts = tqdm(starts, desc="Batches", unit="batch")
+        for start in starts:
+            rows = order[start : start + batch_size]
+            width = max(len(encodings[i].ids) for i in rows)
+            ids = np.zeros((len(rows), width), dtype=np.int64)
+            mask = np.zeros((len(rows), width), dtype=np.int64)
+            for r, i in enumerate(rows):
+                n = len(encodings[i].ids)
+                ids[r, :n] = encodings[i].ids
+                mask[r, :n] = 1
+            feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+            (hidden,) = session.run(None, {name: feeds[name] for name in self._inputs})
+            weights = mask[:, :, None].astype(np.float32)
+            # The clamp of sentence-transformers' Pooling: an empty row cannot divide by zero.
+            out[rows] = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+        # The epsilon of torch.nn.functional.normalize, which sentence-transformers uses.
+        out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
+        return out
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
