@@ -20,10 +20,9 @@ from typing import Any
 
 import numpy as np
 
-from mscqa.answer import _token_set, find_quotes
+from mscqa.answer import find_quotes
 from mscqa.config import Settings
 from mscqa.engine import Engine
-from mscqa.retriever import _top_positive
 from mscqa.terms import lexical_tokens
 from synthetic import SIZES, build_synthetic_index, questions
 
@@ -41,7 +40,9 @@ def timed(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[float, Any
 
 
 def lexical_search(index: Any, text: str, k: int) -> np.ndarray:
-    return _top_positive(index.bm25.get_scores(lexical_tokens(text)), k)
+    scores = index.bm25.get_scores(lexical_tokens(text))
+    top = np.argpartition(-scores, min(k, len(scores) - 1))[:k]
+    return top[np.argsort(-scores[top], kind="stable")]
 
 
 def measure(size: int, texts: list[str]) -> dict[str, list[float]]:
@@ -53,7 +54,6 @@ def measure(size: int, texts: list[str]) -> dict[str, list[float]]:
     retriever = engine._current().retriever
     embedder = engine.embedder
     k = settings.candidates
-    _token_set.cache_clear()
     times: dict[str, list[float]] = {
         name: [] for name in ("floor", "embed", "lexical", "vector", "compose", "whole")
     }
@@ -68,9 +68,6 @@ def measure(size: int, texts: list[str]) -> dict[str, list[float]]:
         times["lexical"].append(timed(lexical_search, index, text, k)[0])
         times["vector"].append(timed(index.passage_vectors.search, vector.reshape(1, -1), k)[0])
         hits[text] = (vector, retriever.search(text, vector))
-    # Composing runs in a second pass from the same (empty) cache of passage tokens, so that
-    # it sees exactly what it saw inside the whole answers.
-    _token_set.cache_clear()
     for text in texts:
         vector, found = hits[text]
         compose_ms, _ = timed(
@@ -81,6 +78,9 @@ def measure(size: int, texts: list[str]) -> dict[str, list[float]]:
             index,
             top_k=settings.top_k,
             min_score=settings.min_score,
+            min_quote_score=settings.min_quote_score,
+            known_similarity=retriever.known_similarity(text, vector),
+            neighbour_ratio=settings.quote_neighbour_ratio,
         )
         times["compose"].append(compose_ms)
     print(

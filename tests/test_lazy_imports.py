@@ -9,14 +9,10 @@ import sys
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
-from hypothesis.extra.numpy import arrays
 
 from mscqa.config import Settings
 from mscqa.engine import Engine
 from mscqa.index import BM25_DIR
-from mscqa.retriever import _top_positive
 from mscqa.terms import lexical_tokens
 
 HEAVY = ("torch", "sentence_transformers", "transformers", "gradio", "scipy", "bm25s", "pysbd")
@@ -98,17 +94,6 @@ def test_saved_bm25_scores_equal_bm25s(fake_engine: Engine) -> None:
         assert np.array_equal(index.bm25.get_scores(tokens), expected)
 
 
-@settings(max_examples=200, deadline=None)
-@given(
-    scores=arrays(np.float32, st.integers(1, 300), elements=st.sampled_from([0.0, 0.5, 1.0, 2.5])),
-    k=st.integers(1, 40),
-)
-def test_top_positive_equals_a_stable_argsort(scores: np.ndarray, k: int) -> None:
-    order = np.argsort(-scores, kind="stable")[:k]
-    expected = [int(i) for i in order if scores[i] > 0]
-    assert [int(i) for i in _top_positive(scores, k)] == expected
-
-
 def test_cli_module_imports_only_what_every_command_needs() -> None:
     done = subprocess.run(
         [sys.executable, "-c", "import sys, mscqa.cli, mscqa.engine; print(sorted(sys.modules))"],
@@ -118,14 +103,3 @@ def test_cli_module_imports_only_what_every_command_needs() -> None:
     )
     loaded = set(done.stdout.split("'"))
     assert not loaded & {*HEAVY, "faiss", "onnxruntime"}
-
-
-def test_passage_tokens_from_its_sentences_equal_tokenising_the_passage(
-    fake_engine: Engine,
-) -> None:
-    from mscqa.answer import _passage_token_set
-
-    index = fake_engine.index
-    for passage in index.passages:
-        sentences = [s for _, s in index.passage_sentences(passage)]
-        assert _passage_token_set(passage, sentences) == frozenset(lexical_tokens(passage.text))

@@ -11,11 +11,10 @@ pytestmark = pytest.mark.model
 CASES = [
     ("What drug besides riluzole is approved for ALS?", "ALS", "edaravone"),
     ("How long does pain have to last before it counts as chronic?", "Chronic Pain", "12 weeks"),
-    pytest.param(
+    (
         "What is the protective sheath around nerve fibres that MS damages?",
         "Multiple Sclerosis",
         "myelin",
-        marks=pytest.mark.xfail(strict=True, reason="needs acronym expansion (MS)"),
     ),
     ("Do steroids cure autoimmune conditions?", "Immune System", "cure"),
     ("What is the definitive treatment for a worn-out hip joint?", "Hip", "hip replacement"),
@@ -34,3 +33,39 @@ def test_questions_are_answered_from_the_right_article(
     article = real_engine.index.articles[top.article_id]
     assert article.text[top.start : top.end] == top.quote
     assert top.reference == article.reference
+
+
+@pytest.mark.parametrize(
+    ("question", "title_part"),
+    [
+        ("my uncle has Lou Gehrig's disease, could stem cells protect his nerve cells?", "ALS"),
+        ("does OA of the hip get better after an MSC injection?", "Hip"),
+        ("can stem cells help a bad back?", "Chronic Pain"),
+    ],
+)
+def test_lay_terms_and_acronyms_reach_the_right_article(
+    real_engine: Engine, question: str, title_part: str
+) -> None:
+    answer = real_engine.ask(question)
+    assert answer.answered and title_part in answer.quotes[0].title
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What are your opening hours?",
+        "Is PRP better than stem cells for tennis elbow?",
+        "Do you accept Medicare?",
+    ],
+)
+def test_questions_the_articles_do_not_cover_are_refused(
+    real_engine: Engine, question: str
+) -> None:
+    answer = real_engine.ask(question)
+    assert not answer.answered and answer.quotes == ()
+
+
+def test_a_changed_number_is_caught_with_the_real_model(real_engine: Engine) -> None:
+    verdict = real_engine.check("After treatment the average Harris Hip Score was 86.4.")
+    assert verdict.verdict != "supported"
+    assert "86.4" in verdict.unmatched

@@ -1,21 +1,52 @@
-"""Ranked passages -> quoted answers: best sentences, sources, abstention. Pure functions."""
+"""Ranked passages -> quoted answers: best sentences, sources, abstention. Pure functions.
+
+Every sentence of the top passages is scored by one logistic model over lexical and dense
+evidence (`sentence_features`); its output is a calibrated probability that the sentence
+answers the question, fitted by benchmarks/calibrate.py on our own questions. The same number
+ranks the sentences, decides "not covered" (below `min_score`) and is the score users see.
+"""
 
 from __future__ import annotations
 
+import json
+import math
+import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
 from mscqa.index import LoadedIndex
 from mscqa.passages import Passage, Sentence
-from mscqa.retriever import Hit
-from mscqa.terms import lexical_tokens
+from mscqa.retriever import Hit, LibraryStats, library_stats
+from mscqa.terms import lexical_tokens, normalize, words
 
 NOT_COVERED = (
     "The articles do not cover this question. They cover mesenchymal stem cell research on "
     "hip osteoarthritis, the immune system, multiple sclerosis, chronic pain and ALS."
+)
+CALIBRATION_FILE = Path(__file__).parent / "data" / "calibration.json"
+FEATURES = (
+    "sentence_cosine",  # question vs sentence, dense
+    "passage_cosine",  # question vs passage, dense
+    "sentence_coverage",  # idf-weighted share of the question's words in sentence + title
+    "passage_coverage",  # the same over the whole passage
+    "library_coverage",  # the same over every article: low when the topic is not there at all
+    "rank",  # 1 / (1 + rank of the passage in the fused retrieval)
+    "states_amount",  # 1 when the question asks for an amount and the sentence states a number
+)
+
+# Questions that ask for an amount want the sentence that states it.
+_NUMBER_QUESTION = re.compile(
+    r"\b(how (many|much|long|often|fast|big|large|old)|what (percent|percentage|proportion|"
+    r"share|rate|number|score|dose|age)|when|what year|which year)\b"
+)
+_DIGIT = re.compile(r"\d")
+# A sentence opening with one of these leans on the sentence before it for its subject.
+_ANAPHORA = frozenset(
+    {"this", "these", "they", "it", "that", "those", "such", "he", "she", "its", "their"}
 )
 
 
@@ -58,59 +89,202 @@ class Answer:
         }
 
 
-def coverage(question_tokens: Sequence[str], text: str) -> float:
-    """Share of the question's distinct content words (stemmed) that occur in `text`."""
-    wanted = set(question_tokens)
+@dataclass(frozen=True)
+class Calibration:
+    """P(quote answers the question) = sigmoid(scale * (weights . features + bias) + offset).
+
+    `weights` and `bias` rank sentences (a logistic regression over every sentence of the
+    retrieved passages); `scale` and `offset` are Platt scaling (Platt 1999) fitted on the
+    quotes actually shown, the top three per question, so the score means what it says there.
+    """
+
+    weights: tuple[float, ...]
+    bias: float
+    scale: float = 1.0
+    offset: float = 0.0
+    # "Covered": P(the articles answer the question) from the best sentence's ranking logit and
+    # the library coverage of the question's words (logistic regression, fitted on our own
+    # in-scope and out-of-scope questions). `Settings.min_score` is the threshold on it.
+    covered_weights: tuple[float, ...] = (1.0, 0.0, 0.0)
+    covered_bias: float = 0.0
+
+    @classmethod
+    def load(cls, path: Path = CALIBRATION_FILE) -> Calibration:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if tuple(data["features"]) != FEATURES:
+            raise ValueError(f"{path} was fitted on other features: rerun benchmarks/calibrate.py")
+        return cls(
+            tuple(float(w) for w in data["weights"]),
+            float(data["bias"]),
+            float(data.get("scale", 1.0)),
+            float(data.get("offset", 0.0)),
+            tuple(float(w) for w in data["covered_weights"]),
+            float(data["covered_bias"]),
+        )
+
+    def logit(self, features: np.ndarray) -> np.ndarray:
+        return np.asarray(features @ np.asarray(self.weights) + self.bias, dtype=np.float64)
+
+    def probability(self, features: np.ndarray) -> np.ndarray:
+        return _sigmoid(self.scale * self.logit(features) + self.offset)
+
+    def covered(self, best: Sequence[float], known_similarity: float) -> float:
+        """P(the articles cover the question), from the features of its best sentence and
+        `known_similarity` (see `Retriever.known_similarity`)."""
+        x = covered_features(float(self.logit(np.asarray(best))), best, known_similarity)
+        z = float(np.dot(self.covered_weights, x)) + self.covered_bias
+        return 1.0 / (1.0 + math.exp(-z))
+
+
+COVERED_FEATURES = ("best_logit", "library_coverage", "known_similarity")
+
+
+def covered_features(
+    best_logit: float, best: Sequence[float], known_similarity: float
+) -> tuple[float, float, float]:
+    return (float(best_logit), float(best[FEATURES.index("library_coverage")]), known_similarity)
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+@lru_cache(maxsize=1)
+def default_calibration() -> Calibration:
+    return Calibration.load()
+
+
+def weighted_coverage(question: Sequence[str], text: frozenset[str], stats: LibraryStats) -> float:
+    """Share of the question's information (idf-weighted distinct stemmed words) in `text`.
+
+    A word the articles never use weighs most: "Can stem cells regrow hair?" has its most
+    telling word missing everywhere, which is what "not covered" needs to see.
+    """
+    wanted = set(question)
     if not wanted:
         return 0.0
-    return len(wanted & _token_set(text)) / len(wanted)
-
-
-@lru_cache(maxsize=1 << 16)
-def _token_set(text: str) -> frozenset[str]:
-    # Tokenising the ~150 sentences of the candidate passages was most of the cost of an
-    # answer; passages that come back for many questions are tokenised once.
-    return frozenset(lexical_tokens(text))
-
-
-def _passage_token_set(passage: Passage, sentences: Sequence[Sentence]) -> frozenset[str]:
-    """The passage's tokens as the union of its sentences' when only whitespace lies between
-    them (no token crosses whitespace): the passage is not tokenised a second time."""
-    edges = [passage.start, *(x for s in sentences for x in (s.start, s.end)), passage.end]
-    gaps = (
-        passage.text[a - passage.start : b - passage.start]
-        for a, b in zip(edges[::2], edges[1::2], strict=True)
-    )
-    if sentences and all(not gap.strip() for gap in gaps):
-        return frozenset().union(*(_token_set(s.text) for s in sentences))
-    return _token_set(passage.text)
+    weight = {t: stats.idf.get(t, stats.unseen_idf) for t in wanted}
+    return sum(w for t, w in weight.items() if t in text) / sum(weight.values())
 
 
 @dataclass(frozen=True)
-class _Candidate:
+class Candidate:
+    """A sentence of a retrieved passage with its features and calibrated probability."""
+
     hit: Hit
-    row: int
-    start: int
-    end: int
-    score: float
+    row: int  # row of the sentence in index.sentences
+    features: tuple[float, ...]
+    probability: float
 
 
-def _best_sentence(
-    question_tokens: Sequence[str], query_vector: np.ndarray, hit: Hit, index: LoadedIndex
-) -> _Candidate:
-    sentences = index.passage_sentences(hit.passage)
-    wanted = set(question_tokens)
-    passage_tokens = _passage_token_set(hit.passage, [s for _, s in sentences])
-    passage_cover = len(wanted & passage_tokens) / len(wanted) if wanted else 0.0
-    best: _Candidate | None = None
-    for row, sentence in sentences:
-        cosine = float(index.sentence_vectors[row] @ query_vector)
-        sentence_score = 0.6 * cosine + 0.4 * coverage(question_tokens, sentence.text)
-        if best is None or sentence_score > best.score:
-            best = _Candidate(hit, row, sentence.start, sentence.end, sentence_score)
-    assert best is not None
-    relevance = 0.5 * max(hit.dense, best.score) + 0.5 * passage_cover
-    return _Candidate(hit, best.row, best.start, best.end, relevance)
+def sentence_features(
+    question: str, query_vector: np.ndarray, hits: Sequence[Hit], index: LoadedIndex
+) -> list[tuple[Hit, int, tuple[float, ...]]]:
+    """(hit, sentence row, features) for each sentence of each hit, features as `FEATURES`."""
+    stats = library_stats(index)
+    tokens = lexical_tokens(question)
+    library_cover = weighted_coverage(tokens, stats.vocabulary, stats)
+    asks_amount = bool(_NUMBER_QUESTION.search(normalize(question)))
+    rows: list[tuple[Hit, int, tuple[float, ...]]] = []
+    for rank, hit in enumerate(hits):
+        sentence_rows = [row for row, _ in index.passage_sentences(hit.passage)]
+        passage_tokens = frozenset().union(
+            stats.title_tokens[hit.passage.article_id],
+            *(stats.sentence_tokens[r] for r in sentence_rows),
+        )
+        passage_cover = weighted_coverage(tokens, passage_tokens, stats)
+        cosines = index.sentence_vectors[sentence_rows] @ query_vector
+        for row, cosine in zip(sentence_rows, cosines, strict=True):
+            # A sentence is read with its neighbours in the passage, so its coverage counts
+            # the words of the sentence itself and of the title of its article.
+            own = stats.sentence_tokens[row] | stats.title_tokens[hit.passage.article_id]
+            features = (
+                float(cosine),
+                hit.dense,
+                weighted_coverage(tokens, own, stats),
+                passage_cover,
+                library_cover,
+                1.0 / (1 + rank),
+                float(asks_amount and bool(_DIGIT.search(index.sentences[row].text))),
+            )
+            rows.append((hit, row, features))
+    return rows
+
+
+def score_candidates(
+    question: str,
+    query_vector: np.ndarray,
+    hits: Sequence[Hit],
+    index: LoadedIndex,
+    calibration: Calibration | None = None,
+) -> list[Candidate]:
+    """Every sentence of the hits, best first, each sentence once (from its best passage)."""
+    calibration = calibration or default_calibration()
+    rows = sentence_features(question, query_vector, hits, index)
+    if not rows:
+        return []
+    probabilities = calibration.probability(np.array([f for _, _, f in rows]))
+    best: dict[int, Candidate] = {}
+    for (hit, row, features), p in zip(rows, probabilities, strict=True):
+        if row not in best or p > best[row].probability:
+            best[row] = Candidate(hit, row, features, float(p))
+    return sorted(best.values(), key=lambda c: (-c.probability, c.row))
+
+
+def quote_span(
+    question: str,
+    candidate: Candidate,
+    index: LoadedIndex,
+    probabilities: dict[int, float] | None = None,
+    neighbour_ratio: float = 1.0,
+) -> tuple[int, int]:
+    """Offsets of the quote for a candidate: its sentence, plus a neighbouring sentence of
+    the same passage and paragraph when that one carries the number asked for, the subject
+    the sentence refers back to ("These cells ..."), or scores at least `neighbour_ratio`
+    times the sentence's own probability (`probabilities`: sentence row -> probability)."""
+    sentences = index.sentences
+    row = candidate.row
+    first, last = _passage_rows(candidate, index)
+    neighbours = [
+        n
+        for n in (row + 1, row - 1)
+        if first <= n <= last and _same_paragraph(sentences, row, n, index)
+    ]
+    text = sentences[row].text
+    added: list[int] = []
+    if _NUMBER_QUESTION.search(normalize(question)) and not _DIGIT.search(text):
+        added += [n for n in neighbours if _DIGIT.search(sentences[n].text)][:1]
+    opening = words(text)[:1]
+    if opening and opening[0] in _ANAPHORA and row - 1 in neighbours:
+        added.append(row - 1)
+    if probabilities and not added:
+        own = probabilities.get(row, candidate.probability)
+        close = [n for n in neighbours if probabilities.get(n, 0.0) >= neighbour_ratio * own]
+        added += sorted(close, key=lambda n: -probabilities[n])[:1]
+    rows = [row, *added]
+    return min(sentences[r].start for r in rows), max(sentences[r].end for r in rows)
+
+
+def _passage_rows(candidate: Candidate, index: LoadedIndex) -> tuple[int, int]:
+    base = index.sentence_offset[candidate.hit.passage.article_id]
+    passage = candidate.hit.passage
+    return base + passage.first_sentence, base + passage.last_sentence
+
+
+def _same_paragraph(sentences: Sequence[Sentence], a: int, b: int, index: LoadedIndex) -> bool:
+    first, second = sorted((a, b))
+    if sentences[first].article_id != sentences[second].article_id:
+        return False
+    text = index.articles[sentences[first].article_id].text
+    return "\n" not in text[sentences[first].end : sentences[second].start]
+
+
+def _span(passage: Passage) -> tuple[int, int]:
+    return passage.start, passage.end
+
+
+def _overlaps(start: int, end: int, other_start: int, other_end: int) -> bool:
+    return start < other_end and other_start < end
 
 
 def find_quotes(
@@ -121,42 +295,51 @@ def find_quotes(
     *,
     top_k: int,
     min_score: float,
+    min_quote_score: float = 0.0,
+    known_similarity: float = 1.0,
+    neighbour_ratio: float = 0.5,
+    calibration: Calibration | None = None,
 ) -> Answer:
-    """Up to `top_k` quotes, one per article first, or the "not covered" message."""
-    tokens = lexical_tokens(question)
-    candidates = sorted(
-        (_best_sentence(tokens, query_vector, hit, index) for hit in hits),
-        key=lambda c: -c.score,
-    )
-    chosen: list[_Candidate] = []
-    seen_articles: set[str] = set()
-    seen_rows: set[int] = set()
+    """The "not covered" message when P(covered) < `min_score`; otherwise the best quote and
+    up to `top_k` - 1 more scoring at least `min_quote_score`, best first, never two that
+    overlap. Quotes from several articles come out when they score well in each."""
+    calibration = calibration or default_calibration()
+    scored = score_candidates(question, query_vector, hits, index, calibration)
+    if not scored or calibration.covered(scored[0].features, known_similarity) < min_score:
+        return Answer(question, False, NOT_COVERED, ())
+    candidates = scored[:1] + [c for c in scored[1:] if c.probability >= min_quote_score]
+    probabilities = {c.row: c.probability for c in scored}
+    chosen: list[tuple[Candidate, int, int]] = []
     for candidate in candidates:
-        if candidate.score < min_score or len(chosen) >= top_k:
+        if len(chosen) >= top_k:
             break
         article_id = candidate.hit.passage.article_id
-        if article_id in seen_articles or candidate.row in seen_rows:
+        start, end = quote_span(question, candidate, index, probabilities, neighbour_ratio)
+        if any(
+            c.hit.passage.article_id == article_id
+            and (_overlaps(start, end, s, e) or _overlaps(start, end, *_span(c.hit.passage)))
+            for c, s, e in chosen
+        ):
             continue
-        chosen.append(candidate)
-        seen_articles.add(article_id)
-        seen_rows.add(candidate.row)
+        chosen.append((candidate, start, end))
     if not chosen:
         return Answer(question, False, NOT_COVERED, ())
     quotes = []
-    for c in chosen:
-        article = index.articles[c.hit.passage.article_id]
+    for candidate, start, end in chosen:
+        passage = candidate.hit.passage
+        article = index.articles[passage.article_id]
         quotes.append(
             Quote(
                 article_id=article.id,
                 title=article.title,
                 reference=article.reference,
-                quote=article.text[c.start : c.end],
-                start=c.start,
-                end=c.end,
-                passage=c.hit.passage.text,
-                passage_start=c.hit.passage.start,
-                passage_end=c.hit.passage.end,
-                score=round(c.score, 4),
+                quote=article.text[start:end],
+                start=start,
+                end=end,
+                passage=passage.text,
+                passage_start=passage.start,
+                passage_end=passage.end,
+                score=round(candidate.probability, 4),
             )
         )
     return Answer(question, True, None, tuple(quotes))

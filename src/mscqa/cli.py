@@ -192,19 +192,10 @@ def index_update(ctx: click.Context, as_json: bool, wait: float) -> None:
 
 
 def _run_build(ctx: click.Context, as_json: bool, wait: float, incremental: bool) -> None:
-    from mscqa.corpus import load_corpus
     from mscqa.engine import Engine
-    from mscqa.index import build_index
 
     settings = _settings(ctx)
-    articles = load_corpus(settings.corpus_dir)
-    embedder = Engine(settings).embedder
-    report = build_index(
-        settings.index_dir,
-        articles,
-        embedder,
-        max_words=settings.passage_max_words,
-        overlap=settings.passage_overlap_sentences,
+    report = Engine(settings).rebuild(
         incremental=incremental,
         progress=_progress_wanted(as_json),
         lock_timeout=wait,
@@ -237,7 +228,8 @@ def _run_build(ctx: click.Context, as_json: bool, wait: float, incremental: bool
         for article_id in ids:
             click.echo(f"{label:>8}  {article_id}")
     click.echo(
-        f"index {report.version}: {report.total_passages} passages from {len(articles)} articles, "
+        f"index {report.version}: {report.total_passages} passages "
+        f"from {report.total_articles} articles, "
         f"{report.embedded_passages} embedded, in {report.seconds:.1f}s "
         f"(added {len(report.added)}, changed {len(report.changed)}, "
         f"removed {len(report.removed)}; "

@@ -31,14 +31,27 @@ class Settings:
     passage_max_words: int = 120
     passage_overlap_sentences: int = 1
 
-    # Retrieval.
+    # Retrieval. `fusion` is "zscore" (weighted sum of z-normalised dense and BM25 scores),
+    # "rrf", "dense" or "lexical"; the default and `dense_weight` were chosen by the ablation
+    # in benchmarks/RESULTS.md. `query_expansion` applies the term table (data/terms.tsv) to
+    # the question for BM25 and for the model.
     top_k: int = 3
     candidates: int = 30
+    fusion: str = "zscore"
     rrf_k: int = 60  # Cormack, Clarke & Buettcher (2009), "Reciprocal rank fusion ..."
     dense_weight: float = 0.5
+    query_expansion: bool = True
 
-    # Answers.
-    min_score: float = 0.5
+    # Answers. `min_score` is the "not covered" rule: the articles are taken to cover a question
+    # when P(covered) >= min_score, a logistic model over dense and lexical evidence of its best
+    # sentence fitted on our own questions (benchmarks/calibrate.py, benchmarks/RESULTS.md).
+    # Shown scores are calibrated P(quote holds the answer): 0.8 means that of the quotes
+    # scoring about 0.8 on those questions, about 8 in 10 held the answer. Quotes after the
+    # first are shown from `min_quote_score` up.
+    min_score: float = 0.28
+    min_quote_score: float = 0.05
+    # A quote takes in a neighbouring sentence scoring at least this share of its own score.
+    quote_neighbour_ratio: float = 0.5
     # Plain-language relevance labels in the web app: a score at or above `relevance_strong`
     # reads "closely matches", at or above `relevance_good` "matches", otherwise "may relate".
     relevance_strong: float = 0.75

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from mscqa.answer import Answer, find_quotes
@@ -96,23 +97,30 @@ class Engine:
         return loaded.index
 
     def _current(self) -> _Loaded:
-        with self._lock:
-            if self._loaded is None:
-                self._loaded = self._load()
-                self._checked_at = time.monotonic()
+        loaded = self._loaded
+        if loaded is None:
+            with self._lock:
+                if self._loaded is None:
+                    self._loaded = self._load()
+                    self._checked_at = time.monotonic()
                 return self._loaded
-            now = time.monotonic()
-            if now - self._checked_at < self.settings.reload_check_seconds:
-                return self._loaded
-            self._checked_at = now
-            try:
-                version = current_version(self.settings.index_dir)
-                if version != self._loaded.version:
-                    self._loaded = self._load(version)
-                self.reload_error = None
-            except MscqaError as exc:
-                self.reload_error = f"still serving version {self._loaded.version}: {exc}"
-            return self._loaded
+        if time.monotonic() - self._checked_at < self.settings.reload_check_seconds:
+            return loaded
+        # One request checks for (and loads) a new version; the others go on answering from the
+        # version they have instead of waiting for it.
+        if not self._lock.acquire(blocking=False):
+            return loaded
+        try:
+            self._checked_at = time.monotonic()
+            version = current_version(self.settings.index_dir)
+            if version != loaded.version:
+                self._loaded = self._load(version)
+            self.reload_error = None
+        except MscqaError as exc:
+            self.reload_error = f"still serving version {loaded.version}: {exc}"
+        finally:
+            self._lock.release()
+        return self._loaded or loaded
 
     @property
     def index(self) -> LoadedIndex:
@@ -130,6 +138,9 @@ class Engine:
             loaded.index,
             top_k=self.settings.top_k,
             min_score=self.settings.min_score,
+            min_quote_score=self.settings.min_quote_score,
+            known_similarity=loaded.retriever.known_similarity(text, vector),
+            neighbour_ratio=self.settings.quote_neighbour_ratio,
         )
 
     def check(self, statement: str) -> Verdict:
@@ -144,6 +155,9 @@ class Engine:
             loaded.index,
             top_k=self.settings.top_k,
             min_score=self.settings.min_score,
+            min_quote_score=self.settings.min_quote_score,
+            known_similarity=loaded.retriever.known_similarity(text, vector),
+            neighbour_ratio=self.settings.quote_neighbour_ratio,
         )
 
     def status(self, verify: bool = True) -> IndexStatus:
@@ -156,7 +170,13 @@ class Engine:
             self.settings.index_dir, articles, self.embedder.model_id, verify=verify
         )
 
-    def rebuild(self, incremental: bool = True, progress: bool = False) -> BuildReport:
+    def rebuild(
+        self,
+        incremental: bool = True,
+        progress: bool = False,
+        lock_timeout: float = 0.0,
+        on_wait: Callable[[], None] | None = None,
+    ) -> BuildReport:
         """Build a new index version from the corpus folder; requests keep using the old one
         until the new version is switched in, then the next request picks it up."""
         return build_index(
@@ -167,4 +187,6 @@ class Engine:
             overlap=self.settings.passage_overlap_sentences,
             incremental=incremental,
             progress=progress,
+            lock_timeout=lock_timeout,
+            on_wait=on_wait,
         )

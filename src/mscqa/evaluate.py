@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from mscqa.answer import Answer
 from mscqa.engine import Engine
 from mscqa.errors import UsageError
@@ -195,3 +197,15 @@ def format_report(report: EvalReport) -> str:
         shown = f"{value:.3f}" if key == "mrr" else f"{value:.1%}"
         lines.append(f"{label:<38} {shown:>7} {n:>5}")
     return "\n".join(lines)
+
+
+def ndcg_at_k(ranked: Sequence[str], relevant: set[str], k: int = 10) -> float:
+    """Normalised discounted cumulative gain with binary relevance (as BEIR computes it)."""
+    gain = sum(1.0 / np.log2(rank + 2) for rank, doc in enumerate(ranked[:k]) if doc in relevant)
+    ideal = sum(1.0 / np.log2(rank + 2) for rank in range(min(len(relevant), k)))
+    return float(gain / ideal) if ideal else 0.0
+
+
+def recall_at_k(ranked: Sequence[str], relevant: set[str], k: int = 100) -> float:
+    """Share of the relevant documents found in the first `k`."""
+    return len(relevant & set(ranked[:k])) / len(relevant) if relevant else 0.0

@@ -182,6 +182,7 @@ class BuildReport:
     added: tuple[str, ...]
     changed: tuple[str, ...]
     removed: tuple[str, ...]
+    total_articles: int
     embedded_passages: int
     total_passages: int
     embedded_sentences: int
@@ -263,6 +264,7 @@ def build_index(
             added=added,
             changed=changed,
             removed=removed,
+            total_articles=len(parts.articles),
             embedded_passages=embedded_passages,
             total_passages=len(parts.passages),
             embedded_sentences=len(embedded) - embedded_passages,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -10,7 +12,9 @@ from mscqa.config import Settings
 from mscqa.embedder import Embedder
 from mscqa.index import LoadedIndex
 from mscqa.passages import Passage
-from mscqa.terms import lexical_tokens
+from mscqa.terms import expansions, known_words_only, lexical_tokens
+
+FUSIONS = ("zscore", "rrf", "dense", "lexical")
 
 
 @dataclass(frozen=True)
@@ -18,64 +22,150 @@ class Hit:
     """A passage found for a question, with the evidence behind its rank."""
 
     passage: Passage
-    score: float  # fused rank score: only for ordering
+    score: float  # fused score: only for ordering
     dense: float  # cosine of question and passage vectors
     lexical: float  # BM25 score of the passage for the question
 
 
+def zscore(scores: np.ndarray) -> np.ndarray:
+    """Scores as standard deviations from their mean: puts cosines and BM25 on one scale."""
+    scores = np.asarray(scores, dtype=np.float64)
+    spread = scores.std()
+    if scores.size == 0 or spread == 0.0:
+        return np.zeros_like(scores)
+    return (scores - scores.mean()) / spread
+
+
+def zscore_blend(signals: Sequence[np.ndarray], weights: Sequence[float]) -> np.ndarray:
+    """Weighted sum of z-normalised score arrays (one score per document in each)."""
+    total = np.zeros(len(signals[0]), dtype=np.float64)
+    for signal, weight in zip(signals, weights, strict=True):
+        if weight:
+            total += weight * zscore(signal)
+    return total
+
+
+def rrf(signals: Sequence[np.ndarray], k: int = 60, depth: int | None = None) -> np.ndarray:
+    """Reciprocal rank fusion (Cormack, Clarke & Buettcher 2009): sum of 1 / (k + rank)."""
+    total = np.zeros(len(signals[0]), dtype=np.float64)
+    for signal in signals:
+        order = np.argsort(-np.asarray(signal), kind="stable")
+        if depth is not None:
+            order = order[:depth]
+        total[order] += 1.0 / (k + np.arange(1, len(order) + 1))
+    return total
+
+
+def fuse(dense: np.ndarray, lexical: np.ndarray, settings: Settings) -> np.ndarray:
+    """One score per document from the dense and lexical score arrays, as `settings.fusion` says.
+
+    The z-score blend won the ablation in benchmarks/RESULTS.md on SciFact and on our own
+    questions: unlike RRF it keeps how far ahead a document is, not only its rank.
+    """
+    if settings.fusion == "zscore":
+        return zscore_blend((dense, lexical), (settings.dense_weight, 1 - settings.dense_weight))
+    if settings.fusion == "rrf":
+        return rrf((dense, lexical), settings.rrf_k)
+    if settings.fusion == "dense":
+        return np.asarray(dense, dtype=np.float64)
+    if settings.fusion == "lexical":
+        return np.asarray(lexical, dtype=np.float64)
+    raise ValueError(f"unknown fusion '{settings.fusion}'; fusions are: {', '.join(FUSIONS)}")
+
+
+def query_for_embedding(question: str, expand: bool = True) -> str:
+    """The question the model sees: with the term table's expansions, since a small model
+    does not know that "MS" is multiple sclerosis or "Lou Gehrig's disease" is ALS."""
+    extra = expansions(question) if expand else []
+    return f"{question} ({'; '.join(extra)})" if extra else question
+
+
+@dataclass(frozen=True)
+class LibraryStats:
+    """Per index version: the stemmed words of every sentence, their inverse frequency, and
+    the library's vocabulary."""
+
+    sentence_tokens: tuple[frozenset[str], ...]
+    title_tokens: dict[str, frozenset[str]]
+    idf: dict[str, float]
+    unseen_idf: float
+    vocabulary: frozenset[str]
+
+
+_STATS: dict[tuple[str, str], LibraryStats] = {}
+
+
+def library_stats(index: LoadedIndex) -> LibraryStats:
+    """Cached per index folder and version: a version never changes once written."""
+    key = (str(index.path), index.manifest.version)
+    if key not in _STATS:
+        if len(_STATS) >= 4:
+            _STATS.pop(next(iter(_STATS)))
+        _STATS[key] = _compute_stats(index)
+    return _STATS[key]
+
+
+def _compute_stats(index: LoadedIndex) -> LibraryStats:
+    tokens = tuple(frozenset(lexical_tokens(s.text)) for s in index.sentences)
+    total = len(tokens)
+    df: dict[str, int] = {}
+    for sentence in tokens:
+        for t in sentence:
+            df[t] = df.get(t, 0) + 1
+    idf = {t: math.log((total + 1) / (n + 0.5)) for t, n in df.items()}
+    titles = {a.id: frozenset(lexical_tokens(a.title)) for a in index.articles.values()}
+    vocabulary = frozenset(idf).union(*titles.values())
+    return LibraryStats(tokens, titles, idf, math.log((total + 1) / 0.5), vocabulary)
+
+
 class Retriever:
-    """Searches one loaded index; cheap to create, holds no state between questions."""
+    """Searches one loaded index; holds only a copy of the passage vectors between questions."""
 
     def __init__(self, index: LoadedIndex, embedder: Embedder, settings: Settings) -> None:
         self.index = index
         self.embedder = embedder
         self.settings = settings
+        total = len(index.passages)
+        # Every passage is scored so that z-scores see the whole distribution; the clinic's
+        # library is a few hundred passages at most, a flat matrix product is cheapest.
+        self._matrix = (
+            index.passage_vectors.reconstruct_n(0, total)
+            if total
+            else np.zeros((0, index.manifest.dim), np.float32)
+        )
 
     def embed(self, text: str) -> np.ndarray:
-        return self.embedder.encode([text])[0]
+        query = query_for_embedding(text, self.settings.query_expansion)
+        return self.embedder.encode([query])[0]
+
+    def known_similarity(self, question: str, query_vector: np.ndarray) -> float:
+        """Cosine of the question and the question without the words the library never
+        uses: low when those words carry its meaning ("... treat tinnitus?"), which is what
+        "not covered" looks for; 1.0 when every word is known."""
+        known = known_words_only(question, library_stats(self.index).vocabulary)
+        if known.split() == question.split():
+            return 1.0
+        if not known.strip():
+            return 0.0
+        return float(self.embedder.encode([known])[0] @ query_vector)
+
+    def lexical_scores(self, question: str) -> np.ndarray:
+        tokens = lexical_tokens(question, expand=self.settings.query_expansion)
+        if not tokens or not len(self.index.passages):
+            return np.zeros(len(self.index.passages), dtype=np.float32)
+        return np.asarray(self.index.bm25.get_scores(tokens), dtype=np.float32)
 
     def search(self, question: str, query_vector: np.ndarray, k: int | None = None) -> list[Hit]:
-        """The best `k` passages (default: settings.candidates) by reciprocal rank fusion."""
+        """The best `k` passages (default: settings.candidates), dense and BM25 fused."""
         total = len(self.index.passages)
         if total == 0:
             return []
         k = min(k or self.settings.candidates, total)
-        dense_scores, dense_ids = self.index.passage_vectors.search(
-            query_vector.reshape(1, -1).astype(np.float32), k
-        )
-        dense = {
-            int(i): float(s) for i, s in zip(dense_ids[0], dense_scores[0], strict=True) if i >= 0
-        }
-        tokens = lexical_tokens(question)
-        lexical_all = (
-            self.index.bm25.get_scores(tokens) if tokens else np.zeros(total, dtype=np.float32)
-        )
-        top_lexical = _top_positive(lexical_all, k)
-        lexical_rank = {int(i): r for r, i in enumerate(top_lexical)}
-        dense_rank = {i: r for r, i in enumerate(dense)}
-        rrf_k = self.settings.rrf_k
-        fused: dict[int, float] = {}
-        for ranks in (dense_rank, lexical_rank):
-            for i, r in ranks.items():
-                fused[i] = fused.get(i, 0.0) + 1.0 / (rrf_k + r + 1)
-        missing = [i for i in fused if i not in dense]
-        if missing:
-            vectors = np.vstack([self.index.passage_vectors.reconstruct(i) for i in missing])
-            for i, score in zip(missing, vectors @ query_vector, strict=True):
-                dense[i] = float(score)
-        ranked = sorted(fused, key=lambda i: (-fused[i], i))[:k]
+        dense = self._matrix @ query_vector.astype(np.float32)
+        lexical = self.lexical_scores(question)
+        fused = fuse(dense, lexical, self.settings)
+        ranked = np.argsort(-fused, kind="stable")[:k]
         return [
-            Hit(self.index.passages[i], fused[i], dense[i], float(lexical_all[i])) for i in ranked
+            Hit(self.index.passages[i], float(fused[i]), float(dense[i]), float(lexical[i]))
+            for i in ranked
         ]
-
-
-def _top_positive(scores: np.ndarray, k: int) -> np.ndarray:
-    """Indices of the `k` highest positive scores, ties in index order: the same as a stable
-    argsort of all scores, at a fraction of its cost on a large index (most scores are 0)."""
-    positive = np.flatnonzero(scores > 0)
-    if len(positive) > k:
-        values = scores[positive]
-        kth = np.partition(values, len(values) - k)[len(values) - k]
-        positive = positive[values >= kth]
-    order = np.argsort(-scores[positive], kind="stable")
-    return positive[order][:k]

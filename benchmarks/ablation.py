@@ -1,0 +1,121 @@
+"""Ablation of the answer pipeline on an eval file: each row adds one part.
+
+    .venv/bin/mscqa index build
+    .venv/bin/python benchmarks/ablation.py ../shared/eval/dev.jsonl \
+        benchmarks/data/calibration.jsonl benchmarks/data/claims.jsonl
+
+Rows: dense only; BM25 only; hybrid (z-score blend or RRF); + query handling (term table on the
+question); + sentence quotes (the calibrated sentence model instead of the top passage's most
+similar sentence); + abstention (the calibrated "not covered" threshold). Rows before the last
+answer every question, so their out-of-scope refusal rate is 0 by construction.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from mscqa.answer import Answer, Calibration, default_calibration, find_quotes
+from mscqa.config import Settings
+from mscqa.engine import Engine
+from mscqa.evaluate import EvalReport, read_items, score_answer, score_verdict
+from mscqa.retriever import Retriever
+from mscqa.verify import Verdict, check_statement
+
+# Before sentence scoring: the passage ranking decides, then the most similar sentence in it.
+TOP_PASSAGE_SENTENCE = Calibration((1.0, 0.0, 0.0, 0.0, 0.0, 10.0, 0.0), -10.0)
+
+
+class Pipeline:
+    """Engine.ask / Engine.check with the parts switched by the ablation row."""
+
+    def __init__(self, engine: Engine, settings: Settings, calibration: Calibration) -> None:
+        self.index = engine.index
+        self.retriever = Retriever(self.index, engine.embedder, settings)
+        self.settings = settings
+        self.calibration = calibration
+
+    def ask(self, text: str) -> Answer:
+        vector = self.retriever.embed(text)
+        hits = self.retriever.search(text, vector)
+        return find_quotes(
+            text, vector, hits, self.index, top_k=self.settings.top_k,
+            min_score=self.settings.min_score, calibration=self.calibration,
+            min_quote_score=self.settings.min_quote_score,
+            known_similarity=self.retriever.known_similarity(text, vector),
+            neighbour_ratio=self.settings.quote_neighbour_ratio,
+        )  # fmt: skip
+
+    def check(self, text: str) -> Verdict:
+        vector = self.retriever.embed(text)
+        hits = self.retriever.search(text, vector)
+        return check_statement(
+            text, vector, hits, self.index, top_k=self.settings.top_k,
+            min_score=self.settings.min_score, calibration=self.calibration,
+            min_quote_score=self.settings.min_quote_score,
+            known_similarity=self.retriever.known_similarity(text, vector),
+            neighbour_ratio=self.settings.quote_neighbour_ratio,
+        )  # fmt: skip
+
+
+def rows(base: Settings) -> list[tuple[str, Settings, Calibration]]:
+    plain = replace(base, query_expansion=False, min_score=0.0)
+    calibrated = default_calibration()
+    return [
+        ("dense only", replace(plain, fusion="dense"), TOP_PASSAGE_SENTENCE),
+        ("BM25 only", replace(plain, fusion="lexical"), TOP_PASSAGE_SENTENCE),
+        ("hybrid, RRF k=60", replace(plain, fusion="rrf"), TOP_PASSAGE_SENTENCE),
+        (f"hybrid, z-score (dense {base.dense_weight})", replace(plain, fusion="zscore"),
+         TOP_PASSAGE_SENTENCE),
+        ("+ query handling", replace(plain, query_expansion=True), TOP_PASSAGE_SENTENCE),
+        ("+ sentence quotes", replace(base, min_score=0.0), calibrated),
+        (f"+ abstention (min_score {base.min_score})", base, calibrated),
+    ]  # fmt: skip
+
+
+def run(engine: Engine, path: Path, base: Settings) -> list[tuple[str, dict[str, float]]]:
+    items = read_items(path)
+    out = []
+    for name, settings, calibration in rows(base):
+        pipeline = Pipeline(engine, settings, calibration)
+        report = EvalReport()
+        for item in items:
+            if item.kind == "claim":
+                score_verdict(report, item, pipeline.check(item.text))
+            else:
+                score_answer(report, item, pipeline.ask(item.text))
+        out.append((name, report.metrics()))
+    return out
+
+
+COLUMNS = {
+    "top1_article_accuracy": "top-1",
+    "quote_hit_at_1": "quote@1",
+    "evidence_hit_at_1": "hit@1",
+    "evidence_hit_at_3": "hit@3",
+    "mrr": "MRR",
+    "false_abstention_rate": "false NC",
+    "out_of_scope_abstention_rate": "OOS NC",
+    "claim_verdict_accuracy": "claims",
+}
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("files", nargs="+", type=Path)
+    args = parser.parse_args(argv)
+    base = Settings.from_env()
+    engine = Engine(base)
+    for path in args.files:
+        print(f"\n{path}\n")
+        print("| pipeline | " + " | ".join(COLUMNS.values()) + " |")
+        print("|---" * (len(COLUMNS) + 1) + "|")
+        for name, metrics in run(engine, path, base):
+            cells = [f"{metrics[k]:.3f}" if k == "mrr" else f"{metrics[k]:.0%}" for k in COLUMNS]
+            print(f"| {name} | " + " | ".join(cells) + " |")
+
+
+if __name__ == "__main__":
+    main()

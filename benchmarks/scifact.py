@@ -1,0 +1,288 @@
+"""Retrieval and claim checking on SciFact (BEIR layout): BM25, dense, fused.
+
+    .venv/bin/python benchmarks/scifact.py [--data ../shared/bench/scifact] [--limit N] [--claims]
+
+Only each query's `text` is read; its `metadata` holds the gold answers and is never looked at.
+Corpus and sentence embeddings are cached in benchmarks/.cache/ (keyed by model fingerprint and
+a hash of the texts), so only the first run pays the several minutes of encoding.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from mscqa.config import Settings
+from mscqa.embedder import SentenceTransformerEmbedder
+from mscqa.evaluate import ndcg_at_k, recall_at_k
+from mscqa.passages import embedding_text
+from mscqa.retriever import query_for_embedding, rrf, zscore_blend
+from mscqa.terms import lexical_tokens
+
+ROOT = Path(__file__).resolve().parents[1]
+# ../shared/bench/scifact next to the repository (or next to a folder above it).
+DEFAULT_DATA = next(
+    (p / "shared" / "bench" / "scifact" for p in ROOT.parents if (p / "shared").is_dir()),
+    ROOT.parent / "shared" / "bench" / "scifact",
+)
+CACHE = ROOT / "benchmarks" / ".cache"
+PUBLISHED = {"BM25 (BEIR paper)": 0.679, "all-MiniLM-L6-v2 (MTEB)": 0.645}
+
+
+@dataclass
+class SciFact:
+    doc_ids: list[str]
+    titles: list[str]
+    texts: list[str]
+    sentences: list[list[str]]  # abstract sentences per document, in corpus order
+    query_ids: list[str]
+    queries: list[str]
+    qrels: dict[str, set[str]]
+
+
+def load(data: Path, split: str, limit: int | None) -> SciFact:
+    doc_ids, titles, texts = [], [], []
+    with (data / "corpus.jsonl").open(encoding="utf-8") as handle:
+        for line in handle:
+            row = json.loads(line)
+            doc_ids.append(str(row["_id"]))
+            titles.append(row["title"])
+            texts.append(row["text"])
+    by_id: dict[str, list[str]] = {}
+    with (data / "corpus_sentences.jsonl").open(encoding="utf-8") as handle:
+        for line in handle:
+            row = json.loads(line)
+            by_id[str(row["doc_id"])] = [s.strip() for s in row["abstract"]]
+    qrels: dict[str, set[str]] = {}
+    with (data / "qrels" / f"{split}.tsv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            if int(row["score"]) > 0:
+                qrels.setdefault(row["query-id"], set()).add(row["corpus-id"])
+    text_of: dict[str, str] = {}
+    with (data / "queries.jsonl").open(encoding="utf-8") as handle:
+        for line in handle:
+            row = json.loads(line)
+            text_of[str(row["_id"])] = row["text"]  # never row["metadata"]: gold answers
+    query_ids = sorted(qrels, key=int)[:limit] if limit else sorted(qrels, key=int)
+    return SciFact(
+        doc_ids,
+        titles,
+        texts,
+        [by_id.get(d, [t]) for d, t in zip(doc_ids, texts, strict=True)],
+        query_ids,
+        [text_of[q] for q in query_ids],
+        {q: qrels[q] for q in query_ids},
+    )
+
+
+def cached_encode(
+    embedder: SentenceTransformerEmbedder, texts: Sequence[str], name: str
+) -> np.ndarray:
+    digest = hashlib.sha256("\n".join(texts).encode()).hexdigest()[:16]
+    safe_model = embedder.model_id.replace("/", "_").replace("@", "-")
+    path = CACHE / f"{name}-{safe_model}-{digest}.npy"
+    if path.is_file():
+        return np.load(path, allow_pickle=False)
+    started = time.perf_counter()
+    vectors = embedder.encode(list(texts), batch_size=64, progress=sys.stderr.isatty())
+    CACHE.mkdir(parents=True, exist_ok=True)
+    np.save(path, vectors, allow_pickle=False)
+    print(
+        f"encoded {len(texts):,} {name} in {time.perf_counter() - started:.0f} s", file=sys.stderr
+    )
+    return vectors
+
+
+def bm25_scores(
+    doc_tokens: list[list[str]], query_tokens: list[list[str]], k1: float, b: float
+) -> np.ndarray:
+    import bm25s
+
+    model = bm25s.BM25(k1=k1, b=b)
+    model.index([t or ["_"] for t in doc_tokens], show_progress=False)
+    return np.vstack(
+        [model.get_scores(t) if t else np.zeros(len(doc_tokens), np.float32) for t in query_tokens]
+    )
+
+
+def bm25s_default_scores(data: SciFact) -> np.ndarray:
+    """bm25s as its README shows it: its own tokenizer, English stopwords and stemmer."""
+    import bm25s
+    import Stemmer
+
+    stemmer = Stemmer.Stemmer("english")
+    corpus = [f"{t} {x}" for t, x in zip(data.titles, data.texts, strict=True)]
+    model = bm25s.BM25()
+    model.index(
+        bm25s.tokenize(corpus, stopwords="en", stemmer=stemmer, show_progress=False),
+        show_progress=False,
+    )
+    queries = bm25s.tokenize(
+        data.queries, stopwords="en", stemmer=stemmer, show_progress=False, return_ids=False
+    )
+    return np.vstack([model.get_scores(q) for q in queries])
+
+
+def evaluate_run(data: SciFact, scores: np.ndarray) -> tuple[float, float]:
+    ndcg, recall = [], []
+    for row, qid in enumerate(data.query_ids):
+        order = np.argsort(-scores[row], kind="stable")[:100]
+        ranked = [data.doc_ids[i] for i in order]
+        ndcg.append(ndcg_at_k(ranked, data.qrels[qid], 10))
+        recall.append(recall_at_k(ranked, data.qrels[qid], 100))
+    return float(np.mean(ndcg)), float(np.mean(recall))
+
+
+def max_sentence_scores(
+    data: SciFact, sentence_vectors: np.ndarray, queries: np.ndarray
+) -> np.ndarray:
+    owner = np.repeat(np.arange(len(data.sentences)), [len(s) for s in data.sentences])
+    sims = queries @ sentence_vectors.T
+    out = np.full((len(queries), len(data.sentences)), -1.0, dtype=np.float32)
+    for row in range(len(queries)):
+        np.maximum.at(out[row], owner, sims[row])
+    return out
+
+
+def run_retrieval(
+    data: SciFact, embedder: SentenceTransformerEmbedder, sentences: bool = True
+) -> list[tuple[str, float, float]]:
+    settings = Settings()
+    results: list[tuple[str, float, float]] = []
+
+    def add(name: str, scores: np.ndarray) -> None:
+        ndcg, recall = evaluate_run(data, scores)
+        results.append((name, ndcg, recall))
+        print(f"{name:<62} nDCG@10 {ndcg:.3f}  R@100 {recall:.3f}", file=sys.stderr)
+
+    add("BM25, bm25s defaults (k1=1.5, b=0.75)", bm25s_default_scores(data))
+    plain_docs = [
+        lexical_tokens(f"{t} {x}", expand=False)
+        for t, x in zip(data.titles, data.texts, strict=True)
+    ]
+    plain_queries = [lexical_tokens(q, expand=False) for q in data.queries]
+    add("BM25, our tokens, k1=0.9 b=0.4", bm25_scores(plain_docs, plain_queries, 0.9, 0.4))
+    docs = [
+        lexical_tokens(embedding_text(t, x)) for t, x in zip(data.titles, data.texts, strict=True)
+    ]
+    queries_tokens = [lexical_tokens(q) for q in data.queries]
+    lexical = bm25_scores(docs, queries_tokens, 0.9, 0.4)
+    add("BM25, + term table, k1=0.9 b=0.4", lexical)
+    # Field weighting: the title counted twice (titles of abstracts state their finding).
+    titled = [lexical_tokens(t) + d for t, d in zip(data.titles, docs, strict=True)]
+    lexical_title = bm25_scores(titled, queries_tokens, 0.9, 0.4)
+    add("BM25, + term table + title x2", lexical_title)
+
+    doc_vectors = cached_encode(
+        embedder,
+        [embedding_text(t, x) for t, x in zip(data.titles, data.texts, strict=True)],
+        "scifact-docs",
+    )
+    query_vectors = embedder.encode([query_for_embedding(q) for q in data.queries], batch_size=64)
+    dense = query_vectors @ doc_vectors.T
+    add("dense: MiniLM on title + abstract", dense)
+
+    def per_query(fusion: Callable[..., np.ndarray], *signals: np.ndarray) -> np.ndarray:
+        return np.vstack([fusion(row) for row in zip(*signals, strict=True)])
+
+    add(
+        "hybrid RRF(k=60): dense + BM25",
+        per_query(lambda r: rrf(r, settings.rrf_k), dense, lexical),
+    )
+    for w in (0.5, 0.6, 0.7, 0.8):
+        add(
+            f"hybrid z-score, dense {w}: dense + BM25",
+            per_query(lambda r, w=w: zscore_blend(r, (w, 1 - w)), dense, lexical),
+        )
+        add(
+            f"hybrid z-score, dense {w}: dense + BM25 title x2",
+            per_query(lambda r, w=w: zscore_blend(r, (w, 1 - w)), dense, lexical_title),
+        )
+    if not sentences:
+        return results
+    flat_sentences = [s for doc in data.sentences for s in doc]
+    sentence_vectors = cached_encode(embedder, flat_sentences, "scifact-sentences")
+    best_sentence = max_sentence_scores(data, sentence_vectors, query_vectors)
+    add("dense: best sentence", best_sentence)
+    for w in (0.5, 0.6, 0.7):
+        add(
+            f"hybrid z-score, dense {w}: abstract + best sentence + BM25 title x2",
+            per_query(
+                lambda r, w=w: zscore_blend(r, (w / 2, w / 2, 1 - w)),
+                dense,
+                best_sentence,
+                lexical_title,
+            ),
+        )
+    add(
+        "hybrid RRF(k=60): abstract, best sentence, BM25 title x2",
+        per_query(lambda r: rrf(r, settings.rrf_k), dense, best_sentence, lexical_title),
+    )
+    return results
+
+
+def score_claims(data_dir: Path) -> tuple[int, int]:
+    """`judge` on each labelled (claim, cited abstract) pair of claims_dev: the verdict for
+    the three abstract sentences that share the most of the claim's words (idf-weighted)."""
+    from mscqa.verify import CONTRADICTED, SUPPORTED, judge
+
+    abstracts: dict[str, list[str]] = {}
+    with (data_dir / "corpus_sentences.jsonl").open(encoding="utf-8") as handle:
+        for line in handle:
+            row = json.loads(line)
+            abstracts[str(row["doc_id"])] = [s.strip() for s in row["abstract"]]
+    expected = {"SUPPORT": SUPPORTED, "CONTRADICT": CONTRADICTED}
+    right = total = 0
+    confusion: dict[tuple[str, str], int] = {}
+    with (data_dir / "claims_dev.jsonl").open(encoding="utf-8") as handle:
+        for line in handle:
+            claim = json.loads(line)
+            for doc_id, sets in claim["evidence"].items():
+                label = expected[sets[0]["label"]]
+                sentences = abstracts[str(doc_id)]
+                wanted = set(lexical_tokens(claim["claim"]))
+                ranked = sorted(sentences, key=lambda s: -len(wanted & set(lexical_tokens(s))))
+                verdict, _, _ = judge(claim["claim"], ranked[:3], " ".join(sentences))
+                total += 1
+                right += verdict == label
+                confusion[(label, verdict)] = confusion.get((label, verdict), 0) + 1
+    print(f"\nSciFact claims_dev, labelled (claim, abstract) pairs: {right}/{total} right")
+    for (label, verdict), count in sorted(confusion.items()):
+        print(f"  expected {label:<12} got {verdict:<12} {count}")
+    return right, total
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--split", default="test")
+    parser.add_argument("--limit", type=int, default=None, help="first N queries only")
+    parser.add_argument("--claims", action="store_true", help="also score `check` verdicts")
+    parser.add_argument(
+        "--no-sentences", action="store_true", help="skip the per-sentence dense signal"
+    )
+    args = parser.parse_args(argv)
+    data = load(args.data, args.split, args.limit)
+    embedder = SentenceTransformerEmbedder(Settings().model_path)
+    print(f"SciFact {args.split}: {len(data.query_ids)} queries, {len(data.doc_ids):,} abstracts\n")
+    results = run_retrieval(data, embedder, sentences=not args.no_sentences)
+    print("| run | nDCG@10 | recall@100 |\n|---|---|---|")
+    for name, ndcg, recall in results:
+        print(f"| {name} | {ndcg:.3f} | {recall:.3f} |")
+    for name, value in PUBLISHED.items():
+        print(f"| published: {name} | {value:.3f} | |")
+    if args.claims:
+        score_claims(args.data)
+
+
+if __name__ == "__main__":
+    main()

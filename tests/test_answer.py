@@ -1,0 +1,129 @@
+"""Sentence choice, exact offsets, several articles, abstention: on the fake embedder."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from mscqa.answer import (
+    FEATURES,
+    NOT_COVERED,
+    Calibration,
+    Candidate,
+    default_calibration,
+    find_quotes,
+    quote_span,
+    score_candidates,
+    weighted_coverage,
+)
+from mscqa.engine import Engine
+from mscqa.retriever import library_stats
+
+
+def ask(engine: Engine, question: str, **kwargs: object):  # type: ignore[no-untyped-def]
+    retriever = engine._current().retriever
+    vector = retriever.embed(question)
+    hits = retriever.search(question, vector)
+    options = {"top_k": 3, "min_score": engine.settings.min_score}
+    options.update(kwargs)
+    return find_quotes(question, vector, hits, engine.index, **options)  # type: ignore[arg-type]
+
+
+def test_quotes_are_exact_slices_inside_their_passage(fake_engine: Engine) -> None:
+    answer = ask(fake_engine, "Harris Hip score before and after the stem cell injection")
+    assert answer.answered
+    for quote in answer.quotes:
+        article = fake_engine.index.articles[quote.article_id]
+        assert article.text[quote.start : quote.end] == quote.quote
+        assert quote.passage_start <= quote.start < quote.end <= quote.passage_end
+        assert 0.0 <= quote.score <= 1.0
+
+
+def test_the_sentence_with_the_answer_is_quoted_not_just_its_passage(fake_engine: Engine) -> None:
+    answer = ask(fake_engine, "What drug besides riluzole is approved: edaravone?")
+    assert "edaravone" in answer.quotes[0].quote
+
+
+def test_quotes_never_overlap_and_scores_fall(fake_engine: Engine) -> None:
+    answer = ask(fake_engine, "are mesenchymal stem cells safe", min_quote_score=0.0)
+    spans = [(q.article_id, q.start, q.end) for q in answer.quotes]
+    for i, (a, s, e) in enumerate(spans):
+        for b, s2, e2 in spans[i + 1 :]:
+            assert a != b or e <= s2 or e2 <= s
+    assert [q.score for q in answer.quotes] == sorted(
+        (q.score for q in answer.quotes), reverse=True
+    )
+
+
+def test_several_articles_answer_a_question_they_all_cover(fake_engine: Engine) -> None:
+    answer = ask(fake_engine, "is mesenchymal stem cell treatment safe", min_quote_score=0.0)
+    assert len({q.article_id for q in answer.quotes}) >= 2
+
+
+def test_abstains_with_the_plain_message_when_nothing_is_relevant(fake_engine: Engine) -> None:
+    answer = ask(fake_engine, "opening hours and parking", known_similarity=0.1)
+    assert not answer.answered and answer.quotes == () and answer.message == NOT_COVERED
+
+
+def test_the_threshold_is_the_rule(fake_engine: Engine) -> None:
+    question = "Harris Hip score before and after the stem cell injection"
+    assert ask(fake_engine, question, min_score=0.0).answered
+    assert not ask(fake_engine, question, min_score=1.0).answered
+
+
+def test_neighbour_sentence_joins_when_the_question_asks_for_a_number(fake_engine: Engine) -> None:
+    index = fake_engine.index
+    retriever = fake_engine._current().retriever
+    question = "how much did the scores change after treatment"
+    vector = retriever.embed(question)
+    hits = retriever.search(question, vector)
+    # The sentence saying what the score is has no number; the one after it has.
+    row = next(r for r, s in enumerate(index.sentences) if s.text.startswith("HHS is a reliable"))
+    hit = next(
+        h
+        for h in hits
+        if index.passage_sentences(h.passage)[-1][0]
+        > row
+        >= index.passage_sentences(h.passage)[0][0]
+    )
+    start, end = quote_span(question, Candidate(hit, row, (0.0,) * len(FEATURES), 0.5), index)
+    quote = index.articles[hit.passage.article_id].text[start:end]
+    assert quote.startswith("HHS is a reliable") and "less than 70" in quote
+
+
+def test_weighted_coverage_weighs_rare_and_unknown_words_most(fake_engine: Engine) -> None:
+    stats = library_stats(fake_engine.index)
+    text = frozenset({"stem", "cell"})
+    assert weighted_coverage(["stem", "cell"], text, stats) == 1.0
+    assert weighted_coverage(["stem", "cell", "tinnitus"], text, stats) < 0.5
+    assert weighted_coverage([], text, stats) == 0.0
+
+
+def test_candidates_are_ranked_by_calibrated_probability(fake_engine: Engine) -> None:
+    retriever = fake_engine._current().retriever
+    question = "riluzole survival"
+    vector = retriever.embed(question)
+    scored = score_candidates(
+        question, vector, retriever.search(question, vector), fake_engine.index
+    )
+    probabilities = [c.probability for c in scored]
+    assert probabilities == sorted(probabilities, reverse=True)
+    assert len({c.row for c in scored}) == len(scored)
+
+
+def test_shipped_calibration_matches_the_features(tmp_path: Path) -> None:
+    model = default_calibration()
+    assert len(model.weights) == len(FEATURES)
+    low, high = model.probability(np.array([[0.0] * len(FEATURES), [1.0] * len(FEATURES)]))
+    assert low < high
+    data = json.loads(
+        Path(__file__).parents[1].joinpath("src/mscqa/data/calibration.json").read_text()
+    )
+    data["features"] = ["something_else"]
+    path = tmp_path / "calibration.json"
+    path.write_text(json.dumps(data))
+    with pytest.raises(ValueError, match=r"calibrate\.py"):
+        Calibration.load(path)

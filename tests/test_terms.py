@@ -1,0 +1,55 @@
+"""The abbreviation and lay-term table, applied to questions and passages alike."""
+
+from __future__ import annotations
+
+from mscqa.terms import (
+    TERMS,
+    expand_terms,
+    expansions,
+    known_words_only,
+    lexical_tokens,
+    normalize,
+)
+
+
+def test_table_is_loaded_normalised_and_has_the_general_medical_acronyms() -> None:
+    for term in ("msc", "ms", "als", "oa", "rrms", "hsct", "nsaid", "lou gehrig's disease"):
+        assert term in TERMS
+    assert all(term == normalize(term) for term in TERMS)
+
+
+def test_acronyms_and_lay_terms_expand_to_the_words_articles_use() -> None:
+    assert "multiple sclerosis" in expansions("Is MS hereditary?")
+    assert "amyotrophic lateral sclerosis" in expansions("my aunt has Lou Gehrig’s disease")
+    assert "back pain" in expansions("I have a bad back")
+    assert expansions("mesenchymal cells in general") == []
+
+
+def test_terms_match_whole_words_only() -> None:
+    assert expansions("the alsatian dog and the msg in soup") == []
+    assert expansions("(ALS)") == ["amyotrophic lateral sclerosis"]
+
+
+def test_longest_term_wins() -> None:
+    assert expansions("Lou Gehrig's disease") == ["amyotrophic lateral sclerosis"]
+
+
+def test_query_and_passage_meet_through_the_expansion() -> None:
+    question = set(lexical_tokens("Do MSCs help ALS?"))
+    passage = set(
+        lexical_tokens("Mesenchymal stem cells were safe in amyotrophic lateral sclerosis.")
+    )
+    assert {"mesenchym", "amyotroph", "sclerosi"} <= question & passage
+    assert expand_terms("OA").startswith("oa ")
+
+
+def test_expansion_can_be_switched_off() -> None:
+    assert lexical_tokens("MS", expand=False) == ["ms"]
+    assert "multipl" in lexical_tokens("MS")
+
+
+def test_known_words_only_drops_words_the_library_never_uses() -> None:
+    vocabulary = frozenset(lexical_tokens("stem cells treat hip pain", expand=False))
+    assert known_words_only("Can stem cells treat tinnitus?", vocabulary) == "Can stem cells treat"
+    # A term-table entry is kept even when its own words are unknown: its expansion is known.
+    assert "Gehrig's" in known_words_only("stem cells for Lou Gehrig's disease", vocabulary)
