@@ -11,7 +11,12 @@ from mscqa.config import Settings
 from mscqa.corpus import load_corpus
 from mscqa.embedder import HashingEmbedder
 from mscqa.engine import Engine
-from mscqa.errors import IndexCorruptError, IndexMismatchError, IndexMissingError
+from mscqa.errors import (
+    IndexCorruptError,
+    IndexMismatchError,
+    IndexMissingError,
+    IndexWriteError,
+)
 from mscqa.index import (
     POINTER,
     VERSIONS,
@@ -112,7 +117,7 @@ def test_failed_build_keeps_the_previous_index(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(faiss, "write_index", disk_full)
-    with pytest.raises(OSError):
+    with pytest.raises(IndexWriteError, match="previous index is unchanged"):
         build(fake_settings, HashingEmbedder())
     assert current_version(fake_settings.index_dir) == before
     leftovers = [p for p in (fake_settings.index_dir / VERSIONS).iterdir() if p.name != before]

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mscqa.answer import Answer, Quote
-from mscqa.config import Settings
+from mscqa.config import Settings, is_loopback
 from mscqa.corpus import Article
 from mscqa.engine import Engine
 from mscqa.errors import MscqaError
@@ -617,12 +617,9 @@ def build_app(engine: Engine) -> Any:
     return demo
 
 
-_LOOPBACK = {"127.0.0.1", "localhost", "::1"}
-
-
 def exposure_warning(host: str) -> str | None:
     """A warning when `host` makes the page reachable from other machines."""
-    if host in _LOOPBACK:
+    if is_loopback(host):
         return None
     return (
         f"warning: serving on {host}, reachable from other machines; "

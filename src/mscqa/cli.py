@@ -413,10 +413,21 @@ def eval_command(ctx: click.Context, file: Path, as_json: bool) -> None:
 @main.command()
 @click.option("--host", default=None, help="Address to bind (default 127.0.0.1).")
 @click.option("--port", type=int, default=None, help="Port (default 7860).")
+@click.option(
+    "--allow-remote",
+    is_flag=True,
+    default=None,
+    help="Allow an address other than loopback (MSCQA_ALLOW_REMOTE).",
+)
 @click.pass_context
-def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
+def serve(
+    ctx: click.Context, host: str | None, port: int | None, allow_remote: bool | None
+) -> None:
     """Start the web chat."""
     from mscqa.app import serve as run_server
+    from mscqa.config import check_bind_address
 
     settings = _settings(ctx)
-    run_server(settings, host=host or settings.host, port=port or settings.port)
+    host = host or settings.host
+    check_bind_address(host, allow_remote or settings.allow_remote)  # the app warns if allowed
+    run_server(settings, host=host, port=port or settings.port)

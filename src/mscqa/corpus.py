@@ -19,6 +19,9 @@ import yaml
 from mscqa.errors import CorpusError, UsageError
 
 REQUIRED_FIELDS = ("id", "title", "reference")
+# The articles are research summaries of about 4 KB. A file fifty times that size is a
+# mistake (a pasted book, a log, a binary); a 1 MB one would hold a build for minutes.
+MAX_ARTICLE_BYTES = 200_000
 _REFERENCE_PREFIX = "Reference:"
 _SLUG_MAX = 60
 
@@ -116,6 +119,14 @@ def inspect_article(path: Path) -> tuple[Article | None, list[Problem]]:
         problems.append(Problem(path, line, message, fatal))
 
     try:
+        size = path.stat().st_size
+        if size > MAX_ARTICLE_BYTES:
+            problem(
+                1,
+                f"{size:,} bytes is over the limit of {MAX_ARTICLE_BYTES:,} bytes for one "
+                "article: split it into shorter articles",
+            )
+            return None, problems
         raw = path.read_bytes()
     except OSError as exc:
         problem(1, f"cannot be read ({exc.strerror}): check the file's permissions")
@@ -147,7 +158,8 @@ def inspect_article(path: Path) -> tuple[Article | None, list[Problem]]:
         mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
         # The YAML text handed over starts at the end of the opening '---' line.
         line = mark.line + 1 if mark is not None else 1
-        reason = getattr(exc, "problem", None) or exc
+        # One line: a ReaderError (a control character) has no `problem` and spans two lines.
+        reason = " ".join(str(getattr(exc, "problem", None) or exc).split())
         problem(line, f"front matter is not valid YAML ({reason}): fix the line")
         return None, problems
     meta = post.metadata

@@ -37,3 +37,7 @@ class IndexMismatchError(IndexError_):
 
 class IndexBusyError(IndexError_):
     """Another build or update holds the index lock."""
+
+
+class IndexWriteError(IndexError_):
+    """A build or update could not write its files (disk full, no permission); nothing changed."""

@@ -8,6 +8,7 @@ version already holds for unchanged text, so an update equals a full build of th
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import time
@@ -26,6 +27,7 @@ from mscqa.errors import (
     IndexCorruptError,
     IndexMismatchError,
     IndexMissingError,
+    IndexWriteError,
 )
 from mscqa.onnx_backend import prepare_question_model
 from mscqa.passages import Passage, Sentence, embedding_text, make_passages, split_sentences
@@ -281,9 +283,16 @@ def write_version(
     sentence_vectors: np.ndarray,
 ) -> None:
     """Write a complete version folder, then make it the current one."""
-    with writing_version(index_dir, manifest.version) as folder:
-        _write_files(folder, manifest, parts, passage_vectors, sentence_vectors)
-    switch(index_dir, manifest.version)
+    try:
+        with writing_version(index_dir, manifest.version) as folder:
+            _write_files(folder, manifest, parts, passage_vectors, sentence_vectors)
+        switch(index_dir, manifest.version)
+    except OSError as exc:
+        raise IndexWriteError(
+            f"could not write the new index to {index_dir}/ ({exc.strerror or exc}); the "
+            "previous index is unchanged: free disk space or fix permissions, then run "
+            "`mscqa index build`"
+        ) from None
 
 
 def _reusable_version(index_dir: Path, embedder: Embedder) -> tuple[LoadedIndex | None, str | None]:
@@ -426,10 +435,13 @@ def _write_files(
         ({"article_id": s.article_id, "start": s.start, "end": s.end} for s in parts.sentences),
     )
     step("write-vectors")
-    faiss.write_index(
-        passage_vector_index(np.ascontiguousarray(passage_vectors), manifest.dim),
-        str(folder / PASSAGE_VECTORS_FILE),
-    )
+    try:
+        faiss.write_index(
+            passage_vector_index(np.ascontiguousarray(passage_vectors), manifest.dim),
+            str(folder / PASSAGE_VECTORS_FILE),
+        )
+    except RuntimeError as exc:  # how faiss reports a failed write, e.g. a full disk
+        raise OSError(errno.EIO, f"{PASSAGE_VECTORS_FILE} not written: {exc}") from None
     step("write-sentence-vectors")
     np.save(folder / SENTENCE_VECTORS_FILE, sentence_vectors, allow_pickle=False)
     step("write-bm25")
@@ -653,6 +665,11 @@ def index_status(
             + REBUILD_HINT,
             manifest,
         )
+    if verify:
+        try:  # what the hashes cannot see: a manifest that disagrees with its own files
+            load_index(index_dir, version=manifest.version)
+        except IndexCorruptError as exc:
+            return IndexStatus("corrupt", str(exc), manifest)
     if model_id is not None and manifest.model_id != model_id:
         return IndexStatus(
             "model_mismatch",

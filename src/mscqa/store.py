@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from mscqa.errors import IndexBusyError, IndexCorruptError, IndexMissingError
+from mscqa.errors import IndexBusyError, IndexCorruptError, IndexMissingError, IndexWriteError
 
 POINTER = "CURRENT.json"
 VERSIONS = "versions"
@@ -55,11 +55,11 @@ def index_lock(
     """One writer at a time: a second one waits up to `timeout` seconds, then fails clearly."""
     from filelock import FileLock, Timeout
 
-    index_dir.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(index_dir / LOCK))
     try:
+        index_dir.mkdir(parents=True, exist_ok=True)
         lock.acquire(timeout=0)
-    except Timeout:
+    except Timeout:  # before OSError: filelock's Timeout is a TimeoutError
         if on_wait is not None and timeout > 0:
             on_wait()
         try:
@@ -69,6 +69,11 @@ def index_lock(
                 f"another build or update of {index_dir} is running: wait for it to finish, "
                 "or pass --wait SECONDS"
             ) from None
+    except OSError as exc:  # not a folder, read-only, no permission
+        raise IndexWriteError(
+            f"cannot write to the index folder {index_dir} ({exc.strerror}): fix its "
+            "permissions, or pass --index DIR (MSCQA_INDEX_DIR) naming a writable folder"
+        ) from None
     try:
         step("locked")
         yield
@@ -223,7 +228,11 @@ def write_jsonl(path: Path, rows: Iterable[Any]) -> None:
 
 
 def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
-    with path.open(encoding="utf-8") as handle:
+    try:
+        handle = path.open(encoding="utf-8")
+    except OSError as exc:
+        raise IndexCorruptError(f"{path} cannot be read ({exc.strerror}): {REBUILD_HINT}") from None
+    with handle:
         for number, line in enumerate(handle, 1):
             try:
                 yield json.loads(line)

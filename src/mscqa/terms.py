@@ -10,7 +10,11 @@ from typing import Any
 
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "\u00a0": " ", "–": "-", "—": "-"})
 _WORD = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)?")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+# Control and direction-override characters, and lone surrogates (a JSON request can carry
+# "\ud800"; the model's tokenizer refuses text that is not valid Unicode).
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
 
 _DATA = Path(__file__).parent / "data"
 
