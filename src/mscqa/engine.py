@@ -6,6 +6,9 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
 
 from mscqa.answer import Answer, find_quotes
 from mscqa.config import Settings
@@ -21,7 +24,7 @@ from mscqa.index import (
     index_status,
     load_index,
 )
-from mscqa.retriever import Retriever
+from mscqa.retriever import Hit, Retriever
 from mscqa.terms import clean_text
 from mscqa.verify import Verdict, check_statement
 
@@ -126,39 +129,30 @@ class Engine:
     def index(self) -> LoadedIndex:
         return self._current().index
 
-    def ask(self, question: str) -> Answer:
-        text = prepare_text(question, self.settings.max_question_chars, "question")
+    def _evidence(self, text: str) -> tuple[LoadedIndex, np.ndarray, list[Hit], dict[str, Any]]:
+        """What answering and checking share: one version, the text's vector, the ranked
+        passages, and the answer rules from the settings."""
         loaded = self._current()
         vector = loaded.retriever.embed(text)
         hits = loaded.retriever.search(text, vector)
-        return find_quotes(
-            text,
-            vector,
-            hits,
-            loaded.index,
-            top_k=self.settings.top_k,
-            min_score=self.settings.min_score,
-            min_quote_score=self.settings.min_quote_score,
-            known_similarity=loaded.retriever.known_similarity(text, vector),
-            neighbour_ratio=self.settings.quote_neighbour_ratio,
-        )
+        rules = {
+            "top_k": self.settings.top_k,
+            "min_score": self.settings.min_score,
+            "min_quote_score": self.settings.min_quote_score,
+            "known_similarity": loaded.retriever.known_similarity(text, vector),
+            "neighbour_ratio": self.settings.quote_neighbour_ratio,
+        }
+        return loaded.index, vector, hits, rules
+
+    def ask(self, question: str) -> Answer:
+        text = prepare_text(question, self.settings.max_question_chars, "question")
+        index, vector, hits, rules = self._evidence(text)
+        return find_quotes(text, vector, hits, index, **rules)
 
     def check(self, statement: str) -> Verdict:
         text = prepare_text(statement, self.settings.max_statement_chars, "statement")
-        loaded = self._current()
-        vector = loaded.retriever.embed(text)
-        hits = loaded.retriever.search(text, vector)
-        return check_statement(
-            text,
-            vector,
-            hits,
-            loaded.index,
-            top_k=self.settings.top_k,
-            min_score=self.settings.min_score,
-            min_quote_score=self.settings.min_quote_score,
-            known_similarity=loaded.retriever.known_similarity(text, vector),
-            neighbour_ratio=self.settings.quote_neighbour_ratio,
-        )
+        index, vector, hits, rules = self._evidence(text)
+        return check_statement(text, vector, hits, index, **rules)
 
     def status(self, verify: bool = True) -> IndexStatus:
         """The index compared with the corpus folder and the configured model."""
