@@ -9,7 +9,15 @@ import pytest
 
 from mscqa.config import Settings
 from mscqa.engine import Engine
-from mscqa.retriever import FUSIONS, fuse, query_for_embedding, rrf, zscore, zscore_blend
+from mscqa.retriever import (
+    FUSIONS,
+    Retriever,
+    fuse,
+    query_for_embedding,
+    rrf,
+    zscore,
+    zscore_blend,
+)
 
 
 def test_zscore_has_zero_mean_and_unit_spread_and_survives_constant_input() -> None:
@@ -76,3 +84,32 @@ def test_ndcg_and_recall_follow_their_definitions() -> None:
     )
     assert recall_at_k(["a", "x", "b"], {"a", "b", "c"}, 2) == pytest.approx(1 / 3)
     assert recall_at_k([], set(), 100) == 0.0
+
+
+def test_large_library_fusion_equals_full_scoring(
+    fake_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above EXACT_FUSION_MAX_PASSAGES only candidates are scored, with the library's mean and
+    spread taken from vector moments: when the candidates cover every passage, the ranking
+    and scores equal scoring every passage."""
+    import mscqa.retriever as retriever_module
+
+    index = fake_engine.index
+    full = Retriever(index, fake_engine.embedder, fake_engine.settings)
+    monkeypatch.setattr(retriever_module, "EXACT_FUSION_MAX_PASSAGES", 0)
+    large = Retriever(index, fake_engine.embedder, fake_engine.settings)
+    assert large._matrix is None
+    for question in ("hip joint cartilage injections", "kidney transplant rejection", "riluzole"):
+        vector = full.embed(question)
+        expected = full.search(question, vector, k=10)
+        got = large.search(question, vector, k=10)
+        assert [h.passage.id for h in got] == [h.passage.id for h in expected]
+        np.testing.assert_allclose([h.score for h in got], [h.score for h in expected], atol=1e-6)
+
+
+def test_embedding_with_known_words_matches_two_separate_calls(fake_engine: Engine) -> None:
+    retriever = Retriever(fake_engine.index, fake_engine.embedder, fake_engine.settings)
+    for question in ("Can stem cells treat zzyzx syndrome?", "hip osteoarthritis", "qwerty"):
+        vector, known = retriever.embed_with_known(question)
+        np.testing.assert_allclose(vector, retriever.embed(question), atol=1e-6)
+        assert known == pytest.approx(retriever.known_similarity(question, vector), abs=1e-6)

@@ -24,7 +24,7 @@ from mscqa.index import (
     index_status,
     load_index,
 )
-from mscqa.retriever import Hit, Retriever
+from mscqa.retriever import Hit, Retriever, library_stats
 from mscqa.terms import clean_text
 from mscqa.verify import Verdict, check_statement
 
@@ -97,6 +97,7 @@ class Engine:
         """Load the index and the model now, so the first question is as fast as any other."""
         loaded = self._current()
         self.embedder.encode(["warm up"])
+        library_stats(loaded.index)
         return loaded.index
 
     def _current(self) -> _Loaded:
@@ -133,13 +134,13 @@ class Engine:
         """What answering and checking share: one version, the text's vector, the ranked
         passages, and the answer rules from the settings."""
         loaded = self._current()
-        vector = loaded.retriever.embed(text)
+        vector, known_similarity = loaded.retriever.embed_with_known(text)
         hits = loaded.retriever.search(text, vector)
         rules = {
             "top_k": self.settings.top_k,
             "min_score": self.settings.min_score,
             "min_quote_score": self.settings.min_quote_score,
-            "known_similarity": loaded.retriever.known_similarity(text, vector),
+            "known_similarity": known_similarity,
             "neighbour_ratio": self.settings.quote_neighbour_ratio,
         }
         return loaded.index, vector, hits, rules

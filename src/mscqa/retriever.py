@@ -15,6 +15,10 @@ from mscqa.passages import Passage
 from mscqa.terms import expansions, known_words_only, lexical_tokens
 
 FUSIONS = ("zscore", "rrf", "dense", "lexical")
+# Up to this many passages every passage is scored for fusion; above it, the union of the top
+# CANDIDATE_DEPTH passages of each signal (benchmarks/latency.py measures both).
+EXACT_FUSION_MAX_PASSAGES = 20_000
+CANDIDATE_DEPTH = 200
 
 
 @dataclass(frozen=True)
@@ -126,17 +130,37 @@ class Retriever:
         self.embedder = embedder
         self.settings = settings
         total = len(index.passages)
-        # Every passage is scored so that z-scores see the whole distribution; the clinic's
-        # library is a few hundred passages at most, a flat matrix product is cheapest.
-        self._matrix = (
+        vectors = (
             index.passage_vectors.reconstruct_n(0, total)
             if total
             else np.zeros((0, index.manifest.dim), np.float32)
         )
+        # z-scores need the mean and spread of every passage's cosine. A small library is
+        # scored in full (a matrix product is cheapest there); a large one keeps only the first
+        # and second moments of its vectors, which give that mean and spread exactly for any
+        # question (mean = q.mu, variance = q'Mq - (q.mu)^2), and scores candidates only.
+        self._matrix: np.ndarray | None = None
+        if total <= EXACT_FUSION_MAX_PASSAGES:
+            self._matrix = vectors
+        else:
+            wide = vectors.astype(np.float64)
+            self._mean = wide.mean(axis=0)
+            self._second = wide.T @ wide / total
 
     def embed(self, text: str) -> np.ndarray:
         query = query_for_embedding(text, self.settings.query_expansion)
         return self.embedder.encode([query])[0]
+
+    def embed_with_known(self, question: str) -> tuple[np.ndarray, float]:
+        """The question's vector and its `known_similarity`, embedded in one batch when the
+        question has words the library never uses (one model call instead of two)."""
+        query = query_for_embedding(question, self.settings.query_expansion)
+        known = known_words_only(question, library_stats(self.index).vocabulary)
+        if known.split() == question.split() or not known.strip():
+            vector = self.embedder.encode([query])[0]
+            return vector, 1.0 if known.strip() else 0.0
+        vector, known_vector = self.embedder.encode([query, known])
+        return vector, float(known_vector @ vector)
 
     def known_similarity(self, question: str, query_vector: np.ndarray) -> float:
         """Cosine of the question and the question without the words the library never
@@ -161,11 +185,46 @@ class Retriever:
         if total == 0:
             return []
         k = min(k or self.settings.candidates, total)
-        dense = self._matrix @ query_vector.astype(np.float32)
+        query = query_vector.astype(np.float32)
         lexical = self.lexical_scores(question)
-        fused = fuse(dense, lexical, self.settings)
-        ranked = np.argsort(-fused, kind="stable")[:k]
+        if self._matrix is not None:
+            dense = self._matrix @ query
+            fused = fuse(dense, lexical, self.settings)
+            ranked = np.argsort(-fused, kind="stable")[:k]
+            return [
+                Hit(self.index.passages[i], float(fused[i]), float(dense[i]), float(lexical[i]))
+                for i in ranked
+            ]
+        return self._search_large(question, query, lexical, k)
+
+    def _search_large(
+        self, question: str, query: np.ndarray, lexical: np.ndarray, k: int
+    ) -> list[Hit]:
+        """Fusion over the union of the dense and lexical top candidates, with each signal's
+        z-score taken against the whole library's mean and spread."""
+        depth = max(k, CANDIDATE_DEPTH)
+        _, dense_ids = self.index.passage_vectors.search(query.reshape(1, -1), depth)
+        lexical_ids = np.argpartition(-lexical, min(depth, len(lexical) - 1))[:depth]
+        ids = np.unique(np.concatenate([dense_ids[0][dense_ids[0] >= 0], lexical_ids]))
+        vectors = np.vstack([self.index.passage_vectors.reconstruct(int(i)) for i in ids])
+        dense = vectors @ query
+        q = query.astype(np.float64)
+        mean = float(q @ self._mean)
+        spread = math.sqrt(max(float(q @ self._second @ q) - mean * mean, 0.0))
+        dense_z = (dense - mean) / spread if spread else np.zeros_like(dense)
+        lexical_z = zscore(lexical)[ids]
+        weight = self.settings.dense_weight
+        if self.settings.fusion == "zscore":
+            fused = weight * dense_z + (1 - weight) * lexical_z
+        else:
+            fused = fuse(dense, lexical[ids], self.settings)
+        order = np.argsort(-fused, kind="stable")[:k]
         return [
-            Hit(self.index.passages[i], float(fused[i]), float(dense[i]), float(lexical[i]))
-            for i in ranked
+            Hit(
+                self.index.passages[int(ids[j])],
+                float(fused[j]),
+                float(dense[j]),
+                float(lexical[ids[j]]),
+            )
+            for j in order
         ]
