@@ -19,7 +19,7 @@ from pathlib import Path
 
 from mscqa.answer import Answer, Calibration, default_calibration, find_quotes
 from mscqa.config import Settings
-from mscqa.engine import Engine
+from mscqa.engine import Engine, answer_rules
 from mscqa.evaluate import EvalReport, read_items, score_answer, score_verdict
 from mscqa.retriever import Retriever
 from mscqa.verify import Verdict, check_statement
@@ -38,26 +38,18 @@ class Pipeline:
         self.calibration = calibration
 
     def ask(self, text: str) -> Answer:
-        vector = self.retriever.embed(text)
+        vector, known = self.retriever.embed_with_known(text)
         hits = self.retriever.search(text, vector)
-        return find_quotes(
-            text, vector, hits, self.index, top_k=self.settings.top_k,
-            min_score=self.settings.min_score, calibration=self.calibration,
-            min_quote_score=self.settings.min_quote_score,
-            known_similarity=self.retriever.known_similarity(text, vector),
-            neighbour_ratio=self.settings.quote_neighbour_ratio,
-        )  # fmt: skip
+        rules = answer_rules(self.settings, known)
+        return find_quotes(text, vector, hits, self.index, calibration=self.calibration, **rules)
 
     def check(self, text: str) -> Verdict:
-        vector = self.retriever.embed(text)
+        vector, known = self.retriever.embed_with_known(text)
         hits = self.retriever.search(text, vector)
+        rules = answer_rules(self.settings, known)
         return check_statement(
-            text, vector, hits, self.index, top_k=self.settings.top_k,
-            min_score=self.settings.min_score, calibration=self.calibration,
-            min_quote_score=self.settings.min_quote_score,
-            known_similarity=self.retriever.known_similarity(text, vector),
-            neighbour_ratio=self.settings.quote_neighbour_ratio,
-        )  # fmt: skip
+            text, vector, hits, self.index, calibration=self.calibration, **rules
+        )
 
 
 def rows(base: Settings) -> list[tuple[str, Settings, Calibration]]:

@@ -51,6 +51,17 @@ def _single_threaded_search() -> None:
     faiss.omp_set_num_threads(1)
 
 
+def answer_rules(settings: Settings, known_similarity: float) -> dict[str, Any]:
+    """The keyword arguments `find_quotes` and `check_statement` take from the settings."""
+    return {
+        "top_k": settings.top_k,
+        "min_score": settings.min_score,
+        "min_quote_score": settings.min_quote_score,
+        "known_similarity": known_similarity,
+        "neighbour_ratio": settings.quote_neighbour_ratio,
+    }
+
+
 @dataclass(frozen=True)
 class _Loaded:
     version: str
@@ -136,14 +147,7 @@ class Engine:
         loaded = self._current()
         vector, known_similarity = loaded.retriever.embed_with_known(text)
         hits = loaded.retriever.search(text, vector)
-        rules = {
-            "top_k": self.settings.top_k,
-            "min_score": self.settings.min_score,
-            "min_quote_score": self.settings.min_quote_score,
-            "known_similarity": known_similarity,
-            "neighbour_ratio": self.settings.quote_neighbour_ratio,
-        }
-        return loaded.index, vector, hits, rules
+        return loaded.index, vector, hits, answer_rules(self.settings, known_similarity)
 
     def ask(self, question: str) -> Answer:
         text = prepare_text(question, self.settings.max_question_chars, "question")
