@@ -7,7 +7,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from mscqa.cli import main
 from mscqa.config import Settings
 from mscqa.corpus import load_corpus
 from mscqa.embedder import HashingEmbedder, SentenceTransformerEmbedder
@@ -28,6 +30,19 @@ def build(settings: Settings, embedder: object, incremental: bool = False) -> ob
         overlap=settings.passage_overlap_sentences,
         incremental=incremental,
     )
+
+
+def run_cli(settings: Settings, *args: str) -> tuple[int, str, str]:
+    """The CLI in-process on the fake embedder and `settings`' folders: (exit code, out, err).
+    Anything but a clean exit (a traceback) fails the calling test."""
+    env = {
+        "MSCQA_EMBEDDER": "fake",
+        "MSCQA_CORPUS_DIR": str(settings.corpus_dir),
+        "MSCQA_INDEX_DIR": str(settings.index_dir),
+    }
+    result = CliRunner().invoke(main, list(args), env=env)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.stdout, result.stderr
 
 
 @pytest.fixture

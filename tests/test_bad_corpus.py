@@ -8,9 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from mscqa.cli import main
+from conftest import run_cli
 from mscqa.config import Settings
 from mscqa.corpus import MAX_ARTICLE_BYTES, load_corpus, read_article
 from mscqa.embedder import HashingEmbedder
@@ -90,30 +89,19 @@ BAD_FILES: dict[str, Callable[[Path], tuple[Path, str]]] = {
 }
 
 
-def _cli(settings: Settings, *args: str) -> tuple[int, str, str]:
-    env = {
-        "MSCQA_EMBEDDER": "fake",
-        "MSCQA_CORPUS_DIR": str(settings.corpus_dir),
-        "MSCQA_INDEX_DIR": str(settings.index_dir),
-    }
-    result = CliRunner().invoke(main, list(args), env=env)
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    return result.exit_code, result.stdout, result.stderr
-
-
 @pytest.mark.parametrize("command", ["build", "update"])
 @pytest.mark.parametrize("bad", list(BAD_FILES))
 def test_bad_article_stops_the_build_and_keeps_the_index(
     fake_settings: Settings, bad: str, command: str
 ) -> None:
-    code, _, err = _cli(fake_settings, "index", "build")
+    code, _, err = run_cli(fake_settings, "index", "build")
     assert code == 0, err
     serving = current_version(fake_settings.index_dir)
     before = tree_hashes(fake_settings.index_dir)
     expected = Engine(fake_settings, HashingEmbedder()).ask(QUESTION)
 
     path, detail = BAD_FILES[bad](fake_settings.corpus_dir)
-    code, out, err = _cli(fake_settings, "index", command)
+    code, out, err = run_cli(fake_settings, "index", command)
 
     assert code == 1 and out == ""
     assert err.startswith(f"error: {path}") and err.count("\n") == 1
@@ -130,7 +118,7 @@ def test_an_article_just_under_the_limit_is_indexed(fake_settings: Settings) -> 
     path.write_text(_article("long-article", "A Long Article", body), encoding="utf-8")
     assert path.stat().st_size <= MAX_ARTICLE_BYTES
     assert read_article(path).text.strip() == body.strip()
-    code, _, err = _cli(fake_settings, "index", "build")
+    code, _, err = run_cli(fake_settings, "index", "build")
     assert code == 0, err
     answer = Engine(fake_settings, HashingEmbedder()).ask("stem cells injected into the knee")
     assert answer.answered and answer.quotes[0].article_id == "long-article"

@@ -14,10 +14,8 @@ from typing import Any
 
 import numpy as np
 import pytest
-from click.testing import CliRunner
 
-from conftest import build
-from mscqa.cli import main
+from conftest import build, run_cli
 from mscqa.config import Settings
 from mscqa.embedder import HashingEmbedder
 from mscqa.engine import Engine
@@ -150,17 +148,6 @@ def _version_dir(settings: Settings) -> Path:
     return settings.index_dir / VERSIONS / current_version(settings.index_dir)
 
 
-def _cli(settings: Settings, *args: str) -> tuple[int, str, str]:
-    env = {
-        "MSCQA_EMBEDDER": "fake",
-        "MSCQA_CORPUS_DIR": str(settings.corpus_dir),
-        "MSCQA_INDEX_DIR": str(settings.index_dir),
-    }
-    result = CliRunner().invoke(main, list(args), env=env)
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    return result.exit_code, result.stdout, result.stderr
-
-
 def _assert_refused(settings: Settings) -> str:
     with pytest.raises(IndexError_) as caught:
         load_index(settings.index_dir, model_id="hashing-384")
@@ -177,10 +164,10 @@ def test_damage_is_refused_on_load_and_nothing_is_rewritten(built: Settings, dam
 
     _assert_refused(built)
     assert index_status(built.index_dir, None, "hashing-384").state == "corrupt"
-    code, out, err = _cli(built, "ask", QUESTION)
+    code, out, err = run_cli(built, "ask", QUESTION)
     assert code == 1 and out == ""
     assert err.startswith("error: ") and err.count("\n") == 1 and "mscqa index build" in err
-    code, out, _ = _cli(built, "index", "status")
+    code, out, _ = run_cli(built, "index", "status")
     assert code == 1 and out.startswith("corrupt: ")
 
     assert tree_hashes(built.index_dir) == before
@@ -189,9 +176,9 @@ def test_damage_is_refused_on_load_and_nothing_is_rewritten(built: Settings, dam
 @pytest.mark.parametrize("damage", sorted(DAMAGES))
 def test_the_named_fix_restores_answers(built: Settings, damage: str) -> None:
     DAMAGES[damage](_version_dir(built), built.index_dir)
-    code, _, err = _cli(built, "index", "build")
+    code, _, err = run_cli(built, "index", "build")
     assert code == 0, err
-    code, out, _ = _cli(built, "index", "status")
+    code, out, _ = run_cli(built, "index", "status")
     assert code == 0 and out.startswith("fresh: ")
     assert Engine(built, HashingEmbedder()).ask(QUESTION).answered
 

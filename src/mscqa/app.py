@@ -560,30 +560,29 @@ def build_app(engine: Engine) -> Any:
 
         shown = [question, chatbot, turns, pending]
         answered = [chatbot, turns, sources, *source_buttons]
-        question.submit(
-            show_question,
-            inputs=[question, chatbot, turns],
-            outputs=shown,
-            queue=False,
-            api_visibility="private",
-        ).then(
-            answer_question,
-            inputs=[pending, chatbot, turns],
-            outputs=answered,
-            api_visibility="private",
-        )
-        chatbot.example_select(
-            show_example,
-            inputs=[chatbot, turns],
-            outputs=shown,
-            queue=False,
-            api_visibility="private",
-        ).then(
-            answer_question,
-            inputs=[pending, chatbot, turns],
-            outputs=answered,
-            api_visibility="private",
-        )
+        # A typed question and a clicked example both show the question at once, then answer.
+        for shown_event in (
+            question.submit(
+                show_question,
+                inputs=[question, chatbot, turns],
+                outputs=shown,
+                queue=False,
+                api_visibility="private",
+            ),
+            chatbot.example_select(
+                show_example,
+                inputs=[chatbot, turns],
+                outputs=shown,
+                queue=False,
+                api_visibility="private",
+            ),
+        ):
+            shown_event.then(
+                answer_question,
+                inputs=[pending, chatbot, turns],
+                outputs=answered,
+                api_visibility="private",
+            )
         chatbot.like(on_like, inputs=turns, api_visibility="private")
         chatbot.clear(lambda: ([], []), outputs=[turns, sources], api_visibility="private")
         for slot, button in enumerate(source_buttons):
