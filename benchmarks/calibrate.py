@@ -38,7 +38,8 @@ from mscqa.answer import sentence_features as features_of
 from mscqa.config import Settings
 from mscqa.engine import Engine
 from mscqa.evaluate import EvalItem, contains_evidence, read_items
-from mscqa.retriever import Retriever
+from mscqa.retriever import Retriever, library_stats
+from mscqa.scope import unknown_topics
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT / "benchmarks" / "data" / "calibration.jsonl"
@@ -52,6 +53,7 @@ class Rows:
     labels: np.ndarray
     in_scope: np.ndarray  # per item
     known: np.ndarray  # per item: Retriever.known_similarity
+    unknown: np.ndarray  # per item: names a topic the library never mentions (scope.py)
 
 
 def collect(engine: Engine, items: Sequence[EvalItem]) -> Rows:
@@ -62,6 +64,7 @@ def collect(engine: Engine, items: Sequence[EvalItem]) -> Rows:
     feats: list[tuple[float, ...]] = []
     labels: list[int] = []
     known: list[float] = []
+    vocabulary = library_stats(index).vocabulary
     for number, item in enumerate(items):
         vector = retriever.embed(item.text)
         hits = retriever.search(item.text, vector)
@@ -86,6 +89,7 @@ def collect(engine: Engine, items: Sequence[EvalItem]) -> Rows:
         np.array(labels, dtype=np.float64),
         np.array([item.kind == "question" for item in items]),
         np.array(known),
+        np.array([bool(unknown_topics(item.text, vocabulary)) for item in items]),
     )
 
 
@@ -93,7 +97,10 @@ def cached_rows(path: Path, items: Sequence[EvalItem]) -> Rows:
     """Rows of the data file, kept in benchmarks/.cache/ while the code and index are unchanged."""
     source = ROOT / "src" / "mscqa"
     digest = hashlib.sha256(path.read_bytes())
-    for name in ("answer.py", "retriever.py", "terms.py", "data/terms.tsv", "config.py"):
+    for name in (
+        "answer.py", "retriever.py", "terms.py", "forms.py", "scope.py", "config.py",
+        "data/terms.tsv", "data/stopwords.txt", "data/conditions.txt", "data/services.txt",
+    ):  # fmt: skip
         digest.update((source / name).read_bytes())
     engine = Engine(Settings.from_env())
     digest.update(engine.index.manifest.version.encode())
@@ -101,7 +108,8 @@ def cached_rows(path: Path, items: Sequence[EvalItem]) -> Rows:
     if cache.is_file():
         data = np.load(cache, allow_pickle=False)
         return Rows(
-            *(data[k] for k in ("question", "sentence", "features", "labels", "in_scope", "known"))
+            *(data[k] for k in ("question", "sentence", "features", "labels", "in_scope", "known")),
+            data["unknown"],
         )
     rows = collect(engine, items)
     cache.parent.mkdir(parents=True, exist_ok=True)
@@ -112,7 +120,7 @@ def cached_rows(path: Path, items: Sequence[EvalItem]) -> Rows:
 def subset(rows: Rows, keep: np.ndarray) -> Rows:
     return Rows(
         rows.question[keep], rows.sentence[keep], rows.features[keep], rows.labels[keep],
-        rows.in_scope, rows.known,
+        rows.in_scope, rows.known, rows.unknown,
     )  # fmt: skip
 
 
@@ -159,7 +167,15 @@ def fit(rows: Rows) -> Calibration:
     platt = fit_logistic(logits[top, None], rows.labels[top], l2=0.0)
     best = best_rows(rows, logits)
     x = np.array(
-        [covered_features(logits[r], rows.features[r], rows.known[rows.question[r]]) for r in best]
+        [
+            covered_features(
+                logits[r],
+                rows.features[r],
+                rows.known[rows.question[r]],
+                rows.unknown[rows.question[r]],
+            )
+            for r in best
+        ]
     )
     covered = fit_logistic(x, rows.in_scope[rows.question[best]].astype(np.float64), l2=0.1)
     return Calibration(
@@ -184,7 +200,8 @@ def top_probability(rows: Rows, model: Calibration, items: int) -> np.ndarray:
     """P(covered) per question (0 for a question without rows)."""
     out = np.zeros(items)
     for row in best_rows(rows, model.logit(rows.features)):
-        out[rows.question[row]] = model.covered(rows.features[row], rows.known[rows.question[row]])
+        q = rows.question[row]
+        out[q] = model.covered(rows.features[row], rows.known[q], rows.unknown[q])
     return out
 
 
@@ -275,6 +292,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             "bias": round(model.bias, 6),
             "scale": round(model.scale, 6),
             "offset": round(model.offset, 6),
+            "covered_features": list(COVERED_FEATURES),
             "covered_weights": [round(w, 6) for w in model.covered_weights],
             "covered_bias": round(model.covered_bias, 6),
             "threshold": round(threshold, 4),

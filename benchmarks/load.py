@@ -47,9 +47,9 @@ QUESTIONS = [
     "Did patients with multiple sclerosis get better after the cells were transplanted?",
     "Can stem cell therapy reduce long-lasting nerve pain?",
     "What were the side effects reported in the trials?",
-    "How many people took part in the hip study?",
+    "How many patients were enrolled in the hip trial?",
     "Do stem cells help with hair loss?",
-    "What is the best diet for a marathon runner?",
+    "Which foods should a marathon runner eat?",
     "Where do the cells used in these studies come from?",
 ]
 ONE_MEGABYTE = "stem cells " * (1_000_000 // len("stem cells "))

@@ -48,7 +48,7 @@ class Settings:
     # Shown scores are calibrated P(quote holds the answer): 0.8 means that of the quotes
     # scoring about 0.8 on those questions, about 8 in 10 held the answer. Quotes after the
     # first are shown from `min_quote_score` up.
-    min_score: float = 0.27
+    min_score: float = 0.461
     min_quote_score: float = 0.05
     # A quote takes in a neighbouring sentence scoring at least this share of its own score.
     quote_neighbour_ratio: float = 0.5

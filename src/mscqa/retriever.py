@@ -110,14 +110,16 @@ def library_stats(index: LoadedIndex) -> LibraryStats:
 
 
 def _compute_stats(index: LoadedIndex) -> LibraryStats:
-    tokens = tuple(frozenset(lexical_tokens(s.text)) for s in index.sentences)
+    tokens = tuple(frozenset(lexical_tokens(s.text, document=True)) for s in index.sentences)
     total = len(tokens)
     df: dict[str, int] = {}
     for sentence in tokens:
         for t in sentence:
             df[t] = df.get(t, 0) + 1
     idf = {t: math.log((total + 1) / (n + 0.5)) for t, n in df.items()}
-    titles = {a.id: frozenset(lexical_tokens(a.title)) for a in index.articles.values()}
+    titles = {
+        a.id: frozenset(lexical_tokens(a.title, document=True)) for a in index.articles.values()
+    }
     vocabulary = frozenset(idf).union(*titles.values())
     return LibraryStats(tokens, titles, idf, math.log((total + 1) / 0.5), vocabulary)
 
