@@ -293,12 +293,15 @@ def quote_span(
     text = sentences[row].text
     added: list[int] = []
     if asks_amount(question):
-        # A paragraph may open with the figures, so this neighbour may be in the next one.
-        neighbours = [n for n in (row + 1, row - 1) if first <= n <= last]
         # The neighbour that states more figures than the sentence itself ("They compared
-        # the scores before and 6 months after treatment." + the scores).
-        own = len(_FIGURE.findall(text))
-        richer = [n for n in neighbours if len(_FIGURE.findall(sentences[n].text)) > own]
+        # the scores before and 6 months after treatment." + the scores); a paragraph may
+        # open with the figures, so it may be in the next paragraph of the passage.
+        figures = len(_FIGURE.findall(text))
+        richer = [
+            n
+            for n in (row + 1, row - 1)
+            if first <= n <= last and len(_FIGURE.findall(sentences[n].text)) > figures
+        ]
         added += sorted(richer, key=lambda n: -len(_FIGURE.findall(sentences[n].text)))[:1]
     opening = words(text)[:1]
     if opening and opening[0] in _ANAPHORA and row - 1 in neighbours:
