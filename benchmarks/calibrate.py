@@ -104,6 +104,7 @@ def cached_rows(path: Path, items: Sequence[EvalItem]) -> Rows:
         digest.update((source / name).read_bytes())
     engine = Engine(Settings.from_env())
     digest.update(engine.index.manifest.version.encode())
+    digest.update(repr(engine.settings).encode())  # MSCQA_* settings change the rows too
     cache = ROOT / "benchmarks" / ".cache" / f"calibration-rows-{digest.hexdigest()[:16]}.npz"
     if cache.is_file():
         data = np.load(cache, allow_pickle=False)

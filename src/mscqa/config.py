@@ -39,7 +39,7 @@ class Settings:
     candidates: int = 30
     fusion: str = "zscore"
     rrf_k: int = 60  # Cormack, Clarke & Buettcher (2009), "Reciprocal rank fusion ..."
-    dense_weight: float = 0.5
+    dense_weight: float = 0.7
     query_expansion: bool = True
 
     # Answers. `min_score` is the "not covered" rule: the articles are taken to cover a question
@@ -48,7 +48,7 @@ class Settings:
     # Shown scores are calibrated P(quote holds the answer): 0.8 means that of the quotes
     # scoring about 0.8 on those questions, about 8 in 10 held the answer. Quotes after the
     # first are shown from `min_quote_score` up.
-    min_score: float = 0.461
+    min_score: float = 0.541
     min_quote_score: float = 0.05
     # A quote takes in a neighbouring sentence scoring at least this share of its own score.
     quote_neighbour_ratio: float = 0.5
