@@ -256,3 +256,19 @@ def test_directions_table_reads_every_kind() -> None:
     kinds = _directions()
     assert set(kinds.values()) == {"up", "down", "link", "null"}
     assert kinds["unrelated"] == "null" and kinds["lowered"] == "down"
+
+
+def test_check_catches_an_opposite_direction_end_to_end(fake_engine: Engine) -> None:
+    verdict = fake_engine.check(
+        "Serious adverse events after mesenchymal stem cell treatment are common."
+    )
+    assert verdict.verdict == CONTRADICTED
+    assert "common" in verdict.reason and "small" in verdict.reason
+    assert verdict.to_dict()["reason"] == verdict.reason
+
+
+def test_check_gives_no_reason_for_a_supported_statement(fake_engine: Engine) -> None:
+    verdict = fake_engine.check(
+        "Mesenchymal stem cells can suppress T-cells and natural killer cells."
+    )
+    assert verdict.verdict == SUPPORTED and verdict.reason == ""
