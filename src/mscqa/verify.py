@@ -22,16 +22,15 @@ NOT_FOUND = "not_found"
 _DATA = Path(__file__).parent / "data"
 # A number, not a digit inside a name: "SHP-2", "Arp2/3" and "IL-10" are names, not amounts.
 _NUMBER = re.compile(r"(?<![\w.])(?<![a-z]-)(?<!/)\d+(?:[.,]\d+)?(?:\s?%)?(?!/\d)")
-_QUANTITY = re.compile(
-    _NUMBER.pattern + r"|\b(?:one(?!\s+of\b)|two|three|four|five|six|seven|eight|nine|ten"
-    r"|eleven|twelve)\b"
-)
 _NUMBER_WORDS = {
     "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
     "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "half": "50%",
 }  # fmt: skip
-# "one of the pathways" counts nothing.
-_NUMBER_WORD = re.compile(r"\b(?:" + "|".join(_NUMBER_WORDS) + r")\b(?<!\bone)|\bone\b(?!\s+of\b)")
+# Number words as numbers; "one of the pathways" counts nothing.
+_NUMBER_WORD = re.compile(
+    r"\b(?:" + "|".join(w + r"(?!\s+of\b)" if w == "one" else w for w in _NUMBER_WORDS) + r")\b"
+)
+_QUANTITY = re.compile(_NUMBER.pattern + "|" + _NUMBER_WORD.pattern)
 _NEGATIONS = frozenset(
     {"not", "no", "never", "none", "neither", "nor", "cannot", "without", "fail", "failed",
      "fails", "lack", "lacks", "lacking", "lacked", "unable"}
@@ -247,15 +246,14 @@ def negated(clause: str) -> bool:
 
 
 def _negated_plainly(clause: str) -> bool:
-    """`negated`, leaving out negated direction words ("did not increase"): `signals` reads
-    those, together with what they are about."""
+    """`negated`, leaving out clauses whose negation is on a direction word ("did not
+    increase"): `signals` reads those, together with what they are about."""
     directions = _directions()
     tokens = words(_COMPOUND.sub("", clause.replace("n't", " not")))
-    for i, token in enumerate(tokens):
-        if token in _NEGATIONS and any(
-            t in directions for t in tokens[i + 1 : i + 1 + _NEGATION_REACH]
-        ):
-            return False
+    if any(
+        t in directions and _negation_before(tokens, i) is not None for i, t in enumerate(tokens)
+    ):
+        return False
     return negated(clause)
 
 
@@ -372,7 +370,7 @@ def opposition(statement: str, evidence: str) -> str | None:
             for flip in (polarity, not polarity)
         )
         if other[0] >= min(2, len(words_here)) and other[0] > same[0]:
-            return f"one is negated: '{clause}' / '{other[1]}'"
+            return f"one denies the other: '{clause}' / '{other[1]}'"
         overlap, best = max(same, other)
         if overlap == 0:
             continue
