@@ -272,3 +272,9 @@ def test_check_gives_no_reason_for_a_supported_statement(fake_engine: Engine) ->
         "Mesenchymal stem cells can suppress T-cells and natural killer cells."
     )
     assert verdict.verdict == SUPPORTED and verdict.reason == ""
+
+
+def test_a_comparison_the_other_way_round_is_an_opposite() -> None:
+    statement = "Women have a higher risk of self-harm than men."
+    assert opposed(statement, "Men had a higher risk of self-harm than women.")
+    assert not opposed(statement, "Women had a higher risk of self-harm than men.")

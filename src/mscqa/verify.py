@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -54,6 +54,7 @@ _MIN_COVERAGE = 0.4
 # the reach around it (the statement's clauses are short and make one claim, so it reads
 # further), up to the next direction word. One shared word puts two of them on the same thing.
 _KINDS = frozenset({"up", "down", "link", "null"})
+_TURNED = {"up": "down", "down": "up"}
 _NEGATED_KIND = {"up": "null", "down": "null", "link": "null", "null": "link"}
 _CONFLICTS = frozenset(
     {("up", "down"), ("down", "up"), ("null", "up"), ("null", "down"), ("null", "link"),
@@ -270,6 +271,8 @@ class Signal:
     word: str  # as written, with its negation: "not associated"
     near: frozenset[str]
     clause: frozenset[str]
+    # In a comparison ("lower in A than in B"): the words before "than" and after it.
+    compared: tuple[frozenset[str], frozenset[str]] | None = None
 
 
 def signals(text: str, reach: int, findings_only: bool = False) -> list[Signal]:
@@ -306,7 +309,18 @@ def signals(text: str, reach: int, findings_only: bool = False) -> list[Signal]:
                 and tokens[j] not in directions
                 and not tokens[j][0].isdigit()
             )
-            found.append(Signal(kind, said, near, whole))
+            compared = None
+            if "than" in tokens[i + 1 :]:
+                than = tokens.index("than", i + 1)
+                compared = (
+                    frozenset(
+                        stems[j] for j in range(than) if j != i and tokens[j] not in STOPWORDS
+                    ),
+                    frozenset(
+                        stems[j] for j in range(than + 1, len(tokens)) if tokens[j] not in STOPWORDS
+                    ),
+                )
+            found.append(Signal(kind, said, near, whole, compared))
     return found
 
 
@@ -328,8 +342,9 @@ def _direction_conflict(statement: str, evidence: str) -> str | None:
     """A direction the evidence gives the statement's words the other way round, when it never
     gives them the statement's own direction: "reduces mortality" against "increased mortality",
     "is unrelated to weight" against "lower weight"."""
-    theirs = signals(evidence, _EVIDENCE_REACH, findings_only=True)
+    found = signals(evidence, _EVIDENCE_REACH, findings_only=True)
     for mine in signals(statement, _STATEMENT_REACH):
+        theirs = [_as_compared_by(mine, s) for s in found]
         # Agreement anywhere in a clause about the statement's words outweighs a conflict.
         if any(_agree(mine.kind, s.kind) and mine.near & s.clause for s in theirs):
             continue
@@ -338,6 +353,17 @@ def _direction_conflict(statement: str, evidence: str) -> str | None:
             if (mine.kind, other.kind) in _CONFLICTS:
                 return f"'{mine.word}' in the statement, '{other.word}' in the evidence"
     return None
+
+
+def _as_compared_by(mine: Signal, theirs: Signal) -> Signal:
+    """`theirs` turned round when it compares the same two things the other way round: "lower
+    in B than in A" reads "higher in A than in B" against a statement about A than B."""
+    if mine.compared is None or theirs.compared is None or theirs.kind not in _TURNED:
+        return theirs
+    (a, b), (c, d) = mine.compared, theirs.compared
+    if a & d and b & c and not b & d:
+        return replace(theirs, kind=_TURNED[theirs.kind], word=theirs.word + " (other way round)")
+    return theirs
 
 
 def _agree(mine: str, theirs: str) -> bool:
