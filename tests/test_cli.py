@@ -82,7 +82,7 @@ def test_check_json_has_the_documented_shape(built: Settings) -> None:
     code, out, _ = run("check", "--json", "Patients had an average HHS score of 67.2±3.4 before.")
     assert code == 0
     payload = json.loads(out)
-    assert set(payload) == {"statement", "verdict", "evidence", "numbers"}
+    assert set(payload) == {"statement", "verdict", "reason", "evidence", "numbers"}
     assert payload["verdict"] in {"supported", "contradicted", "not_found"}
     assert set(payload["numbers"]) == {"matched", "unmatched"}
     for e in payload["evidence"]:
