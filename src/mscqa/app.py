@@ -172,7 +172,13 @@ def verdict_html(verdict: Verdict, index: LoadedIndex, settings: Settings) -> st
     name, explanation = VERDICT_TEXT.get(verdict.verdict, NOT_FOUND_TEXT)
     parts = [
         f'<div class="verdict verdict-{html.escape(verdict.verdict)}">'
-        f"<strong>{name}.</strong> {explanation}</div>"
+        f"<strong>{name}.</strong> {explanation}"
+        + (
+            f'<br><span class="reason">Why: {html.escape(verdict.reason)}</span>'
+            if verdict.reason
+            else ""
+        )
+        + "</div>"
     ]
     if verdict.matched or verdict.unmatched:
         matched = html.escape(", ".join(verdict.matched) or "none")

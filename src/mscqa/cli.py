@@ -376,6 +376,8 @@ def check(ctx: click.Context, statement: str | None, as_json: bool) -> None:
 def _show_verdict(verdict: Any) -> None:
     click.echo(f"Statement: {verdict.statement}")
     click.echo(f"Verdict:   {verdict.verdict}")
+    if verdict.reason:
+        click.echo(f"Why:       {verdict.reason}")
     for number, e in enumerate(verdict.evidence, 1):
         click.echo(f"{number}. “{e.quote}”")
         click.echo(f"   — {e.title}; {e.reference} (score {e.score:.2f})")
