@@ -238,6 +238,24 @@ def cross_validate(rows: Rows, max_false: float, folds: int = 5) -> tuple[float,
     return rates(top, rows.in_scope, thresholds)
 
 
+def top_quote_hits(rows: Rows, logits: np.ndarray) -> float:
+    """Share of in-scope questions whose best-ranked sentence's quote holds the evidence."""
+    best = best_rows(rows, logits)
+    in_scope = rows.in_scope[rows.question[best]]
+    return float(rows.labels[best][in_scope].sum() / rows.in_scope.sum())
+
+
+def cross_validate_ranking(rows: Rows, folds: int = 5) -> float:
+    """Quote hit@1 over the sentences retrieved, with the ranking fitted on the other folds."""
+    fold_of = np.arange(len(rows.in_scope)) % folds
+    logits = np.zeros(len(rows.labels))
+    for fold in range(folds):
+        train = fold_of[rows.question] != fold
+        w = fit_logistic(rows.features[train], rows.labels[train])
+        logits[~train] = rows.features[~train] @ w[:-1] + w[-1]
+    return top_quote_hits(rows, logits)
+
+
 def reliability(rows: Rows, model: Calibration) -> list[tuple[str, int, float]]:
     """Per probability bin, over the shown quotes: how many, and the share that answered."""
     top = shown(rows, model.logit(rows.features))
@@ -282,6 +300,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(
         f"5-fold cross-validation: false 'not covered' {cv_false:.1%}, "
         f"out-of-scope refused {cv_refused:.1%}"
+    )
+    print(
+        f"quote hit@1 among the retrieved sentences: "
+        f"{top_quote_hits(rows, model.logit(rows.features)):.1%} (fitted), "
+        f"{cross_validate_ranking(rows):.1%} (5-fold cross-validation)"
     )
     print("reliability of the shown quotes (score bin, quotes, share that hold the answer):")
     for label, count, share in reliability(rows, model):
