@@ -50,7 +50,13 @@ class Pipeline:
         hits = self.retriever.search(text, vector)
         rules = answer_rules(self.settings, known)
         return check_statement(
-            text, vector, hits, self.index, calibration=self.calibration, **rules
+            text,
+            vector,
+            hits,
+            self.index,
+            min_coverage=self.settings.statement_min_coverage,
+            calibration=self.calibration,
+            **rules,
         )
 
 

@@ -50,6 +50,10 @@ class Settings:
     # first are shown from `min_quote_score` up.
     min_score: float = 0.541
     min_quote_score: float = 0.05
+    # `check` calls a statement supported only when its evidence uses at least this share of
+    # the statement's content words; chosen on SciFact claims_train (benchmarks/RESULTS.md,
+    # "Claim verdicts").
+    statement_min_coverage: float = 0.4
     # A quote takes in a neighbouring sentence scoring at least this share of its own score.
     quote_neighbour_ratio: float = 0.5
     # Plain-language relevance labels in the web app: a score at or above `relevance_strong`

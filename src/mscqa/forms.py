@@ -1,11 +1,5 @@
-"""What form of answer a question asks for, and whether a sentence has that form.
-
-Answer-type matching, as in classic question answering: "How many ..." wants a number,
-"Where do the cells come from?" wants a source, "Who showed ...?" wants the people who did
-it, "Why ...?" a reason, "Does it help ...?" a finding, "Which types ...?" a list. Words alone
-do not separate the background sentence of a paragraph from the one stating the result; the
-form often does. The answer model (answer.py) weighs this as one of its features.
-"""
+"""What form of answer a question asks for (a number, a source, people, a reason, a finding,
+a list), and whether a sentence has that form: answer-type matching, one answer-model feature."""
 
 from __future__ import annotations
 

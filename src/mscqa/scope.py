@@ -1,12 +1,6 @@
-"""Topics a question names that the library never mentions: conditions and clinic services.
-
-"Can stem cells treat tinnitus?" shares "stem cells" and "treat" with every article; what it
-asks about, tinnitus, is in none of them. Word overlap and the embedding both see a close
-question; a list of condition names (data/conditions.txt) and of clinic-service words
-(data/services.txt, price, insurance, bookings) sees the topic itself. A topic counts as
-unknown when the library has none of its words, or its term-table expansion, anywhere. The
-"not covered" model (answer.py) weighs this with the other evidence.
-"""
+"""Topics a question names that the library never mentions: conditions (data/conditions.txt)
+and clinic services (data/services.txt). "Can stem cells treat tinnitus?" shares every word but
+its topic with the articles; the "not covered" model (answer.py) weighs this feature."""
 
 from __future__ import annotations
 

@@ -116,7 +116,7 @@ def content_words(text: str) -> list[str]:
 
 
 # Number words become digits on both sides, so "six months" meets "6 months".
-_NUMBER_WORDS = {
+NUMBER_WORDS = {
     "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
     "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12",
 }  # fmt: skip
@@ -147,9 +147,7 @@ def lexical_tokens(text: str, expand: bool = True, document: bool = False) -> li
     that spells out an expansion ("multiple sclerosis") also gets the tokens of its term
     ("MS"), so a concept counts the same whichever way either side writes it; questions get
     the expansions of their own terms only, which keeps their list of words short."""
-    tokens = [
-        _NUMBER_WORDS.get(w, w) for w in content_words(expand_terms(text) if expand else text)
-    ]
+    tokens = [NUMBER_WORDS.get(w, w) for w in content_words(expand_terms(text) if expand else text)]
     stems = list(_stemmer().stemWords(tokens)) if tokens else []
     if document and expand and stems:
         present = set(stems)

@@ -11,9 +11,10 @@ from pathlib import Path
 import numpy as np
 
 from mscqa.answer import Calibration, find_quotes
+from mscqa.config import Settings
 from mscqa.index import LoadedIndex
 from mscqa.retriever import Hit
-from mscqa.terms import STOPWORDS, lexical_tokens, normalize, stem, words
+from mscqa.terms import NUMBER_WORDS, STOPWORDS, lexical_tokens, normalize, stem, words
 
 SUPPORTED = "supported"
 CONTRADICTED = "contradicted"
@@ -22,10 +23,7 @@ NOT_FOUND = "not_found"
 _DATA = Path(__file__).parent / "data"
 # A number, not a digit inside a name: "SHP-2", "Arp2/3" and "IL-10" are names, not amounts.
 _NUMBER = re.compile(r"(?<![\w.])(?<![a-z]-)(?<!/)\d+(?:[.,]\d+)?(?:\s?%)?(?!/\d)")
-_NUMBER_WORDS = {
-    "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
-    "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "half": "50%",
-}  # fmt: skip
+_NUMBER_WORDS = {**NUMBER_WORDS, "half": "50%"}
 # Number words as numbers; "one of the pathways" counts nothing.
 _NUMBER_WORD = re.compile(
     r"\b(?:" + "|".join(w + r"(?!\s+of\b)" if w == "one" else w for w in _NUMBER_WORDS) + r")\b"
@@ -46,9 +44,6 @@ _THOUSANDS = re.compile(r"(\d),(\d{3})(?!\d)")
 _NUMBER_OVERLAP = 2
 _NUMBER_REACH = 8
 _UNIT_WORDS = 3
-# A supported verdict needs the evidence to use at least this share of the statement's content
-# words; chosen on SciFact claims_train (see benchmarks/RESULTS.md, "Claim verdicts").
-_MIN_COVERAGE = 0.4
 # Direction words (data/directions.tsv): a negation reaches a direction word across at most
 # `_NEGATION_REACH` content words; what a direction word is about are the content words within
 # the reach around it (the statement's clauses are short and make one claim, so it reads
@@ -430,9 +425,15 @@ class Judgement:
     reason: str
 
 
-def judgement(statement: str, evidence: Sequence[str], context: str) -> Judgement:
+def judgement(
+    statement: str,
+    evidence: Sequence[str],
+    context: str,
+    min_coverage: float = Settings.statement_min_coverage,
+) -> Judgement:
     """Verdict of a statement against its best evidence sentences (best first) and the text
-    around them (`context`), with the numbers checked and the reason in words."""
+    around them (`context`), with the numbers checked and the reason in words. A supported
+    verdict needs the evidence to use at least `min_coverage` of the statement's words."""
     matched, unmatched = check_numbers(statement, context)
     if unmatched:
         wrong = differing_numbers(statement, context)
@@ -447,7 +448,7 @@ def judgement(statement: str, evidence: Sequence[str], context: str) -> Judgemen
     if why:
         return Judgement(CONTRADICTED, matched, unmatched, "the evidence says the opposite: " + why)
     shared = coverage(statement, " ".join([*evidence, context]))
-    if shared < _MIN_COVERAGE:
+    if shared < min_coverage:
         reason = f"the evidence uses only {shared:.0%} of the statement's words"
         return Judgement(NOT_FOUND, matched, unmatched, reason)
     return Judgement(SUPPORTED, matched, unmatched, "")
@@ -470,6 +471,7 @@ def check_statement(
     min_quote_score: float = 0.0,
     known_similarity: float = 1.0,
     neighbour_ratio: float = 0.5,
+    min_coverage: float = Settings.statement_min_coverage,
     calibration: Calibration | None = None,
 ) -> Verdict:
     """Verdict `supported`, `contradicted` or `not_found`, with evidence and number check."""
@@ -489,7 +491,7 @@ def check_statement(
     if not answer.answered:
         return Verdict(statement, NOT_FOUND, (), (), tuple(numbers), "no article covers it")
     best = answer.quotes[0]
-    result = judgement(statement, [best.quote], best.quote + " " + best.passage)
+    result = judgement(statement, [best.quote], best.quote + " " + best.passage, min_coverage)
     evidence = tuple(
         Evidence(q.article_id, q.title, q.reference, q.quote, q.start, q.end, q.score)
         for q in answer.quotes
