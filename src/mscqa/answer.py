@@ -101,9 +101,9 @@ class Calibration:
     bias: float
     scale: float = 1.0
     offset: float = 0.0
-    # "Covered": P(the articles answer the question) from the best sentence's ranking logit and
-    # the library coverage of the question's words (logistic regression, fitted on our own
-    # in-scope and out-of-scope questions). `Settings.min_score` is the threshold on it.
+    # "Covered": P(the articles answer the question) from `COVERED_FEATURES` (logistic
+    # regression, fitted on our own in-scope and out-of-scope questions). `Settings.min_score`
+    # is the threshold on it.
     covered_weights: tuple[float, ...] = (1.0, 0.0, 0.0, 0.0)
     covered_bias: float = 0.0
 
@@ -306,9 +306,9 @@ def quote_span(
     opening = words(text)[:1]
     if opening and opening[0] in _ANAPHORA and row - 1 in neighbours:
         added.append(row - 1)
-    if first <= row - 1 and _introduces(sentences[row - 1].text, row - 1, row, index):
+    if first <= row - 1 and _introduces(row - 1, row, index):
         added.append(row - 1)
-    elif row + 1 <= last and _introduces(text, row, row + 1, index):
+    elif row + 1 <= last and _introduces(row, row + 1, index):
         added.append(row + 1)
     if probabilities and not added:
         own = probabilities.get(row, candidate.probability)
@@ -318,11 +318,11 @@ def quote_span(
     return min(sentences[r].start for r in rows), max(sentences[r].end for r in rows)
 
 
-def _introduces(text: str, row: int, following: int, index: LoadedIndex) -> bool:
-    """True when sentence `row` ends in a colon and opens the paragraph list `following` is in."""
+def _introduces(row: int, following: int, index: LoadedIndex) -> bool:
+    """True when sentence `row` ends in a colon and opens the list `following` is in."""
     sentences = index.sentences
-    return (
-        text.rstrip().endswith(":") and sentences[row].article_id == sentences[following].article_id
+    return sentences[row].text.rstrip().endswith(":") and (
+        sentences[row].article_id == sentences[following].article_id
     )
 
 
