@@ -70,6 +70,10 @@ class Settings:
     reload_check_seconds: float = 2.0
     # Requests of one kind (questions, checks) the web app works on at the same time.
     concurrency: int = 4
+    # A web session (browser tab or API client) unused this long is forgotten, and at most
+    # `max_sessions` are kept: each holds about 50 KB (benchmarks/RESULTS.md, under load).
+    session_idle_seconds: float = 3600.0
+    max_sessions: int = 2000
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
