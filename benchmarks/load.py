@@ -11,9 +11,11 @@ a 1 MB question. It prints requests served, failures for valid questions (target
 round of SECONDS/2 from CLIENTS clients (so lazy imports, allocator pools and per-version caches
 that any served index fills are counted once). After the load with its two updates and the 1 MB
 request, ROUNDS more rounds of SECONDS/2 from new clients follow; memory is back to baseline
-when the RSS after the last round is within TOLERANCE of the baseline and the last round grew
-it by less than GROWTH over the round before. The script exits non-zero otherwise, or on any
-failed request, a failed update or a 1 MB request not refused.
+when the RSS after the last round is within TOLERANCE (1.05 x) of the baseline and the last
+round grew it by less than GROWTH (1.01 x). The script exits non-zero otherwise, or on any
+failed request, a failed update or a 1 MB request not refused. The server forgets sessions
+idle for SECONDS/2 (--session-idle; 3600 s when served for real), so that a few rounds show
+what hours of traffic would.
 
     .venv/bin/python benchmarks/load.py                 # 20 clients, 60 s, 3 more rounds
     .venv/bin/python benchmarks/load.py --seconds 10    # a quick run
