@@ -12,7 +12,9 @@ import weakref
 from dataclasses import replace
 from typing import Any
 
-from conftest import build
+import pytest
+
+from conftest import build, run_cli
 from mscqa.app import ChatService, build_app, launch_options
 from mscqa.config import Settings
 from mscqa.embedder import HashingEmbedder
@@ -181,3 +183,16 @@ def test_a_megabyte_question_is_refused_without_being_scanned_whole(fake_engine:
     reply = ChatService(fake_engine).ask(pasted)
     assert len(reply.messages) == 1
     assert "the limit is" in reply.markdown and reply.answer is None
+
+
+@pytest.mark.parametrize(
+    "variable, value", [("MSCQA_SESSION_IDLE_SECONDS", "0"), ("MSCQA_MAX_SESSIONS", "0")]
+)
+def test_serve_refuses_session_limits_that_drop_state_between_clicks(
+    fake_settings: Settings, monkeypatch: pytest.MonkeyPatch, variable: str, value: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+    code, _, err = run_cli(fake_settings, "serve", "--port", str(free_port()))
+    assert code == 2
+    assert f"{variable}={value}" in err and "fix or unset" in err
+    assert len(err.strip().splitlines()) == 1
