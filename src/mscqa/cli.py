@@ -427,9 +427,10 @@ def serve(
 ) -> None:
     """Start the web chat."""
     from mscqa.app import serve as run_server
-    from mscqa.config import check_bind_address
+    from mscqa.config import check_bind_address, check_session_limits
 
     settings = _settings(ctx)
     host = host or settings.host
     check_bind_address(host, allow_remote or settings.allow_remote)  # the app warns if allowed
+    check_session_limits(settings)
     run_server(settings, host=host, port=port or settings.port)

@@ -74,6 +74,10 @@ class Settings:
     reload_check_seconds: float = 2.0
     # Requests of one kind (questions, checks) the web app works on at the same time.
     concurrency: int = 4
+    # A web session (browser tab or API client) unused this long is forgotten, and at most
+    # `max_sessions` are kept: each holds about 40 KB (benchmarks/RESULTS.md, under load).
+    session_idle_seconds: float = 3600.0
+    max_sessions: int = 2000
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
@@ -114,6 +118,16 @@ def check_bind_address(host: str, allow_remote: bool) -> None:
         raise UsageError(
             f"--host {host} would let other machines reach the chat: pass --allow-remote "
             "(or set MSCQA_ALLOW_REMOTE=1) if that is intended, or use 127.0.0.1"
+        )
+
+
+def check_session_limits(settings: Settings) -> None:
+    """Refuse session limits that would drop a page's state between two clicks."""
+    if settings.session_idle_seconds < 1 or settings.max_sessions < 1:
+        raise UsageError(
+            f"MSCQA_SESSION_IDLE_SECONDS={settings.session_idle_seconds:g} and "
+            f"MSCQA_MAX_SESSIONS={settings.max_sessions} must both be at least 1: "
+            "fix or unset them"
         )
 
 
