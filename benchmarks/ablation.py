@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from mscqa.answer import Answer, Calibration, default_calibration, find_quotes
+from mscqa.answer import FEATURES, Answer, Calibration, default_calibration, find_quotes
 from mscqa.config import Settings
 from mscqa.engine import Engine, answer_rules
 from mscqa.evaluate import EvalReport, read_items, score_answer, score_verdict
@@ -25,7 +25,9 @@ from mscqa.retriever import Retriever
 from mscqa.verify import Verdict, check_statement
 
 # Before sentence scoring: the passage ranking decides, then the most similar sentence in it.
-TOP_PASSAGE_SENTENCE = Calibration((1.0, 0.0, 0.0, 0.0, 0.0, 10.0, 0.0), -10.0)
+TOP_PASSAGE_SENTENCE = Calibration(
+    tuple({"sentence_cosine": 1.0, "rank": 10.0}.get(name, 0.0) for name in FEATURES), -10.0
+)
 
 
 class Pipeline:
@@ -48,7 +50,13 @@ class Pipeline:
         hits = self.retriever.search(text, vector)
         rules = answer_rules(self.settings, known)
         return check_statement(
-            text, vector, hits, self.index, calibration=self.calibration, **rules
+            text,
+            vector,
+            hits,
+            self.index,
+            min_coverage=self.settings.statement_min_coverage,
+            calibration=self.calibration,
+            **rules,
         )
 
 

@@ -38,7 +38,8 @@ from mscqa.answer import sentence_features as features_of
 from mscqa.config import Settings
 from mscqa.engine import Engine
 from mscqa.evaluate import EvalItem, contains_evidence, read_items
-from mscqa.retriever import Retriever
+from mscqa.retriever import Retriever, library_stats
+from mscqa.scope import unknown_topics
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT / "benchmarks" / "data" / "calibration.jsonl"
@@ -52,6 +53,7 @@ class Rows:
     labels: np.ndarray
     in_scope: np.ndarray  # per item
     known: np.ndarray  # per item: Retriever.known_similarity
+    unknown: np.ndarray  # per item: names a topic the library never mentions (scope.py)
 
 
 def collect(engine: Engine, items: Sequence[EvalItem]) -> Rows:
@@ -62,6 +64,7 @@ def collect(engine: Engine, items: Sequence[EvalItem]) -> Rows:
     feats: list[tuple[float, ...]] = []
     labels: list[int] = []
     known: list[float] = []
+    vocabulary = library_stats(index).vocabulary
     for number, item in enumerate(items):
         vector = retriever.embed(item.text)
         hits = retriever.search(item.text, vector)
@@ -86,6 +89,7 @@ def collect(engine: Engine, items: Sequence[EvalItem]) -> Rows:
         np.array(labels, dtype=np.float64),
         np.array([item.kind == "question" for item in items]),
         np.array(known),
+        np.array([bool(unknown_topics(item.text, vocabulary)) for item in items]),
     )
 
 
@@ -93,15 +97,20 @@ def cached_rows(path: Path, items: Sequence[EvalItem]) -> Rows:
     """Rows of the data file, kept in benchmarks/.cache/ while the code and index are unchanged."""
     source = ROOT / "src" / "mscqa"
     digest = hashlib.sha256(path.read_bytes())
-    for name in ("answer.py", "retriever.py", "terms.py", "data/terms.tsv", "config.py"):
+    for name in (
+        "answer.py", "retriever.py", "terms.py", "forms.py", "scope.py", "config.py",
+        "data/terms.tsv", "data/stopwords.txt", "data/conditions.txt", "data/services.txt",
+    ):  # fmt: skip
         digest.update((source / name).read_bytes())
     engine = Engine(Settings.from_env())
     digest.update(engine.index.manifest.version.encode())
+    digest.update(repr(engine.settings).encode())  # MSCQA_* settings change the rows too
     cache = ROOT / "benchmarks" / ".cache" / f"calibration-rows-{digest.hexdigest()[:16]}.npz"
     if cache.is_file():
         data = np.load(cache, allow_pickle=False)
         return Rows(
-            *(data[k] for k in ("question", "sentence", "features", "labels", "in_scope", "known"))
+            *(data[k] for k in ("question", "sentence", "features", "labels", "in_scope", "known")),
+            data["unknown"],
         )
     rows = collect(engine, items)
     cache.parent.mkdir(parents=True, exist_ok=True)
@@ -112,7 +121,7 @@ def cached_rows(path: Path, items: Sequence[EvalItem]) -> Rows:
 def subset(rows: Rows, keep: np.ndarray) -> Rows:
     return Rows(
         rows.question[keep], rows.sentence[keep], rows.features[keep], rows.labels[keep],
-        rows.in_scope, rows.known,
+        rows.in_scope, rows.known, rows.unknown,
     )  # fmt: skip
 
 
@@ -159,7 +168,15 @@ def fit(rows: Rows) -> Calibration:
     platt = fit_logistic(logits[top, None], rows.labels[top], l2=0.0)
     best = best_rows(rows, logits)
     x = np.array(
-        [covered_features(logits[r], rows.features[r], rows.known[rows.question[r]]) for r in best]
+        [
+            covered_features(
+                logits[r],
+                rows.features[r],
+                rows.known[rows.question[r]],
+                rows.unknown[rows.question[r]],
+            )
+            for r in best
+        ]
     )
     covered = fit_logistic(x, rows.in_scope[rows.question[best]].astype(np.float64), l2=0.1)
     return Calibration(
@@ -184,7 +201,8 @@ def top_probability(rows: Rows, model: Calibration, items: int) -> np.ndarray:
     """P(covered) per question (0 for a question without rows)."""
     out = np.zeros(items)
     for row in best_rows(rows, model.logit(rows.features)):
-        out[rows.question[row]] = model.covered(rows.features[row], rows.known[rows.question[row]])
+        q = rows.question[row]
+        out[q] = model.covered(rows.features[row], rows.known[q], rows.unknown[q])
     return out
 
 
@@ -218,6 +236,24 @@ def cross_validate(rows: Rows, max_false: float, folds: int = 5) -> tuple[float,
         )
         top[~train_items] = top_probability(rows, model, n)[~train_items]
     return rates(top, rows.in_scope, thresholds)
+
+
+def top_quote_hits(rows: Rows, logits: np.ndarray) -> float:
+    """Share of in-scope questions whose best-ranked sentence's quote holds the evidence."""
+    best = best_rows(rows, logits)
+    in_scope = rows.in_scope[rows.question[best]]
+    return float(rows.labels[best][in_scope].sum() / rows.in_scope.sum())
+
+
+def cross_validate_ranking(rows: Rows, folds: int = 5) -> float:
+    """Quote hit@1 over the sentences retrieved, with the ranking fitted on the other folds."""
+    fold_of = np.arange(len(rows.in_scope)) % folds
+    logits = np.zeros(len(rows.labels))
+    for fold in range(folds):
+        train = fold_of[rows.question] != fold
+        w = fit_logistic(rows.features[train], rows.labels[train])
+        logits[~train] = rows.features[~train] @ w[:-1] + w[-1]
+    return top_quote_hits(rows, logits)
 
 
 def reliability(rows: Rows, model: Calibration) -> list[tuple[str, int, float]]:
@@ -265,6 +301,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         f"5-fold cross-validation: false 'not covered' {cv_false:.1%}, "
         f"out-of-scope refused {cv_refused:.1%}"
     )
+    print(
+        f"quote hit@1 among the retrieved sentences: "
+        f"{top_quote_hits(rows, model.logit(rows.features)):.1%} (fitted), "
+        f"{cross_validate_ranking(rows):.1%} (5-fold cross-validation)"
+    )
     print("reliability of the shown quotes (score bin, quotes, share that hold the answer):")
     for label, count, share in reliability(rows, model):
         print(f"  {label}  {count:5d}  {share:.2f}")
@@ -275,6 +316,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             "bias": round(model.bias, 6),
             "scale": round(model.scale, 6),
             "offset": round(model.offset, 6),
+            "covered_features": list(COVERED_FEATURES),
             "covered_weights": [round(w, 6) for w in model.covered_weights],
             "covered_bias": round(model.covered_bias, 6),
             "threshold": round(threshold, 4),

@@ -1,16 +1,25 @@
 """Reliability under load: concurrent chat clients while the index is updated and one request
-sends 1 MB.
+sends 1 MB, and whether the server's memory returns to its baseline afterwards.
 
 Starts `mscqa serve` (real model) on a free loopback port over a private copy of corpus/ and its
 index, then runs CLIENTS threads, each asking questions through the HTTP API (gradio_client) for
 SECONDS. Meanwhile it edits an article and runs `mscqa index update` twice, and one client sends
 a 1 MB question. It prints requests served, failures for valid questions (target: 0), what the
-1 MB request got back, latency percentiles, and the server's memory (psutil) at baseline, at
-peak and after the load, as a ratio to the baseline. Two more rounds of SECONDS/2 from new
-clients, without updates, tell memory that levels off from memory that grows with use.
+1 MB request got back, latency percentiles, and the server's memory (RSS, psutil).
 
-    .venv/bin/python benchmarks/load.py                 # 20 clients, 60 s
+"Back to baseline" means: the baseline is the RSS of a warmed server, one that has answered a
+round of SECONDS/2 from CLIENTS clients (so lazy imports, allocator pools and per-version caches
+that any served index fills are counted once). After the load with its two updates and the 1 MB
+request, ROUNDS more rounds of SECONDS/2 from new clients follow; memory is back to baseline
+when the RSS after the last round is within TOLERANCE (1.05 x) of the baseline and the last
+round grew it by less than GROWTH (1.01 x). The script exits non-zero otherwise, or on any
+failed request, a failed update or a 1 MB request not refused. The server forgets sessions
+idle for SECONDS/2 (--session-idle; 3600 s when served for real), so that a few rounds show
+what hours of traffic would.
+
+    .venv/bin/python benchmarks/load.py                 # 20 clients, 60 s, 3 more rounds
     .venv/bin/python benchmarks/load.py --seconds 10    # a quick run
+    .venv/bin/python benchmarks/load.py --trace DIR     # also diff Python allocations (slow)
 """
 
 from __future__ import annotations
@@ -47,9 +56,9 @@ QUESTIONS = [
     "Did patients with multiple sclerosis get better after the cells were transplanted?",
     "Can stem cell therapy reduce long-lasting nerve pain?",
     "What were the side effects reported in the trials?",
-    "How many people took part in the hip study?",
+    "How many patients were enrolled in the hip trial?",
     "Do stem cells help with hair loss?",
-    "What is the best diet for a marathon runner?",
+    "Which foods should a marathon runner eat?",
     "Where do the cells used in these studies come from?",
 ]
 ONE_MEGABYTE = "stem cells " * (1_000_000 // len("stem cells "))
@@ -179,10 +188,23 @@ def update_index(env: dict[str, str], corpus: Path, number: int) -> dict[str, An
     return {"ok": True, "seconds": round(seconds, 1), **json.loads(done.stdout)}
 
 
+TOLERANCE = 1.05  # RSS after the last round over the warmed baseline
+GROWTH = 1.01  # RSS after the last round over the round before
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=60.0, help="length of the load")
     parser.add_argument("--clients", type=int, default=20, help="concurrent clients")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds after the load")
+    parser.add_argument(
+        "--trace", type=Path, help="run the server with tracemalloc, snapshots in this folder"
+    )
+    parser.add_argument(
+        "--session-idle",
+        type=float,
+        help="forget web sessions idle this long (MSCQA_SESSION_IDLE_SECONDS; default SECONDS/2)",
+    )
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON line")
     args = parser.parse_args()
 
@@ -197,6 +219,7 @@ def main() -> None:
         GRADIO_ANALYTICS_ENABLED="False",
         HF_HUB_OFFLINE="1",
         TRANSFORMERS_OFFLINE="1",
+        MSCQA_SESSION_IDLE_SECONDS=str(args.session_idle or args.seconds / 2),
     )
     built = run_cli(env, "index", "build", "--json")
     if built.returncode != 0:
@@ -211,17 +234,24 @@ def main() -> None:
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
     log = (work / "server.log").open("wb")
+    serve = [*MSCQA, "serve"]
+    if args.trace:
+        args.trace = args.trace.resolve()
+        serve = [sys.executable, str(ROOT / "benchmarks" / "traced_server.py"), str(args.trace)]
     server = subprocess.Popen(
-        [*MSCQA, "serve", "--port", str(port)],
+        [*serve, "--port", str(port)],
         env=env,
         cwd=work,
         stdout=log,
         stderr=subprocess.STDOUT,
         stdin=subprocess.DEVNULL,
     )
+    tracer = Tracer(server, args.trace)
     try:
         wait_until_up(server, url, 180)
-        figures = measure(server, url, env, corpus, titles, args.seconds, args.clients)
+        figures = measure(
+            server, url, env, corpus, titles, args.seconds, args.clients, args.rounds, tracer
+        )
     finally:
         server.send_signal(signal.SIGINT)
         try:
@@ -235,14 +265,53 @@ def main() -> None:
         print(json.dumps(figures))
     else:
         for key, value in figures.items():
-            print(f"{key:28} {value}")
+            print(f"{key:32} {value}")
+    if args.trace:
+        tracer.print_diffs()
     if (
         figures["failures"]
-        or figures["more_load_failures"]
+        or figures["rounds_failures"]
         or not figures["one_megabyte_refused"]
         or not all(u["ok"] for u in figures["index_updates"])
+        or not figures["back_to_baseline"]
     ):
         sys.exit(1)
+
+
+class Tracer:
+    """Asks a server started by benchmarks/traced_server.py for a snapshot at each mark."""
+
+    def __init__(self, server: subprocess.Popen[bytes], folder: Path | None) -> None:
+        self.server, self.folder = server, folder
+        self.marks: list[str] = []
+
+    def mark(self, name: str) -> None:
+        if self.folder is None:
+            return
+        report = self.folder / f"{len(self.marks)}.json"
+        self.marks.append(name)
+        self.server.send_signal(signal.SIGUSR1)
+        while not report.exists():
+            time.sleep(0.2)
+        time.sleep(0.5)  # written, not half-written
+
+    def print_diffs(self, top: int = 20) -> None:
+        import tracemalloc
+
+        assert self.folder is not None
+        for number, name in enumerate(self.marks):
+            report = json.loads((self.folder / f"{number}.json").read_text(encoding="utf-8"))
+            print(f"\n{name}: " + json.dumps({k: v for k, v in report.items() if k != "top_types"}))
+        first, last = 1, len(self.marks) - 1  # the warmed baseline and the last round
+        before = tracemalloc.Snapshot.load(str(self.folder / f"{first}.snapshot"))
+        after = tracemalloc.Snapshot.load(str(self.folder / f"{last}.snapshot"))
+        noise = tracemalloc.Filter(False, tracemalloc.__file__)
+        before, after = before.filter_traces([noise]), after.filter_traces([noise])
+        print(f"\nPython allocations kept from '{self.marks[first]}' to '{self.marks[last]}':")
+        for stat in after.compare_to(before, "traceback")[:top]:
+            print(f"\n{stat.size_diff / 1024:+.1f} KiB in {stat.count_diff:+d} blocks")
+            for line in stat.traceback.format(limit=6, most_recent_first=True):
+                print("   ", line)
 
 
 def measure(
@@ -253,15 +322,21 @@ def measure(
     titles: list[str],
     seconds: float,
     clients: int,
+    rounds: int,
+    tracer: Tracer,
 ) -> dict[str, Any]:
     from gradio_client import Client
 
     process = psutil.Process(server.pid)
     warm = Client(url, verbose=False)
-    for question in QUESTIONS * 2:  # settle caches and lazy imports before the baseline
+    for question in QUESTIONS * 2:  # lazy imports and first-question work
         warm.predict(question, api_name="/chat")
     time.sleep(1)
-    baseline = process.memory_info().rss
+    tracer.mark("after warm-up")
+    warmed = process.memory_info().rss
+    # A warmed server has answered a round of traffic like the ones measured after the load.
+    warm_round, baseline = steady_load(url, seconds / 2, clients, titles, process)
+    tracer.mark("baseline (warm-up and one round)")
 
     peak = [baseline]
     stop_sampling = threading.Event()
@@ -320,15 +395,21 @@ def measure(
     reloaded = _serves_the_update(warm, len(updates))
     time.sleep(3)  # let the server finish what it freed
     after = process.memory_info().rss
+    tracer.mark("after the load, updates and 1 MB")
 
-    # The same load twice more, without updates, from new clients: memory that grows with each
-    # request or session keeps growing; allocator arenas and caches level off.
-    rounds = [steady_load(url, seconds / 2, clients, titles, process) for _ in range(2)]
+    # The same traffic again from new clients, without updates: memory that grows with each
+    # request or session keeps growing round after round; allocator pools level off.
+    more = []
+    for number in range(rounds):
+        more.append(steady_load(url, seconds / 2, clients, titles, process))
+        tracer.mark(f"after round {number + 1}")
     stop_sampling.set()
     sampler.join()
 
     latencies = sorted(tally.latencies)
     mb = 1024 * 1024
+    last = more[-1][1] if more else after
+    previous = more[-2][1] if len(more) > 1 else after
     return {
         "clients": clients,
         "seconds": round(elapsed, 1),
@@ -349,15 +430,21 @@ def measure(
         "serves_updated_index": reloaded,
         "one_megabyte_reply": big.get("reply") or big.get("error"),
         "one_megabyte_refused": bool(big.get("reply")) and "limit" in str(big.get("reply")),
+        "rss_after_warm_up_mb": round(warmed / mb, 1),
+        "warm_up_round_requests": len(warm_round.latencies),
         "rss_baseline_mb": round(baseline / mb, 1),
         "rss_peak_mb": round(peak[0] / mb, 1),
-        "rss_after_mb": round(after / mb, 1),
-        "rss_after_over_baseline": round(after / baseline, 3),
-        "rss_peak_over_baseline": round(peak[0] / baseline, 3),
-        "more_load_requests": [len(t.latencies) for t, _ in rounds],
-        "more_load_failures": sum(len(t.failures) for t, _ in rounds),
-        "rss_after_more_load_mb": [round(rss / mb, 1) for _, rss in rounds],
-        "rss_last_over_previous_round": round(rounds[1][1] / rounds[0][1], 3),
+        "rss_after_load_mb": round(after / mb, 1),
+        "rss_after_load_over_baseline": round(after / baseline, 3),
+        "rounds_requests": [len(t.latencies) for t, _ in more],
+        "rounds_failures": sum(len(t.failures) for t, _ in more) + len(warm_round.failures),
+        "rounds_failure_examples": [
+            f for t in (warm_round, *(t for t, _ in more)) for f in t.failures
+        ][:3],
+        "rss_after_each_round_mb": [round(rss / mb, 1) for _, rss in more],
+        "rss_last_over_baseline": round(last / baseline, 3),
+        "rss_last_over_previous_round": round(last / previous, 3),
+        "back_to_baseline": last <= TOLERANCE * baseline and last <= GROWTH * previous,
     }
 
 

@@ -1,7 +1,8 @@
 """Retrieval and claim checking on SciFact (BEIR layout): BM25, dense, fused.
 
     .venv/bin/python benchmarks/scifact.py [--data ../shared/bench/scifact] [--limit N] [--claims]
-        [--no-sentences]
+        [--no-sentences] [--tune-split train]
+    .venv/bin/python benchmarks/scifact.py --claims-only [--train]    # verdicts only, ~10 s
 
 Only each query's `text` is read; its `metadata` holds the gold answers and is never looked at.
 Fusion weights marked "chosen on train" are the best nDCG@10 on the train split's claims (same
@@ -320,10 +321,11 @@ def run_retrieval(
     return results
 
 
-def score_claims(data_dir: Path) -> tuple[int, int]:
-    """`judge` on each labelled (claim, cited abstract) pair of claims_dev: the verdict for
-    the three abstract sentences that share the most of the claim's words (idf-weighted)."""
-    from mscqa.verify import CONTRADICTED, SUPPORTED, judge
+def claim_pairs(data_dir: Path, name: str) -> list[tuple[int, str, str, list[str]]]:
+    """(claim id, claim, expected verdict, abstract sentences) for each (claim, cited abstract)
+    pair of `name`: SUPPORT and CONTRADICT evidence pairs, and the cited abstracts of the
+    claims without evidence (NEI), whose right verdict is not_found."""
+    from mscqa.verify import CONTRADICTED, NOT_FOUND, SUPPORTED
 
     abstracts: dict[str, list[str]] = {}
     with (data_dir / "corpus_sentences.jsonl").open(encoding="utf-8") as handle:
@@ -331,24 +333,68 @@ def score_claims(data_dir: Path) -> tuple[int, int]:
             row = json.loads(line)
             abstracts[str(row["doc_id"])] = [s.strip() for s in row["abstract"]]
     expected = {"SUPPORT": SUPPORTED, "CONTRADICT": CONTRADICTED}
-    right = total = 0
-    confusion: dict[tuple[str, str], int] = {}
-    with (data_dir / "claims_dev.jsonl").open(encoding="utf-8") as handle:
+    pairs = []
+    with (data_dir / name).open(encoding="utf-8") as handle:
         for line in handle:
             claim = json.loads(line)
-            for doc_id, sets in claim["evidence"].items():
-                label = expected[sets[0]["label"]]
-                sentences = abstracts[str(doc_id)]
-                wanted = set(lexical_tokens(claim["claim"]))
-                ranked = sorted(sentences, key=lambda s: -len(wanted & set(lexical_tokens(s))))
-                verdict, _, _ = judge(claim["claim"], ranked[:3], " ".join(sentences))
-                total += 1
-                right += verdict == label
-                confusion[(label, verdict)] = confusion.get((label, verdict), 0) + 1
-    print(f"\nSciFact claims_dev, labelled (claim, abstract) pairs: {right}/{total} right")
-    for (label, verdict), count in sorted(confusion.items()):
-        print(f"  expected {label:<12} got {verdict:<12} {count}")
+            if claim["evidence"]:
+                labelled = {d: expected[sets[0]["label"]] for d, sets in claim["evidence"].items()}
+            else:
+                labelled = dict.fromkeys(dict.fromkeys(map(str, claim["cited_doc_ids"])), NOT_FOUND)
+            for doc_id, label in labelled.items():
+                pairs.append((claim["id"], claim["claim"], label, abstracts[str(doc_id)]))
+    return pairs
+
+
+def claim_verdicts(pairs: Sequence[tuple[int, str, str, list[str]]]) -> dict[tuple[str, str], int]:
+    """(expected, got) counts of `judge` on each pair: the verdict for the three abstract
+    sentences that share the most of the claim's words, the whole abstract as context."""
+    from mscqa.verify import judge
+
+    confusion: dict[tuple[str, str], int] = {}
+    for _, claim, label, sentences in pairs:
+        wanted = set(lexical_tokens(claim))
+        ranked = sorted(sentences, key=lambda s: -len(wanted & set(lexical_tokens(s))))
+        verdict, _, _ = judge(claim, ranked[:3], " ".join(sentences))
+        confusion[(label, verdict)] = confusion.get((label, verdict), 0) + 1
+    return confusion
+
+
+def print_confusion(title: str, confusion: dict[tuple[str, str], int]) -> tuple[int, int]:
+    from mscqa.verify import CONTRADICTED, NOT_FOUND, SUPPORTED
+
+    verdicts = (SUPPORTED, CONTRADICTED, NOT_FOUND)
+    total = sum(confusion.values())
+    right = sum(confusion.get((v, v), 0) for v in verdicts)
+    print(f"\n{title}: {right}/{total} right ({right / max(total, 1):.1%})\n")
+    print("| expected | " + " | ".join(verdicts) + " |\n|---|---|---|---|")
+    for label in verdicts:
+        row = [confusion.get((label, v), 0) for v in verdicts]
+        if sum(row):
+            print(f"| {label} ({sum(row)}) | " + " | ".join(map(str, row)) + " |")
     return right, total
+
+
+def score_claims(data_dir: Path, train: bool = False) -> tuple[int, int]:
+    """`check`'s verdicts on the labelled (claim, cited abstract) pairs of claims_dev: all 209,
+    then by even and odd claim id (rules were developed on the even ids), then the cited
+    abstracts of claims without evidence (NEI); with `train`, the same for claims_train."""
+    from mscqa.verify import NOT_FOUND
+
+    result = (0, 0)
+    for name in ("claims_dev.jsonl", "claims_train.jsonl") if train else ("claims_dev.jsonl",):
+        pairs = claim_pairs(data_dir, name)
+        labelled = [p for p in pairs if p[2] != NOT_FOUND]
+        right_total = print_confusion(
+            f"SciFact {name}, labelled (claim, abstract) pairs", claim_verdicts(labelled)
+        )
+        result = right_total if name == "claims_dev.jsonl" else result
+        for parity, half in ((0, "even"), (1, "odd")):
+            chosen = [p for p in labelled if p[0] % 2 == parity]
+            print_confusion(f"{name}, {half} claim ids", claim_verdicts(chosen))
+        unshown = [p for p in pairs if p[2] == NOT_FOUND]
+        print_confusion(f"{name}, cited abstracts of NEI claims", claim_verdicts(unshown))
+    return result
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -356,20 +402,27 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--split", default="test")
     parser.add_argument(
-        "--train-split", default="train", help="split that fusion weights are chosen on"
+        "--tune-split", default="train", help="split that fusion weights are chosen on"
     )
     parser.add_argument("--limit", type=int, default=None, help="first N queries only")
     parser.add_argument("--claims", action="store_true", help="also score `check` verdicts")
     parser.add_argument(
+        "--claims-only", action="store_true", help="only score `check` verdicts (no retrieval)"
+    )
+    parser.add_argument("--train", action="store_true", help="score verdicts on claims_train too")
+    parser.add_argument(
         "--no-sentences",
         action="store_true",
-        help="skip the sentence signals and the weights chosen on the train split",
+        help="skip the sentence signals and the fusion weights chosen on --tune-split",
     )
     args = parser.parse_args(argv)
+    if args.claims_only:
+        score_claims(args.data, args.train)
+        return
     data = load(args.data, args.split, args.limit)
     embedder = onnx_embedder()
     print(f"SciFact {args.split}: {len(data.query_ids)} queries, {len(data.doc_ids):,} abstracts\n")
-    train = None if args.no_sentences else load(args.data, args.train_split)
+    train = None if args.no_sentences else load(args.data, args.tune_split)
     results = run_retrieval(data, embedder, train)
     print("| run | nDCG@10 | recall@100 |\n|---|---|---|")
     for name, ndcg, recall in results:
@@ -377,7 +430,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     for name, value in PUBLISHED.items():
         print(f"| published: {name} | {value:.3f} | |")
     if args.claims:
-        score_claims(args.data)
+        score_claims(args.data, args.train)
 
 
 if __name__ == "__main__":

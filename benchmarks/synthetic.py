@@ -32,6 +32,7 @@ from mscqa.embedder import Embedder, create_embedder, model_fingerprint
 from mscqa.index import FORMAT_VERSION, IndexParts, Manifest, write_version
 from mscqa.onnx_backend import ensure_export, export_dir
 from mscqa.passages import Passage, Sentence, embedding_text, make_passages, split_sentences
+from mscqa.terms import lexical_fingerprint
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / "benchmarks" / ".cache"
@@ -250,6 +251,7 @@ def build_synthetic_index(passages: int, index_dir: Path | None = None) -> Path:
         passage_overlap_sentences=Settings().passage_overlap_sentences,
         query_backend="onnx",
         query_model_file=str((target / "model.onnx").relative_to(index_dir)),
+        lexical=lexical_fingerprint(),
     )
     write_version(index_dir, manifest, parts, passage_vectors, sentence_vectors)  # switches
     print(

@@ -33,7 +33,7 @@ def ask(engine: Engine, question: str, **kwargs: object):  # type: ignore[no-unt
 
 
 def test_quotes_are_exact_slices_inside_their_passage(fake_engine: Engine) -> None:
-    answer = ask(fake_engine, "Harris Hip score before and after the stem cell injection")
+    answer = ask(fake_engine, "Harris Hip score change after the stem cell injection")
     assert answer.answered
     for quote in answer.quotes:
         article = fake_engine.index.articles[quote.article_id]
@@ -69,7 +69,7 @@ def test_abstains_with_the_plain_message_when_nothing_is_relevant(fake_engine: E
 
 
 def test_the_threshold_is_the_rule(fake_engine: Engine) -> None:
-    question = "Harris Hip score before and after the stem cell injection"
+    question = "Harris Hip score change after the stem cell injection"
     assert ask(fake_engine, question, min_score=0.0).answered
     assert not ask(fake_engine, question, min_score=1.0).answered
 
@@ -127,3 +127,43 @@ def test_shipped_calibration_matches_the_features(tmp_path: Path) -> None:
     path.write_text(json.dumps(data))
     with pytest.raises(ValueError, match=r"calibrate\.py"):
         Calibration.load(path)
+
+
+def _candidate_for(engine: Engine, question: str, opening: str) -> Candidate:
+    """The candidate of the sentence starting with `opening`, in a retrieved passage."""
+    index = engine.index
+    retriever = engine._current().retriever
+    vector = retriever.embed(question)
+    scored = score_candidates(question, vector, retriever.search(question, vector), index)
+    return next(c for c in scored if index.sentences[c.row].text.startswith(opening))
+
+
+def test_a_list_item_is_quoted_with_the_line_introducing_the_list(fake_engine: Engine) -> None:
+    question = "what kinds of multiple sclerosis are there"
+    index = fake_engine.index
+    for opening in ("Clinically isolated syndrome", "Multiple sclerosis can be divided"):
+        candidate = _candidate_for(fake_engine, question, opening)
+        start, end = quote_span(question, candidate, index)
+        quote = index.articles[candidate.hit.passage.article_id].text[start:end]
+        assert quote.startswith("Multiple sclerosis can be divided into 4 types:")
+        assert "Clinically isolated syndrome" in quote
+
+
+def test_a_sentence_is_shown_in_the_passage_that_gives_it_most_context(
+    fake_engine: Engine,
+) -> None:
+    question = "how did researchers test the idea in a clinical study"
+    candidate = _candidate_for(fake_engine, question, "Researchers tested this hypothesis")
+    rows = [r for r, _ in fake_engine.index.passage_sentences(candidate.hit.passage)]
+    # The sentence closes one passage and opens the next: it is shown with what follows.
+    assert rows[0] == candidate.row < rows[-1]
+
+
+def test_an_amount_question_takes_in_the_neighbour_with_the_figures(fake_engine: Engine) -> None:
+    question = "what figures did the pooled trials report for progression"
+    index = fake_engine.index
+    candidate = _candidate_for(fake_engine, question, "In their recent meta-analysis")
+    start, end = quote_span(question, candidate, index)
+    quote = index.articles[candidate.hit.passage.article_id].text[start:end]
+    # One figure in the sentence itself; the next one states four.
+    assert quote.startswith("In their recent meta-analysis") and "35% at 1 year" in quote

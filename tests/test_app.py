@@ -394,3 +394,10 @@ def test_index_status_shows_what_the_index_holds_and_what_changed(fake_engine: E
     assert "Out of date" in stale
     assert "Changed since the build: treating-chronic-pain-with-mesenchymal-stem-cells" in stale
     assert f"answering from version {manifest.version}" in stale
+
+
+def test_check_page_says_why_a_statement_is_not_supported(fake_engine: Engine) -> None:
+    verdict = fake_engine.check("Chronic pain lasts for more than 20 weeks")
+    assert verdict.verdict != "supported" and verdict.reason
+    page = verdict_html(verdict, fake_engine.index, fake_engine.settings)
+    assert f"Why: {html.escape(verdict.reason)}" in page

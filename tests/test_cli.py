@@ -82,7 +82,7 @@ def test_check_json_has_the_documented_shape(built: Settings) -> None:
     code, out, _ = run("check", "--json", "Patients had an average HHS score of 67.2±3.4 before.")
     assert code == 0
     payload = json.loads(out)
-    assert set(payload) == {"statement", "verdict", "evidence", "numbers"}
+    assert set(payload) == {"statement", "verdict", "reason", "evidence", "numbers"}
     assert payload["verdict"] in {"supported", "contradicted", "not_found"}
     assert set(payload["numbers"]) == {"matched", "unmatched"}
     for e in payload["evidence"]:
@@ -152,3 +152,11 @@ def test_corpus_and_index_flags_override_the_environment(built: Settings, tmp_pa
     other = tmp_path / "other-index"
     code, _, _ = run("--index", str(other), "index", "build")
     assert code == 0 and (other / "CURRENT.json").is_file()
+
+
+def test_check_text_says_why_when_not_supported(built: Settings) -> None:
+    code, out, _ = run("check", "--json", "Chronic pain lasts for more than 20 weeks")
+    payload = json.loads(out)
+    assert code == 0 and payload["verdict"] != "supported" and payload["reason"]
+    code, out, _ = run("check", "Chronic pain lasts for more than 20 weeks")
+    assert f"Why:       {payload['reason']}" in out.splitlines()

@@ -22,7 +22,7 @@ from mscqa.engine import Engine
 from mscqa.errors import IndexCorruptError, IndexError_, IndexMissingError
 from mscqa.index import POINTER, VERSIONS, current_version, index_status, load_index
 
-QUESTION = "Do stem cell injections help people with hip osteoarthritis walk better?"
+QUESTION = "Did mesenchymal stem cell injections improve hip osteoarthritis scores?"
 
 
 def tree_hashes(root: Path) -> dict[str, str]:

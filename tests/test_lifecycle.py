@@ -38,7 +38,7 @@ from mscqa.index import (
 QUESTIONS = (
     "Do stem cells from fat help an arthritic hip?",
     "How do mesenchymal cells calm an overactive immune response?",
-    "Which route of transplantation worked best for MS patients?",
+    "Which route of transplantation slowed MS patients' decline the most?",
     "Can stem cells replace surgery for back pain?",
     "Is stem cell therapy safe for people with ALS?",
     "What did the researchers measure six months after the injection?",
@@ -382,3 +382,18 @@ def test_progress_bar_on_a_terminal_only(fake_env: Settings) -> None:
     assert process.returncode == 0, terminal
     assert "embedding:" in terminal and "text/s" in terminal
     assert "passages from 5 articles" in out.decode()
+
+
+def test_a_new_term_table_makes_the_index_stale_until_updated(
+    fake_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    embedder = HashingEmbedder()
+    _build(fake_settings, embedder, incremental=False)
+    articles = load_corpus(fake_settings.corpus_dir)
+    assert index_status(fake_settings.index_dir, articles, embedder.model_id).state == "fresh"
+    # The BM25 tokens were made with other word rules: searching would mix two vocabularies.
+    monkeypatch.setattr("mscqa.terms._TOKEN_RULES", "rules of a later release")
+    status = index_status(fake_settings.index_dir, articles, embedder.model_id)
+    assert status.state == "stale" and "mscqa index update" in status.message
+    _build(fake_settings, embedder, incremental=True)
+    assert index_status(fake_settings.index_dir, articles, embedder.model_id).state == "fresh"

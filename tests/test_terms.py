@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+
+from mscqa import terms
 from mscqa.terms import (
     TERMS,
     expand_terms,
     expansions,
     known_words_only,
+    lexical_fingerprint,
     lexical_tokens,
     normalize,
 )
@@ -53,3 +57,23 @@ def test_known_words_only_drops_words_the_library_never_uses() -> None:
     assert known_words_only("Can stem cells treat tinnitus?", vocabulary) == "Can stem cells treat"
     # A term-table entry is kept even when its own words are unknown: its expansion is known.
     assert "Gehrig's" in known_words_only("stem cells for Lou Gehrig's disease", vocabulary)
+
+
+def test_number_words_and_digits_are_the_same_token() -> None:
+    assert "6" in lexical_tokens("at six months")
+    assert set(lexical_tokens("one in four people")) >= {"1", "4"}
+
+
+def test_the_articles_side_also_gets_the_abbreviation_of_a_spelled_out_term() -> None:
+    spelled = "patients with multiple sclerosis"
+    assert "ms" in lexical_tokens(spelled, document=True)
+    # Questions get only the expansions of their own terms, so they stay short.
+    assert "ms" not in lexical_tokens(spelled)
+    assert set(lexical_tokens("MS")) <= set(lexical_tokens(spelled, document=True))
+
+
+def test_the_fingerprint_follows_the_token_rules(monkeypatch: pytest.MonkeyPatch) -> None:
+    before = lexical_fingerprint()
+    assert before == lexical_fingerprint()
+    monkeypatch.setattr(terms, "_TOKEN_RULES", "other rules")
+    assert lexical_fingerprint() != before

@@ -9,10 +9,12 @@ from mscqa.verify import (
     CONTRADICTED,
     NOT_FOUND,
     SUPPORTED,
+    _directions,
     check_numbers,
     clauses,
     extract_numbers,
     judge,
+    judgement,
     negated,
     opposed,
 )
@@ -99,3 +101,180 @@ def test_check_supports_a_faithful_statement(fake_engine: Engine) -> None:
     )
     assert verdict.verdict == SUPPORTED
     assert verdict.evidence and "84.6" in verdict.evidence[0].quote
+
+
+# Direction words aligned on what they are about.
+
+
+@pytest.mark.parametrize(
+    ("statement", "opposite", "same"),
+    [
+        (
+            "Statins lower the risk of hip fracture in older women.",
+            "Statin use was linked to a higher risk of hip fracture in older women.",
+            "Older women taking statins had a lower risk of hip fracture.",
+        ),
+        (
+            "Regular exercise reduces resting blood pressure.",
+            "Resting blood pressure increased with regular exercise.",
+            "Regular exercise decreased resting blood pressure by a few points.",
+        ),
+        (
+            "Serious side effects of the vaccine are common.",
+            "The risk of serious side effects of the vaccine was very small.",
+            "Serious side effects of the vaccine were frequent in the trial.",
+        ),
+        (
+            "Smoking accelerates lung function decline.",
+            "Smoking slowed the decline of lung function in this cohort.",
+            "Smoking accelerated the decline of lung function in this cohort.",
+        ),
+    ],
+)
+def test_direction_words_are_compared_on_what_they_are_about(
+    statement: str, opposite: str, same: str
+) -> None:
+    assert opposed(statement, opposite)
+    assert not opposed(statement, same)
+    assert judge(statement, [same], same)[0] == SUPPORTED
+
+
+@pytest.mark.parametrize(
+    ("statement", "opposite", "same"),
+    [
+        (
+            "Vitamin C has no effect on how long a cold lasts.",
+            "Vitamin C shortened how long a cold lasts by a day.",
+            "Vitamin C did not change how long a cold lasts.",
+        ),
+        (
+            "Coffee drinking is unrelated to heart rhythm problems.",
+            "Coffee drinking was associated with more heart rhythm problems.",
+            "We found no association between coffee drinking and heart rhythm problems.",
+        ),
+        (
+            "The new drug did not reduce the number of migraine days.",
+            "The new drug reduced the number of migraine days by half.",
+            "The number of migraine days was unchanged with the new drug.",
+        ),
+        (
+            "Knee injections were not associated with an increased risk of infection.",
+            "Knee injections were associated with an increased risk of infection.",
+            "Knee injections did not increase the risk of infection.",
+        ),
+    ],
+)
+def test_no_effect_is_the_opposite_of_an_effect(statement: str, opposite: str, same: str) -> None:
+    assert opposed(statement, opposite)
+    assert opposed(opposite, statement)
+    assert not opposed(statement, same)
+
+
+def test_an_aim_or_a_question_asserts_nothing() -> None:
+    statement = "Aspirin lowers the risk of a second stroke."
+    assert not opposed(
+        statement, "We aimed to test whether aspirin raises the risk of a second stroke."
+    )
+    assert opposed(statement, "Aspirin raised the risk of a second stroke.")
+
+
+def test_direction_words_inside_names_are_not_directions() -> None:
+    statement = "Screening lowers deaths among high-risk smokers."
+    assert not opposed(statement, "Screening lowered deaths among high-risk smokers.")
+    assert opposed(statement, "Screening increased deaths among high-risk smokers.")
+
+
+def test_negation_that_describes_a_group_is_not_a_denial() -> None:
+    assert not negated("patients with no previous heart disease had the same outcome")
+    assert not negated("the cells are not only safe")
+    assert negated("the injections did not help")
+
+
+def test_a_stronger_same_polarity_clause_outweighs_a_negated_one() -> None:
+    statement = "Teaching hospitals do not give better care than other hospitals."
+    evidence = (
+        "Survival was better for a few diagnoses in teaching hospitals. "
+        "Overall, teaching hospitals did not give better care than other hospitals."
+    )
+    assert not opposed(statement, evidence)
+
+
+# Numbers: compared with numbers of the same kind, among the same words.
+
+
+def test_a_count_of_the_same_thing_contradicts() -> None:
+    evidence = "The trial enrolled 210 patients with knee pain and followed them for 12 weeks."
+    assert judge("The trial enrolled 120 patients with knee pain.", [evidence], evidence) == (
+        CONTRADICTED,
+        (),
+        ("120",),
+    )
+    assert judge("The knee pain trial followed patients for 12 weeks.", [evidence], evidence)[
+        0
+    ] == (SUPPORTED)
+
+
+def test_a_number_of_another_kind_is_not_found_rather_than_contradicted() -> None:
+    evidence = "The trial started in 2015 and followed women with knee pain for 5 years."
+    verdict, _, unmatched = judge(
+        "The trial enrolled 120 women with knee pain.", [evidence], evidence
+    )
+    assert verdict == NOT_FOUND and unmatched == ("120",)
+
+
+def test_digits_inside_names_are_not_numbers() -> None:
+    assert extract_numbers("IL-6 and SHP-2 levels, the Arp2/3 complex and MEK 1/2") == []
+    assert extract_numbers("one of the trials, 2 of 10 patients") == ["2", "10"]
+
+
+def test_percentages_and_decimals_compare_with_their_own_kind() -> None:
+    evidence = "Pain scores fell from 7.5 to 4.1 and 62% of patients were satisfied."
+    assert judge("Pain scores fell to 4.7.", [evidence], evidence)[0] == CONTRADICTED
+    assert judge("Pain scores fell to 4.1.", [evidence], evidence)[0] == SUPPORTED
+    assert judge("26% of patients were satisfied.", [evidence], evidence)[0] == CONTRADICTED
+
+
+# Coverage: a supported verdict needs evidence that shows the statement.
+
+
+def test_evidence_about_something_else_does_not_support() -> None:
+    evidence = "Stem cell injections were safe in patients with ALS."
+    result = judgement("Stem cells regrow hair on bald scalps in men.", [evidence], evidence)
+    assert result.verdict == NOT_FOUND and "words" in result.reason
+    assert judge("Stem cell injections are safe in ALS.", [evidence], evidence)[0] == SUPPORTED
+
+
+def test_every_verdict_but_supported_says_why() -> None:
+    evidence = "Resting blood pressure increased with regular exercise."
+    result = judgement("Regular exercise reduces resting blood pressure.", [evidence], evidence)
+    assert result.verdict == CONTRADICTED
+    assert "reduces" in result.reason and "increased" in result.reason
+    assert judgement(evidence, [evidence], evidence).reason == ""
+
+
+def test_directions_table_reads_every_kind() -> None:
+    kinds = _directions()
+    assert set(kinds.values()) == {"up", "down", "link", "null"}
+    assert kinds["unrelated"] == "null" and kinds["lowered"] == "down"
+
+
+def test_check_catches_an_opposite_direction_end_to_end(fake_engine: Engine) -> None:
+    verdict = fake_engine.check(
+        "Serious adverse events after mesenchymal stem cell treatment are common."
+    )
+    assert verdict.verdict == CONTRADICTED
+    assert "common" in verdict.reason and "small" in verdict.reason
+    assert verdict.to_dict()["reason"] == verdict.reason
+
+
+def test_check_gives_no_reason_for_a_supported_statement(fake_engine: Engine) -> None:
+    verdict = fake_engine.check(
+        "Mesenchymal stem cells can suppress T-cells and natural killer cells."
+    )
+    assert verdict.verdict == SUPPORTED and verdict.reason == ""
+
+
+def test_a_comparison_the_other_way_round_is_an_opposite() -> None:
+    statement = "Women have a higher risk of self-harm than men."
+    assert opposed(statement, "Men had a higher risk of self-harm than women.")
+    assert not opposed(statement, "Women had a higher risk of self-harm than men.")

@@ -18,10 +18,12 @@ from pathlib import Path
 
 import numpy as np
 
+from mscqa.forms import asks_amount, has_form, question_forms
 from mscqa.index import LoadedIndex
 from mscqa.passages import Passage, Sentence
 from mscqa.retriever import Hit, LibraryStats, library_stats
-from mscqa.terms import lexical_tokens, normalize, words
+from mscqa.scope import unknown_topics
+from mscqa.terms import lexical_tokens, words
 
 NOT_COVERED = (
     "The articles do not cover this question. They cover mesenchymal stem cell research on "
@@ -35,15 +37,12 @@ FEATURES = (
     "passage_coverage",  # the same over the whole passage
     "library_coverage",  # the same over every article: low when the topic is not there at all
     "rank",  # 1 / (1 + rank of the passage in the fused retrieval)
-    "states_amount",  # 1 when the question asks for an amount and the sentence states a number
+    "answer_form",  # 1 when the sentence has the form the question asks for (forms.py)
+    "focus",  # 1 when the sentence itself has the question's rarest word the library knows
 )
 
-# Questions that ask for an amount want the sentence that states it.
-_NUMBER_QUESTION = re.compile(
-    r"\b(how (many|much|long|often|fast|big|large|old)|what (percent|percentage|proportion|"
-    r"share|rate|number|score|dose|age)|when|what year|which year)\b"
-)
 _DIGIT = re.compile(r"\d")
+_FIGURE = re.compile(r"\d+(?:[.,]\d+)?")
 # A sentence opening with one of these leans on the sentence before it for its subject.
 _ANAPHORA = frozenset(
     {"this", "these", "they", "it", "that", "those", "such", "he", "she", "its", "their"}
@@ -102,16 +101,19 @@ class Calibration:
     bias: float
     scale: float = 1.0
     offset: float = 0.0
-    # "Covered": P(the articles answer the question) from the best sentence's ranking logit and
-    # the library coverage of the question's words (logistic regression, fitted on our own
-    # in-scope and out-of-scope questions). `Settings.min_score` is the threshold on it.
-    covered_weights: tuple[float, ...] = (1.0, 0.0, 0.0)
+    # "Covered": P(the articles answer the question) from `COVERED_FEATURES` (logistic
+    # regression, fitted on our own in-scope and out-of-scope questions). `Settings.min_score`
+    # is the threshold on it.
+    covered_weights: tuple[float, ...] = (1.0, 0.0, 0.0, 0.0)
     covered_bias: float = 0.0
 
     @classmethod
     def load(cls, path: Path = CALIBRATION_FILE) -> Calibration:
         data = json.loads(path.read_text(encoding="utf-8"))
-        if tuple(data["features"]) != FEATURES:
+        if (
+            tuple(data["features"]) != FEATURES
+            or tuple(data.get("covered_features", ())) != COVERED_FEATURES
+        ):
             raise ValueError(f"{path} was fitted on other features: rerun benchmarks/calibrate.py")
         return cls(
             tuple(float(w) for w in data["weights"]),
@@ -128,21 +130,31 @@ class Calibration:
     def probability(self, features: np.ndarray) -> np.ndarray:
         return _sigmoid(self.scale * self.logit(features) + self.offset)
 
-    def covered(self, best: Sequence[float], known_similarity: float) -> float:
-        """P(the articles cover the question), from the features of its best sentence and
-        `known_similarity` (see `Retriever.known_similarity`)."""
-        x = covered_features(float(self.logit(np.asarray(best))), best, known_similarity)
+    def covered(
+        self, best: Sequence[float], known_similarity: float, unknown_topic: bool = False
+    ) -> float:
+        """P(the articles cover the question), from the features of its best sentence,
+        `known_similarity` (see `Retriever.known_similarity`) and whether the question names
+        a condition or service the library never mentions (scope.py)."""
+        x = covered_features(
+            float(self.logit(np.asarray(best))), best, known_similarity, unknown_topic
+        )
         z = float(np.dot(self.covered_weights, x)) + self.covered_bias
         return 1.0 / (1.0 + math.exp(-z))
 
 
-COVERED_FEATURES = ("best_logit", "library_coverage", "known_similarity")
+COVERED_FEATURES = ("best_logit", "library_coverage", "known_similarity", "unknown_topic")
 
 
 def covered_features(
-    best_logit: float, best: Sequence[float], known_similarity: float
-) -> tuple[float, float, float]:
-    return (float(best_logit), float(best[FEATURES.index("library_coverage")]), known_similarity)
+    best_logit: float, best: Sequence[float], known_similarity: float, unknown_topic: bool
+) -> tuple[float, float, float, float]:
+    return (
+        float(best_logit),
+        float(best[FEATURES.index("library_coverage")]),
+        known_similarity,
+        float(unknown_topic),
+    )
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
@@ -157,7 +169,7 @@ def default_calibration() -> Calibration:
 def weighted_coverage(question: Sequence[str], text: frozenset[str], stats: LibraryStats) -> float:
     """Share of the question's information (idf-weighted distinct stemmed words) in `text`.
 
-    A word the articles never use weighs most: "Can stem cells regrow hair?" has its most
+    A word the articles never use weighs most: "Can stem cells grow back hair?" has its most
     telling word missing everywhere, which is what "not covered" needs to see.
     """
     wanted = set(question)
@@ -184,7 +196,8 @@ def sentence_features(
     stats = library_stats(index)
     tokens = lexical_tokens(question)
     library_cover = weighted_coverage(tokens, stats.vocabulary, stats)
-    asks_amount = bool(_NUMBER_QUESTION.search(normalize(question)))
+    forms = question_forms(question)
+    focus = _focus_word(tokens, stats)
     rows: list[tuple[Hit, int, tuple[float, ...]]] = []
     for rank, hit in enumerate(hits):
         sentence_rows = [row for row, _ in index.passage_sentences(hit.passage)]
@@ -205,10 +218,19 @@ def sentence_features(
                 passage_cover,
                 library_cover,
                 1.0 / (1 + rank),
-                float(asks_amount and bool(_DIGIT.search(index.sentences[row].text))),
+                float(has_form(forms, index.sentences[row].text)),
+                float(focus is not None and focus in stats.sentence_tokens[row]),
             )
             rows.append((hit, row, features))
     return rows
+
+
+def _focus_word(tokens: Sequence[str], stats: LibraryStats) -> str | None:
+    """The question's most specific word (highest idf) among those the library uses: "Japan"
+    in "was there a study in Japan on back pain?". The sentence that has it is often the one
+    that answers, where its neighbours only share the topic."""
+    known = sorted({t for t in tokens if t in stats.idf}, key=lambda t: (-stats.idf[t], t))
+    return known[0] if known else None
 
 
 def score_candidates(
@@ -218,17 +240,33 @@ def score_candidates(
     index: LoadedIndex,
     calibration: Calibration | None = None,
 ) -> list[Candidate]:
-    """Every sentence of the hits, best first, each sentence once (from its best passage)."""
+    """Every sentence of the hits, best first, each sentence once: scored in its best
+    passage, shown in the retrieved passage where it has the most context around it (a
+    sentence that ends one passage and opens the next is shown with what follows it)."""
     calibration = calibration or default_calibration()
     rows = sentence_features(question, query_vector, hits, index)
     if not rows:
         return []
     probabilities = calibration.probability(np.array([f for _, _, f in rows]))
     best: dict[int, Candidate] = {}
+    shown_in: dict[int, Hit] = {}
     for (hit, row, features), p in zip(rows, probabilities, strict=True):
         if row not in best or p > best[row].probability:
             best[row] = Candidate(hit, row, features, float(p))
-    return sorted(best.values(), key=lambda c: (-c.probability, c.row))
+        if row not in shown_in or _context(hit, row, index) > _context(shown_in[row], row, index):
+            shown_in[row] = hit
+    candidates = [
+        Candidate(shown_in[c.row], c.row, c.features, c.probability) for c in best.values()
+    ]
+    return sorted(candidates, key=lambda c: (-c.probability, c.row))
+
+
+def _context(hit: Hit, row: int, index: LoadedIndex) -> tuple[int, int]:
+    """(sentences on the shorter side, sentences after) of sentence `row` in `hit`'s passage."""
+    base = index.sentence_offset[hit.passage.article_id]
+    before = row - (base + hit.passage.first_sentence)
+    after = base + hit.passage.last_sentence - row
+    return min(before, after), after
 
 
 def quote_span(
@@ -241,7 +279,9 @@ def quote_span(
     """Offsets of the quote for a candidate: its sentence, plus a neighbouring sentence of
     the same passage and paragraph when that one carries the number asked for, the subject
     the sentence refers back to ("These cells ..."), or scores at least `neighbour_ratio`
-    times the sentence's own probability (`probabilities`: sentence row -> probability)."""
+    times the sentence's own probability (`probabilities`: sentence row -> probability).
+    A list item comes with the line that introduces the list ("... divided into 4 types:"),
+    and such a line with the first item."""
     sentences = index.sentences
     row = candidate.row
     first, last = _passage_rows(candidate, index)
@@ -252,17 +292,38 @@ def quote_span(
     ]
     text = sentences[row].text
     added: list[int] = []
-    if _NUMBER_QUESTION.search(normalize(question)) and not _DIGIT.search(text):
-        added += [n for n in neighbours if _DIGIT.search(sentences[n].text)][:1]
+    if asks_amount(question):
+        # The neighbour that states more figures than the sentence itself ("They compared
+        # the scores before and 6 months after treatment." + the scores); a paragraph may
+        # open with the figures, so it may be in the next paragraph of the passage.
+        figures = len(_FIGURE.findall(text))
+        richer = [
+            n
+            for n in (row + 1, row - 1)
+            if first <= n <= last and len(_FIGURE.findall(sentences[n].text)) > figures
+        ]
+        added += sorted(richer, key=lambda n: -len(_FIGURE.findall(sentences[n].text)))[:1]
     opening = words(text)[:1]
     if opening and opening[0] in _ANAPHORA and row - 1 in neighbours:
         added.append(row - 1)
+    if first <= row - 1 and _introduces(row - 1, row, index):
+        added.append(row - 1)
+    elif row + 1 <= last and _introduces(row, row + 1, index):
+        added.append(row + 1)
     if probabilities and not added:
         own = probabilities.get(row, candidate.probability)
         close = [n for n in neighbours if probabilities.get(n, 0.0) >= neighbour_ratio * own]
         added += sorted(close, key=lambda n: -probabilities[n])[:1]
     rows = [row, *added]
     return min(sentences[r].start for r in rows), max(sentences[r].end for r in rows)
+
+
+def _introduces(row: int, following: int, index: LoadedIndex) -> bool:
+    """True when sentence `row` ends in a colon and opens the list `following` is in."""
+    sentences = index.sentences
+    return sentences[row].text.rstrip().endswith(":") and (
+        sentences[row].article_id == sentences[following].article_id
+    )
 
 
 def _passage_rows(candidate: Candidate, index: LoadedIndex) -> tuple[int, int]:
@@ -305,7 +366,8 @@ def find_quotes(
     overlap. Quotes from several articles come out when they score well in each."""
     calibration = calibration or default_calibration()
     scored = score_candidates(question, query_vector, hits, index, calibration)
-    if not scored or calibration.covered(scored[0].features, known_similarity) < min_score:
+    unknown = bool(unknown_topics(question, library_stats(index).vocabulary))
+    if not scored or calibration.covered(scored[0].features, known_similarity, unknown) < min_score:
         return Answer(question, False, NOT_COVERED, ())
     candidates = scored[:1] + [c for c in scored[1:] if c.probability >= min_quote_score]
     probabilities = {c.row: c.probability for c in scored}

@@ -32,6 +32,7 @@ from mscqa.replies import (
 )
 from mscqa.safety import URGENT_CARE_MESSAGE, detect_emergency
 from mscqa.verify import CONTRADICTED, SUPPORTED, Verdict
+from mscqa.web_sessions import session_sweeper
 
 log = logging.getLogger("mscqa.app")
 
@@ -172,7 +173,13 @@ def verdict_html(verdict: Verdict, index: LoadedIndex, settings: Settings) -> st
     name, explanation = VERDICT_TEXT.get(verdict.verdict, NOT_FOUND_TEXT)
     parts = [
         f'<div class="verdict verdict-{html.escape(verdict.verdict)}">'
-        f"<strong>{name}.</strong> {explanation}</div>"
+        f"<strong>{name}.</strong> {explanation}"
+        + (
+            f'<br><span class="reason">Why: {html.escape(verdict.reason)}</span>'
+            if verdict.reason
+            else ""
+        )
+        + "</div>"
     ]
     if verdict.matched or verdict.unmatched:
         matched = html.escape(", ".join(verdict.matched) or "none")
@@ -277,7 +284,11 @@ class ChatService:
 
     def ask(self, question: str) -> Reply:
         started = time.perf_counter()
-        urgent = detect_emergency(question or "") is not None
+        # Emergencies are looked for in up to ten times the longest question, so a long message
+        # still gets the urgent-care reply with its refusal, but a megabyte pasted in does not
+        # cost a scan and copies of the whole text (benchmarks/RESULTS.md, under load).
+        scan = (question or "")[: 10 * self.settings.max_question_chars]
+        urgent = detect_emergency(scan) is not None
         messages = [urgent_markdown()] if urgent else []
         try:
             answer = self.engine.ask(question)
@@ -360,8 +371,11 @@ def build_app(engine: Engine) -> Any:
     ) -> tuple[Any, ...]:
         if not (message or "").strip():
             return gr.skip(), gr.skip(), gr.skip(), None
+        # `turns` follows the chat message by message; a session forgotten while idle comes
+        # back with none (web_sessions.py), so older messages get no feedback target.
+        turns = [*turns[: len(history)], *[None] * (len(history) - len(turns)), None]
         history = [*history, {"role": "user", "content": literal_markdown(message)}]
-        return "", history, [*turns, None], message
+        return "", history, turns, message
 
     def show_example(
         history: list[dict[str, Any]], turns: list[Any], evt: gr.SelectData
@@ -398,7 +412,9 @@ def build_app(engine: Engine) -> Any:
             service.rate(rating, turns[index])
             gr.Info("Thank you, your feedback was saved.")
 
-    def open_source(quotes: list[Quote], slot: int) -> tuple[Any, Any, str]:
+    def open_source(quotes: list[Quote], slot: int) -> tuple[Any, Any, Any]:
+        if slot >= len(quotes):  # the session was forgotten while idle
+            return gr.skip(), gr.skip(), gr.skip()
         quote = quotes[slot]
         article = engine.index.articles.get(quote.article_id)
         if article is None:  # removed by a rebuild since the answer
@@ -631,31 +647,47 @@ def serve(settings: Settings, host: str, port: int) -> None:
     # Set before gradio is imported: no analytics and no hub telemetry, whatever the caller set.
     os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
     os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
+    # Gradio keeps the last 10,000 requests (time, status, session) for its monitoring page,
+    # switched off below, and summarises them all after each request: 1,000 bounds both.
+    os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", "1000")
     # Counts and timings from mscqa only; other libraries' info logs carry request URLs.
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s: %(message)s")
     logging.getLogger("mscqa").setLevel(logging.INFO)
     started = time.perf_counter()
     engine = Engine(settings)
-    index = engine.warm_up()
+    _log_loaded(engine.warm_up(), started)  # no reference kept: a reload frees this version
+    warning = exposure_warning(host)
+    if warning:
+        print(warning, file=sys.stderr)
+    demo = build_app(engine)
+    demo.queue(default_concurrency_limit=settings.concurrency)
+    demo.launch(**launch_options(settings, host, port))
+
+
+def launch_options(settings: Settings, host: str, port: int) -> dict[str, Any]:
+    """How `serve` launches the page (the tests launch it the same way)."""
+    return {
+        "server_name": host,
+        "server_port": port,
+        "share": False,
+        "inbrowser": False,
+        "css": CSS,
+        "footer_links": ["api"],
+        # Run history would keep questions in the browser and offer uploading them: off.
+        "run_history": False,
+        # Request counts and timings stay private: /monitoring and its open summary are off.
+        "enable_monitoring": False,
+        # Sessions are bounded in number and forgotten when idle (web_sessions.py).
+        "state_session_capacity": settings.max_sessions,
+        "app_kwargs": {"lifespan": session_sweeper(settings.session_idle_seconds)},
+    }
+
+
+def _log_loaded(index: LoadedIndex, started: float) -> None:
     log.info(
         "index version %s (%d articles, %d passages) and model loaded in %.1fs",
         index.manifest.version,
         len(index.articles),
         index.manifest.passage_count,
         _since(started),
-    )
-    warning = exposure_warning(host)
-    if warning:
-        print(warning, file=sys.stderr)
-    demo = build_app(engine)
-    demo.queue(default_concurrency_limit=settings.concurrency)
-    demo.launch(
-        server_name=host,
-        server_port=port,
-        share=False,
-        inbrowser=False,
-        css=CSS,
-        footer_links=["api"],
-        # Run history would keep questions in the browser and offer uploading them: off.
-        run_history=False,
     )

@@ -376,6 +376,8 @@ def check(ctx: click.Context, statement: str | None, as_json: bool) -> None:
 def _show_verdict(verdict: Any) -> None:
     click.echo(f"Statement: {verdict.statement}")
     click.echo(f"Verdict:   {verdict.verdict}")
+    if verdict.reason:
+        click.echo(f"Why:       {verdict.reason}")
     for number, e in enumerate(verdict.evidence, 1):
         click.echo(f"{number}. “{e.quote}”")
         click.echo(f"   — {e.title}; {e.reference} (score {e.score:.2f})")
@@ -425,9 +427,10 @@ def serve(
 ) -> None:
     """Start the web chat."""
     from mscqa.app import serve as run_server
-    from mscqa.config import check_bind_address
+    from mscqa.config import check_bind_address, check_session_limits
 
     settings = _settings(ctx)
     host = host or settings.host
     check_bind_address(host, allow_remote or settings.allow_remote)  # the app warns if allowed
+    check_session_limits(settings)
     run_server(settings, host=host, port=port or settings.port)

@@ -39,7 +39,7 @@ class Settings:
     candidates: int = 30
     fusion: str = "zscore"
     rrf_k: int = 60  # Cormack, Clarke & Buettcher (2009), "Reciprocal rank fusion ..."
-    dense_weight: float = 0.5
+    dense_weight: float = 0.7
     query_expansion: bool = True
 
     # Answers. `min_score` is the "not covered" rule: the articles are taken to cover a question
@@ -48,8 +48,12 @@ class Settings:
     # Shown scores are calibrated P(quote holds the answer): 0.8 means that of the quotes
     # scoring about 0.8 on those questions, about 8 in 10 held the answer. Quotes after the
     # first are shown from `min_quote_score` up.
-    min_score: float = 0.27
+    min_score: float = 0.498
     min_quote_score: float = 0.05
+    # `check` calls a statement supported only when its evidence uses at least this share of
+    # the statement's content words; chosen on SciFact claims_train (benchmarks/RESULTS.md,
+    # "Claim verdicts").
+    statement_min_coverage: float = 0.4
     # A quote takes in a neighbouring sentence scoring at least this share of its own score.
     quote_neighbour_ratio: float = 0.5
     # Plain-language relevance labels in the web app: a score at or above `relevance_strong`
@@ -70,6 +74,10 @@ class Settings:
     reload_check_seconds: float = 2.0
     # Requests of one kind (questions, checks) the web app works on at the same time.
     concurrency: int = 4
+    # A web session (browser tab or API client) unused this long is forgotten, and at most
+    # `max_sessions` are kept: each holds about 40 KB (benchmarks/RESULTS.md, under load).
+    session_idle_seconds: float = 3600.0
+    max_sessions: int = 2000
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
@@ -110,6 +118,16 @@ def check_bind_address(host: str, allow_remote: bool) -> None:
         raise UsageError(
             f"--host {host} would let other machines reach the chat: pass --allow-remote "
             "(or set MSCQA_ALLOW_REMOTE=1) if that is intended, or use 127.0.0.1"
+        )
+
+
+def check_session_limits(settings: Settings) -> None:
+    """Refuse session limits that would drop a page's state between two clicks."""
+    if settings.session_idle_seconds < 1 or settings.max_sessions < 1:
+        raise UsageError(
+            f"MSCQA_SESSION_IDLE_SECONDS={settings.session_idle_seconds:g} and "
+            f"MSCQA_MAX_SESSIONS={settings.max_sessions} must both be at least 1: "
+            "fix or unset them"
         )
 
 

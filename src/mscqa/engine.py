@@ -157,7 +157,14 @@ class Engine:
     def check(self, statement: str) -> Verdict:
         text = prepare_text(statement, self.settings.max_statement_chars, "statement")
         index, vector, hits, rules = self._evidence(text)
-        return check_statement(text, vector, hits, index, **rules)
+        return check_statement(
+            text,
+            vector,
+            hits,
+            index,
+            min_coverage=self.settings.statement_min_coverage,
+            **rules,
+        )
 
     def status(self, verify: bool = True) -> IndexStatus:
         """The index compared with the corpus folder and the configured model."""

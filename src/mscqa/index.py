@@ -51,7 +51,7 @@ from mscqa.store import (
     write_text,
     writing_version,
 )
-from mscqa.terms import lexical_tokens
+from mscqa.terms import lexical_fingerprint, lexical_tokens
 
 __all__ = [
     "LOCK",
@@ -107,6 +107,8 @@ class Manifest:
     # folder (exported from the same model, so same model_id and vectors), or `backend`.
     query_backend: str = ""
     query_model_file: str | None = None
+    # `terms.lexical_fingerprint()` of the build: the BM25 tokens depend on the term table.
+    lexical: str = ""
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
@@ -255,6 +257,7 @@ def build_index(
             passage_overlap_sentences=overlap,
             query_backend=query_backend,
             query_model_file=query_model_file,
+            lexical=lexical_fingerprint(),
         )
         write_version(index_dir, manifest, parts, passage_vectors, sentence_vectors)
         added, changed, removed = diff_articles(old_articles, hashes)
@@ -449,7 +452,7 @@ def _write_files(
     retriever = bm25s.BM25()
     retriever.index(
         [
-            lexical_tokens(embedding_text(titles[p.article_id], p.text)) or ["_"]
+            lexical_tokens(embedding_text(titles[p.article_id], p.text), document=True) or ["_"]
             for p in parts.passages
         ],
         show_progress=False,
@@ -674,6 +677,12 @@ def index_status(
         return IndexStatus(
             "model_mismatch",
             f"built with model {manifest.model_id}, configured model is {model_id}: {REBUILD_HINT}",
+            manifest,
+        )
+    if manifest.lexical != lexical_fingerprint():
+        return IndexStatus(
+            "stale",
+            "the term table or word rules changed since the build: run `mscqa index update`",
             manifest,
         )
     if articles is not None:

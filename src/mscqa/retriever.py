@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -96,28 +97,31 @@ class LibraryStats:
     vocabulary: frozenset[str]
 
 
-_STATS: dict[tuple[str, str], LibraryStats] = {}
+_STATS: dict[int, LibraryStats] = {}
 
 
 def library_stats(index: LoadedIndex) -> LibraryStats:
-    """Cached per index folder and version: a version never changes once written."""
-    key = (str(index.path), index.manifest.version)
-    if key not in _STATS:
-        if len(_STATS) >= 4:
-            _STATS.pop(next(iter(_STATS)))
-        _STATS[key] = _compute_stats(index)
-    return _STATS[key]
+    """Computed once per loaded index and freed with it: a server that switched to a new
+    version keeps nothing of the old one."""
+    key = id(index)
+    stats = _STATS.get(key)
+    if stats is None:
+        stats = _STATS[key] = _compute_stats(index)
+        weakref.finalize(index, _STATS.pop, key, None)
+    return stats
 
 
 def _compute_stats(index: LoadedIndex) -> LibraryStats:
-    tokens = tuple(frozenset(lexical_tokens(s.text)) for s in index.sentences)
+    tokens = tuple(frozenset(lexical_tokens(s.text, document=True)) for s in index.sentences)
     total = len(tokens)
     df: dict[str, int] = {}
     for sentence in tokens:
         for t in sentence:
             df[t] = df.get(t, 0) + 1
     idf = {t: math.log((total + 1) / (n + 0.5)) for t, n in df.items()}
-    titles = {a.id: frozenset(lexical_tokens(a.title)) for a in index.articles.values()}
+    titles = {
+        a.id: frozenset(lexical_tokens(a.title, document=True)) for a in index.articles.values()
+    }
     vocabulary = frozenset(idf).union(*titles.values())
     return LibraryStats(tokens, titles, idf, math.log((total + 1) / 0.5), vocabulary)
 

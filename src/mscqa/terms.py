@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from functools import lru_cache
@@ -114,13 +115,56 @@ def content_words(text: str) -> list[str]:
     return [w for w in words(text) if w not in STOPWORDS]
 
 
+# Number words become digits on both sides, so "six months" meets "6 months".
+NUMBER_WORDS = {
+    "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
+    "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12",
+}  # fmt: skip
+# Part of the lexical fingerprint: change it whenever the code below changes the tokens.
+_TOKEN_RULES = (
+    "4: stemmed content words, term expansions (both ways on the document side), "
+    "number words as digits"
+)
+
+
+def lexical_fingerprint() -> str:
+    """Hash of everything that decides lexical tokens: an index whose manifest records another
+    fingerprint was tokenised differently and needs `mscqa index update`."""
+    digest = hashlib.sha256(_TOKEN_RULES.encode())
+    for name in ("terms.tsv", "stopwords.txt"):
+        digest.update((_DATA / name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def stem(word: str) -> str:
     """The stem of one normalised word, as the lexical index stores it."""
     return str(_stemmer().stemWord(normalize(word)))
 
 
-def lexical_tokens(text: str, expand: bool = True) -> list[str]:
+def lexical_tokens(text: str, expand: bool = True, document: bool = False) -> list[str]:
     """Stemmed content words of the text and its term expansions: the vocabulary of the
-    lexical (BM25) index and of overlap scores."""
-    tokens = content_words(expand_terms(text) if expand else text)
-    return list(_stemmer().stemWords(tokens)) if tokens else []
+    lexical (BM25) index and of overlap scores. With `document` (the articles' side), a text
+    that spells out an expansion ("multiple sclerosis") also gets the tokens of its term
+    ("MS"), so a concept counts the same whichever way either side writes it; questions get
+    the expansions of their own terms only, which keeps their list of words short."""
+    tokens = [NUMBER_WORDS.get(w, w) for w in content_words(expand_terms(text) if expand else text)]
+    stems = list(_stemmer().stemWords(tokens)) if tokens else []
+    if document and expand and stems:
+        present = set(stems)
+        for expansion, term in _reverse_terms():
+            if expansion <= present:
+                stems += [t for t in term if t not in present]
+                present.update(term)
+    return stems
+
+
+@lru_cache(maxsize=1)
+def _reverse_terms() -> tuple[tuple[frozenset[str], tuple[str, ...]], ...]:
+    """(stems of an expansion, stems of its term) for each term-table entry."""
+    pairs = []
+    for term, expansion in TERMS.items():
+        expanded = frozenset(_stemmer().stemWords(content_words(expansion)))
+        term_stems = tuple(t for t in _stemmer().stemWords(content_words(term)) if t)
+        if expanded and set(term_stems) - expanded:
+            pairs.append((expanded, term_stems))
+    return tuple(pairs)

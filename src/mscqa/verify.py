@@ -4,36 +4,70 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
 from mscqa.answer import Calibration, find_quotes
+from mscqa.config import Settings
 from mscqa.index import LoadedIndex
 from mscqa.retriever import Hit
-from mscqa.terms import STOPWORDS, lexical_tokens, normalize, stem, words
+from mscqa.terms import NUMBER_WORDS, STOPWORDS, lexical_tokens, normalize, stem, words
 
 SUPPORTED = "supported"
 CONTRADICTED = "contradicted"
 NOT_FOUND = "not_found"
 
 _DATA = Path(__file__).parent / "data"
-_NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)?(?:\s?%)?")
-_NUMBER_WORDS = {
-    "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
-    "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "half": "50%",
-}  # fmt: skip
+# A number, not a digit inside a name: "SHP-2", "Arp2/3" and "IL-10" are names, not amounts.
+_NUMBER = re.compile(r"(?<![\w.])(?<![a-z]-)(?<!/)\d+(?:[.,]\d+)?(?:\s?%)?(?!/\d)")
+_NUMBER_WORDS = {**NUMBER_WORDS, "half": "50%"}
+# Number words as numbers; "one of the pathways" counts nothing.
+_NUMBER_WORD = re.compile(
+    r"\b(?:" + "|".join(w + r"(?!\s+of\b)" if w == "one" else w for w in _NUMBER_WORDS) + r")\b"
+)
+_QUANTITY = re.compile(_NUMBER.pattern + "|" + _NUMBER_WORD.pattern)
 _NEGATIONS = frozenset(
     {"not", "no", "never", "none", "neither", "nor", "cannot", "without", "fail", "failed",
-     "fails", "lack", "lacks", "unable"}
+     "fails", "lack", "lacks", "lacking", "lacked", "unable"}
 )  # fmt: skip
 # Clauses end at punctuation and at the conjunctions that turn an argument around.
-_CLAUSE_BREAK = re.compile(r"[,;:()\u2014\u2013]|\s-\s|\b(?:but|however|although|while|whereas)\b")
-# A number the evidence states differently contradicts only when the evidence is likely about
-# the statement at all (calibrated quote score, see answer.py); otherwise it is not found.
-_NUMBER_CONFIDENCE = 0.5
+_CLAUSE_BREAK = re.compile(
+    r"[,;:()\u2014\u2013]|(?<!\d)\.\s|\s-\s|\b(?:but|however|although|while|whereas)\b"
+)
+_THOUSANDS = re.compile(r"(\d),(\d{3})(?!\d)")
+# A number contradicts when the evidence gives a number of the same kind (for counts, of the
+# same thing: one of the first `_UNIT_WORDS` content words after each number) among at least
+# `_NUMBER_OVERLAP` of the same words within `_NUMBER_REACH` words either side.
+_NUMBER_OVERLAP = 2
+_NUMBER_REACH = 8
+_UNIT_WORDS = 3
+# Direction words (data/directions.tsv): a negation reaches a direction word across at most
+# `_NEGATION_REACH` content words; what a direction word is about are the content words within
+# the reach around it (the statement's clauses are short and make one claim, so it reads
+# further), up to the next direction word. One shared word puts two of them on the same thing.
+_KINDS = frozenset({"up", "down", "link", "null"})
+_TURNED = {"up": "down", "down": "up"}
+_NEGATED_KIND = {"up": "null", "down": "null", "link": "null", "null": "link"}
+_CONFLICTS = frozenset(
+    {("up", "down"), ("down", "up"), ("null", "up"), ("null", "down"), ("null", "link"),
+     ("up", "null"), ("down", "null"), ("link", "null")}
+)  # fmt: skip
+_NEGATION_REACH = 2
+_STATEMENT_REACH = 12
+_EVIDENCE_REACH = 6
+_SIGNAL_OVERLAP = 1
+# A direction word inside a compound names a thing: "high-risk patients", "leuko-reduced blood".
+_COMPOUND = re.compile(r"(?<=[a-z0-9])-(?=[a-z])")
+# "patients with no prior disease": a negation that describes a thing rather than denies.
+_DESCRIBING = frozenset({"with"})
+# Aims, questions and conditions state no finding.
+_HEDGE = re.compile(
+    r"\b(?:whether|to (?:determine|assess|test|investigate|examine|evaluate)|hypothes\w*"
+    r"|objective|aim|might|if)\b"
+)
 
 
 @dataclass(frozen=True)
@@ -54,11 +88,13 @@ class Verdict:
     evidence: tuple[Evidence, ...]
     matched: tuple[str, ...]
     unmatched: tuple[str, ...]
+    reason: str = ""  # why contradicted or not found, in words; empty when supported
 
     def to_dict(self) -> dict[str, object]:
         return {
             "statement": self.statement,
             "verdict": self.verdict,
+            "reason": self.reason,
             "evidence": [asdict(e) for e in self.evidence],
             "numbers": {"matched": list(self.matched), "unmatched": list(self.unmatched)},
         }
@@ -71,9 +107,9 @@ def extract_numbers(text: str) -> list[str]:
         value = match.group().replace(" ", "")
         if value not in found:
             found.append(value)
-    for word in words(text):
-        if word in _NUMBER_WORDS and word not in found:
-            found.append(word)
+    for match in _NUMBER_WORD.finditer(normalize(text)):
+        if match.group() not in found:
+            found.append(match.group())
     return found
 
 
@@ -96,6 +132,65 @@ def check_numbers(statement: str, evidence: str) -> tuple[tuple[str, ...], tuple
     return matched, unmatched
 
 
+@dataclass(frozen=True)
+class Quantity:
+    """A number in a text, what kind of number it is ("%", ".1" for one decimal, "year", "#" for
+    a count) and the stemmed content words around it (what it is the number of)."""
+
+    number: str
+    kind: str
+    near: frozenset[str]
+    counted: frozenset[str]  # for a count, the words that may name what is counted
+
+
+def quantities(text: str) -> list[Quantity]:
+    """The numbers of `text` with their kind and surroundings, in order."""
+    plain = normalize(text)
+    found: list[Quantity] = []
+    for match in _QUANTITY.finditer(plain):
+        number = match.group().replace(" ", "")
+        before = words(plain[: match.start()])[-_NUMBER_REACH:]
+        after = words(plain[match.end() :])[: _NUMBER_REACH + 1]
+        units = [w for w in after if w.isalpha() and w not in STOPWORDS][:_UNIT_WORDS]
+        unit = units[0] if units else ""
+        if number.endswith("%") or unit == "percent":
+            kind = "%"
+        elif len(number) == 4 and number.isdigit() and 1800 <= int(number) <= 2100:
+            kind = "year"
+        elif "." in number:
+            kind = "." + str(len(number.partition(".")[2]))
+        else:
+            kind = "#"
+        near = frozenset(
+            stem(w)
+            for w in before + after
+            if w.isalpha() and w not in STOPWORDS and w not in _NUMBER_WORDS
+        )
+        counted = frozenset(stem(w) for w in units) if kind == "#" else frozenset()
+        found.append(Quantity(number, kind, near, counted))
+    return found
+
+
+def differing_numbers(statement: str, evidence: str) -> tuple[str, ...]:
+    """The statement's numbers that the evidence states otherwise: a number of the same kind
+    ("12 clinical studies" against "9 clinical studies", 86.4 against 84.6) among the same words,
+    and never the statement's own value."""
+    values = numbers_in(evidence)
+    theirs = quantities(evidence)
+    wrong: list[str] = []
+    for mine in quantities(statement):
+        if _number_value(mine.number) in values or mine.number in wrong:
+            continue
+        if any(
+            q.kind == mine.kind
+            and (q.counted & mine.counted or not (q.counted or mine.counted))
+            and len(q.near & mine.near) >= _NUMBER_OVERLAP
+            for q in theirs
+        ):
+            wrong.append(mine.number)
+    return tuple(wrong)
+
+
 @lru_cache(maxsize=1)
 def _antonyms() -> dict[str, frozenset[str]]:
     pairs: dict[str, set[str]] = {}
@@ -108,59 +203,261 @@ def _antonyms() -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in pairs.items()}
 
 
+@lru_cache(maxsize=1)
+def _directions() -> dict[str, str]:
+    kinds: dict[str, str] = {}
+    for number, line in enumerate(
+        (_DATA / "directions.tsv").read_text(encoding="utf-8").splitlines(), 1
+    ):
+        if not line.strip() or line.startswith("#"):
+            continue
+        word, _, kind = line.partition("\t")
+        if kind.strip() not in _KINDS:
+            raise ValueError(f"directions.tsv:{number}: kind must be one of {sorted(_KINDS)}")
+        kinds[normalize(word.strip())] = kind.strip()
+    return kinds
+
+
 def clauses(text: str) -> list[str]:
     """`text` cut at commas, semicolons, dashes and turning conjunctions ("but", "however")."""
-    plain = normalize(text).replace("n't", " not")
+    plain = _THOUSANDS.sub(r"\1\2", normalize(text)).replace("n't", " not")
     return [c.strip() for c in _CLAUSE_BREAK.split(plain) if c and c.strip()]
 
 
 def negated(clause: str) -> bool:
-    """True when a negation word governs something: "does not improve function" is negated,
-    the elliptical "than those who do not" is not."""
+    """True when a negation word governs what the clause says: "does not improve function" is
+    negated; the elliptical "than those who do not", "not only ... but also" and a thing
+    described by what it lacks ("patients with no prior disease") are not."""
     tokens = words(clause.replace("n't", " not"))
     for i, token in enumerate(tokens):
-        if token in _NEGATIONS and any(t not in STOPWORDS for t in tokens[i + 1 : i + 5]):
+        if token not in _NEGATIONS or token == "without":
+            continue
+        if token == "no" and i > 0 and tokens[i - 1] in _DESCRIBING:
+            continue
+        if token == "not" and tokens[i + 1 : i + 2] == ["only"]:
+            continue
+        if any(t not in STOPWORDS for t in tokens[i + 1 : i + 5]):
             return True
     return False
+
+
+def _negated_plainly(clause: str) -> bool:
+    """`negated`, leaving out clauses whose negation is on a direction word ("did not
+    increase"): `signals` reads those, together with what they are about."""
+    directions = _directions()
+    tokens = words(_COMPOUND.sub("", clause.replace("n't", " not")))
+    if any(
+        t in directions and _negation_before(tokens, i) is not None for i, t in enumerate(tokens)
+    ):
+        return False
+    return negated(clause)
 
 
 def _content(clause: str) -> set[str]:
     return set(lexical_tokens(clause, expand=False))
 
 
-def opposed(statement: str, evidence: str) -> bool:
-    """True when the evidence says the opposite of the statement: a clause about the same
-    thing with the other polarity (one negated, one not), or an antonym in its place."""
+@dataclass(frozen=True)
+class Signal:
+    """A word saying which way something goes ("kind": up, down, link, null) and the content
+    words around it in its clause: what goes that way."""
+
+    kind: str
+    word: str  # as written, with its negation: "not associated"
+    near: frozenset[str]
+    clause: frozenset[str]
+    # In a comparison ("lower in A than in B"): the words before "than" and after it.
+    compared: tuple[frozenset[str], frozenset[str]] | None = None
+
+
+def signals(text: str, reach: int, findings_only: bool = False) -> list[Signal]:
+    """The direction words of `text`, each with its kind after negation ("did not increase"
+    and "no association" are null) and the stemmed content words within `reach` words of it;
+    with `findings_only`, none from aims, questions and conditions ("to test whether")."""
+    directions = _directions()
+    found: list[Signal] = []
+    for clause in clauses(text):
+        if findings_only and _HEDGE.search(clause):
+            continue
+        tokens = words(_COMPOUND.sub("", clause))
+        stems = [stem(t) for t in tokens]
+        at = [i for i, t in enumerate(tokens) if t in directions]
+        whole = frozenset(
+            stems[j] for j, t in enumerate(tokens) if t not in STOPWORDS and t not in directions
+        )
+        for n, i in enumerate(at):
+            token = tokens[i]
+            kind = directions[token]
+            said = token
+            negation = _negation_before(tokens, i)
+            if negation is not None:
+                kind = _NEGATED_KIND[kind]
+                said = " ".join(tokens[negation : i + 1])
+            # What the word is about: the words around it, up to the next direction word.
+            start = max(at[n - 1] + 1 if n else 0, i - reach)
+            end = min(at[n + 1] if n + 1 < len(at) else len(tokens), i + reach + 1)
+            near = frozenset(
+                stems[j]
+                for j in range(start, end)
+                if tokens[j] not in STOPWORDS
+                and tokens[j] not in _NEGATIONS
+                and tokens[j] not in directions
+                and not tokens[j][0].isdigit()
+            )
+            compared = None
+            if "than" in tokens[i + 1 :]:
+                than = tokens.index("than", i + 1)
+                compared = (
+                    frozenset(
+                        stems[j] for j in range(than) if j != i and tokens[j] not in STOPWORDS
+                    ),
+                    frozenset(
+                        stems[j] for j in range(than + 1, len(tokens)) if tokens[j] not in STOPWORDS
+                    ),
+                )
+            found.append(Signal(kind, said, near, whole, compared))
+    return found
+
+
+def _negation_before(tokens: Sequence[str], i: int) -> int | None:
+    """Where a negation comes before word `i` with at most `_NEGATION_REACH` content words
+    between ("did not significantly increase", "not associated with an increased risk")."""
+    content = 0
+    for j in range(i - 1, -1, -1):
+        if tokens[j] in _NEGATIONS:
+            return j
+        if tokens[j] not in STOPWORDS:
+            content += 1
+            if content > _NEGATION_REACH:
+                return None
+    return None
+
+
+def _direction_conflict(statement: str, evidence: str) -> str | None:
+    """A direction the evidence gives the statement's words the other way round, when it never
+    gives them the statement's own direction: "reduces mortality" against "increased mortality",
+    "is unrelated to weight" against "lower weight"."""
+    found = signals(evidence, _EVIDENCE_REACH, findings_only=True)
+    for mine in signals(statement, _STATEMENT_REACH):
+        theirs = [_as_compared_by(mine, s) for s in found]
+        # Agreement anywhere in a clause about the statement's words outweighs a conflict.
+        if any(_agree(mine.kind, s.kind) and mine.near & s.clause for s in theirs):
+            continue
+        about = [s for s in theirs if len(mine.near & s.near) >= _SIGNAL_OVERLAP]
+        for other in about:
+            if (mine.kind, other.kind) in _CONFLICTS:
+                return f"'{mine.word}' in the statement, '{other.word}' in the evidence"
+    return None
+
+
+def _as_compared_by(mine: Signal, theirs: Signal) -> Signal:
+    """`theirs` turned round when it compares the same two things the other way round: "lower
+    in B than in A" reads "higher in A than in B" against a statement about A than B."""
+    if mine.compared is None or theirs.compared is None or theirs.kind not in _TURNED:
+        return theirs
+    (a, b), (c, d) = mine.compared, theirs.compared
+    if a & d and b & c and not b & d:
+        return replace(theirs, kind=_TURNED[theirs.kind], word=theirs.word + " (other way round)")
+    return theirs
+
+
+def _agree(mine: str, theirs: str) -> bool:
+    return mine == theirs or (mine == "link" and theirs in {"up", "down"})
+
+
+def opposition(statement: str, evidence: str) -> str | None:
+    """Why the evidence says the opposite of the statement, or None: a direction word the other
+    way round, a clause about the same thing with the other polarity (one negated, one not), or
+    an antonym in its place."""
+    conflict = _direction_conflict(statement, evidence)
+    if conflict:
+        return conflict
     antonyms = _antonyms()
-    evidence_clauses = [(c, _content(c)) for c in clauses(evidence)]
+    evidence_clauses = [
+        (c, _content(c), _negated_plainly(c)) for c in clauses(evidence) if not _HEDGE.search(c)
+    ]
     for clause in clauses(statement):
         words_here = _content(clause)
         if not words_here:
             continue
-        overlap, best = max(
-            ((len(words_here & ws), c) for c, ws in evidence_clauses), default=(0, "")
+        polarity = _negated_plainly(clause)
+        # The clause of the other polarity must be more about the statement than any clause of
+        # the same polarity: "did not do better" elsewhere outweighs "better survival" here.
+        same, other = (
+            max(
+                ((len(words_here & ws), c) for c, ws, neg in evidence_clauses if neg == flip),
+                default=(0, ""),
+            )
+            for flip in (polarity, not polarity)
         )
+        if other[0] >= min(2, len(words_here)) and other[0] > same[0]:
+            return f"one denies the other: '{clause}' / '{other[1]}'"
+        overlap, best = max(same, other)
         if overlap == 0:
             continue
         best_words = _content(best)
-        if overlap >= min(2, len(words_here)) and negated(clause) != negated(best):
-            return True
         for word in words_here - best_words:
-            if antonyms.get(word, frozenset()) & (best_words - words_here):
-                return True
-    return False
+            swapped = antonyms.get(word, frozenset()) & (best_words - words_here)
+            if swapped:
+                return f"'{word}' in the statement, '{min(swapped)}' in the evidence"
+    return None
+
+
+def opposed(statement: str, evidence: str) -> bool:
+    """True when the evidence says the opposite of the statement (see `opposition`)."""
+    return opposition(statement, evidence) is not None
+
+
+def coverage(statement: str, evidence: str) -> float:
+    """Share of the statement's content words (numbers aside: `check_numbers` reads those) that
+    the evidence uses too, after the term table on both sides."""
+    wanted = {t for t in lexical_tokens(statement) if not t[0].isdigit()}
+    if not wanted:
+        return 1.0
+    return len(wanted & set(lexical_tokens(evidence))) / len(wanted)
+
+
+@dataclass(frozen=True)
+class Judgement:
+    verdict: str
+    matched: tuple[str, ...]
+    unmatched: tuple[str, ...]
+    reason: str
+
+
+def judgement(
+    statement: str,
+    evidence: Sequence[str],
+    context: str,
+    min_coverage: float = Settings.statement_min_coverage,
+) -> Judgement:
+    """Verdict of a statement against its best evidence sentences (best first) and the text
+    around them (`context`), with the numbers checked and the reason in words. A supported
+    verdict needs the evidence to use at least `min_coverage` of the statement's words."""
+    matched, unmatched = check_numbers(statement, context)
+    if unmatched:
+        wrong = differing_numbers(statement, context)
+        if wrong:
+            reason = (
+                f"the evidence gives another number where the statement says {', '.join(wrong)}"
+            )
+            return Judgement(CONTRADICTED, matched, unmatched, reason)
+        reason = f"the evidence does not state {', '.join(unmatched)}"
+        return Judgement(NOT_FOUND, matched, unmatched, reason)
+    why = opposition(statement, " ".join(evidence))
+    if why:
+        return Judgement(CONTRADICTED, matched, unmatched, "the evidence says the opposite: " + why)
+    shared = coverage(statement, " ".join([*evidence, context]))
+    if shared < min_coverage:
+        reason = f"the evidence uses only {shared:.0%} of the statement's words"
+        return Judgement(NOT_FOUND, matched, unmatched, reason)
+    return Judgement(SUPPORTED, matched, unmatched, "")
 
 
 def judge(statement: str, evidence: Sequence[str], context: str) -> tuple[str, tuple, tuple]:
-    """Verdict of a statement against its best evidence sentences (best first) and the text
-    around them (`context`, for numbers): (verdict, matched numbers, unmatched numbers)."""
-    matched, unmatched = check_numbers(statement, context)
-    if unmatched:
-        # A number the evidence states differently contradicts; one it never states is unshown.
-        return (CONTRADICTED if numbers_in(context) else NOT_FOUND), matched, unmatched
-    if any(opposed(statement, sentence) for sentence in evidence):
-        return CONTRADICTED, matched, unmatched
-    return SUPPORTED, matched, unmatched
+    """`judgement` as (verdict, matched numbers, unmatched numbers)."""
+    result = judgement(statement, evidence, context)
+    return result.verdict, result.matched, result.unmatched
 
 
 def check_statement(
@@ -174,6 +471,7 @@ def check_statement(
     min_quote_score: float = 0.0,
     known_similarity: float = 1.0,
     neighbour_ratio: float = 0.5,
+    min_coverage: float = Settings.statement_min_coverage,
     calibration: Calibration | None = None,
 ) -> Verdict:
     """Verdict `supported`, `contradicted` or `not_found`, with evidence and number check."""
@@ -191,14 +489,13 @@ def check_statement(
     )
     numbers = extract_numbers(statement)
     if not answer.answered:
-        return Verdict(statement, NOT_FOUND, (), (), tuple(numbers))
+        return Verdict(statement, NOT_FOUND, (), (), tuple(numbers), "no article covers it")
     best = answer.quotes[0]
-    verdict, matched, unmatched = judge(statement, [best.quote], best.quote + " " + best.passage)
-    if verdict == CONTRADICTED and unmatched and best.score < _NUMBER_CONFIDENCE:
-        # Other numbers in a passage that may be about something else do not contradict.
-        verdict = NOT_FOUND
+    result = judgement(statement, [best.quote], best.quote + " " + best.passage, min_coverage)
     evidence = tuple(
         Evidence(q.article_id, q.title, q.reference, q.quote, q.start, q.end, q.score)
         for q in answer.quotes
     )
-    return Verdict(statement, verdict, evidence, matched, unmatched)
+    return Verdict(
+        statement, result.verdict, evidence, result.matched, result.unmatched, result.reason
+    )

@@ -1,0 +1,43 @@
+"""Topics a question names that the library never mentions: conditions (data/conditions.txt)
+and clinic services (data/services.txt). "Can stem cells treat tinnitus?" shares every word but
+its topic with the articles; the "not covered" model (answer.py) weighs this feature."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from mscqa.terms import TERMS, lexical_tokens, normalize
+
+_DATA = Path(__file__).parent / "data"
+
+
+@lru_cache(maxsize=1)
+def _topic_pattern() -> re.Pattern[str]:
+    names: set[str] = set()
+    for name in ("conditions.txt", "services.txt"):
+        for line in (_DATA / name).read_text(encoding="utf-8").splitlines():
+            if line.strip() and not line.startswith("#"):
+                names.add(normalize(line.strip()))
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=lambda n: (-len(n), n)))
+    return re.compile(rf"(?<![a-z0-9])({alternatives})(?![a-z0-9])")
+
+
+def named_topics(question: str) -> list[str]:
+    """Condition and service names in `question`, longest match first, in order."""
+    return [m.group(1) for m in _topic_pattern().finditer(normalize(question))]
+
+
+def known_topic(topic: str, vocabulary: frozenset[str]) -> bool:
+    """True when the library uses every word of `topic`, or of its term-table expansion."""
+    for text in (topic, TERMS.get(normalize(topic), "")):
+        tokens = lexical_tokens(text, expand=False)
+        if tokens and all(t in vocabulary for t in tokens):
+            return True
+    return False
+
+
+def unknown_topics(question: str, vocabulary: frozenset[str]) -> list[str]:
+    """The topics `question` names that the library (its stemmed `vocabulary`) never uses."""
+    return [t for t in named_topics(question) if not known_topic(t, vocabulary)]

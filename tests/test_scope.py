@@ -1,0 +1,41 @@
+"""Topics the library never mentions: named conditions and clinic services."""
+
+from __future__ import annotations
+
+from mscqa.scope import known_topic, named_topics, unknown_topics
+from mscqa.terms import lexical_tokens
+
+VOCABULARY = frozenset(
+    lexical_tokens(
+        "Mesenchymal stem cells for hip osteoarthritis, multiple sclerosis and diabetes; "
+        "back pain and the cost of surgery.",
+        document=True,
+    )
+)
+
+
+def test_condition_and_service_names_are_found_longest_first() -> None:
+    assert named_topics("Can stem cells help Parkinson's disease?") == ["parkinson's disease"]
+    assert named_topics("What are your opening hours?") == ["opening hours"]
+    assert named_topics("Tell me about cartilage") == []
+
+
+def test_a_topic_is_unknown_only_when_the_library_never_uses_it() -> None:
+    assert unknown_topics("Can stem cells treat tinnitus?", VOCABULARY) == ["tinnitus"]
+    assert unknown_topics("Does insurance pay for it?", VOCABULARY) == ["insurance"]
+    # The library mentions diabetes and cost: questions about them may be covered.
+    assert unknown_topics("Can stem cells help diabetes?", VOCABULARY) == []
+    assert unknown_topics("What does the surgery cost?", VOCABULARY) == []
+
+
+def test_a_topic_is_known_through_its_term_table_expansion() -> None:
+    # "lupus" is unknown here, but "MS" expands to words the library uses.
+    assert not known_topic("lupus", VOCABULARY)
+    assert known_topic("ms", VOCABULARY)
+
+
+def test_every_word_of_a_topic_must_be_known() -> None:
+    # The library uses none of "spinal cord injury"; a match on one word is not enough.
+    assert unknown_topics("Do stem cells help spinal cord injury?", VOCABULARY) == [
+        "spinal cord injury"
+    ]
