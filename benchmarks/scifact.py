@@ -213,13 +213,14 @@ def run_retrieval(
     plain_queries = [lexical_tokens(q, expand=False) for q in data.queries]
     add("BM25, our tokens, k1=0.9 b=0.4", bm25_scores(plain_docs, plain_queries, 0.9, 0.4))
     docs = [
-        lexical_tokens(embedding_text(t, x)) for t, x in zip(data.titles, data.texts, strict=True)
+        lexical_tokens(embedding_text(t, x), document=True)
+        for t, x in zip(data.titles, data.texts, strict=True)
     ]
     queries_tokens = [lexical_tokens(q) for q in data.queries]
     lexical = bm25_scores(docs, queries_tokens, 0.9, 0.4)
     add("BM25, + term table, k1=0.9 b=0.4", lexical)
     # Field weighting: the title counted twice (titles of abstracts state their finding).
-    titled = [lexical_tokens(t) + d for t, d in zip(data.titles, docs, strict=True)]
+    titled = [lexical_tokens(t, document=True) + d for t, d in zip(data.titles, docs, strict=True)]
     lexical_title = bm25_scores(titled, queries_tokens, 0.9, 0.4)
     add("BM25, + term table + title x2", lexical_title)
 
@@ -349,13 +350,14 @@ def claim_pairs(data_dir: Path, name: str) -> list[tuple[int, str, str, list[str
 def claim_verdicts(pairs: Sequence[tuple[int, str, str, list[str]]]) -> dict[tuple[str, str], int]:
     """(expected, got) counts of `judge` on each pair: the verdict for the three abstract
     sentences that share the most of the claim's words, the whole abstract as context."""
-    from mscqa.verify import judge
+    from mscqa.verify import judgement
 
+    min_coverage = Settings.from_env().statement_min_coverage
     confusion: dict[tuple[str, str], int] = {}
     for _, claim, label, sentences in pairs:
         wanted = set(lexical_tokens(claim))
         ranked = sorted(sentences, key=lambda s: -len(wanted & set(lexical_tokens(s))))
-        verdict, _, _ = judge(claim, ranked[:3], " ".join(sentences))
+        verdict = judgement(claim, ranked[:3], " ".join(sentences), min_coverage).verdict
         confusion[(label, verdict)] = confusion.get((label, verdict), 0) + 1
     return confusion
 
