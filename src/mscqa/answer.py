@@ -172,11 +172,20 @@ def weighted_coverage(question: Sequence[str], text: frozenset[str], stats: Libr
     A word the articles never use weighs most: "Can stem cells grow back hair?" has its most
     telling word missing everywhere, which is what "not covered" needs to see.
     """
-    wanted = set(question)
-    if not wanted:
-        return 0.0
-    weight = {t: stats.idf.get(t, stats.unseen_idf) for t in wanted}
-    return sum(w for t, w in weight.items() if t in text) / sum(weight.values())
+    return _Coverage(question, stats)(text)
+
+
+class _Coverage:
+    """`weighted_coverage` of one question, its word weights worked out once."""
+
+    def __init__(self, question: Sequence[str], stats: LibraryStats) -> None:
+        self.weight = {t: stats.idf.get(t, stats.unseen_idf) for t in set(question)}
+        self.total = sum(self.weight.values())
+
+    def __call__(self, text: frozenset[str]) -> float:
+        if not self.total:
+            return 0.0
+        return sum(w for t, w in self.weight.items() if t in text) / self.total
 
 
 @dataclass(frozen=True)
@@ -195,7 +204,8 @@ def sentence_features(
     """(hit, sentence row, features) for each sentence of each hit, features as `FEATURES`."""
     stats = library_stats(index)
     tokens = lexical_tokens(question)
-    library_cover = weighted_coverage(tokens, stats.vocabulary, stats)
+    coverage = _Coverage(tokens, stats)
+    library_cover = coverage(stats.vocabulary)
     forms = question_forms(question)
     focus = _focus_word(tokens, stats)
     rows: list[tuple[Hit, int, tuple[float, ...]]] = []
@@ -205,7 +215,7 @@ def sentence_features(
             stats.title_tokens[hit.passage.article_id],
             *(stats.sentence_tokens[r] for r in sentence_rows),
         )
-        passage_cover = weighted_coverage(tokens, passage_tokens, stats)
+        passage_cover = coverage(passage_tokens)
         cosines = index.sentence_vectors[sentence_rows] @ query_vector
         for row, cosine in zip(sentence_rows, cosines, strict=True):
             # A sentence is read with its neighbours in the passage, so its coverage counts
@@ -214,7 +224,7 @@ def sentence_features(
             features = (
                 float(cosine),
                 hit.dense,
-                weighted_coverage(tokens, own, stats),
+                coverage(own),
                 passage_cover,
                 library_cover,
                 1.0 / (1 + rank),

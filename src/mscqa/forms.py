@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from mscqa.terms import normalize
 
@@ -86,8 +87,16 @@ def question_forms(question: str) -> tuple[Form, ...]:
 
 def has_form(forms: tuple[Form, ...], sentence: str) -> bool:
     """True when `sentence` has one of the answer forms asked for."""
-    text = normalize(sentence)
+    if not forms:
+        return False
+    text = _normalized(sentence)
     return any(form.sentence.search(text) for form in forms)
+
+
+@lru_cache(maxsize=8192)
+def _normalized(sentence: str) -> str:
+    """The same sentences come back question after question: normalise each once."""
+    return normalize(sentence)
 
 
 def asks_amount(question: str) -> bool:
