@@ -1,10 +1,6 @@
-"""Ranked passages -> quoted answers: best sentences, sources, abstention. Pure functions.
-
-Every sentence of the top passages is scored by one logistic model over lexical and dense
-evidence (`sentence_features`); its output is a calibrated probability that the sentence
-answers the question, fitted by benchmarks/calibrate.py on our own questions. The same number
-ranks the sentences, decides "not covered" (below `min_score`) and is the score users see.
-"""
+"""Ranked passages -> quoted answers, pure functions: every sentence of the top passages scored
+by one calibrated logistic model (`FEATURES`, the score users see), and "not covered" decided by
+a second one (`COVERED_FEATURES`), both fitted by benchmarks/calibrate.py on our own questions."""
 
 from __future__ import annotations
 

@@ -1,10 +1,6 @@
-"""Forgetting idle web sessions, so the chat server's memory follows the people using it.
-
-Gradio keeps, for every session (each browser tab and each API client), a copy of the page's
-settings (about 40 KB for this page), its gr.State values and an event queue, and lets a session
-go only once 10,000 newer ones exist. The sweep runs inside the server's event loop, the one
-place Gradio changes those tables.
-"""
+"""Forgetting idle web sessions: Gradio keeps each session's page settings (about 40 KB here),
+gr.State values and event queue until 10,000 newer ones exist. The sweep runs in the server's
+event loop, the one place Gradio changes those tables."""
 
 from __future__ import annotations
 
