@@ -1,4 +1,4 @@
-"""The scoring helpers of benchmarks/scifact.py on a tiny hand-made collection."""
+"""The scoring functions of benchmarks/scifact.py on a tiny hand-made collection."""
 
 from __future__ import annotations
 
