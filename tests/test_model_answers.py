@@ -11,13 +11,12 @@ pytestmark = pytest.mark.model
 CASES = [
     ("What drug besides riluzole is approved for ALS?", "ALS", "edaravone"),
     ("How long does pain have to last before it counts as chronic?", "Chronic Pain", "12 weeks"),
-    pytest.param(
+    # Lay anatomy: "nerve fibres" and "sheath" meet "neuronal axons" and "covering" through
+    # the term table.
+    (
         "What is the protective sheath around nerve fibres that MS damages?",
         "Multiple Sclerosis",
         "myelin",
-        # Three of its content words never occur in the articles: P(covered) falls just under
-        # the threshold fitted on benchmarks/data/calibration.jsonl (a known false "not covered").
-        marks=pytest.mark.xfail(strict=True, reason="below the fitted 'not covered' threshold"),
     ),
     ("Do steroids cure autoimmune conditions?", "Immune System", "cure"),
     ("What is the definitive treatment for a worn-out hip joint?", "Hip", "hip replacement"),
