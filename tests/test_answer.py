@@ -167,3 +167,13 @@ def test_an_amount_question_takes_in_the_neighbour_with_the_figures(fake_engine:
     quote = index.articles[candidate.hit.passage.article_id].text[start:end]
     # One figure in the sentence itself; the next one states four.
     assert quote.startswith("In their recent meta-analysis") and "35% at 1 year" in quote
+
+
+def test_a_neighbour_with_the_form_asked_for_joins_the_quote(fake_engine: Engine) -> None:
+    question = "where were the injected cells harvested from"
+    index = fake_engine.index
+    candidate = _candidate_for(fake_engine, question, "Researchers tested this hypothesis")
+    start, end = quote_span(question, candidate, index)
+    quote = index.articles[candidate.hit.passage.article_id].text[start:end]
+    # The sentence names the study; the next one says where the cells came from.
+    assert quote.startswith("Researchers tested this hypothesis") and "from fat tissue" in quote

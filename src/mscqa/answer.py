@@ -309,6 +309,12 @@ def quote_span(
             if first <= n <= last and len(_FIGURE.findall(sentences[n].text)) > figures
         ]
         added += sorted(richer, key=lambda n: -len(_FIGURE.findall(sentences[n].text)))[:1]
+    else:
+        # The neighbour in the paragraph that has the form of answer asked for (a source, a
+        # reason, a finding, ...) when the sentence itself does not.
+        forms = question_forms(question)
+        if forms and not has_form(forms, text):
+            added += [n for n in neighbours if has_form(forms, sentences[n].text)][:1]
     opening = words(text)[:1]
     if opening and opening[0] in _ANAPHORA and row - 1 in neighbours:
         added.append(row - 1)
