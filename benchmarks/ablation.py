@@ -20,7 +20,7 @@ from pathlib import Path
 from mscqa.answer import FEATURES, Answer, Calibration, default_calibration, find_quotes
 from mscqa.config import Settings
 from mscqa.engine import Engine, answer_rules
-from mscqa.evaluate import EvalReport, read_items, score_answer, score_verdict
+from mscqa.evaluate import evaluate, read_items
 from mscqa.retriever import Retriever
 from mscqa.verify import Verdict, check_statement
 
@@ -79,13 +79,7 @@ def run(engine: Engine, path: Path, base: Settings) -> list[tuple[str, dict[str,
     items = read_items(path)
     out = []
     for name, settings, calibration in rows(base):
-        pipeline = Pipeline(engine, settings, calibration)
-        report = EvalReport()
-        for item in items:
-            if item.kind == "claim":
-                score_verdict(report, item, pipeline.check(item.text))
-            else:
-                score_answer(report, item, pipeline.ask(item.text))
+        report = evaluate(Pipeline(engine, settings, calibration), items)
         out.append((name, report.metrics()))
     return out
 

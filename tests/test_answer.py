@@ -138,13 +138,17 @@ def _candidate_for(engine: Engine, question: str, opening: str) -> Candidate:
     return next(c for c in scored if index.sentences[c.row].text.startswith(opening))
 
 
+def _quote_for(engine: Engine, question: str, opening: str) -> str:
+    """The quote cut around the sentence starting with `opening`."""
+    candidate = _candidate_for(engine, question, opening)
+    start, end = quote_span(question, candidate, engine.index)
+    return engine.index.articles[candidate.hit.passage.article_id].text[start:end]
+
+
 def test_a_list_item_is_quoted_with_the_line_introducing_the_list(fake_engine: Engine) -> None:
     question = "what kinds of multiple sclerosis are there"
-    index = fake_engine.index
     for opening in ("Clinically isolated syndrome", "Multiple sclerosis can be divided"):
-        candidate = _candidate_for(fake_engine, question, opening)
-        start, end = quote_span(question, candidate, index)
-        quote = index.articles[candidate.hit.passage.article_id].text[start:end]
+        quote = _quote_for(fake_engine, question, opening)
         assert quote.startswith("Multiple sclerosis can be divided into 4 types:")
         assert "Clinically isolated syndrome" in quote
 
@@ -161,19 +165,13 @@ def test_a_sentence_is_shown_in_the_passage_that_gives_it_most_context(
 
 def test_an_amount_question_takes_in_the_neighbour_with_the_figures(fake_engine: Engine) -> None:
     question = "what figures did the pooled trials report for progression"
-    index = fake_engine.index
-    candidate = _candidate_for(fake_engine, question, "In their recent meta-analysis")
-    start, end = quote_span(question, candidate, index)
-    quote = index.articles[candidate.hit.passage.article_id].text[start:end]
+    quote = _quote_for(fake_engine, question, "In their recent meta-analysis")
     # One figure in the sentence itself; the next one states four.
     assert quote.startswith("In their recent meta-analysis") and "35% at 1 year" in quote
 
 
 def test_a_neighbour_with_the_form_asked_for_joins_the_quote(fake_engine: Engine) -> None:
     question = "where were the injected cells harvested from"
-    index = fake_engine.index
-    candidate = _candidate_for(fake_engine, question, "Researchers tested this hypothesis")
-    start, end = quote_span(question, candidate, index)
-    quote = index.articles[candidate.hit.passage.article_id].text[start:end]
+    quote = _quote_for(fake_engine, question, "Researchers tested this hypothesis")
     # The sentence names the study; the next one says where the cells came from.
     assert quote.startswith("Researchers tested this hypothesis") and "from fat tissue" in quote

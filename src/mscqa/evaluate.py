@@ -7,12 +7,11 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
 from mscqa.answer import Answer
-from mscqa.engine import Engine
 from mscqa.errors import UsageError
 from mscqa.terms import normalize
 from mscqa.verify import NOT_FOUND, SUPPORTED, Verdict
@@ -170,7 +169,15 @@ def score_verdict(report: EvalReport, item: EvalItem, verdict: Verdict) -> None:
         )
 
 
-def evaluate(engine: Engine, items: Iterable[EvalItem]) -> EvalReport:
+class Answerer(Protocol):
+    """What `evaluate` asks: `Engine`, or a pipeline with parts switched off (ablation.py)."""
+
+    def ask(self, question: str) -> Answer: ...
+
+    def check(self, statement: str) -> Verdict: ...
+
+
+def evaluate(engine: Answerer, items: Iterable[EvalItem]) -> EvalReport:
     report = EvalReport()
     for item in items:
         if item.kind == "claim":
