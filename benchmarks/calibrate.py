@@ -207,9 +207,15 @@ def top_probability(rows: Rows, model: Calibration, items: int) -> np.ndarray:
 
 
 def choose_threshold(top: np.ndarray, in_scope: np.ndarray, max_false: float) -> float:
-    """The highest threshold whose false "not covered" rate stays within `max_false`."""
+    """The highest threshold whose false "not covered" rate stays within `max_false`, put
+    halfway to the next lower question's probability: the same questions fall on each side,
+    and a question scoring a little differently at run time does not cross it."""
     allowed = int(np.floor(max_false * in_scope.sum()))
-    return float(np.sort(top[in_scope])[allowed]) - 1e-6
+    lowest_answered = float(np.sort(top[in_scope])[allowed])
+    below = top[top < lowest_answered]
+    if not below.size:
+        return lowest_answered - 1e-6
+    return (lowest_answered + float(below.max())) / 2
 
 
 def rates(

@@ -15,12 +15,15 @@ from mscqa.answer import (
     Candidate,
     default_calibration,
     find_quotes,
+    focus_word,
     quote_span,
+    repeats,
     score_candidates,
     weighted_coverage,
 )
 from mscqa.engine import Engine
-from mscqa.retriever import library_stats
+from mscqa.retriever import Hit, library_stats
+from mscqa.terms import lexical_tokens
 
 
 def ask(engine: Engine, question: str, **kwargs: object):  # type: ignore[no-untyped-def]
@@ -175,3 +178,32 @@ def test_a_neighbour_with_the_form_asked_for_joins_the_quote(fake_engine: Engine
     quote = _quote_for(fake_engine, question, "Researchers tested this hypothesis")
     # The sentence names the study; the next one says where the cells came from.
     assert quote.startswith("Researchers tested this hypothesis") and "from fat tissue" in quote
+
+
+def test_the_focus_is_one_of_the_patients_own_words(fake_engine: Engine) -> None:
+    stats = library_stats(fake_engine.index)
+    question = "does arthritis of the hip get better"
+    # The term table adds "rheumatoid" for "arthritis": rarer, but not what was asked about.
+    assert "rheumatoid" in lexical_tokens(question)
+    assert focus_word(question, stats) in lexical_tokens(question, expand=False)
+    assert focus_word("what about tinnitus", stats) is None  # no word the library uses
+
+
+def test_a_quote_is_skipped_only_when_the_reader_has_seen_its_sentence(
+    fake_engine: Engine,
+) -> None:
+    index = fake_engine.index
+    row = next(r for r, s in enumerate(index.sentences) if s.text.startswith("They injected"))
+    sentence, lead = index.sentences[row], index.sentences[row - 1]
+    assert lead.text.startswith("Researchers tested this hypothesis")
+    # The passage shown with the first quote ends with the sentence "They injected" leans on.
+    above = next(
+        p
+        for p in index.passages
+        if p.article_id == sentence.article_id and p.start < lead.end <= p.end < sentence.end
+    )
+    first = index.passage_sentences(above)[0][1]
+    chosen = [(Candidate(Hit(above, 0.0, 0.0, 0.0), row, (), 0.5), first.start, first.end)]
+    assert not repeats(sentence, lead.start, sentence.end, chosen)
+    assert repeats(lead, lead.start, lead.end, chosen)  # shown in that passage already
+    assert repeats(sentence, first.start, sentence.end, chosen)  # shares the quoted text

@@ -203,7 +203,7 @@ def sentence_features(
     coverage = _Coverage(tokens, stats)
     library_cover = coverage(stats.vocabulary)
     forms = question_forms(question)
-    focus = _focus_word(tokens, stats)
+    focus = focus_word(question, stats)
     rows: list[tuple[Hit, int, tuple[float, ...]]] = []
     for rank, hit in enumerate(hits):
         sentence_rows = [row for row, _ in index.passage_sentences(hit.passage)]
@@ -231,10 +231,13 @@ def sentence_features(
     return rows
 
 
-def _focus_word(tokens: Sequence[str], stats: LibraryStats) -> str | None:
+def focus_word(question: str, stats: LibraryStats) -> str | None:
     """The question's most specific word (highest idf) among those the library uses: "Japan"
     in "was there a study in Japan on back pain?". The sentence that has it is often the one
-    that answers, where its neighbours only share the topic."""
+    that answers, where its neighbours only share the topic. Only the patient's own words
+    count: the term table's expansions are other names to match, not what was asked about
+    ("arthritis" brings in "rheumatoid", which must not become the focus)."""
+    tokens = lexical_tokens(question, expand=False)
     known = sorted({t for t in tokens if t in stats.idf}, key=lambda t: (-stats.idf[t], t))
     return known[0] if known else None
 
@@ -360,6 +363,23 @@ def _overlaps(start: int, end: int, other_start: int, other_end: int) -> bool:
     return start < other_end and other_start < end
 
 
+def repeats(
+    sentence: Sentence, start: int, end: int, chosen: Sequence[tuple[Candidate, int, int]]
+) -> bool:
+    """True when a quote (`start`:`end`, around `sentence`) would repeat one of the `chosen`
+    quotes: it shares text with one, or its sentence is in the passage shown with one. A
+    sentence the reader has not seen yet is quoted even when the sentence it leans on for its
+    subject ("They injected ...") closes a passage shown above."""
+    return any(
+        c.hit.passage.article_id == sentence.article_id
+        and (
+            _overlaps(start, end, s, e)
+            or _overlaps(sentence.start, sentence.end, *_span(c.hit.passage))
+        )
+        for c, s, e in chosen
+    )
+
+
 def find_quotes(
     question: str,
     query_vector: np.ndarray,
@@ -387,15 +407,9 @@ def find_quotes(
     for candidate in candidates:
         if len(chosen) >= top_k:
             break
-        article_id = candidate.hit.passage.article_id
         start, end = quote_span(question, candidate, index, probabilities, neighbour_ratio)
-        if any(
-            c.hit.passage.article_id == article_id
-            and (_overlaps(start, end, s, e) or _overlaps(start, end, *_span(c.hit.passage)))
-            for c, s, e in chosen
-        ):
-            continue
-        chosen.append((candidate, start, end))
+        if not repeats(index.sentences[candidate.row], start, end, chosen):
+            chosen.append((candidate, start, end))
     if not chosen:
         return Answer(question, False, NOT_COVERED, ())
     quotes = []
