@@ -1,5 +1,6 @@
-"""Topics a question names that the library never mentions: conditions (data/conditions.txt)
-and clinic services (data/services.txt). "Can stem cells treat tinnitus?" shares every word but
+"""Topics a question names that the library never mentions: conditions (data/conditions.txt),
+treatments and cell sources (data/treatments.txt) and clinic services and everyday matters
+(data/services.txt). "Can stem cells treat tinnitus?" shares every word but
 its topic with the articles; the "not covered" model (answer.py) weighs this feature."""
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ _DATA = Path(__file__).parent / "data"
 @lru_cache(maxsize=1)
 def _topic_pattern() -> re.Pattern[str]:
     names: set[str] = set()
-    for name in ("conditions.txt", "services.txt"):
+    for name in ("conditions.txt", "treatments.txt", "services.txt"):
         for line in (_DATA / name).read_text(encoding="utf-8").splitlines():
             if line.strip() and not line.startswith("#"):
                 names.add(normalize(line.strip()))
