@@ -100,7 +100,7 @@ def cached_rows(path: Path, items: Sequence[EvalItem]) -> Rows:
     for name in (
         "answer.py", "retriever.py", "terms.py", "forms.py", "scope.py", "config.py",
         "data/terms.tsv", "data/stopwords.txt", "data/conditions.txt", "data/services.txt",
-        "data/treatments.txt",
+        "data/treatments.txt", "data/clinic_phrases.txt",
     ):  # fmt: skip
         digest.update((source / name).read_bytes())
     engine = Engine(Settings.from_env())

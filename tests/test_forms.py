@@ -22,6 +22,9 @@ def names(question: str) -> set[str]:
         ("Why do knees wear out?", "reason"),
         ("Does the injection help with stiffness?", "finding"),
         ("Which kinds of blood cells are affected?", "list"),
+        ("What is a cytokine?", "definition"),
+        ("what does placebo-controlled mean", "definition"),
+        ("What counts as a flare-up?", "definition"),
     ],
 )
 def test_question_forms(question: str, form: str) -> None:
@@ -31,6 +34,8 @@ def test_question_forms(question: str, form: str) -> None:
 def test_a_plain_topic_question_asks_for_no_particular_form() -> None:
     assert names("Tell me about cartilage") == set()
     assert not asks_amount("What is cartilage?")
+    # A long "what is ..." question asks about something, not for a definition.
+    assert "definition" not in names("What is the gentlest way to look after a sore knee?")
     assert asks_amount("How long does recovery take?")
 
 
@@ -47,6 +52,12 @@ def test_sentences_with_the_form_asked_for() -> None:
     listing = question_forms("Which symptoms are common?")
     assert has_form(listing, "Fatigue, weakness, and numbness are common.")
     assert has_form(listing, "The disease comes in three types:")
+    definition = question_forms("What is a cytokine?")
+    assert has_form(definition, "Cytokines, that is, signalling proteins, guide immune cells.")
+    assert has_form(definition, "A cohort study (i.e. one that follows a group) was run.")
+    assert not has_form(definition, "Cytokines are a source of inflammation.")
+    finding = question_forms("Does the drug cure the disease?")
+    assert has_form(finding, "No drug is a cure for it yet.")
 
 
 def test_no_form_asked_means_no_sentence_has_it() -> None:

@@ -1,8 +1,9 @@
-"""Topics the library never mentions: named conditions and clinic services."""
+"""Topics the library never mentions: named conditions, treatments and cell sources, clinic
+services and everyday matters."""
 
 from __future__ import annotations
 
-from mscqa.scope import known_topic, named_topics, unknown_topics
+from mscqa.scope import clinic_matters, known_topic, named_topics, unknown_topics
 from mscqa.terms import lexical_tokens
 
 VOCABULARY = frozenset(
@@ -18,6 +19,9 @@ def test_condition_and_service_names_are_found_longest_first() -> None:
     assert named_topics("Can stem cells help Parkinson's disease?") == ["parkinson's disease"]
     assert named_topics("What are your opening hours?") == ["opening hours"]
     assert named_topics("Tell me about cartilage") == []
+    assert named_topics("Is acupuncture better than PRP?") == ["acupuncture", "prp"]
+    assert named_topics("Do you use umbilical cord cells?") == ["umbilical cord"]
+    assert named_topics("Can my dog get this treatment?") == ["dog"]
 
 
 def test_a_topic_is_unknown_only_when_the_library_never_uses_it() -> None:
@@ -26,6 +30,7 @@ def test_a_topic_is_unknown_only_when_the_library_never_uses_it() -> None:
     # The library mentions diabetes and cost: questions about them may be covered.
     assert unknown_topics("Can stem cells help diabetes?", VOCABULARY) == []
     assert unknown_topics("What does the surgery cost?", VOCABULARY) == []
+    assert unknown_topics("Are placenta cells safer?", VOCABULARY) == ["placenta"]
 
 
 def test_a_topic_is_known_through_its_term_table_expansion() -> None:
@@ -39,3 +44,12 @@ def test_every_word_of_a_topic_must_be_known() -> None:
     assert unknown_topics("Do stem cells help spinal cord injury?", VOCABULARY) == [
         "spinal cord injury"
     ]
+
+
+def test_a_question_about_the_clinics_own_practice_is_never_a_known_topic() -> None:
+    vocabulary = VOCABULARY | frozenset(lexical_tokens("clinic doctor inject offer"))
+    question = "Which doctor at your clinic gives the injections?"
+    assert clinic_matters(question) == ["at your clinic"]
+    # Every word is in the library, but the articles never speak for the clinic.
+    assert unknown_topics(question, vocabulary) == ["at your clinic"]
+    assert clinic_matters("Do doctors offer stem cell injections for hip pain?") == []

@@ -65,7 +65,19 @@ FORMS = (
         _compile(
             r"\b(?:showed|shown|shows|found|improved|improves|increased|decreased|reduced|"
             r"resulted|effective|success|successful|significant|better|worse|benefit|safe|"
-            r"slower|faster|not as|unlikely|failed)\b"
+            r"slow|slows|slower|faster|not as|unlikely|failed|cure|cures|cured)\b"
+        ),
+    ),
+    Form(
+        "definition",
+        _compile(
+            r"^what (?:is|are) (?:an? |the )?[\w'-]+(?: [\w'-]+){0,2}\W*$"
+            r"|\bwhat (?:does|do) .+ mean\b|\bwhat counts as\b|\bwhat is meant by\b"
+            r"|\bdefin(?:e|ed|ition)\b|\bmeaning of\b"
+        ),
+        _compile(
+            r"\bthat is\b|\bi\.e\.|\bmeans?\b|\bdefined\b|\brefers? to\b|\bknown as\b"
+            r"|\bcalled\b"
         ),
     ),
     Form(

@@ -1,7 +1,8 @@
 """Topics a question names that the library never mentions: conditions (data/conditions.txt),
-treatments and cell sources (data/treatments.txt) and clinic services and everyday matters
-(data/services.txt). "Can stem cells treat tinnitus?" shares every word but
-its topic with the articles; the "not covered" model (answer.py) weighs this feature."""
+treatments and cell sources (data/treatments.txt), clinic services and everyday matters
+(data/services.txt), and questions about the clinic's own practice (data/clinic_phrases.txt).
+"Can stem cells treat tinnitus?" shares every word but its topic with the articles; the "not
+covered" model (answer.py) weighs this feature."""
 
 from __future__ import annotations
 
@@ -25,6 +26,22 @@ def _topic_pattern() -> re.Pattern[str]:
     return re.compile(rf"(?<![a-z0-9])({alternatives})(?![a-z0-9])")
 
 
+@lru_cache(maxsize=1)
+def _clinic_pattern() -> re.Pattern[str]:
+    lines = (_DATA / "clinic_phrases.txt").read_text(encoding="utf-8").splitlines()
+    phrases = {
+        normalize(line.strip()) for line in lines if line.strip() and not line.startswith("#")
+    }
+    alternatives = "|".join(re.escape(p) for p in sorted(phrases, key=lambda p: (-len(p), p)))
+    return re.compile(rf"(?<![a-z0-9])({alternatives})(?![a-z0-9])")
+
+
+def clinic_matters(question: str) -> list[str]:
+    """Phrases in `question` that ask about this clinic's own practice ("do you offer",
+    "your doctors"): the articles never speak for the clinic, whatever words they use."""
+    return [m.group(1) for m in _clinic_pattern().finditer(normalize(question))]
+
+
 def named_topics(question: str) -> list[str]:
     """Condition and service names in `question`, longest match first, in order."""
     return [m.group(1) for m in _topic_pattern().finditer(normalize(question))]
@@ -40,5 +57,7 @@ def known_topic(topic: str, vocabulary: frozenset[str]) -> bool:
 
 
 def unknown_topics(question: str, vocabulary: frozenset[str]) -> list[str]:
-    """The topics `question` names that the library (its stemmed `vocabulary`) never uses."""
-    return [t for t in named_topics(question) if not known_topic(t, vocabulary)]
+    """The topics `question` names that the library (its stemmed `vocabulary`) never uses,
+    and any question about the clinic's own practice (`clinic_matters`)."""
+    unknown = [t for t in named_topics(question) if not known_topic(t, vocabulary)]
+    return unknown + clinic_matters(question)
