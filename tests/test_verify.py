@@ -15,7 +15,9 @@ from mscqa.verify import (
     extract_numbers,
     judge,
     judgement,
+    mispaired_numbers,
     negated,
+    number_pairs,
     opposed,
 )
 
@@ -232,6 +234,39 @@ def test_percentages_and_decimals_compare_with_their_own_kind() -> None:
     assert judge("Pain scores fell to 4.7.", [evidence], evidence)[0] == CONTRADICTED
     assert judge("Pain scores fell to 4.1.", [evidence], evidence)[0] == SUPPORTED
     assert judge("26% of patients were satisfied.", [evidence], evidence)[0] == CONTRADICTED
+
+
+def test_numbers_that_belong_together_are_paired_within_their_part_of_the_sentence() -> None:
+    evidence = "Pain was gone in 40% of patients at 3 months and in 25% at 2 years."
+    assert number_pairs(evidence) == {(("3", "#"), ("40", "%")), (("2", "#"), ("25", "%"))}
+    # Same-kind numbers ("from 7.5 to 4.1") pair with nothing.
+    assert number_pairs("Pain scores fell from 7.5 to 4.1.") == set()
+
+
+def test_a_right_number_given_for_the_wrong_time_contradicts() -> None:
+    evidence = "Pain was gone in 40% of patients at 3 months (early) and 25% at 2 years."
+    statement = "At two years, 40% of patients were free of pain."
+    assert mispaired_numbers(statement, evidence) == [("40%", "25%", "two")]
+    result = judgement(statement, [evidence], evidence)
+    assert result.verdict == CONTRADICTED and "40%" in result.unmatched
+    assert "25%" in result.reason
+    assert judge("At 3 months, 40% of patients were free of pain.", [evidence], evidence)[0] == (
+        SUPPORTED
+    )
+
+
+def test_numbers_the_evidence_leaves_unpaired_are_not_mispaired() -> None:
+    evidence = "Scores were 52.1 before and 70.4 after. Patients were seen at 6 months."
+    assert mispaired_numbers("The score was 70.4 at 6 months.", evidence) == []
+
+
+def test_the_statements_own_word_denied_outweighs_agreement_in_other_words() -> None:
+    evidence = (
+        "Patients on the drug live longer than those who are not. However, the drug does not "
+        "improve function or reduce pain."
+    )
+    assert opposed("The drug improves function in these patients.", evidence)
+    assert not opposed("The drug lets these patients live longer.", evidence)
 
 
 # Coverage: a supported verdict needs evidence that shows the statement.

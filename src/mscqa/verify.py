@@ -191,6 +191,78 @@ def differing_numbers(statement: str, evidence: str) -> tuple[str, ...]:
     return tuple(wrong)
 
 
+# Numbers in different parts of a sentence ("at 6 months (72%) and 1 year (62%)") are never
+# taken as belonging together while a nearer number in the same part is free.
+_PART_BREAK = re.compile(r"[,;]|\b(?:and|or|but|while|whereas)\b")
+_OTHER_PART = 1000
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def number_pairs(text: str) -> set[tuple[tuple[str, str], tuple[str, str]]]:
+    """Numbers of different kinds that belong together, as ((value, kind), (value, kind)),
+    sorted: in each sentence, two numbers each of which is the other's nearest number of
+    another kind, nearer in words and in the same part of the sentence (between commas or
+    "and"). "At 6 months (72%) and 1 year (62%)" pairs 6 with 72% and 1 with 62%."""
+    pairs: set[tuple[tuple[str, str], tuple[str, str]]] = set()
+    for sentence in _SENTENCE_END.split(text):
+        plain = normalize(sentence)
+        found = [
+            (len(words(plain[: m.start()])), len(_PART_BREAK.findall(plain[: m.start()])), q)
+            for m, q in zip(_QUANTITY.finditer(plain), quantities(sentence), strict=True)
+        ]
+        nearest = [_nearest_of_other_kind(found, i) for i in range(len(found))]
+        for i, j in enumerate(nearest):
+            if j is not None and j > i and nearest[j] == i:
+                mine, other = found[i][2], found[j][2]
+                a = (_number_value(mine.number), mine.kind)
+                b = (_number_value(other.number), other.kind)
+                pairs.add((min(a, b), max(a, b)))
+    return pairs
+
+
+def _nearest_of_other_kind(found: Sequence[tuple[int, int, Quantity]], i: int) -> int | None:
+    """Of (word position, part of sentence, quantity) entries, the one nearest to entry `i`
+    among those of another kind; a number in another part of the sentence is far."""
+    at, part, mine = found[i]
+    others = [
+        (abs(at - other_at) + _OTHER_PART * (other_part != part), j)
+        for j, (other_at, other_part, other) in enumerate(found)
+        if other.kind != mine.kind
+    ]
+    return min(others)[1] if others else None
+
+
+def mispaired_numbers(statement: str, evidence: str) -> list[tuple[str, str, str]]:
+    """(statement's number, the number the evidence gives instead, the number both pair it
+    with): "72% at one year" against "at 6 months (72%) and 1 year (62%)" gives ("72%", "62%",
+    "one"). Only numbers the evidence pairs otherwise count, never ones it leaves alone."""
+    theirs = number_pairs(evidence)
+    written = {_number_value(n): n for n in extract_numbers(statement)}
+    found: list[tuple[str, str, str]] = []
+    for pair in number_pairs(statement):
+        if pair in theirs:
+            continue
+        for anchor, stated in (pair, pair[::-1]):
+            instead = [
+                other
+                for p in theirs
+                if anchor in p
+                for other in p
+                if other != anchor and other[1] == stated[1] and other[0] != stated[0]
+            ]
+            if instead:
+                value, kind = min(instead)
+                found.append(
+                    (
+                        written.get(stated[0], stated[0]),
+                        value + "%" if kind == "%" else value,
+                        written.get(anchor[0], anchor[0]),
+                    )
+                )
+                break
+    return found
+
+
 @lru_cache(maxsize=1)
 def _antonyms() -> dict[str, frozenset[str]]:
     pairs: dict[str, set[str]] = {}
@@ -340,6 +412,20 @@ def _direction_conflict(statement: str, evidence: str) -> str | None:
     found = signals(evidence, _EVIDENCE_REACH, findings_only=True)
     for mine in signals(statement, _STATEMENT_REACH):
         theirs = [_as_compared_by(mine, s) for s in found]
+        # The statement's own word, turned round about the same thing ("improves function" /
+        # "does not improve function"), outweighs agreement in other words elsewhere
+        # when it is about the statement's words at least as much as any agreement is.
+        word = _base_word(mine)
+        agreeing = max(
+            (len(mine.near & s.clause) for s in theirs if _agree(mine.kind, s.kind)), default=0
+        )
+        same_word = [s for s in theirs if _base_word(s) == word and mine.near & s.near]
+        if not any(_agree(mine.kind, s.kind) for s in same_word):
+            for other in same_word:
+                if (mine.kind, other.kind) in _CONFLICTS and len(
+                    mine.near & other.near
+                ) >= agreeing:
+                    return f"'{mine.word}' in the statement, '{other.word}' in the evidence"
         # Agreement anywhere in a clause about the statement's words outweighs a conflict.
         if any(_agree(mine.kind, s.kind) and mine.near & s.clause for s in theirs):
             continue
@@ -348,6 +434,11 @@ def _direction_conflict(statement: str, evidence: str) -> str | None:
             if (mine.kind, other.kind) in _CONFLICTS:
                 return f"'{mine.word}' in the statement, '{other.word}' in the evidence"
     return None
+
+
+def _base_word(signal: Signal) -> str:
+    """The direction word of a signal without its negation, stemmed: "not improve" -> improv."""
+    return stem(signal.word.split()[-1])
 
 
 def _as_compared_by(mine: Signal, theirs: Signal) -> Signal:
@@ -444,6 +535,16 @@ def judgement(
             return Judgement(CONTRADICTED, matched, unmatched, reason)
         reason = f"the evidence does not state {', '.join(unmatched)}"
         return Judgement(NOT_FOUND, matched, unmatched, reason)
+    mispaired = mispaired_numbers(statement, " ".join(evidence))
+    if mispaired:
+        wrong = tuple(stated for stated, _, _ in mispaired)
+        reason = "; ".join(
+            f"the evidence gives {instead} for {anchor}, where the statement says {stated}"
+            for stated, instead, anchor in mispaired
+        )
+        return Judgement(
+            CONTRADICTED, tuple(n for n in matched if n not in wrong), (*unmatched, *wrong), reason
+        )
     why = opposition(statement, " ".join(evidence))
     if why:
         return Judgement(CONTRADICTED, matched, unmatched, "the evidence says the opposite: " + why)
