@@ -22,6 +22,7 @@ def names(question: str) -> set[str]:
         ("Why do knees wear out?", "reason"),
         ("Does the injection help with stiffness?", "finding"),
         ("Which kinds of blood cells are affected?", "list"),
+        ("In what kinds of joints do the injections work?", "list"),
         ("What is a cytokine?", "definition"),
         ("what does placebo-controlled mean", "definition"),
         ("What counts as a flare-up?", "definition"),

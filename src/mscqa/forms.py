@@ -83,7 +83,8 @@ FORMS = (
     Form(
         "list",
         _compile(
-            r"^(?:which|what)\b.*\b(?:types?|kinds?|forms?|diseases|conditions|disorders|cells|"
+            r"^(?:(?:in|for|on|of|at|with|from|to|by) )?(?:which|what)\b"
+            r".*\b(?:types?|kinds?|forms?|diseases|conditions|disorders|cells|"
             r"drugs|medicines|treatments|options|symptoms|signs)\b"
         ),
         _compile(r"(?:[^,]+,){2,}|:\s*$|\btypes?\b|\bkinds?\b"),
