@@ -53,3 +53,10 @@ def test_a_question_about_the_clinics_own_practice_is_never_a_known_topic() -> N
     # Every word is in the library, but the articles never speak for the clinic.
     assert unknown_topics(question, vocabulary) == ["at your clinic"]
     assert clinic_matters("Do doctors offer stem cell injections for hip pain?") == []
+
+
+def test_a_question_about_a_patients_own_treatment_plan_is_a_clinic_matter() -> None:
+    assert clinic_matters("How many injections will I need for my knee?") == ["will i need"]
+    assert clinic_matters("Can I drive home after the injection?") == ["can i drive"]
+    # About the research, not one patient's plan: the articles may answer it.
+    assert clinic_matters("How many injections did the hip patients get?") == []

@@ -1,6 +1,6 @@
 """Topics a question names that the library never mentions: conditions (data/conditions.txt),
 treatments and cell sources (data/treatments.txt), clinic services and everyday matters
-(data/services.txt), and questions about the clinic's own practice (data/clinic_phrases.txt).
+(data/services.txt), and questions only the clinic can answer (data/clinic_phrases.txt).
 "Can stem cells treat tinnitus?" shares every word but its topic with the articles; the "not
 covered" model (answer.py) weighs this feature."""
 
@@ -37,8 +37,9 @@ def _clinic_pattern() -> re.Pattern[str]:
 
 
 def clinic_matters(question: str) -> list[str]:
-    """Phrases in `question` that ask about this clinic's own practice ("do you offer",
-    "your doctors"): the articles never speak for the clinic, whatever words they use."""
+    """Phrases in `question` that only the clinic can answer: its own practice ("do you
+    offer", "your doctors") or a patient's own treatment plan ("will I need"). The articles
+    never speak for the clinic or to one patient, whatever words they use."""
     return [m.group(1) for m in _clinic_pattern().finditer(normalize(question))]
 
 
