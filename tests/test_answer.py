@@ -16,6 +16,7 @@ from mscqa.answer import (
     default_calibration,
     find_quotes,
     focus_word,
+    not_covered_reason,
     quote_span,
     repeats,
     score_candidates,
@@ -207,3 +208,21 @@ def test_a_quote_is_skipped_only_when_the_reader_has_seen_its_sentence(
     assert not repeats(sentence, lead.start, sentence.end, chosen)
     assert repeats(lead, lead.start, lead.end, chosen)  # shown in that passage already
     assert repeats(sentence, first.start, sentence.end, chosen)  # shares the quoted text
+
+
+def test_not_covered_says_why_in_the_patients_words() -> None:
+    assert not_covered_reason("Can stem cells treat tinnitus?", ["tinnitus"]) == (
+        "The articles never mention “tinnitus”."
+    )
+    reason = not_covered_reason("Is PRP better than ozone?", ["prp", "ozone"])
+    assert "“PRP” or “ozone”" in reason
+    reason = not_covered_reason("How many injections will I need?", ["will i need"])
+    assert "never mention" not in reason and "clinic's staff" in reason
+    assert not_covered_reason("What about the weather on Mars?", []) == ""
+
+
+def test_a_refusal_carries_its_reason(fake_engine: Engine) -> None:
+    answer = ask(fake_engine, "Do stem cells cure tinnitus?", min_score=1.0)
+    assert not answer.answered and answer.message == NOT_COVERED
+    assert "tinnitus" in answer.reason and answer.to_dict()["reason"] == answer.reason
+    assert ask(fake_engine, "Harris Hip score after the injection", min_score=0.0).reason == ""

@@ -16,6 +16,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from conftest import build
+from mscqa.answer import Answer
 from mscqa.app import (
     ChatService,
     article_html,
@@ -125,6 +126,15 @@ def test_not_covered_reply_lists_the_topics_from_the_titles(fake_engine: Engine)
     assert "do not cover" in text
     for topic in topics:
         assert f"- {literal_markdown(topic)}" in text
+
+
+def test_not_covered_reply_says_why_with_the_text_made_literal(fake_engine: Engine) -> None:
+    answer = Answer(
+        "Do you treat <b>pets</b>?", False, "x", (), "It asks what only the clinic *can* answer."
+    )
+    text = format_answer(answer, fake_engine.settings, [])
+    assert "<b>" not in text and literal_markdown(answer.reason) in text
+    assert "do not cover" in format_answer(replace(answer, reason=""), fake_engine.settings, [])
 
 
 @pytest.fixture

@@ -32,8 +32,8 @@ def test_ask_json_has_the_documented_shape_and_exact_offsets(built: Settings) ->
     lines = out.strip().splitlines()
     assert len(lines) == 1
     payload = json.loads(lines[0])
-    assert set(payload) == {"question", "answered", "message", "answers"}
-    assert payload["answered"] is True and payload["message"] is None
+    assert set(payload) == {"question", "answered", "message", "reason", "answers"}
+    assert payload["answered"] is True and payload["message"] is None and payload["reason"] == ""
     bodies = {a.id: a.text for a in load_corpus(built.corpus_dir)}
     assert 1 <= len(payload["answers"]) <= 3
     for answer in payload["answers"]:

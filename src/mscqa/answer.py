@@ -18,7 +18,7 @@ from mscqa.forms import asks_amount, has_form, question_forms
 from mscqa.index import LoadedIndex
 from mscqa.passages import Passage, Sentence
 from mscqa.retriever import Hit, LibraryStats, library_stats
-from mscqa.scope import unknown_topics
+from mscqa.scope import clinic_matters, unknown_topics
 from mscqa.terms import lexical_tokens, words
 
 NOT_COVERED = (
@@ -67,12 +67,16 @@ class Answer:
     answered: bool
     message: str | None
     quotes: tuple[Quote, ...]
+    # For "not covered": why, when the question names what the articles never mention or asks
+    # what only the clinic can answer (scope.py); otherwise empty.
+    reason: str = ""
 
     def to_dict(self) -> dict[str, object]:
         return {
             "question": self.question,
             "answered": self.answered,
             "message": self.message,
+            "reason": self.reason,
             "answers": [
                 {
                     key: value
@@ -380,6 +384,37 @@ def repeats(
     )
 
 
+def not_covered_reason(question: str, unknown: Sequence[str]) -> str:
+    """Why a question is not covered, in plain words, from the topics `unknown_topics` found
+    in it; empty when it names none."""
+    clinic = clinic_matters(question)
+    named = [topic for topic in unknown if topic not in clinic]
+    reasons = []
+    if named:
+        reasons.append(f"The articles never mention {_listed(_as_written(question, named))}.")
+    if clinic:
+        reasons.append(
+            "It asks what only the clinic can answer (its own services, or one patient's "
+            "treatment): please ask the clinic's staff."
+        )
+    return " ".join(reasons)
+
+
+def _as_written(question: str, topics: Sequence[str]) -> list[str]:
+    """Each topic as the question writes it ("PRP" for "prp"), where it can be found."""
+    written = []
+    for topic in topics:
+        pattern = re.escape(topic).replace("'", "['’]")
+        match = re.search(rf"(?<!\w){pattern}(?!\w)", question, re.IGNORECASE)
+        written.append(match.group() if match else topic)
+    return written
+
+
+def _listed(topics: Sequence[str]) -> str:
+    quoted = [f"“{t}”" for t in dict.fromkeys(topics)]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+
+
 def find_quotes(
     question: str,
     query_vector: np.ndarray,
@@ -398,9 +433,10 @@ def find_quotes(
     overlap. Quotes from several articles come out when they score well in each."""
     calibration = calibration or default_calibration()
     scored = score_candidates(question, query_vector, hits, index, calibration)
-    unknown = bool(unknown_topics(question, library_stats(index).vocabulary))
-    if not scored or calibration.covered(scored[0].features, known_similarity, unknown) < min_score:
-        return Answer(question, False, NOT_COVERED, ())
+    unknown = unknown_topics(question, library_stats(index).vocabulary)
+    covered = scored and calibration.covered(scored[0].features, known_similarity, bool(unknown))
+    if not covered or covered < min_score:
+        return Answer(question, False, NOT_COVERED, (), not_covered_reason(question, unknown))
     candidates = scored[:1] + [c for c in scored[1:] if c.probability >= min_quote_score]
     probabilities = {c.row: c.probability for c in scored}
     chosen: list[tuple[Candidate, int, int]] = []
@@ -411,7 +447,7 @@ def find_quotes(
         if not repeats(index.sentences[candidate.row], start, end, chosen):
             chosen.append((candidate, start, end))
     if not chosen:
-        return Answer(question, False, NOT_COVERED, ())
+        return Answer(question, False, NOT_COVERED, (), not_covered_reason(question, unknown))
     quotes = []
     for candidate, start, end in chosen:
         passage = candidate.hit.passage

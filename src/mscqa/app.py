@@ -109,9 +109,10 @@ def format_answer(answer: Answer, settings: Settings, topics: list[str]) -> str:
     """The chat reply: each quote as a block quote with its title, reference and relevance."""
     if not answer.answered:
         listed = "\n".join(f"- {literal_markdown(topic)}" for topic in topics)
+        reason = f"\n\n{literal_markdown(answer.reason)}" if answer.reason else ""
         return (
             f"**{NOT_COVERED}** Nothing in them answers it, so there is nothing to quote."
-            f"\n\nThe articles are about:\n\n{listed}"
+            f"{reason}\n\nThe articles are about:\n\n{listed}"
         )
     parts = []
     count = len(answer.quotes)

@@ -352,7 +352,10 @@ def ask(ctx: click.Context, question: str | None, as_json: bool) -> None:
 def _show_answer(answer: Any) -> None:
     click.echo(f"Q: {answer.question}")
     if not answer.answered:
-        click.echo(f"   {answer.message}\n")
+        click.echo(f"   {answer.message}")
+        if answer.reason:
+            click.echo(f"   {answer.reason}")
+        click.echo()
         return
     for number, quote in enumerate(answer.quotes, 1):
         click.echo(f"{number}. “{quote.quote}”")
