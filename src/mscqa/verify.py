@@ -191,42 +191,39 @@ def differing_numbers(statement: str, evidence: str) -> tuple[str, ...]:
     return tuple(wrong)
 
 
-# Numbers in different parts of a sentence ("at 6 months (72%) and 1 year (62%)") are never
-# taken as belonging together while a nearer number in the same part is free.
-_PART_BREAK = re.compile(r"[,;]|\b(?:and|or|but|while|whereas)\b")
-_OTHER_PART = 1000
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+# Numbers in different parts of a text (sentences, or the parts of one joined by "and" or a
+# semicolon: "at 6 months (72%) and 1 year (62%)") are never taken as belonging together.
+_PART_BREAK = re.compile(r";|[.!?](?=\s)|\b(?:and|or|but|while|whereas)\b")
 
 
 def number_pairs(text: str) -> set[tuple[tuple[str, str], tuple[str, str]]]:
     """Numbers of different kinds that belong together, as ((value, kind), (value, kind)),
-    sorted: in each sentence, two numbers each of which is the other's nearest number of
-    another kind, nearer in words and in the same part of the sentence (between commas or
-    "and"). "At 6 months (72%) and 1 year (62%)" pairs 6 with 72% and 1 with 62%."""
+    sorted: in each part of `text` (see `_PART_BREAK`), two numbers each of which is the
+    other's nearest number of another kind. "At 6 months (72%) and 1 year (62%)" pairs 6 with
+    72% and 1 with 62%; "At one year, 72% ..." pairs 1 with 72%."""
     pairs: set[tuple[tuple[str, str], tuple[str, str]]] = set()
-    for sentence in _SENTENCE_END.split(text):
-        plain = normalize(sentence)
+    for part in _PART_BREAK.split(normalize(text)):
         found = [
-            (len(words(plain[: m.start()])), len(_PART_BREAK.findall(plain[: m.start()])), q)
-            for m, q in zip(_QUANTITY.finditer(plain), quantities(sentence), strict=True)
+            (len(words(part[: m.start()])), q)
+            for m, q in zip(_QUANTITY.finditer(part), quantities(part), strict=True)
         ]
         nearest = [_nearest_of_other_kind(found, i) for i in range(len(found))]
         for i, j in enumerate(nearest):
             if j is not None and j > i and nearest[j] == i:
-                mine, other = found[i][2], found[j][2]
+                mine, other = found[i][1], found[j][1]
                 a = (_number_value(mine.number), mine.kind)
                 b = (_number_value(other.number), other.kind)
                 pairs.add((min(a, b), max(a, b)))
     return pairs
 
 
-def _nearest_of_other_kind(found: Sequence[tuple[int, int, Quantity]], i: int) -> int | None:
-    """Of (word position, part of sentence, quantity) entries, the one nearest to entry `i`
-    among those of another kind; a number in another part of the sentence is far."""
-    at, part, mine = found[i]
+def _nearest_of_other_kind(found: Sequence[tuple[int, Quantity]], i: int) -> int | None:
+    """Of (word position, quantity) entries, the one nearest to entry `i` among those of
+    another kind."""
+    at, mine = found[i]
     others = [
-        (abs(at - other_at) + _OTHER_PART * (other_part != part), j)
-        for j, (other_at, other_part, other) in enumerate(found)
+        (abs(at - other_at), j)
+        for j, (other_at, other) in enumerate(found)
         if other.kind != mine.kind
     ]
     return min(others)[1] if others else None
