@@ -1,8 +1,6 @@
-"""Topics a question names that the library never mentions: conditions (data/conditions.txt),
-treatments and cell sources (data/treatments.txt), clinic services and everyday matters
-(data/services.txt), and questions only the clinic can answer (data/clinic_phrases.txt).
-"Can stem cells treat tinnitus?" shares every word but its topic with the articles; the "not
-covered" model (answer.py) weighs this feature."""
+"""Topics a question names that the library never mentions (data/conditions.txt, treatments.txt,
+services.txt) and questions only the clinic can answer (data/clinic_phrases.txt): "Can stem cells
+treat tinnitus?" shares every word but its topic with the articles. A feature of "not covered"."""
 
 from __future__ import annotations
 
