@@ -21,6 +21,7 @@ def names(question: str) -> set[str]:
         ("Who ran the first trial in stroke patients?", "people"),
         ("Why do knees wear out?", "reason"),
         ("Does the injection help with stiffness?", "finding"),
+        ("What did the trial in Japan show?", "finding"),
         ("Which kinds of blood cells are affected?", "list"),
         ("In what kinds of joints do the injections work?", "list"),
         ("What is a cytokine?", "definition"),

@@ -61,6 +61,8 @@ FORMS = (
             _YES_NO + r".*\b(?:help|helps|helped|work|works|worked|effective|improve|improves|"
             r"improved|benefit|benefits|cure|cures|treat|treats|reduce|reduces|relieve|"
             r"relieves|better|safe|slow|slows|successful)\b"
+            r"|^what (?:did|do|does|have) .*\b(?:find|found|show|shown|conclude|report|discover)\b"
+            r"|\b(?:results?|outcomes?|findings?)\b"
         ),
         _compile(
             r"\b(?:showed|shown|shows|found|improved|improves|increased|decreased|reduced|"
