@@ -429,13 +429,15 @@ def find_quotes(
     calibration: Calibration | None = None,
 ) -> Answer:
     """The "not covered" message when P(covered) < `min_score`; otherwise the best quote and
-    up to `top_k` - 1 more scoring at least `min_quote_score`, best first, never two that
-    overlap. Quotes from several articles come out when they score well in each."""
+    up to `top_k` - 1 more scoring at least `min_quote_score`, best first, never repeating
+    one above (`repeats`). Quotes from several articles come out when they score well in each."""
     calibration = calibration or default_calibration()
     scored = score_candidates(question, query_vector, hits, index, calibration)
     unknown = unknown_topics(question, library_stats(index).vocabulary)
-    covered = scored and calibration.covered(scored[0].features, known_similarity, bool(unknown))
-    if not covered or covered < min_score:
+    if (
+        not scored
+        or calibration.covered(scored[0].features, known_similarity, bool(unknown)) < min_score
+    ):
         return Answer(question, False, NOT_COVERED, (), not_covered_reason(question, unknown))
     candidates = scored[:1] + [c for c in scored[1:] if c.probability >= min_quote_score]
     probabilities = {c.row: c.probability for c in scored}

@@ -13,25 +13,26 @@ from mscqa.terms import TERMS, lexical_tokens, normalize
 _DATA = Path(__file__).parent / "data"
 
 
-@lru_cache(maxsize=1)
-def _topic_pattern() -> re.Pattern[str]:
-    names: set[str] = set()
-    for name in ("conditions.txt", "treatments.txt", "services.txt"):
+def _phrase_pattern(*names: str) -> re.Pattern[str]:
+    """One pattern for the phrases of the data files `names` (a phrase a line, # comments),
+    longest first, matched as whole words in normalised text."""
+    phrases: set[str] = set()
+    for name in names:
         for line in (_DATA / name).read_text(encoding="utf-8").splitlines():
             if line.strip() and not line.startswith("#"):
-                names.add(normalize(line.strip()))
-    alternatives = "|".join(re.escape(n) for n in sorted(names, key=lambda n: (-len(n), n)))
+                phrases.add(normalize(line.strip()))
+    alternatives = "|".join(re.escape(p) for p in sorted(phrases, key=lambda p: (-len(p), p)))
     return re.compile(rf"(?<![a-z0-9])({alternatives})(?![a-z0-9])")
+
+
+@lru_cache(maxsize=1)
+def _topic_pattern() -> re.Pattern[str]:
+    return _phrase_pattern("conditions.txt", "treatments.txt", "services.txt")
 
 
 @lru_cache(maxsize=1)
 def _clinic_pattern() -> re.Pattern[str]:
-    lines = (_DATA / "clinic_phrases.txt").read_text(encoding="utf-8").splitlines()
-    phrases = {
-        normalize(line.strip()) for line in lines if line.strip() and not line.startswith("#")
-    }
-    alternatives = "|".join(re.escape(p) for p in sorted(phrases, key=lambda p: (-len(p), p)))
-    return re.compile(rf"(?<![a-z0-9])({alternatives})(?![a-z0-9])")
+    return _phrase_pattern("clinic_phrases.txt")
 
 
 def clinic_matters(question: str) -> list[str]:
@@ -42,7 +43,7 @@ def clinic_matters(question: str) -> list[str]:
 
 
 def named_topics(question: str) -> list[str]:
-    """Condition and service names in `question`, longest match first, in order."""
+    """Condition, treatment and service names in `question`, longest match first, in order."""
     return [m.group(1) for m in _topic_pattern().finditer(normalize(question))]
 
 
@@ -57,6 +58,6 @@ def known_topic(topic: str, vocabulary: frozenset[str]) -> bool:
 
 def unknown_topics(question: str, vocabulary: frozenset[str]) -> list[str]:
     """The topics `question` names that the library (its stemmed `vocabulary`) never uses,
-    and any question about the clinic's own practice (`clinic_matters`)."""
+    and the phrases of what only the clinic can answer (`clinic_matters`)."""
     unknown = [t for t in named_topics(question) if not known_topic(t, vocabulary)]
     return unknown + clinic_matters(question)
