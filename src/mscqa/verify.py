@@ -413,15 +413,12 @@ def _direction_conflict(statement: str, evidence: str) -> str | None:
         # "does not improve function"), outweighs agreement in other words elsewhere
         # when it is about the statement's words at least as much as any agreement is.
         word = _base_word(mine)
-        agreeing = max(
-            (len(mine.near & s.clause) for s in theirs if _agree(mine.kind, s.kind)), default=0
-        )
         same_word = [s for s in theirs if _base_word(s) == word and mine.near & s.near]
         if not any(_agree(mine.kind, s.kind) for s in same_word):
+            agreeing = [len(mine.near & s.clause) for s in theirs if _agree(mine.kind, s.kind)]
             for other in same_word:
-                if (mine.kind, other.kind) in _CONFLICTS and len(
-                    mine.near & other.near
-                ) >= agreeing:
+                about = len(mine.near & other.near)
+                if (mine.kind, other.kind) in _CONFLICTS and about >= max(agreeing, default=0):
                     return f"'{mine.word}' in the statement, '{other.word}' in the evidence"
         # Agreement anywhere in a clause about the statement's words outweighs a conflict.
         if any(_agree(mine.kind, s.kind) and mine.near & s.clause for s in theirs):
