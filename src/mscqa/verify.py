@@ -417,8 +417,8 @@ def _direction_conflict(statement: str, evidence: str) -> str | None:
         if not any(_agree(mine.kind, s.kind) for s in same_word):
             agreeing = [len(mine.near & s.clause) for s in theirs if _agree(mine.kind, s.kind)]
             for other in same_word:
-                about = len(mine.near & other.near)
-                if (mine.kind, other.kind) in _CONFLICTS and about >= max(agreeing, default=0):
+                shared = len(mine.near & other.near)
+                if (mine.kind, other.kind) in _CONFLICTS and shared >= max(agreeing, default=0):
                     return f"'{mine.word}' in the statement, '{other.word}' in the evidence"
         # Agreement anywhere in a clause about the statement's words outweighs a conflict.
         if any(_agree(mine.kind, s.kind) and mine.near & s.clause for s in theirs):
