@@ -41,25 +41,29 @@ def test_a_plain_topic_question_asks_for_no_particular_form() -> None:
     assert asks_amount("How long does recovery take?")
 
 
-def test_sentences_with_the_form_asked_for() -> None:
-    amount = question_forms("How many patients took part?")
-    assert has_form(amount, "The trial enrolled 159 patients.")
-    assert has_form(amount, "Nine studies were pooled.")
-    assert not has_form(amount, "The trial enrolled many patients.")
-    source = question_forms("Where do the injected cells come from?")
-    assert has_form(source, "Cells were harvested from bone marrow.")
-    people = question_forms("Who showed this first?")
-    assert has_form(people, "Smith et al. showed it in 2009.")
-    assert not has_form(people, "It was shown in 2009.")
-    listing = question_forms("Which symptoms are common?")
-    assert has_form(listing, "Fatigue, weakness, and numbness are common.")
-    assert has_form(listing, "The disease comes in three types:")
-    definition = question_forms("What is a cytokine?")
-    assert has_form(definition, "Cytokines, that is, signalling proteins, guide immune cells.")
-    assert has_form(definition, "A cohort study (i.e. one that follows a group) was run.")
-    assert not has_form(definition, "Cytokines are a source of inflammation.")
-    finding = question_forms("Does the drug cure the disease?")
-    assert has_form(finding, "No drug is a cure for it yet.")
+@pytest.mark.parametrize(
+    ("question", "sentence", "has_it"),
+    [
+        ("How many patients took part?", "The trial enrolled 159 patients.", True),
+        ("How many patients took part?", "Nine studies were pooled.", True),
+        ("How many patients took part?", "The trial enrolled many patients.", False),
+        ("Where do the injected cells come from?", "Cells were harvested from bone marrow.", True),
+        ("Who showed this first?", "Smith et al. showed it in 2009.", True),
+        ("Who showed this first?", "It was shown in 2009.", False),
+        ("Which symptoms are common?", "Fatigue, weakness, and numbness are common.", True),
+        ("Which symptoms are common?", "The disease comes in three types:", True),
+        (
+            "What is a cytokine?",
+            "Cytokines, that is, signalling proteins, guide immune cells.",
+            True,
+        ),
+        ("What is a cytokine?", "A cohort study (i.e. one that follows a group) was run.", True),
+        ("What is a cytokine?", "Cytokines are a source of inflammation.", False),
+        ("Does the drug cure the disease?", "No drug is a cure for it yet.", True),
+    ],
+)
+def test_sentences_with_the_form_asked_for(question: str, sentence: str, has_it: bool) -> None:
+    assert has_form(question_forms(question), sentence) is has_it
 
 
 def test_no_form_asked_means_no_sentence_has_it() -> None:
