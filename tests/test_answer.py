@@ -229,3 +229,14 @@ def test_a_refusal_carries_its_reason(fake_engine: Engine) -> None:
     assert not answer.answered and answer.message == NOT_COVERED
     assert "tinnitus" in answer.reason and answer.to_dict()["reason"] == answer.reason
     assert ask(fake_engine, "Harris Hip score after the injection", min_score=0.0).reason == ""
+
+
+def test_a_refusal_records_its_kind_and_terms() -> None:
+    from mscqa.answer import refused
+
+    topic = refused("Can stem cells treat tinnitus?", ["tinnitus"])
+    assert (topic.refusal, topic.refusal_terms) == ("topic", ("tinnitus",))
+    clinic = refused("How many injections will I need?", ["will i need"])
+    assert (clinic.refusal, clinic.refusal_terms) == ("clinic", ("will i need",))
+    plain = refused("What about the weather on Mars?", [])
+    assert (plain.refusal, plain.refusal_terms, plain.answered) == ("not_covered", (), False)

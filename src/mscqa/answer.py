@@ -70,6 +70,11 @@ class Answer:
     # For "not covered": why, when the question names what the articles never mention or asks
     # what only the clinic can answer (scope.py); otherwise empty.
     reason: str = ""
+    # For a refusal, its kind for the report of what patients ask that the articles miss:
+    # "topic" (`refusal_terms`: the topics never mentioned), "clinic" (`refusal_terms`: the
+    # clinic matters asked about), "language" or "not_covered"; empty when answered.
+    refusal: str = ""
+    refusal_terms: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -400,6 +405,24 @@ def not_covered_reason(question: str, unknown: Sequence[str]) -> str:
     return " ".join(reasons)
 
 
+def refused(question: str, unknown: Sequence[str]) -> Answer:
+    """The "not covered" answer, with its reason and its kind (`Answer.refusal`)."""
+    clinic = clinic_matters(question)
+    named = tuple(topic for topic in unknown if topic not in clinic)
+    kind, terms = (
+        ("topic", named) if named else ("clinic", tuple(clinic)) if clinic else ("not_covered", ())
+    )
+    return Answer(
+        question,
+        False,
+        NOT_COVERED,
+        (),
+        not_covered_reason(question, unknown),
+        refusal=kind,
+        refusal_terms=terms,
+    )
+
+
 def _as_written(question: str, topics: Sequence[str]) -> list[str]:
     """Each topic as the question writes it ("PRP" for "prp"), where it can be found."""
     written = []
@@ -438,7 +461,7 @@ def find_quotes(
         not scored
         or calibration.covered(scored[0].features, known_similarity, bool(unknown)) < min_score
     ):
-        return Answer(question, False, NOT_COVERED, (), not_covered_reason(question, unknown))
+        return refused(question, unknown)
     candidates = scored[:1] + [c for c in scored[1:] if c.probability >= min_quote_score]
     probabilities = {c.row: c.probability for c in scored}
     chosen: list[tuple[Candidate, int, int]] = []
@@ -449,7 +472,7 @@ def find_quotes(
         if not repeats(index.sentences[candidate.row], start, end, chosen):
             chosen.append((candidate, start, end))
     if not chosen:
-        return Answer(question, False, NOT_COVERED, (), not_covered_reason(question, unknown))
+        return refused(question, unknown)
     quotes = []
     for candidate, start, end in chosen:
         passage = candidate.hit.passage
