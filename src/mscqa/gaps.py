@@ -18,6 +18,7 @@ from pathlib import Path
 
 from mscqa.answer import Answer
 from mscqa.feedback import FeedbackStore
+from mscqa.scope import is_clinic_service
 
 log = logging.getLogger("mscqa.gaps")
 
@@ -88,6 +89,22 @@ def read_counts(path: Path) -> list[GapCount]:
     return counts
 
 
+def refusal_counts(answer: Answer) -> tuple[str, list[tuple[str, str]]]:
+    """The kind a refusal counts under, and the (kind, term) of each thing it asked about.
+    A service word the articles never mention ("cost", "insurance") is a clinic matter, not a
+    topic; a question that names only clinic matters counts as one."""
+    kind = answer.refusal if answer.refusal in KINDS else "not_covered"
+    if kind not in _NAMED_KINDS:
+        return kind, []
+    terms = sorted(
+        {("clinic" if kind == "clinic" or is_clinic_service(t) else "topic", t.lower())
+         for t in answer.refusal_terms}
+    )  # fmt: skip
+    if terms and all(k == "clinic" for k, _ in terms):
+        kind = "clinic"
+    return kind, terms
+
+
 class GapLog:
     """Adds each refused question to the counts under `var_dir`."""
 
@@ -112,18 +129,17 @@ class GapLog:
         from filelock import FileLock
 
         week = iso_week(today)
-        kind = answer.refusal if answer.refusal in KINDS else "not_covered"
-        terms = sorted({t.lower() for t in answer.refusal_terms}) if kind in _NAMED_KINDS else []
+        kind, terms = refusal_counts(answer)
         question = answer.question if self.keep_text else None
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with FileLock(str(self.path) + ".lock", timeout=_LOCK_SECONDS):
             counts = {(c.week, c.kind, c.term): c for c in read_counts(self.path)}
-            for term in ["", *terms]:
-                old = counts.get((week, kind, term), GapCount(week, kind, term, 0))
+            for key in [(week, kind, ""), *((week, k, t) for k, t in terms)]:
+                old = counts.get(key, GapCount(*key, count=0))
                 kept = old.questions
-                if question is not None and term == "" and len(kept) < _MAX_QUESTIONS:
+                if question is not None and key[2] == "" and len(kept) < _MAX_QUESTIONS:
                     kept = (*kept, question)
-                counts[(week, kind, term)] = GapCount(week, kind, term, old.count + 1, kept)
+                counts[key] = GapCount(*key, count=old.count + 1, questions=kept)
             oldest = today - timedelta(weeks=self.keep_weeks)
             fresh = [c for c in counts.values() if week_start(c.week) >= oldest]
             self._write(sorted(fresh, key=lambda c: (c.week, c.kind, c.term)))
