@@ -191,6 +191,10 @@ def _text_blocks(text: str) -> list[Block]:
             blocks.append(Block(HEADING, _MD_HEADING.sub("", line).strip("# ")))
         elif _UNDERLINE.match(line) and len(lines) == 1:
             blocks.append(Block(HEADING, lines.pop()))
+        elif _SIGN_OFF.match(line) or (_GREETING.match(line) and line.endswith(",")):
+            # A letter's opening and closing lines stand alone even without a blank line.
+            flush()
+            blocks.append(Block(TEXT, line))
         elif _LIST_MARKER.match(line):
             flush()
             blocks.append(Block(ITEM, _LIST_MARKER.sub("", line)))
@@ -278,13 +282,21 @@ def _docx_paragraphs(document: Any) -> Iterator[Block]:
             return Block(ITEM, paragraph.text.strip())
         return Block(TEXT, paragraph.text.strip())
 
-    for paragraph in document.paragraphs:
-        yield paragraph_block(paragraph)
-    for table in document.tables:
-        for row in table.rows:
-            for cell in row.cells:
-                for paragraph in cell.paragraphs:
-                    yield paragraph_block(paragraph)
+    def blocks_of(container: Any) -> Iterator[Block]:
+        # Paragraphs and tables in the order they appear, tables cell by cell (a merged cell
+        # is listed once per grid column it spans, and read once).
+        for part in container.iter_inner_content():
+            if hasattr(part, "rows"):
+                seen: set[int] = set()
+                for row in part.rows:
+                    for cell in row.cells:
+                        if id(cell._tc) not in seen:
+                            seen.add(id(cell._tc))
+                            yield from blocks_of(cell)
+            else:
+                yield paragraph_block(part)
+
+    yield from blocks_of(document)
 
 
 # Splitting

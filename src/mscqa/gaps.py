@@ -140,7 +140,8 @@ class GapLog:
                 if question is not None and key[2] == "" and len(kept) < _MAX_QUESTIONS:
                     kept = (*kept, question)
                 counts[key] = GapCount(*key, count=old.count + 1, questions=kept)
-            oldest = today - timedelta(weeks=self.keep_weeks)
+            # The current week and the `keep_weeks - 1` before it.
+            oldest = week_start(week) - timedelta(weeks=self.keep_weeks - 1)
             fresh = [c for c in counts.values() if week_start(c.week) >= oldest]
             self._write(sorted(fresh, key=lambda c: (c.week, c.kind, c.term)))
 
