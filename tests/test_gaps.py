@@ -142,7 +142,7 @@ def test_question_text_is_kept_only_when_asked_for(tmp_path: Path) -> None:
 
 def test_dislikes_are_counted_per_article_with_titles(tmp_path: Path) -> None:
     store = FeedbackStore(tmp_path / "feedback.jsonl")
-    store.record("dislike", "a", ["hip", "pain"])
+    store.record("dislike", "a", ["hip", "pain", "hip"])  # two quotes of one article
     store.record("dislike", "b", ["hip"])
     store.record("like", "c", ["pain"])
     store.record("dislike", "not covered", [])

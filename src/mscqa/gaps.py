@@ -219,7 +219,7 @@ def gap_report(
             continue
         if since is not None and rating.time[:10] < since.isoformat():
             continue
-        for article_id in rating.article_ids:
+        for article_id in dict.fromkeys(rating.article_ids):  # once per answer, not per quote
             disliked[article_id] = disliked.get(article_id, 0) + 1
     return GapReport(
         since=since.isoformat() if since else None,

@@ -96,10 +96,10 @@ def gap_report_html(report: GapReport) -> str:
 
     def table(caption: str, header: str, rows: list[tuple[str, int]]) -> str:
         if not rows:
-            return f"<p>{html.escape(caption)}: none.</p>"
+            return f"<h4>{html.escape(caption)}</h4><p>None.</p>"
         body = "".join(f"<tr><td>{html.escape(k)}</td><td>{n}</td></tr>" for k, n in rows)
         return (
-            f'<table class="articles"><caption>{html.escape(caption)}</caption>'
+            f'<h4>{html.escape(caption)}</h4><table class="articles">'
             f"<thead><tr><th>{html.escape(header)}</th><th>Count</th></tr></thead>"
             f"<tbody>{body}</tbody></table>"
         )
