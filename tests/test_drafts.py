@@ -158,6 +158,7 @@ def test_questions_greetings_sign_offs_and_short_fragments_are_skipped() -> None
     text = (
         "Dear Ms Example,\nThanks for your message. Can the cells help my back?\n\n"
         "See below.\n\nThe study followed 12 people for a year.\n\n"
+        "Here are the results in short. In this newsletter we cover knees.\n\n"
         "Best,\nTom\n\nThe clinic treats everyone within a week.\n"
     )
     assert pasted_statements(text, LIMIT) == ["The study followed 12 people for a year."]

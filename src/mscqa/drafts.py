@@ -50,9 +50,11 @@ _SIGN_OFF = re.compile(
     r"|cheers|all the best|take care|see you soon|best)[\s,.!]*$",
     re.IGNORECASE,
 )
+# Courtesies and sentences about the draft itself ("Here are a few findings.") claim nothing.
 _COURTESY = re.compile(
     r"^(?:thank(?:s| you)\b|we look forward\b|please (?:contact|call|get in touch|let us know)"
-    r"|feel free\b|don['’]t hesitate\b|do not hesitate\b)",
+    r"|feel free\b|don['’]t hesitate\b|do not hesitate\b|here (?:is|are)\b|below\b|read on\b"
+    r"|in this (?:issue|newsletter|leaflet|email|letter|edition)\b)",
     re.IGNORECASE,
 )
 _SKIPPED_TAGS = ("script", "style", "head", "title", "noscript", "template", "svg", "nav")

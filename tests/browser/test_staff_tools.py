@@ -42,9 +42,7 @@ ANSWERED_TITLE = "Mesenchymal Stem Cell Treatment for ALS is Safe and Feasible"
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     root = tmp_path_factory.mktemp("staff")
-    with serve(
-        root, copy_corpus(root), MSCQA_ADMIN_PASSWORD=PASSWORD, MSCQA_VAR_DIR=str(root / "var")
-    ) as running:
+    with serve(root, copy_corpus(root), MSCQA_ADMIN_PASSWORD=PASSWORD) as running:
         yield running
 
 
