@@ -6,6 +6,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from conftest import run_cli
 from mscqa.config import Settings
@@ -229,3 +232,24 @@ def test_cli_bad_draft_exits_2_with_one_line(fake_settings: Settings, tmp_path: 
         assert code == 2, args
         assert out == ""
         assert err.startswith("error: ") and err.count("\n") == 1
+
+
+@hypothesis_settings(max_examples=60, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
+@given(text=st.text(max_size=400), kind=st.sampled_from(["text", "markdown", "html"]))
+def test_any_text_in_any_format_splits_without_raising(text: str, kind: str) -> None:
+    for statement in split_statements(parse_draft(text, kind)):
+        assert statement.strip() == statement and statement
+
+
+@hypothesis_settings(max_examples=25, deadline=4000, suppress_health_check=[HealthCheck.too_slow])
+@given(content=st.binary(max_size=300))
+def test_any_bytes_as_docx_give_statements_or_one_line(content: bytes) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "fuzz.docx"
+        path.write_bytes(b"PK\x03\x04" + content)
+        try:
+            draft_statements(path, LIMIT)
+        except UsageError as exc:
+            assert "\n" not in str(exc)

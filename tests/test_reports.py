@@ -186,3 +186,27 @@ def test_cli_check_file_json_and_csv_shapes(fake_engine: Engine, tmp_path: Path)
 def test_checked_statement_dict_is_the_verdict_dict() -> None:
     verdict = Verdict("A statement here.", NOT_FOUND, (), (), (), "no article covers it")
     assert CheckedStatement("A statement here.", verdict).to_dict() == verdict.to_dict()
+
+
+def test_web_draft_check_reads_an_upload_once_and_deletes_it(
+    fake_engine: Engine, tmp_path: Path
+) -> None:
+    from mscqa.staff_pages import check_pasted_or_uploaded
+
+    upload = tmp_path / "newsletter.txt"
+    upload.write_text("Hello all,\n\nChronic pain is very common.\n\nBest wishes,\nAnn\n")
+    result = check_pasted_or_uploaded(fake_engine, "Ignored when a file is given.", str(upload))
+    assert isinstance(result, DraftCheck)
+    assert [c.statement for c in result.checks] == ["Chronic pain is very common."]
+    assert result.source == "newsletter.txt"
+    assert not upload.exists()
+    pasted = check_pasted_or_uploaded(fake_engine, "Stem cells come from bone marrow.", None)
+    assert isinstance(pasted, DraftCheck) and pasted.source == "pasted draft"
+    for empty in ("", "   ", "# Heading only"):
+        message = check_pasted_or_uploaded(fake_engine, empty, None)
+        assert isinstance(message, str) and "\n" not in message
+    broken = tmp_path / "broken.docx"
+    broken.write_bytes(b"not a word file")
+    message = check_pasted_or_uploaded(fake_engine, None, str(broken))
+    assert isinstance(message, str) and "save it again as .docx" in message
+    assert not broken.exists()
