@@ -210,3 +210,18 @@ def test_web_draft_check_reads_an_upload_once_and_deletes_it(
     message = check_pasted_or_uploaded(fake_engine, None, str(broken))
     assert isinstance(message, str) and "save it again as .docx" in message
     assert not broken.exists()
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def test_verdict_labels_have_words_and_enough_contrast() -> None:
+    from mscqa.reports import COLOURS, LABELS, verdict_label
+
+    for kind, (text, background) in COLOURS.items():
+        light, dark = sorted((_luminance(text), _luminance(background)), reverse=True)
+        assert (light + 0.05) / (dark + 0.05) >= 7.0, kind  # WCAG AAA for normal text
+        assert f">{LABELS[kind]}</span>" in verdict_label(kind)
