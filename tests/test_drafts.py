@@ -253,3 +253,13 @@ def test_any_bytes_as_docx_give_statements_or_one_line(content: bytes) -> None:
             draft_statements(path, LIMIT)
         except UsageError as exc:
             assert "\n" not in str(exc)
+
+
+def test_items_of_a_loose_list_stay_items() -> None:
+    draft = "Findings:\n\n- Cells were taken from fat\n\n- Knees hurt less after a year\n"
+    blocks = parse_draft(draft, "markdown")
+    assert [b for b in blocks if b.kind == ITEM] == [
+        Block(ITEM, "Cells were taken from fat"),
+        Block(ITEM, "Knees hurt less after a year"),
+    ]
+    assert split_statements(blocks) == ["Cells were taken from fat", "Knees hurt less after a year"]

@@ -222,7 +222,10 @@ def _html_blocks(markup: str) -> list[Block]:
         if text:
             blocks.append(Block(kind, text))
 
-    def walk(node: Tag) -> None:
+    def walk(node: Tag, in_item: bool = False) -> None:
+        # Inside a list item every paragraph is part of the item (a loose Markdown list puts
+        # a <p> in each <li>).
+        text_kind = ITEM if in_item else TEXT
         for child in node.children:
             if isinstance(child, Comment | Doctype):
                 continue
@@ -233,17 +236,18 @@ def _html_blocks(markup: str) -> list[Block]:
                 if name in _SKIPPED_TAGS:
                     continue
                 if name in _HEADING_TAGS:
-                    flush()
+                    flush(text_kind)
                     inline.append(child.get_text(" "))
                     flush(HEADING)
                 elif name == "br":
                     inline.append(" ")
                 elif name in _BLOCK_TAGS:
-                    flush()
-                    walk(child)
-                    flush(ITEM if name == "li" else TEXT)
+                    flush(text_kind)
+                    inner = in_item or name == "li"
+                    walk(child, inner)
+                    flush(ITEM if inner else TEXT)
                 else:
-                    walk(child)
+                    walk(child, in_item)
 
     walk(BeautifulSoup(markup, "html.parser"))
     flush()
