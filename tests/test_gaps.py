@@ -221,3 +221,18 @@ def test_cli_ask_writes_counts_to_var_by_default_and_report_gaps_reads_them(
     assert code == 0 and f"Refused questions: {len(REFUSED)}" in out and "tinnitus" in out
     code, _, err = run_cli(settings, "report", "gaps", "--since", "last week")
     assert code == 2 and "--since" in err
+
+
+def test_distinct_terms_per_week_are_bounded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import mscqa.gaps
+
+    monkeypatch.setattr(mscqa.gaps, "_MAX_TERMS", 3)
+    log = GapLog(tmp_path)
+    for number in range(6):
+        log.record(refusal("topic", f"topic{number}"), TODAY)
+    log.record(refusal("topic", "topic1"), TODAY)
+    report = gap_report(tmp_path, tmp_path / "feedback.jsonl", {})
+    assert report.refused == 7
+    assert dict(report.topics) == {"topic0": 1, "topic1": 2, "topic2": 1, mscqa.gaps.OTHER: 3}

@@ -29,6 +29,10 @@ _NAMED_KINDS = ("topic", "clinic")
 # Question texts kept per line when MSCQA_FEEDBACK_KEEP_TEXT=1: examples, not a transcript.
 _MAX_QUESTIONS = 20
 _LOCK_SECONDS = 5.0
+# Distinct terms kept per week and kind; more are counted together under OTHER. Terms come from
+# the scope lists (data/*.txt), so this only bounds the log should those lists grow a lot.
+_MAX_TERMS = 300
+OTHER = "(other)"
 
 
 def iso_week(day: date) -> str:
@@ -134,7 +138,12 @@ class GapLog:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with FileLock(str(self.path) + ".lock", timeout=_LOCK_SECONDS):
             counts = {(c.week, c.kind, c.term): c for c in read_counts(self.path)}
-            for key in [(week, kind, ""), *((week, k, t) for k, t in terms)]:
+            keys = [(week, kind, "")]
+            for term_kind, term in terms:
+                known = sum(1 for c in counts if c[0] == week and c[1] == term_kind and c[2])
+                full = (week, term_kind, term) not in counts and known >= _MAX_TERMS
+                keys.append((week, term_kind, OTHER if full else term))
+            for key in keys:
                 old = counts.get(key, GapCount(*key, count=0))
                 kept = old.questions
                 if question is not None and key[2] == "" and len(kept) < _MAX_QUESTIONS:
