@@ -48,6 +48,7 @@ def test_kinds_and_terms_of_a_refusal() -> None:
     )
     assert refusal_counts(refusal("language")) == ("language", [])
     assert refusal_counts(refusal("not_covered")) == ("not_covered", [])
+    assert refusal_counts(refusal("")) == ("not_covered", [])  # a refusal of no known kind
 
 
 def test_counts_add_up_per_week_kind_and_term(tmp_path: Path) -> None:

@@ -120,7 +120,7 @@ class GapLog:
     def record(self, answer: Answer, today: date | None = None) -> bool:
         """Count `answer` if it is a refusal; True when counted. A log that cannot be written
         costs the count, never the answer: the failure is logged (without the question)."""
-        if answer.answered or not answer.refusal:
+        if answer.answered:
             return False
         try:
             self._add(answer, today or datetime.now(UTC).date())
