@@ -398,9 +398,13 @@ def _show_verdict(verdict: Any) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Metrics and failures as one JSON line.")
 @click.pass_context
 def eval_command(ctx: click.Context, file: Path, as_json: bool) -> None:
-    """Measure answer quality on a JSONL file of questions, claims and out-of-scope items."""
-    from mscqa.evaluate import evaluate, format_report, read_items
+    """Measure answer quality on a JSONL file of questions, claims and out-of-scope items,
+    or of conversations (lines with `turns`: the last turn scored, reported per kind)."""
+    from mscqa.evaluate import evaluate, format_report, is_conversation_file, read_items
 
+    if is_conversation_file(file):
+        _eval_conversations(ctx, file, as_json)
+        return
     items = read_items(file)
     engine = _open_engine(ctx)
     started = time.perf_counter()
@@ -410,6 +414,24 @@ def eval_command(ctx: click.Context, file: Path, as_json: bool) -> None:
         return
     click.echo(format_report(report))
     click.echo(f"\n{len(items)} items in {time.perf_counter() - started:.1f}s")
+
+
+def _eval_conversations(ctx: click.Context, file: Path, as_json: bool) -> None:
+    from mscqa.evaluate import (
+        evaluate_conversations,
+        format_conversation_report,
+        read_conversations,
+    )
+
+    items = read_conversations(file)
+    engine = _open_engine(ctx)
+    started = time.perf_counter()
+    report = evaluate_conversations(engine, items)
+    if as_json:
+        _print_json(report.to_dict())
+        return
+    click.echo(format_conversation_report(report))
+    click.echo(f"\n{len(items)} conversations in {time.perf_counter() - started:.1f}s")
 
 
 # serve

@@ -1,0 +1,363 @@
+"""A message and the conversation before it -> the standalone questions to search.
+
+Patients write follow-ups that lean on earlier turns ("what did they find?", "and for lupus?"),
+two questions in one message, and a question at the end of a story. Pure functions over text:
+nothing is generated, the patient's own words are kept and a reference is replaced by the
+phrase it stands for, so the question searched can be shown ("Answering: ...")."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from mscqa.answer import Answer, Quote
+from mscqa.language import ENGLISH_ONLY
+from mscqa.scope import named_topics
+from mscqa.terms import STOPWORDS, TERMS, normalize
+
+# At most two questions are searched for one message (one search more than a plain question);
+# a third and later question stay with the second.
+MAX_PARTS = 2
+# Earlier turns looked at, most recent first, for the topic a follow-up leans on.
+LOOK_BACK = 3
+
+_SENTENCE = re.compile(r"[^.?!\n]+(?:[.?!]+|\n|$)")
+_QUESTION_START = re.compile(
+    r"^(?:what|which|who|whom|whose|when|where|why|how|is|are|was|were|do|does|did|can|could|"
+    r"will|would|should|has|have|had|may|might|tell|explain|describe|any|and|but|also)\b",
+    re.IGNORECASE,
+)
+# ", and what was ..." / " and does it ...": a second question joined to the first.
+_JOINED = re.compile(
+    r"(?:,\s*|;\s*|\s+)(?:and|but|also|plus)\s+(?=(?:what|which|who|when|where|why|how|is|are|"
+    r"was|were|do|does|did|can|could|will|would|should|has|have)\b)",
+    re.IGNORECASE,
+)
+# A follow-up that leaves out what it is about: "and for lupus?", "what about the knee?".
+_ELLIPTICAL = re.compile(
+    r"^(?:and|but|also|so|then|ok(?:ay)?|what about|how about|same for|and what about)\b[,\s]*",
+    re.IGNORECASE,
+)
+# Words and phrases that point back at something named before.
+_REFERENCE = re.compile(
+    r"\b(?:(?:that|this|these|those|the same)\s+(?:study|studies|trial|trials|research|review|"
+    r"paper|article|analysis|meta-analysis|treatment|treatments|therapy|drug|one|ones|cells|"
+    r"patients|people|results?|findings?)|the one|the ones|it|its|they|them|their|this|that|"
+    r"these|those)\b",
+    re.IGNORECASE,
+)
+# Nouns that name a piece of research: the likeliest thing "it", "they" or "that study" means.
+_STUDY_WORDS = (
+    r"study|studies|trial|trials|review|reviews|analysis|meta-analysis|research|paper|"
+    r"experiment|experiments|report"
+)
+_STUDY_PHRASE = re.compile(
+    rf"\b(?:(?:the|a|an|this|that|these|those)\s+)?(?:[\w'-]+\s+){{0,3}}?(?:{_STUDY_WORDS})\b",
+    re.IGNORECASE,
+)
+_DETERMINER_PHRASE = re.compile(
+    r"\b(?:the|a|an|this|that|these|those)\s+(?:[\w'-]+\s+){0,7}?[\w'-]+"
+    r"(?=\s*(?:[?.!,;]|$)|\s+(?:is|are|was|were|do|does|did|has|have|had|and|or|but|to|"
+    r"in|on|at|for|after|before|with|from)\b)",
+    re.IGNORECASE,
+)
+# "the patients", "the cells": in a follow-up that names no condition, the ones just talked about.
+_DEFINITE = re.compile(r"\bthe\s+[a-z]", re.IGNORECASE)
+_ASKED_NOUN = re.compile(r"^(?:what|which)\s+([a-z][\w-]+)\b", re.IGNORECASE)
+_AUXILIARY = frozenset(
+    [
+        "is",
+        "are",
+        "was",
+        "were",
+        "do",
+        "does",
+        "did",
+        "can",
+        "could",
+        "will",
+        "would",
+        "should",
+        "has",
+        "have",
+        "had",
+        "may",
+        "might",
+    ]
+)
+_WORD = re.compile(r"[\w'-]+")
+
+
+@dataclass(frozen=True)
+class Part:
+    """One question of a message: as typed, and as searched (`standalone`)."""
+
+    typed: str
+    standalone: str
+
+    @property
+    def leaned(self) -> bool:
+        return self.standalone != self.typed
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How a message is read: one or two questions, each standalone."""
+
+    parts: tuple[Part, ...]
+
+    @property
+    def questions(self) -> tuple[str, ...]:
+        return tuple(p.standalone for p in self.parts)
+
+
+def read_message(message: str, earlier: Sequence[str] = ()) -> Reading:
+    """The questions to search for `message`, given the questions of earlier turns (`earlier`,
+    oldest first, as they were searched). A story told before the question is context for it,
+    the way an earlier turn is; a second question leans on the first."""
+    story, questions = _story_and_questions(message)
+    parts: list[Part] = []
+    context = [*earlier[-LOOK_BACK:], *([story] if story else [])]
+    for typed in questions:
+        standalone = standalone_question(typed, context)
+        parts.append(Part(typed, standalone))
+        context = [*context, standalone]
+    return Reading(tuple(parts))
+
+
+def _story_and_questions(message: str) -> tuple[str, list[str]]:
+    """(the story around the questions, the questions): sentences that ask something are the
+    questions; the others are the story. A message with no such sentence is one question."""
+    text = " ".join(message.split())
+    sentences = [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
+    asking = [s for s in sentences if s.endswith("?")]
+    if not asking:
+        asking = [s for s in sentences if _QUESTION_START.match(s)][-1:]
+    if not asking or len(sentences) == 1:
+        return "", _split_joined(text)
+    story = " ".join(s for s in sentences if s not in asking)
+    questions = [q for sentence in asking for q in _split_joined(sentence)]
+    if len(questions) > MAX_PARTS:
+        questions = [*questions[: MAX_PARTS - 1], " ".join(questions[MAX_PARTS - 1 :])]
+    return story, questions
+
+
+def _split_joined(sentence: str) -> list[str]:
+    """ "How were they scored, and what was the average?" -> the two questions, each with the
+    sentence's closing mark. Only a join followed by a question word splits, so "pain and
+    swelling" stays whole; the first two questions are kept apart, the rest stay together."""
+    match = _JOINED.search(sentence)
+    if not match or match.start() < 8:
+        return [sentence]
+    first = sentence[: match.start()].rstrip(" ,;")
+    second = sentence[match.end() :].strip()
+    if len(_WORD.findall(second)) < 3:
+        return [sentence]
+    mark = sentence.rstrip()[-1] if sentence.rstrip()[-1:] in "?.!" else ""
+    return [first + mark if not first.endswith(("?", ".", "!")) else first, second]
+
+
+def standalone_question(question: str, context: Sequence[str]) -> str:
+    """`question` as it reads on its own: a reference ("it", "that study", "the one") is
+    replaced by the topic of the most recent `context` that has one, and an elliptical
+    follow-up ("and for lupus?") takes the earlier question with its condition swapped."""
+    if not context:
+        return question
+    elliptical = _ELLIPTICAL.match(question)
+    own = conditions(question)
+    body = question[elliptical.end() :] if elliptical else question
+    body = body[:1].upper() + body[1:] if elliptical else body
+    if elliptical and own:
+        previous = context[-1]
+        theirs = conditions(previous)
+        if theirs:
+            return _replace_first(previous, theirs[0], own[0])
+        return f"{_without_mark(previous)}, for {own[0]}?"
+    reference = _REFERENCE.search(body)
+    if reference is None and not elliptical and (own or not _DEFINITE.search(body)):
+        return question
+    topic = next((t for t in (topic_of(c) for c in reversed(context)) if t), "")
+    if not topic or _mentions(body, topic):
+        return body if elliptical else question
+    if reference is None:
+        return f"{_without_mark(body)}, in {topic}?"
+    return _substitute(body, reference, topic)
+
+
+def _substitute(body: str, reference: re.Match[str], topic: str) -> str:
+    word = reference.group().lower()
+    replacement = topic
+    if word in ("their", "its"):
+        replacement = topic + ("'" if topic.endswith("s") else "'s")
+    start = reference.start()
+    if start == 0 or body[:start].rstrip().endswith(("?", ".", "!")):
+        replacement = replacement[:1].upper() + replacement[1:]
+    return body[:start] + replacement + body[reference.end() :]
+
+
+def topic_of(question: str) -> str:
+    """The phrase a later "it", "they" or "that study" most likely means: a piece of research
+    named in `question` ("the kidney transplant trial", with the condition it names when the
+    phrase lacks one), else a phrase with the condition, else what the question asks about with
+    its condition ("treatments for chronic pain"), else the condition, else the last phrase
+    with a determiner."""
+    named = conditions(question)
+    study = [m.group() for m in _STUDY_PHRASE.finditer(question)]
+    study = [s for s in study if len(_content(s)) > 1 or named]
+    if study:
+        phrase = _trim(study[-1])
+        if named and not _mentions(phrase, named[0]):
+            phrase = f"{phrase} on {named[0]}"
+        return phrase
+    phrases = [_trim(m.group()) for m in _DETERMINER_PHRASE.finditer(question)]
+    with_condition = [p for p in phrases if any(_mentions(p, c) for c in named)]
+    if with_condition:
+        return with_condition[-1]
+    if named:
+        asked = _ASKED_NOUN.match(question.strip())
+        noun = asked.group(1) if asked else ""
+        if noun and noun.lower() not in _AUXILIARY and noun.lower() not in STOPWORDS:
+            return f"{noun} for {named[0]}"
+        return named[0]
+    return phrases[-1] if phrases else ""
+
+
+_DETERMINERS = frozenset(["the", "a", "an", "this", "that", "these", "those"])
+
+
+def _trim(phrase: str) -> str:
+    """A phrase without the question word, auxiliary or preposition it starts with ("about
+    stem cell trials") and without the verb it ends with ("the hip patients scored")."""
+    words = phrase.split()
+    while (
+        len(words) > 1
+        and words[0].lower() not in _DETERMINERS
+        and (words[0].lower() in STOPWORDS or _QUESTION_START.match(words[0]))
+    ):
+        words = words[1:]
+    while len(words) > 2 and words[-1].lower().endswith("ed"):
+        words = words[:-1]
+    return " ".join(words)
+
+
+def _content(text: str) -> list[str]:
+    return [w for w in _WORD.findall(normalize(text)) if w not in STOPWORDS]
+
+
+def _mentions(text: str, phrase: str) -> bool:
+    plain = normalize(text)
+    return all(w in plain for w in _content(phrase)) if _content(phrase) else False
+
+
+def _without_mark(question: str) -> str:
+    return question.rstrip().rstrip("?.!").rstrip()
+
+
+def _replace_first(text: str, old: str, new: str) -> str:
+    match = re.search(rf"(?<!\w){re.escape(old)}(?!\w)", text, re.IGNORECASE)
+    if match is None:
+        return f"{_without_mark(text)}, for {new}?"
+    return text[: match.start()] + new + text[match.end() :]
+
+
+def conditions(text: str) -> list[str]:
+    """The conditions `text` names, as written, in order: the names of scope.py's lists, the
+    term table's terms and expansions that name a condition ("MS", "multiple sclerosis"), and a
+    condition word with the word before it ("chronic pain", "kidney transplant")."""
+    plain = normalize(text)
+    found: list[tuple[int, int]] = []
+    for match in _condition_pattern().finditer(plain):
+        start, end = match.span(1)
+        words = plain[start:end].split()
+        if len(words) > 1 and (words[0] in STOPWORDS or words[0] in _AUXILIARY):
+            start += len(words[0]) + 1
+        found.append((start, end))
+    for name in named_topics(text):
+        position = plain.find(name)
+        if position >= 0 and not any(s <= position < e for s, e in found):
+            found.append((position, position + len(name)))
+    return [text[s:e] for s, e in sorted(found)]
+
+
+# Word endings and words that make a term a condition ("-itis", "-osis", "disease"), so lay
+# words of the term table ("safe", "shot") never count as one.
+_CONDITION_WORD = re.compile(
+    r"(?:itis|osis|pathy|emia|oma|disease|syndrome|disorder|pain|lupus|diabetes|injury|"
+    r"failure|cancer|transplant|transplantation)$"
+)
+
+
+def _names_condition(phrase: str) -> bool:
+    return any(_CONDITION_WORD.search(w) for w in phrase.split())
+
+
+@lru_cache(maxsize=1)
+def _condition_pattern() -> re.Pattern[str]:
+    names = {t for t, e in TERMS.items() if _names_condition(t) or _names_condition(e)}
+    names |= {e for e in TERMS.values() if _names_condition(e) and len(e.split()) <= 4}
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=lambda n: (-len(n), n)))
+    general = r"(?:[a-z]+ )?[a-z]*(?:itis|osis|pain|disease|transplant)"
+    return re.compile(rf"(?<![a-z0-9])({alternatives}|{general})(?![a-z0-9])")
+
+
+# Turns
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One message of a conversation and its reply: the answer shown (the answers of its
+    parts, merged), the questions searched, and what the chat says about how it read it."""
+
+    message: str
+    answer: Answer
+    parts: tuple[Answer, ...] = ()
+    asked: tuple[str, ...] = ()  # the standalone questions searched; later turns lean on them
+    understood_as: str | None = None  # set when the questions searched differ from the message
+    corrected: str | None = None  # the message with its typos corrected, when any were
+    language: str = "en"
+
+    def to_dict(self) -> dict[str, object]:
+        return self.answer.to_dict() | {
+            "understood_as": self.understood_as,
+            "corrected": self.corrected,
+        }
+
+
+def language_refusal(message: str) -> Answer:
+    """The reply to a message that is not in English: no quote, one plain sentence."""
+    return Answer(message, False, ENGLISH_ONLY, (), ENGLISH_ONLY, refusal="language")
+
+
+def merge_answers(message: str, parts: Sequence[tuple[str, Answer]]) -> Answer:
+    """One answer for a message of one or more questions ((question searched, answer) each):
+    the quotes of every answered part, taking turns best first and never one twice, and a
+    reason naming each part that is not covered."""
+    if len(parts) == 1:
+        return replace(parts[0][1], question=message)
+    quotes: list[Quote] = []
+    rounds = max(len(answer.quotes) for _, answer in parts)
+    for rank in range(rounds):
+        for _, answer in parts:
+            if rank < len(answer.quotes) and not _repeated(answer.quotes[rank], quotes):
+                quotes.append(answer.quotes[rank])
+    refused = [(question, answer) for question, answer in parts if not answer.answered]
+    reason = " ".join(
+        f"Not covered: “{question}”" + (f" {answer.reason}" if answer.reason else ".")
+        for question, answer in refused
+    )
+    if quotes:
+        return Answer(message, True, None, tuple(quotes), reason)
+    first = refused[0][1]
+    terms = tuple(dict.fromkeys(t for _, answer in refused for t in answer.refusal_terms))
+    return Answer(
+        message, False, first.message, (), reason, refusal=first.refusal, refusal_terms=terms
+    )
+
+
+def _repeated(quote: Quote, shown: Sequence[Quote]) -> bool:
+    return any(
+        q.article_id == quote.article_id and q.start < quote.end and quote.start < q.end
+        for q in shown
+    )

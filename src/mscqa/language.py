@@ -1,0 +1,70 @@
+"""Which language a message is in: the articles are English, so a question in another language
+gets one plain reply saying so instead of an English quote to words that could not be read.
+
+py3langid (a naive Bayes over byte n-grams, shipped with its model) reads long text well but
+calls short English questions Frisian or Danish ("is it safe?", "and for lupus?"); so a message
+counts as another language only when the detector says so AND few of its words are English
+words or words of the library (tests/test_language.py holds both sides)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+ENGLISH = "en"
+ENGLISH_ONLY = (
+    "The articles are in English, so questions must be asked in English: please ask your "
+    "question again in English."
+)
+# English words from symspellpy's frequency list (most frequent first); past this rank the
+# list holds many words of other languages ("cellule", "sind").
+ENGLISH_WORDS = 30_000
+# A message whose share of English or library words is at least this is English whatever the
+# detector says: patients' short questions are mostly such words, other languages' are not.
+MIN_ENGLISH_SHARE = 0.5
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str  # ISO 639-1 ("en", "es", ...)
+    english_share: float
+
+    @property
+    def english(self) -> bool:
+        return self.code == ENGLISH
+
+
+def detect_language(text: str, library_words: Collection[str] = frozenset()) -> Language:
+    """The language of `text`: English unless the detector names another one and fewer than
+    `MIN_ENGLISH_SHARE` of its words are English or in `library_words` (lower case)."""
+    words = [w.lower() for w in _LETTERS.findall(text)]
+    if not words:
+        return Language(ENGLISH, 1.0)
+    known = english_words()
+    share = sum(w in known or w in library_words for w in words) / len(words)
+    if share >= MIN_ENGLISH_SHARE:
+        return Language(ENGLISH, share)
+    code = str(_identifier().classify(text)[0])
+    return Language(code, share)
+
+
+@lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
+    """The `ENGLISH_WORDS` most frequent English words (symspellpy's list, read once)."""
+    path = resources.files("symspellpy") / "frequency_dictionary_en_82_765.txt"
+    with path.open(encoding="utf-8") as lines:
+        return frozenset(
+            line.split(" ", 1)[0] for _, line in zip(range(ENGLISH_WORDS), lines, strict=False)
+        )
+
+
+@lru_cache(maxsize=1)
+def _identifier() -> Any:
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE)

@@ -1,0 +1,80 @@
+"""Typos corrected against the library's own words: "imune" -> "immune", "hipp" -> "hip".
+
+Only a word that is neither a library word, a term-table word nor a common English word is
+corrected, and only to a library or term-table word within a small edit distance (SymSpell,
+Garbe 2012: symmetric deletes; chosen over rapidfuzz by benchmarks/spelling.py). A word the
+library does not know but English does ("horse", "appointment") is left alone, so "not covered"
+still sees it."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from mscqa.language import english_words
+from mscqa.terms import TERMS
+
+_WORD = re.compile(r"[A-Za-z]+")
+# Shorter words have too many neighbours one edit away to correct safely.
+MIN_LENGTH = 4
+# Edits allowed: one for words up to this length, two above it.
+ONE_EDIT_UP_TO = 5
+
+
+@dataclass(frozen=True)
+class Correction:
+    text: str  # the text with its typos corrected (unchanged when there were none)
+    changes: tuple[tuple[str, str], ...]  # (typed, corrected) per corrected word
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.changes)
+
+
+class Speller:
+    """Corrects words against one library's vocabulary (built once per loaded index)."""
+
+    def __init__(self, library_texts: Iterable[str]) -> None:
+        from symspellpy import SymSpell
+
+        counts: Counter[str] = Counter()
+        for text in library_texts:
+            counts.update(w.lower() for w in _WORD.findall(text))
+        for term, expansion in TERMS.items():
+            counts.update(w for w in _WORD.findall(f"{term} {expansion}") if len(w) > 1)
+        self.library_words = frozenset(counts)
+        self._symspell: Any = SymSpell(max_dictionary_edit_distance=2, prefix_length=7)
+        for word, count in counts.items():
+            self._symspell.create_dictionary_entry(word, count)
+
+    def knows(self, word: str) -> bool:
+        lower = word.lower()
+        return lower in self.library_words or lower in english_words()
+
+    def suggest(self, word: str) -> str | None:
+        """The library word `word` most likely misspells, or None."""
+        from symspellpy import Verbosity
+
+        if len(word) < MIN_LENGTH or self.knows(word):
+            return None
+        distance = 1 if len(word) <= ONE_EDIT_UP_TO else 2
+        found = self._symspell.lookup(word.lower(), Verbosity.CLOSEST, max_edit_distance=distance)
+        return str(found[0].term) if found else None
+
+    def correct(self, text: str) -> Correction:
+        """`text` with each unknown word replaced by its suggestion, everything else as typed."""
+        changes: list[tuple[str, str]] = []
+        parts: list[str] = []
+        last = 0
+        for match in _WORD.finditer(text):
+            suggestion = self.suggest(match.group())
+            if suggestion is None:
+                continue
+            parts += [text[last : match.start()], suggestion]
+            last = match.end()
+            changes.append((match.group(), suggestion))
+        parts.append(text[last:])
+        return Correction("".join(parts), tuple(changes))
