@@ -390,6 +390,50 @@ def _show_verdict(verdict: Any) -> None:
     click.echo()
 
 
+@main.command()
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help='Lines {"conversation": ID, "question": TEXT} in, one JSON line out per turn.',
+)
+@click.pass_context
+def chat(ctx: click.Context, as_json: bool) -> None:
+    """Answer a conversation from stdin, one message a line, each turn leaning on the ones
+    before it; with --json, several conversations interleaved, each with its own history."""
+    engine = _open_engine(ctx)
+    histories: dict[str, list[Any]] = {}
+    for line in _inputs(None):
+        conversation, message = _chat_line(line) if as_json else ("", line)
+        history = histories.setdefault(conversation, [])
+        try:
+            turn = engine.reply(message, history)
+        except UsageError as exc:
+            click.echo(f"error: {exc}", err=True)
+            if as_json:
+                _print_json({"conversation": conversation, "input": message, "error": str(exc)})
+            continue
+        history.append(turn)
+        if as_json:
+            _print_json({"conversation": conversation} | turn.to_dict())
+            continue
+        if turn.corrected:
+            click.echo(f"Showing results for: {turn.corrected}")
+        if turn.understood_as:
+            click.echo(f"Answering: {turn.understood_as}")
+        _show_answer(turn.answer)
+
+
+def _chat_line(line: str) -> tuple[str, str]:
+    try:
+        row = json.loads(line)
+        return str(row["conversation"]), str(row["question"])
+    except (json.JSONDecodeError, KeyError, TypeError):
+        raise UsageError(
+            f'not a chat line: {line[:60]!r}; each line is {{"conversation": ID, "question": TEXT}}'
+        ) from None
+
+
 # eval
 
 
