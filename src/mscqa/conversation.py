@@ -1,6 +1,6 @@
 """A message and the conversation before it -> the standalone questions to search.
 
-Patients write follow-ups that lean on earlier turns ("what did they find?", "and for lupus?"),
+Patients write follow-ups that lean on earlier turns ("what did they find?", "and for arthritis?"),
 two questions in one message, and a question at the end of a story. Pure functions over text:
 nothing is generated, the patient's own words are kept and a reference is replaced by the
 phrase it stands for, so the question searched can be shown ("Answering: ...")."""
@@ -35,7 +35,7 @@ _JOINED = re.compile(
     r"was|were|do|does|did|can|could|will|would|should|has|have)\b)",
     re.IGNORECASE,
 )
-# A follow-up that leaves out what it is about: "and for lupus?", "what about the knee?".
+# A follow-up that leaves out what it is about: "and for arthritis?", "what about the knee?".
 _ELLIPTICAL = re.compile(
     r"^(?:and|but|also|so|then|ok(?:ay)?|what about|how about|same for|and what about)\b[,\s]*",
     re.IGNORECASE,
@@ -51,7 +51,7 @@ _REFERENCE = re.compile(
 # Nouns that name a piece of research: the likeliest thing "it", "they" or "that study" means.
 _STUDY_WORDS = (
     r"study|studies|trial|trials|review|reviews|analysis|meta-analysis|research|paper|"
-    r"experiment|experiments|report"
+    r"experiment|experiments"
 )
 _STUDY_PHRASE = re.compile(
     rf"\b(?:(?:the|a|an|this|that|these|those)\s+)?(?:[\w'-]+\s+){{0,3}}?(?:{_STUDY_WORDS})\b",
@@ -63,7 +63,7 @@ _DETERMINER_PHRASE = re.compile(
     r"in|on|at|for|after|before|with|from)\b)",
     re.IGNORECASE,
 )
-# "the patients", "the cells": in a follow-up that names no condition, the ones just talked about.
+# "the patients", "the doctors": in a follow-up that names no condition, the ones just talked about.
 _DEFINITE = re.compile(r"\bthe\s+[a-z]", re.IGNORECASE)
 _ASKED_NOUN = re.compile(r"^(?:what|which)\s+([a-z][\w-]+)\b", re.IGNORECASE)
 _AUXILIARY = frozenset(
@@ -162,7 +162,7 @@ def _split_joined(sentence: str) -> list[str]:
 def standalone_question(question: str, context: Sequence[str]) -> str:
     """`question` as it reads on its own: a reference ("it", "that study", "the one") is
     replaced by the topic of the most recent `context` that has one, and an elliptical
-    follow-up ("and for lupus?") takes the earlier question with its condition swapped."""
+    follow-up ("and for arthritis?") takes the earlier question with its condition swapped."""
     if not context:
         return question
     elliptical = _ELLIPTICAL.match(question)
@@ -178,7 +178,8 @@ def standalone_question(question: str, context: Sequence[str]) -> str:
     reference = _REFERENCE.search(body)
     if reference is None and not elliptical and (own or not _DEFINITE.search(body)):
         return question
-    topic = next((t for t in (topic_of(c) for c in reversed(context)) if t), "")
+    kind = _reference_kind(body, reference)
+    topic = next((t for t in (topic_of(c, kind) for c in reversed(context)) if t), "")
     if not topic or _mentions(body, topic):
         return body if elliptical else question
     if reference is None:
@@ -197,14 +198,55 @@ def _substitute(body: str, reference: re.Match[str], topic: str) -> str:
     return body[:start] + replacement + body[reference.end() :]
 
 
-def topic_of(question: str) -> str:
+def _reference_kind(body: str, reference: re.Match[str] | None) -> str:
+    """What a reference most likely points at: "treatment" for a lone "it" ("is it safe?":
+    patients ask about the treatment), "study" for "they" doing what researchers do ("what
+    did they find?"), otherwise "any"."""
+    if reference is None:
+        return "any"
+    word = reference.group().lower()
+    if word in ("it", "its"):
+        return "treatment"
+    after = body[reference.end() :].split()
+    if word in ("they", "them", "their") and after and _RESEARCH_VERB.match(after[0]):
+        return "study"
+    return "any"
+
+
+_RESEARCH_VERB = re.compile(
+    r"(?:find|found|show|showed|shown|measure|measured|report|reported|use|used|test|tested|"
+    r"conclude|concluded|study|studied|inject|injected|give|gave|get|got|see|saw|treat|"
+    r"treated|compare|compared|look|looked|follow|followed)\b",
+    re.IGNORECASE,
+)
+# What patients mean by "it" in "is it safe?", "does it hurt?": the treatment talked about.
+_TREATMENT = re.compile(
+    r"\b(?:(?:stem cells?|mscs?)(?:\s+(?:injections?|infusions?|therap(?:y|ies)|treatments?|"
+    r"transplants?))?|(?:[\w-]+\s+)?(?:injections?|infusions?|therap(?:y|ies)|treatments?|"
+    r"transplants?|drugs?|medicines?|medications?))\b",
+    re.IGNORECASE,
+)
+
+
+def topic_of(question: str, kind: str = "any") -> str:
     """The phrase a later "it", "they" or "that study" most likely means: a piece of research
-    named in `question` ("the kidney transplant trial", with the condition it names when the
+    named in `question` ("the riluzole trial", with the condition it names when the
     phrase lacks one), else a phrase with the condition, else what the question asks about with
-    its condition ("treatments for chronic pain"), else the condition, else the last phrase
-    with a determiner."""
+    its condition ("drugs for ALS"), else the condition, else the last phrase
+    with a determiner. For `kind` "treatment" a treatment named comes first ("stem cells for
+    arthritis"); for "study" the research on the topic ("the research on MS")."""
     named = conditions(question)
-    study = [m.group() for m in _STUDY_PHRASE.finditer(question)]
+    if kind == "treatment":
+        treatment = [_trim(m.group()) for m in _TREATMENT.finditer(question)]
+        if treatment:
+            phrase = treatment[0]
+            if named and not _mentions(phrase, named[0]):
+                phrase = f"{phrase} for {named[0]}"
+            return phrase
+    if kind == "study" and not _STUDY_PHRASE.search(question):
+        topic = topic_of(question)
+        return f"the research on {topic}" if topic else ""
+    study = [_research_phrase(m.group()) for m in _STUDY_PHRASE.finditer(question)]
     study = [s for s in study if len(_content(s)) > 1 or named]
     if study:
         phrase = _trim(study[-1])
@@ -224,12 +266,25 @@ def topic_of(question: str) -> str:
     return phrases[-1] if phrases else ""
 
 
+def _research_phrase(phrase: str) -> str:
+    """The words that name the research, from the last determiner ("who ran | the eczema
+    trial") or after the last other small word ("we heard about | spine trials")."""
+    words = phrase.split()
+    for i in range(len(words) - 2, -1, -1):
+        word = words[i].lower()
+        if word in _DETERMINERS:
+            return " ".join(words[i:])
+        if word in STOPWORDS:
+            return " ".join(words[i + 1 :])
+    return phrase
+
+
 _DETERMINERS = frozenset(["the", "a", "an", "this", "that", "these", "those"])
 
 
 def _trim(phrase: str) -> str:
     """A phrase without the question word, auxiliary or preposition it starts with ("about
-    stem cell trials") and without the verb it ends with ("the hip patients scored")."""
+    research trials") and without the verb it ends with ("the knee patients treated")."""
     words = phrase.split()
     while (
         len(words) > 1
@@ -265,7 +320,7 @@ def _replace_first(text: str, old: str, new: str) -> str:
 def conditions(text: str) -> list[str]:
     """The conditions `text` names, as written, in order: the names of scope.py's lists, the
     term table's terms and expansions that name a condition ("MS", "multiple sclerosis"), and a
-    condition word with the word before it ("chronic pain", "kidney transplant")."""
+    condition word with the word before it ("low back pain", "liver transplant")."""
     plain = normalize(text)
     found: list[tuple[int, int]] = []
     for match in _condition_pattern().finditer(plain):
@@ -284,7 +339,7 @@ def conditions(text: str) -> list[str]:
 # Word endings and words that make a term a condition ("-itis", "-osis", "disease"), so lay
 # words of the term table ("safe", "shot") never count as one.
 _CONDITION_WORD = re.compile(
-    r"(?:itis|osis|pathy|emia|oma|disease|syndrome|disorder|pain|lupus|diabetes|injury|"
+    r"(?:itis|osis|pathy|emia|oma|disease|syndrome|disorder|pain|diabetes|injury|"
     r"failure|cancer|transplant|transplantation)$"
 )
 
@@ -298,8 +353,8 @@ def _condition_pattern() -> re.Pattern[str]:
     names = {t for t, e in TERMS.items() if _names_condition(t) or _names_condition(e)}
     names |= {e for e in TERMS.values() if _names_condition(e) and len(e.split()) <= 4}
     alternatives = "|".join(re.escape(n) for n in sorted(names, key=lambda n: (-len(n), n)))
-    general = r"(?:[a-z]+ )?[a-z]*(?:itis|osis|pain|disease|transplant)"
-    return re.compile(rf"(?<![a-z0-9])({alternatives}|{general})(?![a-z0-9])")
+    general = r"(?:[a-z']+ )?[a-z]*(?:itis|osis|pain|disease|transplant)"
+    return re.compile(rf"(?<![a-z0-9])({general}|{alternatives})(?![a-z0-9])")
 
 
 # Turns

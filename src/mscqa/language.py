@@ -2,7 +2,7 @@
 gets one plain reply saying so instead of an English quote to words that could not be read.
 
 py3langid (a naive Bayes over byte n-grams, shipped with its model) reads long text well but
-calls short English questions Frisian or Danish ("is it safe?", "and for lupus?"); so a message
+calls short English questions Frisian or Danish ("is it safe?", "and for arthritis?"); so a message
 counts as another language only when the detector says so AND few of its words are English
 words or words of the library (tests/test_language.py holds both sides)."""
 
@@ -21,7 +21,7 @@ ENGLISH_ONLY = (
     "question again in English."
 )
 # English words from symspellpy's frequency list (most frequent first); past this rank the
-# list holds many words of other languages ("cellule", "sind").
+# list holds many words of other languages ("sind", "les").
 ENGLISH_WORDS = 30_000
 # A message whose share of English or library words is at least this is English whatever the
 # detector says: patients' short questions are mostly such words, other languages' are not.

@@ -1,9 +1,9 @@
-"""Typos corrected against the library's own words: "imune" -> "immune", "hipp" -> "hip".
+"""Typos corrected against the library's own words: "artritis" -> "arthritis".
 
 Only a word that is neither a library word, a term-table word nor a common English word is
 corrected, and only to a library or term-table word within a small edit distance (SymSpell,
 Garbe 2012: symmetric deletes; chosen over rapidfuzz by benchmarks/spelling.py). A word the
-library does not know but English does ("horse", "appointment") is left alone, so "not covered"
+library does not know but English does ("giraffe", "umbrella") is left alone, so "not covered"
 still sees it."""
 
 from __future__ import annotations
