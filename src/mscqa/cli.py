@@ -404,9 +404,11 @@ def chat(ctx: click.Context, as_json: bool) -> None:
     engine = _open_engine(ctx)
     histories: dict[str, list[Any]] = {}
     for line in _inputs(None):
-        conversation, message = _chat_line(line) if as_json else ("", line)
-        history = histories.setdefault(conversation, [])
+        conversation, message = "", line
         try:
+            if as_json:
+                conversation, message = _chat_line(line)
+            history = histories.setdefault(conversation, [])
             turn = engine.reply(message, history)
         except UsageError as exc:
             click.echo(f"error: {exc}", err=True)

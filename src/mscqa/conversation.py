@@ -178,7 +178,7 @@ def standalone_question(question: str, context: Sequence[str]) -> str:
     reference = _REFERENCE.search(body)
     if reference is None and not elliptical and (own or not _DEFINITE.search(body)):
         return question
-    kind = _reference_kind(body, reference)
+    kind = _reference_kind(body, reference) if reference else "named"
     topic = next((t for t in (topic_of(c, kind) for c in reversed(context)) if t), "")
     if not topic or _mentions(body, topic):
         return body if elliptical else question
@@ -234,7 +234,9 @@ def topic_of(question: str, kind: str = "any") -> str:
     phrase lacks one), else a phrase with the condition, else what the question asks about with
     its condition ("drugs for ALS"), else the condition, else the last phrase
     with a determiner. For `kind` "treatment" a treatment named comes first ("stem cells for
-    arthritis"); for "study" the research on the topic ("the research on MS")."""
+    arthritis"); for "study" the research on the topic ("the research on MS"); "named" takes
+    only research or a condition, never a mere phrase with a determiner: a follow-up that says
+    "the volunteers" leans on a study, not on whatever "the ..." came last."""
     named = conditions(question)
     if kind == "treatment":
         treatment = [_trim(m.group()) for m in _TREATMENT.finditer(question)]
@@ -263,7 +265,7 @@ def topic_of(question: str, kind: str = "any") -> str:
         if noun and noun.lower() not in _AUXILIARY and noun.lower() not in STOPWORDS:
             return f"{noun} for {named[0]}"
         return named[0]
-    return phrases[-1] if phrases else ""
+    return phrases[-1] if phrases and kind != "named" else ""
 
 
 def _research_phrase(phrase: str) -> str:

@@ -175,10 +175,10 @@ class Engine:
         text = prepare_text(message, self.settings.max_question_chars, "question")
         loaded = self._current()
         speller = self._speller(loaded)
-        language = detect_language(text, speller.library_words)
+        correction = speller.correct(text)
+        language = detect_language(correction.text, speller.library_words)
         if not language.english:
             return Turn(text, language_refusal(text), language=language.code)
-        correction = speller.correct(text)
         earlier = [question for turn in history[-3:] for question in turn.asked]
         reading = read_message(correction.text, earlier)
         vocabulary = library_stats(loaded.index).vocabulary

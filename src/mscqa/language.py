@@ -4,7 +4,9 @@ gets one plain reply saying so instead of an English quote to words that could n
 py3langid (a naive Bayes over byte n-grams, shipped with its model) reads long text well but
 calls short English questions Frisian or Danish ("is it safe?", "and for arthritis?"); so a message
 counts as another language only when the detector says so AND few of its words are English
-words or words of the library (tests/test_language.py holds both sides)."""
+words or words of the library: under half for a message of up to `SHORT_WORDS` words, under
+`MIN_ENGLISH_SHARE` for a longer one, whose function words the detector reads well
+(tests/test_language.py holds both sides)."""
 
 from __future__ import annotations
 
@@ -24,8 +26,10 @@ ENGLISH_ONLY = (
 # list holds many words of other languages ("sind", "les").
 ENGLISH_WORDS = 30_000
 # A message whose share of English or library words is at least this is English whatever the
-# detector says: patients' short questions are mostly such words, other languages' are not.
-MIN_ENGLISH_SHARE = 0.5
+# detector says: patients' questions are mostly such words. Other languages share many short
+# words with the English list ("le", "per", "con"), so a short message needs only half.
+MIN_ENGLISH_SHARE = 0.8
+SHORT_WORDS = 5
 _LETTERS = re.compile(r"[^\W\d_]+")
 
 
@@ -40,14 +44,16 @@ class Language:
 
 
 def detect_language(text: str, library_words: Collection[str] = frozenset()) -> Language:
-    """The language of `text`: English unless the detector names another one and fewer than
-    `MIN_ENGLISH_SHARE` of its words are English or in `library_words` (lower case)."""
+    """The language of `text`: English unless the detector names another one and too few of
+    its words are English or in `library_words` (lower case): see the module's docstring.
+    Pass the text with its typos corrected, so that misspelt English counts as English."""
     words = [w.lower() for w in _LETTERS.findall(text)]
     if not words:
         return Language(ENGLISH, 1.0)
     known = english_words()
     share = sum(w in known or w in library_words for w in words) / len(words)
-    if share >= MIN_ENGLISH_SHARE:
+    enough = 0.5 if len(words) <= SHORT_WORDS else MIN_ENGLISH_SHARE
+    if share >= enough:
         return Language(ENGLISH, share)
     code = str(_identifier().classify(text)[0])
     return Language(code, share)

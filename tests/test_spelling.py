@@ -1,0 +1,55 @@
+"""Typos corrected against the library's words; words the library or English knows untouched."""
+
+from __future__ import annotations
+
+import pytest
+
+from mscqa.spelling import Speller
+
+LIBRARY = [
+    "Cartilage regeneration in the shoulder: chondrocytes, scaffolds and growth factors.",
+    "Inflammation of the tendon responds to mesenchymal cells in several trials.",
+]
+
+
+@pytest.fixture(scope="module")
+def speller() -> Speller:
+    return Speller(LIBRARY)
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("cartilege", "cartilage"),
+        ("shoulde", "shoulder"),
+        ("inflamation", "inflammation"),
+        ("chondrocyets", "chondrocytes"),
+        ("mesenchimal", "mesenchymal"),
+    ],
+)
+def test_a_misspelt_library_word_is_corrected(speller: Speller, typed: str, meant: str) -> None:
+    assert speller.suggest(typed) == meant
+
+
+@pytest.mark.parametrize("word", ["tendon", "scaffolds", "giraffe", "umbrella", "Tuesday", "fin"])
+def test_known_words_are_never_touched(speller: Speller, word: str) -> None:
+    assert speller.suggest(word) is None
+
+
+def test_short_words_and_far_words_are_left_alone(speller: Speller) -> None:
+    assert speller.suggest("tendn") == "tendon"
+    assert speller.suggest("xq") is None
+    assert speller.suggest("zzzzzzzz") is None
+
+
+def test_correct_keeps_everything_but_the_corrected_words(speller: Speller) -> None:
+    correction = speller.correct("Does cartilege grow back in the shoulde, Doctor?")
+    assert correction.text == "Does cartilage grow back in the shoulder, Doctor?"
+    assert correction.changes == (("cartilege", "cartilage"), ("shoulde", "shoulder"))
+    untouched = speller.correct("Does a giraffe need an umbrella?")
+    assert not untouched.changed and untouched.text == "Does a giraffe need an umbrella?"
+
+
+def test_term_table_words_count_as_library_words(speller: Speller) -> None:
+    # "riluzole" is not in LIBRARY, but the term table's words are known to every library.
+    assert speller.suggest("ibuprofin") == "ibuprofen"
