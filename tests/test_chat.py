@@ -124,7 +124,7 @@ def test_chat_text_shows_how_a_message_was_read(fake_env: Settings) -> None:
     assert runner.invoke(main, ["index", "build"]).exit_code == 0
     text = "Which drug lets people with ALS live longer?\nis it a cure?\n"
     result = runner.invoke(main, ["chat"], input=text)
-    assert result.exit_code == 0 and "Answering: is " in result.stdout
+    assert result.exit_code == 0 and "(Answering: is " in result.stdout
 
 
 def test_chat_json_refuses_a_line_that_is_not_a_chat_line(fake_env: Settings) -> None:

@@ -146,6 +146,7 @@ def test_one_part_keeps_its_answer_with_the_message_as_the_question() -> None:
 
 
 def test_the_language_refusal_says_english() -> None:
-    answer = language_refusal("Bonjour?")
+    answer = language_refusal("Bonjour?", "fr")
     assert not answer.answered and answer.refusal == "language"
     assert "English" in (answer.message or "") and "English" in answer.reason
+    assert "fr" in answer.reason

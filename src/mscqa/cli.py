@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -349,8 +349,10 @@ def ask(ctx: click.Context, question: str | None, as_json: bool) -> None:
     _batch(ctx, question, as_json, lambda engine, q: engine.ask(q), _show_answer)
 
 
-def _show_answer(answer: Any) -> None:
+def _show_answer(answer: Any, notes: Sequence[str] = ()) -> None:
     click.echo(f"Q: {answer.question}")
+    for note in notes:
+        click.echo(f"   ({note})")
     if not answer.answered:
         click.echo(f"   {answer.message}")
         if answer.reason:
@@ -419,11 +421,9 @@ def chat(ctx: click.Context, as_json: bool) -> None:
         if as_json:
             _print_json({"conversation": conversation} | turn.to_dict())
             continue
-        if turn.corrected:
-            click.echo(f"Showing results for: {turn.corrected}")
-        if turn.understood_as:
-            click.echo(f"Answering: {turn.understood_as}")
-        _show_answer(turn.answer)
+        notes = [f"Showing results for: {turn.corrected}"] if turn.corrected else []
+        notes += [f"Answering: {turn.understood_as}"] if turn.understood_as else []
+        _show_answer(turn.answer, notes)
 
 
 def _chat_line(line: str) -> tuple[str, str]:

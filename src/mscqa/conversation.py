@@ -382,9 +382,11 @@ class Turn:
         }
 
 
-def language_refusal(message: str) -> Answer:
-    """The reply to a message that is not in English: no quote, one plain sentence."""
-    return Answer(message, False, ENGLISH_ONLY, (), ENGLISH_ONLY, refusal="language")
+def language_refusal(message: str, code: str) -> Answer:
+    """The reply to a message that is not in English (`code`: the language it reads as): no
+    quote, one plain sentence."""
+    reason = f"The question is not in English (it reads as language “{code}”)."
+    return Answer(message, False, ENGLISH_ONLY, (), reason, refusal="language")
 
 
 def merge_answers(message: str, parts: Sequence[tuple[str, Answer]]) -> Answer:

@@ -178,7 +178,7 @@ class Engine:
         correction = speller.correct(text)
         language = detect_language(correction.text, speller.library_words)
         if not language.english:
-            return Turn(text, language_refusal(text), language=language.code)
+            return Turn(text, language_refusal(text, language.code), language=language.code)
         earlier = [question for turn in history[-3:] for question in turn.asked]
         reading = read_message(correction.text, earlier)
         vocabulary = library_stats(loaded.index).vocabulary
