@@ -364,6 +364,8 @@ def _show_answer(answer: Any, notes: Sequence[str] = ()) -> None:
         click.echo(f"   — {quote.title}")
         click.echo(f"     {quote.reference}")
         click.echo(f"     score {quote.score:.2f}, characters {quote.start}-{quote.end}")
+    if answer.reason:  # a part of the message that is not covered
+        click.echo(f"   {answer.reason}")
     click.echo()
 
 

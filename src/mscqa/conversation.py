@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from mscqa.answer import Answer, Quote
 from mscqa.language import ENGLISH_ONLY
-from mscqa.scope import named_topics
+from mscqa.scope import clinic_matters, named_topics
 from mscqa.terms import STOPWORDS, TERMS, normalize
 
 # At most two questions are searched for one message (one search more than a plain question);
@@ -374,6 +374,12 @@ class Turn:
     understood_as: str | None = None  # set when the questions searched differ from the message
     corrected: str | None = None  # the message with its typos corrected, when any were
     language: str = "en"
+
+    @property
+    def context(self) -> tuple[str, ...]:
+        """The questions of this turn a later follow-up may lean on: not a part refused as
+        what only the clinic can answer ("can I book ...?" names no topic to carry over)."""
+        return tuple(question for question in self.asked if not clinic_matters(question))
 
     def to_dict(self) -> dict[str, object]:
         return self.answer.to_dict() | {

@@ -179,7 +179,7 @@ class Engine:
         language = detect_language(correction.text, speller.library_words)
         if not language.english:
             return Turn(text, language_refusal(text, language.code), language=language.code)
-        earlier = [question for turn in history[-3:] for question in turn.asked]
+        earlier = [question for turn in history[-3:] for question in turn.context]
         reading = read_message(correction.text, earlier)
         vocabulary = library_stats(loaded.index).vocabulary
         # A part that names what the articles never mention, or asks what only the clinic
