@@ -7,11 +7,15 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from mscqa.answer import Answer, Quote
 from mscqa.cli import main
 from mscqa.config import Settings
+from mscqa.conversation import Turn
 from mscqa.engine import Engine
+from mscqa.errors import UsageError
 from mscqa.evaluate import ConversationItem, read_conversations, score_turn
 from mscqa.web_sessions import Conversations
 
@@ -193,3 +197,27 @@ def test_conversations_are_bounded_and_forget_idle_sessions() -> None:
     idle = Conversations(max_sessions=5, idle_seconds=0.0)
     idle.add("a", 1)
     assert idle.history("a") == ()
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.text(alphabet=st.characters(codec="utf-8"), min_size=0, max_size=80)
+        | st.sampled_from(["and for it?", "what did they find?", "¿y eso?", "it, and is it?"]),
+        min_size=1,
+        max_size=3,
+    )
+)
+def test_any_conversation_gets_a_turn_or_one_line(fake_engine: Engine, messages: list[str]) -> None:
+    history: list[Turn] = []
+    for message in messages:
+        try:
+            turn = fake_engine.reply(message, history)
+        except UsageError as exc:
+            assert "\n" not in str(exc)
+            continue
+        assert len(turn.asked) <= 2
+        assert turn.answer.answered or turn.answer.message
+        history.append(turn)

@@ -150,3 +150,30 @@ def test_the_language_refusal_says_english() -> None:
     assert not answer.answered and answer.refusal == "language"
     assert "English" in (answer.message or "") and "English" in answer.reason
     assert "fr" in answer.reason
+
+
+def test_a_story_without_a_question_mark_asks_in_its_last_sentence() -> None:
+    message = (
+        "My aunt has had rheumatoid arthritis for a decade. Her hands are stiff every morning. "
+        "I would like to know whether stem cells calm the immune system."
+    )
+    (question,) = read_message(message).questions
+    assert question.startswith("I would like to know whether stem cells calm the immune system")
+    assert "aunt" not in question and "stiff" not in question
+
+
+def test_a_story_lends_its_condition_to_a_question_that_names_none() -> None:
+    message = (
+        "My husband was told he has psoriatic arthritis. He is 52 and still works. "
+        "Can stem cells do anything for him?"
+    )
+    (question,) = read_message(message).questions
+    assert (
+        question.startswith("Can stem cells do anything for him")
+        and "psoriatic arthritis" in question
+    )
+
+
+def test_a_bare_follow_up_takes_the_whole_topic() -> None:
+    asked = standalone_question("why?", ["Which cells repair cartilage in osteoarthritis?"])
+    assert asked.startswith("why") and "osteoarthritis" in asked

@@ -35,6 +35,12 @@ _JOINED = re.compile(
     r"was|were|do|does|did|can|could|will|would|should|has|have)\b)",
     re.IGNORECASE,
 )
+# A sentence without a question mark that says what its writer wants to know.
+_ASKING = re.compile(
+    r"\b(?:(?:want|like|need|wish|love) to (?:know|learn|hear|understand)|wonder(?:ing)?|"
+    r"tell me|please (?:explain|advise|help)|any (?:advice|research|studies|evidence|news))\b",
+    re.IGNORECASE,
+)
 # A follow-up that leaves out what it is about: "and for arthritis?", "what about the knee?".
 _ELLIPTICAL = re.compile(
     r"^(?:and|but|also|so|then|ok(?:ay)?|what about|how about|same for|and what about)\b[,\s]*",
@@ -120,8 +126,12 @@ def read_message(message: str, earlier: Sequence[str] = ()) -> Reading:
     story, questions = _story_and_questions(message)
     parts: list[Part] = []
     context = [*earlier[-LOOK_BACK:], *([story] if story else [])]
+    told = conditions(story)
     for typed in questions:
         standalone = standalone_question(typed, context)
+        if told and not conditions(standalone):
+            # "Can stem cells do anything for her?" after a story about her ALS.
+            standalone = f"{_without_mark(standalone)}, for {told[0]}?"
         parts.append(Part(typed, standalone))
         context = [*context, standalone]
     return Reading(tuple(parts))
@@ -129,12 +139,15 @@ def read_message(message: str, earlier: Sequence[str] = ()) -> Reading:
 
 def _story_and_questions(message: str) -> tuple[str, list[str]]:
     """(the story around the questions, the questions): sentences that ask something are the
-    questions; the others are the story. A message with no such sentence is one question."""
+    questions; the others are the story. Without a question mark, the last sentence that opens
+    like a question or says what the writer wants to know asks, else the last sentence: a story
+    ends with what it is told for."""
     text = " ".join(message.split())
     sentences = [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
     asking = [s for s in sentences if s.endswith("?")]
     if not asking:
-        asking = [s for s in sentences if _QUESTION_START.match(s)][-1:]
+        asking = [s for s in sentences if _QUESTION_START.match(s) or _ASKING.search(s)][-1:]
+        asking = asking or sentences[-1:]
     if not asking or len(sentences) == 1:
         return "", _split_joined(text)
     story = " ".join(s for s in sentences if s not in asking)
@@ -176,7 +189,8 @@ def standalone_question(question: str, context: Sequence[str]) -> str:
             return _replace_first(previous, theirs[0], own[0])
         return f"{_without_mark(previous)}, for {own[0]}?"
     reference = _REFERENCE.search(body)
-    if reference is None and not elliptical and (own or not _DEFINITE.search(body)):
+    bare = not _content(body)  # "why?", "how so?": all of it is in the turn before
+    if reference is None and not elliptical and not bare and (own or not _DEFINITE.search(body)):
         return question
     kind = _reference_kind(body, reference) if reference else "named"
     topic = next((t for t in (topic_of(c, kind) for c in reversed(context)) if t), "")

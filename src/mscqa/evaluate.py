@@ -361,6 +361,7 @@ def evaluate_conversations(
                     "kind": item.kind,
                     "problem": problem,
                     "understood_as": turn.understood_as,
+                    "corrected": turn.corrected,
                     "title": top.title if top else None,
                     "quote": top.quote if top else None,
                 }

@@ -6,7 +6,7 @@ Garbe 2012: symmetric deletes). On made-up typos of the library's words SymSpell
 recover the same share, 98.0%, SymSpell in half the time per word and without a scan of the
 whole vocabulary (benchmarks/spelling.py, benchmarks/RESULTS.md). A word the
 library does not know but English does ("giraffe", "umbrella") is left alone, so "not covered"
-still sees it."""
+still sees it; nor is a word of scope.py's lists of conditions and treatments."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mscqa.language import english_words
+from mscqa.scope import scope_words
 from mscqa.terms import TERMS
 
 _WORD = re.compile(r"[A-Za-z]+")
@@ -48,13 +49,14 @@ class Speller:
         for term, expansion in TERMS.items():
             counts.update(w for w in _WORD.findall(f"{term} {expansion}") if len(w) > 1)
         self.library_words = frozenset(counts)
+        self._counts = counts
         self._symspell: Any = SymSpell(max_dictionary_edit_distance=2, prefix_length=7)
         for word, count in counts.items():
             self._symspell.create_dictionary_entry(word, count)
 
     def knows(self, word: str) -> bool:
         lower = word.lower()
-        return lower in self.library_words or lower in english_words()
+        return lower in self.library_words or lower in english_words() or lower in scope_words()
 
     def suggest(self, word: str) -> str | None:
         """The library word `word` most likely misspells, or None."""
@@ -64,7 +66,20 @@ class Speller:
             return None
         distance = 1 if len(word) <= ONE_EDIT_UP_TO else 2
         found = self._symspell.lookup(word.lower(), Verbosity.CLOSEST, max_edit_distance=distance)
-        return str(found[0].term) if found else None
+        return str(found[0].term) if found else self._split(word.lower())
+
+    def _split(self, word: str) -> str | None:
+        """Two library words run together ("stemcells" -> "stem cells"), the commonest pair
+        when there are several ways to cut."""
+        cuts = [
+            (min(self._counts[word[:i]], self._counts[word[i:]]), word[:i], word[i:])
+            for i in range(2, len(word) - 1)
+            if word[:i] in self._counts and word[i:] in self._counts
+        ]
+        if not cuts:
+            return None
+        _, left, right = max(cuts)
+        return f"{left} {right}"
 
     def correct(self, text: str) -> Correction:
         """`text` with each unknown word replaced by its suggestion, everything else as typed."""
