@@ -221,3 +221,18 @@ def test_any_conversation_gets_a_turn_or_one_line(fake_engine: Engine, messages:
         assert len(turn.asked) <= 2
         assert turn.answer.answered or turn.answer.message
         history.append(turn)
+
+
+def test_the_web_chat_keeps_each_sessions_turns_apart(fake_engine: Engine) -> None:
+    from mscqa.app import ChatService
+
+    service = ChatService(fake_engine)
+    service.converse("Which drug lets people with ALS live longer?", "tab-1")
+    leaning = service.converse("does it improve function or reduce symptoms?", "tab-1")
+    alone = service.converse("does it improve function or reduce symptoms?", "tab-2")
+    assert "Answering: does drug for ALS" in leaning.markdown
+    assert "Answering" not in alone.markdown
+    spanish = service.converse("¿La artrosis de cadera tiene cura?", "tab-2").markdown
+    assert "The articles are in English" in spanish and "> " not in spanish
+    typo = service.converse("which surgary ends hip osteoartritis?", "tab-3").markdown
+    assert "Showing results for: which surgery ends hip osteoarthritis" in typo
