@@ -177,3 +177,33 @@ def test_a_story_lends_its_condition_to_a_question_that_names_none() -> None:
 def test_a_bare_follow_up_takes_the_whole_topic() -> None:
     asked = standalone_question("why?", ["Which cells repair cartilage in osteoarthritis?"])
     assert asked.startswith("why") and "osteoarthritis" in asked
+
+
+def test_what_a_question_is_about_is_the_topic_of_it() -> None:
+    assert standalone_question("does it have side effects?", ["What is methotrexate?"]) == (
+        "does methotrexate have side effects?"
+    )
+    assert "exosomes" in standalone_question("are they safe?", ["Tell me about exosomes"])
+
+
+def test_they_without_research_means_the_treatment_named_last() -> None:
+    story = "Massage did little for my neck pain. A neighbour mentioned stem cell injections."
+    asked = standalone_question("have they been tried?", [story])
+    assert asked == "have stem cell injections for neck pain been tried?"
+
+
+def test_a_demonstrative_keeps_its_noun_when_the_topic_is_not_research() -> None:
+    asked = standalone_question("Who reported those findings?", ["Is gout caused by crystals?"])
+    assert asked == "Who reported the findings on gout?"
+
+
+def test_a_word_saying_what_is_done_is_not_part_of_the_condition() -> None:
+    assert conditions("Does it help osteoarthritis?") == ["osteoarthritis"]
+    assert conditions("Can it ease knee pain?") == ["knee pain"]
+
+
+def test_the_second_question_of_a_message_is_about_what_the_first_is_about() -> None:
+    _, second = read_message(
+        "What did the elbow tendinitis trial measure, and were there complications?"
+    ).questions
+    assert second == "were there complications, in the elbow tendinitis trial?"

@@ -127,8 +127,14 @@ def read_message(message: str, earlier: Sequence[str] = ()) -> Reading:
     parts: list[Part] = []
     context = [*earlier[-LOOK_BACK:], *([story] if story else [])]
     told = conditions(story)
-    for typed in questions:
+    for number, typed in enumerate(questions):
         standalone = standalone_question(typed, context)
+        if number and standalone == typed and not conditions(typed):
+            # "..., and were there any side effects?": the second question of a message is
+            # about what the first one is about.
+            topic = topic_of(parts[0].standalone)
+            if topic and not _mentions(typed, topic):
+                standalone = f"{_without_mark(typed)}, in {topic}?"
         if told and not conditions(standalone):
             # "Can stem cells do anything for her?" after a story about her ALS.
             standalone = f"{_without_mark(standalone)}, for {told[0]}?"
@@ -202,8 +208,13 @@ def standalone_question(question: str, context: Sequence[str]) -> str:
 
 
 def _substitute(body: str, reference: re.Match[str], topic: str) -> str:
+    """`body` with its reference replaced by `topic`; "those results" keeps its noun ("the
+    results on <topic>") unless the topic names research itself ("the riluzole trial")."""
     word = reference.group().lower()
     replacement = topic
+    words = word.split()
+    if len(words) > 1 and words[-1] != "one" and not _STUDY_PHRASE.search(topic):
+        replacement = f"the {words[-1]} on {topic}"
     if word in ("their", "its"):
         replacement = topic + ("'" if topic.endswith("s") else "'s")
     start = reference.start()
@@ -213,17 +224,17 @@ def _substitute(body: str, reference: re.Match[str], topic: str) -> str:
 
 
 def _reference_kind(body: str, reference: re.Match[str] | None) -> str:
-    """What a reference most likely points at: "treatment" for a lone "it" ("is it safe?":
-    patients ask about the treatment), "study" for "they" doing what researchers do ("what
-    did they find?"), otherwise "any"."""
+    """What a reference most likely points at: "study" for "they" doing what researchers do
+    ("what did they find?"), "treatment" for another lone pronoun ("is it safe?", "have they
+    been tried?": patients ask about the treatment), otherwise "any"."""
     if reference is None:
         return "any"
     word = reference.group().lower()
-    if word in ("it", "its"):
-        return "treatment"
     after = body[reference.end() :].split()
     if word in ("they", "them", "their") and after and _RESEARCH_VERB.match(after[0]):
         return "study"
+    if word in ("it", "its", "they", "them"):
+        return "treatment"
     return "any"
 
 
@@ -235,9 +246,9 @@ _RESEARCH_VERB = re.compile(
 )
 # What patients mean by "it" in "is it safe?", "does it hurt?": the treatment talked about.
 _TREATMENT = re.compile(
-    r"\b(?:(?:stem cells?|mscs?)(?:\s+(?:injections?|infusions?|therap(?:y|ies)|treatments?|"
-    r"transplants?))?|(?:[\w-]+\s+)?(?:injections?|infusions?|therap(?:y|ies)|treatments?|"
-    r"transplants?|drugs?|medicines?|medications?))\b",
+    r"\b(?:(?:the|a|an|this|that)\s+)?(?:(?:stem cells?|mscs?)(?:\s+(?:injections?|"
+    r"infusions?|therap(?:y|ies)|treatments?|transplants?))?|(?:[\w-]+\s+)?(?:injections?|"
+    r"infusions?|therap(?:y|ies)|treatments?|transplants?|drugs?|medicines?|medications?))\b",
     re.IGNORECASE,
 )
 
@@ -255,9 +266,11 @@ def topic_of(question: str, kind: str = "any") -> str:
     if kind == "treatment":
         treatment = [_trim(m.group()) for m in _TREATMENT.finditer(question)]
         if treatment:
-            phrase = treatment[0]
-            if named and not _mentions(phrase, named[0]):
-                phrase = f"{phrase} for {named[0]}"
+            phrase = treatment[-1]  # the one named last, nearest the follow-up
+            # A condition proper ("neck pain") over another name of the lists ("massage").
+            condition = next((c for c in named if _is_condition(c)), "")
+            if condition and not _mentions(phrase, condition):
+                phrase = f"{phrase} for {condition}"
             return phrase
     if kind == "study" and not _STUDY_PHRASE.search(question):
         topic = topic_of(question)
@@ -279,7 +292,17 @@ def topic_of(question: str, kind: str = "any") -> str:
         if noun and noun.lower() not in _AUXILIARY and noun.lower() not in STOPWORDS:
             return f"{noun} for {named[0]}"
         return named[0]
+    about = _ABOUT.search(question.strip())
+    if about and len(_WORD.findall(about.group(1))) <= 6 and kind != "named":
+        return _trim(about.group(1))
     return phrases[-1] if phrases and kind != "named" else ""
+
+
+# "What is riluzole?", "Tell me about exosomes": what the question is about, named at its end.
+_ABOUT = re.compile(
+    r"(?:^(?:what|who)\s+(?:is|are|was|were)|\b(?:about|regarding))\s+(.+?)[\s?.!]*$",
+    re.IGNORECASE,
+)
 
 
 def _research_phrase(phrase: str) -> str:
@@ -342,7 +365,9 @@ def conditions(text: str) -> list[str]:
     for match in _condition_pattern().finditer(plain):
         start, end = match.span(1)
         words = plain[start:end].split()
-        if len(words) > 1 and (words[0] in STOPWORDS or words[0] in _AUXILIARY):
+        if len(words) > 1 and (
+            words[0] in STOPWORDS or words[0] in _AUXILIARY or words[0] in _ACTION_WORDS
+        ):
             start += len(words[0]) + 1
         found.append((start, end))
     for name in named_topics(text):
@@ -352,12 +377,25 @@ def conditions(text: str) -> list[str]:
     return [text[s:e] for s, e in sorted(found)]
 
 
+# Words before "pain" or "disease" that say what is done to it, not which one it is.
+_ACTION_WORDS = frozenset(
+    ["help", "helps", "treat", "treats", "cure", "cures", "ease", "eases", "relieve",
+     "relieves", "reduce", "reduces", "cause", "causes", "prevent", "prevents", "stop", "stops",
+     "manage", "improve", "improves", "worsen", "worsens", "fight", "fights", "beat", "control"]
+)  # fmt: skip
 # Word endings and words that make a term a condition ("-itis", "-osis", "disease"), so lay
 # words of the term table ("safe", "shot") never count as one.
 _CONDITION_WORD = re.compile(
     r"(?:itis|osis|pathy|emia|oma|disease|syndrome|disorder|pain|diabetes|injury|"
     r"failure|cancer|transplant|transplantation)$"
 )
+
+
+def _is_condition(name: str) -> bool:
+    """A condition proper, directly or through the term table ("ALS"), not a treatment or
+    service of scope.py's lists."""
+    plain = normalize(name)
+    return _names_condition(plain) or _names_condition(TERMS.get(plain, ""))
 
 
 def _names_condition(phrase: str) -> bool:
@@ -369,7 +407,7 @@ def _condition_pattern() -> re.Pattern[str]:
     names = {t for t, e in TERMS.items() if _names_condition(t) or _names_condition(e)}
     names |= {e for e in TERMS.values() if _names_condition(e) and len(e.split()) <= 4}
     alternatives = "|".join(re.escape(n) for n in sorted(names, key=lambda n: (-len(n), n)))
-    general = r"(?:[a-z']+ )?[a-z]*(?:itis|osis|pain|disease|transplant)"
+    general = r"(?:[a-z']+ )?[a-z]*(?:pain|disease|transplant|itis|osis)s?"
     return re.compile(rf"(?<![a-z0-9])({general}|{alternatives})(?![a-z0-9])")
 
 
