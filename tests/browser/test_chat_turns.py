@@ -40,7 +40,7 @@ def test_a_follow_up_is_answered_from_the_earlier_turns_article(page: Any) -> No
     expect(first).to_contain_text(ALS_TITLE)
     assert "Answering" not in first.inner_text()
     second = ask(page, "Where were the cells injected in that study?")
-    expect(second).to_contain_text("Answering: Where were the cells injected in ALS?")
+    expect(second).to_contain_text("Answering: Where were the cells injected in the study on ALS?")
     expect(second.locator("blockquote").first).to_contain_text("injected into the spinal area")
     expect(second).to_contain_text(ALS_TITLE)
 
