@@ -21,6 +21,10 @@ LIBRARY_WORDS = frozenset({"chondrocytes", "mesenchymal", "riluzole", "msc"})
         "who paid for that trial?",
         "How long do the effects last after the injection?",
         "wat r the risks",
+        "is MSC legit",
+        "riluzole dose",
+        "hmm and MSC?",
+        "Can stem cells mend a torn ACL in skiers?",
         "123 456",
         "?!",
     ],
@@ -38,6 +42,9 @@ def test_english_questions_short_or_odd_are_english(question: str) -> None:
         ("Czy leczenie komórkami macierzystymi jest bezpieczne?", "pl"),
         ("幹細胞治療は安全ですか", "ja"),
         ("Помогают ли стволовые клетки при артрите?", "ru"),
+        ("Ist das gefährlich?", "de"),
+        ("¿Y para la rodilla?", "es"),
+        ("Wie viel kostet MSC?", "de"),
     ],
 )
 def test_other_languages_are_named(question: str, code: str) -> None:

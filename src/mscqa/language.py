@@ -3,10 +3,12 @@ gets one plain reply saying so instead of an English quote to words that could n
 
 py3langid (a naive Bayes over byte n-grams, shipped with its model) reads long text well but
 calls short English questions Frisian or Danish ("is it safe?", "and for arthritis?"); so a message
-counts as another language only when the detector says so AND few of its words are English
-words or words of the library: under half for a message of up to `SHORT_WORDS` words, under
-`MIN_ENGLISH_SHARE` for a longer one, whose function words the detector reads well
-(tests/test_language.py holds both sides)."""
+counts as another language only when the detector says so and few of its words are English
+words or words of the library: under `MIN_ENGLISH_SHARE` for a message of more than
+`SHORT_WORDS` words; for a shorter one, under half, or any share when the detector is sure
+(`CONFIDENT`: "Was ist MS?" has two words of three that English or the library knows). A
+message made only of such words is English without asking the detector (tests/test_language.py
+holds both sides)."""
 
 from __future__ import annotations
 
@@ -30,6 +32,9 @@ ENGLISH_WORDS = 30_000
 # words with the English list ("le", "per", "con"), so a short message needs only half.
 MIN_ENGLISH_SHARE = 0.8
 SHORT_WORDS = 5
+# A detector this sure of another language is believed for a short message whatever its
+# share; short English questions sit below it (0.25 for "is it safe?").
+CONFIDENT = 0.4
 _LETTERS = re.compile(r"[^\W\d_]+")
 
 
@@ -52,11 +57,14 @@ def detect_language(text: str, library_words: Collection[str] = frozenset()) -> 
         return Language(ENGLISH, 1.0)
     known = english_words()
     share = sum(w in known or w in library_words for w in words) / len(words)
-    enough = 0.5 if len(words) <= SHORT_WORDS else MIN_ENGLISH_SHARE
-    if share >= enough:
+    if share == 1.0:
         return Language(ENGLISH, share)
-    code = str(_identifier().classify(text)[0])
-    return Language(code, share)
+    code, probability = _identifier().classify(text)
+    if len(words) > SHORT_WORDS:
+        english = code == ENGLISH or share >= MIN_ENGLISH_SHARE
+    else:
+        english = code == ENGLISH or (share >= 0.5 and probability < CONFIDENT)
+    return Language(ENGLISH if english else str(code), share)
 
 
 @lru_cache(maxsize=1)
@@ -73,4 +81,4 @@ def english_words() -> frozenset[str]:
 def _identifier() -> Any:
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-    return LanguageIdentifier.from_model_file(MODEL_FILE)
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
