@@ -207,3 +207,16 @@ def test_the_second_question_of_a_message_is_about_what_the_first_is_about() -> 
         "What did the elbow tendinitis trial measure, and were there complications?"
     ).questions
     assert second == "were there complications, in the elbow tendinitis trial?"
+
+
+def test_that_joining_a_clause_is_no_reference() -> None:
+    earlier = ["How is gout treated?"]
+    assert standalone_question("Is there a pill that dissolves crystals?", earlier) == (
+        "Is there a pill that dissolves crystals?"
+    )
+    assert standalone_question("is that safe?", earlier) != "is that safe?"
+
+
+def test_a_lone_pronoun_in_a_message_naming_its_condition_takes_nothing_over() -> None:
+    earlier = ["Do stem cell injections help knee osteoarthritis?"]
+    assert standalone_question("Is it safe for psoriasis?", earlier) == "Is it safe for psoriasis?"

@@ -69,8 +69,15 @@ _DETERMINER_PHRASE = re.compile(
     r"in|on|at|for|after|before|with|from)\b)",
     re.IGNORECASE,
 )
-# "the patients", "the doctors": in a follow-up that names no condition, the ones just talked about.
-_DEFINITE = re.compile(r"\bthe\s+[a-z]", re.IGNORECASE)
+# "the patients", "the results": in a follow-up that names no condition, the people and the
+# outcomes of what was just talked about. Other nouns with "the" ("the immune system") name a
+# topic of their own.
+_DEFINITE = re.compile(
+    r"\bthe\s+(?:patients?|people|participants?|volunteers?|subjects?|researchers?|"
+    r"scientists?|authors?|doctors?|results?|findings?|outcomes?|study|studies|trials?|"
+    r"doses?|side effects?|effects?|groups?|numbers?|scores?|data)\b",
+    re.IGNORECASE,
+)
 _ASKED_NOUN = re.compile(r"^(?:what|which)\s+([a-z][\w-]+)\b", re.IGNORECASE)
 _AUXILIARY = frozenset(
     [
@@ -194,7 +201,10 @@ def standalone_question(question: str, context: Sequence[str]) -> str:
         if theirs:
             return _replace_first(previous, theirs[0], own[0])
         return f"{_without_mark(previous)}, for {own[0]}?"
-    reference = _REFERENCE.search(body)
+    reference = _find_reference(body)
+    if reference and own and " " not in reference.group().strip():
+        # "Is it safe for ALS?" names what it asks about; a lone pronoun takes nothing over.
+        reference = None
     bare = not _content(body)  # "why?", "how so?": all of it is in the turn before
     if reference is None and not elliptical and not bare and (own or not _DEFINITE.search(body)):
         return question
@@ -205,6 +215,20 @@ def standalone_question(question: str, context: Sequence[str]) -> str:
     if reference is None:
         return f"{_without_mark(body)}, in {topic}?"
     return _substitute(body, reference, topic)
+
+
+def _find_reference(body: str) -> re.Match[str] | None:
+    """The first word or phrase of `body` that points back; "that" and "this" only where they
+    stand for something ("is that safe?"), not where they join a clause to a noun ("a drug
+    that slows it")."""
+    for match in _REFERENCE.finditer(body):
+        word = match.group().lower()
+        if word in ("that", "this", "which"):
+            before = body[: match.start()].split()
+            if before and before[-1].lower().strip(",;") not in STOPWORDS | _AUXILIARY:
+                continue
+        return match
+    return None
 
 
 def _substitute(body: str, reference: re.Match[str], topic: str) -> str:
