@@ -217,6 +217,9 @@ def test_that_joining_a_clause_is_no_reference() -> None:
     assert standalone_question("is that safe?", earlier) != "is that safe?"
 
 
-def test_a_lone_pronoun_in_a_message_naming_its_condition_takes_nothing_over() -> None:
+def test_a_lone_pronoun_beside_the_messages_own_condition_takes_only_the_treatment() -> None:
     earlier = ["Do stem cell injections help knee osteoarthritis?"]
-    assert standalone_question("Is it safe for psoriasis?", earlier) == "Is it safe for psoriasis?"
+    assert standalone_question("Is it safe for psoriasis?", earlier) == (
+        "Is stem cell injections safe for psoriasis?"
+    )
+    assert standalone_question("Is it safe for gout?", ["What is gout?"]) == "Is it safe for gout?"

@@ -139,7 +139,7 @@ def read_message(message: str, earlier: Sequence[str] = ()) -> Reading:
         if number and standalone == typed and not conditions(typed):
             # "..., and were there any side effects?": the second question of a message is
             # about what the first one is about.
-            topic = topic_of(parts[0].standalone)
+            topic = topic_of(parts[0].standalone, "named")
             if topic and not _mentions(typed, topic):
                 standalone = f"{_without_mark(typed)}, in {topic}?"
         if told and not conditions(standalone):
@@ -203,8 +203,10 @@ def standalone_question(question: str, context: Sequence[str]) -> str:
         return f"{_without_mark(previous)}, for {own[0]}?"
     reference = _find_reference(body)
     if reference and own and " " not in reference.group().strip():
-        # "Is it safe for ALS?" names what it asks about; a lone pronoun takes nothing over.
-        reference = None
+        # "Is it safe for ALS?" names what it asks about: the pronoun is the treatment talked
+        # about, without the condition it was talked about for.
+        treatment = next((t for t in map(_treatment_of, reversed(context)) if t), "")
+        return _substitute(body, reference, treatment) if treatment else question
     bare = not _content(body)  # "why?", "how so?": all of it is in the turn before
     if reference is None and not elliptical and not bare and (own or not _DEFINITE.search(body)):
         return question
@@ -245,6 +247,12 @@ def _substitute(body: str, reference: re.Match[str], topic: str) -> str:
     if start == 0 or body[:start].rstrip().endswith(("?", ".", "!")):
         replacement = replacement[:1].upper() + replacement[1:]
     return body[:start] + replacement + body[reference.end() :]
+
+
+def _treatment_of(text: str) -> str:
+    """The treatment `text` names last (nearest a follow-up), or ""."""
+    treatments = [_trim(m.group()) for m in _TREATMENT.finditer(text)]
+    return treatments[-1] if treatments else ""
 
 
 def _reference_kind(body: str, reference: re.Match[str] | None) -> str:
@@ -288,9 +296,8 @@ def topic_of(question: str, kind: str = "any") -> str:
     "the volunteers" leans on a study, not on whatever "the ..." came last."""
     named = conditions(question)
     if kind == "treatment":
-        treatment = [_trim(m.group()) for m in _TREATMENT.finditer(question)]
-        if treatment:
-            phrase = treatment[-1]  # the one named last, nearest the follow-up
+        phrase = _treatment_of(question)
+        if phrase:
             # A condition proper ("neck pain") over another name of the lists ("massage").
             condition = next((c for c in named if _is_condition(c)), "")
             if condition and not _mentions(phrase, condition):
