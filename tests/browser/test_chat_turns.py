@@ -61,3 +61,16 @@ def test_a_question_in_spanish_gets_the_english_only_reply(page: Any) -> None:
     reply = ask(page, "¿Las células madre ayudan con la artritis de rodilla?")
     expect(reply).to_contain_text("The articles are in English")
     assert reply.locator("blockquote").count() == 0
+
+
+def test_each_http_api_client_has_its_own_conversation(server: Server) -> None:
+    from gradio_client import Client
+
+    first = Client(server.url, verbose=False)
+    second = Client(server.url, verbose=False)
+    first.predict("What did Deda and colleagues report about ALS in 2009?", api_name="/chat")
+    leaning = first.predict("Where were the cells injected in that study?", api_name="/chat")
+    alone = second.predict("Where were the cells injected in that study?", api_name="/chat")
+    assert "Answering: Where were the cells injected in the study on ALS" in leaning
+    assert f"**{ALS_TITLE}**" in leaning
+    assert "Answering" not in alone
