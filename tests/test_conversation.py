@@ -223,3 +223,11 @@ def test_a_lone_pronoun_beside_the_messages_own_condition_takes_only_the_treatme
         "Is stem cell injections safe for psoriasis?"
     )
     assert standalone_question("Is it safe for gout?", ["What is gout?"]) == "Is it safe for gout?"
+
+
+def test_a_question_without_a_word_of_its_own_in_a_story_is_not_searched() -> None:
+    message = (
+        "Why me? I was told last month that I have gout. Is there a trial of stem cells for it?"
+    )
+    (question,) = read_message(message).questions
+    assert question.startswith("Is there a trial of stem cells for") and "gout" in question

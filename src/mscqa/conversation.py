@@ -163,6 +163,8 @@ def _story_and_questions(message: str) -> tuple[str, list[str]]:
         asking = asking or sentences[-1:]
     if not asking or len(sentences) == 1:
         return "", _split_joined(text)
+    # "Why me? ... Is there a trial for it?": a question with no word of its own is a sigh.
+    asking = [s for s in asking if _content(s)] or asking
     story = " ".join(s for s in sentences if s not in asking)
     questions = [q for sentence in asking for q in _split_joined(sentence)]
     if len(questions) > MAX_PARTS:
