@@ -22,7 +22,7 @@ from pathlib import Path
 
 from mscqa.corpus import load_corpus
 from mscqa.language import english_words
-from mscqa.spelling import ONE_EDIT_UP_TO, Speller
+from mscqa.spelling import ALL_ENGLISH_WORDS, ONE_EDIT_UP_TO, Speller
 
 KEYBOARD = "qwertyuiop asdfghjkl zxcvbnm"
 
@@ -48,7 +48,7 @@ def one_edit(word: str, rng: random.Random) -> str:
 
 def make_typos(words: Counter[str], seed: int = 13) -> list[tuple[str, str]]:
     rng = random.Random(seed)
-    known = set(words) | english_words()
+    known = set(words) | english_words(ALL_ENGLISH_WORDS)
     pairs = []
     for word in sorted(w for w in words if len(w) >= 5 and w.isalpha()):
         typo = one_edit(word, rng)

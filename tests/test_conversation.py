@@ -231,3 +231,8 @@ def test_a_question_without_a_word_of_its_own_in_a_story_is_not_searched() -> No
     )
     (question,) = read_message(message).questions
     assert question.startswith("Is there a trial of stem cells for") and "gout" in question
+
+
+def test_a_part_too_thin_to_search_alone_keeps_the_message_whole() -> None:
+    message = "Who runs the sleep laboratory here and what are his hours?"
+    assert read_message(message).questions == (message,)

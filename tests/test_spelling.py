@@ -66,3 +66,9 @@ def test_names_of_conditions_in_the_scope_lists_are_not_corrected() -> None:
     speller = Speller(["Tendonitis of the elbow heals slowly."])
     assert speller.suggest("tendinitis") is None
     assert speller.suggest("tendonitiss") == "tendonitis"
+
+
+def test_rare_english_words_are_no_typos(speller: Speller) -> None:
+    # Neither is a word of LIBRARY nor among the commonest English words.
+    assert speller.suggest("regrow") is None
+    assert speller.suggest("treatable") is None

@@ -20,6 +20,8 @@ from mscqa.terms import STOPWORDS, TERMS, normalize
 # At most two questions are searched for one message (one search more than a plain question);
 # a third and later question stay with the second.
 MAX_PARTS = 2
+# Content words a question of a two-question message needs, once read, to be searched alone.
+MIN_PART_WORDS = 2
 # Earlier turns looked at, most recent first, for the topic a follow-up leans on.
 LOOK_BACK = 3
 
@@ -131,6 +133,16 @@ def read_message(message: str, earlier: Sequence[str] = ()) -> Reading:
     oldest first, as they were searched). A story told before the question is context for it,
     the way an earlier turn is; a second question leans on the first."""
     story, questions = _story_and_questions(message)
+    parts = _read_parts(questions, story, earlier)
+    if len(parts) > 1 and any(len(_content(p.standalone)) < MIN_PART_WORDS for p in parts):
+        # "..., and what are his qualifications?": a part too thin to search on its own is
+        # no question of its own; the message is searched whole.
+        story, questions = _story_and_questions(message, split=False)
+        parts = _read_parts(questions, story, earlier)
+    return Reading(tuple(parts))
+
+
+def _read_parts(questions: Sequence[str], story: str, earlier: Sequence[str]) -> list[Part]:
     parts: list[Part] = []
     context = [*earlier[-LOOK_BACK:], *([story] if story else [])]
     told = conditions(story)
@@ -147,10 +159,10 @@ def read_message(message: str, earlier: Sequence[str] = ()) -> Reading:
             standalone = f"{_without_mark(standalone)}, for {told[0]}?"
         parts.append(Part(typed, standalone))
         context = [*context, standalone]
-    return Reading(tuple(parts))
+    return parts
 
 
-def _story_and_questions(message: str) -> tuple[str, list[str]]:
+def _story_and_questions(message: str, split: bool = True) -> tuple[str, list[str]]:
     """(the story around the questions, the questions): sentences that ask something are the
     questions; the others are the story. Without a question mark, the last sentence that opens
     like a question or says what the writer wants to know asks, else the last sentence: a story
@@ -161,6 +173,8 @@ def _story_and_questions(message: str) -> tuple[str, list[str]]:
     if not asking:
         asking = [s for s in sentences if _QUESTION_START.match(s) or _ASKING.search(s)][-1:]
         asking = asking or sentences[-1:]
+    if not split:
+        return (" ".join(s for s in sentences if s not in asking), [" ".join(asking) or text])
     if not asking or len(sentences) == 1:
         return "", _split_joined(text)
     # "Why me? ... Is there a trial for it?": a question with no word of its own is a sigh.

@@ -67,14 +67,13 @@ def detect_language(text: str, library_words: Collection[str] = frozenset()) -> 
     return Language(ENGLISH if english else str(code), share)
 
 
-@lru_cache(maxsize=1)
-def english_words() -> frozenset[str]:
-    """The `ENGLISH_WORDS` most frequent English words (symspellpy's list, read once)."""
+@lru_cache(maxsize=2)
+def english_words(size: int = ENGLISH_WORDS) -> frozenset[str]:
+    """The `size` most frequent English words of symspellpy's list (82,765 in all), read once
+    per size."""
     path = resources.files("symspellpy") / "frequency_dictionary_en_82_765.txt"
     with path.open(encoding="utf-8") as lines:
-        return frozenset(
-            line.split(" ", 1)[0] for _, line in zip(range(ENGLISH_WORDS), lines, strict=False)
-        )
+        return frozenset(line.split(" ", 1)[0] for _, line in zip(range(size), lines, strict=False))
 
 
 @lru_cache(maxsize=1)
