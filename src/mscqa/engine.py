@@ -117,6 +117,10 @@ class Engine:
         loaded = self._current()
         self.embedder.encode(["warm up"])
         library_stats(loaded.index)
+        from mscqa.language import load_language_models
+
+        self._speller(loaded)  # and the language detector: a chat's first turn waits for neither
+        load_language_models()
         return loaded.index
 
     def _current(self) -> _Loaded:

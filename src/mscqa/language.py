@@ -76,6 +76,13 @@ def english_words(size: int = ENGLISH_WORDS) -> frozenset[str]:
         return frozenset(line.split(" ", 1)[0] for _, line in zip(range(size), lines, strict=False))
 
 
+def load_language_models() -> None:
+    """Load the detector (about 80 MB, 1 to 3 s) and the word list now rather than on the first
+    message that needs them."""
+    english_words()
+    _identifier()
+
+
 @lru_cache(maxsize=1)
 def _identifier() -> Any:
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
