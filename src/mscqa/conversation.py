@@ -82,26 +82,9 @@ _DEFINITE = re.compile(
 )
 _ASKED_NOUN = re.compile(r"^(?:what|which)\s+([a-z][\w-]+)\b", re.IGNORECASE)
 _AUXILIARY = frozenset(
-    [
-        "is",
-        "are",
-        "was",
-        "were",
-        "do",
-        "does",
-        "did",
-        "can",
-        "could",
-        "will",
-        "would",
-        "should",
-        "has",
-        "have",
-        "had",
-        "may",
-        "might",
-    ]
-)
+    ["is", "are", "was", "were", "do", "does", "did", "can", "could", "will", "would", "should",
+     "has", "have", "had", "may", "might"]
+)  # fmt: skip
 _WORD = re.compile(r"[\w'-]+")
 
 
