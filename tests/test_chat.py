@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 from mscqa.answer import Answer, Quote
 from mscqa.cli import main
 from mscqa.config import Settings
-from mscqa.conversation import Turn
 from mscqa.engine import Engine
 from mscqa.errors import UsageError
 from mscqa.evaluate import ConversationItem, read_conversations, score_turn
+from mscqa.turns import Turn
 from mscqa.web_sessions import Conversations
 
 HIP = "Mesenchymal Stem Cells Injection Improves Hip Osteoarthritis"

@@ -17,7 +17,6 @@ from typing import Any
 
 from mscqa.answer import Answer, Quote
 from mscqa.config import Settings, is_loopback
-from mscqa.conversation import Turn
 from mscqa.corpus import Article
 from mscqa.engine import Engine
 from mscqa.errors import MscqaError
@@ -32,6 +31,7 @@ from mscqa.replies import (
     relevance_label,
 )
 from mscqa.safety import URGENT_CARE_MESSAGE, detect_emergency
+from mscqa.turns import Turn
 from mscqa.verify import CONTRADICTED, SUPPORTED, Verdict
 from mscqa.web_sessions import Conversations, session_sweeper
 

@@ -30,8 +30,8 @@ from mscqa.terms import clean_text
 from mscqa.verify import Verdict, check_statement
 
 if TYPE_CHECKING:
-    from mscqa.conversation import Turn
     from mscqa.spelling import Speller
+    from mscqa.turns import Turn
 
 
 def prepare_text(text: str | None, limit: int, what: str) -> str:
@@ -172,9 +172,10 @@ class Engine:
         story, the standalone questions it stands for (conversation.py; one search more at
         most). A message in another language gets the English-only reply, and typos are
         corrected against the library's words (spelling.py)."""
-        from mscqa.conversation import Turn, language_refusal, merge_answers, read_message
+        from mscqa.conversation import read_message
         from mscqa.language import detect_language
         from mscqa.scope import unknown_topics
+        from mscqa.turns import Turn, language_refusal, merge_answers
 
         text = prepare_text(message, self.settings.max_question_chars, "question")
         loaded = self._current()
