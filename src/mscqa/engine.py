@@ -24,6 +24,7 @@ from mscqa.index import (
     index_status,
     load_index,
 )
+from mscqa.onnx_backend import OnnxEmbedder, export_problem
 from mscqa.retriever import Hit, Retriever, library_stats
 from mscqa.terms import clean_text
 from mscqa.verify import Verdict, check_statement
@@ -83,6 +84,7 @@ class Engine:
         self._lock = threading.Lock()
         self._checked_at = 0.0
         self.reload_error: str | None = None
+        self._model_problem: str | None = None
 
     @property
     def embedder(self) -> Embedder:
@@ -130,12 +132,26 @@ class Engine:
             version = current_version(self.settings.index_dir)
             if version != loaded.version:
                 self._loaded = self._load(version)
-            self.reload_error = None
+                self._model_problem = self.model_files_problem()
+            self.reload_error = self._model_problem
         except MscqaError as exc:
             self.reload_error = f"still serving version {loaded.version}: {exc}"
         finally:
             self._lock.release()
         return self._loaded or loaded
+
+    def model_files_problem(self) -> str | None:
+        """Damage to the model files on disk since this process loaded them, checked at each
+        version switch: answers go on from the loaded copy, but a restart would need them."""
+        embedder = self._embedder
+        if isinstance(embedder, OnnxEmbedder):
+            problem = export_problem(embedder.folder, embedder.model_id)
+            if problem:
+                return (
+                    f"{problem}; answers still use the model loaded at start: run "
+                    "`mscqa index build` before the next restart"
+                )
+        return None
 
     @property
     def index(self) -> LoadedIndex:
