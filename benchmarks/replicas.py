@@ -467,9 +467,10 @@ def main() -> None:
             }
         )
     )
-    shutil.rmtree(work, ignore_errors=True)
     if failed or not killed or not switched:
+        print(f"logs kept in {work}", file=sys.stderr)
         sys.exit(1)
+    shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
