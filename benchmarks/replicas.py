@@ -4,10 +4,16 @@ again and the index is updated (deploy/nginx/mscqa.conf, README "More than one s
 Builds an index of a temporary copy of corpus/, starts REPLICAS `mscqa serve` processes on that
 one index folder and Debian's nginx in front of them (the shipped configuration with loopback
 ports; its files, logs and pid in the temporary folder, so no root paths are needed), then runs
-CLIENTS gradio_client clients through nginx for SECONDS. At 30% of SECONDS replica 1 gets
+CLIENTS gradio_client clients through nginx for SECONDS, each pausing about THINK seconds
+between an answer and its next question, as a reader does. At 30% of SECONDS replica 1 gets
 SIGTERM (what `kill` and an orchestrator send; `--signal KILL` for a crash) and is started again;
 once it answers, an article is edited and `mscqa index update` runs. The clients go on until
 every replica, asked directly, quotes the edited sentence and reports the new index version.
+
+Why the pause matters: gradio_client keeps one stream per session for its answers, open until
+the last answer it waits for has arrived. A session moved to another replica (its own stopped,
+or back after a restart) while that stream is open loses the question sent meanwhile; `--think
+0` (questions back to back) shows that cost.
 
 Prints a table by phase, requests per replica from nginx's log, and last one JSON line:
 {"replicas": 2, "requests": n, "failed": n, "killed_replica": true, "switched_version": true}
@@ -22,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import re
 import shutil
 import signal
@@ -163,13 +170,14 @@ class Requests:
 
 
 def client_loop(
-    url: str, offset: int, titles: list[str], stop: threading.Event, out: Requests
+    url: str, offset: int, titles: list[str], stop: threading.Event, out: Requests, think: float
 ) -> None:
     from gradio_client import Client
 
     client = Client(url, verbose=False)
     number = offset
-    while not stop.is_set():
+    pause = random.Random(offset)
+    while not stop.wait(think * pause.uniform(0.5, 1.5) if number > offset else 0):
         question = QUESTIONS[number % len(QUESTIONS)]
         number += 1
         started = time.monotonic()
@@ -300,6 +308,12 @@ def main() -> None:
         choices=["TERM", "INT", "KILL"],
         help="how replica 1 is stopped (TERM: as `kill` or an orchestrator)",
     )
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=1.0,
+        help="seconds a client waits between an answer and its next question (0.5x to 1.5x)",
+    )
     args = parser.parse_args()
     if shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists():
         raise SystemExit("nginx is not installed: run `apt-get install -y nginx` (Debian)")
@@ -373,7 +387,7 @@ def main() -> None:
 
         line.started = time.monotonic()
         clients = [
-            threading.Thread(target=client_loop, args=(url, n, titles, stop, requests))
+            threading.Thread(target=client_loop, args=(url, n, titles, stop, requests, args.think))
             for n in range(args.clients)
         ]
         for client in clients:

@@ -9,7 +9,6 @@ import html
 import logging
 import os
 import re
-import signal
 import sys
 import time
 from collections.abc import Iterator
@@ -33,6 +32,7 @@ from mscqa.replies import (
     relevance_label,
 )
 from mscqa.safety import URGENT_CARE_MESSAGE, detect_emergency
+from mscqa.shutdown import stop_gently_on_sigterm
 from mscqa.verify import CONTRADICTED, SUPPORTED, Verdict
 from mscqa.web_sessions import session_sweeper
 
@@ -666,10 +666,7 @@ def serve(settings: Settings, host: str, port: int) -> None:
     demo.queue(default_concurrency_limit=settings.concurrency)
     options = launch_options(settings, host, port)
     options["app_kwargs"]["routes"] = [health_route(engine)]
-    # An orchestrator (or `kill`) stops a replica with SIGTERM: shut down as on Ctrl-C, which
-    # closes the listener first (a load balancer retries elsewhere) and lets requests under way
-    # finish, instead of dying mid-answer.
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    stop_gently_on_sigterm(demo, settings.shutdown_drain_seconds)
     demo.launch(**options)
 
 

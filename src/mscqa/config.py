@@ -78,6 +78,9 @@ class Settings:
     # `max_sessions` are kept: each holds about 40 KB (benchmarks/RESULTS.md, under load).
     session_idle_seconds: float = 3600.0
     max_sessions: int = 2000
+    # On SIGTERM the server stops accepting connections and answers what it has queued for at
+    # most this long before it stops (shutdown.py; a Kubernetes pod's grace period is 30 s).
+    shutdown_drain_seconds: float = 10.0
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
