@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from mscqa import scorer
 from mscqa.answer import Answer, find_quotes
 from mscqa.config import Settings
 from mscqa.corpus import load_corpus
@@ -151,6 +152,12 @@ class Engine:
                     f"{problem}; answers still use the model loaded at start: run "
                     "`mscqa index build` before the next restart"
                 )
+        # The shipped scorers' weights (the message names the fix: restore them from git).
+        for manifest in sorted(scorer.MODELS_DIR.glob(f"*/{scorer.MANIFEST_FILE}")):
+            try:
+                scorer.read_manifest(manifest.parent)
+            except scorer.ModelFileError as exc:
+                return f"{exc} (answers still use the model loaded at start)"
         return None
 
     @property
