@@ -74,12 +74,21 @@ def test_nginx_accepts_the_shipped_site_file_as_debian_includes_it(tmp_path: Pat
 
 
 class _Named(http.server.BaseHTTPRequestHandler):
-    """A stand-in replica: answers every GET and POST with its own name."""
+    """A stand-in replica: answers every GET and POST with its own name, except what
+    `mscqa serve` refuses (web_replicas.py): the stream of a session it does not hold (404),
+    and new work while it is stopping (503)."""
 
     def _answer(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         self.rfile.read(length)
         body = self.server.name.encode()  # type: ignore[attr-defined]
+        refused = self.server.refuse  # type: ignore[attr-defined]
+        for prefix, status in refused.items():
+            if self.path.startswith(prefix):
+                self.send_response(status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
         self.send_response(200)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -95,6 +104,7 @@ class _Named(http.server.BaseHTTPRequestHandler):
 def _replica(name: str, port: int) -> http.server.ThreadingHTTPServer:
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), _Named)
     server.name = name  # type: ignore[attr-defined]
+    server.refuse = {}  # type: ignore[attr-defined]
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 
@@ -177,3 +187,29 @@ def test_a_stopped_replica_costs_no_request(
     for cookie in cookies["a"] + cookies["b"]:
         assert _get(url + "/gradio_api/queue/join", cookie, data=b"{}")[0] == "b"
         assert _get(url + "/gradio_api/queue/data", cookie)[0] == "b"
+
+
+def test_a_stream_goes_to_the_replica_holding_its_session_and_a_stopping_one_is_skipped(
+    balanced: tuple[str, dict[str, http.server.ThreadingHTTPServer]],
+) -> None:
+    url, servers = balanced
+    cookies: dict[str, list[str]] = {"a": [], "b": []}
+    while min(len(c) for c in cookies.values()) < 3:
+        _, cookie = _get(url)
+        cookies[_get(url, cookie)[0]].append(cookie)
+    # "a" restarted and holds no session: the stream is asked of "b", which holds them.
+    servers["a"].refuse["/gradio_api/queue/data"] = 404  # type: ignore[attr-defined]
+    for cookie in cookies["a"]:
+        assert _get(url + "/gradio_api/queue/data?session_hash=x", cookie)[0] == "b"
+    # "a" is stopping: a question (a POST) it refuses goes to "b", and so does the rest.
+    servers["a"].refuse.update({"/": 503})  # type: ignore[attr-defined]
+    for cookie in cookies["a"]:
+        assert _get(url + "/gradio_api/queue/join", cookie, data=b"{}")[0] == "b"
+        assert _get(url + "/config", cookie)[0] == "b"
+    # A POST elsewhere is never resent once a replica has it (only refused connections are).
+    servers["a"].refuse.clear()  # type: ignore[attr-defined]
+    servers["a"].refuse["/gradio_api/upload"] = 503  # type: ignore[attr-defined]
+    time.sleep(5.5)  # fail_timeout: "a" is tried again
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        _get(url + "/gradio_api/upload", cookies["a"][0], data=b"{}")
+    assert refused.value.code == 503

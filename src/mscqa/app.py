@@ -32,8 +32,8 @@ from mscqa.replies import (
     relevance_label,
 )
 from mscqa.safety import URGENT_CARE_MESSAGE, detect_emergency
-from mscqa.shutdown import stop_gently_on_sigterm
 from mscqa.verify import CONTRADICTED, SUPPORTED, Verdict
+from mscqa.web_replicas import replica_gate
 from mscqa.web_sessions import session_sweeper
 
 log = logging.getLogger("mscqa.app")
@@ -666,7 +666,7 @@ def serve(settings: Settings, host: str, port: int) -> None:
     demo.queue(default_concurrency_limit=settings.concurrency)
     options = launch_options(settings, host, port)
     options["app_kwargs"]["routes"] = [health_route(engine)]
-    stop_gently_on_sigterm(demo, settings.shutdown_drain_seconds)
+    options["app_kwargs"]["middleware"] = [replica_gate(demo, settings.shutdown_drain_seconds)]
     demo.launch(**options)
 
 

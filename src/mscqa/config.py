@@ -79,7 +79,7 @@ class Settings:
     session_idle_seconds: float = 3600.0
     max_sessions: int = 2000
     # On SIGTERM the server stops accepting connections and answers what it has queued for at
-    # most this long before it stops (shutdown.py; a Kubernetes pod's grace period is 30 s).
+    # most this long before it stops (web_replicas.py; a Kubernetes pod's grace period is 30 s).
     shutdown_drain_seconds: float = 10.0
 
     @classmethod

@@ -1,0 +1,89 @@
+"""What `mscqa serve` does for a load balancer in front of several replicas (deploy/).
+
+A replica answers at once, before any stream starts, 404 for the answer stream of a session it
+does not hold (restarted, or the session moved while it was out), so that nginx asks the replica
+that does. On SIGTERM (`kill`, an orchestrator, a rolling restart) it answers 503 to new work,
+which nginx sends to another replica, goes on streaming the answers it owes, and stops as on
+Ctrl-C once its queue is empty or `MSCQA_SHUTDOWN_DRAIN_SECONDS` have passed; a second SIGTERM
+stops it at once.
+"""
+
+from __future__ import annotations
+
+import _thread
+import logging
+import signal
+import threading
+import time
+from typing import Any
+from urllib.parse import parse_qs
+
+log = logging.getLogger("mscqa.web_replicas")
+
+# The last answers' messages are on their way over their streams when the queue empties.
+_FLUSH_SECONDS = 0.5
+
+
+class ReplicaGate:
+    """ASGI middleware: the 404 and 503 answers above; everything else passes through."""
+
+    def __init__(self, app: Any, demo: Any, stopping: threading.Event) -> None:
+        self.app = app
+        self.demo = demo
+        self.stopping = stopping
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        refusal = self.refusal(scope) if scope["type"] == "http" else None
+        if refusal is None:
+            await self.app(scope, receive, send)
+            return
+        status, text = refusal
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [(b"content-type", b"text/plain"), (b"retry-after", b"1")],
+            }
+        )
+        await send({"type": "http.response.body", "body": text.encode()})
+
+    def refusal(self, scope: Any) -> tuple[int, str] | None:
+        if str(scope["path"]).endswith("/queue/data"):
+            query = parse_qs(bytes(scope.get("query_string", b"")).decode("latin-1"))
+            session = (query.get("session_hash") or [""])[0]
+            if session not in self.demo._queue.pending_messages_per_session:
+                return 404, "this replica holds no such session\n"
+            return None  # answers owed to this session are streamed even while stopping
+        if self.stopping.is_set():
+            return 503, "this replica is stopping: ask another\n"
+        return None
+
+
+def replica_gate(demo: Any, drain_seconds: float) -> Any:
+    """The middleware for `launch(app_kwargs={"middleware": [...]})`, with the SIGTERM handler
+    installed (call from the main thread, before `demo.launch()`)."""
+    from starlette.middleware import Middleware
+
+    stopping = threading.Event()
+
+    def on_sigterm(signum: int, frame: Any) -> None:
+        if stopping.is_set():
+            raise KeyboardInterrupt  # Gradio's own shutdown, as on Ctrl-C
+        stopping.set()
+        threading.Thread(target=_drain, args=(demo, drain_seconds), daemon=True).start()
+
+    signal.signal(signal.SIGTERM, on_sigterm)
+    return Middleware(ReplicaGate, demo=demo, stopping=stopping)
+
+
+def _drain(demo: Any, seconds: float) -> None:
+    started = time.monotonic()
+    queue = demo._queue
+    while time.monotonic() - started < seconds and any(
+        list(queue.pending_event_ids_session.values())
+    ):
+        time.sleep(0.05)
+    left = sum(len(events) for events in list(queue.pending_event_ids_session.values()))
+    log.info("stopping after %.1fs, %d requests unanswered", time.monotonic() - started, left)
+    time.sleep(_FLUSH_SECONDS)
+    _thread.interrupt_main()
