@@ -1,0 +1,49 @@
+"""The answers `mscqa serve` gives a load balancer (web_replicas.py): 404 before any stream for
+a session this replica does not hold, 503 to new work once it is stopping, the rest untouched."""
+
+from __future__ import annotations
+
+import threading
+from types import SimpleNamespace
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse
+from starlette.routing import Route
+from starlette.testclient import TestClient
+
+from mscqa.web_replicas import ReplicaGate
+
+
+def _client(sessions: dict[str, object], stopping: threading.Event) -> TestClient:
+    def answer(request: Request) -> PlainTextResponse:
+        return PlainTextResponse("served")
+
+    app = Starlette(
+        routes=[
+            Route("/gradio_api/queue/data", answer),
+            Route("/gradio_api/queue/join", answer, methods=["POST"]),
+            Route("/healthz", answer),
+        ]
+    )
+    demo = SimpleNamespace(_queue=SimpleNamespace(pending_messages_per_session=sessions))
+    return TestClient(ReplicaGate(app, demo=demo, stopping=stopping))
+
+
+def test_a_stream_of_another_replicas_session_is_refused_before_it_starts() -> None:
+    client = _client({"here": object()}, threading.Event())
+    assert client.get("/gradio_api/queue/data?session_hash=here").text == "served"
+    elsewhere = client.get("/gradio_api/queue/data?session_hash=elsewhere")
+    assert elsewhere.status_code == 404
+    assert client.get("/gradio_api/queue/data").status_code == 404
+    assert client.post("/gradio_api/queue/join", json={}).text == "served"
+
+
+def test_a_stopping_replica_refuses_new_work_and_streams_what_it_owes() -> None:
+    stopping = threading.Event()
+    client = _client({"here": object()}, stopping)
+    stopping.set()
+    assert client.post("/gradio_api/queue/join", json={}).status_code == 503
+    assert client.get("/healthz").status_code == 503
+    assert client.get("/gradio_api/queue/data?session_hash=here").text == "served"
+    assert client.get("/gradio_api/queue/data?session_hash=new").status_code == 404
