@@ -454,8 +454,10 @@ def main() -> None:
         )
     print(f"nginx: {retried} requests retried on another replica, {errors} answered 5xx")
     if line.stopped and line.exited and line.back:
+        drained = re.findall(r"stopping after .*", replicas[0].log.read_text(errors="replace"))
         print(
-            f"replica 1: stopped in {line.exited - line.stopped:.1f}s, answering again "
+            f"replica 1: stopped in {line.exited - line.stopped:.1f}s"
+            f"{f' ({drained[0]})' if drained else ''}, answering again "
             f"{line.back - line.exited:.1f}s after it was started"
         )
     if line.updated:
