@@ -1,5 +1,6 @@
 """The answers `mscqa serve` gives a load balancer (web_replicas.py): 404 before any stream for
-a session this replica does not hold, 503 to new work once it is stopping, the rest untouched."""
+a session this replica does not hold, 404 to new work once it is stopping (503 to its health
+probe), the rest untouched."""
 
 from __future__ import annotations
 
@@ -24,6 +25,8 @@ def _client(sessions: dict[str, object], stopping: threading.Event) -> TestClien
             Route("/gradio_api/queue/data", answer),
             Route("/gradio_api/queue/join", answer, methods=["POST"]),
             Route("/healthz", answer),
+            Route("/gradio_api/info", answer),
+            Route("/gradio_api/cancel", answer, methods=["POST"]),
         ]
     )
     demo = SimpleNamespace(_queue=SimpleNamespace(pending_messages_per_session=sessions))
@@ -43,7 +46,10 @@ def test_a_stopping_replica_refuses_new_work_and_streams_what_it_owes() -> None:
     stopping = threading.Event()
     client = _client({"here": object()}, stopping)
     stopping.set()
-    assert client.post("/gradio_api/queue/join", json={}).status_code == 503
-    assert client.get("/healthz").status_code == 503
+    # 404, which nginx passes on to the next replica without counting it against this one.
+    assert client.post("/gradio_api/queue/join", json={}).status_code == 404
+    assert client.get("/gradio_api/info").status_code == 404
+    assert client.post("/gradio_api/cancel", json={}).status_code != 404  # not new work
+    assert client.get("/healthz").status_code == 503  # an orchestrator's probe: not ready
     assert client.get("/gradio_api/queue/data?session_hash=here").text == "served"
     assert client.get("/gradio_api/queue/data?session_hash=new").status_code == 404

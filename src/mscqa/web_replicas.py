@@ -2,10 +2,14 @@
 
 A replica answers at once, before any stream starts, 404 for the answer stream of a session it
 does not hold (restarted, or the session moved while it was out), so that nginx asks the replica
-that does. On SIGTERM (`kill`, an orchestrator, a rolling restart) it answers 503 to new work,
-which nginx sends to another replica, goes on streaming the answers it owes, and stops as on
-Ctrl-C once its queue is empty or `MSCQA_SHUTDOWN_DRAIN_SECONDS` have passed; a second SIGTERM
-stops it at once.
+that does. On SIGTERM (`kill`, an orchestrator, a rolling restart) it answers 404 to new work
+(a question, a page), which nginx sends to another replica, and 503 to /healthz (not ready);
+it goes on streaming the answers it owes, and stops as on Ctrl-C once its queue is empty or
+`MSCQA_SHUTDOWN_DRAIN_SECONDS` have passed; a second SIGTERM stops it at once.
+
+Why 404 and not 503 for new work: nginx counts a 503 against the replica (max_fails) and then
+sends it nothing for fail_timeout, not even the streams of the answers it still owes; a 404 is
+passed on to the next replica without that.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ import threading
 import time
 from typing import Any
 from urllib.parse import parse_qs
+
+from mscqa.health import HEALTH_PATH
 
 log = logging.getLogger("mscqa.web_replicas")
 
@@ -54,9 +60,12 @@ class ReplicaGate:
             if session not in self.demo._queue.pending_messages_per_session:
                 return 404, "this replica holds no such session\n"
             return None  # answers owed to this session are streamed even while stopping
-        if self.stopping.is_set():
-            return 503, "this replica is stopping: ask another\n"
-        return None
+        if not self.stopping.is_set():
+            return None
+        if scope["path"] == HEALTH_PATH:
+            return 503, "stopping\n"
+        new_work = scope["method"] in ("GET", "HEAD") or str(scope["path"]).endswith("/queue/join")
+        return (404, "this replica is stopping: ask another\n") if new_work else None
 
 
 def replica_gate(demo: Any, drain_seconds: float) -> Any:
