@@ -16,7 +16,7 @@ from starlette.testclient import TestClient
 from mscqa.web_replicas import ReplicaGate
 
 
-def _client(sessions: dict[str, object], stopping: threading.Event) -> TestClient:
+def _client(sessions: dict[str, set[str]], stopping: threading.Event) -> TestClient:
     def answer(request: Request) -> PlainTextResponse:
         return PlainTextResponse("served")
 
@@ -29,22 +29,25 @@ def _client(sessions: dict[str, object], stopping: threading.Event) -> TestClien
             Route("/gradio_api/cancel", answer, methods=["POST"]),
         ]
     )
-    demo = SimpleNamespace(_queue=SimpleNamespace(pending_messages_per_session=sessions))
+    demo = SimpleNamespace(_queue=SimpleNamespace(pending_event_ids_session=sessions))
     return TestClient(ReplicaGate(app, demo=demo, stopping=stopping))
 
 
 def test_a_stream_of_another_replicas_session_is_refused_before_it_starts() -> None:
-    client = _client({"here": object()}, threading.Event())
+    # "here" waits for an answer from this replica; "done" had its answers; "elsewhere" never
+    # asked this replica anything.
+    client = _client({"here": {"event-1"}, "done": set()}, threading.Event())
     assert client.get("/gradio_api/queue/data?session_hash=here").text == "served"
     elsewhere = client.get("/gradio_api/queue/data?session_hash=elsewhere")
     assert elsewhere.status_code == 404
+    assert client.get("/gradio_api/queue/data?session_hash=done").status_code == 404
     assert client.get("/gradio_api/queue/data").status_code == 404
     assert client.post("/gradio_api/queue/join", json={}).text == "served"
 
 
 def test_a_stopping_replica_refuses_new_work_and_streams_what_it_owes() -> None:
     stopping = threading.Event()
-    client = _client({"here": object()}, stopping)
+    client = _client({"here": {"event-1"}}, stopping)
     stopping.set()
     # 404, which nginx passes on to the next replica without counting it against this one.
     assert client.post("/gradio_api/queue/join", json={}).status_code == 404

@@ -1,11 +1,12 @@
 """What `mscqa serve` does for a load balancer in front of several replicas (deploy/).
 
 A replica answers at once, before any stream starts, 404 for the answer stream of a session it
-does not hold (restarted, or the session moved while it was out), so that nginx asks the replica
-that does. On SIGTERM (`kill`, an orchestrator, a rolling restart) it answers 404 to new work
-(a question, a page), which nginx sends to another replica, and 503 to /healthz (not ready);
-it goes on streaming the answers it owes, and stops as on Ctrl-C once its queue is empty or
-`MSCQA_SHUTDOWN_DRAIN_SECONDS` have passed; a second SIGTERM stops it at once.
+owes no answer (it restarted, or the question went to another replica while this one was out or
+stopping), so that nginx asks the replica that does. On SIGTERM (`kill`, an orchestrator, a
+rolling restart) it answers 404 to new work (a question, a page), which nginx sends to another
+replica, and 503 to /healthz (not ready); it goes on streaming the answers it owes, and stops as
+on Ctrl-C once its queue is empty or `MSCQA_SHUTDOWN_DRAIN_SECONDS` have passed; a second
+SIGTERM stops it at once.
 
 Why 404 and not 503 for new work: nginx counts a 503 against the replica (max_fails) and then
 sends it nothing for fail_timeout, not even the streams of the answers it still owes; a 404 is
@@ -57,9 +58,11 @@ class ReplicaGate:
         if str(scope["path"]).endswith("/queue/data"):
             query = parse_qs(bytes(scope.get("query_string", b"")).decode("latin-1"))
             session = (query.get("session_hash") or [""])[0]
-            if session not in self.demo._queue.pending_messages_per_session:
-                return 404, "this replica holds no such session\n"
-            return None  # answers owed to this session are streamed even while stopping
+            # A stream is opened right after a question is sent; the replica that took it has
+            # it pending. Elsewhere nothing would ever arrive on the stream.
+            if not self.demo._queue.pending_event_ids_session.get(session):
+                return 404, "this replica owes this session no answer\n"
+            return None  # answers owed are streamed even while stopping
         if not self.stopping.is_set():
             return None
         if scope["path"] == HEALTH_PATH:
