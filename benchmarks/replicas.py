@@ -216,6 +216,7 @@ class Timeline:
     updated: float | None = None  # `mscqa index update` finished
     switched: float | None = None  # every replica serves the new version
     new_version: str = ""
+    drained: str = ""  # what the stopped replica logged as it stopped
     update_seconds: float = 0.0
     problems: list[str] = field(default_factory=list)
 
@@ -232,8 +233,14 @@ def run_plan(
     victim = replicas[0]
     time.sleep(max(0.0, line.started + 0.3 * seconds - time.monotonic()))
     line.stopped = time.monotonic()
+    before = victim.log.stat().st_size
     victim.stop(sig)
     line.exited = time.monotonic()
+    with victim.log.open("rb") as log:
+        log.seek(before)
+        line.drained = " ".join(
+            re.findall(r"stopping after [^\n]*", log.read().decode(errors="replace"))
+        )
     victim.start()
     victim.wait_until_up(300)
     line.back = time.monotonic()
@@ -454,10 +461,9 @@ def main() -> None:
         )
     print(f"nginx: {retried} requests retried on another replica, {errors} answered 5xx")
     if line.stopped and line.exited and line.back:
-        drained = re.findall(r"stopping after .*", replicas[0].log.read_text(errors="replace"))
         print(
             f"replica 1: stopped in {line.exited - line.stopped:.1f}s"
-            f"{f' ({drained[0]})' if drained else ''}, answering again "
+            f"{f' ({line.drained})' if line.drained else ''}, answering again "
             f"{line.back - line.exited:.1f}s after it was started"
         )
     if line.updated:
