@@ -174,7 +174,16 @@ def client_loop(
 ) -> None:
     from gradio_client import Client
 
-    client = Client(url, verbose=False)
+    client = None
+    while client is None and not stop.is_set():
+        started = time.monotonic()
+        try:
+            # The default 5 s timeout is for a quiet machine; this one may be busy.
+            client = Client(url, verbose=False, httpx_kwargs={"timeout": 60})
+        except Exception as exc:  # connecting counts as a request too
+            out.add(Request(started, time.monotonic() - started, f"connecting: {exc!r:.160}"))
+    if client is None:
+        return
     number = offset
     pause = random.Random(offset)
     while not stop.wait(think * pause.uniform(0.5, 1.5) if number > offset else 0):
