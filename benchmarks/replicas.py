@@ -359,11 +359,8 @@ def main() -> None:
         Replica(
             number,
             free_port(),
-            # Feedback is kept per replica (README: what is stateful).
-            {
-                **env,
-                "MSCQA_FEEDBACK_PATH": str(work / "var" / f"replica-{number}" / "feedback.jsonl"),
-            },
+            # Feedback and the gap log are kept per replica (README: what is stateful).
+            {**env, "MSCQA_VAR_DIR": str(work / "var" / f"replica-{number}")},
             work / f"replica-{number}.log",
         )
         for number in range(1, args.replicas + 1)
