@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from conftest import build
+from mscqa import onnx_backend
 from mscqa.config import Settings
 from mscqa.embedder import (
     HashingEmbedder,
@@ -21,6 +22,7 @@ from mscqa.embedder import (
 from mscqa.engine import Engine
 from mscqa.index import read_manifest
 from mscqa.onnx_backend import CONFIG_FILE, OnnxEmbedder, export_dir, find_export
+from tiny_onnx import write_tiny_graph
 
 # Written for these tests: short and long, plain and odd characters, on and off topic.
 SENTENCES = [
@@ -63,19 +65,26 @@ def test_auto_falls_back_to_sentence_transformers_without_an_export(tmp_path: Pa
     assert embedder.model_id == model_fingerprint(model_dir)
 
 
-def test_an_incomplete_or_foreign_export_is_not_used(tmp_path: Path) -> None:
+def test_an_incomplete_or_foreign_export_is_never_loaded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found in the index folder, it is exported again (here as a tiny graph: no torch)."""
+    monkeypatch.setattr(onnx_backend, "write_onnx_graph", write_tiny_graph)
     model_dir = Settings().model_path
     model_id = model_fingerprint(model_dir)
     folder = export_dir(tmp_path, model_id)
     folder.mkdir(parents=True)
     (folder / "model.onnx").write_bytes(b"half written")
     assert find_export(tmp_path, model_id) is None  # no export.json: never finished
-    (folder / CONFIG_FILE).write_text(json.dumps({"format": 1, "model_id": "other@123"}))
+    (folder / CONFIG_FILE).write_text(json.dumps({"format": 2, "model_id": "other@123"}))
     (folder / "tokenizer.json").write_text("{}")
     assert find_export(tmp_path, model_id) is None
-    assert isinstance(create_embedder("auto", model_dir, tmp_path), SentenceTransformerEmbedder)
     assert isinstance(create_embedder("torch", model_dir, tmp_path), SentenceTransformerEmbedder)
     assert isinstance(create_embedder("fake", None, tmp_path), HashingEmbedder)
+    remade = create_embedder("auto", model_dir, tmp_path)
+    assert isinstance(remade, OnnxEmbedder) and remade.folder == folder
+    assert find_export(tmp_path, model_id) == folder
+    assert remade.encode(["stem cells"]).shape == (1, remade.dim)
 
 
 @pytest.fixture(scope="module")

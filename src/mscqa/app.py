@@ -22,6 +22,7 @@ from mscqa.engine import Engine
 from mscqa.errors import MscqaError
 from mscqa.feedback import FeedbackStore
 from mscqa.gaps import GapLog, gap_report
+from mscqa.health import health_route
 from mscqa.index import IndexStatus, LoadedIndex
 from mscqa.replies import (
     ArticleSummary,
@@ -40,6 +41,7 @@ from mscqa.staff_pages import (
 )
 from mscqa.turns import Turn
 from mscqa.verify import CONTRADICTED, SUPPORTED, Verdict
+from mscqa.web_replicas import replica_gate
 from mscqa.web_sessions import Conversations, session_sweeper
 
 log = logging.getLogger("mscqa.app")
@@ -779,7 +781,10 @@ def serve(settings: Settings, host: str, port: int) -> None:
         print(warning, file=sys.stderr)
     demo = build_app(engine)
     demo.queue(default_concurrency_limit=settings.concurrency)
-    demo.launch(**launch_options(settings, host, port))
+    options = launch_options(settings, host, port)
+    options["app_kwargs"]["routes"] = [health_route(engine)]
+    options["app_kwargs"]["middleware"] = [replica_gate(demo, settings.shutdown_drain_seconds)]
+    demo.launch(**options)
 
 
 def launch_options(settings: Settings, host: str, port: int) -> dict[str, Any]:

