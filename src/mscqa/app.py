@@ -81,13 +81,19 @@ table.articles td, table.articles th { padding: 0.35em 0.6em; vertical-align: to
                                        border: 1px solid var(--border-color-primary); }
 /* Accessibility (WCAG 2.1 AA; audited by tests/browser/test_accessibility.py). Gradio draws
    no focus ring on most buttons and tabs, so keyboard users could not see where they are:
-   one ring for every control, shown for keyboard focus only. */
+   one ring for every control, shown for keyboard focus only. Its colour is fixed on the
+   container: some components redefine the accent for their insides (white on the primary
+   button, which would draw a white ring on a white page). */
+.gradio-container { --focus-ring: var(--color-accent); }
 .gradio-container :is(button, a, input, textarea, select, summary, [tabindex]):focus-visible {
-  outline: 3px solid var(--color-accent) !important; outline-offset: 2px !important; }
+  outline: 3px solid var(--focus-ring) !important; outline-offset: 2px !important; }
 /* The footer's "Use via API" link is drawn at 1.9:1; the subdued text colour passes. */
 footer .show-api { color: var(--body-text-color-subdued); }
-/* Wrapped tabs are drawn over a striped gradient, on which no contrast can be measured. */
+/* The tab labels' contrast cannot be measured over the wrapped tabs' striped gradient or the
+   line drawn under the tabs as a pseudo-element; a plain background and a border draw the same. */
 #tabs .tab-container.wrap { background: var(--background-fill-primary); }
+#tabs .tab-container::after { content: none; }
+#tabs .tab-container { border-bottom: 1px solid var(--border-color-primary); }
 """
 # Gradio's chatbot puts its example questions, which are buttons, in a role="list" without
 # list items, which screen readers announce as a broken list (axe: aria-required-children,
@@ -173,7 +179,9 @@ def article_html(article: Article, start: int | None = None, end: int | None = N
     return (
         f"<h3>{html.escape(article.title)}</h3>"
         f'<p class="reference">{html.escape(article.reference)}</p>'
-        f'<div class="article-text">{body}</div>'
+        # The text scrolls inside its box on a small screen: focusable, so the keyboard scrolls it.
+        f'<div class="article-text" tabindex="0" role="region" aria-label="Article text">'
+        f"{body}</div>"
     )
 
 
