@@ -190,8 +190,9 @@ def test_every_tab_passes_the_audit_with_answers_on_screen(sized_page: Any, serv
 # Keyboard alone
 
 
-# The focused element, marked so that the walk knows where it has been; null when focus has
-# left the page. A control is one a Tab press should reach: visible, enabled, in the tab order.
+# The focused element, marked so that the walk knows where it has been (and the ring measured
+# on it by an earlier walk); null when focus has left the page. A control is one a Tab press
+# should reach: visible, enabled, in the tab order.
 FOCUSED = """(stop) => {
   const el = document.activeElement;
   if (!el || el === document.body || el === document.documentElement) return null;
@@ -199,7 +200,7 @@ FOCUSED = """(stop) => {
   if (!seen) el.setAttribute('data-kb-stop', String(stop));
   const name = (el.getAttribute('aria-label') || el.innerText || el.value || el.placeholder
                 || el.getAttribute('title') || '').trim().replace(/\\s+/g, ' ').slice(0, 60);
-  return {seen, stop: Number(el.getAttribute('data-kb-stop')), name,
+  return {seen, ring: el.getAttribute('data-kb-ring'), name,
           tag: el.tagName.toLowerCase(), role: el.getAttribute('role') || '',
           id: el.id || (el.closest('[id]') || {}).id || ''};
 }"""
@@ -312,8 +313,14 @@ def tab_walk(page: Any, until: str | None = None) -> list[Stop]:
         focused = page.evaluate(FOCUSED, number)
         if focused is None or focused["seen"]:
             break
-        del focused["seen"], focused["stop"]
-        stops.append(Stop(number=number, ring=_ring(page), **focused))
+        del focused["seen"]
+        # A control keeps its ring from walk to walk (the tabs are in every one): measured once.
+        known = focused.pop("ring")
+        if known is None:
+            known = str(len(page.rings))
+            page.rings.append(_ring(page))
+            page.evaluate("(n) => document.activeElement.setAttribute('data-kb-ring', n)", known)
+        stops.append(Stop(number=number, ring=page.rings[int(known)], **focused))
         if until is not None and page.locator(until).evaluate("e => e === document.activeElement"):
             return stops
     else:
@@ -346,6 +353,7 @@ def test_the_whole_page_works_with_the_keyboard_alone(browser: Any, server: Serv
     from playwright.sync_api import expect
 
     page = _open(browser, server.url, VIEWPORTS["desktop"])
+    page.rings = []
     problems: list[str] = []
     try:
         problems += check_walk(page, "Ask, before the first question", tab_walk(page))
