@@ -68,14 +68,17 @@ CSS = """
           background: var(--block-background-fill); border: 1px solid var(--border-color-primary); }
 mark { background: #ffe27a; color: #1f1f1f; padding: 0 0.1em; border-radius: 3px; }
 .article-text { white-space: pre-wrap; line-height: 1.6; max-height: 65vh; overflow-y: auto; }
-.reference { color: #4d4d4d; font-size: 0.92em; }
+.reference { color: var(--body-text-color-subdued); font-size: 0.92em; }
 .verdict { font-size: 1.15em; padding: 0.5em 0.8em; border-radius: 8px; margin-bottom: 0.6em; }
 .verdict-supported { background: #e3f5e6; color: #145a23; }
 .verdict-contradicted { background: #fdecd8; color: #7a3e00; }
 .verdict-not_found { background: #eceff3; color: #333; }
+.verdict strong { color: inherit; }  /* a dark page's bold text is light: not on these boxes */
 .evidence { border-left: 4px solid var(--border-color-primary); padding-left: 0.8em;
             margin: 1em 0; }
 .status-fresh { color: #145a23; } .status-stale { color: #7a3e00; } .status-other { color: #a11; }
+.dark .status-fresh { color: #4ade80; } .dark .status-stale { color: #fdba74; }
+.dark .status-other { color: #fca5a5; }
 table.articles { border-collapse: collapse; }
 table.articles td, table.articles th { padding: 0.35em 0.6em; vertical-align: top;
                                        border: 1px solid var(--border-color-primary); }
@@ -85,6 +88,8 @@ table.articles td, table.articles th { padding: 0.35em 0.6em; vertical-align: to
    container: some components redefine the accent for their insides (white on the primary
    button, which would draw a white ring on a white page). */
 .gradio-container { --focus-ring: var(--color-accent); }
+/* The theme has one accent for both schemes; on a dark page orange-700 gives 3.7:1. */
+.dark .gradio-container { --color-accent: var(--primary-400); }
 .gradio-container :is(button, a, input, textarea, select, summary, [tabindex]):focus-visible {
   outline: 3px solid var(--focus-ring) !important; outline-offset: 2px !important; }
 /* The footer's "Use via API" link is drawn at 1.9:1; the subdued text colour passes. */

@@ -1,10 +1,11 @@
 """Accessibility: an axe-core audit of every tab, and the whole page used with the keyboard alone.
 
-The audit runs axe-core's WCAG 2.0 and 2.1 level A and AA rules at desktop and phone size, with an
-answer, a verdict and an article on screen; a critical or serious violation fails, and so does
-text whose contrast axe cannot measure. axe-core is pinned in tests/browser/axe/ (`npm ci` there,
-run by `make pytest`). Served with the fake embedder: what matters here is the page, not the
-ranking. Set MSCQA_SCREENSHOT_DIR=docs/screenshots to refresh the phone screenshot in the README.
+The audit runs axe-core's WCAG 2.0 and 2.1 level A and AA rules at desktop and phone size (and on
+a phone in dark mode), with an answer, a verdict and an article on screen; a critical or serious
+violation fails, and so does text whose contrast axe cannot measure. axe-core is pinned in
+tests/browser/axe/ (`npm ci` there, run by `make pytest`). Served with the fake embedder: what
+matters here is the page, not the ranking. Set MSCQA_SCREENSHOT_DIR=docs/screenshots to refresh
+the phone screenshot in the README.
 """
 
 from __future__ import annotations
@@ -32,7 +33,12 @@ pytestmark = pytest.mark.browser
 AXE = Path(__file__).parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 BLOCKING = ("critical", "serious")
-VIEWPORTS = {"desktop": (1280, 900), "phone": (390, 844)}
+# Width, height and colour scheme: Gradio follows the system's dark mode, common on phones.
+VIEWPORTS = {
+    "desktop": (1280, 900, "light"),
+    "phone": (390, 844, "light"),
+    "phone, dark": (390, 844, "dark"),
+}
 QUESTION = "Which nerve cells die in ALS?"
 OUT_OF_SCOPE = "Which knitting patterns suit a winter scarf?"
 STATEMENT = "ALS damages the motor neurons of the brain and spinal cord."
@@ -118,8 +124,9 @@ def browser() -> Iterator[Any]:
         yield running
 
 
-def _open(browser: Any, url: str, size: tuple[int, int]) -> Any:
-    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+def _open(browser: Any, url: str, viewport: tuple[int, int, str]) -> Any:
+    width, height, scheme = viewport
+    context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)
     context.set_default_timeout(30_000)
     page = context.new_page()
     page.goto(url, wait_until="domcontentloaded")
