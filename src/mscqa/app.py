@@ -82,11 +82,11 @@ mark { background: #ffe27a; color: #1f1f1f; padding: 0 0.1em; border-radius: 3px
 table.articles { border-collapse: collapse; }
 table.articles td, table.articles th { padding: 0.35em 0.6em; vertical-align: top;
                                        border: 1px solid var(--border-color-primary); }
-/* Accessibility (WCAG 2.1 AA; audited by tests/browser/test_accessibility.py). Gradio draws
-   no focus ring on most buttons and tabs, so keyboard users could not see where they are:
-   one ring for every control, shown for keyboard focus only. Its colour is fixed on the
-   container: some components redefine the accent for their insides (white on the primary
-   button, which would draw a white ring on a white page). */
+/* Accessibility (WCAG 2.1 AA; audited by tests/browser/test_accessibility.py). Gradio takes
+   the focus ring off its text boxes and leaves the browser's thin one, partly hidden, on the
+   tabs, so keyboard users lose track of where they are: one clear ring for every control,
+   shown for keyboard focus only. Its colour is fixed on the container: some components
+   redefine the accent for their insides (white on the primary button: a white ring). */
 .gradio-container { --focus-ring: var(--color-accent); }
 /* The theme has one accent for both schemes; on a dark page orange-700 gives 3.7:1. */
 .dark .gradio-container { --color-accent: var(--primary-400); }

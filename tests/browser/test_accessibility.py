@@ -165,7 +165,12 @@ def test_every_tab_passes_the_audit_with_answers_on_screen(sized_page: Any, serv
     from playwright.sync_api import expect
 
     page, size = sized_page, sized_page.viewport_name
-    expect(page.locator("#chatbot button.example").first).to_be_visible()
+    # What a screen reader announces: the question box and the examples by name, and the
+    # chat as a live region, so that answers are read out as they arrive.
+    expect(page.get_by_role("textbox", name="Your question")).to_be_visible()
+    examples = page.get_by_role("group", name="Example questions")
+    expect(examples.get_by_role("button").first).to_be_visible()
+    expect(page.locator('#chatbot [role="log"]')).to_have_attribute("aria-live", "polite")
     findings = audit(page, f"{size} Ask, before the first question")
 
     bot = ask(page, QUESTION)
