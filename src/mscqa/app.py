@@ -99,6 +99,8 @@ table.articles td, table.articles th { padding: 0.35em 0.6em; vertical-align: to
 .dark .gradio-container { --color-accent: var(--primary-400); }
 .gradio-container :is(button, a, input, textarea, select, summary, [tabindex]):focus-visible {
   outline: 3px solid var(--focus-ring) !important; outline-offset: 2px !important; }
+/* An upload area fills a block that hides what is drawn outside it: its ring goes inside. */
+.gradio-container .upload-container:focus-visible { outline-offset: -4px !important; }
 /* The footer's "Use via API" link is drawn at 1.9:1; the subdued text colour passes. */
 footer .show-api { color: var(--body-text-color-subdued); }
 /* The tab labels' contrast cannot be measured over the wrapped tabs' striped gradient or the
@@ -107,17 +109,34 @@ footer .show-api { color: var(--body-text-color-subdued); }
 #tabs .tab-container::after { content: none; }
 #tabs .tab-container { border-bottom: 1px solid var(--border-color-primary); }
 """
-# Gradio's chatbot puts its example questions, which are buttons, in a role="list" without
-# list items, which screen readers announce as a broken list (axe: aria-required-children,
-# critical). The component has no option for it, so the page names them a group instead, for
-# each chatbot Gradio renders (it redraws them after "clear").
-EXAMPLES_AS_GROUP = """() => {
-  const relabel = () => document.querySelectorAll('.examples[role="list"]').forEach((list) => {
-    list.setAttribute('role', 'group');
-    list.setAttribute('aria-label', 'Example questions');
+# Two Gradio components name things in ways screen readers get wrong, with no option to change
+# it, so the page corrects them whenever Gradio draws them (again after "clear" or an upload):
+# - the chatbot's example questions, which are buttons, sit in a role="list" without list items,
+#   announced as a broken list (axe: aria-required-children, critical): a named group instead;
+# - an upload area is a button called "Click to upload or drop files" that shows "Drop File Here
+#   - or - Click to Upload", so a speech user cannot say what they see (WCAG 2.5.3; axe:
+#   label-content-name-mismatch, serious), and it never says what the file is for: it is named
+#   by its block's label and the words it shows.
+ACCESSIBLE_NAMES = """() => {
+  const set = (el, name, value) => {
+    if (el.getAttribute(name) !== value) el.setAttribute(name, value);
+  };
+  const words = (el) => (el ? el.innerText.replace(/\\s+/g, ' ').trim() : '');
+  const fix = () => {
+    document.querySelectorAll('.examples[role="list"]').forEach((list) => {
+      set(list, 'role', 'group');
+      set(list, 'aria-label', 'Example questions');
+    });
+    document.querySelectorAll('button.upload-container').forEach((button) => {
+      const label = words(button.closest('.block')?.querySelector('[data-testid="block-label"]'));
+      const shown = words(button);
+      if (shown) set(button, 'aria-label', label ? `${label}: ${shown}` : shown);
+    });
+  };
+  fix();
+  new MutationObserver(fix).observe(document.body, {
+    childList: true, subtree: true, attributes: true, attributeFilter: ['aria-label', 'role'],
   });
-  relabel();
-  new MutationObserver(relabel).observe(document.body, {childList: true, subtree: true});
 }"""
 # Scrolls the article view to its highlighted sentence after "show in article".
 SCROLL_TO_MARK = (
@@ -782,7 +801,7 @@ def launch_options(settings: Settings, host: str, port: int) -> dict[str, Any]:
         "inbrowser": False,
         "theme": page_theme(),
         "css": CSS,
-        "js": EXAMPLES_AS_GROUP,
+        "js": ACCESSIBLE_NAMES,
         "footer_links": ["api"],
         # Run history would keep questions in the browser and offer uploading them: off.
         "run_history": False,

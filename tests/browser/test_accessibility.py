@@ -11,6 +11,7 @@ the phone screenshot in the README.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -192,6 +193,12 @@ def test_every_tab_passes_the_audit_with_answers_on_screen(sized_page: Any, serv
     page.locator("#check-button").click()
     expect(page.locator("#check-result .evidence mark").first).to_be_visible()
     findings += audit(page, f"{size} Check a statement, with a verdict")
+    # An upload area says what the file is for: its name starts with its block's label.
+    for upload in page.locator("button.upload-container").all():
+        label = upload.locator("xpath=ancestor::*[contains(@class, 'block')][1]").get_by_test_id(
+            "block-label"
+        )
+        expect(upload).to_have_accessible_name(re.compile("^" + re.escape(label.inner_text())))
 
     open_tab(page, "Index")
     expect(page.locator("#index-status")).to_contain_text("Up to date")
