@@ -237,3 +237,21 @@ def test_distinct_terms_per_week_are_bounded(
     report = gap_report(tmp_path, tmp_path / "feedback.jsonl", {})
     assert report.refused == 7
     assert dict(report.topics) == {"topic0": 1, "topic1": 2, "topic2": 1, mscqa.gaps.OTHER: 3}
+
+
+def test_the_conversation_path_counts_each_refused_part_and_other_languages(
+    fake_engine: Engine, tmp_path: Path
+) -> None:
+    var = tmp_path / "var"
+    settings = replace(fake_engine.settings, var_dir=var, feedback_path=var / "feedback.jsonl")
+    service = ChatService(Engine(settings, fake_engine.embedder))
+    for number, question in enumerate(REFUSED):
+        service.converse(question, f"session-{number}")
+    service.converse("¿Dónde puedo encontrar información sobre las células madre?", "other")
+    report = gap_report(var, settings.feedback_path, {})
+    assert report.refused == len(REFUSED) + 1
+    assert report.languages == 1
+    text = _all_text_under(var)
+    for marker in MARKERS:
+        assert marker not in text
+    assert "células" not in text

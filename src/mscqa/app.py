@@ -38,8 +38,9 @@ from mscqa.staff_pages import (
     draft_result_html,
     gap_report_html,
 )
+from mscqa.turns import Turn
 from mscqa.verify import CONTRADICTED, SUPPORTED, Verdict
-from mscqa.web_sessions import session_sweeper
+from mscqa.web_sessions import Conversations, session_sweeper
 
 log = logging.getLogger("mscqa.app")
 
@@ -183,6 +184,24 @@ def format_answer(answer: Answer, settings: Settings, topics: list[str]) -> str:
             f"*{heading} · {relevance_label(quote.score, settings)}*"
         )
     return "\n\n---\n\n".join(parts)
+
+
+def format_turn(turn: Turn, settings: Settings, topics: list[str]) -> str:
+    """The chat reply to a turn of a conversation: the quiet lines saying how the message was
+    read ("Showing results for", "Answering"), then the answer; the English-only reply alone for
+    a message in another language."""
+    answer = turn.answer
+    if answer.refusal == "language":
+        return f"**{literal_markdown(answer.message or '')}**"
+    quiet = []
+    if turn.corrected:
+        quiet.append(f"*Showing results for: {literal_markdown(turn.corrected)}*")
+    if turn.understood_as:
+        quiet.append(f"*Answering: {literal_markdown(turn.understood_as)}*")
+    body = format_answer(answer, settings, topics)
+    if answer.answered and answer.reason:
+        body += f"\n\n*{literal_markdown(answer.reason)}*"
+    return "\n\n".join([*(["  \n".join(quiet)] if quiet else []), body])
 
 
 def urgent_markdown() -> str:
@@ -345,6 +364,37 @@ class ChatService:
         self.gaps = GapLog(
             self.settings.var_dir, self.settings.feedback_keep_text, self.settings.gap_log_weeks
         )
+        self.conversations = Conversations(
+            self.settings.max_sessions, self.settings.session_idle_seconds
+        )
+
+    def converse(self, message: str, session: str) -> Reply:
+        """`ask` for a message of the conversation of `session`: a follow-up leans on that
+        session's earlier turns (Engine.reply)."""
+        started = time.perf_counter()
+        scan = (message or "")[: 10 * self.settings.max_question_chars]
+        urgent = detect_emergency(scan) is not None
+        messages = [urgent_markdown()] if urgent else []
+        try:
+            turn = self.engine.reply(message, self.conversations.history(session))
+        except MscqaError as exc:
+            log.info("message refused (%s) in %.3fs", type(exc).__name__, _since(started))
+            return Reply((*messages, literal_markdown(str(exc))))
+        self.conversations.add(session, turn)
+        for part in turn.parts or (turn.answer,):
+            self.gaps.record(part)  # each refused part counts towards the gap report
+        topics = covered_topics(self.engine.index)
+        messages.append(format_turn(turn, self.settings, topics))
+        log.info(
+            "message answered=%s parts=%d leaned=%s quotes=%d urgent=%s in %.3fs",
+            turn.answer.answered,
+            len(turn.asked),
+            turn.understood_as is not None,
+            len(turn.answer.quotes),
+            urgent,
+            _since(started),
+        )
+        return Reply(tuple(messages), turn.answer)
 
     def ask(self, question: str) -> Reply:
         started = time.perf_counter()
@@ -392,6 +442,11 @@ class ChatService:
             rating, turn["answer"], turn["article_ids"], question=turn.get("question")
         )
         log.info("feedback %s recorded", rating)
+
+
+def _session(request: Any) -> str:
+    """The Gradio session (browser tab or API client) a request comes from."""
+    return str(getattr(request, "session_hash", None) or "")
 
 
 def _since(started: float) -> float:
@@ -449,11 +504,14 @@ def build_app(engine: Engine) -> Any:
         return show_question(str(value.get("text", "")), history, turns)
 
     def answer_question(
-        message: str | None, history: list[dict[str, Any]], turns: list[Any]
+        message: str | None,
+        history: list[dict[str, Any]],
+        turns: list[Any],
+        request: gr.Request | None = None,
     ) -> tuple[Any, ...]:
         if message is None:
             return tuple(gr.skip() for _ in range(3 + slots))
-        reply = service.ask(message)
+        reply = service.converse(message, _session(request))
         history, turns = [*history], [*turns]
         record = {
             "answer": _answer_text(reply.answer),
@@ -564,9 +622,14 @@ def build_app(engine: Engine) -> Any:
             refresh_status(),
         )
 
-    def api_chat(message: str) -> str:
-        """Answer a question with quotes from the articles (Markdown)."""
-        return service.ask(message).markdown
+    def api_chat(message: str, request: gr.Request | None = None) -> str:
+        """Answer a question with quotes from the articles (Markdown); a follow-up leans on
+        the earlier questions of the same client session."""
+        return service.converse(message, _session(request)).markdown
+
+    def forget_conversation(request: gr.Request | None = None) -> tuple[list[Any], list[Any]]:
+        service.conversations.clear(_session(request))
+        return [], []
 
     def api_check(statement: str) -> dict[str, Any]:
         """Check a statement against the articles: verdict, evidence, numbers."""
@@ -704,7 +767,7 @@ def build_app(engine: Engine) -> Any:
                 api_visibility="private",
             )
         chatbot.like(on_like, inputs=turns, api_visibility="private")
-        chatbot.clear(lambda: ([], []), outputs=[turns, sources], api_visibility="private")
+        chatbot.clear(forget_conversation, outputs=[turns, sources], api_visibility="private")
         for slot, button in enumerate(source_buttons):
             button.click(
                 lambda found, slot=slot: open_source(found, slot),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -359,8 +359,10 @@ def ask(ctx: click.Context, question: str | None, as_json: bool) -> None:
     _batch(ctx, question, as_json, answer_and_count, _show_answer)
 
 
-def _show_answer(answer: Any) -> None:
+def _show_answer(answer: Any, notes: Sequence[str] = ()) -> None:
     click.echo(f"Q: {answer.question}")
+    for note in notes:
+        click.echo(f"   ({note})")
     if not answer.answered:
         click.echo(f"   {answer.message}")
         if answer.reason:
@@ -372,6 +374,8 @@ def _show_answer(answer: Any) -> None:
         click.echo(f"   — {quote.title}")
         click.echo(f"     {quote.reference}")
         click.echo(f"     score {quote.score:.2f}, characters {quote.start}-{quote.end}")
+    if answer.reason:  # a part of the message that is not covered
+        click.echo(f"   {answer.reason}")
     click.echo()
 
 
@@ -495,6 +499,56 @@ def report_gaps(ctx: click.Context, since: Any, as_json: bool) -> None:
         click.echo(gap_text(result))
 
 
+@main.command()
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help='Lines {"conversation": ID, "question": TEXT} in, one JSON line out per turn.',
+)
+@click.pass_context
+def chat(ctx: click.Context, as_json: bool) -> None:
+    """Answer a conversation from stdin, one message a line, each turn leaning on the ones
+    before it; with --json, several conversations interleaved, each with its own history."""
+    from mscqa.gaps import GapLog
+
+    settings = _settings(ctx)
+    gaps = GapLog(settings.var_dir, settings.feedback_keep_text, settings.gap_log_weeks)
+    engine = _open_engine(ctx)
+    histories: dict[str, list[Any]] = {}
+    for line in _inputs(None):
+        conversation, message = "", line
+        try:
+            if as_json:
+                conversation, message = _chat_line(line)
+            history = histories.setdefault(conversation, [])
+            turn = engine.reply(message, history)
+        except UsageError as exc:
+            click.echo(f"error: {exc}", err=True)
+            if as_json:
+                _print_json({"conversation": conversation, "input": message, "error": str(exc)})
+            continue
+        history.append(turn)
+        for part in turn.parts or (turn.answer,):
+            gaps.record(part)  # a refused part counts towards `mscqa report gaps`
+        if as_json:
+            _print_json({"conversation": conversation} | turn.to_dict())
+            continue
+        notes = [f"Showing results for: {turn.corrected}"] if turn.corrected else []
+        notes += [f"Answering: {turn.understood_as}"] if turn.understood_as else []
+        _show_answer(turn.answer, notes)
+
+
+def _chat_line(line: str) -> tuple[str, str]:
+    try:
+        row = json.loads(line)
+        return str(row["conversation"]), str(row["question"])
+    except (json.JSONDecodeError, KeyError, TypeError):
+        raise UsageError(
+            f'not a chat line: {line[:60]!r}; each line is {{"conversation": ID, "question": TEXT}}'
+        ) from None
+
+
 # eval
 
 
@@ -503,9 +557,13 @@ def report_gaps(ctx: click.Context, since: Any, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Metrics and failures as one JSON line.")
 @click.pass_context
 def eval_command(ctx: click.Context, file: Path, as_json: bool) -> None:
-    """Measure answer quality on a JSONL file of questions, claims and out-of-scope items."""
-    from mscqa.evaluate import evaluate, format_report, read_items
+    """Measure answer quality on a JSONL file of questions, claims and out-of-scope items,
+    or of conversations (lines with `turns`: the last turn scored, reported per kind)."""
+    from mscqa.evaluate import evaluate, format_report, is_conversation_file, read_items
 
+    if is_conversation_file(file):
+        _eval_conversations(ctx, file, as_json)
+        return
     items = read_items(file)
     engine = _open_engine(ctx)
     started = time.perf_counter()
@@ -515,6 +573,24 @@ def eval_command(ctx: click.Context, file: Path, as_json: bool) -> None:
         return
     click.echo(format_report(report))
     click.echo(f"\n{len(items)} items in {time.perf_counter() - started:.1f}s")
+
+
+def _eval_conversations(ctx: click.Context, file: Path, as_json: bool) -> None:
+    from mscqa.evaluate import (
+        evaluate_conversations,
+        format_conversation_report,
+        read_conversations,
+    )
+
+    items = read_conversations(file)
+    engine = _open_engine(ctx)
+    started = time.perf_counter()
+    report = evaluate_conversations(engine, items)
+    if as_json:
+        _print_json(report.to_dict())
+        return
+    click.echo(format_conversation_report(report))
+    click.echo(f"\n{len(items)} conversations in {time.perf_counter() - started:.1f}s")
 
 
 # serve
