@@ -11,7 +11,7 @@ export HF_HUB_DISABLE_TELEMETRY := 1
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run test lint typecheck pytest index browser clean
+.PHONY: run test lint typecheck pytest index browser accessibility clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,16 @@ browser:
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
 
+# axe-core for the accessibility audit, at the version in tests/browser/axe/package-lock.json.
+AXE := tests/browser/axe/node_modules/axe-core/axe.min.js
+$(AXE): tests/browser/axe/package.json tests/browser/axe/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null; }
+	cd tests/browser/axe && npm ci --no-audit --no-fund --loglevel=error
+	touch $(AXE)
+
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
@@ -40,10 +50,15 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP) browser
+pytest: $(STAMP) browser $(AXE)
 	$(BIN)/pytest -q
 
 test: lint typecheck pytest
 
+# Only the accessibility tests (axe-core audit and keyboard), also part of `make test`.
+accessibility: $(STAMP) browser $(AXE)
+	$(BIN)/pytest -q tests/browser/test_accessibility.py
+
 clean:
-	rm -rf $(VENV) index/versions index/CURRENT.json .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) index/versions index/CURRENT.json .pytest_cache .mypy_cache .ruff_cache \
+	  tests/browser/axe/node_modules

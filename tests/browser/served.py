@@ -142,6 +142,15 @@ def open_page(browser: Any, url: str) -> Iterator[Any]:
         context.close()
 
 
+def screenshot(page: Any, server: Server, name: str, full_page: bool = True) -> None:
+    """`name`.png in the server's folder, copied to MSCQA_SCREENSHOT_DIR when that is set."""
+    page.screenshot(path=str(server.root / f"{name}.png"), full_page=full_page)
+    target = os.environ.get("MSCQA_SCREENSHOT_DIR")
+    if target:
+        Path(target).mkdir(parents=True, exist_ok=True)
+        shutil.copy(server.root / f"{name}.png", Path(target) / f"{name}.png")
+
+
 def copy_corpus(root: Path) -> Path:
     corpus = root / "corpus"
     shutil.copytree(ROOT / "corpus", corpus)
