@@ -81,9 +81,17 @@ def sentence_answer(question: str, engine: Engine, rows: Sequence[int]) -> Answe
         article = index.articles[s.article_id]
         quotes.append(
             Quote(
-                article.id, article.title, article.reference, s.text, s.start, s.end,
-                s.text, s.start, s.end, 0.0,
-            )  # fmt: skip
+                article.id,
+                article.title,
+                article.reference,
+                s.text,
+                s.start,
+                s.end,
+                s.text,
+                s.start,
+                s.end,
+                0.0,
+            )
         )
     return Answer(question, True, None, tuple(quotes))
 

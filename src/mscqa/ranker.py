@@ -19,9 +19,11 @@ if TYPE_CHECKING:
 RANKER_DIR = Path(__file__).parent / "data" / "models" / "ranker"
 # Words kept of each part of a candidate: the sentence comes first so that truncation to the
 # model's window (manifest `max_length`) cuts the context, never the sentence itself.
-SENTENCE_WORDS = 60
-TITLE_WORDS = 20
-NEIGHBOUR_WORDS = 30
+# Sized for 96 word pieces with the question: training cost grows with the length, and on two
+# cores a longer window did not fit the one-hour training budget.
+SENTENCE_WORDS = 50
+TITLE_WORDS = 12
+NEIGHBOUR_WORDS = 12
 
 
 class SentenceScorer(Protocol):
@@ -39,9 +41,7 @@ def candidate_text(title: str, sentence: str, before: str = "", after: str = "")
     """What the ranker reads for one sentence: the sentence, the article's title, then the
     sentences around it (the subject of "These cells ..." is often in the one before)."""
     context = " ".join(
-        part
-        for part in (_clip(before, NEIGHBOUR_WORDS), _clip(after, NEIGHBOUR_WORDS))
-        if part
+        part for part in (_clip(before, NEIGHBOUR_WORDS), _clip(after, NEIGHBOUR_WORDS)) if part
     )
     text = f"{_clip(sentence, SENTENCE_WORDS)}\n{_clip(title, TITLE_WORDS)}"
     return f"{text}\n{context}" if context else text

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from mscqa.corpus import Article, load_corpus
 from mscqa.passages import Sentence, split_sentences
-from mscqa.ranker import candidate_text
+from mscqa.ranker import SENTENCE_WORDS, candidate_text
 
 # An answer shorter than this may occur anywhere by chance, so only its span counts
 # (the rule of ../shared/bench/covidqa/README.md).
@@ -114,7 +114,7 @@ def covidqa_pairs(
     articles_in: Collection[str] | None = None,
     *,
     positives: int = 2,
-    negatives: int = 4,
+    negatives: int = 3,
     seed: int = 13,
 ) -> list[Pair]:
     """For each question of the chosen articles (all when None): up to `positives` sentences
@@ -133,11 +133,7 @@ def covidqa_pairs(
             sentences = split_sentences(article)
             split[article.id] = (sentences, sentence_candidates(article, sentences))
         sentences, texts = split[article.id]
-        good = [
-            i
-            for i, s in enumerate(sentences)
-            if hits(s.start, s.end, s.text, q, article.id)
-        ]
+        good = [i for i, s in enumerate(sentences) if hits(s.start, s.end, s.text, q, article.id)]
         if not good:
             continue
         bad = [i for i in range(len(sentences)) if i not in set(good)]
@@ -149,7 +145,7 @@ def covidqa_pairs(
 
 
 def medquad_pairs(
-    path: Path, *, questions: int = 4000, negatives: int = 3, seed: int = 13
+    path: Path, *, questions: int = 1000, negatives: int = 2, seed: int = 13
 ) -> list[Pair]:
     """`questions` MedQuAD questions drawn at random from documents with several answers:
     each answer's opening against the same document's other answers (same topic, wrong
@@ -169,7 +165,7 @@ def medquad_pairs(
         # X?"): cut it, or the model learns to match that line instead of the answer.
         words = _ECHOED_QUESTION.sub("", row["answer"]).split()
         return candidate_text(
-            row["focus"], " ".join(words[:60]), after=" ".join(words[60:90])
+            row["focus"], " ".join(words[:SENTENCE_WORDS]), after=" ".join(words[SENTENCE_WORDS:])
         )
 
     pairs = []
