@@ -47,7 +47,7 @@ from mscqa.answer import sentence_features as features_of
 from mscqa.config import Settings
 from mscqa.engine import Engine
 from mscqa.evaluate import EvalItem, contains_evidence, read_items
-from mscqa.ranker import RANKER_DIR
+from mscqa.ranker import RANKER_DIR, Ranker
 from mscqa.retriever import Retriever, library_stats
 from mscqa.scope import unknown_topics
 
@@ -68,7 +68,13 @@ class Rows:
 
 def collect(engine: Engine, items: Sequence[EvalItem]) -> Rows:
     index = engine.index
-    ranker = engine.ranker
+    settings = engine.settings
+    # The ranker without its calibration (which is what this fits).
+    ranker = (
+        Ranker.load(Path(settings.ranker_dir) if settings.ranker_dir else RANKER_DIR)
+        if settings.ranker
+        else None
+    )
     # Only the order of the ranker's candidates matters here, not their probability.
     unfitted = Calibration((0.0,) * len(RANKER_FEATURES), 0.0)
     retriever = Retriever(index, engine.embedder, engine.settings)

@@ -62,7 +62,7 @@ class Settings:
     ranker: bool = False
     ranker_dir: str = ""
     ranker_candidates: int = 12
-    ranker_min_score: float = 0.5
+    ranker_min_score: float = 0.539
     # A quote takes in a neighbouring sentence scoring at least this share of its own score.
     quote_neighbour_ratio: float = 0.5
     # Plain-language relevance labels in the web app: a score at or above `relevance_strong`
