@@ -47,7 +47,7 @@ test: lint typecheck pytest
 
 # Retrains the answer ranker into src/mscqa/data/models/ranker from ../shared/train and
 # ../shared/bench (fixed seed; under an hour on two cores) and prints its figures. Never part of
-# `run` or `test`: the weights are committed.
+# `run` or `test`.
 train: $(STAMP)
 	$(BIN)/python -m mscqa.training.ranker
 

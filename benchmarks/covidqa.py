@@ -10,7 +10,8 @@ articles in `--fold` only, see `ranker_data.article_fold`) is asked. Metrics as 
 data's README: answered, top-1 article, quote hit@1 (the first quote overlaps the answer span or
 holds its text), hit@1 and hit@3 (the passage of the first / any of the first three quotes);
 for the plain sentence searches a quote's passage is its sentence. `ranker candidates` is the
-share of questions with a hit among the sentences the ranker is shown.
+share of questions with a hit among the sentences the ranker is shown; the last column is the
+time per question (ms, p50 / p95) of each system, measured in the same run.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from __future__ import annotations
 import argparse
 import hashlib
 import sys
+import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -43,6 +45,7 @@ class Tally:
     hit1: int = 0
     hit3: int = 0
     candidates: int = 0  # ranker runs only: a hit among the sentences it was shown
+    seconds: list[float] = field(default_factory=list)
 
     def add(self, gold: SpanQuestion, answer: Answer) -> None:
         self.questions += 1
@@ -62,9 +65,11 @@ class Tally:
             return f"{n / self.questions:.1%}" if self.questions else "-"
 
         extra = f" {share(self.candidates)} |" if self.candidates else " |"
+        ms = np.percentile(np.array(self.seconds) * 1000, [50, 95]) if self.seconds else (0, 0)
         return (
             f"| {name} | {self.questions} | {share(self.answered)} | {share(self.top1_article)} "
             f"| {share(self.quote_hit1)} | {share(self.hit1)} | {share(self.hit3)} |{extra}"
+            f" {ms[0]:.0f} / {ms[1]:.0f} |"
         )
 
 
@@ -181,12 +186,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(f"COVID-QA {args.data.name}{fold}: {len(questions)} questions")
     print()
     print("| system | questions | answered | top-1 article | quote hit@1 | hit@1 | hit@3 "
-          "| ranker candidates |")  # fmt: skip
-    print("|---|---|---|---|---|---|---|---|")
+          "| ranker candidates | ms p50 / p95 |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|---|")
     for name, ask in systems.items():
         tally = Tally()
+        ask(questions[0].question)  # loads what it needs before the clock runs
         for gold in questions:
-            tally.add(gold, ask(gold.question))
+            started = time.perf_counter()
+            answer = ask(gold.question)
+            tally.seconds.append(time.perf_counter() - started)
+            tally.add(gold, answer)
             if name == "mscqa with the ranker":
                 tally.candidates += candidate_hit(engine, gold)
         print(tally.row(name), flush=True)

@@ -194,25 +194,6 @@ def test_shipped_weights_load_with_their_checksum_and_rank() -> None:
     assert sum(f.stat().st_size for f in RANKER_DIR.iterdir()) <= 30 * 2**20
 
 
-@shipped
-@pytest.mark.parametrize("damage", ["missing", "damaged"])
-def test_missing_or_damaged_weights_are_refused_in_one_line(
-    tmp_path: Path, damage: str, fake_settings: object
-) -> None:
-    folder = tmp_path / "ranker"
-    shutil.copytree(RANKER_DIR, folder)
-    if damage == "missing":
-        (folder / "model.onnx").unlink()
-    else:
-        with (folder / "model.onnx").open("r+b") as handle:
-            handle.seek(1000)
-            handle.write(b"\0" * 64)
-    with pytest.raises(ModelFileError) as error:
-        PairScorer.load(folder)
-    message = str(error.value)
-    assert "\n" not in message and "model.onnx" in message and ("restore" in message)
-
-
 @pytest.mark.model
 def test_onnx_scores_match_torch_on_a_few_pairs(tmp_path: Path) -> None:
     """The int8 export against the float model it came from, retrained here on a few pairs."""
@@ -243,3 +224,22 @@ def test_onnx_scores_match_torch_on_a_few_pairs(tmp_path: Path) -> None:
     assert np.abs(full.logits(texts)[:, 0] - reference).max() < 1e-3
     small = PairScorer.load(export_scorer(model, tmp_path / "int8", labels=("answers",)))
     assert np.abs(small.logits(texts)[:, 0] - reference).max() < 0.25
+
+
+def test_ask_names_the_fix_when_the_weights_are_missing(
+    tmp_path: Path, fake_env: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from conftest import build, run_cli
+
+    from mscqa.embedder import HashingEmbedder
+
+    build(fake_env, HashingEmbedder())  # type: ignore[arg-type]
+    (tmp_path / "ranker").mkdir()
+    monkeypatch.setenv("MSCQA_RANKER", "1")
+    monkeypatch.setenv("MSCQA_RANKER_DIR", str(tmp_path / "ranker"))
+    code, out, err = run_cli(fake_env, "ask", "What do stem cells do in ALS?")  # type: ignore[arg-type]
+    assert code != 0 and out == ""
+    assert len(err.strip().splitlines()) == 1 and "manifest.json" in err and "make train" in err
+    monkeypatch.setenv("MSCQA_RANKER", "0")
+    code, out, _ = run_cli(fake_env, "ask", "What do stem cells do in ALS?")  # type: ignore[arg-type]
+    assert code == 0 and out

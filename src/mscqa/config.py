@@ -58,7 +58,8 @@ class Settings:
     # `ranker_candidates` sentences of the first scoring, its score becomes one more feature of
     # the calibrated model (data/calibration_ranker.json), and `ranker_min_score` is the "not
     # covered" threshold of that model (benchmarks/calibrate.py --ranker). `ranker_dir` is a
-    # weights folder; empty means the shipped one (data/models/ranker).
+    # weights folder; empty means data/models/ranker, which `make train` writes. Off until
+    # trained weights beat the answers without them (benchmarks/RESULTS.md, "Answer ranker").
     ranker: bool = False
     ranker_dir: str = ""
     ranker_candidates: int = 12
