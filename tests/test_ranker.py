@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -15,9 +14,7 @@ import pytest
 from mscqa.answer import RANKER_FEATURES, Calibration, find_quotes, ranker_text
 from mscqa.engine import Engine
 from mscqa.ranker import RANKER_DIR, SENTENCE_WORDS, Ranker, candidate_text
-from mscqa.scorer import ModelFileError, PairScorer
 from mscqa.training.ranker_data import (
-    Pair,
     article_fold,
     covidqa_pairs,
     medquad_pairs,
@@ -194,43 +191,10 @@ def test_shipped_weights_load_with_their_checksum_and_rank() -> None:
     assert sum(f.stat().st_size for f in RANKER_DIR.iterdir()) <= 30 * 2**20
 
 
-@pytest.mark.model
-def test_onnx_scores_match_torch_on_a_few_pairs(tmp_path: Path) -> None:
-    """The int8 export against the float model it came from, retrained here on a few pairs."""
-    from mscqa.training.crossencoder import (
-        PairExample,
-        TrainSettings,
-        export_scorer,
-        torch_logits,
-        train_cross_encoder,
-    )
-
-    pairs = [
-        Pair("How warm is a bee cluster?", candidate_text("Bees", "The centre is 35 degrees."), 1),
-        Pair("How warm is a bee cluster?", candidate_text("Bees", "Queens stop laying eggs."), 0),
-        Pair("How much honey is eaten?", candidate_text("Bees", "About 20 kg of honey."), 1),
-        Pair("How much honey is eaten?", candidate_text("Bees", "Bees shiver to make heat."), 0),
-    ]
-    model = train_cross_encoder(
-        [PairExample(p.question, p.candidate, p.label) for p in pairs],
-        TrainSettings(batch_size=2),
-        progress=False,
-    )
-    texts = [(p.question, p.candidate) for p in pairs]
-    reference = torch_logits(model, texts)[:, 0]
-    full = PairScorer.load(
-        export_scorer(model, tmp_path / "fp32", labels=("answers",), quantize=False)
-    )
-    assert np.abs(full.logits(texts)[:, 0] - reference).max() < 1e-3
-    small = PairScorer.load(export_scorer(model, tmp_path / "int8", labels=("answers",)))
-    assert np.abs(small.logits(texts)[:, 0] - reference).max() < 0.25
-
-
 def test_ask_names_the_fix_when_the_weights_are_missing(
     tmp_path: Path, fake_env: object, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from conftest import build, run_cli
-
     from mscqa.embedder import HashingEmbedder
 
     build(fake_env, HashingEmbedder())  # type: ignore[arg-type]
