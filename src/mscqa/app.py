@@ -21,6 +21,7 @@ from mscqa.corpus import Article
 from mscqa.engine import Engine
 from mscqa.errors import MscqaError
 from mscqa.feedback import FeedbackStore
+from mscqa.gaps import GapLog, gap_report
 from mscqa.index import IndexStatus, LoadedIndex
 from mscqa.replies import (
     ArticleSummary,
@@ -31,8 +32,15 @@ from mscqa.replies import (
     relevance_label,
 )
 from mscqa.safety import URGENT_CARE_MESSAGE, detect_emergency
+from mscqa.staff_pages import (
+    UPLOAD_TYPES,
+    check_pasted_or_uploaded,
+    draft_result_html,
+    gap_report_html,
+)
+from mscqa.turns import Turn
 from mscqa.verify import CONTRADICTED, SUPPORTED, Verdict
-from mscqa.web_sessions import session_sweeper
+from mscqa.web_sessions import Conversations, session_sweeper
 
 log = logging.getLogger("mscqa.app")
 
@@ -125,6 +133,24 @@ def format_answer(answer: Answer, settings: Settings, topics: list[str]) -> str:
             f"*{heading} · {relevance_label(quote.score, settings)}*"
         )
     return "\n\n---\n\n".join(parts)
+
+
+def format_turn(turn: Turn, settings: Settings, topics: list[str]) -> str:
+    """The chat reply to a turn of a conversation: the quiet lines saying how the message was
+    read ("Showing results for", "Answering"), then the answer; the English-only reply alone for
+    a message in another language."""
+    answer = turn.answer
+    if answer.refusal == "language":
+        return f"**{literal_markdown(answer.message or '')}**"
+    quiet = []
+    if turn.corrected:
+        quiet.append(f"*Showing results for: {literal_markdown(turn.corrected)}*")
+    if turn.understood_as:
+        quiet.append(f"*Answering: {literal_markdown(turn.understood_as)}*")
+    body = format_answer(answer, settings, topics)
+    if answer.answered and answer.reason:
+        body += f"\n\n*{literal_markdown(answer.reason)}*"
+    return "\n\n".join([*(["  \n".join(quiet)] if quiet else []), body])
 
 
 def urgent_markdown() -> str:
@@ -282,6 +308,40 @@ class ChatService:
         self.feedback = FeedbackStore(
             self.settings.feedback_path, keep_text=self.settings.feedback_keep_text
         )
+        self.gaps = GapLog(
+            self.settings.var_dir, self.settings.feedback_keep_text, self.settings.gap_log_weeks
+        )
+        self.conversations = Conversations(
+            self.settings.max_sessions, self.settings.session_idle_seconds
+        )
+
+    def converse(self, message: str, session: str) -> Reply:
+        """`ask` for a message of the conversation of `session`: a follow-up leans on that
+        session's earlier turns (Engine.reply)."""
+        started = time.perf_counter()
+        scan = (message or "")[: 10 * self.settings.max_question_chars]
+        urgent = detect_emergency(scan) is not None
+        messages = [urgent_markdown()] if urgent else []
+        try:
+            turn = self.engine.reply(message, self.conversations.history(session))
+        except MscqaError as exc:
+            log.info("message refused (%s) in %.3fs", type(exc).__name__, _since(started))
+            return Reply((*messages, literal_markdown(str(exc))))
+        self.conversations.add(session, turn)
+        for part in turn.parts or (turn.answer,):
+            self.gaps.record(part)  # each refused part counts towards the gap report
+        topics = covered_topics(self.engine.index)
+        messages.append(format_turn(turn, self.settings, topics))
+        log.info(
+            "message answered=%s parts=%d leaned=%s quotes=%d urgent=%s in %.3fs",
+            turn.answer.answered,
+            len(turn.asked),
+            turn.understood_as is not None,
+            len(turn.answer.quotes),
+            urgent,
+            _since(started),
+        )
+        return Reply(tuple(messages), turn.answer)
 
     def ask(self, question: str) -> Reply:
         started = time.perf_counter()
@@ -296,6 +356,7 @@ class ChatService:
         except MscqaError as exc:
             log.info("question refused (%s) in %.3fs", type(exc).__name__, _since(started))
             return Reply((*messages, literal_markdown(str(exc))))
+        self.gaps.record(answer)  # a refusal counts towards the gap report
         topics = covered_topics(self.engine.index)
         messages.append(format_answer(answer, self.settings, topics))
         log.info(
@@ -328,6 +389,11 @@ class ChatService:
             rating, turn["answer"], turn["article_ids"], question=turn.get("question")
         )
         log.info("feedback %s recorded", rating)
+
+
+def _session(request: Any) -> str:
+    """The Gradio session (browser tab or API client) a request comes from."""
+    return str(getattr(request, "session_hash", None) or "")
 
 
 def _since(started: float) -> float:
@@ -385,11 +451,14 @@ def build_app(engine: Engine) -> Any:
         return show_question(str(value.get("text", "")), history, turns)
 
     def answer_question(
-        message: str | None, history: list[dict[str, Any]], turns: list[Any]
+        message: str | None,
+        history: list[dict[str, Any]],
+        turns: list[Any],
+        request: gr.Request | None = None,
     ) -> tuple[Any, ...]:
         if message is None:
             return tuple(gr.skip() for _ in range(3 + slots))
-        reply = service.ask(message)
+        reply = service.converse(message, _session(request))
         history, turns = [*history], [*turns]
         record = {
             "answer": _answer_text(reply.answer),
@@ -446,6 +515,21 @@ def build_app(engine: Engine) -> Any:
         index = engine.index
         return verdict_html(result, index, settings), citations_text(result, index)
 
+    def check_draft_ui(pasted: str, upload: str | None) -> tuple[str, str, Any]:
+        table, links = draft_result_html(check_pasted_or_uploaded(engine, pasted, upload), engine)
+        return table, links, None  # the upload was read and deleted
+
+    def show_gaps(password: str) -> str:
+        if not password_ok(password, settings.admin_password):
+            time.sleep(1.0)  # slows down guessing
+            return '<p class="status-other">That password is not right.</p>'
+        report = gap_report(
+            settings.var_dir,
+            settings.feedback_path,
+            {a.id: a.title for a in engine.index.articles.values()},
+        )
+        return gap_report_html(report)
+
     def refresh_status() -> str:
         return status_html(engine.status(), engine)
 
@@ -485,9 +569,14 @@ def build_app(engine: Engine) -> Any:
             refresh_status(),
         )
 
-    def api_chat(message: str) -> str:
-        """Answer a question with quotes from the articles (Markdown)."""
-        return service.ask(message).markdown
+    def api_chat(message: str, request: gr.Request | None = None) -> str:
+        """Answer a question with quotes from the articles (Markdown); a follow-up leans on
+        the earlier questions of the same client session."""
+        return service.converse(message, _session(request)).markdown
+
+    def forget_conversation(request: gr.Request | None = None) -> tuple[list[Any], list[Any]]:
+        service.conversations.clear(_session(request))
+        return [], []
 
     def api_check(statement: str) -> dict[str, Any]:
         """Check a statement against the articles: verdict, evidence, numbers."""
@@ -543,6 +632,21 @@ def build_app(engine: Engine) -> Any:
                     interactive=False,
                     buttons=["copy"],
                 )
+                gr.Markdown(
+                    "### Check a whole draft\nPaste a newsletter, leaflet or email, or upload it. "
+                    "Every statement in it is checked; headings, greetings and questions are "
+                    "left out."
+                )
+                draft_text = gr.Textbox(label="Draft", elem_id="draft", lines=6, max_lines=20)
+                draft_file = gr.File(
+                    label="Or upload a draft (.txt, .md, .html, .docx)",
+                    elem_id="draft-file",
+                    file_types=UPLOAD_TYPES,
+                    type="filepath",
+                )
+                draft_button = gr.Button("Check the draft", elem_id="draft-button")
+                draft_downloads = gr.HTML(elem_id="draft-downloads")
+                draft_result = gr.HTML(elem_id="draft-result")
             with gr.Tab("Articles", id="articles", elem_id="tab-articles") as articles_tab:
                 articles_table = gr.HTML(
                     articles_table_html(article_summaries(engine.index)), elem_id="articles"
@@ -563,6 +667,13 @@ def build_app(engine: Engine) -> Any:
                     )
                     rebuild_button = gr.Button("Rebuild the index", elem_id="rebuild-button")
                     rebuild_result = gr.Markdown(elem_id="rebuild-result")
+                    gaps_button = gr.Button(
+                        "Show what patients ask that the articles miss", elem_id="gaps-button"
+                    )
+                    gaps_result = gr.HTML(elem_id="gap-report")
+                    gaps_button.click(
+                        show_gaps, inputs=password, outputs=gaps_result, api_visibility="private"
+                    )
                     rebuild_button.click(
                         rebuild,
                         inputs=password,
@@ -601,7 +712,7 @@ def build_app(engine: Engine) -> Any:
                 api_visibility="private",
             )
         chatbot.like(on_like, inputs=turns, api_visibility="private")
-        chatbot.clear(lambda: ([], []), outputs=[turns, sources], api_visibility="private")
+        chatbot.clear(forget_conversation, outputs=[turns, sources], api_visibility="private")
         for slot, button in enumerate(source_buttons):
             button.click(
                 lambda found, slot=slot: open_source(found, slot),
@@ -623,6 +734,12 @@ def build_app(engine: Engine) -> Any:
             check_ui,
             inputs=statement,
             outputs=[check_result, citation_box],
+            api_visibility="private",
+        )
+        draft_button.click(
+            check_draft_ui,
+            inputs=[draft_text, draft_file],
+            outputs=[draft_result, draft_downloads, draft_file],
             api_visibility="private",
         )
         index_tab.select(refresh_status, outputs=index_status, api_visibility="private")

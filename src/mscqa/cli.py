@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -346,11 +346,23 @@ def ask(ctx: click.Context, question: str | None, as_json: bool) -> None:
     """Quote the articles' best answers to QUESTION (or to each line of stdin)."""
     if question is not None and not question.strip():
         raise UsageError("the question is empty: type a question")
-    _batch(ctx, question, as_json, lambda engine, q: engine.ask(q), _show_answer)
+    from mscqa.gaps import GapLog
+
+    settings = _settings(ctx)
+    gaps = GapLog(settings.var_dir, settings.feedback_keep_text, settings.gap_log_weeks)
+
+    def answer_and_count(engine: Any, q: str) -> Any:
+        answer = engine.ask(q)
+        gaps.record(answer)  # a refusal counts towards `mscqa report gaps`
+        return answer
+
+    _batch(ctx, question, as_json, answer_and_count, _show_answer)
 
 
-def _show_answer(answer: Any) -> None:
+def _show_answer(answer: Any, notes: Sequence[str] = ()) -> None:
     click.echo(f"Q: {answer.question}")
+    for note in notes:
+        click.echo(f"   ({note})")
     if not answer.answered:
         click.echo(f"   {answer.message}")
         if answer.reason:
@@ -362,18 +374,77 @@ def _show_answer(answer: Any) -> None:
         click.echo(f"   — {quote.title}")
         click.echo(f"     {quote.reference}")
         click.echo(f"     score {quote.score:.2f}, characters {quote.start}-{quote.end}")
+    if answer.reason:  # a part of the message that is not covered
+        click.echo(f"   {answer.reason}")
     click.echo()
 
 
 @main.command()
 @click.argument("statement", required=False)
 @click.option("--json", "as_json", is_flag=True, help="One JSON line per statement.")
+@click.option(
+    "--file",
+    "draft",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Check every statement of a draft (.txt, .md, .html, .docx).",
+)
+@click.option("--csv", "as_csv", is_flag=True, help="With --file: one CSV row per statement.")
+@click.option("--html", "as_html", is_flag=True, help="With --file: a printable HTML report.")
 @click.pass_context
-def check(ctx: click.Context, statement: str | None, as_json: bool) -> None:
-    """Find which article backs STATEMENT (or each line of stdin), and check its numbers."""
+def check(
+    ctx: click.Context,
+    statement: str | None,
+    as_json: bool,
+    draft: Path | None,
+    as_csv: bool,
+    as_html: bool,
+) -> None:
+    """Find which article backs STATEMENT (or each line of stdin, or each statement of a draft
+    --file), and check its numbers."""
+    if draft is not None:
+        _check_draft(ctx, statement, draft, as_json, as_csv, as_html)
+        return
+    if as_csv or as_html:
+        raise UsageError("--csv and --html report on a draft: add --file DRAFT")
     if statement is not None and not statement.strip():
         raise UsageError("the statement is empty: type a statement")
     _batch(ctx, statement, as_json, lambda engine, s: engine.check(s), _show_verdict)
+
+
+def _check_draft(
+    ctx: click.Context,
+    statement: str | None,
+    draft: Path,
+    as_json: bool,
+    as_csv: bool,
+    as_html: bool,
+) -> None:
+    from datetime import UTC, datetime
+
+    from mscqa import reports
+    from mscqa.drafts import check_draft, draft_statements
+
+    if statement is not None:
+        raise UsageError("give either a STATEMENT or --file DRAFT, not both")
+    if as_json + as_csv + as_html > 1:
+        raise UsageError("choose one of --json, --csv and --html")
+    statements = draft_statements(draft, _settings(ctx).max_draft_chars)
+    engine = _open_engine(ctx)
+    result = check_draft(
+        statements,
+        engine.check,
+        source=draft.name,
+        index_version=engine.index.manifest.version,
+        checked_at=datetime.now(UTC).isoformat(timespec="seconds"),
+    )
+    if as_json:
+        _print_json(result.to_dict())
+    elif as_csv:
+        click.echo(reports.draft_csv(result), nl=False)
+    elif as_html:
+        click.echo(reports.draft_html(result, engine.index), nl=False)
+    else:
+        click.echo(reports.draft_table(result))
 
 
 def _show_verdict(verdict: Any) -> None:
@@ -390,6 +461,94 @@ def _show_verdict(verdict: Any) -> None:
     click.echo()
 
 
+# report
+
+
+@main.group()
+def report() -> None:
+    """Reports for the clinic's staff."""
+
+
+@report.command("gaps")
+@click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Count from this day (YYYY-MM-DD; refusals from the start of its week).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON line.")
+@click.pass_context
+def report_gaps(ctx: click.Context, since: Any, as_json: bool) -> None:
+    """What patients ask that the articles miss: refused questions and disliked answers."""
+    from mscqa.corpus import load_corpus
+    from mscqa.gaps import gap_report, gap_text
+
+    settings = _settings(ctx)
+    try:
+        titles = {a.id: a.title for a in load_corpus(settings.corpus_dir)}
+    except MscqaError:
+        titles = {}  # the report still counts; articles are named by id
+    result = gap_report(
+        settings.var_dir,
+        settings.feedback_path,
+        titles,
+        since=since.date() if since else None,
+    )
+    if as_json:
+        _print_json(result.to_dict())
+    else:
+        click.echo(gap_text(result))
+
+
+@main.command()
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help='Lines {"conversation": ID, "question": TEXT} in, one JSON line out per turn.',
+)
+@click.pass_context
+def chat(ctx: click.Context, as_json: bool) -> None:
+    """Answer a conversation from stdin, one message a line, each turn leaning on the ones
+    before it; with --json, several conversations interleaved, each with its own history."""
+    from mscqa.gaps import GapLog
+
+    settings = _settings(ctx)
+    gaps = GapLog(settings.var_dir, settings.feedback_keep_text, settings.gap_log_weeks)
+    engine = _open_engine(ctx)
+    histories: dict[str, list[Any]] = {}
+    for line in _inputs(None):
+        conversation, message = "", line
+        try:
+            if as_json:
+                conversation, message = _chat_line(line)
+            history = histories.setdefault(conversation, [])
+            turn = engine.reply(message, history)
+        except UsageError as exc:
+            click.echo(f"error: {exc}", err=True)
+            if as_json:
+                _print_json({"conversation": conversation, "input": message, "error": str(exc)})
+            continue
+        history.append(turn)
+        for part in turn.parts or (turn.answer,):
+            gaps.record(part)  # a refused part counts towards `mscqa report gaps`
+        if as_json:
+            _print_json({"conversation": conversation} | turn.to_dict())
+            continue
+        notes = [f"Showing results for: {turn.corrected}"] if turn.corrected else []
+        notes += [f"Answering: {turn.understood_as}"] if turn.understood_as else []
+        _show_answer(turn.answer, notes)
+
+
+def _chat_line(line: str) -> tuple[str, str]:
+    try:
+        row = json.loads(line)
+        return str(row["conversation"]), str(row["question"])
+    except (json.JSONDecodeError, KeyError, TypeError):
+        raise UsageError(
+            f'not a chat line: {line[:60]!r}; each line is {{"conversation": ID, "question": TEXT}}'
+        ) from None
+
+
 # eval
 
 
@@ -398,9 +557,13 @@ def _show_verdict(verdict: Any) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Metrics and failures as one JSON line.")
 @click.pass_context
 def eval_command(ctx: click.Context, file: Path, as_json: bool) -> None:
-    """Measure answer quality on a JSONL file of questions, claims and out-of-scope items."""
-    from mscqa.evaluate import evaluate, format_report, read_items
+    """Measure answer quality on a JSONL file of questions, claims and out-of-scope items,
+    or of conversations (lines with `turns`: the last turn scored, reported per kind)."""
+    from mscqa.evaluate import evaluate, format_report, is_conversation_file, read_items
 
+    if is_conversation_file(file):
+        _eval_conversations(ctx, file, as_json)
+        return
     items = read_items(file)
     engine = _open_engine(ctx)
     started = time.perf_counter()
@@ -410,6 +573,24 @@ def eval_command(ctx: click.Context, file: Path, as_json: bool) -> None:
         return
     click.echo(format_report(report))
     click.echo(f"\n{len(items)} items in {time.perf_counter() - started:.1f}s")
+
+
+def _eval_conversations(ctx: click.Context, file: Path, as_json: bool) -> None:
+    from mscqa.evaluate import (
+        evaluate_conversations,
+        format_conversation_report,
+        read_conversations,
+    )
+
+    items = read_conversations(file)
+    engine = _open_engine(ctx)
+    started = time.perf_counter()
+    report = evaluate_conversations(engine, items)
+    if as_json:
+        _print_json(report.to_dict())
+        return
+    click.echo(format_conversation_report(report))
+    click.echo(f"\n{len(items)} conversations in {time.perf_counter() - started:.1f}s")
 
 
 # serve

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+import weakref
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -29,6 +30,10 @@ from mscqa.ranker import RANKER_DIR, Ranker, SentenceScorer
 from mscqa.retriever import Hit, Retriever, library_stats
 from mscqa.terms import clean_text
 from mscqa.verify import Verdict, check_statement
+
+if TYPE_CHECKING:
+    from mscqa.spelling import Speller
+    from mscqa.turns import Turn
 
 
 def prepare_text(text: str | None, limit: int, what: str) -> str:
@@ -62,6 +67,9 @@ def answer_rules(settings: Settings, known_similarity: float) -> dict[str, Any]:
         "known_similarity": known_similarity,
         "neighbour_ratio": settings.quote_neighbour_ratio,
     }
+
+
+_SPELLERS: dict[int, Speller] = {}
 
 
 @dataclass(frozen=True)
@@ -134,6 +142,10 @@ class Engine:
         if self.ranker is not None:
             self.ranker.score("warm up", ["warm up"])
         library_stats(loaded.index)
+        from mscqa.language import load_language_models
+
+        self._speller(loaded)  # and the language detector: a chat's first turn waits for neither
+        load_language_models()
         return loaded.index
 
     def _current(self) -> _Loaded:
@@ -186,6 +198,55 @@ class Engine:
                 "ranker_candidates": self.settings.ranker_candidates,
             }
         return find_quotes(text, vector, hits, index, **rules)
+
+    def reply(self, message: str, history: Sequence[Turn] = ()) -> Turn:
+        """A message of a conversation answered: the way `ask` answers a plain question (at
+        the same cost), or, for a follow-up, two questions at once or a question inside a
+        story, the standalone questions it stands for (conversation.py; one search more at
+        most). A message in another language gets the English-only reply, and typos are
+        corrected against the library's words (spelling.py)."""
+        from mscqa.conversation import read_message
+        from mscqa.language import detect_language
+        from mscqa.scope import unknown_topics
+        from mscqa.turns import Turn, language_refusal, merge_answers
+
+        text = prepare_text(message, self.settings.max_question_chars, "question")
+        loaded = self._current()
+        speller = self._speller(loaded)
+        correction = speller.correct(text)
+        language = detect_language(correction.text, speller.library_words)
+        if not language.english:
+            return Turn(text, language_refusal(text, language.code), language=language.code)
+        earlier = [question for turn in history[-3:] for question in turn.context]
+        reading = read_message(correction.text, earlier)
+        vocabulary = library_stats(loaded.index).vocabulary
+        # A part that names what the articles never mention, or asks what only the clinic
+        # can answer, is searched as typed: leaning on earlier turns must not answer it.
+        asked = tuple(
+            part.typed if unknown_topics(part.typed, vocabulary) else part.standalone
+            for part in reading.parts
+        )
+        parts = [(question, self.ask(question)) for question in asked]
+        return Turn(
+            text,
+            merge_answers(text, parts),
+            tuple(answer for _, answer in parts),
+            asked,
+            understood_as=" ".join(asked) if asked != (correction.text,) else None,
+            corrected=correction.text if correction.changed else None,
+            language=language.code,
+        )
+
+    def _speller(self, loaded: _Loaded) -> Speller:
+        """The speller of a loaded version, built on its first use and freed with it."""
+        from mscqa.spelling import Speller
+
+        speller = _SPELLERS.get(id(loaded.index))
+        if speller is None:
+            texts = [a.title + "\n" + a.text for a in loaded.index.articles.values()]
+            speller = _SPELLERS[id(loaded.index)] = Speller(texts)
+            weakref.finalize(loaded.index, _SPELLERS.pop, id(loaded.index), None)
+        return speller
 
     def check(self, statement: str) -> Verdict:
         text = prepare_text(statement, self.settings.max_statement_chars, "statement")

@@ -216,3 +216,164 @@ def ndcg_at_k(ranked: Sequence[str], relevant: set[str], k: int = 10) -> float:
 def recall_at_k(ranked: Sequence[str], relevant: set[str], k: int = 100) -> float:
     """Share of the relevant documents found in the first `k`."""
     return len(relevant & set(ranked[:k])) / len(relevant) if relevant else 0.0
+
+
+# Conversations: the patients' format
+
+
+MODES = ("quote1", "hit3", "refuse", "english")
+
+
+@dataclass(frozen=True)
+class ConversationItem:
+    """A conversation whose last turn is scored; see `score_turn` for the modes."""
+
+    id: str
+    kind: str
+    turns: tuple[str, ...]
+    mode: str
+    groups: tuple[tuple[str, ...], ...] = ()
+    title: str | None = None
+    uncovered_part: bool = False
+
+
+class Conversing(Protocol):
+    """What `evaluate_conversations` asks: `Engine`."""
+
+    def reply(self, message: str, history: Sequence[Any] = ()) -> Any: ...
+
+
+def is_conversation_file(path: Path) -> bool:
+    """True when the first item of `path` has `turns` (the patients' format)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+        first = next((line for line in lines if line.strip()), "")
+        return "turns" in json.loads(first)
+    except (OSError, json.JSONDecodeError, TypeError):
+        return False
+
+
+def read_conversations(path: Path) -> list[ConversationItem]:
+    """Items of a conversation file; each line: {id, kind, turns, mode[, groups, title,
+    uncovered_part]}."""
+    items = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            mode = row["mode"]
+            if mode not in MODES:
+                raise UsageError(
+                    f"{path}:{number}: unknown mode '{mode}'; modes are: {', '.join(MODES)}"
+                )
+            turns = tuple(str(t) for t in row["turns"])
+            if not turns:
+                raise KeyError("turns")
+            items.append(
+                ConversationItem(
+                    id=str(row.get("id", number)),
+                    kind=str(row.get("kind", "conversation")),
+                    turns=turns,
+                    mode=mode,
+                    groups=tuple(tuple(g) for g in row.get("groups") or ()),
+                    title=row.get("title"),
+                    uncovered_part=bool(row.get("uncovered_part", False)),
+                )
+            )
+        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            raise UsageError(
+                f"{path}:{number}: not a conversation item ({exc}): see `mscqa eval --help`"
+            ) from None
+    return items
+
+
+def score_turn(item: ConversationItem, answer: Answer) -> str:
+    """Empty when the last turn's answer is right, else what is wrong. `quote1`: answered, the
+    first quote from `title` (`*`: any) holding a string of the first group; `hit3`: each
+    group has a string inside one of the first three quotes; `uncovered_part` also needs a
+    reason; `refuse`: not answered; `english`: not answered, and the message or the reason
+    mentions English."""
+    quotes = answer.quotes
+    if item.mode == "refuse":
+        return "answered" if answer.answered else ""
+    if item.mode == "english":
+        if answer.answered:
+            return "answered"
+        said = f"{answer.message or ''} {answer.reason}".lower()
+        return "" if "english" in said else "no word about English"
+    if not answer.answered:
+        return "abstained"
+    if item.uncovered_part and not answer.reason:
+        return "no reason for the part not covered"
+    if item.mode == "quote1":
+        top = quotes[0]
+        if item.title not in (None, "*") and top.title != item.title:
+            return "top quote from another article"
+        first = item.groups[0] if item.groups else ()
+        return "" if contains_evidence(top.quote, first) else "top quote misses"
+    shown = " ".join(q.quote for q in quotes[:3])
+    missing = [g for g in item.groups if not contains_evidence(shown, g)]
+    return f"{len(missing)} of {len(item.groups)} groups missing" if missing else ""
+
+
+@dataclass
+class ConversationReport:
+    right: dict[str, int] = field(default_factory=dict)
+    total: dict[str, int] = field(default_factory=dict)
+    failures: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        def share(kind: str) -> float:
+            return round(self.right[kind] / self.total[kind], 4)
+
+        right, total = sum(self.right.values()), sum(self.total.values())
+        return {
+            "overall": {"right": right, "total": total, "share": round(right / total, 4)}
+            if total
+            else {"right": 0, "total": 0, "share": 0.0},
+            "kinds": {
+                kind: {"right": self.right[kind], "total": self.total[kind], "share": share(kind)}
+                for kind in self.total
+            },
+            "failures": self.failures,
+        }
+
+
+def evaluate_conversations(
+    engine: Conversing, items: Iterable[ConversationItem]
+) -> ConversationReport:
+    """Each conversation replayed turn by turn; its last turn scored (`score_turn`)."""
+    report = ConversationReport()
+    for item in items:
+        history: list[Any] = []
+        for message in item.turns:
+            history.append(engine.reply(message, history))
+        turn = history[-1]
+        problem = score_turn(item, turn.answer)
+        report.total[item.kind] = report.total.get(item.kind, 0) + 1
+        report.right[item.kind] = report.right.get(item.kind, 0) + (not problem)
+        if problem:
+            top = turn.answer.quotes[0] if turn.answer.quotes else None
+            report.failures.append(
+                {
+                    "id": item.id,
+                    "kind": item.kind,
+                    "problem": problem,
+                    "understood_as": turn.understood_as,
+                    "corrected": turn.corrected,
+                    "title": top.title if top else None,
+                    "quote": top.quote if top else None,
+                }
+            )
+    return report
+
+
+def format_conversation_report(report: ConversationReport) -> str:
+    data = report.to_dict()
+    lines = [f"{'kind':<16} {'right':>7} {'n':>5}", "-" * 30]
+    for kind, row in data["kinds"].items():
+        lines.append(f"{kind:<16} {row['share']:>7.1%} {row['total']:>5}")
+    overall = data["overall"]
+    lines.append(f"{'overall':<16} {overall['share']:>7.1%} {overall['total']:>5}")
+    return "\n".join(lines)

@@ -61,3 +61,25 @@ def unknown_topics(question: str, vocabulary: frozenset[str]) -> list[str]:
     and the phrases of what only the clinic can answer (`clinic_matters`)."""
     unknown = [t for t in named_topics(question) if not known_topic(t, vocabulary)]
     return unknown + clinic_matters(question)
+
+
+@lru_cache(maxsize=1)
+def _service_pattern() -> re.Pattern[str]:
+    return _phrase_pattern("services.txt")
+
+
+def is_clinic_service(topic: str) -> bool:
+    """True for a clinic matter such as price, insurance or bookings (data/services.txt), as
+    opposed to a condition or a treatment."""
+    return _service_pattern().fullmatch(normalize(topic)) is not None
+
+
+def scope_words() -> frozenset[str]:
+    """Every word of the condition, treatment, service and clinic phrase lists: a typo
+    corrector must leave them alone, or "not covered" would not see them."""
+    found: set[str] = set()
+    for name in ("conditions.txt", "treatments.txt", "services.txt", "clinic_phrases.txt"):
+        for line in (_DATA / name).read_text(encoding="utf-8").splitlines():
+            if line.strip() and not line.startswith("#"):
+                found.update(re.findall(r"[a-z]+", normalize(line)))
+    return frozenset(found)

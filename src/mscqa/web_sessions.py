@@ -8,6 +8,9 @@ import asyncio
 import contextlib
 import datetime
 import logging
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -68,3 +71,41 @@ def session_sweeper(idle_seconds: float) -> Callable[[Any], Any]:
                 await task
 
     return lifespan
+
+
+class Conversations:
+    """The last turns of each chat session (browser tab or API client), so a follow-up can lean
+    on them; bounded like Gradio's own sessions: at most `max_sessions`, the least recently
+    used first out, and a session unused for `idle_seconds` forgotten."""
+
+    def __init__(self, max_sessions: int, idle_seconds: float, keep_turns: int = 3) -> None:
+        self.max_sessions = max_sessions
+        self.idle_seconds = idle_seconds
+        self.keep_turns = keep_turns
+        self._turns: OrderedDict[str, tuple[float, tuple[Any, ...]]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def history(self, session: str) -> tuple[Any, ...]:
+        with self._lock:
+            self._forget_idle()
+            used = self._turns.get(session)
+            return used[1] if used else ()
+
+    def add(self, session: str, turn: Any) -> None:
+        with self._lock:
+            _, turns = self._turns.pop(session, (0.0, ()))
+            self._turns[session] = (time.monotonic(), (*turns, turn)[-self.keep_turns :])
+            while len(self._turns) > self.max_sessions:
+                self._turns.popitem(last=False)
+
+    def clear(self, session: str) -> None:
+        with self._lock:
+            self._turns.pop(session, None)
+
+    def __len__(self) -> int:
+        return len(self._turns)
+
+    def _forget_idle(self) -> None:
+        cutoff = time.monotonic() - self.idle_seconds
+        while self._turns and next(iter(self._turns.values()))[0] < cutoff:
+            self._turns.popitem(last=False)

@@ -1,0 +1,238 @@
+"""Engine.reply, `mscqa chat` and `mscqa eval` on conversations, with the fake embedder."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mscqa.answer import Answer, Quote
+from mscqa.cli import main
+from mscqa.config import Settings
+from mscqa.engine import Engine
+from mscqa.errors import UsageError
+from mscqa.evaluate import ConversationItem, read_conversations, score_turn
+from mscqa.turns import Turn
+from mscqa.web_sessions import Conversations
+
+HIP = "Mesenchymal Stem Cells Injection Improves Hip Osteoarthritis"
+ALS = "Mesenchymal Stem Cell Treatment for ALS is Safe and Feasible"
+
+
+def _search_count(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    searched: list[str] = []
+    ask = engine.ask
+
+    def counting(question: str) -> Answer:
+        searched.append(question)
+        return ask(question)
+
+    monkeypatch.setattr(engine, "ask", counting)
+    return searched
+
+
+def test_a_plain_question_is_answered_as_ask_answers_it_with_one_search(
+    fake_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    question = "Which surgery do people with hip osteoarthritis end up having?"
+    expected = fake_engine.ask(question)
+    searched = _search_count(fake_engine, monkeypatch)
+    turn = fake_engine.reply(question)
+    assert turn.answer == expected and searched == [question]
+    assert turn.understood_as is None and turn.corrected is None and turn.language == "en"
+
+
+def test_a_follow_up_leans_on_the_earlier_turn_with_one_search(
+    fake_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = fake_engine.reply("Which drug lets people with ALS live longer?")
+    searched = _search_count(fake_engine, monkeypatch)
+    turn = fake_engine.reply("does it improve function or reduce symptoms?", [first])
+    assert len(searched) == 1 and turn.understood_as == searched[0]
+    assert "ALS" in turn.understood_as
+    assert turn.answer.answered and turn.answer.quotes[0].title == ALS
+
+
+def test_a_follow_up_never_answers_what_the_articles_do_not_cover(fake_engine: Engine) -> None:
+    first = fake_engine.reply("How is hip osteoarthritis treated?")
+    for follow_up in ("Does your clinic take my insurance for that?", "and for tinnitus?"):
+        turn = fake_engine.reply(follow_up, [first])
+        assert not turn.answer.answered and turn.answer.reason
+
+
+def test_two_questions_cost_one_search_more_and_a_part_not_covered_has_a_reason(
+    fake_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    searched = _search_count(fake_engine, monkeypatch)
+    turn = fake_engine.reply(
+        "Where were the stem cells for the hip taken from, and do you offer payment plans?"
+    )
+    assert len(searched) == 2 and len(turn.parts) == 2
+    assert turn.answer.answered and turn.answer.quotes[0].title == HIP
+    assert "payment plans" in turn.answer.reason
+    assert turn.understood_as is not None
+
+
+def test_the_question_in_a_story_is_searched_without_the_story(fake_engine: Engine) -> None:
+    story = (
+        "My father is 81, he was a fisherman, and his right hip has been stiff for years. "
+        "He had a cortisone shot last spring that wore off quickly. "
+        "Which surgery is the definitive treatment for osteoarthritis of the hip?"
+    )
+    turn = fake_engine.reply(story)
+    assert turn.understood_as and "fisherman" not in turn.understood_as
+    assert turn.answer.answered and turn.answer.quotes[0].title == HIP
+
+
+def test_typos_are_corrected_and_shown(fake_engine: Engine) -> None:
+    turn = fake_engine.reply("which surgary ends hip osteoartritis?")
+    assert turn.corrected == "which surgery ends hip osteoarthritis?"
+    assert turn.answer.answered and turn.answer.quotes[0].title == HIP
+
+
+def test_another_language_gets_the_english_only_reply(fake_engine: Engine) -> None:
+    turn = fake_engine.reply("¿Las células madre ayudan a la cadera con artrosis?")
+    assert turn.language == "es" and turn.answer.refusal == "language"
+    assert not turn.answer.answered and "English" in turn.answer.reason
+    assert turn.asked == ()
+
+
+def test_chat_json_keeps_interleaved_conversations_apart(fake_env: Settings) -> None:
+    runner = CliRunner()
+    assert runner.invoke(main, ["index", "build"]).exit_code == 0
+    lines = [
+        {"conversation": "a", "question": "Which drug lets people with ALS live longer?"},
+        {"conversation": "b", "question": "How is hip osteoarthritis treated?"},
+        {"conversation": "a", "question": "does it improve function or reduce symptoms?"},
+        {"conversation": "b", "question": "what did the researchers inject into it?"},
+    ]
+    result = runner.invoke(main, ["chat", "--json"], input="\n".join(map(json.dumps, lines)))
+    assert result.exit_code == 0, result.stderr
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o["conversation"] for o in out] == ["a", "b", "a", "b"]
+    assert set(out[0]) == {
+        "conversation", "question", "answered", "message", "reason", "answers",
+        "understood_as", "corrected",
+    }  # fmt: skip
+    assert out[0]["understood_as"] is None
+    assert "ALS" in out[2]["understood_as"] and out[2]["answers"][0]["title"] == ALS
+    assert "hip" in out[3]["understood_as"].lower()
+
+
+def test_chat_text_shows_how_a_message_was_read(fake_env: Settings) -> None:
+    runner = CliRunner()
+    assert runner.invoke(main, ["index", "build"]).exit_code == 0
+    text = "Which drug lets people with ALS live longer?\nis it a cure?\n"
+    result = runner.invoke(main, ["chat"], input=text)
+    assert result.exit_code == 0 and "(Answering: is " in result.stdout
+
+
+def test_chat_json_refuses_a_line_that_is_not_a_chat_line(fake_env: Settings) -> None:
+    runner = CliRunner()
+    assert runner.invoke(main, ["index", "build"]).exit_code == 0
+    result = runner.invoke(main, ["chat", "--json"], input="just text\n")
+    assert result.exit_code == 0 and '"conversation": ID' in result.stderr
+    assert "error" in json.loads(result.stdout)
+
+
+def _quote(title: str, text: str) -> Quote:
+    return Quote("id", title, "ref", text, 0, len(text), text, 0, len(text), 0.8)
+
+
+def test_score_turn_follows_each_mode() -> None:
+    answer = Answer("q", True, None, (_quote("T", "Alpha beta."), _quote("U", "Gamma “delta”.")))
+    item = ConversationItem("1", "k", ("q",), "quote1", (("alpha",),), "T")
+    assert score_turn(item, answer) == ""
+    assert score_turn(ConversationItem("1", "k", ("q",), "quote1", (("alpha",),), "U"), answer)
+    anywhere = ConversationItem("1", "k", ("q",), "quote1", (("alpha",),), "*")
+    assert score_turn(anywhere, answer) == ""
+    hit3 = ConversationItem("1", "k", ("q",), "hit3", (("beta",), ('"delta"',)))
+    assert score_turn(hit3, answer) == ""
+    uncovered = ConversationItem("1", "k", ("q",), "hit3", (("beta",),), uncovered_part=True)
+    assert "reason" in score_turn(uncovered, answer)
+    refused = Answer("q", False, "The articles are in English.", (), "")
+    assert score_turn(ConversationItem("1", "k", ("q",), "refuse"), refused) == ""
+    assert score_turn(ConversationItem("1", "k", ("q",), "english"), refused) == ""
+    assert score_turn(ConversationItem("1", "k", ("q",), "refuse"), answer) == "answered"
+
+
+def test_eval_reads_conversations_and_reports_per_kind(fake_env: Settings, tmp_path: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(main, ["index", "build"]).exit_code == 0
+    rows = [
+        {"id": "x1", "kind": "followup", "turns": ["Which drug lets people with ALS live longer?",
+         "does it improve function or reduce symptoms?"], "mode": "quote1", "title": ALS,
+         "groups": [["riluzole"]]},
+        {"id": "x2", "kind": "language", "turns": ["¿Qué es la artrosis de cadera?"],
+         "mode": "english"},
+    ]  # fmt: skip
+    path = tmp_path / "talk.jsonl"
+    path.write_text("\n".join(map(json.dumps, rows)) + "\n")
+    assert [i.id for i in read_conversations(path)] == ["x1", "x2"]
+    result = runner.invoke(main, ["eval", "--json", str(path)])
+    report = json.loads(result.stdout)
+    assert report["kinds"]["language"] == {"right": 1, "total": 1, "share": 1.0}
+    assert report["overall"]["total"] == 2
+    text = runner.invoke(main, ["eval", str(path)]).stdout
+    assert "followup" in text and "overall" in text
+    path.write_text(json.dumps({"turns": ["x"], "mode": "sing"}) + "\n")
+    bad = runner.invoke(main, ["eval", str(path)])
+    assert bad.exit_code == 2 and "modes are: quote1, hit3, refuse, english" in bad.stderr
+
+
+def test_conversations_are_bounded_and_forget_idle_sessions() -> None:
+    store = Conversations(max_sessions=2, idle_seconds=3600, keep_turns=2)
+    for session, turn in [("a", 1), ("a", 2), ("a", 3), ("b", 1), ("c", 1)]:
+        store.add(session, turn)
+    assert store.history("a") == () and store.history("c") == (1,) and len(store) == 2
+    store.add("c", 2)
+    store.add("c", 3)
+    assert store.history("c") == (2, 3)
+    store.clear("c")
+    assert store.history("c") == ()
+    idle = Conversations(max_sessions=5, idle_seconds=0.0)
+    idle.add("a", 1)
+    assert idle.history("a") == ()
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.text(alphabet=st.characters(codec="utf-8"), min_size=0, max_size=80)
+        | st.sampled_from(["and for it?", "what did they find?", "¿y eso?", "it, and is it?"]),
+        min_size=1,
+        max_size=3,
+    )
+)
+def test_any_conversation_gets_a_turn_or_one_line(fake_engine: Engine, messages: list[str]) -> None:
+    history: list[Turn] = []
+    for message in messages:
+        try:
+            turn = fake_engine.reply(message, history)
+        except UsageError as exc:
+            assert "\n" not in str(exc)
+            continue
+        assert len(turn.asked) <= 2
+        assert turn.answer.answered or turn.answer.message
+        history.append(turn)
+
+
+def test_the_web_chat_keeps_each_sessions_turns_apart(fake_engine: Engine) -> None:
+    from mscqa.app import ChatService
+
+    service = ChatService(fake_engine)
+    service.converse("Which drug lets people with ALS live longer?", "tab-1")
+    leaning = service.converse("does it improve function or reduce symptoms?", "tab-1")
+    alone = service.converse("does it improve function or reduce symptoms?", "tab-2")
+    assert "Answering: does drug for ALS" in leaning.markdown
+    assert "Answering" not in alone.markdown
+    spanish = service.converse("¿La artrosis de cadera tiene cura?", "tab-2").markdown
+    assert "The articles are in English" in spanish and "> " not in spanish
+    typo = service.converse("which surgary ends hip osteoartritis?", "tab-3").markdown
+    assert "Showing results for: which surgery ends hip osteoarthritis" in typo

@@ -1,0 +1,232 @@
+"""How a message is read: follow-ups, two questions at once, a question inside a story."""
+
+from __future__ import annotations
+
+import pytest
+
+from mscqa.answer import Answer, Quote
+from mscqa.conversation import conditions, read_message, standalone_question, topic_of
+from mscqa.turns import language_refusal, merge_answers
+
+
+def test_a_question_without_history_is_searched_as_typed() -> None:
+    reading = read_message("Does it ease stiffness in the morning?")
+    assert reading.questions == ("Does it ease stiffness in the morning?",)
+    assert not reading.parts[0].leaned
+
+
+@pytest.mark.parametrize(
+    ("earlier", "follow_up", "expected"),
+    [
+        (
+            "What happened in the riluzole trial?",
+            "Who paid for that trial?",
+            "Who paid for the riluzole trial?",
+        ),
+        (
+            "Is there a register of spinal injury research?",
+            "what did they report?",
+            "what did spinal injury research report?",
+        ),
+        (
+            "Are stem cell infusions offered for Crohn's disease?",
+            "is it painful?",
+            "is stem cell infusions for Crohn's disease painful?",
+        ),
+    ],
+)
+def test_a_reference_is_replaced_by_the_earlier_topic(
+    earlier: str, follow_up: str, expected: str
+) -> None:
+    assert standalone_question(follow_up, [earlier]) == expected
+
+
+def test_they_doing_research_means_the_research() -> None:
+    asked = standalone_question("what did they show?", ["How common is ulcerative colitis?"])
+    assert asked == "what did the research on ulcerative colitis show?"
+
+
+def test_an_elliptical_follow_up_swaps_the_condition() -> None:
+    asked = standalone_question("and for psoriasis?", ["Which cells drive rheumatoid arthritis?"])
+    assert asked == "Which cells drive psoriasis?"
+    asked = standalone_question("What about ALS?", ["Is fatigue common in MS?"])
+    assert asked == "Is fatigue common in ALS?"
+
+
+def test_a_new_topic_stands_alone() -> None:
+    earlier = ["What do nerve cells need to survive?"]
+    question = "Tell me how osteoarthritis of the knee is treated"
+    assert standalone_question(question, earlier) == question
+
+
+def test_a_follow_up_without_a_reference_gets_the_topic_when_it_says_the() -> None:
+    asked = standalone_question(
+        "how old were the volunteers?", ["Describe the bone marrow study in Parkinson's disease"]
+    )
+    assert asked.startswith("how old were the volunteers") and "bone marrow study" in asked
+
+
+def test_the_most_recent_turn_with_a_topic_is_used() -> None:
+    earlier = ["Is the knee cartilage study finished?", "thanks"]
+    assert "knee cartilage study" in standalone_question("who led it?", earlier)
+
+
+def test_two_questions_in_one_message_are_split_and_the_second_leans_on_the_first() -> None:
+    reading = read_message("Which muscles does ALS weaken first, and how fast does it spread?")
+    first, second = reading.questions
+    assert first == "Which muscles does ALS weaken first?"
+    assert second.startswith("how fast does") and "ALS" in second
+    assert all(part.leaned for part in reading.parts[1:])
+
+
+def test_a_plain_and_does_not_split_a_question() -> None:
+    message = "Do stem cells reduce pain and swelling in the joints?"
+    assert read_message(message).questions == (message,)
+
+
+def test_at_most_two_questions_are_searched() -> None:
+    message = "Is gout an arthritis? Does diet matter? How is it diagnosed?"
+    assert len(read_message(message).questions) == 2
+
+
+def test_the_question_inside_a_story_is_found_and_leans_on_the_story() -> None:
+    message = (
+        "I am 64 and was a carpenter for thirty years. My left hip has hurt since a fall "
+        "two winters ago and I walk with a stick now. Physiotherapy did little. "
+        "Would the injections from that research help someone like me?"
+    )
+    (question,) = read_message(message).questions
+    assert question.startswith("Would") and question.endswith("help someone like me?")
+    assert "carpenter" not in question
+
+
+def test_a_story_that_names_the_condition_lends_it_to_the_question() -> None:
+    message = (
+        "My brother has had multiple sclerosis since he was 30 and cannot work anymore. "
+        "Have those studies included people in his state?"
+    )
+    (question,) = read_message(message).questions
+    assert "multiple sclerosis" in question and "carpenter" not in question
+
+
+def test_conditions_and_topics() -> None:
+    assert conditions("Is MS like ALS or low back pain?") == ["MS", "ALS", "low back pain"]
+    assert conditions("is it safe and quick?") == []
+    assert topic_of("Who ran the eczema trial in Japan?") == "the eczema trial"
+    assert topic_of("Which drugs exist for psoriasis?") == "drugs for psoriasis"
+
+
+def _quote(article: str, start: int, end: int, score: float = 0.7) -> Quote:
+    return Quote(article, article.title(), "ref", "q", start, end, "p", 0, 100, score)
+
+
+def test_merged_answers_take_turns_never_repeat_and_say_which_part_is_not_covered() -> None:
+    first = Answer("a?", True, None, (_quote("x", 0, 10), _quote("x", 20, 30)))
+    second = Answer("b?", True, None, (_quote("x", 5, 15), _quote("y", 0, 10)))
+    refused = Answer("c?", False, "not covered", (), "The articles never mention “c”.", "topic")
+    merged = merge_answers("a? b?", [("a?", first), ("b?", second)])
+    assert [(q.article_id, q.start) for q in merged.quotes] == [("x", 0), ("x", 20), ("y", 0)]
+    assert merged.answered and merged.reason == ""
+    partly = merge_answers("a? c?", [("a?", first), ("c?", refused)])
+    assert partly.answered and "“c?”" in partly.reason and "never mention" in partly.reason
+    none = merge_answers("c? c?", [("c?", refused), ("c?", refused)])
+    assert not none.answered and none.refusal == "topic" and none.reason
+
+
+def test_one_part_keeps_its_answer_with_the_message_as_the_question() -> None:
+    answer = Answer("standalone?", True, None, (_quote("x", 0, 10),))
+    merged = merge_answers("typed?", [("standalone?", answer)])
+    assert merged.question == "typed?" and merged.quotes == answer.quotes
+
+
+def test_the_language_refusal_says_english() -> None:
+    answer = language_refusal("Bonjour?", "fr")
+    assert not answer.answered and answer.refusal == "language"
+    assert "English" in (answer.message or "") and "English" in answer.reason
+    assert "fr" in answer.reason
+
+
+def test_a_story_without_a_question_mark_asks_in_its_last_sentence() -> None:
+    message = (
+        "My aunt has had rheumatoid arthritis for a decade. Her hands are stiff every morning. "
+        "I would like to know whether stem cells calm the immune system."
+    )
+    (question,) = read_message(message).questions
+    assert question.startswith("I would like to know whether stem cells calm the immune system")
+    assert "aunt" not in question and "stiff" not in question
+
+
+def test_a_story_lends_its_condition_to_a_question_that_names_none() -> None:
+    message = (
+        "My husband was told he has psoriatic arthritis. He is 52 and still works. "
+        "Can stem cells do anything for him?"
+    )
+    (question,) = read_message(message).questions
+    assert (
+        question.startswith("Can stem cells do anything for him")
+        and "psoriatic arthritis" in question
+    )
+
+
+def test_a_bare_follow_up_takes_the_whole_topic() -> None:
+    asked = standalone_question("why?", ["Which cells repair cartilage in osteoarthritis?"])
+    assert asked.startswith("why") and "osteoarthritis" in asked
+
+
+def test_what_a_question_is_about_is_the_topic_of_it() -> None:
+    assert standalone_question("does it have side effects?", ["What is methotrexate?"]) == (
+        "does methotrexate have side effects?"
+    )
+    assert "exosomes" in standalone_question("are they safe?", ["Tell me about exosomes"])
+
+
+def test_they_without_research_means_the_treatment_named_last() -> None:
+    story = "Massage did little for my neck pain. A neighbour mentioned stem cell injections."
+    asked = standalone_question("have they been tried?", [story])
+    assert asked == "have stem cell injections for neck pain been tried?"
+
+
+def test_a_demonstrative_keeps_its_noun_when_the_topic_is_not_research() -> None:
+    asked = standalone_question("Who reported those findings?", ["Is gout caused by crystals?"])
+    assert asked == "Who reported the findings on gout?"
+
+
+def test_a_word_saying_what_is_done_is_not_part_of_the_condition() -> None:
+    assert conditions("Does it help osteoarthritis?") == ["osteoarthritis"]
+    assert conditions("Can it ease knee pain?") == ["knee pain"]
+
+
+def test_the_second_question_of_a_message_is_about_what_the_first_is_about() -> None:
+    _, second = read_message(
+        "What did the elbow tendinitis trial measure, and were there complications?"
+    ).questions
+    assert second == "were there complications, in the elbow tendinitis trial?"
+
+
+def test_that_joining_a_clause_is_no_reference() -> None:
+    earlier = ["How is gout treated?"]
+    assert standalone_question("Is there a pill that dissolves crystals?", earlier) == (
+        "Is there a pill that dissolves crystals?"
+    )
+    assert standalone_question("is that safe?", earlier) != "is that safe?"
+
+
+def test_a_lone_pronoun_beside_the_messages_own_condition_takes_only_the_treatment() -> None:
+    earlier = ["Do stem cell injections help knee osteoarthritis?"]
+    assert standalone_question("Is it safe for psoriasis?", earlier) == (
+        "Is stem cell injections safe for psoriasis?"
+    )
+    assert standalone_question("Is it safe for gout?", ["What is gout?"]) == "Is it safe for gout?"
+
+
+def test_a_question_without_a_word_of_its_own_in_a_story_is_not_searched() -> None:
+    message = (
+        "Why me? I was told last month that I have gout. Is there a trial of stem cells for it?"
+    )
+    (question,) = read_message(message).questions
+    assert question.startswith("Is there a trial of stem cells for") and "gout" in question
+
+
+def test_a_part_too_thin_to_search_alone_keeps_the_message_whole() -> None:
+    message = "Who runs the sleep laboratory here and what are his hours?"
+    assert read_message(message).questions == (message,)
