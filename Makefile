@@ -11,7 +11,7 @@ export HF_HUB_DISABLE_TELEMETRY := 1
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run test lint typecheck pytest index browser accessibility clean
+.PHONY: run test lint typecheck pytest index browser accessibility clean train
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -58,6 +58,12 @@ test: lint typecheck pytest
 # Only the accessibility tests (axe-core audit and keyboard), also part of `make test`.
 accessibility: $(STAMP) browser $(AXE)
 	$(BIN)/pytest -q tests/browser/test_accessibility.py
+
+# Retrains the answer ranker into src/mscqa/data/models/ranker from ../shared/train and
+# ../shared/bench (fixed seed; under an hour on two cores) and prints its figures. Never part of
+# `run` or `test`.
+train: $(STAMP)
+	$(BIN)/python -m mscqa.training.ranker
 
 clean:
 	rm -rf $(VENV) index/versions index/CURRENT.json .pytest_cache .mypy_cache .ruff_cache \

@@ -11,6 +11,11 @@ question are negatives. A logistic regression on `answer.FEATURES` then gives th
 that a quote answers the question. The threshold is the lowest probability that keeps false
 "not covered" at or below --max-false-abstention on these questions while refusing the most
 out-of-scope ones; figures are reported by 5-fold cross-validation over questions.
+
+With --ranker the rows are the sentences the learned ranker is shown (the best
+`MSCQA_RANKER_CANDIDATES` of the model above), with the ranker's score as one more feature;
+--write then writes data/calibration_ranker.json, and the threshold goes to
+`Settings.ranker_min_score`.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -29,15 +35,19 @@ from mscqa.answer import (
     CALIBRATION_FILE,
     COVERED_FEATURES,
     FEATURES,
+    RANKER_CALIBRATION_FILE,
+    RANKER_FEATURES,
     Calibration,
     Candidate,
     covered_features,
     quote_span,
+    score_candidates,
 )
 from mscqa.answer import sentence_features as features_of
 from mscqa.config import Settings
 from mscqa.engine import Engine
 from mscqa.evaluate import EvalItem, contains_evidence, read_items
+from mscqa.ranker import RANKER_DIR, Ranker
 from mscqa.retriever import Retriever, library_stats
 from mscqa.scope import unknown_topics
 
@@ -58,6 +68,15 @@ class Rows:
 
 def collect(engine: Engine, items: Sequence[EvalItem]) -> Rows:
     index = engine.index
+    settings = engine.settings
+    # The ranker without its calibration (which is what this fits).
+    ranker = (
+        Ranker.load(Path(settings.ranker_dir) if settings.ranker_dir else RANKER_DIR)
+        if settings.ranker
+        else None
+    )
+    # Only the order of the ranker's candidates matters here, not their probability.
+    unfitted = Calibration((0.0,) * len(RANKER_FEATURES), 0.0)
     retriever = Retriever(index, engine.embedder, engine.settings)
     owner: list[int] = []
     sentence: list[int] = []
@@ -69,7 +88,16 @@ def collect(engine: Engine, items: Sequence[EvalItem]) -> Rows:
         vector = retriever.embed(item.text)
         hits = retriever.search(item.text, vector)
         known.append(retriever.known_similarity(item.text, vector))
-        for hit, row, features in features_of(item.text, vector, hits, index):
+        if ranker is None:
+            found = features_of(item.text, vector, hits, index)
+        else:
+            shown = score_candidates(
+                item.text, vector, hits, index,
+                ranker=ranker, ranker_candidates=engine.settings.ranker_candidates,
+                ranker_model=unfitted,
+            )  # fmt: skip
+            found = [(c.hit, c.row, c.features) for c in shown]
+        for hit, row, features in found:
             label = 0
             if item.kind == "question":
                 article = index.articles[hit.passage.article_id]
@@ -104,6 +132,10 @@ def cached_rows(path: Path, items: Sequence[EvalItem]) -> Rows:
     ):  # fmt: skip
         digest.update((source / name).read_bytes())
     engine = Engine(Settings.from_env())
+    if engine.settings.ranker:
+        digest.update((source / "ranker.py").read_bytes())
+        folder = Path(engine.settings.ranker_dir) if engine.settings.ranker_dir else RANKER_DIR
+        digest.update((folder / "manifest.json").read_bytes())
     digest.update(engine.index.manifest.version.encode())
     digest.update(repr(engine.settings).encode())  # MSCQA_* settings change the rows too
     cache = ROOT / "benchmarks" / ".cache" / f"calibration-rows-{digest.hexdigest()[:16]}.npz"
@@ -283,7 +315,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--max-false-abstention", type=float, default=0.02)
     parser.add_argument("--write", action="store_true", help=f"write {CALIBRATION_FILE.name}")
+    parser.add_argument(
+        "--ranker", action="store_true", help="fit the model with the learned ranker's score"
+    )
     args = parser.parse_args(argv)
+    if args.ranker:
+        os.environ["MSCQA_RANKER"] = "1"
+    names = RANKER_FEATURES if args.ranker else FEATURES
+    target = RANKER_CALIBRATION_FILE if args.ranker else CALIBRATION_FILE
     items = [i for i in read_items(args.data) if i.kind in ("question", "out_of_scope")]
     rows = cached_rows(args.data, items)
     model = fit(rows)
@@ -295,7 +334,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(
         f"{len(rows.labels)} sentence rows from {n_in} in-scope and {n_out} out-of-scope questions"
     )
-    weights = dict(zip(FEATURES, (round(w, 3) for w in model.weights), strict=True))
+    weights = dict(zip(names, (round(w, 3) for w in model.weights), strict=True))
     print(f"ranking weights {weights}, bias {model.bias:.3f}")
     print(f"Platt scale {model.scale:.3f}, offset {model.offset:.3f}")
     covered = dict(zip(COVERED_FEATURES, (round(w, 3) for w in model.covered_weights), strict=True))
@@ -318,7 +357,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         print(f"  {label}  {count:5d}  {share:.2f}")
     if args.write:
         payload = {
-            "features": list(FEATURES),
+            "features": list(names),
             "weights": [round(w, 6) for w in model.weights],
             "bias": round(model.bias, 6),
             "scale": round(model.scale, 6),
@@ -331,8 +370,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             "method": "logistic regression, L2=1, Newton; threshold at <= "
             f"{args.max_false_abstention:.0%} false 'not covered' (benchmarks/calibrate.py)",
         }
-        CALIBRATION_FILE.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
-        print(f"wrote {CALIBRATION_FILE}", file=sys.stderr)
+        target.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+        print(f"wrote {target}", file=sys.stderr)
 
 
 if __name__ == "__main__":

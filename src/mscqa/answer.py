@@ -17,6 +17,7 @@ import numpy as np
 from mscqa.forms import asks_amount, has_form, question_forms
 from mscqa.index import LoadedIndex
 from mscqa.passages import Passage, Sentence
+from mscqa.ranker import SentenceScorer, candidate_text
 from mscqa.retriever import Hit, LibraryStats, library_stats
 from mscqa.scope import clinic_matters, unknown_topics
 from mscqa.terms import lexical_tokens, words
@@ -26,6 +27,9 @@ NOT_COVERED = (
     "hip osteoarthritis, the immune system, multiple sclerosis, chronic pain and ALS."
 )
 CALIBRATION_FILE = Path(__file__).parent / "data" / "calibration.json"
+# The same model with the learned ranker's score as one more feature (ranker.py), fitted on the
+# sentences the ranker is shown: `benchmarks/calibrate.py --ranker`.
+RANKER_CALIBRATION_FILE = Path(__file__).parent / "data" / "calibration_ranker.json"
 FEATURES = (
     "sentence_cosine",  # question vs sentence, dense
     "passage_cosine",  # question vs passage, dense
@@ -36,6 +40,7 @@ FEATURES = (
     "answer_form",  # 1 when the sentence has the form the question asks for (forms.py)
     "focus",  # 1 when the sentence itself has the question's rarest word the library knows
 )
+RANKER_FEATURES = (*FEATURES, "ranker")  # + the ranker's logit for the sentence
 
 _DIGIT = re.compile(r"\d")
 _FIGURE = re.compile(r"\d+(?:[.,]\d+)?")
@@ -113,10 +118,10 @@ class Calibration:
     covered_bias: float = 0.0
 
     @classmethod
-    def load(cls, path: Path = CALIBRATION_FILE) -> Calibration:
+    def load(cls, path: Path = CALIBRATION_FILE, features: Sequence[str] = FEATURES) -> Calibration:
         data = json.loads(path.read_text(encoding="utf-8"))
         if (
-            tuple(data["features"]) != FEATURES
+            tuple(data["features"]) != tuple(features)
             or tuple(data.get("covered_features", ())) != COVERED_FEATURES
         ):
             raise ValueError(f"{path} was fitted on other features: rerun benchmarks/calibrate.py")
@@ -169,6 +174,11 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
 @lru_cache(maxsize=1)
 def default_calibration() -> Calibration:
     return Calibration.load()
+
+
+@lru_cache(maxsize=1)
+def ranker_calibration() -> Calibration:
+    return Calibration.load(RANKER_CALIBRATION_FILE, RANKER_FEATURES)
 
 
 def weighted_coverage(question: Sequence[str], text: frozenset[str], stats: LibraryStats) -> float:
@@ -257,10 +267,16 @@ def score_candidates(
     hits: Sequence[Hit],
     index: LoadedIndex,
     calibration: Calibration | None = None,
+    ranker: SentenceScorer | None = None,
+    ranker_candidates: int = 12,
+    ranker_model: Calibration | None = None,
 ) -> list[Candidate]:
     """Every sentence of the hits, best first, each sentence once: scored in its best
     passage, shown in the retrieved passage where it has the most context around it (a
-    sentence that ends one passage and opens the next is shown with what follows it)."""
+    sentence that ends one passage and opens the next is shown with what follows it).
+
+    With a `ranker`, only the best `ranker_candidates` of them are kept, scored again with the
+    ranker's score as one more feature (`ranker_model`, default `ranker_calibration()`)."""
     calibration = calibration or default_calibration()
     rows = sentence_features(question, query_vector, hits, index)
     if not rows:
@@ -276,7 +292,47 @@ def score_candidates(
     candidates = [
         Candidate(shown_in[c.row], c.row, c.features, c.probability) for c in best.values()
     ]
-    return sorted(candidates, key=lambda c: (-c.probability, c.row))
+    ordered = sorted(candidates, key=lambda c: (-c.probability, c.row))
+    if ranker is None:
+        return ordered
+    return rerank(question, ordered[:ranker_candidates], index, ranker, ranker_model)
+
+
+def rerank(
+    question: str,
+    candidates: Sequence[Candidate],
+    index: LoadedIndex,
+    ranker: SentenceScorer,
+    model: Calibration | None = None,
+) -> list[Candidate]:
+    """The candidates scored again by `model` over their features and the ranker's score of
+    each sentence read with its article's title and neighbours, best first."""
+    if not candidates:
+        return []
+    model = model or ranker_calibration()
+    texts = [ranker_text(c.row, index) for c in candidates]
+    scores = ranker.score(question, texts)
+    features = np.array([(*c.features, float(s)) for c, s in zip(candidates, scores, strict=True)])
+    probabilities = model.probability(features)
+    rescored = [
+        Candidate(c.hit, c.row, tuple(float(v) for v in f), float(p))
+        for c, f, p in zip(candidates, features, probabilities, strict=True)
+    ]
+    return sorted(rescored, key=lambda c: (-c.probability, c.row))
+
+
+def ranker_text(row: int, index: LoadedIndex) -> str:
+    """`ranker.candidate_text` of the sentence at `row`, as the ranker was trained to read it."""
+    sentences = index.sentences
+    sentence = sentences[row]
+
+    def neighbour(other: int) -> str:
+        inside = 0 <= other < len(sentences)
+        same = inside and sentences[other].article_id == sentence.article_id
+        return sentences[other].text if same else ""
+
+    title = index.articles[sentence.article_id].title
+    return candidate_text(title, sentence.text, neighbour(row - 1), neighbour(row + 1))
 
 
 def _context(hit: Hit, row: int, index: LoadedIndex) -> tuple[int, int]:
@@ -450,17 +506,22 @@ def find_quotes(
     known_similarity: float = 1.0,
     neighbour_ratio: float = 0.5,
     calibration: Calibration | None = None,
+    ranker: SentenceScorer | None = None,
+    ranker_candidates: int = 12,
+    ranker_model: Calibration | None = None,
 ) -> Answer:
     """The "not covered" message when P(covered) < `min_score`; otherwise the best quote and
     up to `top_k` - 1 more scoring at least `min_quote_score`, best first, never repeating
-    one above (`repeats`). Quotes from several articles come out when they score well in each."""
+    one above (`repeats`). Quotes from several articles come out when they score well in each.
+    With a `ranker` the sentences are scored as `score_candidates` says, and P(covered) comes
+    from `ranker_model` (`min_score` must then be its threshold)."""
     calibration = calibration or default_calibration()
-    scored = score_candidates(question, query_vector, hits, index, calibration)
+    scored = score_candidates(
+        question, query_vector, hits, index, calibration, ranker, ranker_candidates, ranker_model
+    )
+    final = (ranker_model or ranker_calibration()) if ranker is not None else calibration
     unknown = unknown_topics(question, library_stats(index).vocabulary)
-    if (
-        not scored
-        or calibration.covered(scored[0].features, known_similarity, bool(unknown)) < min_score
-    ):
+    if not scored or final.covered(scored[0].features, known_similarity, bool(unknown)) < min_score:
         return refused(question, unknown)
     candidates = scored[:1] + [c for c in scored[1:] if c.probability >= min_quote_score]
     probabilities = {c.row: c.probability for c in scored}

@@ -54,6 +54,16 @@ class Settings:
     # the statement's content words; chosen on SciFact claims_train (benchmarks/RESULTS.md,
     # "Claim verdicts").
     statement_min_coverage: float = 0.4
+    # The learned answer ranker (mscqa/ranker.py): `ranker` turns it on; it reads the best
+    # `ranker_candidates` sentences of the first scoring, its score becomes one more feature of
+    # the calibrated model (data/calibration_ranker.json), and `ranker_min_score` is the "not
+    # covered" threshold of that model (benchmarks/calibrate.py --ranker). `ranker_dir` is a
+    # weights folder; empty means data/models/ranker, which `make train` writes. Off until
+    # trained weights beat the answers without them (benchmarks/RESULTS.md, "Answer ranker").
+    ranker: bool = False
+    ranker_dir: str = ""
+    ranker_candidates: int = 12
+    ranker_min_score: float = 0.539
     # A quote takes in a neighbouring sentence scoring at least this share of its own score.
     quote_neighbour_ratio: float = 0.5
     # Plain-language relevance labels in the web app: a score at or above `relevance_strong`

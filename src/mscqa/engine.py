@@ -7,12 +7,13 @@ import time
 import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from mscqa import scorer
-from mscqa.answer import Answer, find_quotes
+from mscqa.answer import RANKER_CALIBRATION_FILE, Answer, find_quotes, ranker_calibration
 from mscqa.config import Settings
 from mscqa.corpus import load_corpus
 from mscqa.embedder import Embedder, create_embedder
@@ -27,6 +28,7 @@ from mscqa.index import (
     load_index,
 )
 from mscqa.onnx_backend import OnnxEmbedder, export_problem
+from mscqa.ranker import RANKER_DIR, Ranker, SentenceScorer
 from mscqa.retriever import Hit, Retriever, library_stats
 from mscqa.terms import clean_text
 from mscqa.verify import Verdict, check_statement
@@ -94,6 +96,7 @@ class Engine:
         self._checked_at = 0.0
         self.reload_error: str | None = None
         self._model_problem: str | None = None
+        self._ranker: SentenceScorer | None = None
 
     @property
     def embedder(self) -> Embedder:
@@ -105,6 +108,26 @@ class Engine:
                 self.settings.embedder, model_dir, self.settings.index_dir
             )
         return self._embedder
+
+    @property
+    def ranker(self) -> SentenceScorer | None:
+        """The learned answer ranker (onnxruntime, no torch), loaded once; None when
+        MSCQA_RANKER=0. Missing or damaged weights raise ModelFileError, one line."""
+        if not self.settings.ranker:
+            return None
+        if self._ranker is None:
+            from mscqa.scorer import ModelFileError
+
+            folder = Path(self.settings.ranker_dir) if self.settings.ranker_dir else RANKER_DIR
+            ranker = Ranker.load(folder)
+            if not RANKER_CALIBRATION_FILE.is_file():
+                raise ModelFileError(
+                    f"{RANKER_CALIBRATION_FILE} is missing: reinstall mscqa, or set "
+                    "MSCQA_RANKER=0 to answer without the ranker"
+                )
+            ranker_calibration()
+            self._ranker = ranker
+        return self._ranker
 
     def _load(self, version: str | None = None) -> _Loaded:
         _single_threaded_search()
@@ -119,6 +142,8 @@ class Engine:
         """Load the index and the model now, so the first question is as fast as any other."""
         loaded = self._current()
         self.embedder.encode(["warm up"])
+        if self.ranker is not None:
+            self.ranker.score("warm up", ["warm up"])
         library_stats(loaded.index)
         from mscqa.language import load_language_models
 
@@ -187,6 +212,14 @@ class Engine:
     def ask(self, question: str) -> Answer:
         text = prepare_text(question, self.settings.max_question_chars, "question")
         index, vector, hits, rules = self._evidence(text)
+        ranker = self.ranker
+        if ranker is not None:
+            rules = {
+                **rules,
+                "min_score": self.settings.ranker_min_score,
+                "ranker": ranker,
+                "ranker_candidates": self.settings.ranker_candidates,
+            }
         return find_quotes(text, vector, hits, index, **rules)
 
     def reply(self, message: str, history: Sequence[Turn] = ()) -> Turn:

@@ -1,0 +1,209 @@
+"""The answer ranker: training pairs from answer spans, what it reads, its place in answering,
+and the shipped weights (checksum, parity with torch, refusal of damaged files)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from mscqa.answer import RANKER_FEATURES, Calibration, find_quotes, ranker_text
+from mscqa.engine import Engine
+from mscqa.ranker import RANKER_DIR, SENTENCE_WORDS, Ranker, candidate_text
+from mscqa.training.ranker_data import (
+    article_fold,
+    covidqa_pairs,
+    medquad_pairs,
+    read_covidqa,
+    read_pairs,
+    write_pairs,
+)
+
+ARTICLE = """---
+id: "made-up-1"
+title: "Bees in Cold Winters"
+reference: "Doe, J. (2020). Bees in cold winters. J. Made Up Stud. 1:1-2."
+source: made up
+---
+
+Honey bees cluster together when the air turns cold. The cluster keeps its centre near
+thirty-five degrees. Bees at the edge shiver their flight muscles to make heat.
+
+A colony eats about twenty kilograms of honey over a winter. The cluster keeps its centre near
+thirty-five degrees. Queens stop laying eggs in the coldest weeks.
+"""
+
+
+@pytest.fixture
+def made_up_covidqa(tmp_path: Path) -> Path:
+    """A COVID-QA-shaped folder: one article, two questions with answer spans in the body."""
+    folder = tmp_path / "covidqa"
+    (folder / "corpus").mkdir(parents=True)
+    (folder / "corpus" / "made-up-1.md").write_text(ARTICLE, encoding="utf-8")
+    body = ARTICLE.split("\n---\n", 1)[1].split("\n", 1)[1]
+    rows = []
+    for qid, question, answer in (
+        ("q1", "How warm is the middle of a bee cluster?", "thirty-five degrees"),
+        ("q2", "How much honey does a colony need in winter?", "about twenty kilograms"),
+    ):
+        start = body.index(answer.split()[0])
+        start = body.index(answer)
+        rows.append(
+            {"id": qid, "question": question, "article_id": "made-up-1", "start": start,
+             "end": start + len(answer), "answer": answer}
+        )  # fmt: skip
+    (folder / "questions.jsonl").write_text(
+        "".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8"
+    )
+    return folder
+
+
+def test_answer_offsets_point_at_the_answer_in_the_loaded_article(made_up_covidqa: Path) -> None:
+    articles, questions = read_covidqa(made_up_covidqa)
+    for q in questions:
+        assert articles[q.article_id].text[q.start : q.end] == q.answer
+
+
+def test_a_sentence_holding_the_answer_text_is_never_a_negative(made_up_covidqa: Path) -> None:
+    pairs = covidqa_pairs(made_up_covidqa, negatives=10)
+    warm = [p for p in pairs if p.question.startswith("How warm")]
+    positives = [p.candidate for p in warm if p.label == 1.0]
+    negatives = [p.candidate.split("\n")[0] for p in warm if p.label == 0.0]
+    # The answer's sentence is repeated in the second paragraph: both are positives.
+    assert len(positives) == 2
+    assert all("thirty-five" in p.split("\n")[0].replace("\n", " ") for p in positives)
+    assert negatives and not any("thirty-five" in n for n in negatives)
+    assert all(p.candidate.split("\n")[1] == "Bees in Cold Winters" for p in pairs)
+
+
+def test_the_chosen_articles_only(made_up_covidqa: Path) -> None:
+    assert covidqa_pairs(made_up_covidqa, articles_in=set()) == []
+    assert article_fold("made-up-1") in (0, 1)
+
+
+def test_medquad_pairs_oppose_answers_of_one_document(tmp_path: Path) -> None:
+    rows = [
+        {"doc_id": doc, "focus": doc, "question": f"{kind} of {doc}?",
+         "answer": f"What is the {kind} of {doc}? The {kind} of {doc} is told here."}
+        for doc in ("alpha", "beta") for kind in ("cause", "outlook", "treatment")
+    ]  # fmt: skip
+    path = tmp_path / "medquad.jsonl.gz"
+    with gzip.open(path, "wt", encoding="utf-8") as out:
+        out.writelines(json.dumps(r) + "\n" for r in rows)
+    pairs = medquad_pairs(path, questions=4, negatives=3)
+    assert len(pairs) == 16 and sum(p.label for p in pairs) == 4
+    for positive in pairs[::4]:
+        assert positive.candidate.startswith("The ")  # the echoed question is cut
+    write_pairs(pairs, tmp_path / "pairs.jsonl.gz")
+    assert read_pairs(tmp_path / "pairs.jsonl.gz") == pairs
+
+
+def test_the_sentence_comes_first_and_is_bounded() -> None:
+    long = " ".join(f"w{i}" for i in range(200))
+    text = candidate_text("A title", long, before="Before it.", after="After it.")
+    first, title, context = text.split("\n")
+    assert len(first.split()) == SENTENCE_WORDS + 1 and first.endswith("…")
+    assert title == "A title" and context == "Before it. After it."
+
+
+class WordRanker:
+    """Scores a candidate 5 when its sentence (first line) has `word`, else -5."""
+
+    def __init__(self, word: str) -> None:
+        self.word = word
+        self.seen: list[int] = []
+
+    def score(self, question: str, candidates: Sequence[str]) -> np.ndarray:
+        self.seen.append(len(candidates))
+        return np.array([5.0 if self.word in c.split("\n")[0] else -5.0 for c in candidates])
+
+
+def only_the_ranker() -> Calibration:
+    weights = tuple(1.0 if name == "ranker" else 0.0 for name in RANKER_FEATURES)
+    return Calibration(weights, 0.0, covered_weights=(1.0, 0.0, 0.0, 0.0))
+
+
+def test_the_ranker_chooses_among_a_bounded_set(fake_engine: Engine) -> None:
+    retriever = fake_engine._current().retriever
+    question = "What do stem cells do in ALS?"
+    vector = retriever.embed(question)
+    hits = retriever.search(question, vector)
+    plain = find_quotes(question, vector, hits, fake_engine.index, top_k=3, min_score=0.0)
+    second = plain.quotes[1].quote.split()[-1].strip(".,")
+    ranker = WordRanker(second)
+    ranked = find_quotes(
+        question, vector, hits, fake_engine.index, top_k=3, min_score=0.0,
+        ranker=ranker, ranker_candidates=5, ranker_model=only_the_ranker(),
+    )  # fmt: skip
+    assert ranker.seen == [5]
+    assert second in ranked.quotes[0].quote
+    assert ranked.quotes[0].score == pytest.approx(1 / (1 + np.exp(-5.0)), abs=1e-3)
+    for quote in ranked.quotes:
+        assert fake_engine.index.articles[quote.article_id].text[quote.start : quote.end] == (
+            quote.quote
+        )
+
+
+def test_a_low_ranker_score_means_not_covered(fake_engine: Engine) -> None:
+    retriever = fake_engine._current().retriever
+    question = "What do stem cells do in ALS?"
+    vector = retriever.embed(question)
+    hits = retriever.search(question, vector)
+    answer = find_quotes(
+        question, vector, hits, fake_engine.index, top_k=3, min_score=0.5,
+        ranker=WordRanker("no-such-word"), ranker_model=only_the_ranker(),
+    )  # fmt: skip
+    assert not answer.answered
+
+
+def test_ranker_text_reads_neighbours_of_the_same_article_only(fake_engine: Engine) -> None:
+    index = fake_engine.index
+    first_row = index.sentence_offset[index.sentences[0].article_id]
+    text = ranker_text(first_row, index)
+    sentence, title = text.split("\n")[:2]
+    assert sentence == index.sentences[first_row].text
+    assert title == index.articles[index.sentences[first_row].article_id].title
+
+
+shipped = pytest.mark.skipif(
+    not (RANKER_DIR / "manifest.json").is_file(), reason="no ranker weights shipped"
+)
+
+
+@shipped
+def test_shipped_weights_load_with_their_checksum_and_rank() -> None:
+    ranker = Ranker.load()
+    manifest = ranker.scorer.manifest
+    assert manifest["files"] and manifest["max_length"] <= 192
+    question = "How warm is the middle of a bee cluster?"
+    scores = ranker.score(
+        question,
+        [
+            candidate_text("Bees in Cold Winters", "The cluster keeps its centre near 35 °C."),
+            candidate_text("Bees in Cold Winters", "Queens stop laying eggs in the coldest weeks."),
+        ],
+    )
+    assert scores[0] > scores[1]
+    assert sum(f.stat().st_size for f in RANKER_DIR.iterdir()) <= 30 * 2**20
+
+
+def test_ask_names_the_fix_when_the_weights_are_missing(
+    tmp_path: Path, fake_env: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from conftest import build, run_cli
+    from mscqa.embedder import HashingEmbedder
+
+    build(fake_env, HashingEmbedder())  # type: ignore[arg-type]
+    (tmp_path / "ranker").mkdir()
+    monkeypatch.setenv("MSCQA_RANKER", "1")
+    monkeypatch.setenv("MSCQA_RANKER_DIR", str(tmp_path / "ranker"))
+    code, out, err = run_cli(fake_env, "ask", "What do stem cells do in ALS?")  # type: ignore[arg-type]
+    assert code != 0 and out == ""
+    assert len(err.strip().splitlines()) == 1 and "manifest.json" in err and "make train" in err
+    monkeypatch.setenv("MSCQA_RANKER", "0")
+    code, out, _ = run_cli(fake_env, "ask", "What do stem cells do in ALS?")  # type: ignore[arg-type]
+    assert code == 0 and out
