@@ -54,6 +54,16 @@ class Settings:
     # the statement's content words; chosen on SciFact claims_train (benchmarks/RESULTS.md,
     # "Claim verdicts").
     statement_min_coverage: float = 0.4
+    # The learned verifier (src/mscqa/data/models/verifier/): "combined" checks the rules'
+    # verdicts with it (verify.combine), "model" takes its reading alone, "rules" leaves it
+    # out. `supported` needs a support probability of at least `verifier_min_support`; a
+    # refutation of at least `verifier_min_refute` makes a verdict `contradicted`. Chosen on
+    # Check-COVID and Citation-Integrity dev pairs (benchmarks/RESULTS.md, "Claim verdicts").
+    verifier_mode: str = "combined"
+    # A verifier folder (model.onnx, tokenizer.json, manifest.json); empty means the shipped one.
+    verifier_model: str = ""
+    verifier_min_support: float = 0.5
+    verifier_min_refute: float = 0.5
     # A quote takes in a neighbouring sentence scoring at least this share of its own score.
     quote_neighbour_ratio: float = 0.5
     # Plain-language relevance labels in the web app: a score at or above `relevance_strong`
