@@ -21,6 +21,7 @@ from mscqa.corpus import Article
 from mscqa.engine import Engine
 from mscqa.errors import MscqaError
 from mscqa.feedback import FeedbackStore
+from mscqa.gaps import GapLog, gap_report
 from mscqa.index import IndexStatus, LoadedIndex
 from mscqa.replies import (
     ArticleSummary,
@@ -31,6 +32,12 @@ from mscqa.replies import (
     relevance_label,
 )
 from mscqa.safety import URGENT_CARE_MESSAGE, detect_emergency
+from mscqa.staff_pages import (
+    UPLOAD_TYPES,
+    check_pasted_or_uploaded,
+    draft_result_html,
+    gap_report_html,
+)
 from mscqa.verify import CONTRADICTED, SUPPORTED, Verdict
 from mscqa.web_sessions import session_sweeper
 
@@ -282,6 +289,9 @@ class ChatService:
         self.feedback = FeedbackStore(
             self.settings.feedback_path, keep_text=self.settings.feedback_keep_text
         )
+        self.gaps = GapLog(
+            self.settings.var_dir, self.settings.feedback_keep_text, self.settings.gap_log_weeks
+        )
 
     def ask(self, question: str) -> Reply:
         started = time.perf_counter()
@@ -296,6 +306,7 @@ class ChatService:
         except MscqaError as exc:
             log.info("question refused (%s) in %.3fs", type(exc).__name__, _since(started))
             return Reply((*messages, literal_markdown(str(exc))))
+        self.gaps.record(answer)  # a refusal counts towards the gap report
         topics = covered_topics(self.engine.index)
         messages.append(format_answer(answer, self.settings, topics))
         log.info(
@@ -446,6 +457,21 @@ def build_app(engine: Engine) -> Any:
         index = engine.index
         return verdict_html(result, index, settings), citations_text(result, index)
 
+    def check_draft_ui(pasted: str, upload: str | None) -> tuple[str, str, Any]:
+        table, links = draft_result_html(check_pasted_or_uploaded(engine, pasted, upload), engine)
+        return table, links, None  # the upload was read and deleted
+
+    def show_gaps(password: str) -> str:
+        if not password_ok(password, settings.admin_password):
+            time.sleep(1.0)  # slows down guessing
+            return '<p class="status-other">That password is not right.</p>'
+        report = gap_report(
+            settings.var_dir,
+            settings.feedback_path,
+            {a.id: a.title for a in engine.index.articles.values()},
+        )
+        return gap_report_html(report)
+
     def refresh_status() -> str:
         return status_html(engine.status(), engine)
 
@@ -543,6 +569,21 @@ def build_app(engine: Engine) -> Any:
                     interactive=False,
                     buttons=["copy"],
                 )
+                gr.Markdown(
+                    "### Check a whole draft\nPaste a newsletter, leaflet or email, or upload it. "
+                    "Every statement in it is checked; headings, greetings and questions are "
+                    "left out."
+                )
+                draft_text = gr.Textbox(label="Draft", elem_id="draft", lines=6, max_lines=20)
+                draft_file = gr.File(
+                    label="Or upload a draft (.txt, .md, .html, .docx)",
+                    elem_id="draft-file",
+                    file_types=UPLOAD_TYPES,
+                    type="filepath",
+                )
+                draft_button = gr.Button("Check the draft", elem_id="draft-button")
+                draft_downloads = gr.HTML(elem_id="draft-downloads")
+                draft_result = gr.HTML(elem_id="draft-result")
             with gr.Tab("Articles", id="articles", elem_id="tab-articles") as articles_tab:
                 articles_table = gr.HTML(
                     articles_table_html(article_summaries(engine.index)), elem_id="articles"
@@ -563,6 +604,13 @@ def build_app(engine: Engine) -> Any:
                     )
                     rebuild_button = gr.Button("Rebuild the index", elem_id="rebuild-button")
                     rebuild_result = gr.Markdown(elem_id="rebuild-result")
+                    gaps_button = gr.Button(
+                        "Show what patients ask that the articles miss", elem_id="gaps-button"
+                    )
+                    gaps_result = gr.HTML(elem_id="gap-report")
+                    gaps_button.click(
+                        show_gaps, inputs=password, outputs=gaps_result, api_visibility="private"
+                    )
                     rebuild_button.click(
                         rebuild,
                         inputs=password,
@@ -623,6 +671,12 @@ def build_app(engine: Engine) -> Any:
             check_ui,
             inputs=statement,
             outputs=[check_result, citation_box],
+            api_visibility="private",
+        )
+        draft_button.click(
+            check_draft_ui,
+            inputs=[draft_text, draft_file],
+            outputs=[draft_result, draft_downloads, draft_file],
             api_visibility="private",
         )
         index_tab.select(refresh_status, outputs=index_status, api_visibility="private")

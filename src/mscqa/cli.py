@@ -346,7 +346,17 @@ def ask(ctx: click.Context, question: str | None, as_json: bool) -> None:
     """Quote the articles' best answers to QUESTION (or to each line of stdin)."""
     if question is not None and not question.strip():
         raise UsageError("the question is empty: type a question")
-    _batch(ctx, question, as_json, lambda engine, q: engine.ask(q), _show_answer)
+    from mscqa.gaps import GapLog
+
+    settings = _settings(ctx)
+    gaps = GapLog(settings.var_dir, settings.feedback_keep_text, settings.gap_log_weeks)
+
+    def answer_and_count(engine: Any, q: str) -> Any:
+        answer = engine.ask(q)
+        gaps.record(answer)  # a refusal counts towards `mscqa report gaps`
+        return answer
+
+    _batch(ctx, question, as_json, answer_and_count, _show_answer)
 
 
 def _show_answer(answer: Any) -> None:
@@ -368,12 +378,69 @@ def _show_answer(answer: Any) -> None:
 @main.command()
 @click.argument("statement", required=False)
 @click.option("--json", "as_json", is_flag=True, help="One JSON line per statement.")
+@click.option(
+    "--file",
+    "draft",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Check every statement of a draft (.txt, .md, .html, .docx).",
+)
+@click.option("--csv", "as_csv", is_flag=True, help="With --file: one CSV row per statement.")
+@click.option("--html", "as_html", is_flag=True, help="With --file: a printable HTML report.")
 @click.pass_context
-def check(ctx: click.Context, statement: str | None, as_json: bool) -> None:
-    """Find which article backs STATEMENT (or each line of stdin), and check its numbers."""
+def check(
+    ctx: click.Context,
+    statement: str | None,
+    as_json: bool,
+    draft: Path | None,
+    as_csv: bool,
+    as_html: bool,
+) -> None:
+    """Find which article backs STATEMENT (or each line of stdin, or each statement of a draft
+    --file), and check its numbers."""
+    if draft is not None:
+        _check_draft(ctx, statement, draft, as_json, as_csv, as_html)
+        return
+    if as_csv or as_html:
+        raise UsageError("--csv and --html report on a draft: add --file DRAFT")
     if statement is not None and not statement.strip():
         raise UsageError("the statement is empty: type a statement")
     _batch(ctx, statement, as_json, lambda engine, s: engine.check(s), _show_verdict)
+
+
+def _check_draft(
+    ctx: click.Context,
+    statement: str | None,
+    draft: Path,
+    as_json: bool,
+    as_csv: bool,
+    as_html: bool,
+) -> None:
+    from datetime import UTC, datetime
+
+    from mscqa import reports
+    from mscqa.drafts import check_draft, draft_statements
+
+    if statement is not None:
+        raise UsageError("give either a STATEMENT or --file DRAFT, not both")
+    if as_json + as_csv + as_html > 1:
+        raise UsageError("choose one of --json, --csv and --html")
+    statements = draft_statements(draft, _settings(ctx).max_draft_chars)
+    engine = _open_engine(ctx)
+    result = check_draft(
+        statements,
+        engine.check,
+        source=draft.name,
+        index_version=engine.index.manifest.version,
+        checked_at=datetime.now(UTC).isoformat(timespec="seconds"),
+    )
+    if as_json:
+        _print_json(result.to_dict())
+    elif as_csv:
+        click.echo(reports.draft_csv(result), nl=False)
+    elif as_html:
+        click.echo(reports.draft_html(result, engine.index), nl=False)
+    else:
+        click.echo(reports.draft_table(result))
 
 
 def _show_verdict(verdict: Any) -> None:
@@ -388,6 +455,44 @@ def _show_verdict(verdict: Any) -> None:
         click.echo(f"Numbers found in the evidence: {', '.join(verdict.matched) or 'none'}")
         click.echo(f"Numbers NOT found in the evidence: {', '.join(verdict.unmatched) or 'none'}")
     click.echo()
+
+
+# report
+
+
+@main.group()
+def report() -> None:
+    """Reports for the clinic's staff."""
+
+
+@report.command("gaps")
+@click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Count from this day (YYYY-MM-DD; refusals from the start of its week).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON line.")
+@click.pass_context
+def report_gaps(ctx: click.Context, since: Any, as_json: bool) -> None:
+    """What patients ask that the articles miss: refused questions and disliked answers."""
+    from mscqa.corpus import load_corpus
+    from mscqa.gaps import gap_report, gap_text
+
+    settings = _settings(ctx)
+    try:
+        titles = {a.id: a.title for a in load_corpus(settings.corpus_dir)}
+    except MscqaError:
+        titles = {}  # the report still counts; articles are named by id
+    result = gap_report(
+        settings.var_dir,
+        settings.feedback_path,
+        titles,
+        since=since.date() if since else None,
+    )
+    if as_json:
+        _print_json(result.to_dict())
+    else:
+        click.echo(gap_text(result))
 
 
 # eval

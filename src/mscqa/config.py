@@ -81,6 +81,12 @@ class Settings:
     admin_password: str = field(default="", repr=False)
     feedback_path: Path = Path("var/feedback.jsonl")
     feedback_keep_text: bool = False
+    # Local state the server writes: feedback (unless MSCQA_FEEDBACK_PATH says otherwise) and
+    # the counts of refused questions (gaps.py), kept for `gap_log_weeks` weeks.
+    var_dir: Path = Path("var")
+    gap_log_weeks: int = 104
+    # A draft checked at once (`check --file`, the web tab) holds at most this much text.
+    max_draft_chars: int = 100_000
     reload_check_seconds: float = 2.0
     # Requests of one kind (questions, checks) the web app works on at the same time.
     concurrency: int = 4
@@ -100,6 +106,8 @@ class Settings:
                 continue
             values[f.name] = _parse(f.name, f.type, raw)
         values.update({k: v for k, v in overrides.items() if v is not None})
+        if "var_dir" in values and "feedback_path" not in values:
+            values["feedback_path"] = Path(values["var_dir"]) / "feedback.jsonl"
         return replace(cls(), **values)
 
     @property

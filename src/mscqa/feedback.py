@@ -59,13 +59,18 @@ class FeedbackStore:
         return entry
 
     def read(self) -> list[Feedback]:
-        """Every stored rating, oldest first."""
+        """Every stored rating, oldest first; a damaged line (a crash mid-write, an edit by
+        hand) is skipped rather than hiding every other rating."""
         if not self.path.is_file():
             return []
         entries = []
-        for line in self.path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
+        for line in self.path.read_text(encoding="utf-8", errors="replace").splitlines():
+            if not line.strip():
+                continue
+            try:
                 data = json.loads(line)
-                data["article_ids"] = tuple(data["article_ids"])
+                data["article_ids"] = tuple(str(a) for a in data["article_ids"])
                 entries.append(Feedback(**data))
+            except (ValueError, KeyError, TypeError):
+                continue
         return entries

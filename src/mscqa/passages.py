@@ -59,7 +59,14 @@ def _segmenter() -> Any:
 def split_sentences(article: Article) -> list[Sentence]:
     """Sentences with offsets into `article.text`, never crossing a paragraph break."""
     text = article.text
-    sentences: list[Sentence] = []
+    return [
+        Sentence(article.id, start, end, text[start:end]) for start, end in sentence_spans(text)
+    ]
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of `text`, trimmed, never crossing a paragraph break."""
+    spans: list[tuple[int, int]] = []
     for para_start, para_end in _paragraph_spans(text):
         for chunk_start, chunk_end in _chunk_spans(text, para_start, para_end):
             chunk = text[chunk_start:chunk_end]
@@ -76,8 +83,8 @@ def split_sentences(article: Article) -> list[Sentence]:
                 start = chunk_start + found
                 end = start + len(piece)
                 cursor = found + len(piece)
-                sentences.append(Sentence(article.id, start, end, text[start:end]))
-    return sentences
+                spans.append((start, end))
+    return spans
 
 
 def _paragraph_spans(text: str) -> Iterable[tuple[int, int]]:

@@ -61,3 +61,14 @@ def unknown_topics(question: str, vocabulary: frozenset[str]) -> list[str]:
     and the phrases of what only the clinic can answer (`clinic_matters`)."""
     unknown = [t for t in named_topics(question) if not known_topic(t, vocabulary)]
     return unknown + clinic_matters(question)
+
+
+@lru_cache(maxsize=1)
+def _service_pattern() -> re.Pattern[str]:
+    return _phrase_pattern("services.txt")
+
+
+def is_clinic_service(topic: str) -> bool:
+    """True for a clinic matter such as price, insurance or bookings (data/services.txt), as
+    opposed to a condition or a treatment."""
+    return _service_pattern().fullmatch(normalize(topic)) is not None

@@ -74,6 +74,7 @@ def serve(root: Path, corpus: Path, **env_overrides: str) -> Iterator[Server]:
         MSCQA_CORPUS_DIR=str(corpus),
         MSCQA_INDEX_DIR=str(root / "index"),
         MSCQA_FEEDBACK_PATH=str(root / "feedback.jsonl"),
+        MSCQA_VAR_DIR=str(root / "var"),
         NO_PROXY="127.0.0.1,localhost",
         no_proxy="127.0.0.1,localhost",
         PYTHONUNBUFFERED="1",
