@@ -22,8 +22,16 @@ from pathlib import Path
 from mscqa.config import Settings
 from mscqa.engine import Engine
 from mscqa.terms import lexical_tokens
-from mscqa.verifier import VERIFIER_DIR, Verifier
-from mscqa.verify import CONTRADICTED, NOT_FOUND, SUPPORTED, ModelRule, model_judgement
+from mscqa.verifier import VERIFIER_DIR, Reading, Verifier
+from mscqa.verify import (
+    CONTRADICTED,
+    NOT_FOUND,
+    SUPPORTED,
+    Judgement,
+    ModelRule,
+    judgement,
+    verdict_of,
+)
 from scifact import DEFAULT_DATA, ROOT, claim_pairs
 
 VERDICTS = (SUPPORTED, CONTRADICTED, NOT_FOUND)
@@ -35,17 +43,27 @@ DEFAULT_CLAIMS = [
 ]
 
 
-def scifact_confusion(
-    pairs: Sequence[tuple[int, str, str, list[str]]], model: ModelRule
-) -> dict[tuple[str, str], int]:
+def scifact_readings(
+    pairs: Sequence[tuple[int, str, str, list[str]]], verifier: Verifier
+) -> list[tuple[str, str, list[str], Judgement, Reading]]:
+    """Each pair's rules judgement and the verifier's reading, read once for every mode: the
+    three abstract sentences sharing the most of the claim's words, the abstract as context."""
     settings = Settings.from_env()
-    confusion: dict[tuple[str, str], int] = {}
+    out = []
     for _, claim, label, sentences in pairs:
         wanted = set(lexical_tokens(claim))
-        ranked = sorted(sentences, key=lambda s: -len(wanted & set(lexical_tokens(s))))
-        verdict = model_judgement(
-            claim, ranked[:3], " ".join(sentences), model, settings.statement_min_coverage
-        ).verdict
+        ranked = sorted(sentences, key=lambda s: -len(wanted & set(lexical_tokens(s))))[:3]
+        rules = judgement(claim, ranked, " ".join(sentences), settings.statement_min_coverage)
+        out.append((claim, label, ranked, rules, verifier.read(claim, ranked)))
+    return out
+
+
+def scifact_confusion(
+    readings: Sequence[tuple[str, str, list[str], Judgement, Reading]], model: ModelRule
+) -> dict[tuple[str, str], int]:
+    confusion: dict[tuple[str, str], int] = {}
+    for claim, label, ranked, rules, reading in readings:
+        verdict = verdict_of(model, rules, reading, claim, ranked).verdict
         confusion[(label, verdict)] = confusion.get((label, verdict), 0) + 1
     return confusion
 
@@ -106,6 +124,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--claims", type=Path, action="append", default=None)
     parser.add_argument("--verifier", type=Path, default=VERIFIER_DIR)
     parser.add_argument("--show", action="store_true", help="list the statements judged wrong")
+    parser.add_argument("--no-statements", action="store_true", help="SciFact only")
     args = parser.parse_args(argv)
     modes = args.modes.split(",")
     verifier = Verifier.load(args.verifier)
@@ -113,33 +132,52 @@ def main(argv: Sequence[str] | None = None) -> None:
     leaflets = args.leaflet or ([DEFAULT_LEAFLET] if DEFAULT_LEAFLET.is_file() else [])
     claims = args.claims or [p for p in DEFAULT_CLAIMS if p.is_file()]
     dev = claim_pairs(args.scifact, "claims_dev.jsonl")
-    labelled = [p for p in dev if p[2] != NOT_FOUND]
-    unlabelled = [p for p in dev if p[2] == NOT_FOUND]
+    labelled = scifact_readings([p for p in dev if p[2] != NOT_FOUND], verifier)
+    unlabelled = scifact_readings([p for p in dev if p[2] == NOT_FOUND], verifier)
     print(
         "| verdicts by | SciFact labelled pairs right | CONTRADICT -> supported | SciFact NEI"
         " -> supported | our claims right | unsupported called supported | leaflet |"
     )
     print("|---|---|---|---|---|---|---|")
-    for mode in modes:
-        model = ModelRule(verifier, mode, base.verifier_min_support, base.verifier_min_refute)
+    for spec in modes:
+        # "combined:0.4:0.6" tries other thresholds (min support, min refute).
+        mode, *limits = spec.split(":")
+        support, refute = (
+            (float(limits[0]), float(limits[1]))
+            if limits
+            else (base.verifier_min_support, base.verifier_min_refute)
+        )
+        model = ModelRule(verifier, mode, support, refute)
         confusion = scifact_confusion(labelled, model)
         right = sum(confusion.get((v, v), 0) for v in VERDICTS)
         contradict = sum(confusion.get((CONTRADICTED, v), 0) for v in VERDICTS)
         wrongly = confusion.get((CONTRADICTED, SUPPORTED), 0)
         nei = scifact_confusion(unlabelled, model)
         nei_supported = nei.get((NOT_FOUND, SUPPORTED), 0)
-        engine = Engine(replace(base, verifier_mode=mode))
+        engine = Engine(
+            replace(
+                base,
+                verifier_mode=mode,
+                verifier_min_support=support,
+                verifier_min_refute=refute,
+                verifier_model=str(args.verifier),
+            )
+        )
         if args.show:
-            print(f"{mode}:", file=sys.stderr)
-        c_right, c_total, c_false, _ = score_statements(engine, statement_rows(claims), args.show)
+            print(f"{spec}:", file=sys.stderr)
+        c_right = c_total = c_false = 0
+        if not args.no_statements:
+            c_right, c_total, c_false, _ = score_statements(
+                engine, statement_rows(claims), args.show
+            )
         leaflet = "-"
-        if leaflets:
+        if leaflets and not args.no_statements:
             l_right, l_total, l_false, _ = score_statements(
                 engine, statement_rows(leaflets), args.show
             )
             leaflet = f"{l_right}/{l_total} ({l_false} false supported)"
         print(
-            f"| {mode} | {right}/{len(labelled)} ({right / len(labelled):.1%}) "
+            f"| {spec} | {right}/{len(labelled)} ({right / len(labelled):.1%}) "
             f"| {wrongly}/{contradict} ({wrongly / max(contradict, 1):.1%}) "
             f"| {nei_supported}/{len(unlabelled)} "
             f"| {c_right}/{c_total} | {c_false} | {leaflet} |"

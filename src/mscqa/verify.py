@@ -713,7 +713,15 @@ def model_judgement(
     rules = judgement(statement, evidence, context, min_coverage)
     if model.mode == "rules":
         return rules
-    reading = model.verifier.read(statement, evidence)
+    return verdict_of(model, rules, model.verifier.read(statement, evidence), statement, evidence)
+
+
+def verdict_of(
+    model: ModelRule, rules: Judgement, reading: Reading, statement: str, evidence: Sequence[str]
+) -> Judgement:
+    """The verdict of `model.mode` from the rules' judgement and the verifier's reading."""
+    if model.mode == "rules":
+        return rules
     if model.mode == "combined":
         return combine(rules, reading, statement, evidence, model)
     verdict = {"supports": SUPPORTED, "refutes": CONTRADICTED}.get(reading.label, NOT_FOUND)

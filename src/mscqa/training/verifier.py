@@ -43,7 +43,7 @@ from mscqa.training.verifier_data import (
 ROOT = Path(__file__).resolve().parents[3]
 OUT = MODELS_DIR / "verifier"
 SETTINGS = TrainSettings(
-    num_labels=len(LABELS), max_length=112, epochs=1, batch_size=16, learning_rate=5e-5, seed=13
+    num_labels=len(LABELS), max_length=112, epochs=1, batch_size=8, learning_rate=8e-5, seed=13
 )
 
 
@@ -73,7 +73,12 @@ def train_verifier(
             parameter.requires_grad = False
     rows = [InputExample(texts=[e.text_a, e.text_b], label=int(e.label)) for e in examples]
     generator = torch.Generator().manual_seed(settings.seed)
-    loader = DataLoader(rows, batch_size=settings.batch_size, shuffle=True, generator=generator)  # type: ignore[arg-type]
+    loader: DataLoader[Any] = DataLoader(
+        rows,  # type: ignore[arg-type]
+        batch_size=settings.batch_size,
+        shuffle=True,
+        generator=generator,
+    )
     steps = len(loader) * settings.epochs
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -136,6 +141,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--shared", type=Path, default=default_shared())
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--epochs", type=int, default=SETTINGS.epochs)
+    parser.add_argument("--save-torch", type=Path, default=None, help="also keep the torch model")
     parser.add_argument("--limit", type=int, default=None, help="train on the first N pairs only")
     args = parser.parse_args(argv)
     import torch
@@ -152,6 +158,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         progress=sys.stderr.isatty(),
     )
     minutes = (time.perf_counter() - started) / 60
+    if args.save_torch:
+        model.save(str(args.save_torch))
     print(f"trained in {minutes:.1f} min", file=sys.stderr)
     tests = held_out(files)
     sample = tests["scifact_dev"][:200]
