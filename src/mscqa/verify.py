@@ -537,6 +537,7 @@ _ATTRIBUTED = re.compile(
     r"\b(?:Drs?\.?\s+([A-Z][a-z]{2,})|([A-Z][a-z]{2,})(?=\s+et\s+al\b|\s+and\s+(?:colleagues|"
     r"co-?authors|coworkers|co-workers)\b|['’]s\s))"
 )
+_ABBREVIATED = re.compile(r"\s+(?:[A-Z]|\S*\s*\()|\s+\w+\s*\(")
 _SENTENCE_END = re.compile(r"(?<!\bDr\.)(?<!\bDrs\.)(?<!\bal\.)(?<=[.!?])\s+(?=[A-Z0-9])")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|[\"“(]\s*)$")
 
@@ -554,6 +555,12 @@ def unknown_names(statement: str, context: str) -> list[str]:
     for match in _NAME.finditer(statement):
         if _SENTENCE_START.search(statement[: match.start()]) and match.group() not in authors(
             statement
+        ):
+            continue
+        # A name followed by another name or a bracket is likely written shorter in the
+        # evidence ("West Nile virus" as WNV, "Escherichia coli (E. coli)").
+        if _ABBREVIATED.match(statement, match.end()) or re.search(
+            r"[A-Z]\w*\s+$", statement[: match.start()]
         ):
             continue
         if not set(lexical_tokens(match.group())) <= known and match.group() not in found:
