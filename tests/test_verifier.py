@@ -235,6 +235,7 @@ def test_damaged_weights_are_one_line_naming_the_fix(
     with pytest.raises(ModelFileError) as error:
         Verifier.load(copy)
     assert "\n" not in str(error.value) and "make train" in str(error.value)
+    monkeypatch.setenv("MSCQA_VERIFIER_MODE", "combined")
     monkeypatch.setenv("MSCQA_VERIFIER_MODEL", str(copy))
     code, out, err = run_cli(fake_engine.settings, "check", "The dressing is cheap.")
     assert code != 0 and out == ""
