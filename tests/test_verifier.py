@@ -280,3 +280,10 @@ def test_the_shipped_verifier_reads_each_kind_of_error() -> None:
     unsaid = verifier.read("The cream cured psoriasis in children.", [evidence])
     assert same.supports > flipped.supports and same.supports > unsaid.supports
     assert flipped.refutes > same.refutes
+
+
+def test_a_direction_turned_round_in_the_sentence_after_the_quote_is_contradicted() -> None:
+    quote = "The dressing trial enrolled adults with leg ulcers."
+    context = quote + " In that trial the dressing lowered infection rates."
+    result = judgement("The dressing raised infection rates in the trial.", [quote], context)
+    assert result.verdict == CONTRADICTED and "raised" in result.reason

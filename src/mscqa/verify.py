@@ -641,7 +641,9 @@ def judgement(
     named = name_check(statement, " ".join(evidence), context)
     if named:
         return Judgement(named[0], matched, unmatched, named[1], "names")
-    why = opposition(statement, " ".join(evidence))
+    # A direction turned round in the sentences around the evidence counts too: the quote
+    # may be the sentence naming the trial, its finding the next one.
+    why = opposition(statement, " ".join(evidence)) or _direction_conflict(statement, context)
     if why:
         return Judgement(
             CONTRADICTED, matched, unmatched, "the evidence says the opposite: " + why, "opposite"
