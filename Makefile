@@ -64,6 +64,7 @@ accessibility: $(STAMP) browser $(AXE)
 # `run` or `test`.
 train: $(STAMP)
 	$(BIN)/python -m mscqa.training.ranker
+	$(BIN)/python -m mscqa.training.verifier
 
 clean:
 	rm -rf $(VENV) index/versions index/CURRENT.json .pytest_cache .mypy_cache .ruff_cache \

@@ -348,16 +348,25 @@ def claim_pairs(data_dir: Path, name: str) -> list[tuple[int, str, str, list[str
 
 
 def claim_verdicts(pairs: Sequence[tuple[int, str, str, list[str]]]) -> dict[tuple[str, str], int]:
-    """(expected, got) counts of `judge` on each pair: the verdict for the three abstract
+    """(expected, got) counts of `check`'s verdict on each pair (MSCQA_VERIFIER_MODE: the
+    rules and the learned verifier combined by default): the verdict for the three abstract
     sentences that share the most of the claim's words, the whole abstract as context."""
-    from mscqa.verify import judgement
+    from mscqa.engine import Engine
+    from mscqa.verify import judgement, model_judgement
 
-    min_coverage = Settings.from_env().statement_min_coverage
+    settings = Settings.from_env()
+    min_coverage = settings.statement_min_coverage
+    model = Engine(settings).model_rule
     confusion: dict[tuple[str, str], int] = {}
     for _, claim, label, sentences in pairs:
         wanted = set(lexical_tokens(claim))
         ranked = sorted(sentences, key=lambda s: -len(wanted & set(lexical_tokens(s))))
-        verdict = judgement(claim, ranked[:3], " ".join(sentences), min_coverage).verdict
+        context = " ".join(sentences)
+        verdict = (
+            judgement(claim, ranked[:3], context, min_coverage)
+            if model is None
+            else model_judgement(claim, ranked[:3], context, model, min_coverage)
+        ).verdict
         confusion[(label, verdict)] = confusion.get((label, verdict), 0) + 1
     return confusion
 

@@ -64,6 +64,17 @@ class Settings:
     ranker_dir: str = ""
     ranker_candidates: int = 12
     ranker_min_score: float = 0.539
+    # The learned verifier (src/mscqa/data/models/verifier/): "combined" checks the rules'
+    # verdicts with it (verify.combine), "model" takes its reading alone, "rules" leaves it
+    # out. `supported` then needs a support probability of at least `verifier_min_support`;
+    # a refutation of at least `verifier_min_refute` makes a verdict `contradicted`. The rules
+    # are the default: the verifier trained within this machine's budget does not yet improve
+    # on them (benchmarks/RESULTS.md, "Claim verdicts").
+    verifier_mode: str = "rules"
+    # A verifier folder (model.onnx, tokenizer.json, manifest.json); empty means the shipped one.
+    verifier_model: str = ""
+    verifier_min_support: float = 0.5
+    verifier_min_refute: float = 0.5
     # A quote takes in a neighbouring sentence scoring at least this share of its own score.
     quote_neighbour_ratio: float = 0.5
     # Plain-language relevance labels in the web app: a score at or above `relevance_strong`

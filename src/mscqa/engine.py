@@ -31,7 +31,10 @@ from mscqa.onnx_backend import OnnxEmbedder, export_problem
 from mscqa.ranker import RANKER_DIR, Ranker, SentenceScorer
 from mscqa.retriever import Hit, Retriever, library_stats
 from mscqa.terms import clean_text
-from mscqa.verify import Verdict, check_statement
+from mscqa.verifier import VERIFIER_DIR, shared_verifier
+from mscqa.verify import ModelRule, Verdict, check_statement
+
+VERIFIER_MODES = ("combined", "model", "rules")
 
 if TYPE_CHECKING:
     from mscqa.spelling import Speller
@@ -271,8 +274,29 @@ class Engine:
             weakref.finalize(loaded.index, _SPELLERS.pop, id(loaded.index), None)
         return speller
 
+    @property
+    def model_rule(self) -> ModelRule | None:
+        """How the learned verifier takes part in verdicts (None: the rules alone); its
+        weights are loaded, and checked, once per process."""
+        mode = self.settings.verifier_mode
+        if mode not in VERIFIER_MODES:
+            raise UsageError(
+                f"MSCQA_VERIFIER_MODE={mode!r} is not one of {', '.join(VERIFIER_MODES)}: "
+                "fix or unset it"
+            )
+        if mode == "rules":
+            return None
+        folder = Path(self.settings.verifier_model) if self.settings.verifier_model else None
+        return ModelRule(
+            shared_verifier(folder or VERIFIER_DIR),
+            mode,
+            self.settings.verifier_min_support,
+            self.settings.verifier_min_refute,
+        )
+
     def check(self, statement: str) -> Verdict:
         text = prepare_text(statement, self.settings.max_statement_chars, "statement")
+        model = self.model_rule
         index, vector, hits, rules = self._evidence(text)
         return check_statement(
             text,
@@ -280,6 +304,7 @@ class Engine:
             hits,
             index,
             min_coverage=self.settings.statement_min_coverage,
+            model=model,
             **rules,
         )
 

@@ -15,6 +15,7 @@ from mscqa.config import Settings
 from mscqa.index import LoadedIndex
 from mscqa.retriever import Hit
 from mscqa.terms import NUMBER_WORDS, STOPWORDS, lexical_tokens, normalize, stem, words
+from mscqa.verifier import Reading, Verifier
 
 SUPPORTED = "supported"
 CONTRADICTED = "contradicted"
@@ -461,6 +462,7 @@ def opposition(statement: str, evidence: str) -> str | None:
     evidence_clauses = [
         (c, _content(c), _negated_plainly(c)) for c in clauses(evidence) if not _HEDGE.search(c)
     ]
+    all_words = set().union(*(ws for _, ws, _ in evidence_clauses))
     for clause in clauses(statement):
         words_here = _content(clause)
         if not words_here:
@@ -483,9 +485,34 @@ def opposition(statement: str, evidence: str) -> str | None:
         best_words = _content(best)
         for word in words_here - best_words:
             swapped = antonyms.get(word, frozenset()) & (best_words - words_here)
+            # A prefix makes the opposite of the very same word: anywhere in the evidence.
+            swapped |= {w for w in all_words - words_here if _negated_form(word, w)}
             if swapped:
-                return f"'{word}' in the statement, '{min(swapped)}' in the evidence"
+                mine, theirs = _as_written(word, clause), _as_written(min(swapped), evidence)
+                return f"'{mine}' in the statement, '{theirs}' in the evidence"
     return None
+
+
+def _as_written(stemmed: str, text: str) -> str:
+    """The first word of `text` with stem `stemmed`, as written (the stem when there is none)."""
+    return next((w for w in words(normalize(text)) if stem(w) == stemmed), stemmed)
+
+
+# A word and the same word with a negating prefix are opposites ("inexpensive"/"expensive",
+# "unlikely"/"likely", "nontoxic"/"toxic"), whether or not the antonym table lists them; the
+# rest must be long enough to be a word of its own ("intake" is not "not take").
+_NEGATING_PREFIXES = ("non", "un", "in", "im", "ir", "il", "dis")
+_MIN_NEGATED_REST = 5
+
+
+def _negated_form(a: str, b: str) -> bool:
+    """True when one of two stems is the other with a negating prefix."""
+    for longer, shorter in ((a, b), (b, a)):
+        for prefix in _NEGATING_PREFIXES:
+            rest = longer[len(prefix) :].lstrip("-")
+            if longer.startswith(prefix) and rest == shorter and len(shorter) >= _MIN_NEGATED_REST:
+                return True
+    return False
 
 
 def opposed(statement: str, evidence: str) -> bool:
@@ -502,12 +529,80 @@ def coverage(statement: str, evidence: str) -> float:
     return len(wanted & set(lexical_tokens(evidence))) / len(wanted)
 
 
+# A name: a capitalised word ("Germany", "Martinez"); a word in capitals is an acronym, which
+# the term table reads. Attributed: the author of a finding ("Martinez et al.", "Dr. Zhou",
+# "Smith and colleagues", "Zhou's review").
+_NAME = re.compile(r"\b[A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?\b")
+_ATTRIBUTED = re.compile(
+    r"\b(?:Drs?\.?\s+([A-Z][a-z]{2,})|([A-Z][a-z]{2,})(?=\s+et\s+al\b|\s+and\s+(?:colleagues|"
+    r"co-?authors|coworkers|co-workers)\b|['’]s\s))"
+)
+_ABBREVIATED = re.compile(r"\s+(?:[A-Z]|\S*\s*\()|\s+\w+\s*\(")
+_SENTENCE_END = re.compile(r"(?<!\bDr\.)(?<!\bDrs\.)(?<!\bal\.)(?<=[.!?])\s+(?=[A-Z0-9])")
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|[\"“(]\s*)$")
+
+
+def authors(text: str) -> list[str]:
+    """The names a text credits with a finding, as written."""
+    return list(dict.fromkeys(a or b for a, b in _ATTRIBUTED.findall(text)))
+
+
+def unknown_names(statement: str, context: str) -> list[str]:
+    """The statement's names (capitalised words, not opening a sentence) that `context` never
+    uses, under the term table: "a lab in Germany" against a passage about a lab in Japan."""
+    known = set(lexical_tokens(context))
+    found = []
+    for match in _NAME.finditer(statement):
+        if _SENTENCE_START.search(statement[: match.start()]) and match.group() not in authors(
+            statement
+        ):
+            continue
+        # A name followed by another name or a bracket is likely written shorter in the
+        # evidence ("West Nile virus" as WNV, "Escherichia coli (E. coli)").
+        if _ABBREVIATED.match(statement, match.end()) or re.search(
+            r"[A-Z]\w*\s+$", statement[: match.start()]
+        ):
+            continue
+        if not set(lexical_tokens(match.group())) <= known and match.group() not in found:
+            found.append(match.group())
+    return found
+
+
+def name_check(statement: str, evidence: str, context: str) -> tuple[str, str] | None:
+    """(verdict, reason) when the statement names someone or something the evidence does not:
+    `contradicted` when it credits a finding to other authors than the evidence does,
+    `not_found` when a name appears nowhere in the evidence or the text around it."""
+    # The finding is credited by the evidence sentence that shares most of its words.
+    wanted = set(lexical_tokens(_ATTRIBUTED.sub(" ", statement)))
+    sentence = max(
+        _SENTENCE_END.split(evidence), key=lambda s: len(wanted & set(lexical_tokens(s)))
+    )
+    theirs = authors(sentence)
+    credited = [
+        a for a in authors(statement) if not set(lexical_tokens(a)) <= set(lexical_tokens(sentence))
+    ]
+    if credited and theirs:
+        return (
+            CONTRADICTED,
+            f"the evidence credits {', '.join(theirs)} where the statement says "
+            f"{', '.join(credited)}",
+        )
+    missing = unknown_names(statement, context)
+    if missing:
+        return NOT_FOUND, f"the evidence does not mention {', '.join(missing)}"
+    return None
+
+
 @dataclass(frozen=True)
 class Judgement:
     verdict: str
     matched: tuple[str, ...]
     unmatched: tuple[str, ...]
     reason: str
+    # Which rule decided: "numbers" (a number not stated or stated otherwise), "names" (a name
+    # the evidence does not use), "opposite", "coverage", "" for supported; `combine` keeps
+    # the verdicts of the number and name rules.
+    rule: str = ""
 
 
 def judgement(
@@ -526,9 +621,9 @@ def judgement(
             reason = (
                 f"the evidence gives another number where the statement says {', '.join(wrong)}"
             )
-            return Judgement(CONTRADICTED, matched, unmatched, reason)
+            return Judgement(CONTRADICTED, matched, unmatched, reason, "numbers")
         reason = f"the evidence does not state {', '.join(unmatched)}"
-        return Judgement(NOT_FOUND, matched, unmatched, reason)
+        return Judgement(NOT_FOUND, matched, unmatched, reason, "numbers")
     mispaired = mispaired_numbers(statement, " ".join(evidence))
     if mispaired:
         wrong = tuple(stated for stated, _, _ in mispaired)
@@ -537,16 +632,110 @@ def judgement(
             for stated, instead, anchor in mispaired
         )
         return Judgement(
-            CONTRADICTED, tuple(n for n in matched if n not in wrong), (*unmatched, *wrong), reason
+            CONTRADICTED,
+            tuple(n for n in matched if n not in wrong),
+            (*unmatched, *wrong),
+            reason,
+            "numbers",
         )
-    why = opposition(statement, " ".join(evidence))
+    named = name_check(statement, " ".join(evidence), context)
+    if named:
+        return Judgement(named[0], matched, unmatched, named[1], "names")
+    # A direction turned round in the sentences around the evidence counts too: the quote
+    # may be the sentence naming the trial, its finding the next one.
+    why = opposition(statement, " ".join(evidence)) or _direction_conflict(statement, context)
     if why:
-        return Judgement(CONTRADICTED, matched, unmatched, "the evidence says the opposite: " + why)
+        return Judgement(
+            CONTRADICTED, matched, unmatched, "the evidence says the opposite: " + why, "opposite"
+        )
     shared = coverage(statement, " ".join([*evidence, context]))
     if shared < min_coverage:
         reason = f"the evidence uses only {shared:.0%} of the statement's words"
-        return Judgement(NOT_FOUND, matched, unmatched, reason)
+        return Judgement(NOT_FOUND, matched, unmatched, reason, "coverage")
     return Judgement(SUPPORTED, matched, unmatched, "")
+
+
+@dataclass(frozen=True)
+class ModelRule:
+    """How the learned verifier takes part in a verdict: `mode` "rules" (not at all), "model"
+    (its reading alone) or "combined" (see `combine`), with its probability thresholds."""
+
+    verifier: Verifier
+    mode: str = Settings.verifier_mode
+    min_support: float = Settings.verifier_min_support
+    min_refute: float = Settings.verifier_min_refute
+
+
+def differing_words(statement: str, evidence: str, limit: int = 3) -> tuple[list[str], list[str]]:
+    """The statement's content words the evidence does not use, and the evidence's that the
+    statement does not use, as written (at most `limit` of each): what a reader should compare."""
+
+    def written(text: str) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for word in words(normalize(text)):
+            if word.isalpha() and word not in STOPWORDS and len(word) > 2:
+                out.setdefault(stem(word), word)
+        return out
+
+    mine, theirs = written(statement), written(evidence)
+    return (
+        [w for s, w in mine.items() if s not in theirs][:limit],
+        [w for s, w in theirs.items() if s not in mine][:limit],
+    )
+
+
+def combine(
+    rules: Judgement, reading: Reading, statement: str, evidence: Sequence[str], model: ModelRule
+) -> Judgement:
+    """The rules' verdict checked by the learned verifier. The number rules stand. `supported`
+    needs both: the rules' and a support probability of at least `min_support` (a false
+    `supported` is printed with our citation, the worst error to make). A refutation of at
+    least `min_refute` turns a verdict the rules did not settle by numbers into
+    `contradicted`, with the words that differ."""
+    if rules.rule in {"numbers", "names"}:
+        return rules
+    if reading.refutes >= model.min_refute and reading.refutes > reading.supports:
+        if rules.verdict == CONTRADICTED:
+            return rules
+        mine, theirs = differing_words(statement, " ".join(evidence))
+        said = f"'{', '.join(mine)}' in the statement" if mine else "the statement"
+        instead = f", '{', '.join(theirs)}' in the evidence" if theirs else ""
+        reason = f"the evidence says otherwise ({reading.refutes:.0%} sure): {said}{instead}"
+        return replace(rules, verdict=CONTRADICTED, reason=reason, rule="model")
+    if rules.verdict == SUPPORTED and reading.supports < model.min_support:
+        mine, _ = differing_words(statement, " ".join(evidence))
+        unsaid = f": it does not say '{', '.join(mine)}'" if mine else ""
+        reason = f"the evidence does not say all that the statement says{unsaid}"
+        return replace(rules, verdict=NOT_FOUND, reason=reason, rule="model")
+    return rules
+
+
+def model_judgement(
+    statement: str,
+    evidence: Sequence[str],
+    context: str,
+    model: ModelRule,
+    min_coverage: float = Settings.statement_min_coverage,
+) -> Judgement:
+    """The verdict of `model.mode`: the rules (`judgement`), the verifier's reading alone, or
+    both (`combine`)."""
+    rules = judgement(statement, evidence, context, min_coverage)
+    if model.mode == "rules":
+        return rules
+    return verdict_of(model, rules, model.verifier.read(statement, evidence), statement, evidence)
+
+
+def verdict_of(
+    model: ModelRule, rules: Judgement, reading: Reading, statement: str, evidence: Sequence[str]
+) -> Judgement:
+    """The verdict of `model.mode` from the rules' judgement and the verifier's reading."""
+    if model.mode == "rules":
+        return rules
+    if model.mode == "combined":
+        return combine(rules, reading, statement, evidence, model)
+    verdict = {"supports": SUPPORTED, "refutes": CONTRADICTED}.get(reading.label, NOT_FOUND)
+    reason = "" if verdict == SUPPORTED else f"the verifier reads '{reading.label}'"
+    return replace(rules, verdict=verdict, reason=reason, rule="model")
 
 
 def judge(statement: str, evidence: Sequence[str], context: str) -> tuple[str, tuple, tuple]:
@@ -568,6 +757,7 @@ def check_statement(
     neighbour_ratio: float = 0.5,
     min_coverage: float = Settings.statement_min_coverage,
     calibration: Calibration | None = None,
+    model: ModelRule | None = None,
 ) -> Verdict:
     """Verdict `supported`, `contradicted` or `not_found`, with evidence and number check."""
     answer = find_quotes(
@@ -586,7 +776,12 @@ def check_statement(
     if not answer.answered:
         return Verdict(statement, NOT_FOUND, (), (), tuple(numbers), "no article covers it")
     best = answer.quotes[0]
-    result = judgement(statement, [best.quote], best.quote + " " + best.passage, min_coverage)
+    context = best.quote + " " + best.passage
+    result = (
+        judgement(statement, [best.quote], context, min_coverage)
+        if model is None
+        else model_judgement(statement, [best.quote], context, model, min_coverage)
+    )
     evidence = tuple(
         Evidence(q.article_id, q.title, q.reference, q.quote, q.start, q.end, q.score)
         for q in answer.quotes
