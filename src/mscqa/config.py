@@ -64,6 +64,9 @@ class Settings:
     ranker_dir: str = ""
     ranker_candidates: int = 12
     ranker_min_score: float = 0.539
+    # Above 0, the ranker only reorders those candidates: the first scoring's logit plus this
+    # times the ranker's logit (answer.fuse); "not covered" stays that of `min_score`.
+    ranker_weight: float = 0.0
     # A quote takes in a neighbouring sentence scoring at least this share of its own score.
     quote_neighbour_ratio: float = 0.5
     # Plain-language relevance labels in the web app: a score at or above `relevance_strong`
