@@ -198,14 +198,18 @@ def main(argv: Sequence[str] | None = None) -> None:
             *sorted((args.covidqa / "corpus").glob("*.md")),
         )
     }
+    start = f"{args.stage1_from.name} (its questions left out)" if args.stage1_from else "base"
+    hard = f" and its {args.hard_negatives} best-scored sentences missing it" * bool(
+        args.hard_negatives
+    )
     extra = {
         "what": "answer ranker: how likely a sentence answers a question; a score, never text",
         "stages": [
             f"MedQuAD: {args.medquad_questions} questions, their answer vs one answer of the same "
-            "document and one of another, 1 epoch, from the base model",
+            f"document and one of another, 1 epoch, from {start}",
             f"COVID-QA: the questions of the articles of {SHIPPED_FOLD} (2-fold by article, "
             "ranker_data.article_fold), up to 2 sentences hitting the answer vs "
-            f"{args.covidqa_negatives} random sentences of the article, "
+            f"{args.covidqa_negatives} random sentences of the article{hard}, "
             f"{args.covidqa_epochs} epochs at {args.covidqa_learning_rate:g}, from stage 1",
         ],
         "settings": {"medquad": asdict(settings), "covidqa": asdict(second)},
