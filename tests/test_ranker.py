@@ -11,7 +11,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mscqa.answer import RANKER_FEATURES, Calibration, find_quotes, ranker_text
+from mscqa.answer import (
+    RANKER_FEATURES,
+    Calibration,
+    find_quotes,
+    ranker_text,
+    score_candidates,
+)
 from mscqa.engine import Engine
 from mscqa.ranker import RANKER_DIR, SENTENCE_WORDS, Ranker, candidate_text
 from mscqa.training.ranker_data import (
@@ -158,6 +164,47 @@ def test_a_low_ranker_score_means_not_covered(fake_engine: Engine) -> None:
         ranker=WordRanker("no-such-word"), ranker_model=only_the_ranker(),
     )  # fmt: skip
     assert not answer.answered
+
+
+def test_a_weighted_ranker_reorders_but_never_decides_coverage(fake_engine: Engine) -> None:
+    retriever = fake_engine._current().retriever
+    index = fake_engine.index
+    question = "What do stem cells do in ALS?"
+    vector = retriever.embed(question)
+    hits = retriever.search(question, vector)
+    plain = find_quotes(question, vector, hits, index, top_k=3, min_score=0.0)
+    shown = [index.sentences[c.row].text for c in score_candidates(question, vector, hits, index)]
+    last = shown[4]  # the last of the 5 the ranker reads
+    word = next(w for w in last.split() if not any(w in other for other in shown[:4]))
+    rules = {"top_k": 3, "min_score": 0.0, "ranker_candidates": 5}
+    light = find_quotes(
+        question, vector, hits, index, ranker=WordRanker(word), ranker_weight=1e-4, **rules
+    )
+    assert light.quotes[0].start == plain.quotes[0].start  # a small weight keeps the order
+    heavy = find_quotes(
+        question, vector, hits, index, ranker=WordRanker(word), ranker_weight=10.0, **rules
+    )
+    assert last in heavy.quotes[0].quote and last not in plain.quotes[0].quote
+    # The first scoring's probabilities stay: a ranker scoring nothing well refuses nothing more.
+    assert find_quotes(question, vector, hits, index, top_k=3, min_score=0.5).answered
+    kept = find_quotes(
+        question, vector, hits, index, ranker=WordRanker("no-such-word"), ranker_weight=10.0,
+        **{**rules, "min_score": 0.5},
+    )  # fmt: skip
+    assert kept.answered and kept.quotes[0].start == plain.quotes[0].start
+
+
+def test_medquad_pairs_leave_out_questions_seen_before(tmp_path: Path) -> None:
+    rows = [
+        {"doc_id": doc, "focus": doc, "question": f"{kind} of {doc}?", "answer": f"{kind} told."}
+        for doc in ("alpha", "beta") for kind in ("cause", "outlook")
+    ]  # fmt: skip
+    path = tmp_path / "medquad.jsonl.gz"
+    with gzip.open(path, "wt", encoding="utf-8") as out:
+        out.writelines(json.dumps(r) + "\n" for r in rows)
+    seen = frozenset({"cause of alpha?", "outlook of beta?"})
+    pairs = medquad_pairs(path, questions=4, exclude=seen)
+    assert {p.question for p in pairs} == {"outlook of alpha?", "cause of beta?"}
 
 
 def test_ranker_text_reads_neighbours_of_the_same_article_only(fake_engine: Engine) -> None:

@@ -270,13 +270,15 @@ def score_candidates(
     ranker: SentenceScorer | None = None,
     ranker_candidates: int = 12,
     ranker_model: Calibration | None = None,
+    ranker_weight: float = 0.0,
 ) -> list[Candidate]:
     """Every sentence of the hits, best first, each sentence once: scored in its best
     passage, shown in the retrieved passage where it has the most context around it (a
     sentence that ends one passage and opens the next is shown with what follows it).
 
     With a `ranker`, only the best `ranker_candidates` of them are kept, scored again with the
-    ranker's score as one more feature (`ranker_model`, default `ranker_calibration()`)."""
+    ranker's score as one more feature (`ranker_model`, default `ranker_calibration()`), or,
+    when `ranker_weight` > 0, ordered by `fuse`."""
     calibration = calibration or default_calibration()
     rows = sentence_features(question, query_vector, hits, index)
     if not rows:
@@ -295,7 +297,29 @@ def score_candidates(
     ordered = sorted(candidates, key=lambda c: (-c.probability, c.row))
     if ranker is None:
         return ordered
+    if ranker_weight > 0:
+        return fuse(question, ordered[:ranker_candidates], index, ranker, ranker_weight)
     return rerank(question, ordered[:ranker_candidates], index, ranker, ranker_model)
+
+
+def fuse(
+    question: str,
+    candidates: Sequence[Candidate],
+    index: LoadedIndex,
+    ranker: SentenceScorer,
+    weight: float,
+) -> list[Candidate]:
+    """The candidates ordered by the first scoring's logit plus `weight` times the ranker's
+    logit. Each keeps its first probability: as one feature among nine, fitted on five
+    articles, the ranker's weight stayed too small to ever overturn the retrieval features;
+    summed with `weight` it can, while "not covered" and the quote rules stay as without it."""
+    if not candidates:
+        return []
+    scores = ranker.score(question, [ranker_text(c.row, index) for c in candidates])
+    p = np.clip(np.array([c.probability for c in candidates]), 1e-6, 1 - 1e-6)
+    fused = np.log(p / (1 - p)) + weight * scores
+    order = sorted(range(len(candidates)), key=lambda i: (-float(fused[i]), candidates[i].row))
+    return [candidates[i] for i in order]
 
 
 def rerank(
@@ -509,19 +533,34 @@ def find_quotes(
     ranker: SentenceScorer | None = None,
     ranker_candidates: int = 12,
     ranker_model: Calibration | None = None,
+    ranker_weight: float = 0.0,
 ) -> Answer:
     """The "not covered" message when P(covered) < `min_score`; otherwise the best quote and
     up to `top_k` - 1 more scoring at least `min_quote_score`, best first, never repeating
     one above (`repeats`). Quotes from several articles come out when they score well in each.
     With a `ranker` the sentences are scored as `score_candidates` says, and P(covered) comes
-    from `ranker_model` (`min_score` must then be its threshold)."""
+    from `ranker_model` (`min_score` must then be its threshold); with a `ranker_weight` it
+    only reorders them (`fuse`) and P(covered) is that of the best sentence without it."""
     calibration = calibration or default_calibration()
     scored = score_candidates(
-        question, query_vector, hits, index, calibration, ranker, ranker_candidates, ranker_model
+        question,
+        query_vector,
+        hits,
+        index,
+        calibration,
+        ranker,
+        ranker_candidates,
+        ranker_model,
+        ranker_weight,
     )
+    fused = ranker is not None and ranker_weight > 0
     final = (ranker_model or ranker_calibration()) if ranker is not None else calibration
+    best = scored[0] if scored else None
+    if fused:
+        final = calibration
+        best = max(scored, key=lambda c: (c.probability, -c.row)) if scored else None
     unknown = unknown_topics(question, library_stats(index).vocabulary)
-    if not scored or final.covered(scored[0].features, known_similarity, bool(unknown)) < min_score:
+    if best is None or final.covered(best.features, known_similarity, bool(unknown)) < min_score:
         return refused(question, unknown)
     candidates = scored[:1] + [c for c in scored[1:] if c.probability >= min_quote_score]
     probabilities = {c.row: c.probability for c in scored}

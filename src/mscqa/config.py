@@ -64,6 +64,9 @@ class Settings:
     ranker_dir: str = ""
     ranker_candidates: int = 12
     ranker_min_score: float = 0.539
+    # Above 0, the ranker only reorders those candidates: the first scoring's logit plus this
+    # times the ranker's logit (answer.fuse); "not covered" stays that of `min_score`.
+    ranker_weight: float = 0.0
     # The learned verifier (src/mscqa/data/models/verifier/): "combined" checks the rules'
     # verdicts with it (verify.combine), "model" takes its reading alone, "rules" leaves it
     # out. `supported` then needs a support probability of at least `verifier_min_support`;

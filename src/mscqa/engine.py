@@ -223,6 +223,10 @@ class Engine:
                 "ranker": ranker,
                 "ranker_candidates": self.settings.ranker_candidates,
             }
+            if self.settings.ranker_weight > 0:
+                rules.update(
+                    min_score=self.settings.min_score, ranker_weight=self.settings.ranker_weight
+                )
         return find_quotes(text, vector, hits, index, **rules)
 
     def reply(self, message: str, history: Sequence[Turn] = ()) -> Turn:

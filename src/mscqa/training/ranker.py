@@ -100,6 +100,20 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--covidqa-epochs", type=int, default=1)
     parser.add_argument("--covidqa-learning-rate", type=float, default=2e-5)
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--stage1-only", action="store_true", help="stop after stage 1")
+    parser.add_argument(
+        "--hard-negatives",
+        type=int,
+        default=0,
+        help="per COVID-QA question, this many of the first scoring's best sentences that miss "
+        "the answer as more negatives (ranker_hard.py)",
+    )
+    parser.add_argument(
+        "--stage1-from",
+        type=Path,
+        default=None,
+        help="continue stage 1 from this saved stage-1 model, on MedQuAD questions it never saw",
+    )
     parser.add_argument("--work", type=Path, default=DEFAULT_WORK)
     parser.add_argument("--out", type=Path, default=RANKER_DIR)
     args = parser.parse_args(argv)
@@ -116,9 +130,21 @@ def main(argv: Sequence[str] | None = None) -> None:
     def log(message: str) -> None:
         print(f"[{(time.monotonic() - started) / 60:5.1f} min] {message}", flush=True)
 
+    # Continuing an earlier stage 1 (`--stage1-from stage1-Q-L-S`): its questions, read back
+    # from its pairs file, are left out of this one's draw.
+    seen: frozenset[str] = frozenset()
+    after = ""
+    if args.stage1_from is not None:
+        earlier = args.stage1_from.name.split("-")[1]
+        seen = frozenset(
+            p.question for p in read_pairs(work / f"medquad-{earlier}-{args.seed}.jsonl.gz")
+        )
+        after = f"-after-{args.stage1_from.name}"
     medquad = cached(
-        work / f"medquad-{args.medquad_questions}-{args.seed}.jsonl.gz",
-        lambda: medquad_pairs(args.medquad, questions=args.medquad_questions, seed=args.seed),
+        work / f"medquad-{args.medquad_questions}-{args.seed}{after}.jsonl.gz",
+        lambda: medquad_pairs(
+            args.medquad, questions=args.medquad_questions, seed=args.seed, exclude=seen
+        ),
     )
     articles, _ = read_covidqa(args.covidqa)
     fold_of = {a: article_fold(a) for a in articles}
@@ -137,13 +163,30 @@ def main(argv: Sequence[str] | None = None) -> None:
                 seed=args.seed,
             ),
         )
+    if args.hard_negatives:
+        from mscqa.training.ranker_hard import covidqa_index_dir, retrieved_negatives
+
+        for name in ("fold0", "fold1"):
+            chosen = {a for a, f in fold_of.items() if f == int(name[-1])}
+            covid[name] = covid[name] + cached(
+                work / f"covidqa-{name}-hard{args.hard_negatives}-{args.seed}.jsonl.gz",
+                partial(
+                    retrieved_negatives,
+                    args.covidqa,
+                    covidqa_index_dir(ROOT, args.covidqa),
+                    chosen,
+                    per_question=args.hard_negatives,
+                ),
+            )
     log(f"{len(medquad)} MedQuAD pairs, {len(covid['fold0'])} + {len(covid['fold1'])} COVID-QA")
 
-    stage1 = work / f"stage1-{args.medquad_questions}-{args.max_length}-{args.seed}"
+    stage1 = work / f"stage1-{args.medquad_questions}-{args.max_length}-{args.seed}{after}"
     if not (stage1 / "config.json").is_file():
-        model = train_cross_encoder(examples(medquad), settings)
+        model = train_cross_encoder(examples(medquad), settings, init=args.stage1_from)
         model.save(str(stage1))
         log(f"stage 1 trained -> {stage1}")
+    if args.stage1_only:
+        return
     figures: dict[str, object] = {}
     # Two epochs at 3e-5 with 5 negatives were tried for this stage: no better (RESULTS.md).
     second = replace(settings, epochs=args.covidqa_epochs, learning_rate=args.covidqa_learning_rate)
@@ -155,14 +198,18 @@ def main(argv: Sequence[str] | None = None) -> None:
             *sorted((args.covidqa / "corpus").glob("*.md")),
         )
     }
+    start = f"{args.stage1_from.name} (its questions left out)" if args.stage1_from else "base"
+    hard = f" and its {args.hard_negatives} best-scored sentences missing it" * bool(
+        args.hard_negatives
+    )
     extra = {
         "what": "answer ranker: how likely a sentence answers a question; a score, never text",
         "stages": [
             f"MedQuAD: {args.medquad_questions} questions, their answer vs one answer of the same "
-            "document and one of another, 1 epoch, from the base model",
+            f"document and one of another, 1 epoch, from {start}",
             f"COVID-QA: the questions of the articles of {SHIPPED_FOLD} (2-fold by article, "
             "ranker_data.article_fold), up to 2 sentences hitting the answer vs "
-            f"{args.covidqa_negatives} random sentences of the article, "
+            f"{args.covidqa_negatives} random sentences of the article{hard}, "
             f"{args.covidqa_epochs} epochs at {args.covidqa_learning_rate:g}, from stage 1",
         ],
         "settings": {"medquad": asdict(settings), "covidqa": asdict(second)},

@@ -145,11 +145,17 @@ def covidqa_pairs(
 
 
 def medquad_pairs(
-    path: Path, *, questions: int = 1000, negatives: int = 2, seed: int = 13
+    path: Path,
+    *,
+    questions: int = 1000,
+    negatives: int = 2,
+    seed: int = 13,
+    exclude: frozenset[str] = frozenset(),
 ) -> list[Pair]:
     """`questions` MedQuAD questions drawn at random from documents with several answers:
     each answer's opening against the same document's other answers (same topic, wrong
-    answer) and, for the last negative, an answer from another document."""
+    answer) and, for the last negative, an answer from another document. Questions in
+    `exclude` (those an earlier stage already saw) are never drawn."""
     with gzip.open(path, "rt", encoding="utf-8") as lines:
         rows = [json.loads(line) for line in lines]
     by_doc: dict[str, list[dict[str, str]]] = defaultdict(list)
@@ -157,7 +163,13 @@ def medquad_pairs(
         if row["answer"].strip():
             by_doc[row["doc_id"]].append(row)
     rng = random.Random(seed)
-    usable = [row for doc in by_doc.values() if len(doc) >= 2 for row in doc]
+    usable = [
+        row
+        for doc in by_doc.values()
+        if len(doc) >= 2
+        for row in doc
+        if row["question"] not in exclude
+    ]
     chosen = rng.sample(usable, min(questions, len(usable)))
 
     def text(row: dict[str, str]) -> str:
