@@ -16,7 +16,8 @@ from conftest import run_cli
 from mscqa.config import Settings
 from mscqa.engine import Engine
 from mscqa.errors import UsageError
-from mscqa.scorer import MANIFEST_FILE, MODEL_FILE, ModelFileError, file_sha256
+from mscqa.scorer import MANIFEST_FILE, MODEL_FILE, ModelFileError
+from mscqa.store import sha256_file
 from mscqa.verifier import LABELS, VERIFIER_DIR, Reading, Verifier
 from mscqa.verify import (
     CONTRADICTED,
@@ -208,7 +209,7 @@ def test_shipped_weights_match_their_manifest() -> None:
     manifest = json.loads((VERIFIER_DIR / MANIFEST_FILE).read_text(encoding="utf-8"))
     assert manifest["labels"] == list(LABELS)
     for name, digest in manifest["files"].items():
-        assert file_sha256(VERIFIER_DIR / name) == digest
+        assert sha256_file(VERIFIER_DIR / name) == digest
     assert {Path(d["path"]).name for d in manifest["data"]} >= {
         "claims_train.jsonl",
         "corpus_sentences.jsonl",

