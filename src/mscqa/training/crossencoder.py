@@ -254,5 +254,13 @@ def settings_record(settings: TrainSettings) -> dict[str, Any]:
 
 
 def data_record(paths: Sequence[Path]) -> list[dict[str, str]]:
-    """Each training data file with its sha256, for the manifest."""
-    return [{"path": str(p), "sha256": sha256_file(p)} for p in paths]
+    """Each training data file with its sha256, for the manifest; a file of the shared data
+    folder is named as from the repository (`../shared/...`), wherever it was read."""
+    return [{"path": _shown_data_path(p), "sha256": sha256_file(p)} for p in paths]
+
+
+def _shown_data_path(path: Path) -> str:
+    parts = path.resolve().parts
+    if "shared" in parts:
+        return "../" + "/".join(parts[len(parts) - parts[::-1].index("shared") - 1 :])
+    return path.name
