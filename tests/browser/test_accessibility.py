@@ -22,6 +22,7 @@ from served import (
     BOT,
     Server,
     ask,
+    chromium,
     copy_corpus,
     open_tab,
     screenshot,
@@ -115,6 +116,12 @@ def report(findings: list[Finding]) -> str:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     root = tmp_path_factory.mktemp("accessible")
     with serve(root, copy_corpus(root), MSCQA_EMBEDDER="fake") as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with chromium() as running:
         yield running
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from served import Server, ask, copy_corpus, open_page, serve
+from served import Server, ask, chromium, copy_corpus, open_page, serve
 
 pytestmark = pytest.mark.browser
 
@@ -19,6 +19,18 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     root = tmp_path_factory.mktemp("served-chat")
     with serve(root, copy_corpus(root)) as running:
         yield running
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with chromium() as running:
+        yield running
+
+
+@pytest.fixture
+def page(browser: Any, server: Server) -> Iterator[Any]:
+    with open_page(browser, server.url) as opened:
+        yield opened
 
 
 def test_a_follow_up_is_answered_from_the_earlier_turns_article(page: Any) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from served import Server, ask, assert_nothing_injected, copy_corpus, serve
+from served import Server, ask, assert_nothing_injected, chromium, copy_corpus, open_page, serve
 from served import open_tab as select_tab
 
 pytestmark = pytest.mark.browser
@@ -44,6 +44,18 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     root = tmp_path_factory.mktemp("staff")
     with serve(root, copy_corpus(root), MSCQA_ADMIN_PASSWORD=PASSWORD) as running:
         yield running
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with chromium() as running:
+        yield running
+
+
+@pytest.fixture
+def page(browser: Any, server: Server) -> Iterator[Any]:
+    with open_page(browser, server.url) as opened:
+        yield opened
 
 
 def _shot(page: Any, server: Server, name: str, element: Any = None) -> None:

@@ -22,7 +22,9 @@ from served import (
     Server,
     ask,
     assert_nothing_injected,
+    chromium,
     copy_corpus,
+    open_page,
     open_tab,
     serve,
 )
@@ -47,6 +49,18 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         root, copy_corpus(root), MSCQA_ADMIN_PASSWORD=PASSWORD, MSCQA_RELOAD_CHECK_SECONDS="0"
     ) as running:
         yield running
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with chromium() as running:
+        yield running
+
+
+@pytest.fixture
+def page(browser: Any, server: Server) -> Iterator[Any]:
+    with open_page(browser, server.url) as opened:
+        yield opened
 
 
 def _shot(page: Any, server: Server, name: str) -> None:
