@@ -17,12 +17,13 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from mscqa.answer import FEATURES, Answer, Calibration, default_calibration, find_quotes
+from mscqa.answers.calibration import FEATURES, Calibration, default_calibration
+from mscqa.answers.quotes import Answer, find_quotes
+from mscqa.answers.verify import Verdict, check_statement
 from mscqa.config import Settings
 from mscqa.engine import Engine, answer_rules
 from mscqa.evaluate import evaluate, read_items
-from mscqa.retriever import Retriever
-from mscqa.verify import Verdict, check_statement
+from mscqa.search.retriever import Retriever
 
 # Before sentence scoring: the passage ranking decides, then the most similar sentence in it.
 TOP_PASSAGE_SENTENCE = Calibration(

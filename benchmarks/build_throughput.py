@@ -18,11 +18,11 @@ import time
 from pathlib import Path
 
 from mscqa.config import Settings
-from mscqa.corpus import Article
-from mscqa.embedder import Embedder, SentenceTransformerEmbedder, model_fingerprint
-from mscqa.index import build_index
-from mscqa.onnx_backend import ONNX_DIR, OnnxEmbedder, export_dir
-from mscqa.passages import embedding_text, make_passages, split_sentences
+from mscqa.corpus.articles import Article
+from mscqa.corpus.passages import embedding_text, make_passages, split_sentences
+from mscqa.index.build import build_index
+from mscqa.index.embedder import Embedder, SentenceTransformerEmbedder, model_fingerprint
+from mscqa.index.onnx_backend import ONNX_DIR, OnnxEmbedder, export_dir
 from synthetic import CACHE, SCIFACT, build_synthetic_index
 
 TARGET = 0.9

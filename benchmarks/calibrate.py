@@ -31,25 +31,25 @@ from pathlib import Path
 
 import numpy as np
 
-from mscqa.answer import (
+from mscqa.answers.calibration import (
     CALIBRATION_FILE,
     COVERED_FEATURES,
     FEATURES,
     RANKER_CALIBRATION_FILE,
     RANKER_FEATURES,
     Calibration,
-    Candidate,
     covered_features,
-    quote_span,
-    score_candidates,
 )
-from mscqa.answer import sentence_features as features_of
+from mscqa.answers.candidates import Candidate, score_candidates
+from mscqa.answers.candidates import sentence_features as features_of
+from mscqa.answers.quotes import quote_span
+from mscqa.answers.ranker import RANKER_DIR, Ranker
 from mscqa.config import Settings
 from mscqa.engine import Engine
 from mscqa.evaluate import EvalItem, contains_evidence, read_items
-from mscqa.ranker import RANKER_DIR, Ranker
-from mscqa.retriever import Retriever, library_stats
-from mscqa.scope import unknown_topics
+from mscqa.search.library import library_stats
+from mscqa.search.retriever import Retriever
+from mscqa.search.scope import unknown_topics
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT / "benchmarks" / "data" / "calibration.jsonl"

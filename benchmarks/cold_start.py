@@ -30,8 +30,8 @@ from chat_server import (
     wait_for_answer,
 )
 from mscqa.config import Settings
-from mscqa.embedder import model_fingerprint
-from mscqa.onnx_backend import find_export
+from mscqa.index.embedder import model_fingerprint
+from mscqa.index.onnx_backend import find_export
 
 QUESTION = "Is a stem cell injection safe for people with ALS?"
 TARGET = 0.5  # `mscqa ask` cold at most half the naive baseline

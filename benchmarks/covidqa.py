@@ -26,7 +26,8 @@ from pathlib import Path
 
 import numpy as np
 
-from mscqa.answer import Answer, Quote, score_candidates
+from mscqa.answers.candidates import score_candidates
+from mscqa.answers.quotes import Answer, Quote
 from mscqa.config import Settings
 from mscqa.engine import Engine
 from mscqa.training.ranker_data import SpanQuestion, article_fold, hits, read_covidqa

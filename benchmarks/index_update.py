@@ -17,12 +17,12 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from mscqa import store
 from mscqa.config import Settings
-from mscqa.corpus import Article, load_corpus, write_articles
-from mscqa.embedder import create_embedder
-from mscqa.index import BuildReport, build_index, load_index
-from mscqa.passages import make_passages, split_sentences
+from mscqa.corpus.articles import Article, load_corpus, write_articles
+from mscqa.corpus.passages import make_passages, split_sentences
+from mscqa.index import store
+from mscqa.index.build import BuildReport, build_index, load_index
+from mscqa.index.embedder import create_embedder
 
 ROOT = Path(__file__).resolve().parents[1]
 

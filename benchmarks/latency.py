@@ -20,10 +20,10 @@ from typing import Any
 
 import numpy as np
 
-from mscqa.answer import find_quotes
+from mscqa.answers.quotes import find_quotes
 from mscqa.config import Settings
 from mscqa.engine import Engine
-from mscqa.terms import lexical_tokens
+from mscqa.text.terms import lexical_tokens
 from synthetic import SIZES, build_synthetic_index, questions
 
 TARGET = 1.5  # whole answer at most 1.5x the floor at p50, at 100k passages

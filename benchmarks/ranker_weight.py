@@ -18,10 +18,10 @@ from pathlib import Path
 import numpy as np
 
 from covidqa import DEFAULT_DATA, index_dir_for
-from mscqa.answer import ranker_text, score_candidates
+from mscqa.answers.candidates import ranker_text, score_candidates
+from mscqa.answers.ranker import Ranker
 from mscqa.config import Settings
 from mscqa.engine import Engine
-from mscqa.ranker import Ranker
 from mscqa.training.ranker_data import article_fold, hits, read_covidqa
 
 WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 5.0, 100.0)

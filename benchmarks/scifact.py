@@ -27,12 +27,12 @@ from pathlib import Path
 import numpy as np
 
 from mscqa.config import Settings
-from mscqa.embedder import Embedder, model_fingerprint
+from mscqa.corpus.passages import embedding_text
 from mscqa.evaluate import ndcg_at_k, recall_at_k
-from mscqa.onnx_backend import OnnxEmbedder, ensure_export, export_dir
-from mscqa.passages import embedding_text
-from mscqa.retriever import query_for_embedding, rrf, zscore, zscore_blend
-from mscqa.terms import lexical_tokens
+from mscqa.index.embedder import Embedder, model_fingerprint
+from mscqa.index.onnx_backend import OnnxEmbedder, ensure_export, export_dir
+from mscqa.search.retriever import query_for_embedding, rrf, zscore, zscore_blend
+from mscqa.text.terms import lexical_tokens
 
 ROOT = Path(__file__).resolve().parents[1]
 # ../shared/bench/scifact next to the repository (or next to a folder above it).
@@ -326,7 +326,7 @@ def claim_pairs(data_dir: Path, name: str) -> list[tuple[int, str, str, list[str
     """(claim id, claim, expected verdict, abstract sentences) for each (claim, cited abstract)
     pair of `name`: SUPPORT and CONTRADICT evidence pairs, and the cited abstracts of the
     claims without evidence (NEI), whose right verdict is not_found."""
-    from mscqa.verify import CONTRADICTED, NOT_FOUND, SUPPORTED
+    from mscqa.answers.verify import CONTRADICTED, NOT_FOUND, SUPPORTED
 
     abstracts: dict[str, list[str]] = {}
     with (data_dir / "corpus_sentences.jsonl").open(encoding="utf-8") as handle:
@@ -351,8 +351,8 @@ def claim_verdicts(pairs: Sequence[tuple[int, str, str, list[str]]]) -> dict[tup
     """(expected, got) counts of `check`'s verdict on each pair (MSCQA_VERIFIER_MODE: the
     rules and the learned verifier combined by default): the verdict for the three abstract
     sentences that share the most of the claim's words, the whole abstract as context."""
+    from mscqa.answers.verify import judgement, model_judgement
     from mscqa.engine import Engine
-    from mscqa.verify import judgement, model_judgement
 
     settings = Settings.from_env()
     min_coverage = settings.statement_min_coverage
@@ -372,7 +372,7 @@ def claim_verdicts(pairs: Sequence[tuple[int, str, str, list[str]]]) -> dict[tup
 
 
 def print_confusion(title: str, confusion: dict[tuple[str, str], int]) -> tuple[int, int]:
-    from mscqa.verify import CONTRADICTED, NOT_FOUND, SUPPORTED
+    from mscqa.answers.verify import CONTRADICTED, NOT_FOUND, SUPPORTED
 
     verdicts = (SUPPORTED, CONTRADICTED, NOT_FOUND)
     total = sum(confusion.values())
@@ -390,7 +390,7 @@ def score_claims(data_dir: Path, train: bool = False) -> tuple[int, int]:
     """`check`'s verdicts on the labelled (claim, cited abstract) pairs of claims_dev: all 209,
     then by even and odd claim id (rules were developed on the even ids), then the cited
     abstracts of claims without evidence (NEI); with `train`, the same for claims_train."""
-    from mscqa.verify import NOT_FOUND
+    from mscqa.answers.verify import NOT_FOUND
 
     result = (0, 0)
     for name in ("claims_dev.jsonl", "claims_train.jsonl") if train else ("claims_dev.jsonl",):

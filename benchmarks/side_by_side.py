@@ -17,8 +17,8 @@ import numpy as np
 
 from mscqa.config import Settings
 from mscqa.engine import Engine
-from mscqa.index import BM25_DIR
-from mscqa.terms import lexical_tokens
+from mscqa.index.build import BM25_DIR
+from mscqa.text.terms import lexical_tokens
 from synthetic import build_synthetic_index, questions
 
 

@@ -20,9 +20,9 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from mscqa.corpus import load_corpus
-from mscqa.language import english_words
-from mscqa.spelling import ALL_ENGLISH_WORDS, ONE_EDIT_UP_TO, Speller
+from mscqa.corpus.articles import load_corpus
+from mscqa.search.spelling import ALL_ENGLISH_WORDS, ONE_EDIT_UP_TO, Speller
+from mscqa.text.language import english_words
 
 KEYBOARD = "qwertyuiop asdfghjkl zxcvbnm"
 

@@ -27,12 +27,12 @@ from pathlib import Path
 import numpy as np
 
 from mscqa.config import Settings
-from mscqa.corpus import Article, corpus_hash, load_corpus
-from mscqa.embedder import Embedder, create_embedder, model_fingerprint
-from mscqa.index import FORMAT_VERSION, IndexParts, Manifest, write_version
-from mscqa.onnx_backend import ensure_export, export_dir
-from mscqa.passages import Passage, Sentence, embedding_text, make_passages, split_sentences
-from mscqa.terms import lexical_fingerprint
+from mscqa.corpus.articles import Article, corpus_hash, load_corpus
+from mscqa.corpus.passages import Passage, Sentence, embedding_text, make_passages, split_sentences
+from mscqa.index.build import FORMAT_VERSION, IndexParts, Manifest, write_version
+from mscqa.index.embedder import Embedder, create_embedder, model_fingerprint
+from mscqa.index.onnx_backend import ensure_export, export_dir
+from mscqa.text.terms import lexical_fingerprint
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / "benchmarks" / ".cache"

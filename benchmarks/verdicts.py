@@ -19,11 +19,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from mscqa.config import Settings
-from mscqa.engine import Engine
-from mscqa.terms import lexical_tokens
-from mscqa.verifier import VERIFIER_DIR, Reading, Verifier
-from mscqa.verify import (
+from mscqa.answers.verifier import VERIFIER_DIR, Reading, Verifier
+from mscqa.answers.verify import (
     CONTRADICTED,
     NOT_FOUND,
     SUPPORTED,
@@ -32,6 +29,9 @@ from mscqa.verify import (
     judgement,
     verdict_of,
 )
+from mscqa.config import Settings
+from mscqa.engine import Engine
+from mscqa.text.terms import lexical_tokens
 from scifact import DEFAULT_DATA, ROOT, claim_pairs
 
 VERDICTS = (SUPPORTED, CONTRADICTED, NOT_FOUND)

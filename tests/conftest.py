@@ -11,10 +11,10 @@ from click.testing import CliRunner
 
 from mscqa.cli import main
 from mscqa.config import Settings
-from mscqa.corpus import load_corpus
-from mscqa.embedder import HashingEmbedder, SentenceTransformerEmbedder
+from mscqa.corpus.articles import load_corpus
 from mscqa.engine import Engine
-from mscqa.index import build_index
+from mscqa.index.build import build_index
+from mscqa.index.embedder import HashingEmbedder, SentenceTransformerEmbedder
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"

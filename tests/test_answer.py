@@ -8,23 +8,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mscqa.answer import (
-    FEATURES,
-    NOT_COVERED,
-    Calibration,
-    Candidate,
-    default_calibration,
-    find_quotes,
-    focus_word,
-    not_covered_reason,
-    quote_span,
-    repeats,
-    score_candidates,
-    weighted_coverage,
-)
+from mscqa.answers.calibration import FEATURES, Calibration, default_calibration
+from mscqa.answers.candidates import Candidate, focus_word, score_candidates, weighted_coverage
+from mscqa.answers.quotes import NOT_COVERED, find_quotes, not_covered_reason, quote_span, repeats
 from mscqa.engine import Engine
-from mscqa.retriever import Hit, library_stats
-from mscqa.terms import lexical_tokens
+from mscqa.search.library import library_stats
+from mscqa.search.retriever import Hit
+from mscqa.text.terms import lexical_tokens
 
 
 def ask(engine: Engine, question: str, **kwargs: object):  # type: ignore[no-untyped-def]
@@ -232,7 +222,7 @@ def test_a_refusal_carries_its_reason(fake_engine: Engine) -> None:
 
 
 def test_a_refusal_records_its_kind_and_terms() -> None:
-    from mscqa.answer import refused
+    from mscqa.answers.quotes import refused
 
     topic = refused("Can stem cells treat tinnitus?", ["tinnitus"])
     assert (topic.refusal, topic.refusal_terms) == ("topic", ("tinnitus",))

@@ -16,8 +16,15 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from conftest import build
-from mscqa.answer import Answer
-from mscqa.app import (
+from mscqa.answers.quotes import Answer
+from mscqa.config import Settings
+from mscqa.corpus.articles import Article, write_articles
+from mscqa.engine import Engine
+from mscqa.errors import UsageError
+from mscqa.index.embedder import HashingEmbedder
+from mscqa.search.library import passage_containing
+from mscqa.staff.feedback import FeedbackStore
+from mscqa.web.app import (
     ChatService,
     article_html,
     build_app,
@@ -30,22 +37,8 @@ from mscqa.app import (
     status_html,
     verdict_html,
 )
-from mscqa.config import Settings
-from mscqa.corpus import Article, write_articles
-from mscqa.embedder import HashingEmbedder
-from mscqa.engine import Engine
-from mscqa.errors import UsageError
-from mscqa.feedback import FeedbackStore
-from mscqa.replies import (
-    GOOD,
-    STRONG,
-    WEAK,
-    article_summaries,
-    covered_topics,
-    passage_containing,
-    relevance_label,
-)
-from mscqa.safety import URGENT_CARE_MESSAGE, detect_emergency, emergency_terms
+from mscqa.web.replies import GOOD, STRONG, WEAK, article_summaries, covered_topics, relevance_label
+from mscqa.web.safety import URGENT_CARE_MESSAGE, detect_emergency, emergency_terms
 
 MARKUP = "<img src=x onerror=alert(1)> <script>alert(2)</script>"
 _ESCAPED_CHAR = re.compile(r"\\(.)")

@@ -10,14 +10,14 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mscqa.answer import Answer, Quote
+from mscqa.answers.quotes import Answer, Quote
+from mscqa.answers.turns import Turn
 from mscqa.cli import main
 from mscqa.config import Settings
 from mscqa.engine import Engine
 from mscqa.errors import UsageError
 from mscqa.evaluate import ConversationItem, read_conversations, score_turn
-from mscqa.turns import Turn
-from mscqa.web_sessions import Conversations
+from mscqa.web.sessions import Conversations
 
 HIP = "Mesenchymal Stem Cells Injection Improves Hip Osteoarthritis"
 ALS = "Mesenchymal Stem Cell Treatment for ALS is Safe and Feasible"
@@ -224,7 +224,7 @@ def test_any_conversation_gets_a_turn_or_one_line(fake_engine: Engine, messages:
 
 
 def test_the_web_chat_keeps_each_sessions_turns_apart(fake_engine: Engine) -> None:
-    from mscqa.app import ChatService
+    from mscqa.web.app import ChatService
 
     service = ChatService(fake_engine)
     service.converse("Which drug lets people with ALS live longer?", "tab-1")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from mscqa.answer import Answer, Quote
-from mscqa.conversation import conditions, read_message, standalone_question, topic_of
-from mscqa.turns import language_refusal, merge_answers
+from mscqa.answers.conversation import conditions, read_message, standalone_question, topic_of
+from mscqa.answers.quotes import Answer, Quote
+from mscqa.answers.turns import language_refusal, merge_answers
 
 
 def test_a_question_without_history_is_searched_as_typed() -> None:

@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from conftest import CORPUS, SEED_PAGE
 from mscqa.cli import main
-from mscqa.corpus import (
+from mscqa.corpus.articles import (
     BOILERPLATE_LINES,
     Article,
     format_article,

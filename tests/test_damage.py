@@ -17,10 +17,10 @@ import pytest
 
 from conftest import build, run_cli
 from mscqa.config import Settings
-from mscqa.embedder import HashingEmbedder
 from mscqa.engine import Engine
 from mscqa.errors import IndexCorruptError, IndexError_, IndexMissingError
-from mscqa.index import POINTER, VERSIONS, current_version, index_status, load_index
+from mscqa.index.build import POINTER, VERSIONS, current_version, index_status, load_index
+from mscqa.index.embedder import HashingEmbedder
 
 QUESTION = "Did mesenchymal stem cell injections improve hip osteoarthritis scores?"
 

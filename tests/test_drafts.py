@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from conftest import run_cli
 from mscqa.config import Settings
-from mscqa.drafts import (
+from mscqa.errors import UsageError
+from mscqa.staff.drafts import (
     HEADING,
     ITEM,
     Block,
@@ -22,7 +23,6 @@ from mscqa.drafts import (
     read_draft,
     split_statements,
 )
-from mscqa.errors import UsageError
 
 LIMIT = 100_000
 

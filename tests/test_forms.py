@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mscqa.forms import asks_amount, has_form, question_forms
+from mscqa.answers.forms import asks_amount, has_form, question_forms
 
 
 def names(question: str) -> set[str]:

@@ -20,13 +20,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import CORPUS, build
-from mscqa.answer import NOT_COVERED, Answer
+from mscqa.answers.quotes import NOT_COVERED, Answer
 from mscqa.cli import main
 from mscqa.config import Settings
-from mscqa.corpus import Article, parse_page_export, read_article
-from mscqa.embedder import HashingEmbedder
+from mscqa.corpus.articles import Article, parse_page_export, read_article
 from mscqa.engine import Engine
 from mscqa.errors import CorpusError, MscqaError, UsageError
+from mscqa.index.embedder import HashingEmbedder
 
 EXAMPLES = int(os.environ.get("MSCQA_FUZZ_EXAMPLES", "150"))
 FUZZ = settings(

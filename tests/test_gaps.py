@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli
-from mscqa.answer import Answer
-from mscqa.app import ChatService
+from mscqa.answers.quotes import Answer
 from mscqa.config import Settings
 from mscqa.engine import Engine
-from mscqa.feedback import FeedbackStore
-from mscqa.gaps import LOG_NAME, GapLog, gap_report, iso_week, read_counts, refusal_counts
+from mscqa.staff.feedback import FeedbackStore
+from mscqa.staff.gaps import LOG_NAME, GapLog, gap_report, iso_week, read_counts, refusal_counts
+from mscqa.web.app import ChatService
 
 TODAY = date(2026, 12, 2)
 # Made-up questions the articles do not cover, each with a word found nowhere else.
@@ -227,16 +227,16 @@ def test_cli_ask_writes_counts_to_var_by_default_and_report_gaps_reads_them(
 def test_distinct_terms_per_week_are_bounded(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import mscqa.gaps
+    import mscqa.staff.gaps
 
-    monkeypatch.setattr(mscqa.gaps, "_MAX_TERMS", 3)
+    monkeypatch.setattr(mscqa.staff.gaps, "_MAX_TERMS", 3)
     log = GapLog(tmp_path)
     for number in range(6):
         log.record(refusal("topic", f"topic{number}"), TODAY)
     log.record(refusal("topic", "topic1"), TODAY)
     report = gap_report(tmp_path, tmp_path / "feedback.jsonl", {})
     assert report.refused == 7
-    assert dict(report.topics) == {"topic0": 1, "topic1": 2, "topic2": 1, mscqa.gaps.OTHER: 3}
+    assert dict(report.topics) == {"topic0": 1, "topic1": 2, "topic2": 1, mscqa.staff.gaps.OTHER: 3}
 
 
 def test_the_conversation_path_counts_each_refused_part_and_other_languages(

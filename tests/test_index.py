@@ -8,8 +8,7 @@ import pytest
 
 from conftest import build
 from mscqa.config import Settings
-from mscqa.corpus import load_corpus
-from mscqa.embedder import HashingEmbedder
+from mscqa.corpus.articles import load_corpus
 from mscqa.engine import Engine
 from mscqa.errors import (
     IndexCorruptError,
@@ -17,7 +16,7 @@ from mscqa.errors import (
     IndexMissingError,
     IndexWriteError,
 )
-from mscqa.index import (
+from mscqa.index.build import (
     POINTER,
     VERSIONS,
     Manifest,
@@ -26,6 +25,7 @@ from mscqa.index import (
     load_index,
     rollback,
 )
+from mscqa.index.embedder import HashingEmbedder
 
 
 def _version_dir(settings: Settings) -> Path:

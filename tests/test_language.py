@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mscqa.language import detect_language
+from mscqa.text.language import detect_language
 
 LIBRARY_WORDS = frozenset({"chondrocytes", "mesenchymal", "riluzole", "msc"})
 

@@ -12,8 +12,8 @@ import pytest
 
 from mscqa.config import Settings
 from mscqa.engine import Engine
-from mscqa.index import BM25_DIR
-from mscqa.terms import lexical_tokens
+from mscqa.index.build import BM25_DIR
+from mscqa.text.terms import lexical_tokens
 
 HEAVY = ("torch", "sentence_transformers", "transformers", "gradio", "scipy", "bm25s", "pysbd")
 

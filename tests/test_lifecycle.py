@@ -18,13 +18,12 @@ import pytest
 from click.testing import CliRunner
 
 from mscqa import engine as engine_module
-from mscqa import index as index_module
 from mscqa.cli import main
 from mscqa.config import Settings
-from mscqa.corpus import load_corpus
-from mscqa.embedder import Embedder, HashingEmbedder
+from mscqa.corpus.articles import load_corpus
 from mscqa.engine import Engine
-from mscqa.index import (
+from mscqa.index import build as index_module
+from mscqa.index.build import (
     BuildReport,
     LoadedIndex,
     build_index,
@@ -33,6 +32,7 @@ from mscqa.index import (
     index_status,
     load_index,
 )
+from mscqa.index.embedder import Embedder, HashingEmbedder
 
 # Questions of our own, one or more per article, to compare what two indexes answer.
 QUESTIONS = (
@@ -392,7 +392,7 @@ def test_a_new_term_table_makes_the_index_stale_until_updated(
     articles = load_corpus(fake_settings.corpus_dir)
     assert index_status(fake_settings.index_dir, articles, embedder.model_id).state == "fresh"
     # The BM25 tokens were made with other word rules: searching would mix two vocabularies.
-    monkeypatch.setattr("mscqa.terms._TOKEN_RULES", "rules of a later release")
+    monkeypatch.setattr("mscqa.text.terms._TOKEN_RULES", "rules of a later release")
     status = index_status(fake_settings.index_dir, articles, embedder.model_id)
     assert status.state == "stale" and "mscqa index update" in status.message
     _build(fake_settings, embedder, incremental=True)

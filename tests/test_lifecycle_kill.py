@@ -14,12 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from mscqa import store
 from mscqa.config import Settings
-from mscqa.corpus import load_corpus
-from mscqa.embedder import HashingEmbedder
+from mscqa.corpus.articles import load_corpus
 from mscqa.engine import Engine
-from mscqa.index import (
+from mscqa.index import store
+from mscqa.index.build import (
     VERSIONS,
     build_index,
     current_version,
@@ -28,7 +27,8 @@ from mscqa.index import (
     load_index,
     verify_files,
 )
-from mscqa.store import leftovers
+from mscqa.index.embedder import HashingEmbedder
+from mscqa.index.store import leftovers
 
 QUESTION = "Is stem cell therapy safe for people with ALS?"
 # Steps of a build that happen inside the temporary version folder.

@@ -12,9 +12,9 @@ from click.testing import CliRunner
 from conftest import build
 from mscqa.cli import main
 from mscqa.config import Settings
-from mscqa.embedder import SentenceTransformerEmbedder
 from mscqa.engine import Engine
-from mscqa.index import load_index
+from mscqa.index.build import load_index
+from mscqa.index.embedder import SentenceTransformerEmbedder
 from test_lifecycle import _edit_corpus, answers, assert_same_index
 
 pytestmark = pytest.mark.model

@@ -15,13 +15,13 @@ from typing import Any
 import pytest
 
 from conftest import build, run_cli
-from mscqa.app import ChatService, build_app, launch_options
 from mscqa.config import Settings
-from mscqa.embedder import HashingEmbedder
 from mscqa.engine import Engine
-from mscqa.retriever import library_stats
-from mscqa.safety import URGENT_CARE_MESSAGE, emergency_terms
-from mscqa.web_sessions import forget_idle_sessions
+from mscqa.index.embedder import HashingEmbedder
+from mscqa.search.library import library_stats
+from mscqa.web.app import ChatService, build_app, launch_options
+from mscqa.web.safety import URGENT_CARE_MESSAGE, emergency_terms
+from mscqa.web.sessions import forget_idle_sessions
 
 NOW = datetime.datetime(2026, 1, 1, 12, 0, 0)
 HOUR = datetime.timedelta(hours=1)

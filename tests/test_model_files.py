@@ -25,13 +25,13 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import build
-from mscqa import onnx_backend
 from mscqa.cli import main
 from mscqa.config import Settings
-from mscqa.embedder import model_fingerprint
 from mscqa.engine import Engine
-from mscqa.index import current_version
-from mscqa.onnx_backend import (
+from mscqa.index import onnx_backend
+from mscqa.index.build import current_version
+from mscqa.index.embedder import model_fingerprint
+from mscqa.index.onnx_backend import (
     CONFIG_FILE,
     ONNX_FILE,
     TOKENIZER_FILE,

@@ -11,17 +11,17 @@ import numpy as np
 import pytest
 
 from conftest import build
-from mscqa import onnx_backend
 from mscqa.config import Settings
-from mscqa.embedder import (
+from mscqa.engine import Engine
+from mscqa.index import onnx_backend
+from mscqa.index.build import read_manifest
+from mscqa.index.embedder import (
     HashingEmbedder,
     SentenceTransformerEmbedder,
     create_embedder,
     model_fingerprint,
 )
-from mscqa.engine import Engine
-from mscqa.index import read_manifest
-from mscqa.onnx_backend import CONFIG_FILE, OnnxEmbedder, export_dir, find_export
+from mscqa.index.onnx_backend import CONFIG_FILE, OnnxEmbedder, export_dir, find_export
 from tiny_onnx import write_tiny_graph
 
 # Written for these tests: short and long, plain and odd characters, on and off topic.

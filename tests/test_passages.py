@@ -7,8 +7,8 @@ import pytest
 
 from conftest import CORPUS
 from mscqa.config import Settings
-from mscqa.corpus import Article, load_corpus
-from mscqa.passages import embedding_text, make_passages, split_sentences
+from mscqa.corpus.articles import Article, load_corpus
+from mscqa.corpus.passages import embedding_text, make_passages, split_sentences
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ import pytest
 
 from conftest import build
 from mscqa.config import Settings
-from mscqa.embedder import HashingEmbedder
+from mscqa.index.embedder import HashingEmbedder
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 

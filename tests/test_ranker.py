@@ -11,15 +11,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mscqa.answer import (
-    RANKER_FEATURES,
-    Calibration,
-    find_quotes,
-    ranker_text,
-    score_candidates,
-)
+from mscqa.answers.calibration import RANKER_FEATURES, Calibration
+from mscqa.answers.candidates import ranker_text, score_candidates
+from mscqa.answers.quotes import find_quotes
+from mscqa.answers.ranker import RANKER_DIR, SENTENCE_WORDS, Ranker, candidate_text
 from mscqa.engine import Engine
-from mscqa.ranker import RANKER_DIR, SENTENCE_WORDS, Ranker, candidate_text
 from mscqa.training.ranker_data import (
     article_fold,
     covidqa_pairs,
@@ -242,7 +238,7 @@ def test_ask_names_the_fix_when_the_weights_are_missing(
     tmp_path: Path, fake_env: object, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from conftest import build, run_cli
-    from mscqa.embedder import HashingEmbedder
+    from mscqa.index.embedder import HashingEmbedder
 
     build(fake_env, HashingEmbedder())  # type: ignore[arg-type]
     (tmp_path / "ranker").mkdir()

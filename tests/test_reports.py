@@ -10,17 +10,11 @@ import re
 from pathlib import Path
 
 from conftest import run_cli
-from mscqa.drafts import CheckedStatement, DraftCheck, check_draft
+from mscqa.answers.verify import CONTRADICTED, NOT_FOUND, SUPPORTED, Evidence, Verdict
 from mscqa.engine import Engine
-from mscqa.reports import (
-    CSV_COLUMNS,
-    draft_csv,
-    draft_html,
-    draft_table,
-    draft_table_html,
-)
-from mscqa.staff_pages import draft_result_html
-from mscqa.verify import CONTRADICTED, NOT_FOUND, SUPPORTED, Evidence, Verdict
+from mscqa.staff.drafts import CheckedStatement, DraftCheck, check_draft
+from mscqa.staff.reports import CSV_COLUMNS, draft_csv, draft_html, draft_table, draft_table_html
+from mscqa.web.staff_pages import draft_result_html
 
 MARKUP = '<img src=x onerror=alert(1)> & <script>alert("2")</script>'
 
@@ -191,7 +185,7 @@ def test_checked_statement_dict_is_the_verdict_dict() -> None:
 def test_web_draft_check_reads_an_upload_once_and_deletes_it(
     fake_engine: Engine, tmp_path: Path
 ) -> None:
-    from mscqa.staff_pages import check_pasted_or_uploaded
+    from mscqa.web.staff_pages import check_pasted_or_uploaded
 
     upload = tmp_path / "newsletter.txt"
     upload.write_text("Hello all,\n\nChronic pain is very common.\n\nBest wishes,\nAnn\n")
@@ -219,7 +213,7 @@ def _luminance(colour: str) -> float:
 
 
 def test_verdict_labels_have_words_and_enough_contrast() -> None:
-    from mscqa.reports import COLOURS, LABELS, verdict_label
+    from mscqa.staff.reports import COLOURS, LABELS, verdict_label
 
     for kind, (text, background) in COLOURS.items():
         light, dark = sorted((_luminance(text), _luminance(background)), reverse=True)

@@ -9,7 +9,7 @@ import pytest
 
 from mscqa.config import Settings
 from mscqa.engine import Engine
-from mscqa.retriever import (
+from mscqa.search.retriever import (
     FUSIONS,
     Retriever,
     fuse,
@@ -92,7 +92,7 @@ def test_large_library_fusion_equals_full_scoring(
     """Above EXACT_FUSION_MAX_PASSAGES only candidates are scored, with the library's mean and
     spread taken from vector moments: when the candidates cover every passage, the ranking
     and scores equal scoring every passage."""
-    import mscqa.retriever as retriever_module
+    import mscqa.search.retriever as retriever_module
 
     index = fake_engine.index
     full = Retriever(index, fake_engine.embedder, fake_engine.settings)

@@ -3,8 +3,8 @@ services and everyday matters."""
 
 from __future__ import annotations
 
-from mscqa.scope import clinic_matters, known_topic, named_topics, unknown_topics
-from mscqa.terms import lexical_tokens
+from mscqa.search.scope import clinic_matters, known_topic, named_topics, unknown_topics
+from mscqa.text.terms import lexical_tokens
 
 VOCABULARY = frozenset(
     lexical_tokens(

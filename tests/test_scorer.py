@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mscqa.scorer import MANIFEST_FILE, MODEL_FILE, ModelFileError, PairScorer
+from mscqa.answers.scorer import MANIFEST_FILE, MODEL_FILE, ModelFileError, PairScorer
 
 pytestmark = pytest.mark.model
 

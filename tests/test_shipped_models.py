@@ -16,10 +16,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mscqa import scorer
+from mscqa.answers import scorer
+from mscqa.answers.scorer import (
+    MANIFEST_FILE,
+    MODEL_FILE,
+    TOKENIZER_FILE,
+    ModelFileError,
+    PairScorer,
+)
 from mscqa.config import Settings
 from mscqa.engine import Engine
-from mscqa.scorer import MANIFEST_FILE, MODEL_FILE, TOKENIZER_FILE, ModelFileError, PairScorer
 
 SHIPPED = sorted(p.parent for p in scorer.MODELS_DIR.glob(f"*/{MANIFEST_FILE}"))
 TINY = "tiny-scorer"
@@ -140,7 +146,7 @@ def test_a_running_engine_reports_a_damaged_shipped_model_at_reload(
     """Answers go on with the models the process loaded; the damage, which a restart would
     meet, is reported with its fix until it is repaired."""
     from conftest import build
-    from mscqa.embedder import HashingEmbedder
+    from mscqa.index.embedder import HashingEmbedder
 
     settings = Settings(
         corpus_dir=fake_settings.corpus_dir,

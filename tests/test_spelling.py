@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mscqa.spelling import Speller
+from mscqa.search.spelling import Speller
 
 LIBRARY = [
     "Cartilage regeneration in the shoulder: chondrocytes, scaffolds and growth factors.",

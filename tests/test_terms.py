@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from mscqa import terms
-from mscqa.terms import (
+from mscqa.text import terms
+from mscqa.text.terms import (
     TERMS,
     expand_terms,
     expansions,

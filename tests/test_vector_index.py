@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from conftest import build
-from mscqa import index as index_module
 from mscqa.config import Settings
-from mscqa.embedder import HashingEmbedder
 from mscqa.engine import Engine
+from mscqa.index import build as index_module
+from mscqa.index.embedder import HashingEmbedder
 
 QUESTIONS = (
     "What did ALS trials find about the safety of bone marrow cells?",

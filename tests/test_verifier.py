@@ -13,13 +13,9 @@ import numpy as np
 import pytest
 
 from conftest import run_cli
-from mscqa.config import Settings
-from mscqa.engine import Engine
-from mscqa.errors import UsageError
-from mscqa.scorer import MANIFEST_FILE, MODEL_FILE, ModelFileError
-from mscqa.store import sha256_file
-from mscqa.verifier import LABELS, VERIFIER_DIR, Reading, Verifier
-from mscqa.verify import (
+from mscqa.answers.scorer import MANIFEST_FILE, MODEL_FILE, ModelFileError
+from mscqa.answers.verifier import LABELS, VERIFIER_DIR, Reading, Verifier
+from mscqa.answers.verify import (
     CONTRADICTED,
     NOT_FOUND,
     SUPPORTED,
@@ -29,6 +25,10 @@ from mscqa.verify import (
     judgement,
     model_judgement,
 )
+from mscqa.config import Settings
+from mscqa.engine import Engine
+from mscqa.errors import UsageError
+from mscqa.index.store import sha256_file
 
 # Made-up evidence for the rules; none of it is about the articles.
 DRESSING = (
@@ -247,7 +247,7 @@ def test_damaged_weights_are_one_line_naming_the_fix(
 def test_a_verifier_trains_on_a_tiny_set_and_its_onnx_export_scores_as_torch(
     tmp_path: Path,
 ) -> None:
-    from mscqa.scorer import PairScorer
+    from mscqa.answers.scorer import PairScorer
     from mscqa.training.crossencoder import (
         PairExample,
         TrainSettings,

@@ -4,22 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from mscqa.answers.numbers import check_numbers, extract_numbers, mispaired_numbers, number_pairs
+from mscqa.answers.opposites import _directions, clauses, negated, opposed
+from mscqa.answers.verify import CONTRADICTED, NOT_FOUND, SUPPORTED, judge, judgement
 from mscqa.engine import Engine
-from mscqa.verify import (
-    CONTRADICTED,
-    NOT_FOUND,
-    SUPPORTED,
-    _directions,
-    check_numbers,
-    clauses,
-    extract_numbers,
-    judge,
-    judgement,
-    mispaired_numbers,
-    negated,
-    number_pairs,
-    opposed,
-)
 
 SCORES = (
     "Before stem cell treatment, patients had an average HHS score of 67.2±3.4 and 84.6±6.3 "

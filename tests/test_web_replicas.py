@@ -13,7 +13,7 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
-from mscqa.web_replicas import ReplicaGate
+from mscqa.web.replicas import ReplicaGate
 
 
 def _client(sessions: dict[str, set[str]], stopping: threading.Event) -> TestClient:

@@ -18,10 +18,10 @@ import pytest
 
 from conftest import build
 from mscqa.config import Settings
-from mscqa.embedder import HashingEmbedder
 from mscqa.engine import Engine
 from mscqa.errors import IndexBusyError, IndexWriteError
-from mscqa.index import POINTER, VERSIONS, current_version, index_lock
+from mscqa.index.build import POINTER, VERSIONS, current_version, index_lock
+from mscqa.index.embedder import HashingEmbedder
 from test_damage import QUESTION, tree_hashes
 
 

@@ -1,9 +1,10 @@
 """A tiny ONNX embedding graph in place of the exported MiniLM, so that tests of the export's
 life (checksums, damage, making it again) run in milliseconds without torch.
 
-`write_tiny_graph` has the signature of `mscqa.onnx_backend.write_onnx_graph`: one Gather from a
-seeded random table per word piece, the same input and output names as the real export. The
-vectors mean nothing, which is all these tests need: the files, not the answers' quality.
+`write_tiny_graph` has the signature of `mscqa.index.onnx_backend.write_onnx_graph`: one
+Gather from a seeded random table per word piece, the same input and output names as the real
+export. The vectors mean nothing, which is all these tests need: the files, not the answers'
+quality.
 """
 
 from __future__ import annotations
@@ -43,9 +44,9 @@ def write_tiny_graph(model_dir: Path, path: Path) -> dict[str, Any]:
 
 def use_tiny_graph() -> None:
     """Make every export in this process a tiny one (for a `mscqa` run in a subprocess)."""
-    import mscqa.onnx_backend
+    import mscqa.index.onnx_backend
 
-    mscqa.onnx_backend.write_onnx_graph = write_tiny_graph  # type: ignore[assignment]
+    mscqa.index.onnx_backend.write_onnx_graph = write_tiny_graph  # type: ignore[assignment]
 
 
 if __name__ == "__main__":

@@ -77,7 +77,7 @@ def corpus() -> None:
 @click.pass_context
 def corpus_import(ctx: click.Context, page: Path, out: Path | None) -> None:
     """Make one article file per article of a page of the site (text export or HTML)."""
-    from mscqa.corpus import import_page, write_articles
+    from mscqa.corpus.articles import import_page, write_articles
 
     articles = import_page(page)
     target = out or _settings(ctx).corpus_dir
@@ -106,7 +106,7 @@ def corpus_new(
     body_file: Any,
 ) -> None:
     """Create a correctly formed article file from a title, a reference and a body."""
-    from mscqa.corpus import new_article
+    from mscqa.corpus.articles import new_article
 
     if body_file is None and sys.stdin.isatty():
         raise UsageError("no article text: pass --body-file FILE or pipe the text on stdin")
@@ -128,7 +128,7 @@ def corpus_new(
 @click.pass_context
 def corpus_check(ctx: click.Context, as_json: bool) -> None:
     """Check every article file; list every problem with file and line; exit 1 if any."""
-    from mscqa.corpus import check_corpus
+    from mscqa.corpus.articles import check_corpus
 
     corpus_dir = _settings(ctx).corpus_dir
     articles, problems = check_corpus(corpus_dir)
@@ -283,7 +283,7 @@ def index_status(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def index_rollback(ctx: click.Context, wait: float) -> None:
     """Switch back to the previous index version."""
-    from mscqa.index import rollback
+    from mscqa.index.build import rollback
 
     version = rollback(_settings(ctx).index_dir, lock_timeout=wait)
     click.echo(f"now serving version {version}")
@@ -346,7 +346,7 @@ def ask(ctx: click.Context, question: str | None, as_json: bool) -> None:
     """Quote the articles' best answers to QUESTION (or to each line of stdin)."""
     if question is not None and not question.strip():
         raise UsageError("the question is empty: type a question")
-    from mscqa.gaps import GapLog
+    from mscqa.staff.gaps import GapLog
 
     settings = _settings(ctx)
     gaps = GapLog(settings.var_dir, settings.feedback_keep_text, settings.gap_log_weeks)
@@ -421,8 +421,8 @@ def _check_draft(
 ) -> None:
     from datetime import UTC, datetime
 
-    from mscqa import reports
-    from mscqa.drafts import check_draft, draft_statements
+    from mscqa.staff import reports
+    from mscqa.staff.drafts import check_draft, draft_statements
 
     if statement is not None:
         raise UsageError("give either a STATEMENT or --file DRAFT, not both")
@@ -479,8 +479,8 @@ def report() -> None:
 @click.pass_context
 def report_gaps(ctx: click.Context, since: Any, as_json: bool) -> None:
     """What patients ask that the articles miss: refused questions and disliked answers."""
-    from mscqa.corpus import load_corpus
-    from mscqa.gaps import gap_report, gap_text
+    from mscqa.corpus.articles import load_corpus
+    from mscqa.staff.gaps import gap_report, gap_text
 
     settings = _settings(ctx)
     try:
@@ -510,7 +510,7 @@ def report_gaps(ctx: click.Context, since: Any, as_json: bool) -> None:
 def chat(ctx: click.Context, as_json: bool) -> None:
     """Answer a conversation from stdin, one message a line, each turn leaning on the ones
     before it; with --json, several conversations interleaved, each with its own history."""
-    from mscqa.gaps import GapLog
+    from mscqa.staff.gaps import GapLog
 
     settings = _settings(ctx)
     gaps = GapLog(settings.var_dir, settings.feedback_keep_text, settings.gap_log_weeks)
@@ -610,8 +610,8 @@ def serve(
     ctx: click.Context, host: str | None, port: int | None, allow_remote: bool | None
 ) -> None:
     """Start the web chat."""
-    from mscqa.app import serve as run_server
     from mscqa.config import check_bind_address, check_session_limits
+    from mscqa.web.app import serve as run_server
 
     settings = _settings(ctx)
     host = host or settings.host

@@ -11,6 +11,8 @@ from typing import Any
 from mscqa.errors import UsageError
 
 _ENV_PREFIX = "MSCQA_"
+# Package data beside the code: term lists, calibrations and the shipped models.
+DATA_DIR = Path(__file__).parent / "data"
 
 
 @dataclass(frozen=True)

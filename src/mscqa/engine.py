@@ -12,13 +12,16 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from mscqa import scorer
-from mscqa.answer import RANKER_CALIBRATION_FILE, Answer, find_quotes, ranker_calibration
+from mscqa.answers import scorer
+from mscqa.answers.calibration import RANKER_CALIBRATION_FILE, ranker_calibration
+from mscqa.answers.quotes import Answer, find_quotes
+from mscqa.answers.ranker import RANKER_DIR, Ranker, SentenceScorer
+from mscqa.answers.verifier import VERIFIER_DIR, shared_verifier
+from mscqa.answers.verify import ModelRule, Verdict, check_statement
 from mscqa.config import Settings
-from mscqa.corpus import load_corpus
-from mscqa.embedder import Embedder, create_embedder
+from mscqa.corpus.articles import load_corpus
 from mscqa.errors import MscqaError, UsageError
-from mscqa.index import (
+from mscqa.index.build import (
     BuildReport,
     IndexStatus,
     LoadedIndex,
@@ -27,18 +30,17 @@ from mscqa.index import (
     index_status,
     load_index,
 )
-from mscqa.onnx_backend import OnnxEmbedder, export_problem
-from mscqa.ranker import RANKER_DIR, Ranker, SentenceScorer
-from mscqa.retriever import Hit, Retriever, library_stats
-from mscqa.terms import clean_text
-from mscqa.verifier import VERIFIER_DIR, shared_verifier
-from mscqa.verify import ModelRule, Verdict, check_statement
+from mscqa.index.embedder import Embedder, create_embedder
+from mscqa.index.onnx_backend import OnnxEmbedder, export_problem
+from mscqa.search.library import library_stats
+from mscqa.search.retriever import Hit, Retriever
+from mscqa.text.terms import clean_text
 
 VERIFIER_MODES = ("combined", "model", "rules")
 
 if TYPE_CHECKING:
-    from mscqa.spelling import Speller
-    from mscqa.turns import Turn
+    from mscqa.answers.turns import Turn
+    from mscqa.search.spelling import Speller
 
 
 def prepare_text(text: str | None, limit: int, what: str) -> str:
@@ -119,7 +121,7 @@ class Engine:
         if not self.settings.ranker:
             return None
         if self._ranker is None:
-            from mscqa.scorer import ModelFileError
+            from mscqa.answers.scorer import ModelFileError
 
             folder = Path(self.settings.ranker_dir) if self.settings.ranker_dir else RANKER_DIR
             ranker = Ranker.load(folder)
@@ -148,7 +150,7 @@ class Engine:
         if self.ranker is not None:
             self.ranker.score("warm up", ["warm up"])
         library_stats(loaded.index)
-        from mscqa.language import load_language_models
+        from mscqa.text.language import load_language_models
 
         self._speller(loaded)  # and the language detector: a chat's first turn waits for neither
         load_language_models()
@@ -235,10 +237,10 @@ class Engine:
         story, the standalone questions it stands for (conversation.py; one search more at
         most). A message in another language gets the English-only reply, and typos are
         corrected against the library's words (spelling.py)."""
-        from mscqa.conversation import read_message
-        from mscqa.language import detect_language
-        from mscqa.scope import unknown_topics
-        from mscqa.turns import Turn, language_refusal, merge_answers
+        from mscqa.answers.conversation import read_message
+        from mscqa.answers.turns import Turn, language_refusal, merge_answers
+        from mscqa.search.scope import unknown_topics
+        from mscqa.text.language import detect_language
 
         text = prepare_text(message, self.settings.max_question_chars, "question")
         loaded = self._current()
@@ -269,7 +271,7 @@ class Engine:
 
     def _speller(self, loaded: _Loaded) -> Speller:
         """The speller of a loaded version, built on its first use and freed with it."""
-        from mscqa.spelling import Speller
+        from mscqa.search.spelling import Speller
 
         speller = _SPELLERS.get(id(loaded.index))
         if speller is None:

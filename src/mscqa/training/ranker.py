@@ -21,8 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
-from mscqa.ranker import RANKER_DIR
-from mscqa.store import sha256_file
+from mscqa.answers.ranker import RANKER_DIR
+from mscqa.index.store import sha256_file
 from mscqa.training.ranker_data import (
     Pair,
     article_fold,

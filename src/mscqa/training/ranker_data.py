@@ -14,9 +14,9 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from mscqa.corpus import Article, load_corpus
-from mscqa.passages import Sentence, split_sentences
-from mscqa.ranker import SENTENCE_WORDS, candidate_text
+from mscqa.answers.ranker import SENTENCE_WORDS, candidate_text
+from mscqa.corpus.articles import Article, load_corpus
+from mscqa.corpus.passages import Sentence, split_sentences
 
 # An answer shorter than this may occur anywhere by chance, so only its span counts
 # (the rule of ../shared/bench/covidqa/README.md).

@@ -31,7 +31,7 @@ def retrieved_negatives(
 ) -> list[Pair]:
     """Up to `per_question` of the best-scored candidates of each question of `articles_in`
     that miss its answer, as negatives (the index must exist: run benchmarks/covidqa.py once)."""
-    from mscqa.answer import ranker_text, score_candidates
+    from mscqa.answers.candidates import ranker_text, score_candidates
     from mscqa.config import Settings
     from mscqa.engine import Engine
 

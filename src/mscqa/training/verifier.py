@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from mscqa.scorer import MODELS_DIR, PairScorer
+from mscqa.answers.scorer import MODELS_DIR, PairScorer
 from mscqa.training.crossencoder import (
     PairExample,
     TrainSettings,

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from mscqa.terms import lexical_tokens
+from mscqa.text.terms import lexical_tokens
 
 # Class index of each label, as the model's outputs are ordered.
 LABELS = ("supports", "refutes", "not_enough_info")

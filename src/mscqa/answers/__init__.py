@@ -1,0 +1,2 @@
+"""Passages -> quotes or "not covered", statement verdicts, conversation turns; the learned
+scorers' inference."""

@@ -1,0 +1,202 @@
+"""The sentences of the found passages as candidate quotes: their features, and their order by
+the calibrated score or the learned ranker."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from mscqa.answers.calibration import Calibration, default_calibration, ranker_calibration
+from mscqa.answers.forms import has_form, question_forms
+from mscqa.answers.ranker import SentenceScorer, candidate_text
+from mscqa.search.library import Library, LibraryStats, library_stats
+from mscqa.search.retriever import Hit
+from mscqa.text.terms import lexical_tokens
+
+
+def weighted_coverage(question: Sequence[str], text: frozenset[str], stats: LibraryStats) -> float:
+    """Share of the question's information (idf-weighted distinct stemmed words) in `text`.
+
+    A word the articles never use weighs most: "Can stem cells grow back hair?" has its most
+    telling word missing everywhere, which is what "not covered" needs to see.
+    """
+    return _Coverage(question, stats)(text)
+
+
+class _Coverage:
+    """`weighted_coverage` of one question, its word weights worked out once."""
+
+    def __init__(self, question: Sequence[str], stats: LibraryStats) -> None:
+        self.weight = {t: stats.idf.get(t, stats.unseen_idf) for t in set(question)}
+        self.total = sum(self.weight.values())
+
+    def __call__(self, text: frozenset[str]) -> float:
+        if not self.total:
+            return 0.0
+        return sum(w for t, w in self.weight.items() if t in text) / self.total
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A sentence of a retrieved passage with its features and calibrated probability."""
+
+    hit: Hit
+    row: int  # row of the sentence in index.sentences
+    features: tuple[float, ...]
+    probability: float
+
+
+def sentence_features(
+    question: str, query_vector: np.ndarray, hits: Sequence[Hit], index: Library
+) -> list[tuple[Hit, int, tuple[float, ...]]]:
+    """(hit, sentence row, features) for each sentence of each hit, features as `FEATURES`."""
+    stats = library_stats(index)
+    tokens = lexical_tokens(question)
+    coverage = _Coverage(tokens, stats)
+    library_cover = coverage(stats.vocabulary)
+    forms = question_forms(question)
+    focus = focus_word(question, stats)
+    rows: list[tuple[Hit, int, tuple[float, ...]]] = []
+    for rank, hit in enumerate(hits):
+        sentence_rows = [row for row, _ in index.passage_sentences(hit.passage)]
+        passage_tokens = frozenset().union(
+            stats.title_tokens[hit.passage.article_id],
+            *(stats.sentence_tokens[r] for r in sentence_rows),
+        )
+        passage_cover = coverage(passage_tokens)
+        cosines = index.sentence_vectors[sentence_rows] @ query_vector
+        for row, cosine in zip(sentence_rows, cosines, strict=True):
+            # A sentence is read with its neighbours in the passage, so its coverage counts
+            # the words of the sentence itself and of the title of its article.
+            own = stats.sentence_tokens[row] | stats.title_tokens[hit.passage.article_id]
+            features = (
+                float(cosine),
+                hit.dense,
+                coverage(own),
+                passage_cover,
+                library_cover,
+                1.0 / (1 + rank),
+                float(has_form(forms, index.sentences[row].text)),
+                float(focus is not None and focus in stats.sentence_tokens[row]),
+            )
+            rows.append((hit, row, features))
+    return rows
+
+
+def focus_word(question: str, stats: LibraryStats) -> str | None:
+    """The question's most specific word (highest idf) among those the library uses: "Japan"
+    in "was there a study in Japan on back pain?". The sentence that has it is often the one
+    that answers, where its neighbours only share the topic. Only the patient's own words
+    count: the term table's expansions are other names to match, not what was asked about
+    ("arthritis" brings in "rheumatoid", which must not become the focus)."""
+    tokens = lexical_tokens(question, expand=False)
+    known = sorted({t for t in tokens if t in stats.idf}, key=lambda t: (-stats.idf[t], t))
+    return known[0] if known else None
+
+
+def score_candidates(
+    question: str,
+    query_vector: np.ndarray,
+    hits: Sequence[Hit],
+    index: Library,
+    calibration: Calibration | None = None,
+    ranker: SentenceScorer | None = None,
+    ranker_candidates: int = 12,
+    ranker_model: Calibration | None = None,
+    ranker_weight: float = 0.0,
+) -> list[Candidate]:
+    """Every sentence of the hits, best first, each sentence once: scored in its best
+    passage, shown in the retrieved passage where it has the most context around it (a
+    sentence that ends one passage and opens the next is shown with what follows it).
+
+    With a `ranker`, only the best `ranker_candidates` of them are kept, scored again with the
+    ranker's score as one more feature (`ranker_model`, default `ranker_calibration()`), or,
+    when `ranker_weight` > 0, ordered by `fuse`."""
+    calibration = calibration or default_calibration()
+    rows = sentence_features(question, query_vector, hits, index)
+    if not rows:
+        return []
+    probabilities = calibration.probability(np.array([f for _, _, f in rows]))
+    best: dict[int, Candidate] = {}
+    shown_in: dict[int, Hit] = {}
+    for (hit, row, features), p in zip(rows, probabilities, strict=True):
+        if row not in best or p > best[row].probability:
+            best[row] = Candidate(hit, row, features, float(p))
+        if row not in shown_in or _context(hit, row, index) > _context(shown_in[row], row, index):
+            shown_in[row] = hit
+    candidates = [
+        Candidate(shown_in[c.row], c.row, c.features, c.probability) for c in best.values()
+    ]
+    ordered = sorted(candidates, key=lambda c: (-c.probability, c.row))
+    if ranker is None:
+        return ordered
+    if ranker_weight > 0:
+        return fuse(question, ordered[:ranker_candidates], index, ranker, ranker_weight)
+    return rerank(question, ordered[:ranker_candidates], index, ranker, ranker_model)
+
+
+def fuse(
+    question: str,
+    candidates: Sequence[Candidate],
+    index: Library,
+    ranker: SentenceScorer,
+    weight: float,
+) -> list[Candidate]:
+    """The candidates ordered by the first scoring's logit plus `weight` times the ranker's
+    logit. Each keeps its first probability: as one feature among nine, fitted on five
+    articles, the ranker's weight stayed too small to ever overturn the retrieval features;
+    summed with `weight` it can, while "not covered" and the quote rules stay as without it."""
+    if not candidates:
+        return []
+    scores = ranker.score(question, [ranker_text(c.row, index) for c in candidates])
+    p = np.clip(np.array([c.probability for c in candidates]), 1e-6, 1 - 1e-6)
+    fused = np.log(p / (1 - p)) + weight * scores
+    order = sorted(range(len(candidates)), key=lambda i: (-float(fused[i]), candidates[i].row))
+    return [candidates[i] for i in order]
+
+
+def rerank(
+    question: str,
+    candidates: Sequence[Candidate],
+    index: Library,
+    ranker: SentenceScorer,
+    model: Calibration | None = None,
+) -> list[Candidate]:
+    """The candidates scored again by `model` over their features and the ranker's score of
+    each sentence read with its article's title and neighbours, best first."""
+    if not candidates:
+        return []
+    model = model or ranker_calibration()
+    texts = [ranker_text(c.row, index) for c in candidates]
+    scores = ranker.score(question, texts)
+    features = np.array([(*c.features, float(s)) for c, s in zip(candidates, scores, strict=True)])
+    probabilities = model.probability(features)
+    rescored = [
+        Candidate(c.hit, c.row, tuple(float(v) for v in f), float(p))
+        for c, f, p in zip(candidates, features, probabilities, strict=True)
+    ]
+    return sorted(rescored, key=lambda c: (-c.probability, c.row))
+
+
+def ranker_text(row: int, index: Library) -> str:
+    """`ranker.candidate_text` of the sentence at `row`, as the ranker was trained to read it."""
+    sentences = index.sentences
+    sentence = sentences[row]
+
+    def neighbour(other: int) -> str:
+        inside = 0 <= other < len(sentences)
+        same = inside and sentences[other].article_id == sentence.article_id
+        return sentences[other].text if same else ""
+
+    title = index.articles[sentence.article_id].title
+    return candidate_text(title, sentence.text, neighbour(row - 1), neighbour(row + 1))
+
+
+def _context(hit: Hit, row: int, index: Library) -> tuple[int, int]:
+    """(sentences on the shorter side, sentences after) of sentence `row` in `hit`'s passage."""
+    base = index.sentence_offset[hit.passage.article_id]
+    before = row - (base + hit.passage.first_sentence)
+    after = base + hit.passage.last_sentence - row
+    return min(before, after), after

@@ -1,0 +1,439 @@
+"""A message and the conversation before it -> the standalone questions to search.
+
+Patients write follow-ups that lean on earlier turns ("what did they find?", "and for arthritis?"),
+two questions in one message, and a question at the end of a story. Pure functions over text:
+nothing is generated, the patient's own words are kept and a reference is replaced by the
+phrase it stands for, so the question searched can be shown ("Answering: ...")."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from mscqa.search.scope import named_topics
+from mscqa.text.terms import STOPWORDS, TERMS, normalize
+
+# At most two questions are searched for one message (one search more than a plain question);
+# a third and later question stay with the second.
+MAX_PARTS = 2
+# Content words a question of a two-question message needs, once read, to be searched alone.
+MIN_PART_WORDS = 2
+# Earlier turns looked at, most recent first, for the topic a follow-up leans on.
+LOOK_BACK = 3
+
+_SENTENCE = re.compile(r"[^.?!\n]+(?:[.?!]+|\n|$)")
+_QUESTION_START = re.compile(
+    r"^(?:what|which|who|whom|whose|when|where|why|how|is|are|was|were|do|does|did|can|could|"
+    r"will|would|should|has|have|had|may|might|tell|explain|describe|any|and|but|also)\b",
+    re.IGNORECASE,
+)
+# ", and what was ..." / " and does it ...": a second question joined to the first.
+_JOINED = re.compile(
+    r"(?:,\s*|;\s*|\s+)(?:and|but|also|plus)\s+(?=(?:what|which|who|when|where|why|how|is|are|"
+    r"was|were|do|does|did|can|could|will|would|should|has|have)\b)",
+    re.IGNORECASE,
+)
+# A sentence without a question mark that says what its writer wants to know.
+_ASKING = re.compile(
+    r"\b(?:(?:want|like|need|wish|love) to (?:know|learn|hear|understand)|wonder(?:ing)?|"
+    r"tell me|please (?:explain|advise|help)|any (?:advice|research|studies|evidence|news))\b",
+    re.IGNORECASE,
+)
+# A follow-up that leaves out what it is about: "and for arthritis?", "what about the knee?".
+_ELLIPTICAL = re.compile(
+    r"^(?:and|but|also|so|then|ok(?:ay)?|what about|how about|same for|and what about)\b[,\s]*",
+    re.IGNORECASE,
+)
+# Words and phrases that point back at something named before.
+_REFERENCE = re.compile(
+    r"\b(?:(?:that|this|these|those|the same)\s+(?:study|studies|trial|trials|research|review|"
+    r"paper|article|analysis|meta-analysis|treatment|treatments|therapy|drug|one|ones|cells|"
+    r"patients|people|results?|findings?)|the one|the ones|it|its|they|them|their|this|that|"
+    r"these|those)\b",
+    re.IGNORECASE,
+)
+# Nouns that name a piece of research: the likeliest thing "it", "they" or "that study" means.
+_STUDY_WORDS = (
+    r"study|studies|trial|trials|review|reviews|analysis|meta-analysis|research|paper|"
+    r"experiment|experiments"
+)
+_STUDY_PHRASE = re.compile(
+    rf"\b(?:(?:the|a|an|this|that|these|those)\s+)?(?:[\w'-]+\s+){{0,3}}?(?:{_STUDY_WORDS})\b",
+    re.IGNORECASE,
+)
+_DETERMINER_PHRASE = re.compile(
+    r"\b(?:the|a|an|this|that|these|those)\s+(?:[\w'-]+\s+){0,7}?[\w'-]+"
+    r"(?=\s*(?:[?.!,;]|$)|\s+(?:is|are|was|were|do|does|did|has|have|had|and|or|but|to|"
+    r"in|on|at|for|after|before|with|from)\b)",
+    re.IGNORECASE,
+)
+# "the patients", "the results": in a follow-up that names no condition, the people and the
+# outcomes of what was just talked about. Other nouns with "the" ("the immune system") name a
+# topic of their own.
+_DEFINITE = re.compile(
+    r"\bthe\s+(?:patients?|people|participants?|volunteers?|subjects?|researchers?|"
+    r"scientists?|authors?|doctors?|results?|findings?|outcomes?|study|studies|trials?|"
+    r"doses?|side effects?|effects?|groups?|numbers?|scores?|data)\b",
+    re.IGNORECASE,
+)
+_ASKED_NOUN = re.compile(r"^(?:what|which)\s+([a-z][\w-]+)\b", re.IGNORECASE)
+_AUXILIARY = frozenset(
+    ["is", "are", "was", "were", "do", "does", "did", "can", "could", "will", "would", "should",
+     "has", "have", "had", "may", "might"]
+)  # fmt: skip
+_WORD = re.compile(r"[\w'-]+")
+
+
+@dataclass(frozen=True)
+class Part:
+    """One question of a message: as typed, and as searched (`standalone`)."""
+
+    typed: str
+    standalone: str
+
+    @property
+    def leaned(self) -> bool:
+        return self.standalone != self.typed
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How a message is read: one or two questions, each standalone."""
+
+    parts: tuple[Part, ...]
+
+    @property
+    def questions(self) -> tuple[str, ...]:
+        return tuple(p.standalone for p in self.parts)
+
+
+def read_message(message: str, earlier: Sequence[str] = ()) -> Reading:
+    """The questions to search for `message`, given the questions of earlier turns (`earlier`,
+    oldest first, as they were searched). A story told before the question is context for it,
+    the way an earlier turn is; a second question leans on the first."""
+    story, questions = _story_and_questions(message)
+    parts = _read_parts(questions, story, earlier)
+    if len(parts) > 1 and any(len(_content(p.standalone)) < MIN_PART_WORDS for p in parts):
+        # "..., and what are his qualifications?": a part too thin to search on its own is
+        # no question of its own; the message is searched whole.
+        story, questions = _story_and_questions(message, split=False)
+        parts = _read_parts(questions, story, earlier)
+    return Reading(tuple(parts))
+
+
+def _read_parts(questions: Sequence[str], story: str, earlier: Sequence[str]) -> list[Part]:
+    parts: list[Part] = []
+    context = [*earlier[-LOOK_BACK:], *([story] if story else [])]
+    told = conditions(story)
+    for number, typed in enumerate(questions):
+        standalone = standalone_question(typed, context)
+        if number and standalone == typed and not conditions(typed):
+            # "..., and were there any side effects?": the second question of a message is
+            # about what the first one is about.
+            topic = topic_of(parts[0].standalone, "named")
+            if topic and not _mentions(typed, topic):
+                standalone = f"{_without_mark(typed)}, in {topic}?"
+        if told and not conditions(standalone):
+            # "Can stem cells do anything for her?" after a story about her ALS.
+            standalone = f"{_without_mark(standalone)}, for {told[0]}?"
+        parts.append(Part(typed, standalone))
+        context = [*context, standalone]
+    return parts
+
+
+def _story_and_questions(message: str, split: bool = True) -> tuple[str, list[str]]:
+    """(the story around the questions, the questions): sentences that ask something are the
+    questions; the others are the story. Without a question mark, the last sentence that opens
+    like a question or says what the writer wants to know asks, else the last sentence: a story
+    ends with what it is told for."""
+    text = " ".join(message.split())
+    sentences = [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
+    asking = [s for s in sentences if s.endswith("?")]
+    if not asking:
+        asking = [s for s in sentences if _QUESTION_START.match(s) or _ASKING.search(s)][-1:]
+        asking = asking or sentences[-1:]
+    if not split:
+        return (" ".join(s for s in sentences if s not in asking), [" ".join(asking) or text])
+    if not asking or len(sentences) == 1:
+        return "", _split_joined(text)
+    # "Why me? ... Is there a trial for it?": a question with no word of its own is a sigh.
+    asking = [s for s in asking if _content(s)] or asking
+    story = " ".join(s for s in sentences if s not in asking)
+    questions = [q for sentence in asking for q in _split_joined(sentence)]
+    if len(questions) > MAX_PARTS:
+        questions = [*questions[: MAX_PARTS - 1], " ".join(questions[MAX_PARTS - 1 :])]
+    return story, questions
+
+
+def _split_joined(sentence: str) -> list[str]:
+    """ "How were they scored, and what was the average?" -> the two questions, each with the
+    sentence's closing mark. Only a join followed by a question word splits, so "pain and
+    swelling" stays whole; the first two questions are kept apart, the rest stay together."""
+    match = _JOINED.search(sentence)
+    if not match or match.start() < 8:
+        return [sentence]
+    first = sentence[: match.start()].rstrip(" ,;")
+    second = sentence[match.end() :].strip()
+    if len(_WORD.findall(second)) < 3:
+        return [sentence]
+    mark = sentence.rstrip()[-1] if sentence.rstrip()[-1:] in "?.!" else ""
+    return [first + mark if not first.endswith(("?", ".", "!")) else first, second]
+
+
+def standalone_question(question: str, context: Sequence[str]) -> str:
+    """`question` as it reads on its own: a reference ("it", "that study", "the one") is
+    replaced by the topic of the most recent `context` that has one, and an elliptical
+    follow-up ("and for arthritis?") takes the earlier question with its condition swapped."""
+    if not context:
+        return question
+    elliptical = _ELLIPTICAL.match(question)
+    own = conditions(question)
+    body = question[elliptical.end() :] if elliptical else question
+    body = body[:1].upper() + body[1:] if elliptical else body
+    if elliptical and own:
+        previous = context[-1]
+        theirs = conditions(previous)
+        if theirs:
+            return _replace_first(previous, theirs[0], own[0])
+        return f"{_without_mark(previous)}, for {own[0]}?"
+    reference = _find_reference(body)
+    if reference and own and " " not in reference.group().strip():
+        # "Is it safe for ALS?" names what it asks about: the pronoun is the treatment talked
+        # about, without the condition it was talked about for.
+        treatment = next((t for t in map(_treatment_of, reversed(context)) if t), "")
+        return _substitute(body, reference, treatment) if treatment else question
+    bare = not _content(body)  # "why?", "how so?": all of it is in the turn before
+    if reference is None and not elliptical and not bare and (own or not _DEFINITE.search(body)):
+        return question
+    kind = _reference_kind(body, reference) if reference else "named"
+    topic = next((t for t in (topic_of(c, kind) for c in reversed(context)) if t), "")
+    if not topic or _mentions(body, topic):
+        return body if elliptical else question
+    if reference is None:
+        return f"{_without_mark(body)}, in {topic}?"
+    return _substitute(body, reference, topic)
+
+
+def _find_reference(body: str) -> re.Match[str] | None:
+    """The first word or phrase of `body` that points back; "that" and "this" only where they
+    stand for something ("is that safe?"), not where they join a clause to a noun ("a drug
+    that slows it")."""
+    for match in _REFERENCE.finditer(body):
+        word = match.group().lower()
+        if word in ("that", "this", "which"):
+            before = body[: match.start()].split()
+            if before and before[-1].lower().strip(",;") not in STOPWORDS | _AUXILIARY:
+                continue
+        return match
+    return None
+
+
+def _substitute(body: str, reference: re.Match[str], topic: str) -> str:
+    """`body` with its reference replaced by `topic`; "those results" keeps its noun ("the
+    results on <topic>") unless the topic names research itself ("the riluzole trial")."""
+    word = reference.group().lower()
+    replacement = topic
+    words = word.split()
+    if len(words) > 1 and words[-1] != "one" and not _STUDY_PHRASE.search(topic):
+        replacement = f"the {words[-1]} on {topic}"
+    if word in ("their", "its"):
+        replacement = topic + ("'" if topic.endswith("s") else "'s")
+    start = reference.start()
+    if start == 0 or body[:start].rstrip().endswith(("?", ".", "!")):
+        replacement = replacement[:1].upper() + replacement[1:]
+    return body[:start] + replacement + body[reference.end() :]
+
+
+def _treatment_of(text: str) -> str:
+    """The treatment `text` names last (nearest a follow-up), or ""."""
+    treatments = [_trim(m.group()) for m in _TREATMENT.finditer(text)]
+    return treatments[-1] if treatments else ""
+
+
+def _reference_kind(body: str, reference: re.Match[str] | None) -> str:
+    """What a reference most likely points at: "study" for "they" doing what researchers do
+    ("what did they find?"), "treatment" for another lone pronoun ("is it safe?", "have they
+    been tried?": patients ask about the treatment), otherwise "any"."""
+    if reference is None:
+        return "any"
+    word = reference.group().lower()
+    after = body[reference.end() :].split()
+    if word in ("they", "them", "their") and after and _RESEARCH_VERB.match(after[0]):
+        return "study"
+    if word in ("it", "its", "they", "them"):
+        return "treatment"
+    return "any"
+
+
+_RESEARCH_VERB = re.compile(
+    r"(?:find|found|show|showed|shown|measure|measured|report|reported|use|used|test|tested|"
+    r"conclude|concluded|study|studied|inject|injected|give|gave|get|got|see|saw|treat|"
+    r"treated|compare|compared|look|looked|follow|followed)\b",
+    re.IGNORECASE,
+)
+# What patients mean by "it" in "is it safe?", "does it hurt?": the treatment talked about.
+_TREATMENT = re.compile(
+    r"\b(?:(?:the|a|an|this|that)\s+)?(?:(?:stem cells?|mscs?)(?:\s+(?:injections?|"
+    r"infusions?|therap(?:y|ies)|treatments?|transplants?))?|(?:[\w-]+\s+)?(?:injections?|"
+    r"infusions?|therap(?:y|ies)|treatments?|transplants?|drugs?|medicines?|medications?))\b",
+    re.IGNORECASE,
+)
+
+
+def topic_of(question: str, kind: str = "any") -> str:
+    """The phrase a later "it", "they" or "that study" most likely means: a piece of research
+    named in `question` ("the riluzole trial", with the condition it names when the
+    phrase lacks one), else a phrase with the condition, else what the question asks about with
+    its condition ("drugs for ALS"), else the condition, else the last phrase
+    with a determiner. For `kind` "treatment" a treatment named comes first ("stem cells for
+    arthritis"); for "study" the research on the topic ("the research on MS"); "named" takes
+    only research or a condition, never a mere phrase with a determiner: a follow-up that says
+    "the volunteers" leans on a study, not on whatever "the ..." came last."""
+    named = conditions(question)
+    if kind == "treatment":
+        phrase = _treatment_of(question)
+        if phrase:
+            # A condition proper ("neck pain") over another name of the lists ("massage").
+            condition = next((c for c in named if _is_condition(c)), "")
+            if condition and not _mentions(phrase, condition):
+                phrase = f"{phrase} for {condition}"
+            return phrase
+    if kind == "study" and not _STUDY_PHRASE.search(question):
+        topic = topic_of(question)
+        return f"the research on {topic}" if topic else ""
+    study = [_research_phrase(m.group()) for m in _STUDY_PHRASE.finditer(question)]
+    study = [s for s in study if len(_content(s)) > 1 or named]
+    if study:
+        phrase = _trim(study[-1])
+        if named and not _mentions(phrase, named[0]):
+            phrase = f"{phrase} on {named[0]}"
+        return phrase
+    phrases = [_trim(m.group()) for m in _DETERMINER_PHRASE.finditer(question)]
+    with_condition = [p for p in phrases if any(_mentions(p, c) for c in named)]
+    if with_condition:
+        return with_condition[-1]
+    if named:
+        asked = _ASKED_NOUN.match(question.strip())
+        noun = asked.group(1) if asked else ""
+        if noun and noun.lower() not in _AUXILIARY and noun.lower() not in STOPWORDS:
+            return f"{noun} for {named[0]}"
+        return named[0]
+    about = _ABOUT.search(question.strip())
+    if about and len(_WORD.findall(about.group(1))) <= 6 and kind != "named":
+        return _trim(about.group(1))
+    return phrases[-1] if phrases and kind != "named" else ""
+
+
+# "What is riluzole?", "Tell me about exosomes": what the question is about, named at its end.
+_ABOUT = re.compile(
+    r"(?:^(?:what|who)\s+(?:is|are|was|were)|\b(?:about|regarding))\s+(.+?)[\s?.!]*$",
+    re.IGNORECASE,
+)
+
+
+def _research_phrase(phrase: str) -> str:
+    """The words that name the research, from the last determiner ("who ran | the eczema
+    trial") or after the last other small word ("we heard about | spine trials")."""
+    words = phrase.split()
+    for i in range(len(words) - 2, -1, -1):
+        word = words[i].lower()
+        if word in _DETERMINERS:
+            return " ".join(words[i:])
+        if word in STOPWORDS:
+            return " ".join(words[i + 1 :])
+    return phrase
+
+
+_DETERMINERS = frozenset(["the", "a", "an", "this", "that", "these", "those"])
+
+
+def _trim(phrase: str) -> str:
+    """A phrase without the question word, auxiliary or preposition it starts with ("about
+    research trials") and without the verb it ends with ("the knee patients treated")."""
+    words = phrase.split()
+    while (
+        len(words) > 1
+        and words[0].lower() not in _DETERMINERS
+        and (words[0].lower() in STOPWORDS or _QUESTION_START.match(words[0]))
+    ):
+        words = words[1:]
+    while len(words) > 2 and words[-1].lower().endswith("ed"):
+        words = words[:-1]
+    return " ".join(words)
+
+
+def _content(text: str) -> list[str]:
+    return [w for w in _WORD.findall(normalize(text)) if w not in STOPWORDS]
+
+
+def _mentions(text: str, phrase: str) -> bool:
+    plain = normalize(text)
+    return all(w in plain for w in _content(phrase)) if _content(phrase) else False
+
+
+def _without_mark(question: str) -> str:
+    return question.rstrip().rstrip("?.!").rstrip()
+
+
+def _replace_first(text: str, old: str, new: str) -> str:
+    match = re.search(rf"(?<!\w){re.escape(old)}(?!\w)", text, re.IGNORECASE)
+    if match is None:
+        return f"{_without_mark(text)}, for {new}?"
+    return text[: match.start()] + new + text[match.end() :]
+
+
+def conditions(text: str) -> list[str]:
+    """The conditions `text` names, as written, in order: the names of scope.py's lists, the
+    term table's terms and expansions that name a condition ("MS", "multiple sclerosis"), and a
+    condition word with the word before it ("low back pain", "liver transplant")."""
+    plain = normalize(text)
+    found: list[tuple[int, int]] = []
+    for match in _condition_pattern().finditer(plain):
+        start, end = match.span(1)
+        words = plain[start:end].split()
+        if len(words) > 1 and (
+            words[0] in STOPWORDS or words[0] in _AUXILIARY or words[0] in _ACTION_WORDS
+        ):
+            start += len(words[0]) + 1
+        found.append((start, end))
+    for name in named_topics(text):
+        position = plain.find(name)
+        if position >= 0 and not any(s <= position < e for s, e in found):
+            found.append((position, position + len(name)))
+    return [text[s:e] for s, e in sorted(found)]
+
+
+# Words before "pain" or "disease" that say what is done to it, not which one it is.
+_ACTION_WORDS = frozenset(
+    ["help", "helps", "treat", "treats", "cure", "cures", "ease", "eases", "relieve",
+     "relieves", "reduce", "reduces", "cause", "causes", "prevent", "prevents", "stop", "stops",
+     "manage", "improve", "improves", "worsen", "worsens", "fight", "fights", "beat", "control"]
+)  # fmt: skip
+# Word endings and words that make a term a condition ("-itis", "-osis", "disease"), so lay
+# words of the term table ("safe", "shot") never count as one.
+_CONDITION_WORD = re.compile(
+    r"(?:itis|osis|pathy|emia|oma|disease|syndrome|disorder|pain|diabetes|injury|"
+    r"failure|cancer|transplant|transplantation)$"
+)
+
+
+def _is_condition(name: str) -> bool:
+    """A condition proper, directly or through the term table ("ALS"), not a treatment or
+    service of scope.py's lists."""
+    plain = normalize(name)
+    return _names_condition(plain) or _names_condition(TERMS.get(plain, ""))
+
+
+def _names_condition(phrase: str) -> bool:
+    return any(_CONDITION_WORD.search(w) for w in phrase.split())
+
+
+@lru_cache(maxsize=1)
+def _condition_pattern() -> re.Pattern[str]:
+    names = {t for t, e in TERMS.items() if _names_condition(t) or _names_condition(e)}
+    names |= {e for e in TERMS.values() if _names_condition(e) and len(e.split()) <= 4}
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=lambda n: (-len(n), n)))
+    general = r"(?:[a-z']+ )?[a-z]*(?:pain|disease|transplant|itis|osis)s?"
+    return re.compile(rf"(?<![a-z0-9])({general}|{alternatives})(?![a-z0-9])")

@@ -1,0 +1,119 @@
+"""What form of answer a question asks for (a number, a source, people, a reason, a finding,
+a list), and whether a sentence has that form: answer-type matching, one answer-model feature."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from mscqa.text.terms import normalize
+
+_YES_NO = r"^(?:do|does|did|can|could|will|would|is|are|was|were|has|have|should)\b"
+
+
+@dataclass(frozen=True)
+class Form:
+    name: str
+    question: re.Pattern[str]
+    sentence: re.Pattern[str]
+
+
+def _compile(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+FORMS = (
+    Form(
+        "amount",
+        _compile(
+            r"\bhow (?:many|much|long|often|fast|big|large|old|common|likely)\b"
+            r"|\b(?:percent|percentage|proportion|share|rate|number|score|scores|dose|"
+            r"age|figures?|results?|odds|chance|chances|before and after)\b"
+            r"|^(?:when|what year|which year)\b"
+        ),
+        _compile(
+            r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|half|dozens?|"
+            r"hundreds?|thousands?)\b"
+        ),
+    ),
+    Form(
+        "source",
+        _compile(
+            r"\bwhere\b.*\b(?:from|come|comes|came|get|got|obtained|taken|harvested)\b"
+            r"|\b(?:source|origin)\b|\bcome from\b|\bmade from\b"
+        ),
+        _compile(r"\b(?:from|derived|taken|harvested|obtained|isolated|collected|sourced)\b"),
+    ),
+    Form(
+        "people",
+        _compile(r"^who\b|\bby whom\b|\bwhich (?:researchers|scientists|authors|team|group)\b"),
+        _compile(r"\bet al\b|\bdr\b|\bco-?authors?\b|\bresearch groups?\b|\bauthors\b"),
+    ),
+    Form(
+        "reason",
+        _compile(r"^why\b|\bwhat is the reason\b|\bhow come\b"),
+        _compile(r"\b(?:because|since|due to|reasons?|causes?|caused|risk|so that|therefore)\b"),
+    ),
+    Form(
+        "finding",
+        _compile(
+            _YES_NO + r".*\b(?:help|helps|helped|work|works|worked|effective|improve|improves|"
+            r"improved|benefit|benefits|cure|cures|treat|treats|reduce|reduces|relieve|"
+            r"relieves|better|safe|slow|slows|successful)\b"
+            r"|^what (?:did|do|does|have) .*\b(?:find|found|show|shown|conclude|report|discover)\b"
+            r"|\b(?:results?|outcomes?|findings?)\b"
+        ),
+        _compile(
+            r"\b(?:showed|shown|shows|found|improved|improves|increased|decreased|reduced|"
+            r"resulted|effective|success|successful|significant|better|worse|benefit|safe|"
+            r"slow|slows|slower|faster|not as|unlikely|failed|cure|cures|cured)\b"
+        ),
+    ),
+    Form(
+        "definition",
+        _compile(
+            r"^what (?:is|are) (?:an? |the )?[\w'-]+(?: [\w'-]+){0,2}\W*$"
+            r"|\bwhat (?:does|do) .+ mean\b|\bwhat counts as\b|\bwhat is meant by\b"
+            r"|\bdefin(?:e|ed|ition)\b|\bmeaning of\b"
+        ),
+        _compile(
+            r"\bthat is\b|\bi\.e\.|\bmeans?\b|\bdefined\b|\brefers? to\b|\bknown as\b"
+            r"|\bcalled\b"
+        ),
+    ),
+    Form(
+        "list",
+        _compile(
+            r"^(?:(?:in|for|on|of|at|with|from|to|by) )?(?:which|what)\b"
+            r".*\b(?:types?|kinds?|forms?|diseases|conditions|disorders|cells|"
+            r"drugs|medicines|treatments|options|symptoms|signs)\b"
+        ),
+        _compile(r"(?:[^,]+,){2,}|:\s*$|\btypes?\b|\bkinds?\b"),
+    ),
+)
+
+
+def question_forms(question: str) -> tuple[Form, ...]:
+    """The answer forms `question` asks for (often none)."""
+    text = normalize(question).strip()
+    return tuple(form for form in FORMS if form.question.search(text))
+
+
+def has_form(forms: tuple[Form, ...], sentence: str) -> bool:
+    """True when `sentence` has one of the answer forms asked for."""
+    if not forms:
+        return False
+    text = _normalized(sentence)
+    return any(form.sentence.search(text) for form in forms)
+
+
+@lru_cache(maxsize=8192)
+def _normalized(sentence: str) -> str:
+    """The same sentences come back question after question: normalise each once."""
+    return normalize(sentence)
+
+
+def asks_amount(question: str) -> bool:
+    """True when `question` asks for a number ("how many", "what rate", "when")."""
+    return any(form.name == "amount" for form in question_forms(question))

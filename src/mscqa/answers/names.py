@@ -1,0 +1,45 @@
+"""Names in a statement (people, places) that its evidence never uses, and credited authors."""
+
+from __future__ import annotations
+
+import re
+
+from mscqa.text.terms import lexical_tokens
+
+# A name: a capitalised word ("Germany", "Martinez"); a word in capitals is an acronym, which
+# the term table reads. Attributed: the author of a finding ("Martinez et al.", "Dr. Zhou",
+# "Smith and colleagues", "Zhou's review").
+_NAME = re.compile(r"\b[A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?\b")
+ATTRIBUTED = re.compile(
+    r"\b(?:Drs?\.?\s+([A-Z][a-z]{2,})|([A-Z][a-z]{2,})(?=\s+et\s+al\b|\s+and\s+(?:colleagues|"
+    r"co-?authors|coworkers|co-workers)\b|['’]s\s))"
+)
+_ABBREVIATED = re.compile(r"\s+(?:[A-Z]|\S*\s*\()|\s+\w+\s*\(")
+SENTENCE_END = re.compile(r"(?<!\bDr\.)(?<!\bDrs\.)(?<!\bal\.)(?<=[.!?])\s+(?=[A-Z0-9])")
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|[\"“(]\s*)$")
+
+
+def authors(text: str) -> list[str]:
+    """The names a text credits with a finding, as written."""
+    return list(dict.fromkeys(a or b for a, b in ATTRIBUTED.findall(text)))
+
+
+def unknown_names(statement: str, context: str) -> list[str]:
+    """The statement's names (capitalised words, not opening a sentence) that `context` never
+    uses, under the term table: "a lab in Germany" against a passage about a lab in Japan."""
+    known = set(lexical_tokens(context))
+    found = []
+    for match in _NAME.finditer(statement):
+        if _SENTENCE_START.search(statement[: match.start()]) and match.group() not in authors(
+            statement
+        ):
+            continue
+        # A name followed by another name or a bracket is likely written shorter in the
+        # evidence ("West Nile virus" as WNV, "Escherichia coli (E. coli)").
+        if _ABBREVIATED.match(statement, match.end()) or re.search(
+            r"[A-Z]\w*\s+$", statement[: match.start()]
+        ):
+            continue
+        if not set(lexical_tokens(match.group())) <= known and match.group() not in found:
+            found.append(match.group())
+    return found

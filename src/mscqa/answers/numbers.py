@@ -1,0 +1,186 @@
+"""The numbers of a statement and of its evidence: which are stated, which differ, which are
+paired with another quantity than in the evidence."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from mscqa.text.terms import NUMBER_WORDS, STOPWORDS, normalize, stem, words
+
+# A number, not a digit inside a name: "SHP-2", "Arp2/3" and "IL-10" are names, not amounts.
+_NUMBER = re.compile(r"(?<![\w.])(?<![a-z]-)(?<!/)\d+(?:[.,]\d+)?(?:\s?%)?(?!/\d)")
+_NUMBER_WORDS = {**NUMBER_WORDS, "half": "50%"}
+# Number words as numbers; "one of the pathways" counts nothing.
+_NUMBER_WORD = re.compile(
+    r"\b(?:" + "|".join(w + r"(?!\s+of\b)" if w == "one" else w for w in _NUMBER_WORDS) + r")\b"
+)
+_QUANTITY = re.compile(_NUMBER.pattern + "|" + _NUMBER_WORD.pattern)
+THOUSANDS = re.compile(r"(\d),(\d{3})(?!\d)")
+# A number contradicts when the evidence gives a number of the same kind (for counts, of the
+# same thing: one of the first `_UNIT_WORDS` content words after each number) among at least
+# `_NUMBER_OVERLAP` of the same words within `_NUMBER_REACH` words either side.
+_NUMBER_OVERLAP = 2
+_NUMBER_REACH = 8
+_UNIT_WORDS = 3
+
+
+def extract_numbers(text: str) -> list[str]:
+    """Numbers as written ("84.6", "16%", "one"), in order, without repeats."""
+    found: list[str] = []
+    for match in _NUMBER.finditer(normalize(text)):
+        value = match.group().replace(" ", "")
+        if value not in found:
+            found.append(value)
+    for match in _NUMBER_WORD.finditer(normalize(text)):
+        if match.group() not in found:
+            found.append(match.group())
+    return found
+
+
+def _number_value(number: str) -> str:
+    number = _NUMBER_WORDS.get(number, number)
+    return number.rstrip("%").replace(",", "")
+
+
+def numbers_in(text: str) -> set[str]:
+    """Values of the numbers in `text`: "16%" and "16" are the same value, "one" is "1"."""
+    return {_number_value(n) for n in extract_numbers(text)}
+
+
+def check_numbers(statement: str, evidence: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(matched, unmatched): the statement's numbers found, and not found, in the evidence."""
+    found = numbers_in(evidence)
+    numbers = extract_numbers(statement)
+    matched = tuple(n for n in numbers if _number_value(n) in found)
+    unmatched = tuple(n for n in numbers if _number_value(n) not in found)
+    return matched, unmatched
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number in a text, what kind of number it is ("%", ".1" for one decimal, "year", "#" for
+    a count) and the stemmed content words around it (what it is the number of)."""
+
+    number: str
+    kind: str
+    near: frozenset[str]
+    counted: frozenset[str]  # for a count, the words that may name what is counted
+
+
+def quantities(text: str) -> list[Quantity]:
+    """The numbers of `text` with their kind and surroundings, in order."""
+    plain = normalize(text)
+    found: list[Quantity] = []
+    for match in _QUANTITY.finditer(plain):
+        number = match.group().replace(" ", "")
+        before = words(plain[: match.start()])[-_NUMBER_REACH:]
+        after = words(plain[match.end() :])[: _NUMBER_REACH + 1]
+        units = [w for w in after if w.isalpha() and w not in STOPWORDS][:_UNIT_WORDS]
+        unit = units[0] if units else ""
+        if number.endswith("%") or unit == "percent":
+            kind = "%"
+        elif len(number) == 4 and number.isdigit() and 1800 <= int(number) <= 2100:
+            kind = "year"
+        elif "." in number:
+            kind = "." + str(len(number.partition(".")[2]))
+        else:
+            kind = "#"
+        near = frozenset(
+            stem(w)
+            for w in before + after
+            if w.isalpha() and w not in STOPWORDS and w not in _NUMBER_WORDS
+        )
+        counted = frozenset(stem(w) for w in units) if kind == "#" else frozenset()
+        found.append(Quantity(number, kind, near, counted))
+    return found
+
+
+def differing_numbers(statement: str, evidence: str) -> tuple[str, ...]:
+    """The statement's numbers that the evidence states otherwise: a number of the same kind
+    ("12 clinical studies" against "9 clinical studies", 86.4 against 84.6) among the same words,
+    and never the statement's own value."""
+    values = numbers_in(evidence)
+    theirs = quantities(evidence)
+    wrong: list[str] = []
+    for mine in quantities(statement):
+        if _number_value(mine.number) in values or mine.number in wrong:
+            continue
+        if any(
+            q.kind == mine.kind
+            and (q.counted & mine.counted or not (q.counted or mine.counted))
+            and len(q.near & mine.near) >= _NUMBER_OVERLAP
+            for q in theirs
+        ):
+            wrong.append(mine.number)
+    return tuple(wrong)
+
+
+# Numbers in different parts of a text (sentences, or the parts of one joined by "and" or a
+# semicolon: "at 6 months (72%) and 1 year (62%)") are never taken as belonging together.
+_PART_BREAK = re.compile(r";|[.!?](?=\s)|\b(?:and|or|but|while|whereas)\b")
+
+
+def number_pairs(text: str) -> set[tuple[tuple[str, str], tuple[str, str]]]:
+    """Numbers of different kinds that belong together, as ((value, kind), (value, kind)),
+    sorted: in each part of `text` (see `_PART_BREAK`), two numbers each of which is the
+    other's nearest number of another kind. "At 6 months (72%) and 1 year (62%)" pairs 6 with
+    72% and 1 with 62%; "At one year, 72% ..." pairs 1 with 72%."""
+    pairs: set[tuple[tuple[str, str], tuple[str, str]]] = set()
+    for part in _PART_BREAK.split(normalize(text)):
+        found = [
+            (len(words(part[: m.start()])), q)
+            for m, q in zip(_QUANTITY.finditer(part), quantities(part), strict=True)
+        ]
+        nearest = [_nearest_of_other_kind(found, i) for i in range(len(found))]
+        for i, j in enumerate(nearest):
+            if j is not None and j > i and nearest[j] == i:
+                mine, other = found[i][1], found[j][1]
+                a = (_number_value(mine.number), mine.kind)
+                b = (_number_value(other.number), other.kind)
+                pairs.add((min(a, b), max(a, b)))
+    return pairs
+
+
+def _nearest_of_other_kind(found: Sequence[tuple[int, Quantity]], i: int) -> int | None:
+    """Of (word position, quantity) entries, the one nearest to entry `i` among those of
+    another kind."""
+    at, mine = found[i]
+    others = [
+        (abs(at - other_at), j)
+        for j, (other_at, other) in enumerate(found)
+        if other.kind != mine.kind
+    ]
+    return min(others)[1] if others else None
+
+
+def mispaired_numbers(statement: str, evidence: str) -> list[tuple[str, str, str]]:
+    """(statement's number, the number the evidence gives instead, the number both pair it
+    with): "72% at one year" against "at 6 months (72%) and 1 year (62%)" gives ("72%", "62%",
+    "one"). Only numbers the evidence pairs otherwise count, never ones it leaves alone."""
+    theirs = number_pairs(evidence)
+    written = {_number_value(n): n for n in extract_numbers(statement)}
+    found: list[tuple[str, str, str]] = []
+    for pair in number_pairs(statement):
+        if pair in theirs:
+            continue
+        for anchor, stated in (pair, pair[::-1]):
+            instead = [
+                other
+                for p in theirs
+                if anchor in p
+                for other in p
+                if other != anchor and other[1] == stated[1] and other[0] != stated[0]
+            ]
+            if instead:
+                value, kind = min(instead)
+                found.append(
+                    (
+                        written.get(stated[0], stated[0]),
+                        value + "%" if kind == "%" else value,
+                        written.get(anchor[0], anchor[0]),
+                    )
+                )
+                break
+    return found

@@ -1,0 +1,306 @@
+"""Opposite findings: antonyms, negations and direction words (up, down, a link, none) that
+turn a statement against its evidence."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from mscqa.answers.numbers import THOUSANDS
+from mscqa.config import DATA_DIR
+from mscqa.text.terms import STOPWORDS, lexical_tokens, normalize, stem, words
+
+_DATA = DATA_DIR
+_NEGATIONS = frozenset(
+    {"not", "no", "never", "none", "neither", "nor", "cannot", "without", "fail", "failed",
+     "fails", "lack", "lacks", "lacking", "lacked", "unable"}
+)  # fmt: skip
+# Clauses end at punctuation and at the conjunctions that turn an argument around.
+_CLAUSE_BREAK = re.compile(
+    r"[,;:()\u2014\u2013]|(?<!\d)\.\s|\s-\s|\b(?:but|however|although|while|whereas)\b"
+)
+# Direction words (data/directions.tsv): a negation reaches a direction word across at most
+# `_NEGATION_REACH` content words; what a direction word is about are the content words within
+# the reach around it (the statement's clauses are short and make one claim, so it reads
+# further), up to the next direction word. One shared word puts two of them on the same thing.
+_KINDS = frozenset({"up", "down", "link", "null"})
+_TURNED = {"up": "down", "down": "up"}
+_NEGATED_KIND = {"up": "null", "down": "null", "link": "null", "null": "link"}
+_CONFLICTS = frozenset(
+    {("up", "down"), ("down", "up"), ("null", "up"), ("null", "down"), ("null", "link"),
+     ("up", "null"), ("down", "null"), ("link", "null")}
+)  # fmt: skip
+_NEGATION_REACH = 2
+_STATEMENT_REACH = 12
+_EVIDENCE_REACH = 6
+_SIGNAL_OVERLAP = 1
+# A direction word inside a compound names a thing: "high-risk patients", "leuko-reduced blood".
+_COMPOUND = re.compile(r"(?<=[a-z0-9])-(?=[a-z])")
+# "patients with no prior disease": a negation that describes a thing rather than denies.
+_DESCRIBING = frozenset({"with"})
+# Aims, questions and conditions state no finding.
+_HEDGE = re.compile(
+    r"\b(?:whether|to (?:determine|assess|test|investigate|examine|evaluate)|hypothes\w*"
+    r"|objective|aim|might|if)\b"
+)
+
+
+@lru_cache(maxsize=1)
+def _antonyms() -> dict[str, frozenset[str]]:
+    pairs: dict[str, set[str]] = {}
+    for line in (_DATA / "antonyms.tsv").read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        a, b = (stem(w.strip()) for w in line.split("\t"))
+        pairs.setdefault(a, set()).add(b)
+        pairs.setdefault(b, set()).add(a)
+    return {k: frozenset(v) for k, v in pairs.items()}
+
+
+@lru_cache(maxsize=1)
+def _directions() -> dict[str, str]:
+    kinds: dict[str, str] = {}
+    for number, line in enumerate(
+        (_DATA / "directions.tsv").read_text(encoding="utf-8").splitlines(), 1
+    ):
+        if not line.strip() or line.startswith("#"):
+            continue
+        word, _, kind = line.partition("\t")
+        if kind.strip() not in _KINDS:
+            raise ValueError(f"directions.tsv:{number}: kind must be one of {sorted(_KINDS)}")
+        kinds[normalize(word.strip())] = kind.strip()
+    return kinds
+
+
+def clauses(text: str) -> list[str]:
+    """`text` cut at commas, semicolons, dashes and turning conjunctions ("but", "however")."""
+    plain = THOUSANDS.sub(r"\1\2", normalize(text)).replace("n't", " not")
+    return [c.strip() for c in _CLAUSE_BREAK.split(plain) if c and c.strip()]
+
+
+def negated(clause: str) -> bool:
+    """True when a negation word governs what the clause says: "does not improve function" is
+    negated; the elliptical "than those who do not", "not only ... but also" and a thing
+    described by what it lacks ("patients with no prior disease") are not."""
+    tokens = words(clause.replace("n't", " not"))
+    for i, token in enumerate(tokens):
+        if token not in _NEGATIONS or token == "without":
+            continue
+        if token == "no" and i > 0 and tokens[i - 1] in _DESCRIBING:
+            continue
+        if token == "not" and tokens[i + 1 : i + 2] == ["only"]:
+            continue
+        if any(t not in STOPWORDS for t in tokens[i + 1 : i + 5]):
+            return True
+    return False
+
+
+def _negated_plainly(clause: str) -> bool:
+    """`negated`, leaving out clauses whose negation is on a direction word ("did not
+    increase"): `signals` reads those, together with what they are about."""
+    directions = _directions()
+    tokens = words(_COMPOUND.sub("", clause.replace("n't", " not")))
+    if any(
+        t in directions and _negation_before(tokens, i) is not None for i, t in enumerate(tokens)
+    ):
+        return False
+    return negated(clause)
+
+
+def _content(clause: str) -> set[str]:
+    return set(lexical_tokens(clause, expand=False))
+
+
+@dataclass(frozen=True)
+class Signal:
+    """A word saying which way something goes ("kind": up, down, link, null) and the content
+    words around it in its clause: what goes that way."""
+
+    kind: str
+    word: str  # as written, with its negation: "not associated"
+    near: frozenset[str]
+    clause: frozenset[str]
+    # In a comparison ("lower in A than in B"): the words before "than" and after it.
+    compared: tuple[frozenset[str], frozenset[str]] | None = None
+
+
+def signals(text: str, reach: int, findings_only: bool = False) -> list[Signal]:
+    """The direction words of `text`, each with its kind after negation ("did not increase"
+    and "no association" are null) and the stemmed content words within `reach` words of it;
+    with `findings_only`, none from aims, questions and conditions ("to test whether")."""
+    directions = _directions()
+    found: list[Signal] = []
+    for clause in clauses(text):
+        if findings_only and _HEDGE.search(clause):
+            continue
+        tokens = words(_COMPOUND.sub("", clause))
+        stems = [stem(t) for t in tokens]
+        at = [i for i, t in enumerate(tokens) if t in directions]
+        whole = frozenset(
+            stems[j] for j, t in enumerate(tokens) if t not in STOPWORDS and t not in directions
+        )
+        for n, i in enumerate(at):
+            token = tokens[i]
+            kind = directions[token]
+            said = token
+            negation = _negation_before(tokens, i)
+            if negation is not None:
+                kind = _NEGATED_KIND[kind]
+                said = " ".join(tokens[negation : i + 1])
+            # What the word is about: the words around it, up to the next direction word.
+            start = max(at[n - 1] + 1 if n else 0, i - reach)
+            end = min(at[n + 1] if n + 1 < len(at) else len(tokens), i + reach + 1)
+            near = frozenset(
+                stems[j]
+                for j in range(start, end)
+                if tokens[j] not in STOPWORDS
+                and tokens[j] not in _NEGATIONS
+                and tokens[j] not in directions
+                and not tokens[j][0].isdigit()
+            )
+            compared = None
+            if "than" in tokens[i + 1 :]:
+                than = tokens.index("than", i + 1)
+                compared = (
+                    frozenset(
+                        stems[j] for j in range(than) if j != i and tokens[j] not in STOPWORDS
+                    ),
+                    frozenset(
+                        stems[j] for j in range(than + 1, len(tokens)) if tokens[j] not in STOPWORDS
+                    ),
+                )
+            found.append(Signal(kind, said, near, whole, compared))
+    return found
+
+
+def _negation_before(tokens: Sequence[str], i: int) -> int | None:
+    """Where a negation comes before word `i` with at most `_NEGATION_REACH` content words
+    between ("did not significantly increase", "not associated with an increased risk")."""
+    content = 0
+    for j in range(i - 1, -1, -1):
+        if tokens[j] in _NEGATIONS:
+            return j
+        if tokens[j] not in STOPWORDS:
+            content += 1
+            if content > _NEGATION_REACH:
+                return None
+    return None
+
+
+def direction_conflict(statement: str, evidence: str) -> str | None:
+    """A direction the evidence gives the statement's words the other way round, when it never
+    gives them the statement's own direction: "reduces mortality" against "increased mortality",
+    "is unrelated to weight" against "lower weight"."""
+    found = signals(evidence, _EVIDENCE_REACH, findings_only=True)
+    for mine in signals(statement, _STATEMENT_REACH):
+        theirs = [_as_compared_by(mine, s) for s in found]
+        # The statement's own word, turned round about the same thing ("improves function" /
+        # "does not improve function"), outweighs agreement in other words elsewhere
+        # when it is about the statement's words at least as much as any agreement is.
+        word = _base_word(mine)
+        same_word = [s for s in theirs if _base_word(s) == word and mine.near & s.near]
+        if not any(_agree(mine.kind, s.kind) for s in same_word):
+            agreeing = [len(mine.near & s.clause) for s in theirs if _agree(mine.kind, s.kind)]
+            for other in same_word:
+                shared = len(mine.near & other.near)
+                if (mine.kind, other.kind) in _CONFLICTS and shared >= max(agreeing, default=0):
+                    return f"'{mine.word}' in the statement, '{other.word}' in the evidence"
+        # Agreement anywhere in a clause about the statement's words outweighs a conflict.
+        if any(_agree(mine.kind, s.kind) and mine.near & s.clause for s in theirs):
+            continue
+        about = [s for s in theirs if len(mine.near & s.near) >= _SIGNAL_OVERLAP]
+        for other in about:
+            if (mine.kind, other.kind) in _CONFLICTS:
+                return f"'{mine.word}' in the statement, '{other.word}' in the evidence"
+    return None
+
+
+def _base_word(signal: Signal) -> str:
+    """The direction word of a signal without its negation, stemmed: "not improve" -> improv."""
+    return stem(signal.word.split()[-1])
+
+
+def _as_compared_by(mine: Signal, theirs: Signal) -> Signal:
+    """`theirs` turned round when it compares the same two things the other way round: "lower
+    in B than in A" reads "higher in A than in B" against a statement about A than B."""
+    if mine.compared is None or theirs.compared is None or theirs.kind not in _TURNED:
+        return theirs
+    (a, b), (c, d) = mine.compared, theirs.compared
+    if a & d and b & c and not b & d:
+        return replace(theirs, kind=_TURNED[theirs.kind], word=theirs.word + " (other way round)")
+    return theirs
+
+
+def _agree(mine: str, theirs: str) -> bool:
+    return mine == theirs or (mine == "link" and theirs in {"up", "down"})
+
+
+def opposition(statement: str, evidence: str) -> str | None:
+    """Why the evidence says the opposite of the statement, or None: a direction word the other
+    way round, a clause about the same thing with the other polarity (one negated, one not), or
+    an antonym in its place."""
+    conflict = direction_conflict(statement, evidence)
+    if conflict:
+        return conflict
+    antonyms = _antonyms()
+    evidence_clauses = [
+        (c, _content(c), _negated_plainly(c)) for c in clauses(evidence) if not _HEDGE.search(c)
+    ]
+    all_words = set().union(*(ws for _, ws, _ in evidence_clauses))
+    for clause in clauses(statement):
+        words_here = _content(clause)
+        if not words_here:
+            continue
+        polarity = _negated_plainly(clause)
+        # The clause of the other polarity must be more about the statement than any clause of
+        # the same polarity: "did not do better" elsewhere outweighs "better survival" here.
+        same, other = (
+            max(
+                ((len(words_here & ws), c) for c, ws, neg in evidence_clauses if neg == flip),
+                default=(0, ""),
+            )
+            for flip in (polarity, not polarity)
+        )
+        if other[0] >= min(2, len(words_here)) and other[0] > same[0]:
+            return f"one denies the other: '{clause}' / '{other[1]}'"
+        overlap, best = max(same, other)
+        if overlap == 0:
+            continue
+        best_words = _content(best)
+        for word in words_here - best_words:
+            swapped = antonyms.get(word, frozenset()) & (best_words - words_here)
+            # A prefix makes the opposite of the very same word: anywhere in the evidence.
+            swapped |= {w for w in all_words - words_here if _negated_form(word, w)}
+            if swapped:
+                mine, theirs = _as_written(word, clause), _as_written(min(swapped), evidence)
+                return f"'{mine}' in the statement, '{theirs}' in the evidence"
+    return None
+
+
+def _as_written(stemmed: str, text: str) -> str:
+    """The first word of `text` with stem `stemmed`, as written (the stem when there is none)."""
+    return next((w for w in words(normalize(text)) if stem(w) == stemmed), stemmed)
+
+
+# A word and the same word with a negating prefix are opposites ("inexpensive"/"expensive",
+# "unlikely"/"likely", "nontoxic"/"toxic"), whether or not the antonym table lists them; the
+# rest must be long enough to be a word of its own ("intake" is not "not take").
+_NEGATING_PREFIXES = ("non", "un", "in", "im", "ir", "il", "dis")
+_MIN_NEGATED_REST = 5
+
+
+def _negated_form(a: str, b: str) -> bool:
+    """True when one of two stems is the other with a negating prefix."""
+    for longer, shorter in ((a, b), (b, a)):
+        for prefix in _NEGATING_PREFIXES:
+            rest = longer[len(prefix) :].lstrip("-")
+            if longer.startswith(prefix) and rest == shorter and len(shorter) >= _MIN_NEGATED_REST:
+                return True
+    return False
+
+
+def opposed(statement: str, evidence: str) -> bool:
+    """True when the evidence says the opposite of the statement (see `opposition`)."""
+    return opposition(statement, evidence) is not None

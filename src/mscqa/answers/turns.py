@@ -1,0 +1,77 @@
+"""A turn of a conversation: the message, the questions searched for it (conversation.py) and
+the answer shown, the answers of its parts merged into one."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from mscqa.answers.quotes import Answer, Quote
+from mscqa.search.scope import clinic_matters
+from mscqa.text.language import ENGLISH_ONLY
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One message of a conversation and its reply: the answer shown (the answers of its
+    parts, merged), the questions searched, and what the chat says about how it read it."""
+
+    message: str
+    answer: Answer
+    parts: tuple[Answer, ...] = ()
+    asked: tuple[str, ...] = ()  # the standalone questions searched; later turns lean on them
+    understood_as: str | None = None  # set when the questions searched differ from the message
+    corrected: str | None = None  # the message with its typos corrected, when any were
+    language: str = "en"
+
+    @property
+    def context(self) -> tuple[str, ...]:
+        """The questions of this turn a later follow-up may lean on: not a part refused as
+        what only the clinic can answer ("can I book ...?" names no topic to carry over)."""
+        return tuple(question for question in self.asked if not clinic_matters(question))
+
+    def to_dict(self) -> dict[str, object]:
+        return self.answer.to_dict() | {
+            "understood_as": self.understood_as,
+            "corrected": self.corrected,
+        }
+
+
+def language_refusal(message: str, code: str) -> Answer:
+    """The reply to a message that is not in English (`code`: the language it reads as): no
+    quote, one plain sentence."""
+    reason = f"The question is not in English (it reads as language “{code}”)."
+    return Answer(message, False, ENGLISH_ONLY, (), reason, refusal="language")
+
+
+def merge_answers(message: str, parts: Sequence[tuple[str, Answer]]) -> Answer:
+    """One answer for a message of one or more questions ((question searched, answer) each):
+    the quotes of every answered part, taking turns best first and never one twice, and a
+    reason naming each part that is not covered."""
+    if len(parts) == 1:
+        return replace(parts[0][1], question=message)
+    quotes: list[Quote] = []
+    rounds = max(len(answer.quotes) for _, answer in parts)
+    for rank in range(rounds):
+        for _, answer in parts:
+            if rank < len(answer.quotes) and not _repeated(answer.quotes[rank], quotes):
+                quotes.append(answer.quotes[rank])
+    refused = [(question, answer) for question, answer in parts if not answer.answered]
+    reason = " ".join(
+        f"Not covered: “{question}”" + (f" {answer.reason}" if answer.reason else ".")
+        for question, answer in refused
+    )
+    if quotes:
+        return Answer(message, True, None, tuple(quotes), reason)
+    first = refused[0][1]
+    terms = tuple(dict.fromkeys(t for _, answer in refused for t in answer.refusal_terms))
+    return Answer(
+        message, False, first.message, (), reason, refusal=first.refusal, refusal_terms=terms
+    )
+
+
+def _repeated(quote: Quote, shown: Sequence[Quote]) -> bool:
+    return any(
+        q.article_id == quote.article_id and q.start < quote.end and quote.start < q.end
+        for q in shown
+    )

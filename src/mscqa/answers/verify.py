@@ -1,0 +1,288 @@
+"""Statement -> the sentences that back it, a verdict, and a check of its numbers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, replace
+
+import numpy as np
+
+from mscqa.answers.calibration import Calibration
+from mscqa.answers.names import ATTRIBUTED, SENTENCE_END, authors, unknown_names
+from mscqa.answers.numbers import (
+    check_numbers,
+    differing_numbers,
+    extract_numbers,
+    mispaired_numbers,
+)
+from mscqa.answers.opposites import direction_conflict, opposition
+from mscqa.answers.quotes import find_quotes
+from mscqa.answers.verifier import Reading, Verifier
+from mscqa.config import Settings
+from mscqa.search.library import Library
+from mscqa.search.retriever import Hit
+from mscqa.text.terms import STOPWORDS, lexical_tokens, normalize, stem, words
+
+SUPPORTED = "supported"
+CONTRADICTED = "contradicted"
+NOT_FOUND = "not_found"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    article_id: str
+    title: str
+    reference: str
+    quote: str
+    start: int
+    end: int
+    score: float
+
+
+@dataclass(frozen=True)
+class Verdict:
+    statement: str
+    verdict: str
+    evidence: tuple[Evidence, ...]
+    matched: tuple[str, ...]
+    unmatched: tuple[str, ...]
+    reason: str = ""  # why contradicted or not found, in words; empty when supported
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "statement": self.statement,
+            "verdict": self.verdict,
+            "reason": self.reason,
+            "evidence": [asdict(e) for e in self.evidence],
+            "numbers": {"matched": list(self.matched), "unmatched": list(self.unmatched)},
+        }
+
+
+def coverage(statement: str, evidence: str) -> float:
+    """Share of the statement's content words (numbers aside: `check_numbers` reads those) that
+    the evidence uses too, after the term table on both sides."""
+    wanted = {t for t in lexical_tokens(statement) if not t[0].isdigit()}
+    if not wanted:
+        return 1.0
+    return len(wanted & set(lexical_tokens(evidence))) / len(wanted)
+
+
+def name_check(statement: str, evidence: str, context: str) -> tuple[str, str] | None:
+    """(verdict, reason) when the statement names someone or something the evidence does not:
+    `contradicted` when it credits a finding to other authors than the evidence does,
+    `not_found` when a name appears nowhere in the evidence or the text around it."""
+    # The finding is credited by the evidence sentence that shares most of its words.
+    wanted = set(lexical_tokens(ATTRIBUTED.sub(" ", statement)))
+    sentence = max(SENTENCE_END.split(evidence), key=lambda s: len(wanted & set(lexical_tokens(s))))
+    theirs = authors(sentence)
+    credited = [
+        a for a in authors(statement) if not set(lexical_tokens(a)) <= set(lexical_tokens(sentence))
+    ]
+    if credited and theirs:
+        return (
+            CONTRADICTED,
+            f"the evidence credits {', '.join(theirs)} where the statement says "
+            f"{', '.join(credited)}",
+        )
+    missing = unknown_names(statement, context)
+    if missing:
+        return NOT_FOUND, f"the evidence does not mention {', '.join(missing)}"
+    return None
+
+
+@dataclass(frozen=True)
+class Judgement:
+    verdict: str
+    matched: tuple[str, ...]
+    unmatched: tuple[str, ...]
+    reason: str
+    # Which rule decided: "numbers" (a number not stated or stated otherwise), "names" (a name
+    # the evidence does not use), "opposite", "coverage", "" for supported; `combine` keeps
+    # the verdicts of the number and name rules.
+    rule: str = ""
+
+
+def judgement(
+    statement: str,
+    evidence: Sequence[str],
+    context: str,
+    min_coverage: float = Settings.statement_min_coverage,
+) -> Judgement:
+    """Verdict of a statement against its best evidence sentences (best first) and the text
+    around them (`context`), with the numbers checked and the reason in words. A supported
+    verdict needs the evidence to use at least `min_coverage` of the statement's words."""
+    matched, unmatched = check_numbers(statement, context)
+    if unmatched:
+        wrong = differing_numbers(statement, context)
+        if wrong:
+            reason = (
+                f"the evidence gives another number where the statement says {', '.join(wrong)}"
+            )
+            return Judgement(CONTRADICTED, matched, unmatched, reason, "numbers")
+        reason = f"the evidence does not state {', '.join(unmatched)}"
+        return Judgement(NOT_FOUND, matched, unmatched, reason, "numbers")
+    mispaired = mispaired_numbers(statement, " ".join(evidence))
+    if mispaired:
+        wrong = tuple(stated for stated, _, _ in mispaired)
+        reason = "; ".join(
+            f"the evidence gives {instead} for {anchor}, where the statement says {stated}"
+            for stated, instead, anchor in mispaired
+        )
+        return Judgement(
+            CONTRADICTED,
+            tuple(n for n in matched if n not in wrong),
+            (*unmatched, *wrong),
+            reason,
+            "numbers",
+        )
+    named = name_check(statement, " ".join(evidence), context)
+    if named:
+        return Judgement(named[0], matched, unmatched, named[1], "names")
+    # A direction turned round in the sentences around the evidence counts too: the quote
+    # may be the sentence naming the trial, its finding the next one.
+    why = opposition(statement, " ".join(evidence)) or direction_conflict(statement, context)
+    if why:
+        return Judgement(
+            CONTRADICTED, matched, unmatched, "the evidence says the opposite: " + why, "opposite"
+        )
+    shared = coverage(statement, " ".join([*evidence, context]))
+    if shared < min_coverage:
+        reason = f"the evidence uses only {shared:.0%} of the statement's words"
+        return Judgement(NOT_FOUND, matched, unmatched, reason, "coverage")
+    return Judgement(SUPPORTED, matched, unmatched, "")
+
+
+@dataclass(frozen=True)
+class ModelRule:
+    """How the learned verifier takes part in a verdict: `mode` "rules" (not at all), "model"
+    (its reading alone) or "combined" (see `combine`), with its probability thresholds."""
+
+    verifier: Verifier
+    mode: str = Settings.verifier_mode
+    min_support: float = Settings.verifier_min_support
+    min_refute: float = Settings.verifier_min_refute
+
+
+def differing_words(statement: str, evidence: str, limit: int = 3) -> tuple[list[str], list[str]]:
+    """The statement's content words the evidence does not use, and the evidence's that the
+    statement does not use, as written (at most `limit` of each): what a reader should compare."""
+
+    def written(text: str) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for word in words(normalize(text)):
+            if word.isalpha() and word not in STOPWORDS and len(word) > 2:
+                out.setdefault(stem(word), word)
+        return out
+
+    mine, theirs = written(statement), written(evidence)
+    return (
+        [w for s, w in mine.items() if s not in theirs][:limit],
+        [w for s, w in theirs.items() if s not in mine][:limit],
+    )
+
+
+def combine(
+    rules: Judgement, reading: Reading, statement: str, evidence: Sequence[str], model: ModelRule
+) -> Judgement:
+    """The rules' verdict checked by the learned verifier. The number rules stand. `supported`
+    needs both: the rules' and a support probability of at least `min_support` (a false
+    `supported` is printed with our citation, the worst error to make). A refutation of at
+    least `min_refute` turns a verdict the rules did not settle by numbers into
+    `contradicted`, with the words that differ."""
+    if rules.rule in {"numbers", "names"}:
+        return rules
+    if reading.refutes >= model.min_refute and reading.refutes > reading.supports:
+        if rules.verdict == CONTRADICTED:
+            return rules
+        mine, theirs = differing_words(statement, " ".join(evidence))
+        said = f"'{', '.join(mine)}' in the statement" if mine else "the statement"
+        instead = f", '{', '.join(theirs)}' in the evidence" if theirs else ""
+        reason = f"the evidence says otherwise ({reading.refutes:.0%} sure): {said}{instead}"
+        return replace(rules, verdict=CONTRADICTED, reason=reason, rule="model")
+    if rules.verdict == SUPPORTED and reading.supports < model.min_support:
+        mine, _ = differing_words(statement, " ".join(evidence))
+        unsaid = f": it does not say '{', '.join(mine)}'" if mine else ""
+        reason = f"the evidence does not say all that the statement says{unsaid}"
+        return replace(rules, verdict=NOT_FOUND, reason=reason, rule="model")
+    return rules
+
+
+def model_judgement(
+    statement: str,
+    evidence: Sequence[str],
+    context: str,
+    model: ModelRule,
+    min_coverage: float = Settings.statement_min_coverage,
+) -> Judgement:
+    """The verdict of `model.mode`: the rules (`judgement`), the verifier's reading alone, or
+    both (`combine`)."""
+    rules = judgement(statement, evidence, context, min_coverage)
+    if model.mode == "rules":
+        return rules
+    return verdict_of(model, rules, model.verifier.read(statement, evidence), statement, evidence)
+
+
+def verdict_of(
+    model: ModelRule, rules: Judgement, reading: Reading, statement: str, evidence: Sequence[str]
+) -> Judgement:
+    """The verdict of `model.mode` from the rules' judgement and the verifier's reading."""
+    if model.mode == "rules":
+        return rules
+    if model.mode == "combined":
+        return combine(rules, reading, statement, evidence, model)
+    verdict = {"supports": SUPPORTED, "refutes": CONTRADICTED}.get(reading.label, NOT_FOUND)
+    reason = "" if verdict == SUPPORTED else f"the verifier reads '{reading.label}'"
+    return replace(rules, verdict=verdict, reason=reason, rule="model")
+
+
+def judge(statement: str, evidence: Sequence[str], context: str) -> tuple[str, tuple, tuple]:
+    """`judgement` as (verdict, matched numbers, unmatched numbers)."""
+    result = judgement(statement, evidence, context)
+    return result.verdict, result.matched, result.unmatched
+
+
+def check_statement(
+    statement: str,
+    query_vector: np.ndarray,
+    hits: Sequence[Hit],
+    index: Library,
+    *,
+    top_k: int,
+    min_score: float,
+    min_quote_score: float = 0.0,
+    known_similarity: float = 1.0,
+    neighbour_ratio: float = 0.5,
+    min_coverage: float = Settings.statement_min_coverage,
+    calibration: Calibration | None = None,
+    model: ModelRule | None = None,
+) -> Verdict:
+    """Verdict `supported`, `contradicted` or `not_found`, with evidence and number check."""
+    answer = find_quotes(
+        statement,
+        query_vector,
+        hits,
+        index,
+        top_k=top_k,
+        min_score=min_score,
+        min_quote_score=min_quote_score,
+        known_similarity=known_similarity,
+        neighbour_ratio=neighbour_ratio,
+        calibration=calibration,
+    )
+    numbers = extract_numbers(statement)
+    if not answer.answered:
+        return Verdict(statement, NOT_FOUND, (), (), tuple(numbers), "no article covers it")
+    best = answer.quotes[0]
+    context = best.quote + " " + best.passage
+    result = (
+        judgement(statement, [best.quote], context, min_coverage)
+        if model is None
+        else model_judgement(statement, [best.quote], context, model, min_coverage)
+    )
+    evidence = tuple(
+        Evidence(q.article_id, q.title, q.reference, q.quote, q.start, q.end, q.score)
+        for q in answer.quotes
+    )
+    return Verdict(
+        statement, result.verdict, evidence, result.matched, result.unmatched, result.reason
+    )

@@ -1,0 +1,1 @@
+"""Article files, the page import, and passages and sentences with exact offsets."""

@@ -1,0 +1,152 @@
+"""Split articles into sentences and overlapping passages, with exact offsets and stable ids."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from mscqa.corpus.articles import Article
+
+# pysbd is rule-based and slow on huge inputs; text is segmented paragraph by paragraph, and a
+# paragraph longer than this is first cut at whitespace so that no single call gets huge input.
+_SEGMENT_CHUNK_CHARS = 20_000
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of an article: `article.text[start:end]`, trimmed of surrounding space."""
+
+    article_id: str
+    start: int
+    end: int
+    text: str
+
+    @property
+    def id(self) -> str:
+        return _content_id(self.article_id, self.start, self.text)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A run of consecutive sentences of one article: `article.text[start:end]`."""
+
+    id: str
+    article_id: str
+    start: int
+    end: int
+    text: str
+    first_sentence: int  # index into the article's sentence list
+    last_sentence: int  # inclusive
+
+
+def _content_id(article_id: str, start: int, text: str) -> str:
+    """Stable across rebuilds: the same text at the same place gets the same id."""
+    return hashlib.sha256(f"{article_id}\n{start}\n{text}".encode()).hexdigest()[:20]
+
+
+@lru_cache(maxsize=1)
+def _segmenter() -> Any:
+    import pysbd
+
+    return pysbd.Segmenter(language="en", clean=False, char_span=True)
+
+
+def split_sentences(article: Article) -> list[Sentence]:
+    """Sentences with offsets into `article.text`, never crossing a paragraph break."""
+    text = article.text
+    return [
+        Sentence(article.id, start, end, text[start:end]) for start, end in sentence_spans(text)
+    ]
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of `text`, trimmed, never crossing a paragraph break."""
+    spans: list[tuple[int, int]] = []
+    for para_start, para_end in _paragraph_spans(text):
+        for chunk_start, chunk_end in _chunk_spans(text, para_start, para_end):
+            chunk = text[chunk_start:chunk_end]
+            cursor = 0
+            for span in _segmenter().segment(chunk):
+                # Locate each segment from a moving cursor: pysbd's own offsets drift when a
+                # sentence repeats, and this keeps `text[start:end]` exact in every case.
+                piece = span.sent.strip()
+                if not piece:
+                    continue
+                found = chunk.find(piece, cursor)
+                if found < 0:
+                    continue
+                start = chunk_start + found
+                end = start + len(piece)
+                cursor = found + len(piece)
+                spans.append((start, end))
+    return spans
+
+
+def _paragraph_spans(text: str) -> Iterable[tuple[int, int]]:
+    start = 0
+    for match in _PARAGRAPH_BREAK.finditer(text):
+        yield start, match.start()
+        start = match.end()
+    yield start, len(text)
+
+
+def _chunk_spans(text: str, start: int, end: int) -> Iterable[tuple[int, int]]:
+    while end - start > _SEGMENT_CHUNK_CHARS:
+        cut = text.rfind(" ", start, start + _SEGMENT_CHUNK_CHARS)
+        if cut <= start:
+            cut = start + _SEGMENT_CHUNK_CHARS
+        yield start, cut
+        start = cut
+    yield start, end
+
+
+def _word_count(text: str) -> int:
+    return len(text.split())
+
+
+def make_passages(
+    article: Article,
+    sentences: Sequence[Sentence],
+    max_words: int,
+    overlap: int,
+) -> list[Passage]:
+    """Windows of whole sentences up to `max_words`, each sharing `overlap` sentences with the
+    one before, so that every sentence is also seen together with the sentence before it."""
+    passages: list[Passage] = []
+    first = 0
+    while first < len(sentences):
+        last = first
+        words = _word_count(sentences[first].text)
+        while last + 1 < len(sentences):
+            more = _word_count(sentences[last + 1].text)
+            if words + more > max_words:
+                break
+            words += more
+            last += 1
+        start, end = sentences[first].start, sentences[last].end
+        passage_text = article.text[start:end]
+        passages.append(
+            Passage(
+                id=_content_id(article.id, start, passage_text),
+                article_id=article.id,
+                start=start,
+                end=end,
+                text=passage_text,
+                first_sentence=first,
+                last_sentence=last,
+            )
+        )
+        if last + 1 >= len(sentences):
+            break
+        first = max(first + 1, last + 1 - overlap)
+    return passages
+
+
+def embedding_text(title: str, text: str) -> str:
+    """What the model sees for a passage: the title gives each passage its topic."""
+    return f"{title}. {text}"

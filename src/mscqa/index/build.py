@@ -1,0 +1,711 @@
+"""The passage index: build, update, load and check versions of `index/` (layout: store.py).
+
+A version holds the articles, their passages and sentences (offsets only), one vector per
+passage (FAISS, inner product) and per sentence (NumPy), a BM25 index of the passages, and a
+manifest saying how it was made. `build_index(..., incremental=True)` reuses what the current
+version already holds for unchanged text, so an update equals a full build of the same corpus.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from mscqa.corpus.articles import Article, corpus_hash
+from mscqa.corpus.passages import Passage, Sentence, embedding_text, make_passages, split_sentences
+from mscqa.errors import (
+    CorpusError,
+    IndexCorruptError,
+    IndexMismatchError,
+    IndexMissingError,
+    IndexWriteError,
+)
+from mscqa.index.embedder import Embedder
+from mscqa.index.onnx_backend import prepare_question_model
+from mscqa.index.saved_bm25 import SavedBM25
+from mscqa.index.store import (
+    LOCK,
+    POINTER,
+    REBUILD_HINT,
+    VERSIONS,
+    current_version,
+    index_lock,
+    new_version_name,
+    read_jsonl,
+    read_pointer,
+    remove_leftovers,
+    sha256_file,
+    step,
+    switch,
+    write_jsonl,
+    write_pointer,
+    write_text,
+    writing_version,
+)
+from mscqa.text.terms import lexical_fingerprint, lexical_tokens
+
+__all__ = [
+    "LOCK",
+    "POINTER",
+    "VERSIONS",
+    "BuildReport",
+    "IndexStatus",
+    "LoadedIndex",
+    "Manifest",
+    "build_index",
+    "current_version",
+    "index_lock",
+    "index_status",
+    "load_index",
+    "read_manifest",
+    "rollback",
+    "verify_files",
+]
+
+FORMAT_VERSION = 1
+
+ARTICLES_FILE = "articles.jsonl"
+PASSAGES_FILE = "passages.jsonl"
+SENTENCES_FILE = "sentences.jsonl"
+PASSAGE_VECTORS_FILE = "passages.faiss"
+SENTENCE_VECTORS_FILE = "sentences.npy"
+BM25_DIR = "bm25"
+MANIFEST_FILE = "manifest.json"
+
+# Texts per call to the embedder: small enough for a smooth progress bar, large enough that
+# the model still batches well.
+_EMBED_CHUNK = 256
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What a version folder holds and how it was made (index/versions/V/manifest.json)."""
+
+    format_version: int
+    version: str
+    built_at: str
+    model_id: str
+    dim: int
+    backend: str
+    corpus_hash: str
+    articles: dict[str, str]  # article id -> content hash
+    passage_count: int
+    sentence_count: int
+    passage_max_words: int
+    passage_overlap_sentences: int
+    files: dict[str, str] = field(default_factory=dict)  # relative path -> sha256
+    # What embeds questions for this version: "onnx" with its file relative to the index
+    # folder (exported from the same model, so same model_id and vectors), or `backend`.
+    query_backend: str = ""
+    query_model_file: str | None = None
+    # `terms.lexical_fingerprint()` of the build: the BM25 tokens depend on the term table.
+    lexical: str = ""
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str, where: Path) -> Manifest:
+        try:
+            raw = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise IndexCorruptError(
+                f"{where} is not valid JSON ({exc.msg}): {REBUILD_HINT}"
+            ) from None
+        if not isinstance(raw, dict):
+            raise IndexCorruptError(f"{where} is not a JSON object: {REBUILD_HINT}")
+        if raw.get("format_version") != FORMAT_VERSION:
+            raise IndexCorruptError(
+                f"{where} has format version {raw.get('format_version')!r}, this mscqa reads "
+                f"version {FORMAT_VERSION}: {REBUILD_HINT}"
+            )
+        try:
+            return cls(**raw)
+        except TypeError as exc:
+            raise IndexCorruptError(
+                f"{where} has unexpected fields ({exc}): {REBUILD_HINT}"
+            ) from None
+
+
+@dataclass
+class LoadedIndex:
+    """One version of the index in memory, ready to search."""
+
+    path: Path
+    manifest: Manifest
+    articles: dict[str, Article]
+    passages: list[Passage]
+    sentences: list[Sentence]
+    sentence_offset: dict[str, int]  # article id -> row of its first sentence
+    passage_vectors: Any  # faiss.Index
+    sentence_vectors: np.ndarray
+    bm25: SavedBM25  # get_scores(tokens) as bm25s.BM25
+
+    def passage_sentences(self, passage: Passage) -> list[tuple[int, Sentence]]:
+        """(row, sentence) for each sentence of a passage; rows index `sentence_vectors`."""
+        base = self.sentence_offset[passage.article_id]
+        rows = range(base + passage.first_sentence, base + passage.last_sentence + 1)
+        return [(row, self.sentences[row]) for row in rows]
+
+
+@dataclass(frozen=True)
+class IndexStatus:
+    """fresh, stale, model_mismatch, corrupt or missing, with what differs."""
+
+    state: str
+    message: str
+    manifest: Manifest | None = None
+    added: tuple[str, ...] = ()
+    changed: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+
+    @property
+    def usable(self) -> bool:
+        return self.state in ("fresh", "stale")
+
+
+# Building.
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build or update did. `full_reason` says why an update had to embed everything."""
+
+    version: str
+    added: tuple[str, ...]
+    changed: tuple[str, ...]
+    removed: tuple[str, ...]
+    total_articles: int
+    embedded_passages: int
+    total_passages: int
+    embedded_sentences: int
+    total_sentences: int
+    seconds: float
+    full_reason: str | None = None
+    cleaned_up: tuple[str, ...] = ()  # what an interrupted build had left behind
+
+
+@dataclass(frozen=True)
+class IndexParts:
+    """The articles of one build, cut into passages and sentences."""
+
+    articles: list[Article]
+    passages: list[Passage]
+    sentences: list[Sentence]
+
+
+def build_index(
+    index_dir: Path,
+    articles: Sequence[Article],
+    embedder: Embedder,
+    *,
+    max_words: int,
+    overlap: int,
+    incremental: bool = False,
+    progress: bool = False,
+    lock_timeout: float = 0.0,
+    on_wait: Callable[[], None] | None = None,
+) -> BuildReport:
+    """Build a new version from `articles` and switch to it atomically.
+
+    With `incremental`, the current version's sentence splits (of unchanged articles) and
+    vectors (of identical texts, same model) are reused: the result is the same as a full
+    build, at the cost of embedding only what changed. A version made with another model is
+    never reused, so vectors of two models are never mixed.
+    """
+    started = time.perf_counter()
+    with index_lock(index_dir, lock_timeout, on_wait):
+        cleaned_up = tuple(path.name for path in remove_leftovers(index_dir))
+        step("leftovers-removed")
+        previous, full_reason = None, None
+        if incremental:
+            previous, full_reason = _reusable_version(index_dir, embedder)
+        old_articles = previous.manifest.articles if previous else _current_articles(index_dir)
+        parts = _split(articles, max_words, overlap, previous)
+        step("split")
+        reuse = _vector_lookup(previous)
+        titles = {a.id: a.title for a in parts.articles}
+        passage_texts = [embedding_text(titles[p.article_id], p.text) for p in parts.passages]
+        sentence_texts = [s.text for s in parts.sentences]
+        vectors, embedded = _embed(embedder, passage_texts + sentence_texts, reuse, progress)
+        passage_vectors = vectors[: len(passage_texts)]
+        sentence_vectors = vectors[len(passage_texts) :]
+        hashes = {a.id: a.content_hash for a in parts.articles}
+        query_backend, query_model_file = prepare_question_model(index_dir, embedder)
+        version = new_version_name()
+        manifest = Manifest(
+            format_version=FORMAT_VERSION,
+            version=version,
+            built_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            model_id=embedder.model_id,
+            dim=embedder.dim,
+            backend=embedder.backend,
+            corpus_hash=corpus_hash(parts.articles),
+            articles=hashes,
+            passage_count=len(parts.passages),
+            sentence_count=len(parts.sentences),
+            passage_max_words=max_words,
+            passage_overlap_sentences=overlap,
+            query_backend=query_backend,
+            query_model_file=query_model_file,
+            lexical=lexical_fingerprint(),
+        )
+        write_version(index_dir, manifest, parts, passage_vectors, sentence_vectors)
+        added, changed, removed = diff_articles(old_articles, hashes)
+        embedded_passages = sum(1 for i in embedded if i < len(passage_texts))
+        return BuildReport(
+            version=version,
+            added=added,
+            changed=changed,
+            removed=removed,
+            total_articles=len(parts.articles),
+            embedded_passages=embedded_passages,
+            total_passages=len(parts.passages),
+            embedded_sentences=len(embedded) - embedded_passages,
+            total_sentences=len(parts.sentences),
+            seconds=time.perf_counter() - started,
+            full_reason=full_reason if incremental else None,
+            cleaned_up=cleaned_up,
+        )
+
+
+def write_version(
+    index_dir: Path,
+    manifest: Manifest,
+    parts: IndexParts,
+    passage_vectors: np.ndarray,
+    sentence_vectors: np.ndarray,
+) -> None:
+    """Write a complete version folder, then make it the current one."""
+    try:
+        with writing_version(index_dir, manifest.version) as folder:
+            _write_files(folder, manifest, parts, passage_vectors, sentence_vectors)
+        switch(index_dir, manifest.version)
+    except OSError as exc:
+        raise IndexWriteError(
+            f"could not write the new index to {index_dir}/ ({exc.strerror or exc}); the "
+            "previous index is unchanged: free disk space or fix permissions, then run "
+            "`mscqa index build`"
+        ) from None
+
+
+def _reusable_version(index_dir: Path, embedder: Embedder) -> tuple[LoadedIndex | None, str | None]:
+    """The current version if an update may reuse it, else None and the reason."""
+    try:
+        previous = load_index(index_dir)
+    except IndexMissingError:
+        return None, "no index yet: every passage is embedded"
+    except (IndexCorruptError, IndexMismatchError) as exc:
+        return None, f"the current version cannot be reused ({exc})"
+    step("loaded-previous")
+    manifest = previous.manifest
+    if manifest.model_id != embedder.model_id or manifest.dim != embedder.dim:
+        return None, (
+            f"the model changed from {manifest.model_id} to {embedder.model_id}: "
+            "every passage is embedded again"
+        )
+    return previous, None
+
+
+def _split(
+    articles: Sequence[Article], max_words: int, overlap: int, previous: LoadedIndex | None
+) -> IndexParts:
+    """Sentences and passages of every article. Sentence boundaries are reused from `previous`
+    for an article whose content hash is unchanged: splitting is the slow part of an update."""
+    known: dict[str, list[Sentence]] = {}
+    if previous is not None:
+        for sentence in previous.sentences:
+            known.setdefault(sentence.article_id, []).append(sentence)
+    ordered = sorted(articles, key=lambda a: a.id)
+    passages: list[Passage] = []
+    sentences: list[Sentence] = []
+    for article in ordered:
+        unchanged = previous is not None and (
+            previous.manifest.articles.get(article.id) == article.content_hash
+        )
+        article_sentences = known[article.id] if unchanged else split_sentences(article)
+        if not article_sentences:
+            raise CorpusError(f"article '{article.id}' has no sentences: add text to its body")
+        sentences.extend(article_sentences)
+        passages.extend(make_passages(article, article_sentences, max_words, overlap))
+    return IndexParts(ordered, passages, sentences)
+
+
+def _text_key(text: str) -> bytes:
+    return hashlib.sha256(text.encode("utf-8")).digest()
+
+
+def _vector_lookup(index: LoadedIndex | None) -> dict[bytes, np.ndarray]:
+    """Vectors of `index` keyed by the exact text that was embedded (passages carry their
+    article's title, so a changed title changes the key even where the passage id does not)."""
+    if index is None:
+        return {}
+    lookup: dict[bytes, np.ndarray] = {}
+    vectors = index.passage_vectors.reconstruct_n(0, index.passage_vectors.ntotal)
+    for passage, vector in zip(index.passages, vectors, strict=True):
+        title = index.articles[passage.article_id].title
+        lookup[_text_key(embedding_text(title, passage.text))] = vector
+    for sentence, vector in zip(index.sentences, index.sentence_vectors, strict=True):
+        lookup[_text_key(sentence.text)] = vector
+    return lookup
+
+
+def _embed(
+    embedder: Embedder, texts: list[str], reuse: dict[bytes, np.ndarray], progress: bool
+) -> tuple[np.ndarray, list[int]]:
+    """Vectors for `texts`, taken from `reuse` where possible; also the rows that were encoded."""
+    from tqdm import tqdm
+
+    out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
+    todo = []
+    for row, text in enumerate(texts):
+        vector = reuse.get(_text_key(text))
+        if vector is None:
+            todo.append(row)
+        else:
+            out[row] = vector
+    with tqdm(
+        total=len(todo), desc="embedding", unit="text", disable=not progress, leave=False
+    ) as bar:
+        for begin in range(0, len(todo), _EMBED_CHUNK):
+            rows = todo[begin : begin + _EMBED_CHUNK]
+            out[rows] = embedder.encode([texts[row] for row in rows])
+            bar.update(len(rows))
+            step("embedded-chunk")
+    return out, todo
+
+
+def diff_articles(
+    old: dict[str, str], new: dict[str, str]
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """(added, changed, removed) article ids between two id -> content-hash maps."""
+    added = tuple(sorted(set(new) - set(old)))
+    removed = tuple(sorted(set(old) - set(new)))
+    changed = tuple(sorted(k for k in set(new) & set(old) if new[k] != old[k]))
+    return added, changed, removed
+
+
+def _current_articles(index_dir: Path) -> dict[str, str]:
+    try:
+        return read_manifest(index_dir).articles
+    except (IndexMissingError, IndexCorruptError):
+        return {}
+
+
+def _write_files(
+    folder: Path,
+    manifest: Manifest,
+    parts: IndexParts,
+    passage_vectors: np.ndarray,
+    sentence_vectors: np.ndarray,
+) -> None:
+    import bm25s
+    import faiss
+
+    write_jsonl(
+        folder / ARTICLES_FILE,
+        (
+            {"id": a.id, "title": a.title, "reference": a.reference, "source": a.source}
+            | {"text": a.text}
+            for a in parts.articles
+        ),
+    )
+    write_jsonl(
+        folder / PASSAGES_FILE,
+        (
+            {
+                "id": p.id,
+                "article_id": p.article_id,
+                "start": p.start,
+                "end": p.end,
+                "first_sentence": p.first_sentence,
+                "last_sentence": p.last_sentence,
+            }
+            for p in parts.passages
+        ),
+    )
+    write_jsonl(
+        folder / SENTENCES_FILE,
+        ({"article_id": s.article_id, "start": s.start, "end": s.end} for s in parts.sentences),
+    )
+    step("write-vectors")
+    try:
+        faiss.write_index(
+            passage_vector_index(np.ascontiguousarray(passage_vectors), manifest.dim),
+            str(folder / PASSAGE_VECTORS_FILE),
+        )
+    except RuntimeError as exc:  # how faiss reports a failed write, e.g. a full disk
+        raise OSError(errno.EIO, f"{PASSAGE_VECTORS_FILE} not written: {exc}") from None
+    step("write-sentence-vectors")
+    np.save(folder / SENTENCE_VECTORS_FILE, sentence_vectors, allow_pickle=False)
+    step("write-bm25")
+    titles = {a.id: a.title for a in parts.articles}
+    retriever = bm25s.BM25()
+    retriever.index(
+        [
+            lexical_tokens(embedding_text(titles[p.article_id], p.text), document=True) or ["_"]
+            for p in parts.passages
+        ],
+        show_progress=False,
+    )
+    retriever.save(str(folder / BM25_DIR), show_progress=False)
+    step("write-manifest")
+    files = {
+        str(path.relative_to(folder)): sha256_file(path)
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+    final = Manifest(**{**asdict(manifest), "files": files})
+    write_text(folder / MANIFEST_FILE, final.to_json())
+
+
+# Exact search while it keeps a whole answer within 1.5x the cost of embedding the question;
+# past that, HNSW (Malkov & Yashunin 2018). Measured in benchmarks/latency.py: exact search
+# takes 0.05x of that cost at 10k passages and 0.9x at 100k, where HNSW (M=32, efSearch=128)
+# takes 0.05x with recall@10 0.97 against exact.
+EXACT_SEARCH_MAX_PASSAGES = 50_000
+
+
+def passage_vector_index(vectors: np.ndarray, dim: int) -> Any:
+    """The FAISS index for the passage vectors (inner product over normalized vectors)."""
+    import faiss
+
+    index: Any
+    if len(vectors) <= EXACT_SEARCH_MAX_PASSAGES:
+        index = faiss.IndexFlatIP(dim)
+    else:
+        index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = 80
+        index.hnsw.efSearch = 128
+    if len(vectors):
+        index.add(vectors)
+    return index
+
+
+def rollback(index_dir: Path, lock_timeout: float = 0.0) -> str:
+    """Switch back to the previous version; returns its name."""
+    with index_lock(index_dir, lock_timeout):
+        pointer = read_pointer(index_dir)
+        if not pointer or not pointer.get("previous"):
+            raise IndexMissingError(f"{index_dir} has no previous version to go back to")
+        previous = str(pointer["previous"])
+        if not (index_dir / VERSIONS / previous).is_dir():
+            raise IndexMissingError(f"previous version {previous} is gone: {REBUILD_HINT}")
+        load_index(index_dir, version=previous)  # refuse to switch to a damaged version
+        write_pointer(index_dir, previous, str(pointer["current"]))
+        return previous
+
+
+# Loading and checking.
+
+
+def read_manifest(index_dir: Path, version: str | None = None) -> Manifest:
+    version = version or current_version(index_dir)
+    path = index_dir / VERSIONS / version / MANIFEST_FILE
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise IndexCorruptError(f"{path} is missing: {REBUILD_HINT}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise IndexCorruptError(f"{path} cannot be read ({exc}): {REBUILD_HINT}") from None
+    return Manifest.from_json(text, path)
+
+
+def check_model(manifest: Manifest, model_id: str) -> None:
+    if manifest.model_id != model_id:
+        raise IndexMismatchError(
+            f"the index was built with model {manifest.model_id} but the configured model is "
+            f"{model_id} (MSCQA_MODEL): run `mscqa index build` (or `mscqa index update`)"
+        )
+
+
+def load_index(
+    index_dir: Path, *, model_id: str | None = None, version: str | None = None
+) -> LoadedIndex:
+    """Load a version (default: the current one), refusing one that is damaged or made with
+    another model. Checks every file's size and count; `verify_index` also checks hashes."""
+    import faiss
+
+    manifest = read_manifest(index_dir, version)
+    if model_id is not None:
+        check_model(manifest, model_id)
+    folder = index_dir / VERSIONS / manifest.version
+    for name in manifest.files:
+        if not (folder / name).is_file():
+            raise IndexCorruptError(f"{folder / name} is missing: {REBUILD_HINT}")
+    try:
+        articles = {
+            row["id"]: Article(
+                id=row["id"],
+                title=row["title"],
+                reference=row["reference"],
+                text=row["text"],
+                source=row["source"],
+            )
+            for row in read_jsonl(folder / ARTICLES_FILE)
+        }
+        sentences = [
+            Sentence(
+                r["article_id"],
+                r["start"],
+                r["end"],
+                articles[r["article_id"]].text[r["start"] : r["end"]],
+            )
+            for r in read_jsonl(folder / SENTENCES_FILE)
+        ]
+        passages = []
+        for r in read_jsonl(folder / PASSAGES_FILE):
+            text = articles[r["article_id"]].text[r["start"] : r["end"]]
+            passages.append(
+                Passage(
+                    r["id"],
+                    r["article_id"],
+                    r["start"],
+                    r["end"],
+                    text,
+                    r["first_sentence"],
+                    r["last_sentence"],
+                )
+            )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise IndexCorruptError(f"{folder} has damaged records ({exc!r}): {REBUILD_HINT}") from None
+    try:
+        vectors = faiss.read_index(str(folder / PASSAGE_VECTORS_FILE))
+    except RuntimeError:
+        raise IndexCorruptError(
+            f"{folder / PASSAGE_VECTORS_FILE} cannot be read: {REBUILD_HINT}"
+        ) from None
+    try:
+        sentence_vectors = np.load(
+            folder / SENTENCE_VECTORS_FILE, allow_pickle=False, mmap_mode=None
+        )
+    except (ValueError, OSError, EOFError):
+        raise IndexCorruptError(
+            f"{folder / SENTENCE_VECTORS_FILE} cannot be read: {REBUILD_HINT}"
+        ) from None
+    problems = []
+    if vectors.ntotal != len(passages) or len(passages) != manifest.passage_count:
+        problems.append(
+            f"{vectors.ntotal} passage vectors, {len(passages)} passages, "
+            f"manifest says {manifest.passage_count}"
+        )
+    if (
+        vectors.d != manifest.dim
+        or sentence_vectors.ndim != 2
+        or sentence_vectors.shape[1] != manifest.dim
+    ):
+        problems.append(f"vector dimension differs from the manifest's {manifest.dim}")
+    if len(sentences) != manifest.sentence_count or sentence_vectors.shape[0] != len(sentences):
+        problems.append(
+            f"{sentence_vectors.shape[0]} sentence vectors for {len(sentences)} sentences"
+        )
+    if set(articles) != set(manifest.articles):
+        problems.append("articles differ from the manifest")
+    if problems:
+        raise IndexCorruptError(f"{folder} is inconsistent ({'; '.join(problems)}): {REBUILD_HINT}")
+    try:
+        bm25 = SavedBM25.load(folder / BM25_DIR)  # bm25s's files, without importing SciPy
+    except (OSError, ValueError, KeyError, json.JSONDecodeError) as exc:
+        raise IndexCorruptError(
+            f"{folder / BM25_DIR} cannot be read ({exc}): {REBUILD_HINT}"
+        ) from None
+    offsets: dict[str, int] = {}
+    for row, sentence in enumerate(sentences):
+        offsets.setdefault(sentence.article_id, row)
+    return LoadedIndex(
+        path=folder,
+        manifest=manifest,
+        articles=articles,
+        passages=passages,
+        sentences=sentences,
+        sentence_offset=offsets,
+        passage_vectors=vectors,
+        sentence_vectors=np.ascontiguousarray(sentence_vectors, dtype=np.float32),
+        bm25=bm25,
+    )
+
+
+def verify_files(index_dir: Path, manifest: Manifest) -> list[str]:
+    """Names of files whose content no longer matches the manifest's sha256."""
+    folder = index_dir / VERSIONS / manifest.version
+    bad = []
+    for name, expected in manifest.files.items():
+        path = folder / name
+        if not path.is_file() or sha256_file(path) != expected:
+            bad.append(name)
+    return bad
+
+
+def index_status(
+    index_dir: Path,
+    articles: Sequence[Article] | None,
+    model_id: str | None,
+    *,
+    verify: bool = True,
+) -> IndexStatus:
+    """Compare the current version with the corpus and the configured model; with `verify`,
+    also check every file against the sha256 in the manifest."""
+    try:
+        manifest = read_manifest(index_dir)
+    except IndexMissingError as exc:
+        return IndexStatus("missing", str(exc))
+    except IndexCorruptError as exc:
+        return IndexStatus("corrupt", str(exc))
+    bad = verify_files(index_dir, manifest) if verify else []
+    if bad:
+        return IndexStatus(
+            "corrupt",
+            f"{', '.join(bad)} in version {manifest.version} changed since the build: "
+            + REBUILD_HINT,
+            manifest,
+        )
+    if verify:
+        try:  # what the hashes cannot see: a manifest that disagrees with its own files
+            load_index(index_dir, version=manifest.version)
+        except IndexCorruptError as exc:
+            return IndexStatus("corrupt", str(exc), manifest)
+    if model_id is not None and manifest.model_id != model_id:
+        return IndexStatus(
+            "model_mismatch",
+            f"built with model {manifest.model_id}, configured model is {model_id}: {REBUILD_HINT}",
+            manifest,
+        )
+    if manifest.lexical != lexical_fingerprint():
+        return IndexStatus(
+            "stale",
+            "the term table or word rules changed since the build: run `mscqa index update`",
+            manifest,
+        )
+    if articles is not None:
+        added, changed, removed = diff_articles(
+            manifest.articles, {a.id: a.content_hash for a in articles}
+        )
+        if added or changed or removed:
+            parts = [
+                f"{label}: {', '.join(ids)}"
+                for label, ids in (("added", added), ("changed", changed), ("removed", removed))
+                if ids
+            ]
+            return IndexStatus(
+                "stale",
+                f"the corpus changed since the build ({'; '.join(parts)}): "
+                "run `mscqa index update`",
+                manifest,
+                added,
+                changed,
+                removed,
+            )
+    return IndexStatus(
+        "fresh",
+        f"{manifest.passage_count} passages from {len(manifest.articles)} articles",
+        manifest,
+    )

@@ -1,0 +1,1 @@
+"""A question -> ranked passages (lexical + dense); the words and topics the library knows."""

@@ -1,0 +1,85 @@
+"""Topics a question names that the library never mentions (data/conditions.txt, treatments.txt,
+services.txt) and questions only the clinic can answer (data/clinic_phrases.txt): "Can stem cells
+treat tinnitus?" shares every word but its topic with the articles. A feature of "not covered"."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from mscqa.config import DATA_DIR
+from mscqa.text.terms import TERMS, lexical_tokens, normalize
+
+_DATA = DATA_DIR
+
+
+def _phrase_pattern(*names: str) -> re.Pattern[str]:
+    """One pattern for the phrases of the data files `names` (a phrase a line, # comments),
+    longest first, matched as whole words in normalised text."""
+    phrases: set[str] = set()
+    for name in names:
+        for line in (_DATA / name).read_text(encoding="utf-8").splitlines():
+            if line.strip() and not line.startswith("#"):
+                phrases.add(normalize(line.strip()))
+    alternatives = "|".join(re.escape(p) for p in sorted(phrases, key=lambda p: (-len(p), p)))
+    return re.compile(rf"(?<![a-z0-9])({alternatives})(?![a-z0-9])")
+
+
+@lru_cache(maxsize=1)
+def _topic_pattern() -> re.Pattern[str]:
+    return _phrase_pattern("conditions.txt", "treatments.txt", "services.txt")
+
+
+@lru_cache(maxsize=1)
+def _clinic_pattern() -> re.Pattern[str]:
+    return _phrase_pattern("clinic_phrases.txt")
+
+
+def clinic_matters(question: str) -> list[str]:
+    """Phrases in `question` that only the clinic can answer: its own practice ("do you
+    offer", "your doctors") or a patient's own treatment plan ("will I need"). The articles
+    never speak for the clinic or to one patient, whatever words they use."""
+    return [m.group(1) for m in _clinic_pattern().finditer(normalize(question))]
+
+
+def named_topics(question: str) -> list[str]:
+    """Condition, treatment and service names in `question`, longest match first, in order."""
+    return [m.group(1) for m in _topic_pattern().finditer(normalize(question))]
+
+
+def known_topic(topic: str, vocabulary: frozenset[str]) -> bool:
+    """True when the library uses every word of `topic`, or of its term-table expansion."""
+    for text in (topic, TERMS.get(normalize(topic), "")):
+        tokens = lexical_tokens(text, expand=False)
+        if tokens and all(t in vocabulary for t in tokens):
+            return True
+    return False
+
+
+def unknown_topics(question: str, vocabulary: frozenset[str]) -> list[str]:
+    """The topics `question` names that the library (its stemmed `vocabulary`) never uses,
+    and the phrases of what only the clinic can answer (`clinic_matters`)."""
+    unknown = [t for t in named_topics(question) if not known_topic(t, vocabulary)]
+    return unknown + clinic_matters(question)
+
+
+@lru_cache(maxsize=1)
+def _service_pattern() -> re.Pattern[str]:
+    return _phrase_pattern("services.txt")
+
+
+def is_clinic_service(topic: str) -> bool:
+    """True for a clinic matter such as price, insurance or bookings (data/services.txt), as
+    opposed to a condition or a treatment."""
+    return _service_pattern().fullmatch(normalize(topic)) is not None
+
+
+def scope_words() -> frozenset[str]:
+    """Every word of the condition, treatment, service and clinic phrase lists: a typo
+    corrector must leave them alone, or "not covered" would not see them."""
+    found: set[str] = set()
+    for name in ("conditions.txt", "treatments.txt", "services.txt", "clinic_phrases.txt"):
+        for line in (_DATA / name).read_text(encoding="utf-8").splitlines():
+            if line.strip() and not line.startswith("#"):
+                found.update(re.findall(r"[a-z]+", normalize(line)))
+    return frozenset(found)

@@ -1,0 +1,171 @@
+"""Text normalisation shared by questions and passages: case, quotes, abbreviations, stems."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from functools import lru_cache
+from typing import Any
+
+from mscqa.config import DATA_DIR
+
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "\u00a0": " ", "–": "-", "—": "-"})
+_WORD = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)?")
+# Control and direction-override characters, and lone surrogates (a JSON request can carry
+# "\ud800"; the model's tokenizer refuses text that is not valid Unicode).
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+
+_DATA = DATA_DIR
+
+
+def _read_word_list(name: str) -> frozenset[str]:
+    lines = (_DATA / name).read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+STOPWORDS = _read_word_list("stopwords.txt")
+
+
+def clean_text(text: str) -> str:
+    """Strip control and direction-override characters; keep everything a person typed."""
+    return _CONTROL.sub("", unicodedata.normalize("NFC", text)).strip()
+
+
+def normalize(text: str) -> str:
+    """Lower case with straight quotes and plain dashes: for matching, never for display."""
+    return unicodedata.normalize("NFKC", text).translate(_QUOTES).lower()
+
+
+def _read_term_table(name: str) -> dict[str, str]:
+    table: dict[str, str] = {}
+    for number, line in enumerate((_DATA / name).read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        term, sep, expansion = line.partition("\t")
+        if not sep or not term.strip() or not expansion.strip():
+            raise ValueError(f"{name}:{number}: expected 'term<TAB>expansion', got {line!r}")
+        table[normalize(term.strip())] = normalize(expansion.strip())
+    return table
+
+
+TERMS = _read_term_table("terms.tsv")
+# Longest terms first, so that "lou gehrig's disease" wins over "lou gehrig".
+_TERM_PATTERN = re.compile(
+    r"(?<![a-z0-9])("
+    + "|".join(re.escape(t) for t in sorted(TERMS, key=lambda t: (-len(t), t)))
+    + r")(?![a-z0-9])"
+)
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Any:
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+def expansions(text: str) -> list[str]:
+    """The term-table expansions of the abbreviations and lay terms in `text`, in order."""
+    found: list[str] = []
+    for match in _TERM_PATTERN.finditer(normalize(text)):
+        expansion = TERMS[match.group(1)]
+        if expansion not in found:
+            found.append(expansion)
+    return found
+
+
+def expand_terms(text: str) -> str:
+    """Normalised `text` followed by its expansions: applied to questions and passages alike."""
+    extra = expansions(text)
+    plain = normalize(text)
+    return f"{plain} {' '.join(extra)}" if extra else plain
+
+
+def term_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of the term-table entries in `text` (normalising keeps offsets for the
+    plain text people type; NFKC changes of length are rare enough to be ignored)."""
+    return [m.span(1) for m in _TERM_PATTERN.finditer(normalize(text))]
+
+
+_WORD_SPAN = re.compile(r"[\w'’]+")
+
+
+def known_words_only(text: str, vocabulary: frozenset[str]) -> str:
+    """`text` without the words a library never uses (term-table entries are kept, their
+    expansions are known). "Can stem cells treat tinnitus?" -> "Can stem cells treat"."""
+    spans = term_spans(text)
+    kept = []
+    for match in _WORD_SPAN.finditer(text):
+        inside_term = any(s <= match.start() < e for s, e in spans)
+        tokens = lexical_tokens(match.group(), expand=False)
+        if inside_term or not tokens or any(t in vocabulary for t in tokens):
+            kept.append(match.group())
+    return " ".join(kept)
+
+
+def words(text: str) -> list[str]:
+    """Word tokens of normalised text (numbers like 84.6 kept whole)."""
+    return _WORD.findall(normalize(text))
+
+
+def content_words(text: str) -> list[str]:
+    """Words that carry meaning: stopwords dropped."""
+    return [w for w in words(text) if w not in STOPWORDS]
+
+
+# Number words become digits on both sides, so "six months" meets "6 months".
+NUMBER_WORDS = {
+    "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
+    "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12",
+}  # fmt: skip
+# Part of the lexical fingerprint: change it whenever the code below changes the tokens.
+_TOKEN_RULES = (
+    "4: stemmed content words, term expansions (both ways on the document side), "
+    "number words as digits"
+)
+
+
+def lexical_fingerprint() -> str:
+    """Hash of everything that decides lexical tokens: an index whose manifest records another
+    fingerprint was tokenised differently and needs `mscqa index update`."""
+    digest = hashlib.sha256(_TOKEN_RULES.encode())
+    for name in ("terms.tsv", "stopwords.txt"):
+        digest.update((_DATA / name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def stem(word: str) -> str:
+    """The stem of one normalised word, as the lexical index stores it."""
+    return str(_stemmer().stemWord(normalize(word)))
+
+
+def lexical_tokens(text: str, expand: bool = True, document: bool = False) -> list[str]:
+    """Stemmed content words of the text and its term expansions: the vocabulary of the
+    lexical (BM25) index and of overlap scores. With `document` (the articles' side), a text
+    that spells out an expansion ("multiple sclerosis") also gets the tokens of its term
+    ("MS"), so a concept counts the same whichever way either side writes it; questions get
+    the expansions of their own terms only, which keeps their list of words short."""
+    tokens = [NUMBER_WORDS.get(w, w) for w in content_words(expand_terms(text) if expand else text)]
+    stems = list(_stemmer().stemWords(tokens)) if tokens else []
+    if document and expand and stems:
+        present = set(stems)
+        for expansion, term in _reverse_terms():
+            if expansion <= present:
+                stems += [t for t in term if t not in present]
+                present.update(term)
+    return stems
+
+
+@lru_cache(maxsize=1)
+def _reverse_terms() -> tuple[tuple[frozenset[str], tuple[str, ...]], ...]:
+    """(stems of an expansion, stems of its term) for each term-table entry."""
+    pairs = []
+    for term, expansion in TERMS.items():
+        expanded = frozenset(_stemmer().stemWords(content_words(expansion)))
+        term_stems = tuple(t for t in _stemmer().stemWords(content_words(term)) if t)
+        if expanded and set(term_stems) - expanded:
+            pairs.append((expanded, term_stems))
+    return tuple(pairs)

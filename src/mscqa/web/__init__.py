@@ -1,0 +1,1 @@
+"""The Gradio app and what runs around it: replies, safety, sessions, health, replicas."""
