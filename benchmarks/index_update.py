@@ -18,11 +18,14 @@ from collections import defaultdict
 from pathlib import Path
 
 from mscqa.config import Settings
-from mscqa.corpus.articles import Article, load_corpus, write_articles
+from mscqa.corpus.articles import Article
+from mscqa.corpus.checks import load_corpus
 from mscqa.corpus.passages import make_passages, split_sentences
+from mscqa.corpus.writing import write_articles
 from mscqa.index import store
-from mscqa.index.build import BuildReport, build_index, load_index
+from mscqa.index.build import BuildReport, build_index
 from mscqa.index.embedder import create_embedder
+from mscqa.index.load import load_index
 
 ROOT = Path(__file__).resolve().parents[1]
 

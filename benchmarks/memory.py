@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 
 from chat_server import free_port, process_rss, start_server, stop, wait_for_answer
-from mscqa.index.build import current_version
+from mscqa.index.store import current_version
 from synthetic import OWN_QUESTIONS, ROOT, SIZES, build_synthetic_index
 
 

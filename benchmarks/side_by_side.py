@@ -17,7 +17,7 @@ import numpy as np
 
 from mscqa.config import Settings
 from mscqa.engine import Engine
-from mscqa.index.build import BM25_DIR
+from mscqa.index.load import BM25_DIR
 from mscqa.text.terms import lexical_tokens
 from synthetic import build_synthetic_index, questions
 

@@ -20,7 +20,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from mscqa.corpus.articles import load_corpus
+from mscqa.corpus.checks import load_corpus
 from mscqa.search.spelling import ALL_ENGLISH_WORDS, ONE_EDIT_UP_TO, Speller
 from mscqa.text.language import english_words
 

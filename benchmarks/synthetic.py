@@ -27,10 +27,12 @@ from pathlib import Path
 import numpy as np
 
 from mscqa.config import Settings
-from mscqa.corpus.articles import Article, corpus_hash, load_corpus
+from mscqa.corpus.articles import Article, corpus_hash
+from mscqa.corpus.checks import load_corpus
 from mscqa.corpus.passages import Passage, Sentence, embedding_text, make_passages, split_sentences
-from mscqa.index.build import FORMAT_VERSION, IndexParts, Manifest, write_version
+from mscqa.index.build import IndexParts, write_version
 from mscqa.index.embedder import Embedder, create_embedder, model_fingerprint
+from mscqa.index.load import FORMAT_VERSION, Manifest
 from mscqa.index.onnx_backend import ensure_export, export_dir
 from mscqa.text.terms import lexical_fingerprint
 

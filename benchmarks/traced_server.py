@@ -45,7 +45,7 @@ def gradio_tables() -> dict[str, int]:
 
 
 def loaded_index_versions() -> list[str]:
-    from mscqa.index.build import LoadedIndex
+    from mscqa.index.load import LoadedIndex
 
     return sorted(o.manifest.version for o in gc.get_objects() if isinstance(o, LoadedIndex))
 

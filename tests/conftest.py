@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from mscqa.cli import main
 from mscqa.config import Settings
-from mscqa.corpus.articles import load_corpus
+from mscqa.corpus.checks import load_corpus
 from mscqa.engine import Engine
 from mscqa.index.build import build_index
 from mscqa.index.embedder import HashingEmbedder, SentenceTransformerEmbedder

@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 from conftest import build
 from mscqa.answers.quotes import Answer
 from mscqa.config import Settings
-from mscqa.corpus.articles import Article, write_articles
+from mscqa.corpus.articles import Article
+from mscqa.corpus.writing import write_articles
 from mscqa.engine import Engine
 from mscqa.errors import UsageError
 from mscqa.index.embedder import HashingEmbedder

@@ -11,11 +11,12 @@ import pytest
 
 from conftest import run_cli
 from mscqa.config import Settings
-from mscqa.corpus.articles import MAX_ARTICLE_BYTES, load_corpus, read_article
+from mscqa.corpus.articles import MAX_ARTICLE_BYTES
+from mscqa.corpus.checks import load_corpus, read_article
 from mscqa.engine import Engine
 from mscqa.errors import CorpusError
-from mscqa.index.build import current_version
 from mscqa.index.embedder import HashingEmbedder
+from mscqa.index.store import current_version
 from test_damage import QUESTION, tree_hashes
 
 FRONT = "---\nid: {id}\ntitle: {title}\nreference: Doe J. (2024). A journal. 1:1.\n---\n\n"

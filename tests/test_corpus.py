@@ -7,16 +7,10 @@ from click.testing import CliRunner
 
 from conftest import CORPUS, SEED_PAGE
 from mscqa.cli import main
-from mscqa.corpus.articles import (
-    BOILERPLATE_LINES,
-    Article,
-    format_article,
-    import_page,
-    load_corpus,
-    parse_page_export,
-    read_article,
-    slugify,
-)
+from mscqa.corpus.articles import Article, slugify
+from mscqa.corpus.checks import load_corpus, read_article
+from mscqa.corpus.pages import BOILERPLATE_LINES, import_page, parse_page_export
+from mscqa.corpus.writing import format_article
 from mscqa.errors import CorpusError
 
 needs_seed = pytest.mark.skipif(not SEED_PAGE.is_file(), reason="clinic page export not present")

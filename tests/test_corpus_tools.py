@@ -10,13 +10,8 @@ from click.testing import CliRunner
 
 from conftest import CORPUS, SEED_PAGE
 from mscqa.cli import main
-from mscqa.corpus.articles import (
-    check_corpus,
-    import_page,
-    load_corpus,
-    parse_page_html,
-    read_article,
-)
+from mscqa.corpus.checks import check_corpus, load_corpus, read_article
+from mscqa.corpus.pages import import_page, parse_page_html
 from mscqa.errors import CorpusError
 
 HTML_PAGE = Path(__file__).parent / "data" / "clinic_page.html"

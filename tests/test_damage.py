@@ -19,8 +19,10 @@ from conftest import build, run_cli
 from mscqa.config import Settings
 from mscqa.engine import Engine
 from mscqa.errors import IndexCorruptError, IndexError_, IndexMissingError
-from mscqa.index.build import POINTER, VERSIONS, current_version, index_status, load_index
 from mscqa.index.embedder import HashingEmbedder
+from mscqa.index.load import load_index
+from mscqa.index.status import index_status
+from mscqa.index.store import POINTER, VERSIONS, current_version
 
 QUESTION = "Did mesenchymal stem cell injections improve hip osteoarthritis scores?"
 

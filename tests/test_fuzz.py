@@ -23,7 +23,9 @@ from conftest import CORPUS, build
 from mscqa.answers.quotes import NOT_COVERED, Answer
 from mscqa.cli import main
 from mscqa.config import Settings
-from mscqa.corpus.articles import Article, parse_page_export, read_article
+from mscqa.corpus.articles import Article
+from mscqa.corpus.checks import read_article
+from mscqa.corpus.pages import parse_page_export
 from mscqa.engine import Engine
 from mscqa.errors import CorpusError, MscqaError, UsageError
 from mscqa.index.embedder import HashingEmbedder

@@ -8,7 +8,7 @@ import pytest
 
 from conftest import build
 from mscqa.config import Settings
-from mscqa.corpus.articles import load_corpus
+from mscqa.corpus.checks import load_corpus
 from mscqa.engine import Engine
 from mscqa.errors import (
     IndexCorruptError,
@@ -16,16 +16,11 @@ from mscqa.errors import (
     IndexMissingError,
     IndexWriteError,
 )
-from mscqa.index.build import (
-    POINTER,
-    VERSIONS,
-    Manifest,
-    current_version,
-    index_status,
-    load_index,
-    rollback,
-)
+from mscqa.index.build import rollback
 from mscqa.index.embedder import HashingEmbedder
+from mscqa.index.load import Manifest, load_index
+from mscqa.index.status import index_status
+from mscqa.index.store import POINTER, VERSIONS, current_version
 
 
 def _version_dir(settings: Settings) -> Path:

@@ -12,7 +12,7 @@ import pytest
 
 from mscqa.config import Settings
 from mscqa.engine import Engine
-from mscqa.index.build import BM25_DIR
+from mscqa.index.load import BM25_DIR
 from mscqa.text.terms import lexical_tokens
 
 HEAVY = ("torch", "sentence_transformers", "transformers", "gradio", "scipy", "bm25s", "pysbd")

@@ -20,19 +20,14 @@ from click.testing import CliRunner
 from mscqa import engine as engine_module
 from mscqa.cli import main
 from mscqa.config import Settings
-from mscqa.corpus.articles import load_corpus
+from mscqa.corpus.checks import load_corpus
 from mscqa.engine import Engine
 from mscqa.index import build as index_module
-from mscqa.index.build import (
-    BuildReport,
-    LoadedIndex,
-    build_index,
-    current_version,
-    index_lock,
-    index_status,
-    load_index,
-)
+from mscqa.index.build import BuildReport, build_index
 from mscqa.index.embedder import Embedder, HashingEmbedder
+from mscqa.index.load import LoadedIndex, load_index
+from mscqa.index.status import index_status
+from mscqa.index.store import current_version, index_lock
 
 # Questions of our own, one or more per article, to compare what two indexes answer.
 QUESTIONS = (

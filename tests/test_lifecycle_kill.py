@@ -15,20 +15,14 @@ from pathlib import Path
 import pytest
 
 from mscqa.config import Settings
-from mscqa.corpus.articles import load_corpus
+from mscqa.corpus.checks import load_corpus
 from mscqa.engine import Engine
 from mscqa.index import store
-from mscqa.index.build import (
-    VERSIONS,
-    build_index,
-    current_version,
-    index_lock,
-    index_status,
-    load_index,
-    verify_files,
-)
+from mscqa.index.build import build_index
 from mscqa.index.embedder import HashingEmbedder
-from mscqa.index.store import leftovers
+from mscqa.index.load import load_index, verify_files
+from mscqa.index.status import index_status
+from mscqa.index.store import VERSIONS, current_version, index_lock, leftovers
 
 QUESTION = "Is stem cell therapy safe for people with ALS?"
 # Steps of a build that happen inside the temporary version folder.

@@ -13,8 +13,8 @@ from conftest import build
 from mscqa.cli import main
 from mscqa.config import Settings
 from mscqa.engine import Engine
-from mscqa.index.build import load_index
 from mscqa.index.embedder import SentenceTransformerEmbedder
+from mscqa.index.load import load_index
 from test_lifecycle import _edit_corpus, answers, assert_same_index
 
 pytestmark = pytest.mark.model

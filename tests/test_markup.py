@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from mscqa.cli import main
 from mscqa.config import Settings
-from mscqa.corpus.articles import load_corpus
+from mscqa.corpus.checks import load_corpus
 
 PAYLOADS = "<img src=x onerror=alert(1)> and <script>alert('x')</script> and &lt;b&gt;"
 BODY = (

@@ -29,7 +29,6 @@ from mscqa.cli import main
 from mscqa.config import Settings
 from mscqa.engine import Engine
 from mscqa.index import onnx_backend
-from mscqa.index.build import current_version
 from mscqa.index.embedder import model_fingerprint
 from mscqa.index.onnx_backend import (
     CONFIG_FILE,
@@ -40,6 +39,7 @@ from mscqa.index.onnx_backend import (
     export_onnx,
     export_problem,
 )
+from mscqa.index.store import current_version
 from test_damage import tree_hashes
 from tiny_onnx import write_tiny_graph
 

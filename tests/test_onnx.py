@@ -14,13 +14,13 @@ from conftest import build
 from mscqa.config import Settings
 from mscqa.engine import Engine
 from mscqa.index import onnx_backend
-from mscqa.index.build import read_manifest
 from mscqa.index.embedder import (
     HashingEmbedder,
     SentenceTransformerEmbedder,
     create_embedder,
     model_fingerprint,
 )
+from mscqa.index.load import read_manifest
 from mscqa.index.onnx_backend import CONFIG_FILE, OnnxEmbedder, export_dir, find_export
 from tiny_onnx import write_tiny_graph
 

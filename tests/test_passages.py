@@ -7,7 +7,8 @@ import pytest
 
 from conftest import CORPUS
 from mscqa.config import Settings
-from mscqa.corpus.articles import Article, load_corpus
+from mscqa.corpus.articles import Article
+from mscqa.corpus.checks import load_corpus
 from mscqa.corpus.passages import embedding_text, make_passages, split_sentences
 
 

@@ -20,8 +20,8 @@ from conftest import build
 from mscqa.config import Settings
 from mscqa.engine import Engine
 from mscqa.errors import IndexBusyError, IndexWriteError
-from mscqa.index.build import POINTER, VERSIONS, current_version, index_lock
 from mscqa.index.embedder import HashingEmbedder
+from mscqa.index.store import POINTER, VERSIONS, current_version, index_lock
 from test_damage import QUESTION, tree_hashes
 
 

@@ -77,7 +77,8 @@ def corpus() -> None:
 @click.pass_context
 def corpus_import(ctx: click.Context, page: Path, out: Path | None) -> None:
     """Make one article file per article of a page of the site (text export or HTML)."""
-    from mscqa.corpus.articles import import_page, write_articles
+    from mscqa.corpus.pages import import_page
+    from mscqa.corpus.writing import write_articles
 
     articles = import_page(page)
     target = out or _settings(ctx).corpus_dir
@@ -106,7 +107,7 @@ def corpus_new(
     body_file: Any,
 ) -> None:
     """Create a correctly formed article file from a title, a reference and a body."""
-    from mscqa.corpus.articles import new_article
+    from mscqa.corpus.writing import new_article
 
     if body_file is None and sys.stdin.isatty():
         raise UsageError("no article text: pass --body-file FILE or pipe the text on stdin")
@@ -128,7 +129,7 @@ def corpus_new(
 @click.pass_context
 def corpus_check(ctx: click.Context, as_json: bool) -> None:
     """Check every article file; list every problem with file and line; exit 1 if any."""
-    from mscqa.corpus.articles import check_corpus
+    from mscqa.corpus.checks import check_corpus
 
     corpus_dir = _settings(ctx).corpus_dir
     articles, problems = check_corpus(corpus_dir)
@@ -479,7 +480,7 @@ def report() -> None:
 @click.pass_context
 def report_gaps(ctx: click.Context, since: Any, as_json: bool) -> None:
     """What patients ask that the articles miss: refused questions and disliked answers."""
-    from mscqa.corpus.articles import load_corpus
+    from mscqa.corpus.checks import load_corpus
     from mscqa.staff.gaps import gap_report, gap_text
 
     settings = _settings(ctx)

@@ -19,19 +19,14 @@ from mscqa.answers.ranker import RANKER_DIR, Ranker, SentenceScorer
 from mscqa.answers.verifier import VERIFIER_DIR, shared_verifier
 from mscqa.answers.verify import ModelRule, Verdict, check_statement
 from mscqa.config import Settings
-from mscqa.corpus.articles import load_corpus
+from mscqa.corpus.checks import load_corpus
 from mscqa.errors import MscqaError, UsageError
-from mscqa.index.build import (
-    BuildReport,
-    IndexStatus,
-    LoadedIndex,
-    build_index,
-    current_version,
-    index_status,
-    load_index,
-)
+from mscqa.index.build import BuildReport, build_index
 from mscqa.index.embedder import Embedder, create_embedder
+from mscqa.index.load import LoadedIndex, load_index
 from mscqa.index.onnx_backend import OnnxEmbedder, export_problem
+from mscqa.index.status import IndexStatus, index_status
+from mscqa.index.store import current_version
 from mscqa.search.library import library_stats
 from mscqa.search.retriever import Hit, Retriever
 from mscqa.text.terms import clean_text

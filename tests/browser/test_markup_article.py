@@ -20,7 +20,8 @@ from served import (
     serve,
 )
 
-from mscqa.corpus.articles import Article, write_articles
+from mscqa.corpus.articles import Article
+from mscqa.corpus.writing import write_articles
 
 pytestmark = pytest.mark.browser
 

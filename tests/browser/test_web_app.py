@@ -29,7 +29,7 @@ from served import (
     serve,
 )
 
-from mscqa.corpus.articles import load_corpus
+from mscqa.corpus.checks import load_corpus
 
 pytestmark = pytest.mark.browser
 

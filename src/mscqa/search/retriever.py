@@ -10,8 +10,8 @@ import numpy as np
 
 from mscqa.config import Settings
 from mscqa.corpus.passages import Passage
-from mscqa.index.build import LoadedIndex
 from mscqa.index.embedder import Embedder
+from mscqa.index.load import LoadedIndex
 from mscqa.search.library import library_stats
 from mscqa.text.terms import expansions, known_words_only, lexical_tokens
 

@@ -12,7 +12,7 @@ import textwrap
 from collections.abc import Callable
 
 from mscqa.answers.verify import CONTRADICTED, NOT_FOUND, SUPPORTED, Evidence
-from mscqa.index.build import LoadedIndex
+from mscqa.index.load import LoadedIndex
 from mscqa.search.library import passage_containing
 from mscqa.staff.drafts import CheckedStatement, DraftCheck
 

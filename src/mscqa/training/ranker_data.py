@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mscqa.answers.ranker import SENTENCE_WORDS, candidate_text
-from mscqa.corpus.articles import Article, load_corpus
+from mscqa.corpus.articles import Article
+from mscqa.corpus.checks import load_corpus
 from mscqa.corpus.passages import Sentence, split_sentences
 
 # An answer shorter than this may occur anywhere by chance, so only its span counts

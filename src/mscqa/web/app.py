@@ -22,7 +22,8 @@ from mscqa.config import Settings, is_loopback
 from mscqa.corpus.articles import Article
 from mscqa.engine import Engine
 from mscqa.errors import MscqaError
-from mscqa.index.build import IndexStatus, LoadedIndex
+from mscqa.index.load import LoadedIndex
+from mscqa.index.status import IndexStatus
 from mscqa.search.library import passage_containing
 from mscqa.staff.feedback import FeedbackStore
 from mscqa.staff.gaps import GapLog, gap_report

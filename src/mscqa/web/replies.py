@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from mscqa.config import Settings
 from mscqa.corpus.articles import Article
-from mscqa.index.build import LoadedIndex
+from mscqa.index.load import LoadedIndex
 
 STRONG = "Closely matches your question"
 GOOD = "Matches your question"
