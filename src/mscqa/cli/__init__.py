@@ -11,6 +11,8 @@ from typing import Any
 
 import click
 
+from mscqa.cli.library import corpus, index
+from mscqa.cli.output import print_json, settings_of
 from mscqa.config import Settings
 from mscqa.errors import MscqaError, UsageError
 
@@ -26,15 +28,6 @@ class _Group(click.Group):
                 raise
             click.echo(f"error: {exc}", err=True)
             ctx.exit(exc.exit_code)
-
-
-def _settings(ctx: click.Context) -> Settings:
-    settings: Settings = ctx.obj
-    return settings
-
-
-def _print_json(payload: Any) -> None:
-    click.echo(json.dumps(payload, ensure_ascii=False))
 
 
 @click.group(cls=_Group)
@@ -59,235 +52,9 @@ def main(ctx: click.Context, corpus_dir: Path | None, index_dir: Path | None, de
     ctx.obj = Settings.from_env(corpus_dir=corpus_dir, index_dir=index_dir)
 
 
-# corpus
-
-
-@main.group()
-def corpus() -> None:
-    """Article files: import, create and check them."""
-
-
-@corpus.command("import")
-@click.argument("page", type=click.Path(path_type=Path, exists=True, dir_okay=False))
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    help="Folder to write to (default: the corpus folder).",
-)
-@click.pass_context
-def corpus_import(ctx: click.Context, page: Path, out: Path | None) -> None:
-    """Make one article file per article of a page of the site (text export or HTML)."""
-    from mscqa.corpus.pages import import_page
-    from mscqa.corpus.writing import write_articles
-
-    articles = import_page(page)
-    target = out or _settings(ctx).corpus_dir
-    for path in write_articles(articles, target):
-        click.echo(str(path))
-    click.echo(f"{len(articles)} articles written to {target}/", err=True)
-
-
-@corpus.command("new")
-@click.option("--title", required=True, help="The article's title.")
-@click.option("--reference", required=True, help="The journal reference it ends with.")
-@click.option("--source", default="", help="Where the text comes from (page, URL).")
-@click.option("--id", "article_id", help="File name and id (default: made from the title).")
-@click.option(
-    "--body-file",
-    type=click.File("r", encoding="utf-8"),
-    help="The article text (default: read from stdin).",
-)
-@click.pass_context
-def corpus_new(
-    ctx: click.Context,
-    title: str,
-    reference: str,
-    source: str,
-    article_id: str | None,
-    body_file: Any,
-) -> None:
-    """Create a correctly formed article file from a title, a reference and a body."""
-    from mscqa.corpus.writing import new_article
-
-    if body_file is None and sys.stdin.isatty():
-        raise UsageError("no article text: pass --body-file FILE or pipe the text on stdin")
-    body = (body_file or sys.stdin).read()
-    path = new_article(
-        _settings(ctx).corpus_dir,
-        title=title,
-        reference=reference,
-        body=body,
-        source=source,
-        article_id=article_id,
-    )
-    click.echo(str(path))
-    click.echo("run `mscqa index update` to make it searchable", err=True)
-
-
-@corpus.command("check")
-@click.option("--json", "as_json", is_flag=True, help="Print the problems as one JSON line.")
-@click.pass_context
-def corpus_check(ctx: click.Context, as_json: bool) -> None:
-    """Check every article file; list every problem with file and line; exit 1 if any."""
-    from mscqa.corpus.checks import check_corpus
-
-    corpus_dir = _settings(ctx).corpus_dir
-    articles, problems = check_corpus(corpus_dir)
-    if as_json:
-        _print_json(
-            {
-                "articles": len(articles),
-                "problems": [
-                    {"file": str(p.path), "line": p.line, "message": p.message, "fatal": p.fatal}
-                    for p in problems
-                ],
-            }
-        )
-    else:
-        for problem in problems:
-            click.echo(str(problem))
-        click.echo(f"{len(articles)} articles in {corpus_dir}/, {len(problems)} problems", err=True)
-    ctx.exit(1 if problems else 0)
-
-
-# index
-
-
-@main.group()
-def index() -> None:
-    """Build and inspect the passage index."""
-
-
-def _progress_wanted(as_json: bool) -> bool:
-    return not as_json and sys.stderr.isatty()
-
-
-@index.command("build")
-@click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON line.")
-@click.option(
-    "--wait",
-    type=float,
-    default=0.0,
-    show_default=True,
-    help="Seconds to wait for another build to finish.",
-)
-@click.pass_context
-def index_build(ctx: click.Context, as_json: bool, wait: float) -> None:
-    """Embed every passage of the corpus and switch to the new index atomically."""
-    _run_build(ctx, as_json, wait, incremental=False)
-
-
-@index.command("update")
-@click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON line.")
-@click.option(
-    "--wait",
-    type=float,
-    default=0.0,
-    show_default=True,
-    help="Seconds to wait for another build to finish.",
-)
-@click.pass_context
-def index_update(ctx: click.Context, as_json: bool, wait: float) -> None:
-    """Re-embed only added or changed articles; same result as a full build."""
-    _run_build(ctx, as_json, wait, incremental=True)
-
-
-def _run_build(ctx: click.Context, as_json: bool, wait: float, incremental: bool) -> None:
-    from mscqa.engine import Engine
-
-    settings = _settings(ctx)
-    report = Engine(settings).rebuild(
-        incremental=incremental,
-        progress=_progress_wanted(as_json),
-        lock_timeout=wait,
-        on_wait=lambda: click.echo(
-            f"another build of {settings.index_dir}/ is running: waiting up to {wait:g}s ...",
-            err=True,
-        ),
-    )
-    if as_json:
-        payload: dict[str, Any] = {
-            "added": list(report.added),
-            "changed": list(report.changed),
-            "removed": list(report.removed),
-            "embedded_passages": report.embedded_passages,
-            "total_passages": report.total_passages,
-        }
-        if not incremental:
-            payload |= {"version": report.version, "seconds": round(report.seconds, 3)}
-        _print_json(payload)
-        return
-    if report.cleaned_up:
-        click.echo(f"removed what an interrupted build left: {', '.join(report.cleaned_up)}")
-    if report.full_reason:
-        click.echo(report.full_reason)
-    for label, ids in (
-        ("added", report.added),
-        ("changed", report.changed),
-        ("removed", report.removed),
-    ):
-        for article_id in ids:
-            click.echo(f"{label:>8}  {article_id}")
-    click.echo(
-        f"index {report.version}: {report.total_passages} passages "
-        f"from {report.total_articles} articles, "
-        f"{report.embedded_passages} embedded, in {report.seconds:.1f}s "
-        f"(added {len(report.added)}, changed {len(report.changed)}, "
-        f"removed {len(report.removed)}; "
-        f"{report.embedded_sentences} of {report.total_sentences} sentences embedded)"
-    )
-
-
-@index.command("status")
-@click.option("--json", "as_json", is_flag=True, help="Print the status as one JSON line.")
-@click.pass_context
-def index_status(ctx: click.Context, as_json: bool) -> None:
-    """Fresh, stale, model_mismatch, corrupt or missing; exit 0 only when fresh."""
-    from mscqa.engine import Engine
-
-    status = Engine(_settings(ctx)).status()
-    manifest = status.manifest
-    if as_json:
-        _print_json(
-            {
-                "state": status.state,
-                "message": status.message,
-                "added": list(status.added),
-                "changed": list(status.changed),
-                "removed": list(status.removed),
-                "version": manifest.version if manifest else None,
-                "model_id": manifest.model_id if manifest else None,
-                "built_at": manifest.built_at if manifest else None,
-                "articles": len(manifest.articles) if manifest else 0,
-                "passages": manifest.passage_count if manifest else 0,
-            }
-        )
-    else:
-        click.echo(f"{status.state}: {status.message}")
-        if manifest:
-            click.echo(
-                f"version {manifest.version}, built {manifest.built_at}, model {manifest.model_id} "
-                f"({manifest.dim}-d), {len(manifest.articles)} articles, "
-                f"{manifest.passage_count} passages"
-            )
-    ctx.exit(0 if status.state == "fresh" else 1)
-
-
-@index.command("rollback")
-@click.option(
-    "--wait",
-    type=float,
-    default=0.0,
-    show_default=True,
-    help="Seconds to wait for a running build to finish.",
-)
-@click.pass_context
-def index_rollback(ctx: click.Context, wait: float) -> None:
-    """Switch back to the previous index version."""
-    from mscqa.index.build import rollback
-
-    version = rollback(_settings(ctx).index_dir, lock_timeout=wait)
-    click.echo(f"now serving version {version}")
+# `mscqa corpus ...` and `mscqa index ...`
+main.add_command(corpus)
+main.add_command(index)
 
 
 # ask and check
@@ -306,7 +73,7 @@ def _inputs(text: str | None) -> Iterator[str]:
 def _open_engine(ctx: click.Context) -> Any:
     from mscqa.engine import Engine
 
-    engine = Engine(_settings(ctx))
+    engine = Engine(settings_of(ctx))
     engine.index  # noqa: B018 - load now so that index errors come before any output
     status = engine.status(verify=False)
     if status.state == "stale":
@@ -331,10 +98,10 @@ def _batch(
                 raise
             click.echo(f"error: {exc}", err=True)
             if as_json:
-                _print_json({"input": item, "error": str(exc)})
+                print_json({"input": item, "error": str(exc)})
             continue
         if as_json:
-            _print_json(result.to_dict())
+            print_json(result.to_dict())
         else:
             show(result)
 
@@ -349,7 +116,7 @@ def ask(ctx: click.Context, question: str | None, as_json: bool) -> None:
         raise UsageError("the question is empty: type a question")
     from mscqa.staff.gaps import GapLog
 
-    settings = _settings(ctx)
+    settings = settings_of(ctx)
     gaps = GapLog(settings.var_dir, settings.feedback_keep_text, settings.gap_log_weeks)
 
     def answer_and_count(engine: Any, q: str) -> Any:
@@ -429,7 +196,7 @@ def _check_draft(
         raise UsageError("give either a STATEMENT or --file DRAFT, not both")
     if as_json + as_csv + as_html > 1:
         raise UsageError("choose one of --json, --csv and --html")
-    statements = draft_statements(draft, _settings(ctx).max_draft_chars)
+    statements = draft_statements(draft, settings_of(ctx).max_draft_chars)
     engine = _open_engine(ctx)
     result = check_draft(
         statements,
@@ -439,7 +206,7 @@ def _check_draft(
         checked_at=datetime.now(UTC).isoformat(timespec="seconds"),
     )
     if as_json:
-        _print_json(result.to_dict())
+        print_json(result.to_dict())
     elif as_csv:
         click.echo(reports.draft_csv(result), nl=False)
     elif as_html:
@@ -483,7 +250,7 @@ def report_gaps(ctx: click.Context, since: Any, as_json: bool) -> None:
     from mscqa.corpus.checks import load_corpus
     from mscqa.staff.gaps import gap_report, gap_text
 
-    settings = _settings(ctx)
+    settings = settings_of(ctx)
     try:
         titles = {a.id: a.title for a in load_corpus(settings.corpus_dir)}
     except MscqaError:
@@ -495,7 +262,7 @@ def report_gaps(ctx: click.Context, since: Any, as_json: bool) -> None:
         since=since.date() if since else None,
     )
     if as_json:
-        _print_json(result.to_dict())
+        print_json(result.to_dict())
     else:
         click.echo(gap_text(result))
 
@@ -513,7 +280,7 @@ def chat(ctx: click.Context, as_json: bool) -> None:
     before it; with --json, several conversations interleaved, each with its own history."""
     from mscqa.staff.gaps import GapLog
 
-    settings = _settings(ctx)
+    settings = settings_of(ctx)
     gaps = GapLog(settings.var_dir, settings.feedback_keep_text, settings.gap_log_weeks)
     engine = _open_engine(ctx)
     histories: dict[str, list[Any]] = {}
@@ -527,13 +294,13 @@ def chat(ctx: click.Context, as_json: bool) -> None:
         except UsageError as exc:
             click.echo(f"error: {exc}", err=True)
             if as_json:
-                _print_json({"conversation": conversation, "input": message, "error": str(exc)})
+                print_json({"conversation": conversation, "input": message, "error": str(exc)})
             continue
         history.append(turn)
         for part in turn.parts or (turn.answer,):
             gaps.record(part)  # a refused part counts towards `mscqa report gaps`
         if as_json:
-            _print_json({"conversation": conversation} | turn.to_dict())
+            print_json({"conversation": conversation} | turn.to_dict())
             continue
         notes = [f"Showing results for: {turn.corrected}"] if turn.corrected else []
         notes += [f"Answering: {turn.understood_as}"] if turn.understood_as else []
@@ -570,7 +337,7 @@ def eval_command(ctx: click.Context, file: Path, as_json: bool) -> None:
     started = time.perf_counter()
     report = evaluate(engine, items)
     if as_json:
-        _print_json(report.to_dict())
+        print_json(report.to_dict())
         return
     click.echo(format_report(report))
     click.echo(f"\n{len(items)} items in {time.perf_counter() - started:.1f}s")
@@ -588,7 +355,7 @@ def _eval_conversations(ctx: click.Context, file: Path, as_json: bool) -> None:
     started = time.perf_counter()
     report = evaluate_conversations(engine, items)
     if as_json:
-        _print_json(report.to_dict())
+        print_json(report.to_dict())
         return
     click.echo(format_conversation_report(report))
     click.echo(f"\n{len(items)} conversations in {time.perf_counter() - started:.1f}s")
@@ -614,7 +381,7 @@ def serve(
     from mscqa.config import check_bind_address, check_session_limits
     from mscqa.web.app import serve as run_server
 
-    settings = _settings(ctx)
+    settings = settings_of(ctx)
     host = host or settings.host
     check_bind_address(host, allow_remote or settings.allow_remote)  # the app warns if allowed
     check_session_limits(settings)
