@@ -25,21 +25,21 @@ from mscqa.errors import UsageError
 from mscqa.index.embedder import HashingEmbedder
 from mscqa.search.library import passage_containing
 from mscqa.staff.feedback import FeedbackStore
-from mscqa.web.app import (
-    ChatService,
+from mscqa.web.app import build_app
+from mscqa.web.chat import ChatService
+from mscqa.web.index_tab import password_ok
+from mscqa.web.markup import (
     article_html,
-    build_app,
     citations_text,
-    exposure_warning,
     format_answer,
     highlight,
     literal_markdown,
-    password_ok,
     status_html,
     verdict_html,
 )
 from mscqa.web.replies import GOOD, STRONG, WEAK, article_summaries, covered_topics, relevance_label
 from mscqa.web.safety import URGENT_CARE_MESSAGE, detect_emergency, emergency_terms
+from mscqa.web.serve import exposure_warning
 
 MARKUP = "<img src=x onerror=alert(1)> <script>alert(2)</script>"
 _ESCAPED_CHAR = re.compile(r"\\(.)")

@@ -224,7 +224,7 @@ def test_any_conversation_gets_a_turn_or_one_line(fake_engine: Engine, messages:
 
 
 def test_the_web_chat_keeps_each_sessions_turns_apart(fake_engine: Engine) -> None:
-    from mscqa.web.app import ChatService
+    from mscqa.web.chat import ChatService
 
     service = ChatService(fake_engine)
     service.converse("Which drug lets people with ALS live longer?", "tab-1")

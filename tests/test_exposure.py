@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-import mscqa.web.app
+import mscqa.web.serve
 from conftest import ROOT
 from mscqa.cli import main
 from mscqa.config import Settings, check_bind_address, is_loopback
@@ -24,7 +24,7 @@ def launched(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     def fake_serve(settings: Settings, host: str, port: int) -> None:
         calls.append({"host": host, "port": port})
 
-    monkeypatch.setattr(mscqa.web.app, "serve", fake_serve)
+    monkeypatch.setattr(mscqa.web.serve, "serve", fake_serve)
     monkeypatch.delenv("MSCQA_HOST", raising=False)
     monkeypatch.delenv("MSCQA_PORT", raising=False)
     monkeypatch.delenv("MSCQA_ALLOW_REMOTE", raising=False)
@@ -73,7 +73,7 @@ def test_other_hosts_with_the_flag_are_served(
 @pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.168.1.20", "example.org", "127.0.0.2"])
 def test_every_address_that_needs_the_flag_gets_the_warning(host: str) -> None:
     """The server prints a warning for exactly the addresses the flag is needed for."""
-    warning = mscqa.web.app.exposure_warning(host)
+    warning = mscqa.web.serve.exposure_warning(host)
     if is_loopback(host):
         assert warning is None
         check_bind_address(host, allow_remote=False)

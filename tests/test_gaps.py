@@ -17,7 +17,7 @@ from mscqa.config import Settings
 from mscqa.engine import Engine
 from mscqa.staff.feedback import FeedbackStore
 from mscqa.staff.gaps import LOG_NAME, GapLog, gap_report, iso_week, read_counts, refusal_counts
-from mscqa.web.app import ChatService
+from mscqa.web.chat import ChatService
 
 TODAY = date(2026, 12, 2)
 # Made-up questions the articles do not cover, each with a word found nowhere else.

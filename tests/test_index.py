@@ -10,12 +10,7 @@ from conftest import build
 from mscqa.config import Settings
 from mscqa.corpus.checks import load_corpus
 from mscqa.engine import Engine
-from mscqa.errors import (
-    IndexCorruptError,
-    IndexMismatchError,
-    IndexMissingError,
-    IndexWriteError,
-)
+from mscqa.errors import IndexCorruptError, IndexMismatchError, IndexMissingError, IndexWriteError
 from mscqa.index.build import rollback
 from mscqa.index.embedder import HashingEmbedder
 from mscqa.index.load import Manifest, load_index

@@ -19,8 +19,10 @@ from mscqa.config import Settings
 from mscqa.engine import Engine
 from mscqa.index.embedder import HashingEmbedder
 from mscqa.search.library import library_stats
-from mscqa.web.app import ChatService, build_app, launch_options
+from mscqa.web.app import build_app
+from mscqa.web.chat import ChatService
 from mscqa.web.safety import URGENT_CARE_MESSAGE, emergency_terms
+from mscqa.web.serve import launch_options
 from mscqa.web.sessions import forget_idle_sessions
 
 NOW = datetime.datetime(2026, 1, 1, 12, 0, 0)

@@ -379,7 +379,7 @@ def serve(
 ) -> None:
     """Start the web chat."""
     from mscqa.config import check_bind_address, check_session_limits
-    from mscqa.web.app import serve as run_server
+    from mscqa.web.serve import serve as run_server
 
     settings = settings_of(ctx)
     host = host or settings.host

@@ -12,18 +12,9 @@ import numpy as np
 
 from mscqa.corpus.articles import Article
 from mscqa.corpus.passages import Passage, Sentence
-from mscqa.errors import (
-    IndexCorruptError,
-    IndexMismatchError,
-)
+from mscqa.errors import IndexCorruptError, IndexMismatchError
 from mscqa.index.saved_bm25 import SavedBM25
-from mscqa.index.store import (
-    REBUILD_HINT,
-    VERSIONS,
-    current_version,
-    read_jsonl,
-    sha256_file,
-)
+from mscqa.index.store import REBUILD_HINT, VERSIONS, current_version, read_jsonl, sha256_file
 
 FORMAT_VERSION = 1
 

@@ -7,14 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mscqa.corpus.articles import Article
-from mscqa.errors import (
-    IndexCorruptError,
-    IndexMissingError,
-)
+from mscqa.errors import IndexCorruptError, IndexMissingError
 from mscqa.index.load import Manifest, load_index, read_manifest, verify_files
-from mscqa.index.store import (
-    REBUILD_HINT,
-)
+from mscqa.index.store import REBUILD_HINT
 from mscqa.text.terms import lexical_fingerprint
 
 

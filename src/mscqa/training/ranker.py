@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, replace
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -32,6 +33,9 @@ from mscqa.training.ranker_data import (
     read_pairs,
     write_pairs,
 )
+
+if TYPE_CHECKING:
+    from mscqa.training.crossencoder import TrainSettings
 
 ROOT = Path(__file__).resolve().parents[3]
 SHARED = ROOT.parent / "shared"
@@ -81,16 +85,7 @@ def record_figures(folder: Path, figures: dict[str, object]) -> None:
     os.replace(tmp, path)
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    import torch
-
-    from mscqa.training.crossencoder import (
-        PairExample,
-        TrainSettings,
-        export_scorer,
-        train_cross_encoder,
-    )
-
+def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--medquad", type=Path, default=DEFAULT_MEDQUAD)
     parser.add_argument("--covidqa", type=Path, default=DEFAULT_COVIDQA)
@@ -116,20 +111,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     parser.add_argument("--work", type=Path, default=DEFAULT_WORK)
     parser.add_argument("--out", type=Path, default=RANKER_DIR)
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
 
-    torch.set_num_threads(2)
-    torch.manual_seed(args.seed)
-    settings = TrainSettings(max_length=args.max_length, seed=args.seed)
+
+def training_pairs(args: argparse.Namespace) -> tuple[str, list[Pair], dict[str, list[Pair]]]:
+    """(the suffix naming a continued stage 1, the MedQuAD pairs, the COVID-QA pairs per fold),
+    each cached in the work folder."""
     work = args.work
-    started = time.monotonic()
-
-    def examples(pairs: Sequence[Pair]) -> list[PairExample]:
-        return [PairExample(p.question, p.candidate, p.label) for p in pairs]
-
-    def log(message: str) -> None:
-        print(f"[{(time.monotonic() - started) / 60:5.1f} min] {message}", flush=True)
-
     # Continuing an earlier stage 1 (`--stage1-from stage1-Q-L-S`): its questions, read back
     # from its pairs file, are left out of this one's draw.
     seen: frozenset[str] = frozenset()
@@ -178,18 +166,18 @@ def main(argv: Sequence[str] | None = None) -> None:
                     per_question=args.hard_negatives,
                 ),
             )
-    log(f"{len(medquad)} MedQuAD pairs, {len(covid['fold0'])} + {len(covid['fold1'])} COVID-QA")
+    return after, medquad, covid
 
-    stage1 = work / f"stage1-{args.medquad_questions}-{args.max_length}-{args.seed}{after}"
-    if not (stage1 / "config.json").is_file():
-        model = train_cross_encoder(examples(medquad), settings, init=args.stage1_from)
-        model.save(str(stage1))
-        log(f"stage 1 trained -> {stage1}")
-    if args.stage1_only:
-        return
-    figures: dict[str, object] = {}
-    # Two epochs at 3e-5 with 5 negatives were tried for this stage: no better (RESULTS.md).
-    second = replace(settings, epochs=args.covidqa_epochs, learning_rate=args.covidqa_learning_rate)
+
+def manifest_extra(
+    args: argparse.Namespace,
+    settings: TrainSettings,
+    second: TrainSettings,
+    pairs: dict[str, int],
+    figures: dict[str, object],
+) -> dict[str, object]:
+    """What the shipped manifest says beside the checksums: the stages, settings, data files
+    and their sha256, the figures (filled in as the folds are measured) and the licences."""
     data = {
         str(path.relative_to(ROOT.parent)): sha256_file(path)
         for path in (
@@ -202,7 +190,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     hard = f" and its {args.hard_negatives} best-scored sentences missing it" * bool(
         args.hard_negatives
     )
-    extra = {
+    return {
         "what": "answer ranker: how likely a sentence answers a question; a score, never text",
         "stages": [
             f"MedQuAD: {args.medquad_questions} questions, their answer vs one answer of the same "
@@ -213,7 +201,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             f"{args.covidqa_epochs} epochs at {args.covidqa_learning_rate:g}, from stage 1",
         ],
         "settings": {"medquad": asdict(settings), "covidqa": asdict(second)},
-        "pairs": {"medquad": len(medquad), "covidqa": len(covid[SHIPPED_FOLD])},
+        "pairs": pairs,
         "data_sha256": data,
         "figures": figures,
         "licences": {
@@ -221,6 +209,46 @@ def main(argv: Sequence[str] | None = None) -> None:
             "COVID-QA": "Apache 2.0 (Moller et al. 2020)",
         },
     }
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    import torch
+
+    from mscqa.training.crossencoder import (
+        PairExample,
+        TrainSettings,
+        export_scorer,
+        train_cross_encoder,
+    )
+
+    args = parse_arguments(argv)
+    torch.set_num_threads(2)
+    torch.manual_seed(args.seed)
+    settings = TrainSettings(max_length=args.max_length, seed=args.seed)
+    work = args.work
+    started = time.monotonic()
+
+    def examples(pairs: Sequence[Pair]) -> list[PairExample]:
+        return [PairExample(p.question, p.candidate, p.label) for p in pairs]
+
+    def log(message: str) -> None:
+        print(f"[{(time.monotonic() - started) / 60:5.1f} min] {message}", flush=True)
+
+    after, medquad, covid = training_pairs(args)
+    log(f"{len(medquad)} MedQuAD pairs, {len(covid['fold0'])} + {len(covid['fold1'])} COVID-QA")
+
+    stage1 = work / f"stage1-{args.medquad_questions}-{args.max_length}-{args.seed}{after}"
+    if not (stage1 / "config.json").is_file():
+        model = train_cross_encoder(examples(medquad), settings, init=args.stage1_from)
+        model.save(str(stage1))
+        log(f"stage 1 trained -> {stage1}")
+    if args.stage1_only:
+        return
+    figures: dict[str, object] = {}
+    # Two epochs at 3e-5 with 5 negatives were tried for this stage: no better (RESULTS.md).
+    second = replace(settings, epochs=args.covidqa_epochs, learning_rate=args.covidqa_learning_rate)
+    pairs = {"medquad": len(medquad), "covidqa": len(covid[SHIPPED_FOLD])}
+    extra = manifest_extra(args, settings, second, pairs, figures)
     # The shipped fold first, exported as soon as it is trained; then the other fold, only
     # for its figures (each fold's model is measured on the other fold's questions).
     for run, other in (("fold0", "fold1"), ("fold1", "fold0")):
