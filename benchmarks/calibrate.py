@@ -63,7 +63,7 @@ class Rows:
     labels: np.ndarray
     in_scope: np.ndarray  # per item
     known: np.ndarray  # per item: Retriever.known_similarity
-    unknown: np.ndarray  # per item: names a topic the library never mentions (scope.py)
+    unknown: np.ndarray  # per item: names a topic the library never mentions (search/scope.py)
 
 
 def collect(engine: Engine, items: Sequence[EvalItem]) -> Rows:
@@ -126,14 +126,16 @@ def cached_rows(path: Path, items: Sequence[EvalItem]) -> Rows:
     source = ROOT / "src" / "mscqa"
     digest = hashlib.sha256(path.read_bytes())
     for name in (
-        "answer.py", "retriever.py", "terms.py", "forms.py", "scope.py", "config.py",
+        "answers/quotes.py", "answers/candidates.py", "answers/calibration.py",
+        "answers/forms.py", "search/retriever.py", "search/library.py", "search/scope.py",
+        "text/terms.py", "config.py",
         "data/terms.tsv", "data/stopwords.txt", "data/conditions.txt", "data/services.txt",
         "data/treatments.txt", "data/clinic_phrases.txt",
     ):  # fmt: skip
         digest.update((source / name).read_bytes())
     engine = Engine(Settings.from_env())
     if engine.settings.ranker:
-        digest.update((source / "ranker.py").read_bytes())
+        digest.update((source / "answers" / "ranker.py").read_bytes())
         folder = Path(engine.settings.ranker_dir) if engine.settings.ranker_dir else RANKER_DIR
         digest.update((folder / "manifest.json").read_bytes())
     digest.update(engine.index.manifest.version.encode())

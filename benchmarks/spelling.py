@@ -1,4 +1,4 @@
-"""Typo correction against the library's words: SymSpell (symspellpy, what spelling.py uses)
+"""Typo correction against the library's words: SymSpell (symspellpy, what search/spelling.py uses)
 against rapidfuzz's edit-distance search over the same vocabulary (OSA distance, which counts
 two swapped letters as one edit, as SymSpell does).
 

@@ -75,7 +75,7 @@ def test_nginx_accepts_the_shipped_site_file_as_debian_includes_it(tmp_path: Pat
 
 class _Named(http.server.BaseHTTPRequestHandler):
     """A stand-in replica: answers every GET and POST with its own name, except what
-    `mscqa serve` refuses (web_replicas.py): the stream of a session it does not hold (404),
+    `mscqa serve` refuses (web/replicas.py): the stream of a session it does not hold (404),
     and new work while it is stopping (503)."""
 
     def _answer(self) -> None:

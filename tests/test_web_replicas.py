@@ -1,4 +1,4 @@
-"""The answers `mscqa serve` gives a load balancer (web_replicas.py): 404 before any stream for
+"""The answers `mscqa serve` gives a load balancer (web/replicas.py): 404 before any stream for
 a session this replica does not hold, 404 to new work once it is stopping (503 to its health
 probe), the rest untouched."""
 

@@ -56,7 +56,7 @@ class Settings:
     # the statement's content words; chosen on SciFact claims_train (benchmarks/RESULTS.md,
     # "Claim verdicts").
     statement_min_coverage: float = 0.4
-    # The learned answer ranker (mscqa/ranker.py): `ranker` turns it on; it reads the best
+    # The learned answer ranker (mscqa/answers/ranker.py): `ranker` turns it on; it reads the best
     # `ranker_candidates` sentences of the first scoring, its score becomes one more feature of
     # the calibrated model (data/calibration_ranker.json), and `ranker_min_score` is the "not
     # covered" threshold of that model (benchmarks/calibrate.py --ranker). `ranker_dir` is a
@@ -98,7 +98,7 @@ class Settings:
     feedback_path: Path = Path("var/feedback.jsonl")
     feedback_keep_text: bool = False
     # Local state the server writes: feedback (unless MSCQA_FEEDBACK_PATH says otherwise) and
-    # the counts of refused questions (gaps.py), kept for `gap_log_weeks` weeks.
+    # the counts of refused questions (staff/gaps.py), kept for `gap_log_weeks` weeks.
     var_dir: Path = Path("var")
     gap_log_weeks: int = 104
     # A draft checked at once (`check --file`, the web tab) holds at most this much text.
@@ -111,7 +111,7 @@ class Settings:
     session_idle_seconds: float = 3600.0
     max_sessions: int = 2000
     # On SIGTERM the server stops accepting connections and answers what it has queued for at
-    # most this long before it stops (web_replicas.py; a Kubernetes pod's grace period is 30 s).
+    # most this long before it stops (web/replicas.py; a Kubernetes pod's grace period is 30 s).
     shutdown_drain_seconds: float = 10.0
 
     @classmethod

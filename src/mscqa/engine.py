@@ -229,9 +229,9 @@ class Engine:
     def reply(self, message: str, history: Sequence[Turn] = ()) -> Turn:
         """A message of a conversation answered: the way `ask` answers a plain question (at
         the same cost), or, for a follow-up, two questions at once or a question inside a
-        story, the standalone questions it stands for (conversation.py; one search more at
+        story, the standalone questions it stands for (answers/conversation.py; one search more at
         most). A message in another language gets the English-only reply, and typos are
-        corrected against the library's words (spelling.py)."""
+        corrected against the library's words (search/spelling.py)."""
         from mscqa.answers.conversation import read_message
         from mscqa.answers.turns import Turn, language_refusal, merge_answers
         from mscqa.search.scope import unknown_topics

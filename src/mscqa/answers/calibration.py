@@ -15,8 +15,8 @@ import numpy as np
 from mscqa.config import DATA_DIR
 
 CALIBRATION_FILE = DATA_DIR / "calibration.json"
-# The same model with the learned ranker's score as one more feature (ranker.py), fitted on the
-# sentences the ranker is shown: `benchmarks/calibrate.py --ranker`.
+# The same model with the learned ranker's score as one more feature (answers/ranker.py),
+# fitted on the sentences the ranker is shown: `benchmarks/calibrate.py --ranker`.
 RANKER_CALIBRATION_FILE = DATA_DIR / "calibration_ranker.json"
 FEATURES = (
     "sentence_cosine",  # question vs sentence, dense
@@ -25,7 +25,7 @@ FEATURES = (
     "passage_coverage",  # the same over the whole passage
     "library_coverage",  # the same over every article: low when the topic is not there at all
     "rank",  # 1 / (1 + rank of the passage in the fused retrieval)
-    "answer_form",  # 1 when the sentence has the form the question asks for (forms.py)
+    "answer_form",  # 1 when the sentence has the form the question asks for (answers/forms.py)
     "focus",  # 1 when the sentence itself has the question's rarest word the library knows
 )
 RANKER_FEATURES = (*FEATURES, "ranker")  # + the ranker's logit for the sentence
@@ -78,7 +78,7 @@ class Calibration:
     ) -> float:
         """P(the articles cover the question), from the features of its best sentence,
         `known_similarity` (see `Retriever.known_similarity`) and whether the question names
-        a condition or service the library never mentions (scope.py)."""
+        a condition or service the library never mentions (search/scope.py)."""
         x = covered_features(
             float(self.logit(np.asarray(best))), best, known_similarity, unknown_topic
         )

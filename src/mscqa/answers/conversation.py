@@ -385,7 +385,7 @@ def _replace_first(text: str, old: str, new: str) -> str:
 
 
 def conditions(text: str) -> list[str]:
-    """The conditions `text` names, as written, in order: the names of scope.py's lists, the
+    """The conditions `text` names, as written, in order: the names of search/scope.py's lists, the
     term table's terms and expansions that name a condition ("MS", "multiple sclerosis"), and a
     condition word with the word before it ("low back pain", "liver transplant")."""
     plain = normalize(text)
@@ -421,7 +421,7 @@ _CONDITION_WORD = re.compile(
 
 def _is_condition(name: str) -> bool:
     """A condition proper, directly or through the term table ("ALS"), not a treatment or
-    service of scope.py's lists."""
+    service of search/scope.py's lists."""
     plain = normalize(name)
     return _names_condition(plain) or _names_condition(TERMS.get(plain, ""))
 

@@ -12,7 +12,6 @@ from mscqa.answers.numbers import THOUSANDS
 from mscqa.config import DATA_DIR
 from mscqa.text.terms import STOPWORDS, lexical_tokens, normalize, stem, words
 
-_DATA = DATA_DIR
 _NEGATIONS = frozenset(
     {"not", "no", "never", "none", "neither", "nor", "cannot", "without", "fail", "failed",
      "fails", "lack", "lacks", "lacking", "lacked", "unable"}
@@ -50,7 +49,7 @@ _HEDGE = re.compile(
 @lru_cache(maxsize=1)
 def _antonyms() -> dict[str, frozenset[str]]:
     pairs: dict[str, set[str]] = {}
-    for line in (_DATA / "antonyms.tsv").read_text(encoding="utf-8").splitlines():
+    for line in (DATA_DIR / "antonyms.tsv").read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
         a, b = (stem(w.strip()) for w in line.split("\t"))
@@ -63,7 +62,7 @@ def _antonyms() -> dict[str, frozenset[str]]:
 def _directions() -> dict[str, str]:
     kinds: dict[str, str] = {}
     for number, line in enumerate(
-        (_DATA / "directions.tsv").read_text(encoding="utf-8").splitlines(), 1
+        (DATA_DIR / "directions.tsv").read_text(encoding="utf-8").splitlines(), 1
     ):
         if not line.strip() or line.startswith("#"):
             continue

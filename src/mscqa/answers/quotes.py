@@ -53,7 +53,7 @@ class Answer:
     message: str | None
     quotes: tuple[Quote, ...]
     # For "not covered": why, when the question names what the articles never mention or asks
-    # what only the clinic can answer (scope.py); otherwise empty.
+    # what only the clinic can answer (search/scope.py); otherwise empty.
     reason: str = ""
     # For a refusal, its kind for the report of what patients ask that the articles miss:
     # "topic" (`refusal_terms`: the topics never mentioned), "clinic" (`refusal_terms`: the

@@ -10,15 +10,13 @@ from functools import lru_cache
 from mscqa.config import DATA_DIR
 from mscqa.text.terms import TERMS, lexical_tokens, normalize
 
-_DATA = DATA_DIR
-
 
 def _phrase_pattern(*names: str) -> re.Pattern[str]:
     """One pattern for the phrases of the data files `names` (a phrase a line, # comments),
     longest first, matched as whole words in normalised text."""
     phrases: set[str] = set()
     for name in names:
-        for line in (_DATA / name).read_text(encoding="utf-8").splitlines():
+        for line in (DATA_DIR / name).read_text(encoding="utf-8").splitlines():
             if line.strip() and not line.startswith("#"):
                 phrases.add(normalize(line.strip()))
     alternatives = "|".join(re.escape(p) for p in sorted(phrases, key=lambda p: (-len(p), p)))
@@ -79,7 +77,7 @@ def scope_words() -> frozenset[str]:
     corrector must leave them alone, or "not covered" would not see them."""
     found: set[str] = set()
     for name in ("conditions.txt", "treatments.txt", "services.txt", "clinic_phrases.txt"):
-        for line in (_DATA / name).read_text(encoding="utf-8").splitlines():
+        for line in (DATA_DIR / name).read_text(encoding="utf-8").splitlines():
             if line.strip() and not line.startswith("#"):
                 found.update(re.findall(r"[a-z]+", normalize(line)))
     return frozenset(found)

@@ -18,11 +18,9 @@ _CONTROL = re.compile(
     r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
 )
 
-_DATA = DATA_DIR
-
 
 def _read_word_list(name: str) -> frozenset[str]:
-    lines = (_DATA / name).read_text(encoding="utf-8").splitlines()
+    lines = (DATA_DIR / name).read_text(encoding="utf-8").splitlines()
     return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
 
 
@@ -41,7 +39,7 @@ def normalize(text: str) -> str:
 
 def _read_term_table(name: str) -> dict[str, str]:
     table: dict[str, str] = {}
-    for number, line in enumerate((_DATA / name).read_text(encoding="utf-8").splitlines(), 1):
+    for number, line in enumerate((DATA_DIR / name).read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip() or line.startswith("#"):
             continue
         term, sep, expansion = line.partition("\t")
@@ -133,7 +131,7 @@ def lexical_fingerprint() -> str:
     fingerprint was tokenised differently and needs `mscqa index update`."""
     digest = hashlib.sha256(_TOKEN_RULES.encode())
     for name in ("terms.tsv", "stopwords.txt"):
-        digest.update((_DATA / name).read_bytes())
+        digest.update((DATA_DIR / name).read_bytes())
     return digest.hexdigest()[:16]
 
 

@@ -87,7 +87,7 @@ def launch_options(settings: Settings, host: str, port: int) -> dict[str, Any]:
         "run_history": False,
         # Request counts and timings stay private: /monitoring and its open summary are off.
         "enable_monitoring": False,
-        # Sessions are bounded in number and forgotten when idle (web_sessions.py).
+        # Sessions are bounded in number and forgotten when idle (web/sessions.py).
         "state_session_capacity": settings.max_sessions,
         "app_kwargs": {"lifespan": session_sweeper(settings.session_idle_seconds)},
     }

@@ -22,7 +22,7 @@ def forget_idle_sessions(
 ) -> int:
     """Drop every session unused for `idle_seconds` and without a request under way; the
     number dropped. A dropped session that comes back starts again with empty gr.State values
-    (the page copes: see app.py); its chat history lives in the browser."""
+    (the page copes: see web/app.py); its chat history lives in the browser."""
     holder = app.state_holder
     queue = app.get_blocks()._queue
     cutoff = (now or datetime.datetime.now()) - datetime.timedelta(seconds=idle_seconds)
