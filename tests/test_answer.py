@@ -14,6 +14,7 @@ from mscqa.answers.quotes import NOT_COVERED, find_quotes, not_covered_reason, q
 from mscqa.engine import Engine
 from mscqa.search.library import library_stats
 from mscqa.search.retriever import Hit
+from mscqa.text.frequency import everyday
 from mscqa.text.terms import lexical_tokens
 
 
@@ -230,3 +231,12 @@ def test_a_refusal_records_its_kind_and_terms() -> None:
     assert (clinic.refusal, clinic.refusal_terms) == ("clinic", ("will i need",))
     plain = refused("What about the weather on Mars?", [])
     assert (plain.refusal, plain.refusal_terms, plain.answered) == ("not_covered", (), False)
+
+
+def test_the_focus_is_never_a_word_of_everyday_english(fake_engine: Engine) -> None:
+    """A word the articles rarely use but every question might ("well", "work") is not what a
+    question is about: the focus is its topic word."""
+    stats = library_stats(fake_engine.index)
+    assert stats.idf["well"] > stats.idf["riluzol"]  # what made "well" the focus before
+    assert everyday("well") and everyday("work") and not everyday("riluzole")
+    assert focus_word("does riluzole work well", stats) == "riluzol"

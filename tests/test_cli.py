@@ -43,7 +43,7 @@ def test_ask_json_has_the_documented_shape_and_exact_offsets(built: Settings) ->
 
 
 def test_ask_text_output_shows_quote_title_and_reference(built: Settings) -> None:
-    code, out, _ = run("ask", "Harris Hip scores before and after treatment")
+    code, out, _ = run("ask", "hip osteoarthritis injection study results")
     assert code == 0
     assert "Mesenchymal Stem Cells Injection Improves Hip Osteoarthritis" in out
     assert "Dall’Oca" in out

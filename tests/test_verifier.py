@@ -101,7 +101,7 @@ def with_model(supports: float, refutes: float, mode: str = "combined") -> Model
 
 
 def test_the_model_can_withdraw_a_supported_verdict_but_never_grant_one() -> None:
-    statement = "The new wound dressing is affordable for most families."
+    statement = "The new wound dressing is affordable for families."
     assert rules(statement, DRESSING).verdict == SUPPORTED
     unsure = model_judgement(statement, [DRESSING], DRESSING, with_model(0.2, 0.1))
     assert unsure.verdict == NOT_FOUND and "families" in unsure.reason

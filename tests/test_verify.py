@@ -10,18 +10,18 @@ from mscqa.answers.verify import CONTRADICTED, NOT_FOUND, SUPPORTED, judge, judg
 from mscqa.engine import Engine
 
 SCORES = (
-    "Before stem cell treatment, patients had an average HHS score of 67.2±3.4 and 84.6±6.3 "
-    "afterward."
+    "With the new brace, patients had an average knee score of 58.1±2.9 before treatment and "
+    "71.3±4.2 afterward."
 )
 
 
 def test_numbers_are_extracted_as_written() -> None:
-    assert extract_numbers("16% at 6 months and 35% at one year") == ["16%", "6", "35%", "one"]
+    assert extract_numbers("12% at 3 months and 41% at one year") == ["12%", "3", "41%", "one"]
 
 
 def test_a_swapped_digit_is_unmatched() -> None:
-    matched, unmatched = check_numbers("scores rose from 67.2 to 86.4", SCORES)
-    assert matched == ("67.2",) and unmatched == ("86.4",)
+    matched, unmatched = check_numbers("scores rose from 58.1 to 73.1", SCORES)
+    assert matched == ("58.1",) and unmatched == ("73.1",)
 
 
 def test_percent_and_number_words_compare_by_value() -> None:
@@ -63,15 +63,15 @@ def test_opposites_are_caught(statement: str, evidence: str) -> None:
 def test_a_paraphrase_is_not_an_opposite() -> None:
     assert not opposed(
         "Riluzole extends survival in ALS.",
-        "The only drug to have any known survival benefit in ALS is riluzole.",
+        "Riluzole is the one drug known to lengthen survival in ALS.",
     )
 
 
 def test_judge_verdicts() -> None:
-    assert judge("Scores were 84.6 after treatment.", [SCORES], SCORES)[0] == SUPPORTED
-    assert judge("Scores were 86.4 after treatment.", [SCORES], SCORES)[0] == CONTRADICTED
+    assert judge("Scores were 71.3 after treatment.", [SCORES], SCORES)[0] == SUPPORTED
+    assert judge("Scores were 73.1 after treatment.", [SCORES], SCORES)[0] == CONTRADICTED
     assert (
-        judge("Scores were 86.4 after treatment.", ["No numbers here."], "No numbers.")[0]
+        judge("Scores were 73.1 after treatment.", ["No numbers here."], "No numbers.")[0]
         == NOT_FOUND
     )
 
@@ -261,10 +261,10 @@ def test_the_statements_own_word_denied_outweighs_agreement_in_other_words() -> 
 
 
 def test_evidence_about_something_else_does_not_support() -> None:
-    evidence = "Stem cell injections were safe in patients with ALS."
+    evidence = "Stem cell injections were safe in patients with lupus."
     result = judgement("Stem cells regrow hair on bald scalps in men.", [evidence], evidence)
     assert result.verdict == NOT_FOUND and "words" in result.reason
-    assert judge("Stem cell injections are safe in ALS.", [evidence], evidence)[0] == SUPPORTED
+    assert judge("Stem cell injections are safe in lupus.", [evidence], evidence)[0] == SUPPORTED
 
 
 def test_every_verdict_but_supported_says_why() -> None:

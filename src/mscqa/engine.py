@@ -145,10 +145,12 @@ class Engine:
         if self.ranker is not None:
             self.ranker.score("warm up", ["warm up"])
         library_stats(loaded.index)
+        from mscqa.text.frequency import everyday
         from mscqa.text.language import load_language_models
 
         self._speller(loaded)  # and the language detector: a chat's first turn waits for neither
         load_language_models()
+        everyday("warm")  # the word-frequency list the focus word is chosen with
         return loaded.index
 
     def _current(self) -> _Loaded:

@@ -17,6 +17,8 @@ from mscqa.errors import UsageError
 from mscqa.text.terms import normalize
 
 KINDS = ("question", "claim", "out_of_scope")
+# An expected verdict meaning "contradicted or not found": never print it as supported.
+NOT_SUPPORTED = "not_supported"
 
 
 @dataclass(frozen=True)
@@ -155,8 +157,13 @@ def score_answer(report: EvalReport, item: EvalItem, answer: Answer) -> None:
 def score_verdict(report: EvalReport, item: EvalItem, verdict: Verdict) -> None:
     report.claims += 1
     expected = item.verdict or (SUPPORTED if item.title else NOT_FOUND)
-    right = verdict.verdict == expected
-    if right and expected != NOT_FOUND:
+    # "not_supported" (as in a leaflet's expectations) takes either verdict that is not
+    # `supported`; the article is checked where the line names one.
+    if expected == NOT_SUPPORTED:
+        right = verdict.verdict != SUPPORTED
+    else:
+        right = verdict.verdict == expected
+    if right and expected != NOT_FOUND and item.title:
         right = bool(verdict.evidence) and verdict.evidence[0].title == item.title
     report.claims_correct += right
     if not right:

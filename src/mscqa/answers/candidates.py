@@ -13,7 +13,8 @@ from mscqa.answers.forms import has_form, question_forms
 from mscqa.answers.ranker import SentenceScorer, candidate_text
 from mscqa.search.library import Library, LibraryStats, library_stats
 from mscqa.search.retriever import Hit
-from mscqa.text.terms import lexical_tokens
+from mscqa.text.frequency import everyday
+from mscqa.text.terms import content_words, lexical_tokens
 
 
 def weighted_coverage(question: Sequence[str], text: frozenset[str], stats: LibraryStats) -> float:
@@ -90,9 +91,20 @@ def focus_word(question: str, stats: LibraryStats) -> str | None:
     in "was there a study in Japan on back pain?". The sentence that has it is often the one
     that answers, where its neighbours only share the topic. Only the patient's own words
     count: the term table's expansions are other names to match, not what was asked about
-    ("arthritis" brings in "rheumatoid", which must not become the focus)."""
+    ("arthritis" brings in "rheumatoid", which must not become the focus). Nor do words of
+    everyday English ("does it work well?"): the articles rarely use "well" or "work", which
+    gives them a high idf, but a sentence having them is not what the question is about."""
+    everyday_stems = {
+        stem
+        for word in content_words(question)
+        if everyday(word)
+        for stem in lexical_tokens(word, expand=False)
+    }
     tokens = lexical_tokens(question, expand=False)
-    known = sorted({t for t in tokens if t in stats.idf}, key=lambda t: (-stats.idf[t], t))
+    known = sorted(
+        {t for t in tokens if t in stats.idf and t not in everyday_stems},
+        key=lambda t: (-stats.idf[t], t),
+    )
     return known[0] if known else None
 
 

@@ -7,7 +7,7 @@ import re
 from mscqa.text.terms import lexical_tokens
 
 # A name: a capitalised word ("Germany", "Martinez"); a word in capitals is an acronym, which
-# the term table reads. Attributed: the author of a finding ("Martinez et al.", "Dr. Zhou",
+# the term table reads. Attributed: the author of a finding ("Okafor et al.", "Dr. Zhou",
 # "Smith and colleagues", "Zhou's review").
 _NAME = re.compile(r"\b[A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?\b")
 ATTRIBUTED = re.compile(

@@ -27,7 +27,7 @@ _UNIT_WORDS = 3
 
 
 def extract_numbers(text: str) -> list[str]:
-    """Numbers as written ("84.6", "16%", "one"), in order, without repeats."""
+    """Numbers as written ("71.3", "12%", "one"), in order, without repeats."""
     found: list[str] = []
     for match in _NUMBER.finditer(normalize(text)):
         value = match.group().replace(" ", "")
@@ -118,15 +118,15 @@ def differing_numbers(statement: str, evidence: str) -> tuple[str, ...]:
 
 
 # Numbers in different parts of a text (sentences, or the parts of one joined by "and" or a
-# semicolon: "at 6 months (72%) and 1 year (62%)") are never taken as belonging together.
+# semicolon: "at 3 months (48%) and 2 years (35%)") are never taken as belonging together.
 _PART_BREAK = re.compile(r";|[.!?](?=\s)|\b(?:and|or|but|while|whereas)\b")
 
 
 def number_pairs(text: str) -> set[tuple[tuple[str, str], tuple[str, str]]]:
     """Numbers of different kinds that belong together, as ((value, kind), (value, kind)),
     sorted: in each part of `text` (see `_PART_BREAK`), two numbers each of which is the
-    other's nearest number of another kind. "At 6 months (72%) and 1 year (62%)" pairs 6 with
-    72% and 1 with 62%; "At one year, 72% ..." pairs 1 with 72%."""
+    other's nearest number of another kind. "At 3 months (48%) and 2 years (35%)" pairs 3 with
+    48% and 2 with 35%; "At two years, 48% ..." pairs 2 with 48%."""
     pairs: set[tuple[tuple[str, str], tuple[str, str]]] = set()
     for part in _PART_BREAK.split(normalize(text)):
         found = [
@@ -157,8 +157,8 @@ def _nearest_of_other_kind(found: Sequence[tuple[int, Quantity]], i: int) -> int
 
 def mispaired_numbers(statement: str, evidence: str) -> list[tuple[str, str, str]]:
     """(statement's number, the number the evidence gives instead, the number both pair it
-    with): "72% at one year" against "at 6 months (72%) and 1 year (62%)" gives ("72%", "62%",
-    "one"). Only numbers the evidence pairs otherwise count, never ones it leaves alone."""
+    with): "48% at two years" against "at 3 months (48%) and 2 years (35%)" gives ("48%", "35%",
+    "two"). Only numbers the evidence pairs otherwise count, never ones it leaves alone."""
     theirs = number_pairs(evidence)
     written = {_number_value(n): n for n in extract_numbers(statement)}
     found: list[tuple[str, str, str]] = []

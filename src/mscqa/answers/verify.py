@@ -17,6 +17,7 @@ from mscqa.answers.numbers import (
 )
 from mscqa.answers.opposites import direction_conflict, opposition
 from mscqa.answers.quotes import find_quotes
+from mscqa.answers.strength import overstatement
 from mscqa.answers.verifier import Reading, Verifier
 from mscqa.config import Settings
 from mscqa.search.library import Library
@@ -97,8 +98,9 @@ class Judgement:
     unmatched: tuple[str, ...]
     reason: str
     # Which rule decided: "numbers" (a number not stated or stated otherwise), "names" (a name
-    # the evidence does not use), "opposite", "coverage", "" for supported; `combine` keeps
-    # the verdicts of the number and name rules.
+    # the evidence does not use), "opposite", "coverage", "strength" (a word such as "cures"
+    # or "proven" the evidence does not say), "" for supported; `combine` keeps the verdicts
+    # of the number, name and strength rules.
     rule: str = ""
 
 
@@ -149,6 +151,10 @@ def judgement(
     if shared < min_coverage:
         reason = f"the evidence uses only {shared:.0%} of the statement's words"
         return Judgement(NOT_FOUND, matched, unmatched, reason, "coverage")
+    stronger = overstatement(statement, evidence, context)
+    if stronger:
+        verdict = CONTRADICTED if stronger[0] else NOT_FOUND
+        return Judgement(verdict, matched, unmatched, stronger[1], "strength")
     return Judgement(SUPPORTED, matched, unmatched, "")
 
 
@@ -189,7 +195,7 @@ def combine(
     `supported` is printed with our citation, the worst error to make). A refutation of at
     least `min_refute` turns a verdict the rules did not settle by numbers into
     `contradicted`, with the words that differ."""
-    if rules.rule in {"numbers", "names"}:
+    if rules.rule in {"numbers", "names", "strength"}:
         return rules
     if reading.refutes >= model.min_refute and reading.refutes > reading.supports:
         if rules.verdict == CONTRADICTED:

@@ -1,0 +1,84 @@
+"""Statements stronger than their evidence: "cures", "always", "proven", "approved", "mainly".
+
+A leaflet turns "reduced pain in a small trial" into "cures pain" or "is proven to work". The
+evidence shares the statement's subject and most of its words, so the coverage and direction
+rules find nothing wrong, yet the statement says more than the article. A statement using a
+word of one of the groups in data/strength_words.tsv, not negated ("is not a cure" claims
+nothing), is supported only when its evidence uses a word of the same group the same way: not
+denied ("there is no cure") and not merely hoped for ("larger trials are needed to confirm").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from mscqa.answers.opposites import clauses
+from mscqa.config import DATA_DIR
+from mscqa.text.terms import normalize
+
+STRENGTH_FILE = DATA_DIR / "strength_words.tsv"
+# A negation at most two words before the phrase: "no cure", "not completely", "never fully".
+_DENIED = re.compile(r"\b(?:not|no|never|nor|without|cannot|neither)\b(?:\W+\w+){0,2}\W*$")
+# What is still to be shown states no finding: "trials are needed to confirm", "may cure".
+_HOPED = re.compile(
+    r"\b(?:needs?|needed|yet|whether|may|might|could|will|would|should|hopes?|hoped|aims?|"
+    r"aimed|if)\b"
+)
+
+
+@dataclass(frozen=True)
+class Use:
+    """How a text uses one group: said plainly, or only denied."""
+
+    said: bool
+    denied: bool
+
+
+@lru_cache(maxsize=1)
+def strength_groups() -> dict[str, re.Pattern[str]]:
+    """Group name -> one pattern matching any of its phrases as whole words."""
+    phrases: dict[str, list[str]] = {}
+    for number, line in enumerate(STRENGTH_FILE.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        group, sep, phrase = line.partition("\t")
+        if not sep or not phrase.strip():
+            raise ValueError(f"{STRENGTH_FILE.name}:{number}: expected group<TAB>phrase")
+        phrases.setdefault(group.strip(), []).append(normalize(phrase.strip()))
+    return {
+        group: re.compile(
+            r"\b(?:" + "|".join(re.escape(p) for p in sorted(found, key=len, reverse=True)) + r")\b"
+        )
+        for group, found in phrases.items()
+    }
+
+
+def use(pattern: re.Pattern[str], text: str) -> Use:
+    said = denied = False
+    for clause in clauses(text):
+        for match in pattern.finditer(clause):
+            before = clause[: match.start()]
+            if _DENIED.search(before):
+                denied = True
+            elif not _HOPED.search(before):
+                said = True
+    return Use(said, denied)
+
+
+def overstatement(statement: str, evidence: Sequence[str], context: str) -> tuple[bool, str] | None:
+    """None when the evidence says as much as the statement; otherwise (contradicted, reason):
+    contradicted when the evidence or the text around it denies the word ("there is no cure"),
+    not found when it never says it."""
+    said = " ".join(evidence)
+    for pattern in strength_groups().values():
+        claimed = pattern.search(normalize(statement))
+        if claimed is None or not use(pattern, statement).said or use(pattern, said).said:
+            continue
+        word = claimed.group(0)
+        if use(pattern, f"{said} {context}").denied:
+            return True, f"the evidence says the opposite of “{word}”"
+        return False, f"the evidence does not say “{word}”"
+    return None

@@ -1,0 +1,59 @@
+"""Statements stronger than their evidence ("cures", "always", "proven", "approved") are never
+`supported` on the strength of evidence that does not say as much."""
+
+from __future__ import annotations
+
+import pytest
+
+from mscqa.answers.strength import overstatement, strength_groups
+from mscqa.answers.verify import CONTRADICTED, NOT_FOUND, SUPPORTED, judgement
+
+EVIDENCE = "In a small trial, the new drug reduced joint pain in patients with gout."
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "The new drug cures joint pain in patients with gout.",
+        "The new drug always reduces joint pain in patients with gout.",
+        "The new drug is proven to reduce joint pain in patients with gout.",
+        "The new drug is an approved treatment for joint pain in gout.",
+        "The new drug completely removes joint pain in patients with gout.",
+        "The new drug greatly reduced joint pain in patients with gout.",
+    ],
+)
+def test_a_stronger_statement_is_not_found(statement: str) -> None:
+    result = judgement(statement, [EVIDENCE], EVIDENCE)
+    assert result.verdict == NOT_FOUND and result.rule == "strength"
+    assert "does not say" in result.reason
+
+
+def test_the_same_strength_in_the_evidence_supports() -> None:
+    evidence = "In a large trial, the new drug significantly reduced joint pain in gout."
+    statement = "The new drug markedly reduced joint pain in gout."
+    assert judgement(statement, [evidence], evidence).verdict == SUPPORTED
+
+
+def test_a_denied_word_contradicts() -> None:
+    evidence = "The new drug eases joint pain in gout, but it is not a cure."
+    result = judgement("The new drug cures joint pain in gout.", [evidence], evidence)
+    assert result.verdict == CONTRADICTED and "cures" in result.reason
+
+
+def test_a_hope_is_not_a_finding() -> None:
+    evidence = "Larger trials are needed to confirm that the new drug eases joint pain in gout."
+    found = overstatement(
+        "It is confirmed that the new drug eases joint pain in gout.", [evidence], ""
+    )
+    assert found == (False, "the evidence does not say “confirmed”")
+
+
+def test_a_statement_that_denies_the_word_claims_nothing_strong() -> None:
+    statement = "The new drug eases joint pain in gout but is not a cure."
+    assert overstatement(statement, [EVIDENCE], EVIDENCE) is None
+
+
+def test_every_group_is_read_from_the_word_list() -> None:
+    groups = strength_groups()
+    assert {"cure", "always", "proven", "approved"} <= set(groups)
+    assert groups["cure"].search("a curative treatment") and not groups["cure"].search("secure")
