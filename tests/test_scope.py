@@ -60,3 +60,25 @@ def test_a_question_about_a_patients_own_treatment_plan_is_a_clinic_matter() -> 
     assert clinic_matters("Can I drive home after the injection?") == ["can i drive"]
     # About the research, not one patient's plan: the articles may answer it.
     assert clinic_matters("How many injections did the hip patients get?") == []
+
+
+def test_a_condition_is_found_by_the_way_medicine_names_it() -> None:
+    """Names in no list: a name before "syndrome", "disease", "cancer" ..., or a word ending
+    the way a condition's name does."""
+    assert named_topics("What are the treatments for Wolfram syndrome?") == ["wolfram syndrome"]
+    assert named_topics("Who gets thyroid cancer?") == ["thyroid cancer"]
+    assert named_topics("Is gastritis inherited?") == ["gastritis"]
+    assert named_topics("Can it cause neuropathy?") == ["neuropathy"]
+    # A disease named by a compound is not cut at its hyphen, nor a question's own words kept.
+    assert named_topics("Are disease-modifying drugs safe?") == []
+    assert named_topics("What is a disease?") == []
+
+
+def test_a_named_condition_the_library_never_uses_is_not_covered() -> None:
+    assert unknown_topics("What are the treatments for Wolfram syndrome?", VOCABULARY) == [
+        "wolfram syndrome"
+    ]
+    assert unknown_topics("Is gastritis inherited?", VOCABULARY) == ["gastritis"]
+    # Named the same way, but every word is the library's.
+    assert unknown_topics("Is hip osteoarthritis painful?", VOCABULARY) == []
+    assert unknown_topics("Does diabetes disease get better?", VOCABULARY) == []

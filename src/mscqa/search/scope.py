@@ -8,7 +8,7 @@ import re
 from functools import lru_cache
 
 from mscqa.config import DATA_DIR
-from mscqa.text.terms import TERMS, lexical_tokens, normalize
+from mscqa.text.terms import STOPWORDS, TERMS, lexical_tokens, normalize
 
 
 def _phrase_pattern(*names: str) -> re.Pattern[str]:
@@ -40,9 +40,35 @@ def clinic_matters(question: str) -> list[str]:
     return [m.group(1) for m in _clinic_pattern().finditer(normalize(question))]
 
 
+# A condition named the way medicine names them, whether or not the lists hold it: one or two
+# words before "syndrome", "disease", "cancer" ... ("Liddle syndrome", "colorectal cancer"), or
+# one word with a suffix that names a condition ("polychondritis", "retinopathy", "carcinoma").
+_NAMED_CONDITION = re.compile(
+    r"(?<![a-z0-9])((?:[a-z0-9'-]+ ){1,2}(?:syndrome|disease|disorder|cancer|deficiency|"
+    r"dystrophy|atrophy|palsy|anemia|anaemia|tumou?r|carcinoma|lymphoma|leuka?emia))(?![a-z0-9-])"
+    r"|(?<![a-z0-9])([a-z]{4,}(?:itis|oma|a?emia|pathy|plasia|trophy))(?![a-z0-9])"
+)
+
+
 def named_topics(question: str) -> list[str]:
-    """Condition, treatment and service names in `question`, longest match first, in order."""
-    return [m.group(1) for m in _topic_pattern().finditer(normalize(question))]
+    """Condition, treatment and service names in `question`, longest match first, in order:
+    those of the lists, then conditions named by their form (`_NAMED_CONDITION`)."""
+    text = normalize(question)
+    listed = [m.group(1) for m in _topic_pattern().finditer(text)]
+    named = _named_conditions(text)
+    # "help parkinson's disease" is the listed "parkinson's disease", said once.
+    return listed + [n for n in named if not any(n.endswith(t) for t in listed)]
+
+
+def _named_conditions(text: str) -> list[str]:
+    found = []
+    for match in _NAMED_CONDITION.finditer(text):
+        words = (match.group(1) or match.group(2)).split()
+        while len(words) > 1 and words[0] in STOPWORDS:
+            words.pop(0)  # "for liddle syndrome" names "liddle syndrome"
+        if len(words) > 1 or match.group(2):
+            found.append(" ".join(words))
+    return found
 
 
 def known_topic(topic: str, vocabulary: frozenset[str]) -> bool:

@@ -1,0 +1,78 @@
+"""Real consumer health questions the articles do not cover: how many are refused.
+
+    .venv/bin/python benchmarks/consumer_oos.py [--questions 300] [--seed 13]
+
+MedQuAD (../shared/train/medquad.jsonl.gz, CC BY 4.0: Ben Abacha and Demner-Fushman 2019) holds
+questions people asked NIH sites about drugs, diseases and tests. A fixed-seed draw of them
+whose topic (`focus`) is none of the conditions or treatments our articles discuss is asked
+through `Engine.ask` on the index in `index/`, as `mscqa ask` asks it: every one should be
+refused ("not covered"). Printed: the share refused, by question type, and the answered ones
+with their first quote's article (`--show`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import random
+import re
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+from mscqa.config import Settings
+from mscqa.engine import Engine
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DATA = ROOT.parent / "shared" / "train" / "medquad.jsonl.gz"
+# Topics the articles discuss (their conditions, and the treatments and cells they describe):
+# a question about one of them may rightly be answered, so it is not drawn.
+COVERED = re.compile(
+    r"multiple sclerosis|amyotrophic|lou gehrig|\bals\b|arthritis|osteoarthritis|\bpain\b|"
+    r"lupus|crohn|colitis|diabetes|kidney|renal|transplant|autoimmun|immun|stem cell|"
+    r"graft|spinal|hip\b|joint|cartilage|steroid|opioid|riluzole|edaravone|nsaid",
+    re.IGNORECASE,
+)
+
+
+def draw(path: Path, questions: int, seed: int) -> list[dict[str, str]]:
+    with gzip.open(path, "rt", encoding="utf-8") as lines:
+        rows = [json.loads(line) for line in lines]
+    usable = [
+        r for r in rows if not COVERED.search(r["focus"]) and not COVERED.search(r["question"])
+    ]
+    return random.Random(seed).sample(usable, min(questions, len(usable)))
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--questions", type=int, default=300)
+    parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--show", action="store_true", help="list the answered questions")
+    args = parser.parse_args(argv)
+    engine = Engine(Settings.from_env())
+    drawn = draw(args.data, args.questions, args.seed)
+    refused: Counter[str] = Counter()
+    asked: Counter[str] = Counter()
+    answered = []
+    for row in drawn:
+        answer = engine.ask(row["question"])
+        asked[row["qtype"]] += 1
+        if answer.answered:
+            answered.append((row["question"], answer.quotes[0].title))
+        else:
+            refused[row["qtype"]] += 1
+    total = sum(refused.values())
+    print(f"MedQuAD questions outside the articles: {total}/{len(drawn)} refused "
+          f"({total / len(drawn):.1%})")  # fmt: skip
+    for qtype, n in asked.most_common():
+        print(f"  {qtype:<22} {refused[qtype]}/{n}")
+    if args.show:
+        for question, title in answered:
+            print(f"  answered: {question} -> {title}")
+
+
+if __name__ == "__main__":
+    main()
