@@ -20,6 +20,7 @@ from mscqa.training.ranker_data import (
     article_fold,
     covidqa_pairs,
     medquad_pairs,
+    own_pairs,
     read_covidqa,
     read_pairs,
     write_pairs,
@@ -250,3 +251,29 @@ def test_ask_names_the_fix_when_the_weights_are_missing(
     monkeypatch.setenv("MSCQA_RANKER", "0")
     code, out, _ = run_cli(fake_env, "ask", "What do stem cells do in ALS?")  # type: ignore[arg-type]
     assert code == 0 and out
+
+
+def test_own_questions_pair_their_evidence_sentence_against_the_same_article(
+    made_up_covidqa: Path, tmp_path: Path
+) -> None:
+    """Our questions file: the sentence holding an evidence string (curly or straight quotes,
+    any case) is a positive; other sentences of the article are negatives; lines that are not
+    in-scope questions, or name no article of the corpus, are left out."""
+    questions = tmp_path / "own.jsonl"
+    rows = [
+        {"id": "a", "kind": "question", "question": "do bees shiver in winter",
+         "title": "Bees in Cold Winters", "evidence": ["SHIVER their flight muscles"]},
+        {"id": "b", "kind": "out_of_scope", "question": "do wasps sleep", "title": None,
+         "evidence": []},
+        {"id": "c", "kind": "question", "question": "what do ants eat",
+         "title": "Ants in Summer", "evidence": ["seeds"]},
+    ]  # fmt: skip
+    questions.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    pairs = own_pairs(questions, made_up_covidqa / "corpus", negatives=3, seed=1)
+    assert {p.question for p in pairs} == {"do bees shiver in winter"}
+    positives = [p for p in pairs if p.label == 1.0]
+    assert len(positives) == 1 and positives[0].candidate.startswith("Bees at the edge shiver")
+    negatives = [p for p in pairs if p.label == 0.0]
+    assert len(negatives) == 3 and not any(
+        "shiver" in p.candidate.split("\n")[0] for p in negatives
+    )

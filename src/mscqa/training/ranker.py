@@ -29,6 +29,7 @@ from mscqa.training.ranker_data import (
     article_fold,
     covidqa_pairs,
     medquad_pairs,
+    own_pairs,
     read_covidqa,
     read_pairs,
     write_pairs,
@@ -108,6 +109,19 @@ def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
         type=Path,
         default=None,
         help="continue stage 1 from this saved stage-1 model, on MedQuAD questions it never saw",
+    )
+    parser.add_argument(
+        "--own",
+        type=Path,
+        default=None,
+        help="our own questions with evidence (benchmarks/data/calibration.jsonl) joined to "
+        "stage 2: positives and same-article negatives from the articles in --own-corpus",
+    )
+    parser.add_argument("--own-corpus", type=Path, default=ROOT / "corpus")
+    parser.add_argument(
+        "--shipped-fold-only",
+        action="store_true",
+        help="skip the other fold's stage 2 (its figures only): the shipped model alone",
     )
     parser.add_argument("--work", type=Path, default=DEFAULT_WORK)
     parser.add_argument("--out", type=Path, default=RANKER_DIR)
@@ -247,12 +261,18 @@ def main(argv: Sequence[str] | None = None) -> None:
     figures: dict[str, object] = {}
     # Two epochs at 3e-5 with 5 negatives were tried for this stage: no better (RESULTS.md).
     second = replace(settings, epochs=args.covidqa_epochs, learning_rate=args.covidqa_learning_rate)
-    pairs = {"medquad": len(medquad), "covidqa": len(covid[SHIPPED_FOLD])}
+    own = (
+        own_pairs(args.own, args.own_corpus, negatives=args.covidqa_negatives, seed=args.seed)
+        if args.own
+        else []
+    )
+    pairs = {"medquad": len(medquad), "covidqa": len(covid[SHIPPED_FOLD]), "own": len(own)}
     extra = manifest_extra(args, settings, second, pairs, figures)
     # The shipped fold first, exported as soon as it is trained; then the other fold, only
     # for its figures (each fold's model is measured on the other fold's questions).
-    for run, other in (("fold0", "fold1"), ("fold1", "fold0")):
-        model = train_cross_encoder(examples(covid[run]), second, init=stage1)
+    runs = (("fold0", "fold1"), ("fold1", "fold0"))
+    for run, other in runs[:1] if args.shipped_fold_only else runs:
+        model = train_cross_encoder(examples(covid[run] + own), second, init=stage1)
         log(f"stage 2 on {run} trained")
         if run == SHIPPED_FOLD:
             export_scorer(model, args.out, labels=("answers",), quantize=True, extra=extra)

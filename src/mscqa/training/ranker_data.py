@@ -18,6 +18,7 @@ from mscqa.answers.ranker import SENTENCE_WORDS, candidate_text
 from mscqa.corpus.articles import Article
 from mscqa.corpus.checks import load_corpus
 from mscqa.corpus.passages import Sentence, split_sentences
+from mscqa.text.terms import normalize
 
 # An answer shorter than this may occur anywhere by chance, so only its span counts
 # (the rule of ../shared/bench/covidqa/README.md).
@@ -49,6 +50,12 @@ class SpanQuestion:
 def article_fold(article_id: str, folds: int = 2) -> int:
     """The fold of an article for cross-validation by article: fixed by a hash of its id."""
     return int(hashlib.sha256(article_id.encode()).hexdigest()[:8], 16) % folds
+
+
+def _as_matched(text: str) -> str:
+    """`normalize` (curly quotes straight, lower case) with whitespace collapsed: how an
+    evidence string is found in a sentence."""
+    return re.sub(r"\s+", " ", normalize(text)).strip()
 
 
 def plain(text: str) -> str:
@@ -206,3 +213,34 @@ def write_pairs(pairs: Sequence[Pair], path: Path) -> None:
 def read_pairs(path: Path) -> list[Pair]:
     with gzip.open(path, "rt", encoding="utf-8") as lines:
         return [Pair(*json.loads(line)) for line in lines]
+
+
+def own_pairs(
+    questions_file: Path, corpus_dir: Path, *, negatives: int = 5, seed: int = 13
+) -> list[Pair]:
+    """Our own patient-style questions (benchmarks/data/calibration.jsonl: question, the
+    article's title and evidence strings) against our articles: each sentence holding an
+    evidence string is a positive, `negatives` other sentences of the same article drawn at
+    random are negatives. The articles' plain style is not the papers' of COVID-QA."""
+    by_title = {a.title: a for a in load_corpus(corpus_dir)}
+    rng = random.Random(seed)
+    pairs: list[Pair] = []
+    for line in questions_file.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        article = by_title.get(row.get("title") or "")
+        evidence = [_as_matched(e) for e in row.get("evidence") or []]
+        if row.get("kind") != "question" or article is None or not evidence:
+            continue
+        sentences = split_sentences(article)
+        texts = sentence_candidates(article, sentences)
+        good = [
+            i for i, s in enumerate(sentences) if any(e in _as_matched(s.text) for e in evidence)
+        ]
+        if not good:
+            continue
+        bad = [i for i in range(len(sentences)) if i not in set(good)]
+        pairs += [Pair(row["question"], texts[i], 1.0) for i in good[:2]]
+        pairs += [
+            Pair(row["question"], texts[i], 0.0) for i in rng.sample(bad, min(negatives, len(bad)))
+        ]
+    return pairs
