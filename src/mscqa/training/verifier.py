@@ -30,6 +30,8 @@ from mscqa.training.crossencoder import (
     train_cross_encoder,
 )
 from mscqa.training.verifier_data import (
+    CHECK_COVID_PAIRS,
+    CITATION_INTEGRITY_PAIRS,
     LABELS,
     DataFiles,
     VerifierPair,
@@ -96,20 +98,42 @@ def held_out(files: DataFiles) -> dict[str, list[VerifierPair]]:
     }
 
 
-def main(argv: Sequence[str] | None = None) -> None:
+def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=default_shared())
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--epochs", type=int, default=SETTINGS.epochs)
     parser.add_argument("--save-torch", type=Path, default=None, help="also keep the torch model")
     parser.add_argument("--limit", type=int, default=None, help="train on the first N pairs only")
-    args = parser.parse_args(argv)
+    parser.add_argument("--batch-size", type=int, default=SETTINGS.batch_size)
+    parser.add_argument("--learning-rate", type=float, default=SETTINGS.learning_rate)
+    parser.add_argument("--max-length", type=int, default=SETTINGS.max_length)
+    parser.add_argument("--frozen-layers", type=int, default=SETTINGS.frozen_layers)
+    parser.add_argument("--check-covid-pairs", type=int, default=CHECK_COVID_PAIRS)
+    parser.add_argument("--citation-integrity-pairs", type=int, default=CITATION_INTEGRITY_PAIRS)
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = parse_arguments(argv)
     import torch
 
     torch.set_num_threads(2)
-    settings = TrainSettings(**{**settings_record(SETTINGS), "epochs": args.epochs})
+    settings = TrainSettings(
+        **{
+            **settings_record(SETTINGS),
+            "epochs": args.epochs,
+            "batch_size": args.batch_size,
+            "learning_rate": args.learning_rate,
+            "max_length": args.max_length,
+            "frozen_layers": args.frozen_layers,
+        }
+    )
     files = DataFiles.beside(args.shared)
-    pairs = balanced(training_pairs(files), settings.seed)[: args.limit]
+    chosen = training_pairs(
+        files, settings.seed, args.check_covid_pairs, args.citation_integrity_pairs
+    )
+    pairs = balanced(chosen, settings.seed)[: args.limit]
     print(f"{len(pairs)} training pairs: {label_counts(pairs)}", file=sys.stderr)
     started = time.perf_counter()
     model = train_cross_encoder(

@@ -192,8 +192,15 @@ CHECK_COVID_PAIRS = 600
 UNSAID_PAIRS = 100
 
 
-def training_pairs(files: DataFiles, seed: int = 13) -> list[VerifierPair]:
-    """Every training pair. SciFact's dev claims are never read: `check` is measured on them."""
+def training_pairs(
+    files: DataFiles,
+    seed: int = 13,
+    check_covid: int = CHECK_COVID_PAIRS,
+    citation_integrity: int = CITATION_INTEGRITY_PAIRS,
+) -> list[VerifierPair]:
+    """Every training pair: `check_covid` and `citation_integrity` pairs of those sets (as
+    evenly over the labels as they allow), all of SciFact's train claims. SciFact's dev claims
+    are never read: `check` is measured on them."""
     ci = files.citation_integrity
     sf = files.scifact
     citing = scifact_layout_pairs(
@@ -201,8 +208,8 @@ def training_pairs(files: DataFiles, seed: int = 13) -> list[VerifierPair]:
     )
     unsaid = unsaid_pairs(sf / "claims_train.jsonl", sf / "corpus_sentences.jsonl", "scifact")
     return [
-        *stratified(check_covid_pairs(files.check_covid, "train"), CHECK_COVID_PAIRS, seed),
-        *stratified(citing, CITATION_INTEGRITY_PAIRS, seed),
+        *stratified(check_covid_pairs(files.check_covid, "train"), check_covid, seed),
+        *stratified(citing, citation_integrity, seed),
         *scifact_layout_pairs(sf / "claims_train.jsonl", sf / "corpus_sentences.jsonl", "scifact"),
         *random.Random(seed).sample(unsaid, min(UNSAID_PAIRS, len(unsaid))),
     ]
