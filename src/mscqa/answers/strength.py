@@ -1,12 +1,6 @@
-"""Statements stronger than their evidence: "cures", "always", "proven", "approved", "mainly".
-
-A leaflet turns "reduced pain in a small trial" into "cures pain" or "is proven to work". The
-evidence shares the statement's subject and most of its words, so the coverage and direction
-rules find nothing wrong, yet the statement says more than the article. A statement using a
-word of one of the groups in data/strength_words.tsv, not negated ("is not a cure" claims
-nothing), is supported only when its evidence uses a word of the same group the same way: not
-denied ("there is no cure") and not merely hoped for ("larger trials are needed to confirm").
-"""
+"""Statements stronger than their evidence ("cures", "always", "proven", "approved", "mainly"):
+`supported` only when the evidence says a word of the same group (data/strength_words.tsv)
+plainly, not denied and not merely hoped for."""
 
 from __future__ import annotations
 
@@ -69,9 +63,13 @@ def use(pattern: re.Pattern[str], text: str) -> Use:
 
 
 def overstatement(statement: str, evidence: Sequence[str], context: str) -> tuple[bool, str] | None:
-    """None when the evidence says as much as the statement; otherwise (contradicted, reason):
-    contradicted when the evidence or the text around it denies the word ("there is no cure"),
-    not found when it never says it."""
+    """None when the evidence says as much as the statement; otherwise (contradicted, reason).
+
+    A leaflet turns "reduced pain in a small trial" into "cures pain": the evidence shares the
+    subject and most words, so coverage and direction see nothing wrong. A statement that denies
+    the word itself ("is not a cure") claims nothing strong. Contradicted when the evidence or
+    the text around it denies the word ("there is no cure"); not found when it never says it, or
+    only hopes for it ("larger trials are needed to confirm")."""
     said = " ".join(evidence)
     for pattern in strength_groups().values():
         claimed = pattern.search(normalize(statement))
