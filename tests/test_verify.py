@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from mscqa.answers.names import unknown_terms
 from mscqa.answers.numbers import check_numbers, extract_numbers, mispaired_numbers, number_pairs
 from mscqa.answers.opposites import _directions, clauses, negated, opposed
 from mscqa.answers.verify import CONTRADICTED, NOT_FOUND, SUPPORTED, judge, judgement
 from mscqa.engine import Engine
+from mscqa.text.terms import lexical_tokens
 
 SCORES = (
     "With the new brace, patients had an average knee score of 58.1±2.9 before treatment and "
@@ -301,3 +303,21 @@ def test_a_comparison_the_other_way_round_is_an_opposite() -> None:
     statement = "Women have a higher risk of self-harm than men."
     assert opposed(statement, "Men had a higher risk of self-harm than women.")
     assert not opposed(statement, "Women had a higher risk of self-harm than men.")
+
+
+def test_a_technical_term_no_article_uses_is_not_found() -> None:
+    """A rare word of English that the library never uses names a detail no article gives;
+    a rare word the library uses, or an everyday word it does not, is no such detail."""
+    vocabulary = frozenset(
+        lexical_tokens("Stem cells from adipose tissue calm T-cells.", document=True)
+    )
+    assert unknown_terms("Stem cells calm basophils and T-cells.", vocabulary) == ["basophils"]
+    assert unknown_terms("Stem cells from adipose tissue calm T-cells.", vocabulary) == []
+    assert unknown_terms("Stem cells were enrolled in a study.", vocabulary) == []
+
+
+def test_check_calls_a_statement_with_an_unknown_technical_term_not_found(
+    fake_engine: Engine,
+) -> None:
+    verdict = fake_engine.check("Mesenchymal stem cells can suppress basophils.")
+    assert verdict.verdict == NOT_FOUND and "“basophils”" in verdict.reason

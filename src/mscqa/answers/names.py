@@ -1,10 +1,12 @@
-"""Names in a statement (people, places) that its evidence never uses, and credited authors."""
+"""Names in a statement (people, places) that its evidence never uses, credited authors, and
+technical terms no article uses."""
 
 from __future__ import annotations
 
 import re
 
-from mscqa.text.terms import lexical_tokens
+from mscqa.text.frequency import technical
+from mscqa.text.terms import content_words, lexical_tokens
 
 # A name: a capitalised word ("Germany", "Martinez"); a word in capitals is an acronym, which
 # the term table reads. Attributed: the author of a finding ("Okafor et al.", "Dr. Zhou",
@@ -43,3 +45,16 @@ def unknown_names(statement: str, context: str) -> list[str]:
         if not set(lexical_tokens(match.group())) <= known and match.group() not in found:
             found.append(match.group())
     return found
+
+
+def unknown_terms(statement: str, vocabulary: frozenset[str]) -> list[str]:
+    """The statement's technical terms (rare words of English, five letters or more) that the
+    library's stemmed `vocabulary` never uses: "platelets" in "MSCs suppress platelets" where
+    the articles list other cells. Such a detail cannot be backed by any article."""
+    return [
+        word
+        for word in dict.fromkeys(content_words(statement))
+        if len(word) >= 5
+        and technical(word)
+        and not any(t in vocabulary for t in lexical_tokens(word, expand=False))
+    ]

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, replace
 import numpy as np
 
 from mscqa.answers.calibration import Calibration
-from mscqa.answers.names import ATTRIBUTED, SENTENCE_END, authors, unknown_names
+from mscqa.answers.names import ATTRIBUTED, SENTENCE_END, authors, unknown_names, unknown_terms
 from mscqa.answers.numbers import (
     check_numbers,
     differing_numbers,
@@ -20,7 +20,7 @@ from mscqa.answers.quotes import find_quotes
 from mscqa.answers.strength import overstatement
 from mscqa.answers.verifier import Reading, Verifier
 from mscqa.config import Settings
-from mscqa.search.library import Library
+from mscqa.search.library import Library, library_stats
 from mscqa.search.retriever import Hit
 from mscqa.text.terms import STOPWORDS, lexical_tokens, normalize, stem, words
 
@@ -285,6 +285,10 @@ def check_statement(
         if model is None
         else model_judgement(statement, [best.quote], context, model, min_coverage)
     )
+    unknown = unknown_terms(statement, library_stats(index).vocabulary)
+    if result.verdict == SUPPORTED and unknown:
+        terms = ", ".join(f"“{t}”" for t in unknown)
+        result = replace(result, verdict=NOT_FOUND, reason=f"the articles never mention {terms}")
     evidence = tuple(
         Evidence(q.article_id, q.title, q.reference, q.quote, q.start, q.end, q.score)
         for q in answer.quotes

@@ -1,5 +1,5 @@
-"""How common a word is in everyday English (wordfreq's Zipf scale: 7 for "the", 3 for
-"lupus"), to tell a question's topic words from the words any question uses."""
+"""How common a word is in English (wordfreq's Zipf scale: 7 for "the", 3 for "lupus"): to
+tell a question's topic words from the words any question uses, and technical terms."""
 
 from __future__ import annotations
 
@@ -18,3 +18,17 @@ def everyday(word: str) -> bool:
     from wordfreq import zipf_frequency  # its word list loads on first use (about 0.2 s)
 
     return zipf_frequency(word, "en") >= EVERYDAY_ZIPF
+
+
+# Words used at most this often (about 3 per million: "platelets", "creatinine", "adipose")
+# are technical terms: a statement naming one that no article uses says something the articles
+# never do. "ultrasound" and "enrolled" sit above it.
+TECHNICAL_ZIPF = 3.5
+
+
+@lru_cache(maxsize=16384)
+def technical(word: str) -> bool:
+    """True for a rare word of English (`TECHNICAL_ZIPF`), any case: a technical term."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en") < TECHNICAL_ZIPF
