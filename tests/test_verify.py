@@ -314,6 +314,7 @@ def test_a_technical_term_no_article_uses_is_not_found() -> None:
     assert unknown_terms("Stem cells calm basophils and T-cells.", vocabulary) == ["basophils"]
     assert unknown_terms("Stem cells from adipose tissue calm T-cells.", vocabulary) == []
     assert unknown_terms("Stem cells were enrolled in a study.", vocabulary) == []
+    assert unknown_terms("It enrolled 12,500 people in 20193.", vocabulary) == []
 
 
 def test_check_calls_a_statement_with_an_unknown_technical_term_not_found(

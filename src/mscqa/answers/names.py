@@ -55,6 +55,7 @@ def unknown_terms(statement: str, vocabulary: frozenset[str]) -> list[str]:
         word
         for word in dict.fromkeys(content_words(statement))
         if len(word) >= 5
+        and word.isalpha()  # numbers are the number rules' to read
         and technical(word)
         and not any(t in vocabulary for t in lexical_tokens(word, expand=False))
     ]
