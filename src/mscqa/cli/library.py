@@ -110,19 +110,26 @@ def index() -> None:
     """Build and inspect the passage index."""
 
 
-def _progress_wanted(as_json: bool) -> bool:
-    return not as_json and sys.stderr.isatty()
-
-
-@index.command("build")
-@click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON line.")
-@click.option(
+# The options `index build` and `index update` share.
+_AS_JSON = click.option(
+    "--json", "as_json", is_flag=True, help="Print the result as one JSON line."
+)
+_WAIT = click.option(
     "--wait",
     type=float,
     default=0.0,
     show_default=True,
     help="Seconds to wait for another build to finish.",
 )
+
+
+def _progress_wanted(as_json: bool) -> bool:
+    return not as_json and sys.stderr.isatty()
+
+
+@index.command("build")
+@_AS_JSON
+@_WAIT
 @click.pass_context
 def index_build(ctx: click.Context, as_json: bool, wait: float) -> None:
     """Embed every passage of the corpus and switch to the new index atomically."""
@@ -130,14 +137,8 @@ def index_build(ctx: click.Context, as_json: bool, wait: float) -> None:
 
 
 @index.command("update")
-@click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON line.")
-@click.option(
-    "--wait",
-    type=float,
-    default=0.0,
-    show_default=True,
-    help="Seconds to wait for another build to finish.",
-)
+@_AS_JSON
+@_WAIT
 @click.pass_context
 def index_update(ctx: click.Context, as_json: bool, wait: float) -> None:
     """Re-embed only added or changed articles; same result as a full build."""
