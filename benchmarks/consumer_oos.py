@@ -1,13 +1,15 @@
 """Real consumer health questions the articles do not cover: how many are refused.
 
-    .venv/bin/python benchmarks/consumer_oos.py [--questions 300] [--seed 13]
+    .venv/bin/python benchmarks/consumer_oos.py [--questions 300] [--seed 13] [--story]
 
 MedQuAD (../shared/train/medquad.jsonl.gz, CC BY 4.0: Ben Abacha and Demner-Fushman 2019) holds
 questions people asked NIH sites about drugs, diseases and tests. A fixed-seed draw of them
 whose topic (`focus`) is none of the conditions or treatments our articles discuss is asked
 through `Engine.ask` on the index in `index/`, as `mscqa ask` asks it: every one should be
-refused ("not covered"). Printed: the share refused, by question type, and the answered ones
-with their first quote's article (`--show`).
+refused ("not covered"). With `--story` each question comes at the end of a made-up story, the
+way patients write, and goes through `Engine.reply` as the web chat sends it. Printed: the
+share refused, by question type, and the answered ones with their first quote's article
+(`--show`).
 """
 
 from __future__ import annotations
@@ -34,6 +36,13 @@ COVERED = re.compile(
     r"graft|spinal|hip\b|joint|cartilage|steroid|opioid|riluzole|edaravone|nsaid",
     re.IGNORECASE,
 )
+# Made up, and naming no condition: the story's words must not decide the answer.
+STORIES = (
+    "My mother is 68 and her doctor just told her something worrying. We have read a lot "
+    "online and tried a few things already. ",
+    "I'm 45, married with two kids, and I've been feeling unwell for months; my GP referred "
+    "me to a specialist last week. ",
+)
 
 
 def draw(path: Path, questions: int, seed: int) -> list[dict[str, str]]:
@@ -51,14 +60,18 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--questions", type=int, default=300)
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--show", action="store_true", help="list the answered questions")
+    parser.add_argument("--story", action="store_true", help="each question inside a story")
     args = parser.parse_args(argv)
     engine = Engine(Settings.from_env())
     drawn = draw(args.data, args.questions, args.seed)
     refused: Counter[str] = Counter()
     asked: Counter[str] = Counter()
     answered = []
-    for row in drawn:
-        answer = engine.ask(row["question"])
+    for number, row in enumerate(drawn):
+        if args.story:
+            answer = engine.reply(STORIES[number % len(STORIES)] + row["question"]).answer
+        else:
+            answer = engine.ask(row["question"])
         asked[row["qtype"]] += 1
         if answer.answered:
             answered.append((row["question"], answer.quotes[0].title))
