@@ -157,6 +157,15 @@ def _get(url: str, cookie: str | None = None, data: bytes | None = None) -> tupl
         return response.read().decode(), set_cookie.split(";")[0]
 
 
+def _sessions_on_each_replica(url: str, each: int = 3) -> dict[str, list[str]]:
+    """Session cookies nginx handed out, by the replica that answered them: `each` or more."""
+    cookies: dict[str, list[str]] = {"a": [], "b": []}
+    while min(len(c) for c in cookies.values()) < each:
+        _, cookie = _get(url)
+        cookies[_get(url, cookie)[0]].append(cookie)
+    return cookies
+
+
 def test_a_client_stays_on_its_replica_and_clients_spread(
     balanced: tuple[str, dict[str, http.server.ThreadingHTTPServer]],
 ) -> None:
@@ -180,10 +189,7 @@ def test_a_stopped_replica_costs_no_request(
     balanced: tuple[str, dict[str, http.server.ThreadingHTTPServer]],
 ) -> None:
     url, servers = balanced
-    cookies: dict[str, list[str]] = {"a": [], "b": []}
-    while min(len(c) for c in cookies.values()) < 3:
-        _, cookie = _get(url)
-        cookies[_get(url, cookie)[0]].append(cookie)
+    cookies = _sessions_on_each_replica(url)
     servers["a"].shutdown()
     servers["a"].server_close()  # connections are refused from now on
     for cookie in cookies["a"] + cookies["b"]:
@@ -195,10 +201,7 @@ def test_a_stream_goes_to_the_replica_holding_its_session_and_a_stopping_one_is_
     balanced: tuple[str, dict[str, http.server.ThreadingHTTPServer]],
 ) -> None:
     url, servers = balanced
-    cookies: dict[str, list[str]] = {"a": [], "b": []}
-    while min(len(c) for c in cookies.values()) < 3:
-        _, cookie = _get(url)
-        cookies[_get(url, cookie)[0]].append(cookie)
+    cookies = _sessions_on_each_replica(url)
     # "a" restarted and holds no session: the stream is asked of "b", which holds them.
     servers["a"].refuse["/gradio_api/queue/data"] = 404  # type: ignore[attr-defined]
     for cookie in cookies["a"]:
