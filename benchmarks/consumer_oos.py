@@ -1,13 +1,16 @@
 """Real consumer health questions the articles do not cover: how many are refused.
 
-    .venv/bin/python benchmarks/consumer_oos.py [--questions 300] [--seed 13] [--story]
+    .venv/bin/python benchmarks/consumer_oos.py [--questions 300] [--seed 13]
+        [--story | --follow-up]
 
 MedQuAD (../shared/train/medquad.jsonl.gz, CC BY 4.0: Ben Abacha and Demner-Fushman 2019) holds
 questions people asked NIH sites about drugs, diseases and tests. A fixed-seed draw of them
 whose topic (`focus`) is none of the conditions or treatments our articles discuss is asked
 through `Engine.ask` on the index in `index/`, as `mscqa ask` asks it: every one should be
 refused ("not covered"). With `--story` each question comes at the end of a made-up story, the
-way patients write, and goes through `Engine.reply` as the web chat sends it. Printed: the
+way patients write, and goes through `Engine.reply` as the web chat sends it; with
+`--follow-up` it is the second turn of a conversation whose first turn asks about one of the
+articles (a follow-up must never turn such a question into an answered one). Printed: the
 share refused, by question type, and the answered ones with their first quote's article
 (`--show`).
 """
@@ -45,6 +48,16 @@ STORIES = (
 )
 
 
+# Made up, one about each article's topic: the first turn of a `--follow-up` conversation.
+OPENINGS = (
+    "Is stem cell treatment safe for people with ALS?",
+    "Can mesenchymal stem cells calm an overactive immune system?",
+    "Do stem cell injections help hip osteoarthritis?",
+    "Can stem cells slow down multiple sclerosis?",
+    "Do stem cells help with chronic back pain?",
+)
+
+
 def draw(path: Path, questions: int, seed: int) -> list[dict[str, str]]:
     with gzip.open(path, "rt", encoding="utf-8") as lines:
         rows = [json.loads(line) for line in lines]
@@ -60,15 +73,23 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--questions", type=int, default=300)
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--show", action="store_true", help="list the answered questions")
-    parser.add_argument("--story", action="store_true", help="each question inside a story")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--story", action="store_true", help="each question inside a story")
+    mode.add_argument(
+        "--follow-up", action="store_true", help="each question after one about an article"
+    )
     args = parser.parse_args(argv)
     engine = Engine(Settings.from_env())
     drawn = draw(args.data, args.questions, args.seed)
     refused: Counter[str] = Counter()
     asked: Counter[str] = Counter()
     answered = []
+    openings = {q: engine.reply(q) for q in OPENINGS} if args.follow_up else {}
     for number, row in enumerate(drawn):
-        if args.story:
+        if args.follow_up:
+            first = openings[OPENINGS[number % len(OPENINGS)]]
+            answer = engine.reply(row["question"], [first]).answer
+        elif args.story:
             answer = engine.reply(STORIES[number % len(STORIES)] + row["question"]).answer
         else:
             answer = engine.ask(row["question"])

@@ -236,3 +236,15 @@ def test_the_web_chat_keeps_each_sessions_turns_apart(fake_engine: Engine) -> No
     assert "The articles are in English" in spanish and "> " not in spanish
     typo = service.converse("which surgary ends hip osteoartritis?", "tab-3").markdown
     assert "Showing results for: which surgery ends hip osteoarthritis" in typo
+
+
+@pytest.mark.parametrize(
+    "follow_up", ["where can I park when I visit?", "are facelifts worth it?", "what about gas?"]
+)
+def test_a_follow_up_about_something_the_library_never_mentions_is_searched_as_typed(
+    fake_engine: Engine, follow_up: str
+) -> None:
+    first = fake_engine.reply("Which drug lets people with ALS live longer?")
+    turn = fake_engine.reply(follow_up, [first])
+    assert turn.asked == (follow_up,) and turn.understood_as is None
+    assert not turn.answer.answered

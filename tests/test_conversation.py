@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from mscqa.answers.conversation import conditions, read_message, standalone_question, topic_of
+from mscqa.answers.conditions import conditions
+from mscqa.answers.conversation import (
+    read_message,
+    research_quoted,
+    standalone_question,
+    topic_of,
+)
 from mscqa.answers.quotes import Answer, Quote
 from mscqa.answers.turns import language_refusal, merge_answers
 
@@ -230,3 +236,53 @@ def test_a_question_without_a_word_of_its_own_in_a_story_is_not_searched() -> No
 def test_a_part_too_thin_to_search_alone_keeps_the_message_whole() -> None:
     message = "Who runs the sleep laboratory here and what are his hours?"
     assert read_message(message).questions == (message,)
+
+
+def test_a_follow_up_of_two_words_of_its_own_is_about_the_condition_talked_about() -> None:
+    context = ["Is the knee injection for gout given under sedation?"]
+    assert standalone_question("were there complications?", context) == (
+        "were there complications, in gout?"
+    )
+    assert standalone_question("did anyone have side effects", context) == (
+        "did anyone have side effects, in gout?"
+    )
+    # Three words of its own are a question of its own.
+    question = "What are mesenchymal stromal cells?"
+    assert standalone_question(question, context) == question
+
+
+def test_a_story_gives_the_condition_told_next_to_what_the_question_asks_about() -> None:
+    (question,) = read_message(
+        "I have had gout for years and my doctor says it's tendinitis in my elbow too. "
+        "Would an injection help the elbow?"
+    ).questions
+    assert question == "Would an injection help the elbow, for tendinitis?"
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("my mum's gout", ["gout"]),
+        ("the doctor says it's tendinitis", ["tendinitis"]),
+        ("she has Crohn's disease", ["Crohn's disease"]),
+    ],
+)
+def test_a_possessive_or_contraction_before_a_condition_is_not_part_of_it(
+    text: str, named: list[str]
+) -> None:
+    assert conditions(text) == named
+
+
+def test_that_study_after_a_question_naming_none_is_the_research_the_answer_quoted() -> None:
+    quoted = research_quoted(
+        "In a study of people with gout who received their own cells, flares became rarer."
+    )
+    assert quoted == "a study on gout"
+    context = ["Do the injections for gout use the patient's own cells?"]
+    asked = standalone_question("how many people were in that study?", context, quoted=quoted)
+    assert asked == "how many people were in a study on gout?"
+    # A question that named its research keeps it.
+    context = ["What did the elbow tendinitis trial measure?"]
+    asked = standalone_question("who ran that study?", context, quoted=quoted)
+    assert "elbow tendinitis trial" in asked
+    assert research_quoted("Cold packs ease the swelling of gout.") == ""

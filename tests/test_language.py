@@ -27,6 +27,9 @@ LIBRARY_WORDS = frozenset({"chondrocytes", "mesenchymal", "riluzole", "msc"})
         "Can stem cells mend a torn ACL in skiers?",
         "123 456",
         "?!",
+        "ok",
+        "hi",
+        "lol",
     ],
 )
 def test_english_questions_short_or_odd_are_english(question: str) -> None:

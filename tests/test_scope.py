@@ -3,7 +3,13 @@ services and everyday matters."""
 
 from __future__ import annotations
 
-from mscqa.search.scope import clinic_matters, known_topic, named_topics, unknown_topics
+from mscqa.search.scope import (
+    clinic_matters,
+    known_topic,
+    named_topics,
+    unknown_topics,
+    unused_words,
+)
 from mscqa.text.terms import lexical_tokens
 
 VOCABULARY = frozenset(
@@ -82,3 +88,11 @@ def test_a_named_condition_the_library_never_uses_is_not_covered() -> None:
     # Named the same way, but every word is the library's.
     assert unknown_topics("Is hip osteoarthritis painful?", VOCABULARY) == []
     assert unknown_topics("Does diabetes disease get better?", VOCABULARY) == []
+
+
+def test_words_beyond_everyday_english_the_library_never_uses_are_found() -> None:
+    assert unused_words("Where can I park when I visit?", VOCABULARY) == ["park", "visit"]
+    assert unused_words("are stem cell facelifts worth it?", VOCABULARY) == ["facelifts", "worth"]
+    assert unused_words("what about gas?", VOCABULARY) == ["gas"]
+    # Library words, their term-table names and everyday words are no such words.
+    assert unused_words("does the MS surgery cost a lot for my back?", VOCABULARY) == []

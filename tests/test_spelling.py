@@ -72,3 +72,25 @@ def test_rare_english_words_are_no_typos(speller: Speller) -> None:
     # Neither is a word of LIBRARY nor among the commonest English words.
     assert speller.suggest("regrow") is None
     assert speller.suggest("treatable") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what helps Shoulde disease?",  # a word naming a disease, whatever its case
+        "is there a trial on tendom syndrome",
+        "my son was seen by Dr Cartilege",  # capitalised inside a sentence: a name
+    ],
+)
+def test_names_are_left_as_written(speller: Speller, text: str) -> None:
+    assert not speller.correct(text).changed
+
+
+def test_a_capital_that_opens_a_sentence_or_a_shouted_message_is_no_name(
+    speller: Speller,
+) -> None:
+    assert speller.correct("Cartilege in the knee?").text == "cartilage in the knee?"
+    assert speller.correct("Is it bad? Inflamation again").changes == (
+        ("Inflamation", "inflammation"),
+    )
+    assert speller.correct("CARTILEGE REPAIR").changed

@@ -232,27 +232,41 @@ class Engine:
         """A message of a conversation answered: the way `ask` answers a plain question (at
         the same cost), or, for a follow-up, two questions at once or a question inside a
         story, the standalone questions it stands for (answers/conversation.py; one search more at
-        most). A message in another language gets the English-only reply, and typos are
-        corrected against the library's words (search/spelling.py)."""
-        from mscqa.answers.conversation import read_message
+        most). A message in another language gets the English-only reply, a greeting or thanks
+        a fixed one (answers/social.py), and typos are corrected against the library's words
+        (search/spelling.py)."""
+        from mscqa.answers.conversation import read_message, research_quoted
+        from mscqa.answers.social import social, social_answer, without_pleasantries
         from mscqa.answers.turns import Turn, language_refusal, merge_answers
-        from mscqa.search.scope import unknown_topics
+        from mscqa.search.scope import unknown_topics, unused_words
         from mscqa.text.language import detect_language
 
         text = prepare_text(message, self.settings.max_question_chars, "question")
+        greeting = social(text)  # "thanks!", "hi": a fixed reply, nothing searched
+        if greeting is not None:
+            return Turn(text, social_answer(text, greeting))
         loaded = self._current()
         speller = self._speller(loaded)
         correction = speller.correct(text)
         language = detect_language(correction.text, speller.library_words)
         if not language.english:
             return Turn(text, language_refusal(text, language.code), language=language.code)
-        earlier = [question for turn in history[-3:] for question in turn.context]
-        reading = read_message(correction.text, earlier)
+        # The last turns that asked something: a "thanks" in between carries no topic.
+        asking = [t for t in history if t.context][-3:]
+        earlier = [q for turn in asking for q in turn.context]
+        last = asking[-1].answer.quotes if asking else ()
+        quoted = research_quoted(last[0].quote) if last else ""
+        reading = read_message(without_pleasantries(correction.text), earlier, quoted)
         vocabulary = library_stats(loaded.index).vocabulary
         # A part that names what the articles never mention, or asks what only the clinic
         # can answer, is searched as typed: leaning on earlier turns must not answer it.
+        # So is a follow-up with a word of its own the library never uses ("where can I
+        # park?"): the topic it would lean on is not what it asks about.
         asked = tuple(
-            part.typed if unknown_topics(part.typed, vocabulary) else part.standalone
+            part.typed
+            if unknown_topics(part.typed, vocabulary)
+            or (part.leaned and unused_words(part.typed, vocabulary))
+            else part.standalone
             for part in reading.parts
         )
         parts = [(question, self.ask(question)) for question in asked]

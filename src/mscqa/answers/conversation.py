@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
-from mscqa.search.scope import named_topics
-from mscqa.text.terms import STOPWORDS, TERMS, normalize
+from mscqa.answers.conditions import AUXILIARY, conditions, is_condition
+from mscqa.text.frequency import everyday
+from mscqa.text.terms import STOPWORDS, normalize
 
 # At most two questions are searched for one message (one search more than a plain question);
 # a third and later question stay with the second.
@@ -22,6 +22,9 @@ MAX_PARTS = 2
 MIN_PART_WORDS = 2
 # Earlier turns looked at, most recent first, for the topic a follow-up leans on.
 LOOK_BACK = 3
+# A follow-up with at most this many content words beyond everyday English and no condition
+# of its own ("did anyone have side effects?") is about the topic of the conversation.
+MAX_THIN_WORDS = 2
 
 _SENTENCE = re.compile(r"[^.?!\n]+(?:[.?!]+|\n|$)")
 _QUESTION_START = re.compile(
@@ -79,10 +82,6 @@ _DEFINITE = re.compile(
     re.IGNORECASE,
 )
 _ASKED_NOUN = re.compile(r"^(?:what|which)\s+([a-z][\w-]+)\b", re.IGNORECASE)
-_AUXILIARY = frozenset(
-    ["is", "are", "was", "were", "do", "does", "did", "can", "could", "will", "would", "should",
-     "has", "have", "had", "may", "might"]
-)  # fmt: skip
 _WORD = re.compile(r"[\w'-]+")
 
 
@@ -109,26 +108,29 @@ class Reading:
         return tuple(p.standalone for p in self.parts)
 
 
-def read_message(message: str, earlier: Sequence[str] = ()) -> Reading:
+def read_message(message: str, earlier: Sequence[str] = (), quoted: str = "") -> Reading:
     """The questions to search for `message`, given the questions of earlier turns (`earlier`,
-    oldest first, as they were searched). A story told before the question is context for it,
-    the way an earlier turn is; a second question leans on the first."""
+    oldest first, as they were searched) and the research the last answer quoted (`quoted`,
+    `research_quoted`). A story told before the question is context for it, the way an earlier
+    turn is; a second question leans on the first."""
     story, questions = _story_and_questions(message)
-    parts = _read_parts(questions, story, earlier)
+    parts = _read_parts(questions, story, earlier, quoted)
     if len(parts) > 1 and any(len(_content(p.standalone)) < MIN_PART_WORDS for p in parts):
         # "..., and what are his qualifications?": a part too thin to search on its own is
         # no question of its own; the message is searched whole.
         story, questions = _story_and_questions(message, split=False)
-        parts = _read_parts(questions, story, earlier)
+        parts = _read_parts(questions, story, earlier, quoted)
     return Reading(tuple(parts))
 
 
-def _read_parts(questions: Sequence[str], story: str, earlier: Sequence[str]) -> list[Part]:
+def _read_parts(
+    questions: Sequence[str], story: str, earlier: Sequence[str], quoted: str = ""
+) -> list[Part]:
     parts: list[Part] = []
     context = [*earlier[-LOOK_BACK:], *([story] if story else [])]
     told = conditions(story)
     for number, typed in enumerate(questions):
-        standalone = standalone_question(typed, context)
+        standalone = standalone_question(typed, context, carry_thin=not told, quoted=quoted)
         if number and standalone == typed and not conditions(typed):
             # "..., and were there any side effects?": the second question of a message is
             # about what the first one is about.
@@ -137,10 +139,26 @@ def _read_parts(questions: Sequence[str], story: str, earlier: Sequence[str]) ->
                 standalone = f"{_without_mark(typed)}, in {topic}?"
         if told and not conditions(standalone):
             # "Can stem cells do anything for her?" after a story about her ALS.
-            standalone = f"{_without_mark(standalone)}, for {told[0]}?"
+            standalone = f"{_without_mark(standalone)}, for {_told_about(story, told, typed)}?"
         parts.append(Part(typed, standalone))
         context = [*context, standalone]
     return parts
+
+
+def _told_about(story: str, told: Sequence[str], question: str) -> str:
+    """The condition of the story the question is about: the first one told in a clause
+    sharing a word with the question ("... arthritis in my hip too. Will it help the hip?"),
+    else the first one told."""
+    asked = {w for w in _content(question) if not everyday(w)}
+    for clause in _CLAUSE.split(story):
+        shared = asked & set(_content(clause))
+        named = [c for c in told if _mentions(clause, c)]
+        if shared and named:
+            return named[0]
+    return told[0]
+
+
+_CLAUSE = re.compile(r"[.;,!?]+\s*|\s+(?:and|but)\s+")
 
 
 def _story_and_questions(message: str, split: bool = True) -> tuple[str, list[str]]:
@@ -182,10 +200,16 @@ def _split_joined(sentence: str) -> list[str]:
     return [first + mark if not first.endswith(("?", ".", "!")) else first, second]
 
 
-def standalone_question(question: str, context: Sequence[str]) -> str:
+def standalone_question(
+    question: str, context: Sequence[str], carry_thin: bool = True, quoted: str = ""
+) -> str:
     """`question` as it reads on its own: a reference ("it", "that study", "the one") is
     replaced by the topic of the most recent `context` that has one, and an elliptical
-    follow-up ("and for arthritis?") takes the earlier question with its condition swapped."""
+    follow-up ("and for arthritis?") takes the earlier question with its condition swapped.
+    With `carry_thin`, a question of two words of its own takes the topic too ("any side
+    effects?"); a story's condition is given to it by `read_message` instead. "That study"
+    or "what did they find?" after a question that named no research is the research the
+    answer quoted (`quoted`), when it named some."""
     if not context:
         return question
     elliptical = _ELLIPTICAL.match(question)
@@ -205,15 +229,34 @@ def standalone_question(question: str, context: Sequence[str]) -> str:
         treatment = next((t for t in map(_treatment_of, reversed(context)) if t), "")
         return _substitute(body, reference, treatment) if treatment else question
     bare = not _content(body)  # "why?", "how so?": all of it is in the turn before
-    if reference is None and not elliptical and not bare and (own or not _DEFINITE.search(body)):
+    # "were there side effects?", "how long does recovery take?": too few words of its own to
+    # say what about, so about what the conversation is about.
+    thin = carry_thin and not own and sum(not everyday(w) for w in _content(body)) <= MAX_THIN_WORDS
+    definite = _DEFINITE.search(body)  # "the volunteers": of the study talked about
+    if reference is None and not elliptical and not bare and (own or not (definite or thin)):
         return question
-    kind = _reference_kind(body, reference) if reference else "named"
+    if reference is not None:
+        kind = _reference_kind(body, reference)
+    elif thin and not (definite or elliptical or bare):
+        kind = "condition"
+    else:
+        kind = "named"
     topic = next((t for t in (topic_of(c, kind) for c in reversed(context)) if t), "")
+    about_research = kind == "study" or bool(reference and _STUDY_PHRASE.search(reference.group()))
+    if quoted and about_research and not _STUDY_PHRASE.search(context[-1]):
+        topic = quoted
     if not topic or _mentions(body, topic):
         return body if elliptical else question
     if reference is None:
         return f"{_without_mark(body)}, in {topic}?"
     return _substitute(body, reference, topic)
+
+
+def research_quoted(quote: str) -> str:
+    """The research a quote names, as a later "that study" means it ("in a study of patients
+    with gout, ..." -> "a study on gout"), or "" when it names none."""
+    phrase = topic_of(quote, "named") if _STUDY_PHRASE.search(quote) else ""
+    return phrase if _STUDY_PHRASE.search(phrase) else ""
 
 
 def _find_reference(body: str) -> re.Match[str] | None:
@@ -224,7 +267,7 @@ def _find_reference(body: str) -> re.Match[str] | None:
         word = match.group().lower()
         if word in ("that", "this", "which"):
             before = body[: match.start()].split()
-            if before and before[-1].lower().strip(",;") not in STOPWORDS | _AUXILIARY:
+            if before and before[-1].lower().strip(",;") not in STOPWORDS | AUXILIARY:
                 continue
         return match
     return None
@@ -290,13 +333,19 @@ def topic_of(question: str, kind: str = "any") -> str:
     with a determiner. For `kind` "treatment" a treatment named comes first ("stem cells for
     arthritis"); for "study" the research on the topic ("the research on MS"); "named" takes
     only research or a condition, never a mere phrase with a determiner: a follow-up that says
-    "the volunteers" leans on a study, not on whatever "the ..." came last."""
+    "the volunteers" leans on a study, not on whatever "the ..." came last; "condition" is
+    "named" without the phrases with a determiner: research named, else the condition alone
+    (what a follow-up of two words is about)."""
     named = conditions(question)
+    if kind == "condition":
+        if named and not _STUDY_PHRASE.search(question):
+            return named[0]
+        kind = "named"
     if kind == "treatment":
         phrase = _treatment_of(question)
         if phrase:
             # A condition proper ("neck pain") over another name of the lists ("massage").
-            condition = next((c for c in named if _is_condition(c)), "")
+            condition = next((c for c in named if is_condition(c)), "")
             if condition and not _mentions(phrase, condition):
                 phrase = f"{phrase} for {condition}"
             return phrase
@@ -317,7 +366,7 @@ def topic_of(question: str, kind: str = "any") -> str:
     if named:
         asked = _ASKED_NOUN.match(question.strip())
         noun = asked.group(1) if asked else ""
-        if noun and noun.lower() not in _AUXILIARY and noun.lower() not in STOPWORDS:
+        if noun and noun.lower() not in AUXILIARY and noun.lower() not in STOPWORDS:
             return f"{noun} for {named[0]}"
         return named[0]
     about = _ABOUT.search(question.strip())
@@ -382,58 +431,3 @@ def _replace_first(text: str, old: str, new: str) -> str:
     if match is None:
         return f"{_without_mark(text)}, for {new}?"
     return text[: match.start()] + new + text[match.end() :]
-
-
-def conditions(text: str) -> list[str]:
-    """The conditions `text` names, as written, in order: the names of search/scope.py's lists, the
-    term table's terms and expansions that name a condition ("MS", "multiple sclerosis"), and a
-    condition word with the word before it ("low back pain", "liver transplant")."""
-    plain = normalize(text)
-    found: list[tuple[int, int]] = []
-    for match in _condition_pattern().finditer(plain):
-        start, end = match.span(1)
-        words = plain[start:end].split()
-        if len(words) > 1 and (
-            words[0] in STOPWORDS or words[0] in _AUXILIARY or words[0] in _ACTION_WORDS
-        ):
-            start += len(words[0]) + 1
-        found.append((start, end))
-    for name in named_topics(text):
-        position = plain.find(name)
-        if position >= 0 and not any(s <= position < e for s, e in found):
-            found.append((position, position + len(name)))
-    return [text[s:e] for s, e in sorted(found)]
-
-
-# Words before "pain" or "disease" that say what is done to it, not which one it is.
-_ACTION_WORDS = frozenset(
-    ["help", "helps", "treat", "treats", "cure", "cures", "ease", "eases", "relieve",
-     "relieves", "reduce", "reduces", "cause", "causes", "prevent", "prevents", "stop", "stops",
-     "manage", "improve", "improves", "worsen", "worsens", "fight", "fights", "beat", "control"]
-)  # fmt: skip
-# Word endings and words that make a term a condition ("-itis", "-osis", "disease"), so lay
-# words of the term table ("safe", "shot") never count as one.
-_CONDITION_WORD = re.compile(
-    r"(?:itis|osis|pathy|emia|oma|disease|syndrome|disorder|pain|diabetes|injury|"
-    r"failure|cancer|transplant|transplantation)$"
-)
-
-
-def _is_condition(name: str) -> bool:
-    """A condition proper, directly or through the term table ("ALS"), not a treatment or
-    service of search/scope.py's lists."""
-    plain = normalize(name)
-    return _names_condition(plain) or _names_condition(TERMS.get(plain, ""))
-
-
-def _names_condition(phrase: str) -> bool:
-    return any(_CONDITION_WORD.search(w) for w in phrase.split())
-
-
-@lru_cache(maxsize=1)
-def _condition_pattern() -> re.Pattern[str]:
-    names = {t for t, e in TERMS.items() if _names_condition(t) or _names_condition(e)}
-    names |= {e for e in TERMS.values() if _names_condition(e) and len(e.split()) <= 4}
-    alternatives = "|".join(re.escape(n) for n in sorted(names, key=lambda n: (-len(n), n)))
-    general = r"(?:[a-z']+ )?[a-z]*(?:pain|disease|transplant|itis|osis)s?"
-    return re.compile(rf"(?<![a-z0-9])({general}|{alternatives})(?![a-z0-9])")

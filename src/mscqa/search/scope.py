@@ -107,3 +107,23 @@ def scope_words() -> frozenset[str]:
             if line.strip() and not line.startswith("#"):
                 found.update(re.findall(r"[a-z]+", normalize(line)))
     return frozenset(found)
+
+
+# Shortest word `unused_words` looks at ("gas"): shorter ones are abbreviations ("ms", "oa").
+_MIN_UNUSED_LETTERS = 3
+
+
+def unused_words(question: str, vocabulary: frozenset[str]) -> list[str]:
+    """The question's words beyond everyday English that the library (its stemmed
+    `vocabulary`) never uses, neither they nor what the term table makes of them: "park" in
+    "where can I park?", "facelifts". A follow-up made of such words asks about something
+    else than the conversation, however its topic would read with them."""
+    from mscqa.text.frequency import everyday
+
+    found = []
+    for word in re.findall(r"[a-z]+", normalize(question)):
+        if len(word) < _MIN_UNUSED_LETTERS or word in STOPWORDS or everyday(word):
+            continue
+        if not any(t in vocabulary for t in lexical_tokens(word)):
+            found.append(word)
+    return found

@@ -6,7 +6,8 @@ Garbe 2012: symmetric deletes). On made-up typos of the library's words SymSpell
 recover the same share, 98.1%, SymSpell in less time per word and without a scan of the
 whole vocabulary (benchmarks/spelling.py, benchmarks/RESULTS.md). A word the
 library does not know but English does ("giraffe", "umbrella") is left alone, so "not covered"
-still sees it; nor is a word of scope.py's lists of conditions and treatments."""
+still sees it; nor is a word of scope.py's lists of conditions and treatments, nor a name:
+a word capitalised inside a sentence or naming a disease ("Menkes disease")."""
 
 from __future__ import annotations
 
@@ -93,7 +94,10 @@ class Speller:
         changes: list[tuple[str, str]] = []
         parts: list[str] = []
         last = 0
+        shouted = text.upper() == text
         for match in _WORD.finditer(text):
+            if _a_name(text, match, shouted):
+                continue
             suggestion = self.suggest(match.group())
             if suggestion is None:
                 continue
@@ -102,3 +106,19 @@ class Speller:
             changes.append((match.group(), suggestion))
         parts.append(text[last:])
         return Correction("".join(parts), tuple(changes))
+
+
+# A word before one of these names the condition ("Menkes disease", "Hailey-Hailey disease").
+_NAMING = re.compile(r"[\s-]*(?:[A-Za-z]+[\s-]+)?(?:disease|syndrome|disorder)\b", re.IGNORECASE)
+
+
+def _a_name(text: str, match: re.Match[str], shouted: bool) -> bool:
+    """True for a word written as a name: capitalised inside a sentence ("my son has Menkes"),
+    or naming a disease or syndrome. A typo would turn the name into another topic, and "not
+    covered" must see the name the patient wrote."""
+    if _NAMING.match(text, match.end()):
+        return True
+    if shouted or not match.group()[0].isupper():
+        return False
+    before = text[: match.start()].rstrip()
+    return bool(before) and before[-1] not in ".?!:;\"'(¿¡"

@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from mscqa.answers.quotes import Answer
+from mscqa.answers.social import SOCIAL
 from mscqa.search.scope import is_clinic_service
 from mscqa.staff.feedback import FeedbackStore
 
@@ -118,9 +119,10 @@ class GapLog:
         self.keep_weeks = keep_weeks
 
     def record(self, answer: Answer, today: date | None = None) -> bool:
-        """Count `answer` if it is a refusal; True when counted. A log that cannot be written
-        costs the count, never the answer: the failure is logged (without the question)."""
-        if answer.answered:
+        """Count `answer` if it is a refusal; True when counted. A greeting or thanks asked
+        nothing, so it is no refusal. A log that cannot be written costs the count, never the
+        answer: the failure is logged (without the question)."""
+        if answer.answered or answer.refusal == SOCIAL:
             return False
         try:
             self._add(answer, today or datetime.now(UTC).date())

@@ -20,6 +20,20 @@ def everyday(word: str) -> bool:
     return zipf_frequency(word, "en") >= EVERYDAY_ZIPF
 
 
+# Words used at least this often (about 30 per million: "ok", "hi", "lol", "thanks") are
+# English words a chat message may consist of, whatever a word list built from books misses.
+# Other languages' question words stay below it ("hola" 3.1, "si" 4.2, "ja" 3.7).
+COMMON_ZIPF = 4.5
+
+
+@lru_cache(maxsize=16384)
+def common(word: str) -> bool:
+    """True for a common word of English (`COMMON_ZIPF`), any case."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en") >= COMMON_ZIPF
+
+
 # Words used at most this often (about 3 per million: "platelets", "creatinine", "adipose")
 # are technical terms: a statement naming one that no article uses says something the articles
 # never do. "ultrasound" and "enrolled" sit above it.

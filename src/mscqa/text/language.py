@@ -4,11 +4,11 @@ gets one plain reply saying so instead of an English quote to words that could n
 py3langid (a naive Bayes over byte n-grams, shipped with its model) reads long text well but
 calls short English questions Frisian or Danish ("is it safe?", "and for arthritis?"); so a message
 counts as another language only when the detector says so and few of its words are English
-words or words of the library: under `MIN_ENGLISH_SHARE` for a message of more than
-`SHORT_WORDS` words; for a shorter one, under half, or any share when the detector is sure
-(`CONFIDENT`: "Was ist MS?" has two words of three that English or the library knows). A
-message made only of such words is English without asking the detector (tests/test_language.py
-holds both sides)."""
+words (symspellpy's list, or common ones of wordfreq's: "ok", "hi") or words of the library:
+under `MIN_ENGLISH_SHARE` for a message of more than `SHORT_WORDS` words; for a shorter one,
+under half, or any share when the detector is sure (`CONFIDENT`: "Was ist MS?" has two words of
+three that English or the library knows). A message made only of such words is English without
+asking the detector (tests/test_language.py holds both sides)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Any
+
+from mscqa.text.frequency import common
 
 ENGLISH = "en"
 ENGLISH_ONLY = (
@@ -56,7 +58,7 @@ def detect_language(text: str, library_words: Collection[str] = frozenset()) -> 
     if not words:
         return Language(ENGLISH, 1.0)
     known = english_words()
-    share = sum(w in known or w in library_words for w in words) / len(words)
+    share = sum(w in known or w in library_words or common(w) for w in words) / len(words)
     if share == 1.0:
         return Language(ENGLISH, share)
     code, probability = _identifier().classify(text)

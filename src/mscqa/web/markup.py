@@ -8,6 +8,7 @@ import html
 import re
 
 from mscqa.answers.quotes import Answer
+from mscqa.answers.social import SOCIAL
 from mscqa.answers.turns import Turn
 from mscqa.answers.verify import CONTRADICTED, SUPPORTED, Verdict
 from mscqa.config import Settings
@@ -73,10 +74,13 @@ def format_answer(answer: Answer, settings: Settings, topics: list[str]) -> str:
 def format_turn(turn: Turn, settings: Settings, topics: list[str]) -> str:
     """The chat reply to a turn of a conversation: the quiet lines saying how the message was
     read ("Showing results for", "Answering"), then the answer; the English-only reply alone for
-    a message in another language."""
+    a message in another language, and the fixed reply to a greeting or thanks."""
     answer = turn.answer
     if answer.refusal == "language":
         return f"**{literal_markdown(answer.message or '')}**"
+    if answer.refusal == SOCIAL:
+        listed = "\n".join(f"- {literal_markdown(topic)}" for topic in topics)
+        return f"{literal_markdown(answer.message or '')}\n\nThe articles are about:\n\n{listed}"
     quiet = []
     if turn.corrected:
         quiet.append(f"*Showing results for: {literal_markdown(turn.corrected)}*")

@@ -1,0 +1,82 @@
+"""The conditions a patient's message names ("MS", "low back pain", "Crohn's disease"), as
+written: what a follow-up carries over and what a story is about."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from mscqa.search.scope import named_topics
+from mscqa.text.terms import STOPWORDS, TERMS, normalize
+
+AUXILIARY = frozenset(
+    ["is", "are", "was", "were", "do", "does", "did", "can", "could", "will", "would", "should",
+     "has", "have", "had", "may", "might"]
+)  # fmt: skip
+
+
+def conditions(text: str) -> list[str]:
+    """The conditions `text` names, as written, in order: the names of search/scope.py's lists, the
+    term table's terms and expansions that name a condition ("MS", "multiple sclerosis"), and a
+    condition word with the word before it ("low back pain", "liver transplant")."""
+    plain = normalize(text)
+    found: list[tuple[int, int]] = []
+    for match in _condition_pattern().finditer(plain):
+        start, end = match.span(1)
+        words = plain[start:end].split()
+        # "it's arthritis", "my dad's arthritis" (but "crohn's disease"): a pronoun's
+        # contraction or a person's possessive is no part of the name.
+        first = words[0].split("'")[0] if words else ""
+        if len(words) > 1 and (
+            first in STOPWORDS
+            or first in _PEOPLE
+            or words[0] in AUXILIARY
+            or words[0] in _ACTION_WORDS
+        ):
+            start += len(words[0]) + 1
+        found.append((start, end))
+    for name in named_topics(text):
+        position = plain.find(name)
+        if position >= 0 and not any(s <= position < e for s, e in found):
+            found.append((position, position + len(name)))
+    return [text[s:e] for s, e in sorted(found)]
+
+
+# The people patients write about, whose possessive may stand before a condition.
+_PEOPLE = frozenset(
+    ["dad", "mum", "mom", "mother", "father", "wife", "husband", "son", "daughter", "sister",
+     "brother", "friend", "partner", "grandma", "grandpa", "grandmother", "grandfather", "aunt",
+     "uncle", "child", "kid", "baby", "boyfriend", "girlfriend", "cousin", "niece", "nephew"]
+)  # fmt: skip
+# Words before "pain" or "disease" that say what is done to it, not which one it is.
+_ACTION_WORDS = frozenset(
+    ["help", "helps", "treat", "treats", "cure", "cures", "ease", "eases", "relieve",
+     "relieves", "reduce", "reduces", "cause", "causes", "prevent", "prevents", "stop", "stops",
+     "manage", "improve", "improves", "worsen", "worsens", "fight", "fights", "beat", "control"]
+)  # fmt: skip
+# Word endings and words that make a term a condition ("-itis", "-osis", "disease"), so lay
+# words of the term table ("safe", "shot") never count as one.
+_CONDITION_WORD = re.compile(
+    r"(?:itis|osis|pathy|emia|oma|disease|syndrome|disorder|pain|diabetes|injury|"
+    r"failure|cancer|transplant|transplantation)$"
+)
+
+
+def is_condition(name: str) -> bool:
+    """A condition proper, directly or through the term table ("ALS"), not a treatment or
+    service of search/scope.py's lists."""
+    plain = normalize(name)
+    return _names_condition(plain) or _names_condition(TERMS.get(plain, ""))
+
+
+def _names_condition(phrase: str) -> bool:
+    return any(_CONDITION_WORD.search(w) for w in phrase.split())
+
+
+@lru_cache(maxsize=1)
+def _condition_pattern() -> re.Pattern[str]:
+    names = {t for t, e in TERMS.items() if _names_condition(t) or _names_condition(e)}
+    names |= {e for e in TERMS.values() if _names_condition(e) and len(e.split()) <= 4}
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=lambda n: (-len(n), n)))
+    general = r"(?:[a-z']+ )?[a-z]*(?:pain|disease|transplant|itis|osis)s?"
+    return re.compile(rf"(?<![a-z0-9])({general}|{alternatives})(?![a-z0-9])")
