@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mscqa.answers.names import unknown_terms
+from mscqa.answers.names import missing_details, unknown_terms
 from mscqa.answers.numbers import check_numbers, extract_numbers, mispaired_numbers, number_pairs
 from mscqa.answers.opposites import _directions, clauses, negated, opposed
 from mscqa.answers.verify import CONTRADICTED, NOT_FOUND, SUPPORTED, judge, judgement
@@ -322,3 +322,43 @@ def test_check_calls_a_statement_with_an_unknown_technical_term_not_found(
 ) -> None:
     verdict = fake_engine.check("Mesenchymal stem cells can suppress basophils.")
     assert verdict.verdict == NOT_FOUND and "“basophils”" in verdict.reason
+
+
+def test_a_detail_the_library_has_only_in_another_article_is_missing() -> None:
+    """A word the library returns to, but not the evidence's article, is a detail from another
+    article; a word the library uses once, a common word of English, a direction word, or one
+    the article writes joined to another ("flareups") is not."""
+    returned_to = set(lexical_tokens("bone marrow knee cartilage flareups relapses")).__contains__
+    article = frozenset(lexical_tokens("Cells from fat tissue eased knee flareups."))
+    assert missing_details("Cells came from bone marrow.", article, returned_to) == [
+        "bone",
+        "marrow",
+    ]
+    assert missing_details("Knee flare-ups eased.", article, returned_to) == []
+    assert missing_details("It damages cartilage below the knee.", article, returned_to) == [
+        "cartilage"
+    ]
+    skip = {"fewer"}.__contains__
+    assert missing_details("Fewer relapses.", article, returned_to, skip) == ["relapses"]
+
+
+def test_check_calls_a_detail_from_another_article_not_found(fake_engine: Engine) -> None:
+    verdict = fake_engine.check(
+        "In the hip osteoarthritis study, stem cells came from bone marrow."
+    )
+    assert verdict.verdict == NOT_FOUND and "“marrow”" in verdict.reason
+
+
+def test_a_dash_between_words_cuts_a_clause() -> None:
+    assert clauses("Supplements are unlikely to help—trials have not shown it.") == [
+        "supplements are unlikely to help",
+        "trials have not shown it.",
+    ]
+
+
+def test_one_before_a_noun_is_the_evidences_a_before_it() -> None:
+    assert check_numbers("It grew in one patient.", "It grew in a patient with gout.") == (
+        ("one",),
+        (),
+    )
+    assert check_numbers("It grew in one patient.", "It grew in two patients.")[1] == ("one",)

@@ -43,6 +43,7 @@ VIEWPORTS = {
 QUESTION = "Which nerve cells die in ALS?"
 OUT_OF_SCOPE = "Which knitting patterns suit a winter scarf?"
 STATEMENT = "ALS damages the motor neurons of the brain and spinal cord."
+WRONG_STATEMENT = "ALS damages the motor neurons of 95% of patients."
 # More than any tab's controls: a walk that has not come round by then is stuck in a loop.
 MAX_STOPS = 80
 
@@ -193,6 +194,11 @@ def test_every_tab_passes_the_audit_with_answers_on_screen(sized_page: Any, serv
     page.locator("#check-button").click()
     expect(page.locator("#check-result .evidence mark").first).to_be_visible()
     findings += audit(page, f"{size} Check a statement, with a verdict")
+    # A verdict with its reason: the reason's text sits on the verdict's light box.
+    page.locator("#statement textarea").fill(WRONG_STATEMENT)
+    page.locator("#check-button").click()
+    expect(page.locator("#check-result .reason")).to_be_visible()
+    findings += audit(page, f"{size} Check a statement, with a verdict and its reason")
     # An upload area says what the file is for: its name starts with its block's label.
     for upload in page.locator("button.upload-container").all():
         label = upload.locator("xpath=ancestor::*[contains(@class, 'block')][1]").get_by_test_id(

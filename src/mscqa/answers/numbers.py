@@ -52,10 +52,22 @@ def numbers_in(text: str) -> set[str]:
 def check_numbers(statement: str, evidence: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(matched, unmatched): the statement's numbers found, and not found, in the evidence."""
     found = numbers_in(evidence)
+    if _one_as_article(statement, evidence):
+        found.add("1")
     numbers = extract_numbers(statement)
     matched = tuple(n for n in numbers if _number_value(n) in found)
     unmatched = tuple(n for n in numbers if _number_value(n) not in found)
     return matched, unmatched
+
+
+def _one_as_article(statement: str, evidence: str) -> bool:
+    """True when the statement's "one <noun>" is the evidence's "a <noun>": "in one patient"
+    against "in a patient with severe knee arthritis" states no other number."""
+    plain = normalize(evidence)
+    return any(
+        re.search(rf"\b(?:a|an|single)\s+{re.escape(noun)}\b", plain)
+        for noun in re.findall(r"\bone\s+([a-z][\w-]*)", normalize(statement))
+    )
 
 
 @dataclass(frozen=True)

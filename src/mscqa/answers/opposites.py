@@ -73,8 +73,16 @@ def _directions() -> dict[str, str]:
     return kinds
 
 
+def direction_word(word: str) -> bool:
+    """True for a word of data/directions.tsv ("lowered", "raises"): the direction rules read
+    it, whichever word the evidence uses for the same direction."""
+    return normalize(word) in _directions()
+
+
 def clauses(text: str) -> list[str]:
     """`text` cut at commas, semicolons, dashes and turning conjunctions ("but", "however")."""
+    # Dashes first: normalising makes "effective—clinical" one hyphenated word.
+    text = re.sub("[\u2014\u2013]", " ; ", text)
     plain = THOUSANDS.sub(r"\1\2", normalize(text)).replace("n't", " not")
     return [c.strip() for c in _CLAUSE_BREAK.split(plain) if c and c.strip()]
 

@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 
 from mscqa.answers.calibration import Calibration
-from mscqa.answers.names import ATTRIBUTED, SENTENCE_END, authors, unknown_names, unknown_terms
+from mscqa.answers.names import (
+    ATTRIBUTED,
+    SENTENCE_END,
+    authors,
+    missing_details,
+    unknown_names,
+    unknown_terms,
+)
 from mscqa.answers.numbers import (
     check_numbers,
     differing_numbers,
     extract_numbers,
     mispaired_numbers,
 )
-from mscqa.answers.opposites import direction_conflict, opposition
+from mscqa.answers.opposites import direction_conflict, direction_word, opposition
 from mscqa.answers.quotes import find_quotes
 from mscqa.answers.strength import overstatement
 from mscqa.answers.verifier import Reading, Verifier
@@ -285,10 +293,20 @@ def check_statement(
         if model is None
         else model_judgement(statement, [best.quote], context, model, min_coverage)
     )
-    unknown = unknown_terms(statement, library_stats(index).vocabulary)
+    stats = library_stats(index)
+    unknown = unknown_terms(statement, stats.vocabulary)
     if result.verdict == SUPPORTED and unknown:
         terms = ", ".join(f"“{t}”" for t in unknown)
         result = replace(result, verdict=NOT_FOUND, reason=f"the articles never mention {terms}")
+    article = stats.article_tokens.get(best.article_id, frozenset())
+    # The idf of a word used in two sentences: the library returns to a word at most this rare.
+    twice = math.log((len(stats.sentence_tokens) + 1) / 2.5)
+    missing = missing_details(
+        statement, article, lambda t: stats.idf.get(t, math.inf) <= twice, direction_word
+    )
+    if result.verdict == SUPPORTED and missing:
+        terms = ", ".join(f"“{t}”" for t in missing)
+        result = replace(result, verdict=NOT_FOUND, reason=f"the evidence never mentions {terms}")
     evidence = tuple(
         Evidence(q.article_id, q.title, q.reference, q.quote, q.start, q.end, q.score)
         for q in answer.quotes

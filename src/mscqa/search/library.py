@@ -53,6 +53,7 @@ class LibraryStats:
 
     sentence_tokens: tuple[frozenset[str], ...]
     title_tokens: dict[str, frozenset[str]]
+    article_tokens: dict[str, frozenset[str]]  # every stemmed word of each article's sentences
     idf: dict[str, float]
     unseen_idf: float
     vocabulary: frozenset[str]
@@ -84,7 +85,11 @@ def _compute_stats(index: Library) -> LibraryStats:
         a.id: frozenset(lexical_tokens(a.title, document=True)) for a in index.articles.values()
     }
     vocabulary = frozenset(idf).union(*titles.values())
-    return LibraryStats(tokens, titles, idf, math.log((total + 1) / 0.5), vocabulary)
+    words: dict[str, set[str]] = {}
+    for row, stems in zip(index.sentences, tokens, strict=True):
+        words.setdefault(row.article_id, set()).update(stems)
+    articles = {a: frozenset(w) for a, w in words.items()}
+    return LibraryStats(tokens, titles, articles, idf, math.log((total + 1) / 0.5), vocabulary)
 
 
 def passage_containing(index: Library, article_id: str, start: int, end: int) -> Passage:

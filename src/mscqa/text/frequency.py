@@ -46,3 +46,11 @@ def technical(word: str) -> bool:
     from wordfreq import zipf_frequency
 
     return zipf_frequency(word, "en") < TECHNICAL_ZIPF
+
+
+@lru_cache(maxsize=16384)
+def zipf(word: str) -> float:
+    """How common `word` is in English on wordfreq's Zipf scale (0 for a word it never saw)."""
+    from wordfreq import zipf_frequency
+
+    return float(zipf_frequency(word, "en"))

@@ -10,7 +10,8 @@ mark { background: #ffe27a; color: #1f1f1f; padding: 0 0.1em; border-radius: 3px
 .verdict-supported { background: #e3f5e6; color: #145a23; }
 .verdict-contradicted { background: #fdecd8; color: #7a3e00; }
 .verdict-not_found { background: #eceff3; color: #333; }
-.verdict strong { color: inherit; }  /* a dark page's bold text is light: not on these boxes */
+/* A dark page's bold and span text is light: not on these light boxes. */
+.verdict strong, .verdict .reason { color: inherit; }
 .evidence { border-left: 4px solid var(--border-color-primary); padding-left: 0.8em;
             margin: 1em 0; }
 .status-fresh { color: #145a23; } .status-stale { color: #7a3e00; } .status-other { color: #a11; }
