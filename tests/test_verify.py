@@ -362,3 +362,14 @@ def test_one_before_a_noun_is_the_evidences_a_before_it() -> None:
         (),
     )
     assert check_numbers("It grew in one patient.", "It grew in two patients.")[1] == ("one",)
+
+
+def test_a_statement_whose_telling_words_the_evidence_leaves_out_is_not_found(
+    fake_engine: Engine,
+) -> None:
+    """The flat share of words lets "... was a disappointment" through on the topic's common
+    words; weighted by rarity in the library, the one word that says what is claimed decides."""
+    verdict = fake_engine.check("The meta-analysis called stem cell treatment a disappointment.")
+    assert verdict.verdict == NOT_FOUND and "“disappointment”" in verdict.reason
+    lenient = fake_engine.settings.statement_min_weighted_coverage
+    assert 0 < lenient < 1

@@ -321,6 +321,7 @@ class Engine:
             hits,
             index,
             min_coverage=self.settings.statement_min_coverage,
+            min_weighted_coverage=self.settings.statement_min_weighted_coverage,
             model=model,
             **rules,
         )

@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass, replace
 import numpy as np
 
 from mscqa.answers.calibration import Calibration
+from mscqa.answers.candidates import weighted_coverage
 from mscqa.answers.names import (
     ATTRIBUTED,
     SENTENCE_END,
@@ -28,9 +29,9 @@ from mscqa.answers.quotes import find_quotes
 from mscqa.answers.strength import overstatement
 from mscqa.answers.verifier import Reading, Verifier
 from mscqa.config import Settings
-from mscqa.search.library import Library, library_stats
+from mscqa.search.library import Library, LibraryStats, library_stats
 from mscqa.search.retriever import Hit
-from mscqa.text.terms import STOPWORDS, lexical_tokens, normalize, stem, words
+from mscqa.text.terms import STOPWORDS, content_words, lexical_tokens, normalize, stem, words
 
 SUPPORTED = "supported"
 CONTRADICTED = "contradicted"
@@ -267,6 +268,7 @@ def check_statement(
     known_similarity: float = 1.0,
     neighbour_ratio: float = 0.5,
     min_coverage: float = Settings.statement_min_coverage,
+    min_weighted_coverage: float = Settings.statement_min_weighted_coverage,
     calibration: Calibration | None = None,
     model: ModelRule | None = None,
 ) -> Verdict:
@@ -294,6 +296,8 @@ def check_statement(
         else model_judgement(statement, [best.quote], context, model, min_coverage)
     )
     stats = library_stats(index)
+    if result.verdict == SUPPORTED:
+        result = _telling_words(result, statement, context, stats, min_weighted_coverage)
     unknown = unknown_terms(statement, stats.vocabulary)
     if result.verdict == SUPPORTED and unknown:
         terms = ", ".join(f"“{t}”" for t in unknown)
@@ -314,3 +318,27 @@ def check_statement(
     return Verdict(
         statement, result.verdict, evidence, result.matched, result.unmatched, result.reason
     )
+
+
+def _telling_words(
+    result: Judgement, statement: str, context: str, stats: LibraryStats, least: float
+) -> Judgement:
+    """`result` made `not_found` when the evidence with its passage (`context`) holds less than
+    `least` of the statement's words weighted by their rarity in the library: "the treatment
+    was a failure" against a passage that never says "failure" shares its common words only."""
+    wanted = [t for t in lexical_tokens(statement) if not t[0].isdigit()]
+    text = frozenset(lexical_tokens(context))
+    share = weighted_coverage(wanted, text, stats)
+    if share >= least:
+        return result
+
+    def rarity(word: str) -> float:
+        return max(stats.idf.get(t, stats.unseen_idf) for t in lexical_tokens(word))
+
+    left_out = [
+        w for w in dict.fromkeys(content_words(statement))
+        if lexical_tokens(w) and not set(lexical_tokens(w)) & text
+    ]  # fmt: skip
+    telling = sorted(left_out, key=lambda w: -rarity(w))[:3]
+    reason = f"the evidence leaves out {', '.join(f'“{w}”' for w in telling)}"
+    return replace(result, verdict=NOT_FOUND, reason=reason, rule="coverage")
