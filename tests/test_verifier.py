@@ -377,3 +377,24 @@ def test_negated_pairs_keep_the_evidence_and_refute() -> None:
     ]
     assert negated_pairs(pairs, 0) == []
     assert negated_pairs(pairs, 5, seed=3) == made
+
+
+def test_restated_pairs_turn_a_refuted_claim_into_a_supported_one() -> None:
+    from mscqa.training.verifier_data import REFUTES, SUPPORTS, VerifierPair, restated_pairs
+
+    evidence = "In the trial, daily walking lowered blood pressure."
+    pairs = [
+        VerifierPair(
+            "made-up", "1", "Daily walking does not lower blood pressure.", evidence, REFUTES
+        ),
+        VerifierPair("made-up", "2", "Daily walking raises blood pressure.", evidence, REFUTES),
+        VerifierPair("made-up", "3", "Daily walking is helpful.", evidence, SUPPORTS),
+    ]
+    # A direction word is never turned round: "lowers" would not be what the trial found
+    # either when the refuted claim named the wrong amount.
+    made = restated_pairs(pairs, 5, seed=3)
+    assert sorted((p.claim, p.evidence, p.label) for p in made) == [
+        ("Daily walking does not raise blood pressure.", evidence, SUPPORTS),
+        ("Daily walking lowers blood pressure.", evidence, SUPPORTS),
+    ]
+    assert len(restated_pairs(pairs, 1, seed=3)) == 1

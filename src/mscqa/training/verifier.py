@@ -39,6 +39,7 @@ from mscqa.training.verifier_data import (
     check_covid_pairs,
     label_counts,
     negated_pairs,
+    restated_pairs,
     scifact_layout_pairs,
     training_pairs,
 )
@@ -118,6 +119,12 @@ def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
         default=0,
         help="add up to N refutations made by negating supported training claims",
     )
+    parser.add_argument(
+        "--restated-pairs",
+        type=int,
+        default=0,
+        help="add up to N supports made by negating refuted training claims",
+    )
     return parser.parse_args(argv)
 
 
@@ -140,7 +147,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     chosen = training_pairs(
         files, settings.seed, args.check_covid_pairs, args.citation_integrity_pairs
     )
-    chosen += negated_pairs(chosen, args.negated_pairs, settings.seed)
+    chosen += [
+        *negated_pairs(chosen, args.negated_pairs, settings.seed),
+        *restated_pairs(chosen, args.restated_pairs, settings.seed),
+    ]
     pairs = balanced(chosen, settings.seed)[: args.limit]
     print(f"{len(pairs)} training pairs: {label_counts(pairs)}", file=sys.stderr)
     started = time.perf_counter()
@@ -168,6 +178,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             "training_pairs": label_counts(pairs),
             "settings": settings_record(settings),
             "negated_pairs": args.negated_pairs,
+            "restated_pairs": args.restated_pairs,
             "training_minutes": round(minutes, 1),
         },
     )

@@ -438,17 +438,18 @@ def _swaps(claim: str, spans: Sequence[re.Match[str]]) -> list[str]:
     return out
 
 
-def negated_claim(claim: str, seed: int = 13) -> str | None:
+def negated_claim(claim: str, seed: int = 13, turn_words: bool = True) -> str | None:
     """A claim that says the opposite of `claim`, or None when no edit applies. A claim with a
     negation gets it taken back ("does not reduce" -> "reduces"); any other gets its verb
-    negated or one direction or quality word turned round ("higher" -> "lower"), one of the
-    edits that apply, drawn with `seed` and the claim (the same claim always gets the same)."""
+    negated or (with `turn_words`) one direction or quality word turned round ("higher" ->
+    "lower"), one of the edits that apply, drawn with `seed` and the claim (the same claim
+    always gets the same)."""
     spans = list(_SENTENCE_WORD.finditer(claim))
     lowered = {m.group().lower() for m in spans}
     if lowered & _NEGATION_WORDS or any(w.endswith("n't") for w in lowered):
         candidates = _taken_back(claim)
     else:
-        candidates = _negations(claim, spans) + _swaps(claim, spans)
+        candidates = _negations(claim, spans) + (_swaps(claim, spans) if turn_words else [])
     if not candidates:
         return None
     return random.Random(f"{seed}:{claim}").choice(candidates)
@@ -465,5 +466,25 @@ def negated_pairs(pairs: Iterable[VerifierPair], n: int, seed: int = 13) -> list
         if claim is not None and claim != pair.claim:
             made.append(
                 VerifierPair(pair.source + "-negated", pair.claim_id, claim, pair.evidence, REFUTES)
+            )
+    return random.Random(seed).sample(made, min(n, len(made)))
+
+
+def restated_pairs(pairs: Iterable[VerifierPair], n: int, seed: int = 13) -> list[VerifierPair]:
+    """Up to `n` supporting pairs: refuted claims of `pairs` with their verb negated or their
+    negation taken back, each with the evidence that refuted the original (drawn with
+    `seed`). Without them a "not" in a claim would be a sign of a refutation in itself: the
+    claims `negated_pairs` writes carry most of the negations in the training set. A turned
+    direction word is not used: the opposite of a refuted amount is not what was found."""
+    made = []
+    for pair in pairs:
+        if pair.label != REFUTES:
+            continue
+        claim = negated_claim(pair.claim, seed, turn_words=False)
+        if claim is not None and claim != pair.claim:
+            made.append(
+                VerifierPair(
+                    pair.source + "-negated", pair.claim_id, claim, pair.evidence, SUPPORTS
+                )
             )
     return random.Random(seed).sample(made, min(n, len(made)))
