@@ -295,3 +295,106 @@ def test_a_direction_turned_round_in_the_sentence_after_the_quote_is_contradicte
     context = quote + " In that trial the dressing lowered infection rates."
     result = judgement("The dressing raised infection rates in the trial.", [quote], context)
     assert result.verdict == CONTRADICTED and "raised" in result.reason
+
+
+def test_a_supported_claim_is_turned_into_its_opposite() -> None:
+    from mscqa.training.verifier_data import negated_claim
+
+    def rewrites(claim: str) -> set[str | None]:
+        return {negated_claim(claim, seed) for seed in range(20)}
+
+    assert rewrites("Daily walking lowers blood pressure.") == {
+        "Daily walking does not lower blood pressure.",
+        "Daily walking increases blood pressure.",
+    }
+    # A verb is not turned into a quality ("walkers lower" is not "walkers higher").
+    assert rewrites("Walkers lower their blood pressure.") == {
+        "Walkers do not lower their blood pressure."
+    }
+    assert rewrites("Warm baths improve sleep in older adults.") == {
+        "Warm baths do not improve sleep in older adults.",
+        "Warm baths worsen sleep in older adults.",
+    }
+    assert rewrites("Higher doses of the ointment give faster healing.") == {
+        "Lower doses of the ointment give faster healing.",
+        "Higher doses of the ointment give slower healing.",
+    }
+    assert rewrites("The bandage is reusable.") == {"The bandage is not reusable."}
+    assert rewrites("Gardeners can grow tomatoes indoors.") == {
+        "Gardeners cannot grow tomatoes indoors."
+    }
+    assert rewrites("Ferns have been shown to thrive in shade.") == {
+        "Ferns have not been shown to thrive in shade."
+    }
+    # Words inside a compound name a thing and stay.
+    assert rewrites("A low-salt diet is common in the village.") == {
+        "A low-salt diet is not common in the village.",
+        "A low-salt diet is rare in the village.",
+    }
+
+
+def test_a_negative_claim_gets_its_negation_taken_back() -> None:
+    from mscqa.training.verifier_data import negated_claim
+
+    assert negated_claim("The spray does not reduce itching.") == "The spray reduces itching."
+    assert negated_claim("Puppies cannot see at birth.") == "Puppies can see at birth."
+    assert negated_claim("Moss is not a flowering plant.") == "Moss is a flowering plant."
+    assert negated_claim("The lamp has no effect on mood.") == "The lamp has an effect on mood."
+    assert (
+        negated_claim("Kittens are unable to hear at birth.")
+        == "Kittens are able to hear at birth."
+    )
+    # A negation of another kind is left alone rather than guessed at.
+    assert negated_claim("Never water cacti in winter.") is None
+    assert negated_claim("Tulips bloom in spring.") is None
+
+
+def test_negated_pairs_keep_the_evidence_and_refute() -> None:
+    from mscqa.training.verifier_data import (
+        NOT_ENOUGH_INFO,
+        REFUTES,
+        SUPPORTS,
+        VerifierPair,
+        negated_pairs,
+    )
+
+    evidence = "In the trial, daily walking lowered blood pressure."
+    pairs = [
+        VerifierPair("made-up", "1", "Daily walking lowers blood pressure.", evidence, SUPPORTS),
+        VerifierPair("made-up", "2", "Daily walking is not helpful.", evidence, REFUTES),
+        VerifierPair("made-up", "3", "Walking is a sport.", evidence, NOT_ENOUGH_INFO),
+        VerifierPair("made-up", "4", "Tulips bloom in spring.", "Tulips bloom.", SUPPORTS),
+    ]
+    made = negated_pairs(pairs, 5, seed=3)
+    assert made == [
+        VerifierPair(
+            "made-up-negated",
+            "1",
+            "Daily walking does not lower blood pressure.",
+            evidence,
+            REFUTES,
+        )
+    ]
+    assert negated_pairs(pairs, 0) == []
+    assert negated_pairs(pairs, 5, seed=3) == made
+
+
+def test_restated_pairs_turn_a_refuted_claim_into_a_supported_one() -> None:
+    from mscqa.training.verifier_data import REFUTES, SUPPORTS, VerifierPair, restated_pairs
+
+    evidence = "In the trial, daily walking lowered blood pressure."
+    pairs = [
+        VerifierPair(
+            "made-up", "1", "Daily walking does not lower blood pressure.", evidence, REFUTES
+        ),
+        VerifierPair("made-up", "2", "Daily walking raises blood pressure.", evidence, REFUTES),
+        VerifierPair("made-up", "3", "Daily walking is helpful.", evidence, SUPPORTS),
+    ]
+    # A direction word is never turned round: "lowers" would not be what the trial found
+    # either when the refuted claim named the wrong amount.
+    made = restated_pairs(pairs, 5, seed=3)
+    assert sorted((p.claim, p.evidence, p.label) for p in made) == [
+        ("Daily walking does not raise blood pressure.", evidence, SUPPORTS),
+        ("Daily walking lowers blood pressure.", evidence, SUPPORTS),
+    ]
+    assert len(restated_pairs(pairs, 1, seed=3)) == 1

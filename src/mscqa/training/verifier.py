@@ -38,6 +38,8 @@ from mscqa.training.verifier_data import (
     balanced,
     check_covid_pairs,
     label_counts,
+    negated_pairs,
+    restated_pairs,
     scifact_layout_pairs,
     training_pairs,
 )
@@ -111,6 +113,18 @@ def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--frozen-layers", type=int, default=SETTINGS.frozen_layers)
     parser.add_argument("--check-covid-pairs", type=int, default=CHECK_COVID_PAIRS)
     parser.add_argument("--citation-integrity-pairs", type=int, default=CITATION_INTEGRITY_PAIRS)
+    parser.add_argument(
+        "--negated-pairs",
+        type=int,
+        default=0,
+        help="add up to N refutations made by negating supported training claims",
+    )
+    parser.add_argument(
+        "--restated-pairs",
+        type=int,
+        default=0,
+        help="add up to N supports made by negating refuted training claims",
+    )
     return parser.parse_args(argv)
 
 
@@ -133,6 +147,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     chosen = training_pairs(
         files, settings.seed, args.check_covid_pairs, args.citation_integrity_pairs
     )
+    chosen += [
+        *negated_pairs(chosen, args.negated_pairs, settings.seed),
+        *restated_pairs(chosen, args.restated_pairs, settings.seed),
+    ]
     pairs = balanced(chosen, settings.seed)[: args.limit]
     print(f"{len(pairs)} training pairs: {label_counts(pairs)}", file=sys.stderr)
     started = time.perf_counter()
@@ -159,6 +177,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             "data": data_record(files.used()),
             "training_pairs": label_counts(pairs),
             "settings": settings_record(settings),
+            "negated_pairs": args.negated_pairs,
+            "restated_pairs": args.restated_pairs,
             "training_minutes": round(minutes, 1),
         },
     )
