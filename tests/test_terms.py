@@ -77,3 +77,17 @@ def test_the_fingerprint_follows_the_token_rules(monkeypatch: pytest.MonkeyPatch
     assert before == lexical_fingerprint()
     monkeypatch.setattr(terms, "_TOKEN_RULES", "other rules")
     assert lexical_fingerprint() != before
+
+
+def test_words_that_frame_a_comparison_are_no_topic() -> None:
+    """ "What is the difference between riluzole and edaravone?" is about the two drugs: the
+    library never says "difference", which must not count as a topic it leaves out."""
+    assert lexical_tokens("the difference between riluzole and edaravone") == [
+        "riluzol",
+        "edaravon",
+    ]
+    assert lexical_tokens("gout versus lupus, compared", expand=False) == ["gout", "lupus"]
+
+
+def test_a_common_misspelling_of_side_effects_reads_as_side_effects() -> None:
+    assert {"effect", "advers", "safeti"} <= set(lexical_tokens("any side affects?"))
