@@ -53,9 +53,10 @@ _KINDS = (
 _FILLER = frozenset(
     ["you", "so", "much", "very", "a", "lot", "again", "for", "the", "that", "this", "info",
      "information", "answer", "answers", "help", "good", "all", "it", "oh", "ah", "and",
-     "there", "doctor", "doc", "team", "everyone", "see", "soon", "now", "i", "see", "lol",
+     "there", "doctor", "doc", "team", "everyone", "see", "soon", "now", "i", "lol",
      "haha", "then", "many", "well", "me", "please", "need"]
 )  # fmt: skip
+_ALL = _FILLER.union(*(own for _, own, _ in _KINDS))
 _WORD = re.compile(r"[a-z]+")
 # Longer messages carry a question or a story, however polite they are.
 _MAX_WORDS = 8
@@ -68,8 +69,8 @@ class Social:
 
 
 def social(message: str) -> Social | None:
-    """The kind of a message that only greets, thanks, acknowledges or says goodbye, with its
-    reply; None for a message that says or asks anything else."""
+    """The kind of a message that only greets, thanks, acknowledges, asks for help or says
+    goodbye, with its reply; None for a message that says or asks anything else."""
     if "?" in message:
         return None
     words = _WORD.findall(message.lower().replace("’", "'"))
@@ -79,9 +80,6 @@ def social(message: str) -> Social | None:
         if any(w in own for w in words) and all(w in _ALL for w in words):
             return Social(kind, reply)
     return None
-
-
-_ALL = _FILLER.union(*(own for _, own, _ in _KINDS))
 
 
 _LEAD = re.compile(r"^\s*([^,.!;:?]+)[,.!;:]+\s*(?=\S)")
