@@ -20,6 +20,8 @@ EVIDENCE = "In a small trial, the new drug reduced joint pain in patients with g
         "The new drug is an approved treatment for joint pain in gout.",
         "The new drug completely removes joint pain in patients with gout.",
         "The new drug greatly reduced joint pain in patients with gout.",
+        "The new drug is a breakthrough for joint pain in patients with gout.",
+        "The new drug was a disappointment for joint pain in patients with gout.",
     ],
 )
 def test_a_stronger_statement_is_not_found(statement: str) -> None:
@@ -57,3 +59,9 @@ def test_every_group_is_read_from_the_word_list() -> None:
     groups = strength_groups()
     assert {"cure", "always", "proven", "approved"} <= set(groups)
     assert groups["cure"].search("a curative treatment") and not groups["cure"].search("secure")
+
+
+def test_a_judgement_the_evidence_makes_supports() -> None:
+    evidence = "For these patients with gout, the older drug had failed to ease joint pain."
+    statement = "The older drug failed to ease joint pain in patients with gout."
+    assert judgement(statement, [evidence], evidence).verdict == SUPPORTED
