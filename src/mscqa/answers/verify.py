@@ -295,22 +295,12 @@ def check_statement(
         if model is None
         else model_judgement(statement, [best.quote], context, model, min_coverage)
     )
-    stats = library_stats(index)
     if result.verdict == SUPPORTED:
-        result = _telling_words(result, statement, context, stats, min_weighted_coverage)
-    unknown = unknown_terms(statement, stats.vocabulary)
-    if result.verdict == SUPPORTED and unknown:
-        terms = ", ".join(f"“{t}”" for t in unknown)
-        result = replace(result, verdict=NOT_FOUND, reason=f"the articles never mention {terms}")
-    article = stats.article_tokens.get(best.article_id, frozenset())
-    # The idf of a word used in two sentences: the library returns to a word at most this rare.
-    twice = math.log((len(stats.sentence_tokens) + 1) / 2.5)
-    missing = missing_details(
-        statement, article, lambda t: stats.idf.get(t, math.inf) <= twice, direction_word
-    )
-    if result.verdict == SUPPORTED and missing:
-        terms = ", ".join(f"“{t}”" for t in missing)
-        result = replace(result, verdict=NOT_FOUND, reason=f"the evidence never mentions {terms}")
+        why = _beyond_the_library(
+            statement, context, best.article_id, library_stats(index), min_weighted_coverage
+        )
+        if why:
+            result = replace(result, verdict=NOT_FOUND, reason=why, rule="coverage")
     evidence = tuple(
         Evidence(q.article_id, q.title, q.reference, q.quote, q.start, q.end, q.score)
         for q in answer.quotes
@@ -320,17 +310,33 @@ def check_statement(
     )
 
 
-def _telling_words(
-    result: Judgement, statement: str, context: str, stats: LibraryStats, least: float
-) -> Judgement:
-    """`result` made `not_found` when the evidence with its passage (`context`) holds less than
-    `least` of the statement's words weighted by their rarity in the library: "the treatment
-    was a failure" against a passage that never says "failure" shares its common words only."""
-    wanted = [t for t in lexical_tokens(statement) if not t[0].isdigit()]
+def _beyond_the_library(
+    statement: str, context: str, article_id: str, stats: LibraryStats, least: float
+) -> str:
+    """Why a statement the rules found supported says what its evidence does not, read with the
+    whole library at hand, or "": its telling words left out of the evidence and its passage
+    (`context`; less than `least` of its words weighted by rarity), a technical term no article
+    uses, or a detail the library returns to only in other articles than the evidence's."""
     text = frozenset(lexical_tokens(context))
-    share = weighted_coverage(wanted, text, stats)
-    if share >= least:
-        return result
+    wanted = [t for t in lexical_tokens(statement) if not t[0].isdigit()]
+    if weighted_coverage(wanted, text, stats) < least:
+        return f"the evidence leaves out {_quoted(_telling(statement, text, stats))}"
+    unknown = unknown_terms(statement, stats.vocabulary)
+    if unknown:
+        return f"the articles never mention {_quoted(unknown)}"
+    # The idf of a word used in two sentences: the library returns to a word at most this rare.
+    twice = math.log((len(stats.sentence_tokens) + 1) / 2.5)
+    missing = missing_details(
+        statement,
+        stats.article_tokens.get(article_id, frozenset()),
+        lambda t: stats.idf.get(t, math.inf) <= twice,
+        direction_word,
+    )
+    return f"the evidence never mentions {_quoted(missing)}" if missing else ""
+
+
+def _telling(statement: str, text: frozenset[str], stats: LibraryStats) -> list[str]:
+    """The statement's words `text` leaves out, rarest in the library first, at most three."""
 
     def rarity(word: str) -> float:
         return max(stats.idf.get(t, stats.unseen_idf) for t in lexical_tokens(word))
@@ -339,6 +345,8 @@ def _telling_words(
         w for w in dict.fromkeys(content_words(statement))
         if lexical_tokens(w) and not set(lexical_tokens(w)) & text
     ]  # fmt: skip
-    telling = sorted(left_out, key=lambda w: -rarity(w))[:3]
-    reason = f"the evidence leaves out {', '.join(f'“{w}”' for w in telling)}"
-    return replace(result, verdict=NOT_FOUND, reason=reason, rule="coverage")
+    return sorted(left_out, key=lambda w: -rarity(w))[:3]
+
+
+def _quoted(terms: Sequence[str]) -> str:
+    return ", ".join(f"“{t}”" for t in terms)
