@@ -6,6 +6,7 @@ import pytest
 
 from mscqa.answers.conditions import conditions
 from mscqa.answers.conversation import (
+    _story_and_questions,
     read_message,
     research_quoted,
     standalone_question,
@@ -286,3 +287,36 @@ def test_that_study_after_a_question_naming_none_is_the_research_the_answer_quot
     asked = standalone_question("who ran that study?", context, quoted=quoted)
     assert "elbow tendinitis trial" in asked
     assert research_quoted("Cold packs ease the swelling of gout.") == ""
+
+
+@pytest.mark.parametrize(
+    ("message", "question"),
+    [
+        (
+            "my uncle has had bad gout in his toe for years, could an injection ease it",
+            "could an injection ease gout",
+        ),
+        ("I was told I have lupus, what are my options?", "what are my options, for lupus?"),
+        ("We're both 70 and my wife has tendinitis; is surgery the only fix?",
+         "is surgery the only fix, for tendinitis?"),
+    ],
+)  # fmt: skip
+def test_a_clause_about_the_writer_before_the_question_is_story(
+    message: str, question: str
+) -> None:
+    assert read_message(message).questions == (question,)
+    assert _story_and_questions(message)[0].endswith(".")
+
+
+def test_a_clause_that_is_no_story_stays_in_the_question() -> None:
+    for message in (
+        "After the injection into the knee, how long does recovery take?",
+        "For people with gout, do stem cells work?",
+        "I have had back pain for ten years, and it is bad.",
+    ):
+        assert read_message(message).questions == (message,)
+
+
+def test_lupus_is_a_condition_however_it_is_written() -> None:
+    assert conditions("My cousin's lupus flares in winter") == ["lupus"]
+    assert standalone_question("and lupus?", ["tell me about gout"]) == "tell me about lupus"

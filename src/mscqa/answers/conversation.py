@@ -27,11 +27,11 @@ LOOK_BACK = 3
 MAX_THIN_WORDS = 2
 
 _SENTENCE = re.compile(r"[^.?!\n]+(?:[.?!]+|\n|$)")
-_QUESTION_START = re.compile(
-    r"^(?:what|which|who|whom|whose|when|where|why|how|is|are|was|were|do|does|did|can|could|"
-    r"will|would|should|has|have|had|may|might|tell|explain|describe|any|and|but|also)\b",
-    re.IGNORECASE,
+_QUESTION_WORDS = (
+    r"what|which|who|whom|whose|when|where|why|how|is|are|was|were|do|does|did|can|could|"
+    r"will|would|should|has|have|had|may|might|tell|explain|describe|any"
 )
+_QUESTION_START = re.compile(rf"^(?:{_QUESTION_WORDS}|and|but|also)\b", re.IGNORECASE)
 # ", and what was ..." / " and does it ...": a second question joined to the first.
 _JOINED = re.compile(
     r"(?:,\s*|;\s*|\s+)(?:and|but|also|plus)\s+(?=(?:what|which|who|when|where|why|how|is|are|"
@@ -174,6 +174,12 @@ def _story_and_questions(message: str, split: bool = True) -> tuple[str, list[st
         asking = asking or sentences[-1:]
     if not split:
         return (" ".join(s for s in sentences if s not in asking), [" ".join(asking) or text])
+    # "my mum has bad hip arthritis, can stem cells help her?": the clause telling about
+    # the writer or their family is story, the rest of the sentence asks.
+    told = [_told_clause(s) for s in asking]
+    if any(told):
+        sentences = [c for s in sentences for c in _told_clause(s) or [s]]
+        asking = [q for s, t in zip(asking, told, strict=True) for q in (t[1:] if t else [s])]
     if not asking or len(sentences) == 1:
         return "", _split_joined(text)
     # "Why me? ... Is there a trial for it?": a question with no word of its own is a sigh.
@@ -183,6 +189,24 @@ def _story_and_questions(message: str, split: bool = True) -> tuple[str, list[st
     if len(questions) > MAX_PARTS:
         questions = [*questions[: MAX_PARTS - 1], " ".join(questions[MAX_PARTS - 1 :])]
     return story, questions
+
+
+# A clause about the writer or someone close, then a comma and a question: "my dad has MS,
+# would stem cells help him?".
+_TOLD_CLAUSE = re.compile(
+    r"^((?:i|i'm|i've|my|our|we|we're|we've|his|her|he|she|he's|she's)\b[^,;?]{8,}?)[,;]\s+"
+    rf"(?=(?:{_QUESTION_WORDS})\b)",
+    re.IGNORECASE,
+)
+
+
+def _told_clause(sentence: str) -> list[str] | None:
+    """[story, question] when `sentence` opens with a clause telling about the writer or
+    their family and goes on to ask, else None."""
+    match = _TOLD_CLAUSE.match(sentence)
+    if not match or not _content(sentence[match.end() :]):
+        return None
+    return [match.group(1).strip() + ".", sentence[match.end() :]]
 
 
 def _split_joined(sentence: str) -> list[str]:
