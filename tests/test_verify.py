@@ -6,10 +6,10 @@ import pytest
 
 from mscqa.answers.names import missing_details, unknown_terms
 from mscqa.answers.numbers import check_numbers, extract_numbers, mispaired_numbers, number_pairs
-from mscqa.answers.opposites import _directions, clauses, negated, opposed
+from mscqa.answers.opposites import _directions, clauses, negated, opposed, signals
 from mscqa.answers.verify import CONTRADICTED, NOT_FOUND, SUPPORTED, judge, judgement
 from mscqa.engine import Engine
-from mscqa.text.terms import lexical_tokens
+from mscqa.text.terms import lexical_tokens, stem
 
 SCORES = (
     "With the new brace, patients had an average knee score of 58.1±2.9 before treatment and "
@@ -373,3 +373,34 @@ def test_a_statement_whose_telling_words_the_evidence_leaves_out_is_not_found(
     assert verdict.verdict == NOT_FOUND and "“disappointment”" in verdict.reason
     lenient = fake_engine.settings.statement_min_weighted_coverage
     assert 0 < lenient < 1
+
+
+def test_an_approximate_whole_number_matches_the_value_it_rounds() -> None:
+    evidence = "The mean score went from 41.7 before the course to 58.2 after it."
+    assert check_numbers("Scores rose from about 42 to about 58.", evidence) == (("42", "58"), ())
+    assert check_numbers("Scores rose from 42 to 58.", evidence) == ((), ("42", "58"))
+    assert check_numbers("Scores rose from about 40 to about 60.", evidence)[1] == ("40", "60")
+
+
+def test_a_direction_against_the_statements_own_numbers_is_contradicted() -> None:
+    evidence = "The mean score went from 41.7 before the course to 58.2 after it."
+    falling = judgement(
+        "Scores fell from about 42 to about 58 after the course.", [evidence], evidence
+    )
+    assert falling.verdict == CONTRADICTED and "'fell'" in falling.reason
+    rising = judgement(
+        "Scores rose from about 42 to about 58 after the course.", [evidence], evidence
+    )
+    assert rising.verdict == SUPPORTED
+
+
+def test_a_bound_on_a_number_and_a_name_say_no_direction() -> None:
+    evidence = "A score of less than 50 is poor. Patients with low back pain improved."
+    statement = "Scores rose in patients treated for low back pain."
+    assert not any(s.word in {"less", "low"} for s in signals(evidence, 6))
+    assert judgement(statement, [evidence], evidence).rule != "opposite"
+
+
+def test_a_word_of_quantity_is_about_the_noun_it_counts() -> None:
+    (many,) = signals("Treatment was shown to be safe for back pain in many studies.", 12)
+    assert many.near == frozenset({stem("studies")})

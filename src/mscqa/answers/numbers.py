@@ -55,9 +55,33 @@ def check_numbers(statement: str, evidence: str) -> tuple[tuple[str, ...], tuple
     if _one_as_article(statement, evidence):
         found.add("1")
     numbers = extract_numbers(statement)
-    matched = tuple(n for n in numbers if _number_value(n) in found)
-    unmatched = tuple(n for n in numbers if _number_value(n) not in found)
+    matched = tuple(n for n in numbers if _stated(n, statement, found))
+    unmatched = tuple(n for n in numbers if n not in matched)
     return matched, unmatched
+
+
+# "about 85" is 84.6 rounded: a whole number after one of these words matches a value that
+# rounds to it.
+_ROUGHLY = r"(?:about|around|approximately|roughly|nearly|almost|some|~)"
+
+
+def _stated(number: str, statement: str, values: set[str]) -> bool:
+    """True when the evidence's `values` state `number` of `statement`: the same value, or,
+    for a whole number given as approximate ("about 85"), a value that rounds to it."""
+    value = _number_value(number)
+    if value in values:
+        return True
+    if "." in value or not value.isdigit():
+        return False
+    rough = re.search(rf"\b{_ROUGHLY}\s+{re.escape(number)}(?!\d|[.,]\d)", normalize(statement))
+    return rough is not None and any(_rounds_to(v, int(value)) for v in values)
+
+
+def _rounds_to(value: str, whole: int) -> bool:
+    try:
+        return int(float(value) + 0.5) == whole
+    except ValueError:
+        return False
 
 
 def _one_as_article(statement: str, evidence: str) -> bool:
@@ -117,7 +141,7 @@ def differing_numbers(statement: str, evidence: str) -> tuple[str, ...]:
     theirs = quantities(evidence)
     wrong: list[str] = []
     for mine in quantities(statement):
-        if _number_value(mine.number) in values or mine.number in wrong:
+        if _stated(mine.number, statement, values) or mine.number in wrong:
             continue
         if any(
             q.kind == mine.kind

@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from mscqa.answers.numbers import THOUSANDS
 from mscqa.config import DATA_DIR
-from mscqa.text.terms import STOPWORDS, lexical_tokens, normalize, stem, words
+from mscqa.text.terms import NUMBER_WORDS, STOPWORDS, lexical_tokens, normalize, stem, words
 
 _NEGATIONS = frozenset(
     {"not", "no", "never", "none", "neither", "nor", "cannot", "without", "fail", "failed",
@@ -144,7 +144,12 @@ def signals(text: str, reach: int, findings_only: bool = False) -> list[Signal]:
             continue
         tokens = words(_COMPOUND.sub("", clause))
         stems = [stem(t) for t in tokens]
-        at = [i for i, t in enumerate(tokens) if t in directions]
+        naming = _naming_words(clause)
+        at = [
+            i
+            for i, t in enumerate(tokens)
+            if t in directions and t not in naming and not _bound(tokens, i)
+        ]
         whole = frozenset(
             stems[j] for j, t in enumerate(tokens) if t not in STOPWORDS and t not in directions
         )
@@ -156,9 +161,12 @@ def signals(text: str, reach: int, findings_only: bool = False) -> list[Signal]:
             if negation is not None:
                 kind = _NEGATED_KIND[kind]
                 said = " ".join(tokens[negation : i + 1])
-            # What the word is about: the words around it, up to the next direction word.
+            # What the word is about: the words around it, up to the next direction word;
+            # for a word of quantity, the noun it counts ("many studies").
             start = max(at[n - 1] + 1 if n else 0, i - reach)
             end = min(at[n + 1] if n + 1 < len(at) else len(tokens), i + reach + 1)
+            if token in _QUANTITY and i + 1 < len(tokens) and tokens[i + 1] not in STOPWORDS:
+                start, end = i + 1, min(end, i + 3)
             near = frozenset(
                 stems[j]
                 for j in range(start, end)
@@ -180,6 +188,32 @@ def signals(text: str, reach: int, findings_only: bool = False) -> list[Signal]:
                 )
             found.append(Signal(kind, said, near, whole, compared))
     return found
+
+
+def _bound(tokens: Sequence[str], i: int) -> bool:
+    """True when word `i` opens a bound on a number ("less than 70", "more than 12 weeks"):
+    a threshold, not a way anything went."""
+    after = tokens[i + 1 : i + 3]
+    return (
+        len(after) == 2
+        and after[0] == "than"
+        and (after[1][0].isdigit() or after[1] in NUMBER_WORDS)
+    )
+
+
+def _naming_words(clause: str) -> frozenset[str]:
+    """Direction words that open a condition's name in `clause`: "low" in "low back pain"
+    says which pain, not which way anything goes."""
+    from mscqa.answers.conditions import conditions
+
+    opening = (words(name.lower())[:1] for name in conditions(clause))
+    return frozenset(w for first in opening for w in first if w in _NAME_ADJECTIVES)
+
+
+# Words of quantity: they count the noun after them.
+_QUANTITY = frozenset({"many", "few", "fewer", "most"})
+# Direction words that are also part of names of conditions ("low back pain").
+_NAME_ADJECTIVES = frozenset({"low", "lower", "high", "upper"})
 
 
 def _negation_before(tokens: Sequence[str], i: int) -> int | None:
@@ -311,3 +345,29 @@ def _negated_form(a: str, b: str) -> bool:
 def opposed(statement: str, evidence: str) -> bool:
     """True when the evidence says the opposite of the statement (see `opposition`)."""
     return opposition(statement, evidence) is not None
+
+
+_FROM_TO = re.compile(
+    r"\bfrom\s+(?:about\s+|around\s+|roughly\s+)?(\d+(?:\.\d+)?)\s*%?\s+to\s+"
+    r"(?:about\s+|around\s+|roughly\s+)?(\d+(?:\.\d+)?)"
+)
+
+
+def against_its_numbers(statement: str) -> str | None:
+    """Why the statement's own numbers go the other way than the word it gives them ("fell
+    from 67 to 85"), or None: the word is one of the three before "from"."""
+    directions = _directions()
+    plain = normalize(statement)
+    for match in _FROM_TO.finditer(plain):
+        first, last = float(match.group(1)), float(match.group(2))
+        before = words(plain[: match.start()])[-3:]
+        kinds = [(w, directions[w]) for w in before if directions.get(w) in {"up", "down"}]
+        if not kinds or first == last:
+            continue
+        word, kind = kinds[-1]
+        if (kind == "up") != (last > first):
+            return (
+                f"the statement says '{word}', but its own numbers go "
+                f"{'up' if last > first else 'down'}, from {match.group(1)} to {match.group(2)}"
+            )
+    return None

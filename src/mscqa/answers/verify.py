@@ -24,7 +24,12 @@ from mscqa.answers.numbers import (
     extract_numbers,
     mispaired_numbers,
 )
-from mscqa.answers.opposites import direction_conflict, direction_word, opposition
+from mscqa.answers.opposites import (
+    against_its_numbers,
+    direction_conflict,
+    direction_word,
+    opposition,
+)
 from mscqa.answers.quotes import find_quotes
 from mscqa.answers.strength import overstatement
 from mscqa.answers.verifier import Reading, Verifier
@@ -146,6 +151,9 @@ def judgement(
             reason,
             "numbers",
         )
+    turned = against_its_numbers(statement) if matched and not unmatched else None
+    if turned:
+        return Judgement(CONTRADICTED, matched, unmatched, turned, "opposite")
     named = name_check(statement, " ".join(evidence), context)
     if named:
         return Judgement(named[0], matched, unmatched, named[1], "names")
