@@ -320,3 +320,16 @@ def test_a_clause_that_is_no_story_stays_in_the_question() -> None:
 def test_lupus_is_a_condition_however_it_is_written() -> None:
     assert conditions("My cousin's lupus flares in winter") == ["lupus"]
     assert standalone_question("and lupus?", ["tell me about gout"]) == "tell me about lupus"
+
+
+def test_which_ones_means_what_the_last_question_named() -> None:
+    context = ["Can stem cells help inflammatory diseases?"]
+    assert standalone_question("which ones were tested?", context) == (
+        "which inflammatory diseases were tested?"
+    )
+    assert standalone_question("Which ones have the best results?", context).startswith(
+        "Which inflammatory diseases"
+    )
+    # "ones" after another word is no reference.
+    question = "are the new ones safer?"
+    assert "inflammatory" not in standalone_question(question, context).split("ones")[0]

@@ -53,7 +53,8 @@ _ELLIPTICAL = re.compile(
 _REFERENCE = re.compile(
     r"\b(?:(?:that|this|these|those|the same)\s+(?:study|studies|trial|trials|research|review|"
     r"paper|article|analysis|meta-analysis|treatment|treatments|therapy|drug|one|ones|cells|"
-    r"patients|people|results?|findings?)|the one|the ones|it|its|they|them|their|this|that|"
+    r"patients|people|results?|findings?)|the one|the ones|(?<=which )ones|(?<=what )ones|it|"
+    r"its|they|them|their|this|that|"
     r"these|those)\b",
     re.IGNORECASE,
 )
@@ -331,6 +332,8 @@ def _reference_kind(body: str, reference: re.Match[str] | None) -> str:
         return "study"
     if word in ("it", "its", "they", "them"):
         return "treatment"
+    if word == "ones":  # "which ones?": of the conditions or research named
+        return "named"
     return "any"
 
 
