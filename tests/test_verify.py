@@ -404,3 +404,15 @@ def test_a_bound_on_a_number_and_a_name_say_no_direction() -> None:
 def test_a_word_of_quantity_is_about_the_noun_it_counts() -> None:
     (many,) = signals("Treatment was shown to be safe for back pain in many studies.", 12)
     assert many.near == frozenset({stem("studies")})
+
+
+def test_a_bound_turned_round_is_contradicted() -> None:
+    evidence = "Anaemia, that is, a haemoglobin level of less than 12 g/dL, is common in women."
+    turned = judgement(
+        "Anaemia means a haemoglobin level of more than 12 g/dL.", [evidence], evidence
+    )
+    assert turned.verdict == CONTRADICTED and "'more than 12'" in turned.reason
+    kept = judgement(
+        "Anaemia means a haemoglobin level of less than 12 g/dL.", [evidence], evidence
+    )
+    assert kept.verdict == SUPPORTED

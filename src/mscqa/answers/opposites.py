@@ -371,3 +371,26 @@ def against_its_numbers(statement: str) -> str | None:
                 f"{'up' if last > first else 'down'}, from {match.group(1)} to {match.group(2)}"
             )
     return None
+
+
+def _bounds(text: str) -> list[tuple[str, str, str]]:
+    """(direction kind, number, as written) of each bound on a number in `text`: "less than
+    70" is ("down", "70", "less than 70")."""
+    directions = _directions()
+    tokens = words(normalize(text))
+    return [
+        (directions[t], tokens[i + 2], " ".join(tokens[i : i + 3]))
+        for i, t in enumerate(tokens)
+        if directions.get(t) in {"up", "down"} and _bound(tokens, i)
+    ]
+
+
+def bound_conflict(statement: str, evidence: str) -> str | None:
+    """A bound the evidence puts the other way on the same number ("less than 12 weeks"
+    against "more than 12 weeks"), or None."""
+    theirs = _bounds(evidence)
+    for kind, number, said in _bounds(statement):
+        for other_kind, other_number, other_said in theirs:
+            if number == other_number and {kind, other_kind} == {"up", "down"}:
+                return f"'{said}' in the statement, '{other_said}' in the evidence"
+    return None

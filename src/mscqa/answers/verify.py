@@ -26,6 +26,7 @@ from mscqa.answers.numbers import (
 )
 from mscqa.answers.opposites import (
     against_its_numbers,
+    bound_conflict,
     direction_conflict,
     direction_word,
     opposition,
@@ -154,6 +155,11 @@ def judgement(
     turned = against_its_numbers(statement) if matched and not unmatched else None
     if turned:
         return Judgement(CONTRADICTED, matched, unmatched, turned, "opposite")
+    bound = bound_conflict(statement, context)
+    if bound:
+        return Judgement(
+            CONTRADICTED, matched, unmatched, "the evidence says the opposite: " + bound, "opposite"
+        )
     named = name_check(statement, " ".join(evidence), context)
     if named:
         return Judgement(named[0], matched, unmatched, named[1], "names")
