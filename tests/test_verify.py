@@ -382,18 +382,6 @@ def test_an_approximate_whole_number_matches_the_value_it_rounds() -> None:
     assert check_numbers("Scores rose from about 40 to about 60.", evidence)[1] == ("40", "60")
 
 
-def test_a_direction_against_the_statements_own_numbers_is_contradicted() -> None:
-    evidence = "The mean score went from 41.7 before the course to 58.2 after it."
-    falling = judgement(
-        "Scores fell from about 42 to about 58 after the course.", [evidence], evidence
-    )
-    assert falling.verdict == CONTRADICTED and "'fell'" in falling.reason
-    rising = judgement(
-        "Scores rose from about 42 to about 58 after the course.", [evidence], evidence
-    )
-    assert rising.verdict == SUPPORTED
-
-
 def test_a_bound_on_a_number_and_a_name_say_no_direction() -> None:
     evidence = "A score of less than 50 is poor. Patients with low back pain improved."
     statement = "Scores rose in patients treated for low back pain."
@@ -406,13 +394,26 @@ def test_a_word_of_quantity_is_about_the_noun_it_counts() -> None:
     assert many.near == frozenset({stem("studies")})
 
 
-def test_a_bound_turned_round_is_contradicted() -> None:
-    evidence = "Anaemia, that is, a haemoglobin level of less than 12 g/dL, is common in women."
-    turned = judgement(
-        "Anaemia means a haemoglobin level of more than 12 g/dL.", [evidence], evidence
-    )
-    assert turned.verdict == CONTRADICTED and "'more than 12'" in turned.reason
-    kept = judgement(
-        "Anaemia means a haemoglobin level of less than 12 g/dL.", [evidence], evidence
-    )
-    assert kept.verdict == SUPPORTED
+_SCORES = "The mean score went from 41.7 before the course to 58.2 after it."
+_ANAEMIA = "Anaemia, that is, a haemoglobin level of less than 12 g/dL, is common in women."
+
+
+@pytest.mark.parametrize(
+    ("statement", "evidence", "why"),
+    [
+        # A direction against the statement's own numbers.
+        ("Scores fell from about 42 to about 58 after the course.", _SCORES, "'fell'"),
+        ("Scores rose from about 42 to about 58 after the course.", _SCORES, None),
+        # A bound turned round.
+        ("Anaemia means a haemoglobin level of more than 12 g/dL.", _ANAEMIA, "'more than 12'"),
+        ("Anaemia means a haemoglobin level of less than 12 g/dL.", _ANAEMIA, None),
+    ],
+)
+def test_numbers_going_the_other_way_are_contradicted(
+    statement: str, evidence: str, why: str | None
+) -> None:
+    verdict = judgement(statement, [evidence], evidence)
+    if why is None:
+        assert verdict.verdict == SUPPORTED
+    else:
+        assert verdict.verdict == CONTRADICTED and why in verdict.reason
