@@ -96,3 +96,10 @@ def test_words_beyond_everyday_english_the_library_never_uses_are_found() -> Non
     assert unused_words("what about gas?", VOCABULARY) == ["gas"]
     # Library words, their term-table names and everyday words are no such words.
     assert unused_words("does the MS surgery cost a lot for my back?", VOCABULARY) == []
+
+
+def test_words_about_how_research_was_done_are_no_other_topic() -> None:
+    vocabulary = frozenset(lexical_tokens("patients were treated in a trial of gout"))
+    assert unused_words("how long were the patients followed?", vocabulary) == []
+    assert unused_words("who wrote it?", vocabulary) == []
+    assert unused_words("where can I park my caravan?", vocabulary) == ["park", "caravan"]

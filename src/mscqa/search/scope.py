@@ -109,6 +109,12 @@ def scope_words() -> frozenset[str]:
     return frozenset(found)
 
 
+# Words about how research is done and reported: "how long were patients followed?", "who
+# wrote it?" ask about the research the conversation is about, not another topic.
+_RESEARCH_WORDS = frozenset(
+    ["followed", "wrote", "written", "authored", "published", "funded", "sponsored", "enrolled",
+     "recruited", "randomised", "randomized", "blinded", "conducted", "led", "ran"]
+)  # fmt: skip
 # Shortest word `unused_words` looks at ("gas"): shorter ones are abbreviations ("ms", "oa").
 _MIN_UNUSED_LETTERS = 3
 
@@ -122,7 +128,12 @@ def unused_words(question: str, vocabulary: frozenset[str]) -> list[str]:
 
     found = []
     for word in re.findall(r"[a-z]+", normalize(question)):
-        if len(word) < _MIN_UNUSED_LETTERS or word in STOPWORDS or everyday(word):
+        if (
+            len(word) < _MIN_UNUSED_LETTERS
+            or word in STOPWORDS
+            or word in _RESEARCH_WORDS
+            or everyday(word)
+        ):
             continue
         if not any(t in vocabulary for t in lexical_tokens(word)):
             found.append(word)
