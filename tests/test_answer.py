@@ -10,7 +10,14 @@ import pytest
 
 from mscqa.answers.calibration import FEATURES, Calibration, default_calibration
 from mscqa.answers.candidates import Candidate, focus_word, score_candidates, weighted_coverage
-from mscqa.answers.quotes import NOT_COVERED, find_quotes, not_covered_reason, quote_span, repeats
+from mscqa.answers.quotes import (
+    NO_FIGURE,
+    NOT_COVERED,
+    find_quotes,
+    not_covered_reason,
+    quote_span,
+    repeats,
+)
 from mscqa.engine import Engine
 from mscqa.search.library import library_stats
 from mscqa.search.retriever import Hit
@@ -240,3 +247,13 @@ def test_the_focus_is_never_a_word_of_everyday_english(fake_engine: Engine) -> N
     assert stats.idf["well"] > stats.idf["riluzol"]  # what made "well" the focus before
     assert everyday("well") and everyday("work") and not everyday("riluzole")
     assert focus_word("does riluzole work well", stats) == "riluzol"
+
+
+def test_a_question_only_a_number_answers_needs_a_quote_with_a_number(
+    fake_engine: Engine,
+) -> None:
+    question = "How many doctors hesitate to give steroid injections into the hip?"
+    refused = ask(fake_engine, question, min_score=0.0)
+    assert not refused.answered and refused.reason == NO_FIGURE
+    # Statements are checked without this rule: "the rate" in one asks for nothing.
+    assert ask(fake_engine, question, min_score=0.0, figures=False).answered

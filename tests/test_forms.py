@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mscqa.answers.forms import asks_amount, has_form, question_forms
+from mscqa.answers.forms import asks_amount, asks_figure, has_form, question_forms, states_figure
 
 
 def names(question: str) -> set[str]:
@@ -68,3 +68,32 @@ def test_sentences_with_the_form_asked_for(question: str, sentence: str, has_it:
 
 def test_no_form_asked_means_no_sentence_has_it() -> None:
     assert not has_form((), "The trial enrolled 159 patients.")
+
+
+@pytest.mark.parametrize(
+    ("question", "figure"),
+    [
+        ("How many people took part in the knee trial?", True),
+        ("how long does the swelling last", True),
+        ("What is the survival rate after five years?", True),
+        ("What percentage of patients relapse?", True),
+        ("At what age does arthritis usually start?", True),
+        ("How fast does the disease progress?", False),  # "slowly" answers it
+        ("How common is gout?", False),  # "extremely common" answers it
+        ("When do the symptoms start?", False),
+        ("Does the injection help with stiffness?", False),
+    ],
+)
+def test_questions_only_a_number_answers(question: str, figure: bool) -> None:
+    assert asks_figure(question) is figure
+
+
+def test_a_number_in_words_is_a_number() -> None:
+    assert states_figure("One in four adults has it.") and states_figure("about 12% of them")
+    assert not states_figure("Most patients improved.")
+
+
+def test_a_rate_named_in_another_question_asks_for_no_number() -> None:
+    assert not asks_figure("What factors explain the higher rates of infection in winter?")
+    assert not asks_figure("Why are dropout rates so high?")
+    assert asks_figure("At what rate did the ulcers heal?")

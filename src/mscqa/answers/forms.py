@@ -117,3 +117,24 @@ def _normalized(sentence: str) -> str:
 def asks_amount(question: str) -> bool:
     """True when `question` asks for a number ("how many", "what rate", "when")."""
     return any(form.name == "amount" for form in question_forms(question))
+
+
+# Questions only a number answers: "how many", "how long", "what is the survival rate" (but
+# not "what factors raise the rate"). "How fast", "how common" and "when" are often answered in
+# words ("extremely common").
+_FIGURE_QUESTION = re.compile(
+    r"\bhow (?:many|much|long|old)\b|\b(?:what|which) (?:year|age)\b|\bat what (?:rate|dose)\b"
+    r"|\bwhat (?:(?:is|was|are|were) )?(?:the |an? )?(?:[\w-]+ ){0,2}"
+    r"(?:percent|percentage|proportion|rates?|doses?|odds)\b"
+)
+
+
+def asks_figure(question: str) -> bool:
+    """True when only a number answers `question`."""
+    return bool(_FIGURE_QUESTION.search(normalize(question)))
+
+
+def states_figure(text: str) -> bool:
+    """True when `text` states a number, in digits or in words ("one in four", "half")."""
+    amount = next(form for form in FORMS if form.name == "amount")
+    return bool(amount.sentence.search(_normalized(text)))

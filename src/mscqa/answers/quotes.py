@@ -10,7 +10,7 @@ import numpy as np
 
 from mscqa.answers.calibration import Calibration, default_calibration, ranker_calibration
 from mscqa.answers.candidates import Candidate, score_candidates
-from mscqa.answers.forms import asks_amount, has_form, question_forms
+from mscqa.answers.forms import asks_amount, asks_figure, has_form, question_forms, states_figure
 from mscqa.answers.ranker import SentenceScorer
 from mscqa.corpus.passages import Passage, Sentence
 from mscqa.search.library import Library, library_stats
@@ -196,8 +196,13 @@ def not_covered_reason(question: str, unknown: Sequence[str]) -> str:
     return " ".join(reasons)
 
 
-def refused(question: str, unknown: Sequence[str]) -> Answer:
-    """The "not covered" answer, with its reason and its kind (`Answer.refusal`)."""
+# Why a question asking for a number is not covered when no quote found for it states one.
+NO_FIGURE = "The articles give no number that answers it."
+
+
+def refused(question: str, unknown: Sequence[str], why: str = "") -> Answer:
+    """The "not covered" answer, with its reason (`why` when the topics give none) and its
+    kind (`Answer.refusal`)."""
     clinic = clinic_matters(question)
     named = tuple(topic for topic in unknown if topic not in clinic)
     kind, terms = (
@@ -208,7 +213,7 @@ def refused(question: str, unknown: Sequence[str]) -> Answer:
         False,
         NOT_COVERED,
         (),
-        not_covered_reason(question, unknown),
+        not_covered_reason(question, unknown) or why,
         refusal=kind,
         refusal_terms=terms,
     )
@@ -245,13 +250,16 @@ def find_quotes(
     ranker_candidates: int = 12,
     ranker_model: Calibration | None = None,
     ranker_weight: float = 0.0,
+    figures: bool = True,
 ) -> Answer:
     """The "not covered" message when P(covered) < `min_score`; otherwise the best quote and
     up to `top_k` - 1 more scoring at least `min_quote_score`, best first, never repeating
     one above (`repeats`). Quotes from several articles come out when they score well in each.
     With a `ranker` the sentences are scored as `score_candidates` says, and P(covered) comes
     from `ranker_model` (`min_score` must then be its threshold); with a `ranker_weight` it
-    only reorders them (`fuse`) and P(covered) is that of the best sentence without it."""
+    only reorders them (`fuse`) and P(covered) is that of the best sentence without it.
+    With `figures`, a question only a number answers ("how many ...?") is not covered when no
+    quote states a number."""
     calibration = calibration or default_calibration()
     scored = score_candidates(
         question,
@@ -284,6 +292,17 @@ def find_quotes(
             chosen.append((candidate, start, end))
     if not chosen:
         return refused(question, unknown)
+    if (
+        figures
+        and asks_figure(question)
+        and not any(
+            states_figure(index.articles[c.hit.passage.article_id].text[start:end])
+            for c, start, end in chosen
+        )
+    ):
+        # "What is the five-year survival rate for ALS?": sentences about ALS, none with a
+        # number, do not answer it.
+        return refused(question, unknown, NO_FIGURE)
     quotes = []
     for candidate, start, end in chosen:
         passage = candidate.hit.passage

@@ -298,6 +298,7 @@ def check_statement(
         known_similarity=known_similarity,
         neighbour_ratio=neighbour_ratio,
         calibration=calibration,
+        figures=False,  # a statement's "rate" or "how long" asks for nothing
     )
     numbers = extract_numbers(statement)
     if not answer.answered:
