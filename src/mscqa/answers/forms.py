@@ -125,7 +125,7 @@ def asks_amount(question: str) -> bool:
 _FIGURE_QUESTION = re.compile(
     r"\bhow (?:many|much|long|old)\b|\b(?:what|which) (?:year|age)\b|\bat what (?:rate|dose)\b"
     r"|\bwhat (?:(?:is|was|are|were) )?(?:the |an? )?(?:[\w-]+ ){0,2}"
-    r"(?:percent|percentage|proportion|rates?|doses?|odds)\b"
+    r"(?:percent|percentage|proportion|rates?|doses?|odds|expectancy)\b"
 )
 
 

@@ -1,6 +1,7 @@
 """Topics a question names that the library never mentions (data/conditions.txt, treatments.txt,
-services.txt) and questions only the clinic can answer (data/clinic_phrases.txt): "Can stem cells
-treat tinnitus?" shares every word but its topic with the articles. A feature of "not covered"."""
+services.txt, aspects.txt) and questions only the clinic can answer (data/clinic_phrases.txt):
+"Can stem cells treat tinnitus?" shares every word but its topic with the articles. A feature of
+"not covered"."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ def _phrase_pattern(*names: str) -> re.Pattern[str]:
 
 @lru_cache(maxsize=1)
 def _topic_pattern() -> re.Pattern[str]:
-    return _phrase_pattern("conditions.txt", "treatments.txt", "services.txt")
+    return _phrase_pattern("conditions.txt", "treatments.txt", "services.txt", "aspects.txt")
 
 
 @lru_cache(maxsize=1)
@@ -102,7 +103,13 @@ def scope_words() -> frozenset[str]:
     """Every word of the condition, treatment, service and clinic phrase lists: a typo
     corrector must leave them alone, or "not covered" would not see them."""
     found: set[str] = set()
-    for name in ("conditions.txt", "treatments.txt", "services.txt", "clinic_phrases.txt"):
+    for name in (
+        "conditions.txt",
+        "treatments.txt",
+        "services.txt",
+        "aspects.txt",
+        "clinic_phrases.txt",
+    ):
         for line in (DATA_DIR / name).read_text(encoding="utf-8").splitlines():
             if line.strip() and not line.startswith("#"):
                 found.update(re.findall(r"[a-z]+", normalize(line)))
