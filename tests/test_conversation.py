@@ -333,3 +333,14 @@ def test_which_ones_means_what_the_last_question_named() -> None:
     # "ones" after another word is no reference.
     question = "are the new ones safer?"
     assert "inflammatory" not in standalone_question(question, context).split("ones")[0]
+
+
+def test_a_one_word_part_that_names_what_it_asks_about_is_a_question_of_its_own() -> None:
+    assert read_message("What is tocilizumab? And what is rituximab?").questions == (
+        "What is tocilizumab?",
+        "What is rituximab?",
+    )
+    assert read_message("what is gout and what is lupus?").questions == (
+        "what is gout?",
+        "what is lupus?",
+    )

@@ -91,3 +91,8 @@ def test_words_that_frame_a_comparison_are_no_topic() -> None:
 
 def test_a_common_misspelling_of_side_effects_reads_as_side_effects() -> None:
     assert {"effect", "advers", "safeti"} <= set(lexical_tokens("any side affects?"))
+
+
+def test_trail_misspelt_for_trial_reads_as_trial() -> None:
+    assert set(lexical_tokens("the trial")) <= set(lexical_tokens("who ran the trail?"))
+    assert set(lexical_tokens("two trials")) <= set(lexical_tokens("two trails"))

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from mscqa.answers.conditions import AUXILIARY, conditions, is_condition
-from mscqa.text.frequency import everyday
+from mscqa.text.frequency import common, everyday
 from mscqa.text.terms import STOPWORDS, normalize
 
 # At most two questions are searched for one message (one search more than a plain question);
@@ -116,12 +116,21 @@ def read_message(message: str, earlier: Sequence[str] = (), quoted: str = "") ->
     turn is; a second question leans on the first."""
     story, questions = _story_and_questions(message)
     parts = _read_parts(questions, story, earlier, quoted)
-    if len(parts) > 1 and any(len(_content(p.standalone)) < MIN_PART_WORDS for p in parts):
-        # "..., and what are his qualifications?": a part too thin to search on its own is
-        # no question of its own; the message is searched whole.
+    if len(parts) > 1 and any(_thin(p.standalone) for p in parts):
+        # "..., and what are his hours?": a part too thin to search on its own is no
+        # question of its own; the message is searched whole.
         story, questions = _story_and_questions(message, split=False)
         parts = _read_parts(questions, story, earlier, quoted)
     return Reading(tuple(parts))
+
+
+def _thin(part: str) -> bool:
+    """True for a part with fewer than `MIN_PART_WORDS` content words, all of them common
+    English and no condition: "what are his hours?" (but "what is riluzole?" and "what is
+    MS?" name what they ask about)."""
+    words = _content(part)
+    named = any(is_condition(c) for c in conditions(part))
+    return len(words) < MIN_PART_WORDS and all(common(w) for w in words) and not named
 
 
 def _read_parts(
