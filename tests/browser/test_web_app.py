@@ -124,7 +124,10 @@ def test_ask_shows_quote_title_reference_and_stores_feedback(page: Any, server: 
     # The rating buttons sit under the newest answer, outside its message element.
     page.locator("#chatbot").get_by_role("button", name="Like", exact=True).last.click()
     deadline = time.monotonic() + 10
-    while not server.feedback.exists() and time.monotonic() < deadline:
+    # The file may exist a moment before its line is written: wait for the line.
+    while time.monotonic() < deadline and not (
+        server.feedback.exists() and server.feedback.read_text().strip()
+    ):
         time.sleep(0.1)
     entries = [json.loads(line) for line in server.feedback.read_text().splitlines()]
     assert entries[-1]["rating"] == "like"

@@ -234,6 +234,14 @@ def _listed(topics: Sequence[str]) -> str:
     return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
 
 
+def _states_figure(chosen: Sequence[tuple[Candidate, int, int]], index: Library) -> bool:
+    """True when one of the chosen quotes (candidate, start, end) states a number."""
+    return any(
+        states_figure(index.articles[c.hit.passage.article_id].text[start:end])
+        for c, start, end in chosen
+    )
+
+
 def find_quotes(
     question: str,
     query_vector: np.ndarray,
@@ -258,8 +266,8 @@ def find_quotes(
     With a `ranker` the sentences are scored as `score_candidates` says, and P(covered) comes
     from `ranker_model` (`min_score` must then be its threshold); with a `ranker_weight` it
     only reorders them (`fuse`) and P(covered) is that of the best sentence without it.
-    With `figures`, a question only a number answers ("how many ...?") is not covered when no
-    quote states a number."""
+    With `figures`, a question only a number answers ("What is the five-year survival rate for
+    ALS?") is not covered when no quote states a number, however much its topic is covered."""
     calibration = calibration or default_calibration()
     scored = score_candidates(
         question,
@@ -292,16 +300,7 @@ def find_quotes(
             chosen.append((candidate, start, end))
     if not chosen:
         return refused(question, unknown)
-    if (
-        figures
-        and asks_figure(question)
-        and not any(
-            states_figure(index.articles[c.hit.passage.article_id].text[start:end])
-            for c, start, end in chosen
-        )
-    ):
-        # "What is the five-year survival rate for ALS?": sentences about ALS, none with a
-        # number, do not answer it.
+    if figures and asks_figure(question) and not _states_figure(chosen, index):
         return refused(question, unknown, NO_FIGURE)
     quotes = []
     for candidate, start, end in chosen:
