@@ -417,3 +417,21 @@ def test_numbers_going_the_other_way_are_contradicted(
         assert verdict.verdict == SUPPORTED
     else:
         assert verdict.verdict == CONTRADICTED and why in verdict.reason
+
+
+@pytest.mark.parametrize(
+    ("statement", "verdict"),
+    [
+        ("Colchicine shortens gout attacks.", NOT_FOUND),
+        ("Colchicine may shorten gout attacks.", SUPPORTED),
+        ("Colchicine can shorten gout attacks.", SUPPORTED),
+    ],
+)
+def test_a_finding_the_evidence_only_allows_is_not_stated_plainly(
+    statement: str, verdict: str
+) -> None:
+    evidence = "In a small trial, colchicine may shorten gout attacks by a day."
+    judged = judgement(statement, [evidence], evidence)
+    assert judged.verdict == verdict
+    if verdict == NOT_FOUND:
+        assert "may shorten" in judged.reason

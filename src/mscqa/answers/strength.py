@@ -80,3 +80,32 @@ def overstatement(statement: str, evidence: Sequence[str], context: str) -> tupl
             return True, f"the evidence says the opposite of “{word}”"
         return False, f"the evidence does not say “{word}”"
     return None
+
+
+# Words that make a finding a possibility: "may slow", "could help", "appears to reduce".
+_HEDGE = re.compile(
+    r"\b(may|might|could|possibly|potentially|perhaps|appears? to|seems? to|suggests?|likely to)"
+    r"\s+(?:(?:also|even|not|be|have|help|to)\s+)?([a-z][a-z-]+)"
+)
+
+
+# A statement that itself says "can" or "potential" claims a possibility, not a finding.
+_POSSIBLE = re.compile(r"\b(?:can|potential|possible|promising|hope)\b")
+
+
+def hedged(statement: str, evidence: Sequence[str]) -> str | None:
+    """Why the statement is stronger than evidence that only allows it ("Edaravone slows ALS"
+    against "edaravone may slow the rate ..."), or None: a verb the evidence puts after "may",
+    "could" or "appears to" that the statement says plainly, with no such word of its own."""
+    from mscqa.text.terms import STOPWORDS, stem
+
+    plain = normalize(statement)
+    if _HEDGE.search(plain) or _POSSIBLE.search(plain):
+        return None
+    said = {stem(w) for w in re.findall(r"[a-z][a-z-]+", plain)}
+    for sentence in evidence:
+        for match in _HEDGE.finditer(normalize(sentence)):
+            verb = match.group(2)
+            if verb not in STOPWORDS and len(verb) > 2 and stem(verb) in said:
+                return f"the evidence only says “{match.group(0)}”"
+    return None

@@ -32,7 +32,7 @@ from mscqa.answers.opposites import (
     opposition,
 )
 from mscqa.answers.quotes import find_quotes
-from mscqa.answers.strength import overstatement
+from mscqa.answers.strength import hedged, overstatement
 from mscqa.answers.verifier import Reading, Verifier
 from mscqa.config import Settings
 from mscqa.search.library import Library, LibraryStats, library_stats
@@ -174,6 +174,9 @@ def judgement(
     if shared < min_coverage:
         reason = f"the evidence uses only {shared:.0%} of the statement's words"
         return Judgement(NOT_FOUND, matched, unmatched, reason, "coverage")
+    maybe = hedged(statement, evidence)
+    if maybe:
+        return Judgement(NOT_FOUND, matched, unmatched, maybe, "strength")
     stronger = overstatement(statement, evidence, context)
     if stronger:
         verdict = CONTRADICTED if stronger[0] else NOT_FOUND
