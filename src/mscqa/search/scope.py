@@ -120,7 +120,8 @@ def scope_words() -> frozenset[str]:
 # wrote it?" ask about the research the conversation is about, not another topic.
 _RESEARCH_WORDS = frozenset(
     ["followed", "wrote", "written", "authored", "published", "funded", "sponsored", "enrolled",
-     "recruited", "randomised", "randomized", "blinded", "conducted", "led", "ran"]
+     "recruited", "randomised", "randomized", "blinded", "conducted", "led", "ran", "measured",
+     "measure", "measuring", "assessed", "evaluated"]
 )  # fmt: skip
 # Shortest word `unused_words` looks at ("gas"): shorter ones are abbreviations ("ms", "oa").
 _MIN_UNUSED_LETTERS = 3
