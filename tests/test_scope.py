@@ -102,7 +102,7 @@ def test_words_about_how_research_was_done_are_no_other_topic() -> None:
     vocabulary = frozenset(lexical_tokens("patients were treated in a trial of gout"))
     assert unused_words("how long were the patients followed?", vocabulary) == []
     assert unused_words("who wrote it?", vocabulary) == []
-    assert unused_words("how was pain measured?", vocabulary) == []
+    assert unused_words("how were the patients measured?", vocabulary) == []
     assert unused_words("where can I park my caravan?", vocabulary) == ["park", "caravan"]
 
 
