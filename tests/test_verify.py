@@ -435,3 +435,14 @@ def test_a_finding_the_evidence_only_allows_is_not_stated_plainly(
     assert judged.verdict == verdict
     if verdict == NOT_FOUND:
         assert "may shorten" in judged.reason
+
+
+def test_agreement_on_fewer_words_does_not_outweigh_a_direction_turned_round() -> None:
+    quote = "A journal published a trial of 120 patients undergoing liver transplants."
+    context = (
+        "Some large trials have already been conducted. "
+        f"{quote} The new drug reduced the incidence of liver rejection in the patients."
+    )
+    statement = "The new drug increased liver rejection in the transplant trial."
+    judged = judgement(statement, [quote], context)
+    assert judged.verdict == CONTRADICTED and "'reduced'" in judged.reason

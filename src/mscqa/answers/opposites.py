@@ -248,10 +248,12 @@ def direction_conflict(statement: str, evidence: str) -> str | None:
                 shared = len(mine.near & other.near)
                 if (mine.kind, other.kind) in _CONFLICTS and shared >= max(agreeing, default=0):
                     return f"'{mine.word}' in the statement, '{other.word}' in the evidence"
-        # Agreement anywhere in a clause about the statement's words outweighs a conflict.
-        if any(_agree(mine.kind, s.kind) and mine.near & s.clause for s in theirs):
-            continue
-        about = [s for s in theirs if len(mine.near & s.near) >= _SIGNAL_OVERLAP]
+        # Agreement in a clause about the statement's words outweighs a conflict about no
+        # more of them.
+        agreeing = max(
+            (len(mine.near & s.clause) for s in theirs if _agree(mine.kind, s.kind)), default=0
+        )
+        about = [s for s in theirs if len(mine.near & s.near) >= max(_SIGNAL_OVERLAP, agreeing + 1)]
         for other in about:
             if (mine.kind, other.kind) in _CONFLICTS:
                 return f"'{mine.word}' in the statement, '{other.word}' in the evidence"
