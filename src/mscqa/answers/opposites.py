@@ -242,18 +242,18 @@ def direction_conflict(statement: str, evidence: str) -> str | None:
         # when it is about the statement's words at least as much as any agreement is.
         word = _base_word(mine)
         same_word = [s for s in theirs if _base_word(s) == word and mine.near & s.near]
-        if not any(_agree(mine.kind, s.kind) for s in same_word):
-            agreeing = [len(mine.near & s.clause) for s in theirs if _agree(mine.kind, s.kind)]
-            for other in same_word:
-                shared = len(mine.near & other.near)
-                if (mine.kind, other.kind) in _CONFLICTS and shared >= max(agreeing, default=0):
-                    return f"'{mine.word}' in the statement, '{other.word}' in the evidence"
-        # Agreement in a clause about the statement's words outweighs a conflict about no
-        # more of them.
+        # How many of the statement's words the most agreeing clause is about.
         agreeing = max(
             (len(mine.near & s.clause) for s in theirs if _agree(mine.kind, s.kind)), default=0
         )
-        about = [s for s in theirs if len(mine.near & s.near) >= max(_SIGNAL_OVERLAP, agreeing + 1)]
+        if not any(_agree(mine.kind, s.kind) for s in same_word):
+            for other in same_word:
+                shared = len(mine.near & other.near)
+                if (mine.kind, other.kind) in _CONFLICTS and shared >= agreeing:
+                    return f"'{mine.word}' in the statement, '{other.word}' in the evidence"
+        # Agreement outweighs a conflict about no more of the statement's words.
+        needed = max(_SIGNAL_OVERLAP, agreeing + 1)
+        about = [s for s in theirs if len(mine.near & s.near) >= needed]
         for other in about:
             if (mine.kind, other.kind) in _CONFLICTS:
                 return f"'{mine.word}' in the statement, '{other.word}' in the evidence"
