@@ -113,3 +113,9 @@ def test_an_aspect_of_a_condition_the_library_never_discusses_is_not_covered() -
     # Once an article discusses genes, a question about them may be covered.
     with_genes = VOCABULARY | frozenset(lexical_tokens("genes and risk", document=True))
     assert unknown_topics("Which genes raise the risk of osteoarthritis?", with_genes) == []
+
+
+def test_the_writers_own_children_are_no_topic() -> None:
+    assert unknown_topics("Can kids get back pain?", VOCABULARY) == ["kids"]
+    assert unknown_topics("Will surgery let me play with my kids again?", VOCABULARY) == []
+    assert unknown_topics("Our children ask if stem cells help diabetes", VOCABULARY) == []

@@ -55,10 +55,23 @@ def named_topics(question: str) -> list[str]:
     """Condition, treatment and service names in `question`, longest match first, in order:
     those of the lists, then conditions named by their form (`_NAMED_CONDITION`)."""
     text = normalize(question)
-    listed = [m.group(1) for m in _topic_pattern().finditer(text)]
+    listed = [
+        m.group(1)
+        for m in _topic_pattern().finditer(text)
+        if not (m.group(1) in _PEOPLE and _POSSESSIVE.search(text[: m.start()]))
+    ]
     named = _named_conditions(text)
     # "help parkinson's disease" is the listed "parkinson's disease", said once.
     return listed + [n for n in named if not any(n.endswith(t) for t in listed)]
+
+
+# Groups of people in aspects.txt: "Can children get MS?" asks about them, "... play with my
+# kids again?" only tells about the writer's family.
+_PEOPLE = frozenset(
+    ["adolescents", "babies", "child", "children", "elderly", "infants", "kids", "newborn",
+     "newborns", "teenager", "teenagers", "toddler", "toddlers"]
+)  # fmt: skip
+_POSSESSIVE = re.compile(r"\b(?:my|our|his|her|their|your)\s+(?:[a-z'-]+\s+)?$")
 
 
 def _named_conditions(text: str) -> list[str]:
