@@ -119,3 +119,4 @@ def test_the_writers_own_children_are_no_topic() -> None:
     assert unknown_topics("Can kids get back pain?", VOCABULARY) == ["kids"]
     assert unknown_topics("Will surgery let me play with my kids again?", VOCABULARY) == []
     assert unknown_topics("Our children ask if stem cells help diabetes", VOCABULARY) == []
+    assert unknown_topics("Since my diagnosis, is surgery for back pain safe?", VOCABULARY) == []

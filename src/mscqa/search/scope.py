@@ -58,18 +58,18 @@ def named_topics(question: str) -> list[str]:
     listed = [
         m.group(1)
         for m in _topic_pattern().finditer(text)
-        if not (m.group(1) in _PEOPLE and _POSSESSIVE.search(text[: m.start()]))
+        if not (m.group(1) in _TOLD and _POSSESSIVE.search(text[: m.start()]))
     ]
     named = _named_conditions(text)
     # "help parkinson's disease" is the listed "parkinson's disease", said once.
     return listed + [n for n in named if not any(n.endswith(t) for t in listed)]
 
 
-# Groups of people in aspects.txt: "Can children get MS?" asks about them, "... play with my
-# kids again?" only tells about the writer's family.
-_PEOPLE = frozenset(
-    ["adolescents", "babies", "child", "children", "elderly", "infants", "kids", "newborn",
-     "newborns", "teenager", "teenagers", "toddler", "toddlers"]
+# Words of aspects.txt that a possessive turns into the writer's own story: "Can children get
+# MS?" asks about children, "... play with my kids again?" and "since my diagnosis" tell.
+_TOLD = frozenset(
+    ["adolescents", "babies", "child", "children", "diagnosis", "elderly", "infants", "kids",
+     "newborn", "newborns", "teenager", "teenagers", "toddler", "toddlers"]
 )  # fmt: skip
 _POSSESSIVE = re.compile(r"\b(?:my|our|his|her|their|your)\s+(?:[a-z'-]+\s+)?$")
 
