@@ -446,3 +446,14 @@ def test_agreement_on_fewer_words_does_not_outweigh_a_direction_turned_round() -
     statement = "The new drug increased liver rejection in the transplant trial."
     judged = judgement(statement, [quote], context)
     assert judged.verdict == CONTRADICTED and "'reduced'" in judged.reason
+
+
+def test_a_denied_cure_leaves_room_for_an_effect() -> None:
+    context = (
+        "Colchicine may shorten gout attacks. Allopurinol lowers uric acid. "
+        "However, neither of these drugs is a cure for gout."
+    )
+    denied = "Neither colchicine nor allopurinol is a cure for gout."
+    assert judgement(denied, [context.split(". ")[0]], context).verdict == SUPPORTED
+    claimed = judgement("Allopurinol cures gout.", [context.split(". ")[1]], context)
+    assert claimed.verdict == CONTRADICTED

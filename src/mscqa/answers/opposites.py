@@ -131,6 +131,8 @@ class Signal:
     clause: frozenset[str]
     # In a comparison ("lower in A than in B"): the words before "than" and after it.
     compared: tuple[frozenset[str], frozenset[str]] | None = None
+    # A complete effect denied ("is not a cure"): it leaves room for some effect.
+    partial: bool = False
 
 
 def signals(text: str, reach: int, findings_only: bool = False) -> list[Signal]:
@@ -186,7 +188,8 @@ def signals(text: str, reach: int, findings_only: bool = False) -> list[Signal]:
                         stems[j] for j in range(than + 1, len(tokens)) if tokens[j] not in STOPWORDS
                     ),
                 )
-            found.append(Signal(kind, said, near, whole, compared))
+            partial = negation is not None and token in _COMPLETE
+            found.append(Signal(kind, said, near, whole, compared, partial))
     return found
 
 
@@ -210,6 +213,8 @@ def _naming_words(clause: str) -> frozenset[str]:
     return frozenset(w for first in opening for w in first if w in _NAME_ADJECTIVES)
 
 
+# Words that claim a complete effect: denied, they say less than "no effect".
+_COMPLETE = frozenset({"cure", "cures", "cured"})
 # Words of quantity: they count the noun after them.
 _QUANTITY = frozenset({"many", "few", "fewer", "most"})
 # Direction words that are also part of names of conditions ("low back pain").
@@ -255,7 +260,9 @@ def direction_conflict(statement: str, evidence: str) -> str | None:
         needed = max(_SIGNAL_OVERLAP, agreeing + 1)
         about = [s for s in theirs if len(mine.near & s.near) >= needed]
         for other in about:
-            if (mine.kind, other.kind) in _CONFLICTS:
+            # "not a cure" against "may slow it" is no conflict; against "cures", it is
+            # (above, as the same word).
+            if (mine.kind, other.kind) in _CONFLICTS and not (mine.partial or other.partial):
                 return f"'{mine.word}' in the statement, '{other.word}' in the evidence"
     return None
 

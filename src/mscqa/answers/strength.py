@@ -14,8 +14,9 @@ from mscqa.config import DATA_DIR
 from mscqa.text.terms import normalize
 
 STRENGTH_FILE = DATA_DIR / "strength_words.tsv"
-# A negation at most two words before the phrase: "no cure", "not completely", "never fully".
-_DENIED = re.compile(r"\b(?:not|no|never|nor|without|cannot|neither)\b(?:\W+\w+){0,2}\W*$")
+# A negation at most three words before the phrase: "no cure", "not completely", "neither of
+# these drugs is a cure".
+_DENIED = re.compile(r"\b(?:not|no|never|nor|without|cannot|neither|none)\b(?:\W+\w+){0,3}\W*$")
 # What is still to be shown states no finding: "trials are needed to confirm", "may cure".
 _HOPED = re.compile(
     r"\b(?:needs?|needed|yet|whether|may|might|could|will|would|should|hopes?|hoped|aims?|"
