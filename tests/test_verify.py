@@ -457,3 +457,21 @@ def test_a_denied_cure_leaves_room_for_an_effect() -> None:
     assert judgement(denied, [context.split(". ")[0]], context).verdict == SUPPORTED
     claimed = judgement("Allopurinol cures gout.", [context.split(". ")[1]], context)
     assert claimed.verdict == CONTRADICTED
+
+
+def test_the_verdict_is_read_against_the_quote_of_the_article_that_says_most(
+    fake_engine: Engine,
+) -> None:
+    from mscqa.answers.quotes import Quote
+    from mscqa.answers.verify import _saying_most
+    from mscqa.search.library import library_stats
+
+    def quote(article: str, text: str) -> Quote:
+        return Quote(article, article, "ref", text, 0, len(text), text, 0, len(text), 0.5)
+
+    first = quote("pain", "Chronic pain is extremely common.")
+    saying = quote("pain", "A staggering number of studies show stem cell treatment to be safe.")
+    elsewhere = quote("hip", "Many studies show stem cell treatment for chronic pain to be safe.")
+    statement = "Studies show stem cell treatment for chronic pain to be safe."
+    stats = library_stats(fake_engine.index)
+    assert _saying_most(statement, [first, saying, elsewhere], stats) is saying

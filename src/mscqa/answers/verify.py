@@ -31,7 +31,7 @@ from mscqa.answers.opposites import (
     direction_word,
     opposition,
 )
-from mscqa.answers.quotes import find_quotes
+from mscqa.answers.quotes import Quote, find_quotes
 from mscqa.answers.strength import hedged, overstatement
 from mscqa.answers.verifier import Reading, Verifier
 from mscqa.config import Settings
@@ -306,7 +306,7 @@ def check_statement(
     numbers = extract_numbers(statement)
     if not answer.answered:
         return Verdict(statement, NOT_FOUND, (), (), tuple(numbers), "no article covers it")
-    best = answer.quotes[0]
+    best = _saying_most(statement, answer.quotes, library_stats(index))
     context = best.quote + " " + best.passage
     result = (
         judgement(statement, [best.quote], context, min_coverage)
@@ -321,10 +321,21 @@ def check_statement(
             result = replace(result, verdict=NOT_FOUND, reason=why, rule="coverage")
     evidence = tuple(
         Evidence(q.article_id, q.title, q.reference, q.quote, q.start, q.end, q.score)
-        for q in answer.quotes
+        for q in (best, *(q for q in answer.quotes if q is not best))
     )
     return Verdict(
         statement, result.verdict, evidence, result.matched, result.unmatched, result.reason
+    )
+
+
+def _saying_most(statement: str, quotes: Sequence[Quote], stats: LibraryStats) -> Quote:
+    """The quote of the first quote's article that says most of the statement (its words
+    weighted by rarity), the first found on a tie: staff read the verdict against the sentence
+    that says it, and a detail from another article is no evidence for this one."""
+    wanted = [t for t in lexical_tokens(statement) if not t[0].isdigit()]
+    same = [q for q in quotes if q.article_id == quotes[0].article_id]
+    return max(
+        same, key=lambda q: weighted_coverage(wanted, frozenset(lexical_tokens(q.quote)), stats)
     )
 
 
