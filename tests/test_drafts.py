@@ -263,3 +263,16 @@ def test_items_of_a_loose_list_stay_items() -> None:
         Block(ITEM, "Knees hurt less after a year"),
     ]
     assert split_statements(blocks) == ["Cells were taken from fat", "Knees hurt less after a year"]
+
+
+def test_a_sentence_ending_in_an_acronym_ends_there() -> None:
+    text = (
+        "Fatigue is common in MS. Smith et al. found that rest helped. "
+        "Ms. Jones led the COPD. Trial nurses agreed."
+    )
+    assert split_statements(parse_draft(text, "text")) == [
+        "Fatigue is common in MS.",
+        "Smith et al. found that rest helped.",
+        "Ms. Jones led the COPD.",
+        "Trial nurses agreed.",
+    ]
