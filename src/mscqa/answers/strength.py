@@ -1,6 +1,7 @@
 """Statements stronger than their evidence ("cures", "always", "proven", "approved", "mainly"):
 `supported` only when the evidence says a word of the same group (data/strength_words.tsv)
-plainly, not denied and not merely hoped for."""
+plainly, not denied and not merely hoped for; and a finding the evidence only allows ("may
+slow") is not stated plainly ("slows")."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from functools import lru_cache
 
 from mscqa.answers.opposites import clauses
 from mscqa.config import DATA_DIR
-from mscqa.text.terms import normalize
+from mscqa.text.terms import STOPWORDS, normalize, stem
 
 STRENGTH_FILE = DATA_DIR / "strength_words.tsv"
 # A negation at most three words before the phrase: "no cure", "not completely", "neither of
@@ -88,8 +89,6 @@ _HEDGE = re.compile(
     r"\b(may|might|could|possibly|potentially|perhaps|appears? to|seems? to|suggests?|likely to)"
     r"\s+(?:(?:also|even|not|be|have|help|to)\s+)?([a-z][a-z-]+)"
 )
-
-
 # A statement that itself says "can" or "potential" claims a possibility, not a finding.
 _POSSIBLE = re.compile(r"\b(?:can|potential|possible|promising|hope)\b")
 
@@ -98,8 +97,6 @@ def hedged(statement: str, evidence: Sequence[str]) -> str | None:
     """Why the statement is stronger than evidence that only allows it ("Edaravone slows ALS"
     against "edaravone may slow the rate ..."), or None: a verb the evidence puts after "may",
     "could" or "appears to" that the statement says plainly, with no such word of its own."""
-    from mscqa.text.terms import STOPWORDS, stem
-
     plain = normalize(statement)
     if _HEDGE.search(plain) or _POSSIBLE.search(plain):
         return None

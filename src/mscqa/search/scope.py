@@ -24,9 +24,13 @@ def _phrase_pattern(*names: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![a-z0-9])({alternatives})(?![a-z0-9])")
 
 
+# The lists of topics a question may name (data/).
+_TOPIC_LISTS = ("conditions.txt", "treatments.txt", "services.txt", "aspects.txt")
+
+
 @lru_cache(maxsize=1)
 def _topic_pattern() -> re.Pattern[str]:
-    return _phrase_pattern("conditions.txt", "treatments.txt", "services.txt", "aspects.txt")
+    return _phrase_pattern(*_TOPIC_LISTS)
 
 
 @lru_cache(maxsize=1)
@@ -116,13 +120,7 @@ def scope_words() -> frozenset[str]:
     """Every word of the condition, treatment, service and clinic phrase lists: a typo
     corrector must leave them alone, or "not covered" would not see them."""
     found: set[str] = set()
-    for name in (
-        "conditions.txt",
-        "treatments.txt",
-        "services.txt",
-        "aspects.txt",
-        "clinic_phrases.txt",
-    ):
+    for name in (*_TOPIC_LISTS, "clinic_phrases.txt"):
         for line in (DATA_DIR / name).read_text(encoding="utf-8").splitlines():
             if line.strip() and not line.startswith("#"):
                 found.update(re.findall(r"[a-z]+", normalize(line)))
