@@ -219,6 +219,8 @@ def test_passage_containing_refuses_a_span_outside_the_article(fake_engine: Engi
         "I think I took too many pills",
         "he overdosed on his pain medication",
         "the cut won't stop bleeding",
+        "my knee is red and swollen since Tuesday and I have a high fever",
+        "there is pus where the needle went in",
     ],
 )
 def test_emergencies_are_detected(question: str) -> None:
@@ -232,6 +234,7 @@ def test_emergencies_are_detected(question: str) -> None:
         "Is the treatment painful for the hip?",
         "Do mesenchymal cells calm the immune system?",
         "How long do the benefits for multiple sclerosis last?",
+        "Does the injection cause swelling or fever?",
         "",
     ],
 )
