@@ -62,7 +62,7 @@ def check_numbers(statement: str, evidence: str) -> tuple[tuple[str, ...], tuple
 
 # "about 85" is 84.6 rounded: a whole number after one of these words matches a value that
 # rounds to it.
-_ROUGHLY = r"(?:about|around|approximately|roughly|nearly|almost|some|~)"
+ROUGHLY = r"(?:about|around|approximately|roughly|nearly|almost|some|~)"
 
 
 def _stated(number: str, statement: str, values: set[str]) -> bool:
@@ -73,7 +73,7 @@ def _stated(number: str, statement: str, values: set[str]) -> bool:
         return True
     if "." in value or not value.isdigit():
         return False
-    rough = re.search(rf"\b{_ROUGHLY}\s+{re.escape(number)}(?!\d|[.,]\d)", normalize(statement))
+    rough = re.search(rf"\b{ROUGHLY}\s+{re.escape(number)}(?!\d|[.,]\d)", normalize(statement))
     return rough is not None and any(_rounds_to(v, int(value)) for v in values)
 
 

@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from mscqa.answers.numbers import THOUSANDS
+from mscqa.answers.conditions import conditions
+from mscqa.answers.numbers import ROUGHLY, THOUSANDS
 from mscqa.config import DATA_DIR
 from mscqa.text.terms import NUMBER_WORDS, STOPWORDS, lexical_tokens, normalize, stem, words
 
@@ -207,8 +208,8 @@ def _bound(tokens: Sequence[str], i: int) -> bool:
 def _naming_words(clause: str) -> frozenset[str]:
     """Direction words that open a condition's name in `clause`: "low" in "low back pain"
     says which pain, not which way anything goes."""
-    from mscqa.answers.conditions import conditions
-
+    if not _NAME_ADJECTIVES.intersection(words(clause)):
+        return frozenset()  # the usual case: no need to look for names
     opening = (words(name.lower())[:1] for name in conditions(clause))
     return frozenset(w for first in opening for w in first if w in _NAME_ADJECTIVES)
 
@@ -357,8 +358,7 @@ def opposed(statement: str, evidence: str) -> bool:
 
 
 _FROM_TO = re.compile(
-    r"\bfrom\s+(?:about\s+|around\s+|roughly\s+)?(\d+(?:\.\d+)?)\s*%?\s+to\s+"
-    r"(?:about\s+|around\s+|roughly\s+)?(\d+(?:\.\d+)?)"
+    rf"\bfrom\s+(?:{ROUGHLY}\s+)?(\d+(?:\.\d+)?)\s*%?\s+to\s+(?:{ROUGHLY}\s+)?(\d+(?:\.\d+)?)"
 )
 
 

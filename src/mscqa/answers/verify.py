@@ -306,7 +306,8 @@ def check_statement(
     numbers = extract_numbers(statement)
     if not answer.answered:
         return Verdict(statement, NOT_FOUND, (), (), tuple(numbers), "no article covers it")
-    best = _saying_most(statement, answer.quotes, library_stats(index))
+    stats = library_stats(index)
+    best = _saying_most(statement, answer.quotes, stats)
     context = best.quote + " " + best.passage
     result = (
         judgement(statement, [best.quote], context, min_coverage)
@@ -314,9 +315,7 @@ def check_statement(
         else model_judgement(statement, [best.quote], context, model, min_coverage)
     )
     if result.verdict == SUPPORTED:
-        why = _beyond_the_library(
-            statement, context, best.article_id, library_stats(index), min_weighted_coverage
-        )
+        why = _beyond_the_library(statement, context, best.article_id, stats, min_weighted_coverage)
         if why:
             result = replace(result, verdict=NOT_FOUND, reason=why, rule="coverage")
     evidence = tuple(
@@ -328,11 +327,16 @@ def check_statement(
     )
 
 
+def _worded(statement: str) -> list[str]:
+    """The statement's lexical tokens without its numbers (the number rules judge those)."""
+    return [t for t in lexical_tokens(statement) if not t[0].isdigit()]
+
+
 def _saying_most(statement: str, quotes: Sequence[Quote], stats: LibraryStats) -> Quote:
     """The quote of the first quote's article that says most of the statement (its words
     weighted by rarity), the first found on a tie: staff read the verdict against the sentence
     that says it, and a detail from another article is no evidence for this one."""
-    wanted = [t for t in lexical_tokens(statement) if not t[0].isdigit()]
+    wanted = _worded(statement)
     same = [q for q in quotes if q.article_id == quotes[0].article_id]
     return max(
         same, key=lambda q: weighted_coverage(wanted, frozenset(lexical_tokens(q.quote)), stats)
@@ -347,8 +351,7 @@ def _beyond_the_library(
     (`context`; less than `least` of its words weighted by rarity), a technical term no article
     uses, or a detail the library returns to only in other articles than the evidence's."""
     text = frozenset(lexical_tokens(context))
-    wanted = [t for t in lexical_tokens(statement) if not t[0].isdigit()]
-    if weighted_coverage(wanted, text, stats) < least:
+    if weighted_coverage(_worded(statement), text, stats) < least:
         return f"the evidence leaves out {_quoted(_telling(statement, text, stats))}"
     unknown = unknown_terms(statement, stats.vocabulary)
     if unknown:

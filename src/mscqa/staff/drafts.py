@@ -323,7 +323,7 @@ def split_statements(blocks: Iterable[Block]) -> list[str]:
         if _GREETING.match(text) and len(text.split()) <= _GREETING_WORDS:
             continue
         for start, end in sentence_spans(text):
-            for sentence in _at_acronym_ends(text[start:end].strip()):
+            for sentence in _ACRONYM_END.split(text[start:end].strip()):
                 if _worth_checking(sentence):
                     statements.append(sentence)
     return statements
@@ -331,15 +331,7 @@ def split_statements(blocks: Iterable[Block]) -> list[str]:
 
 # "... in MS. Rushkevich et al. showed ...": the sentence splitter takes "MS." for the title
 # "Ms."; an acronym in capitals before a full stop and a capital ends the sentence.
-_ACRONYM_END = re.compile(r"\b[A-Z]{2,5}\.(\s+)(?=[A-Z])")
-
-
-def _at_acronym_ends(sentence: str) -> list[str]:
-    pieces, start = [], 0
-    for match in _ACRONYM_END.finditer(sentence):
-        pieces.append(sentence[start : match.start(1)])
-        start = match.end(1)
-    return [*pieces, sentence[start:]]
+_ACRONYM_END = re.compile(r"(?<=[A-Z][A-Z]\.)\s+(?=[A-Z])")
 
 
 def _looks_like_heading(text: str) -> bool:
