@@ -88,6 +88,16 @@ def test_the_question_in_a_story_is_searched_without_the_story(fake_engine: Engi
     assert turn.answer.answered and turn.answer.quotes[0].title == HIP
 
 
+def test_is_that_true_after_a_story_searches_what_the_story_says(fake_engine: Engine) -> None:
+    story = (
+        "My hip has hurt for two years and the pills barely help. My cousin said that hip "
+        "replacement surgery is expensive and takes a long time to recover from. Is that true?"
+    )
+    turn = fake_engine.reply(story)
+    assert turn.understood_as and turn.understood_as.startswith("Is it true that hip replacement")
+    assert turn.answer.answered and turn.answer.quotes[0].title == HIP
+
+
 def test_typos_are_corrected_and_shown(fake_engine: Engine) -> None:
     turn = fake_engine.reply("which surgary ends hip osteoartritis?")
     assert turn.corrected == "which surgery ends hip osteoarthritis?"

@@ -344,3 +344,56 @@ def test_a_one_word_part_that_names_what_it_asks_about_is_a_question_of_its_own(
         "what is gout?",
         "what is lupus?",
     )
+
+
+def test_is_that_true_after_a_story_asks_about_what_the_story_says() -> None:
+    message = (
+        "My knees have ached for years and nothing has worked. My neighbour told me that "
+        "an injection of stem cells lasts longer than a steroid shot. Is that true?"
+    )
+    (question,) = read_message(message).questions
+    assert (
+        question == "Is it true that an injection of stem cells lasts longer than a steroid shot?"
+    )
+
+
+def test_is_that_true_after_a_question_is_left_to_the_reference_rules() -> None:
+    earlier = ["Do stem cells help gout?"]
+    assert not standalone_question("Is that true?", earlier).startswith("Is it true that")
+
+
+def test_they_after_a_study_the_question_names_are_its_researchers() -> None:
+    context = ["How are tennis elbow injections given?"]
+    question = "What did the trial show when they gave a second dose to the elbow?"
+    assert standalone_question(question, context).startswith(question[:-1])
+
+
+def test_a_question_joined_with_also_that_names_its_topic_stands_alone() -> None:
+    context = ["What causes gout flares?"]
+    question = "Also, how were the kidney stones in the diet study measured?"
+    assert standalone_question(question, context) == question
+    # Too few words of its own: about what the conversation is about.
+    assert standalone_question("And any side effects?", context) != "And any side effects?"
+
+
+def test_the_second_question_of_a_message_naming_its_own_topic_stands_alone() -> None:
+    _, second = read_message(
+        "What causes gout flares? And where did the cells in the tendon study come from?"
+    ).questions
+    assert second == "And where did the cells in the tendon study come from?"
+
+
+def test_the_disease_is_a_reference_to_the_condition_talked_about() -> None:
+    assert conditions("Does it cure the disease?") == []
+    earlier = ["Is there a drug that slows tendinitis down?"]
+    assert standalone_question("Does it cure the disease?", earlier) == (
+        "Does a drug for tendinitis cure the disease?"
+    )
+
+
+def test_a_drug_for_a_condition_is_no_condition() -> None:
+    assert conditions("do painkillers work for it?") == []
+    assert conditions("is a disease modifying treatment better?") == []
+    assert standalone_question("do painkillers work for it?", ["Is gout common?"]) == (
+        "do painkillers work for gout?"
+    )

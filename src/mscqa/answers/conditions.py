@@ -34,7 +34,8 @@ def conditions(text: str) -> list[str]:
             or words[0] in _ACTION_WORDS
         ):
             start += len(words[0]) + 1
-        found.append((start, end))
+        if plain[start:end] not in _GENERIC:
+            found.append((start, end))
     for name in named_topics(text):
         position = plain.find(name)
         if position >= 0 and not any(s <= position < e for s, e in found):
@@ -42,6 +43,8 @@ def conditions(text: str) -> list[str]:
     return [text[s:e] for s, e in sorted(found)]
 
 
+# "the disease", "this condition": a reference to a condition named before, not a name.
+_GENERIC = frozenset(["disease", "diseases", "illness", "condition", "disorder", "syndrome"])
 # The people patients write about, whose possessive may stand before a condition.
 _PEOPLE = frozenset(
     ["dad", "mum", "mom", "mother", "father", "wife", "husband", "son", "daughter", "sister",
@@ -52,7 +55,8 @@ _PEOPLE = frozenset(
 _ACTION_WORDS = frozenset(
     ["help", "helps", "treat", "treats", "cure", "cures", "ease", "eases", "relieve",
      "relieves", "reduce", "reduces", "cause", "causes", "prevent", "prevents", "stop", "stops",
-     "manage", "improve", "improves", "worsen", "worsens", "fight", "fights", "beat", "control"]
+     "manage", "improve", "improves", "worsen", "worsens", "fight", "fights", "beat", "control",
+     "slow", "slows", "halt", "halts", "reverse", "reverses", "affect", "affects"]
 )  # fmt: skip
 # Word endings and words that make a term a condition ("-itis", "-osis", "disease"), so lay
 # words of the term table ("safe", "shot") never count as one.
@@ -70,7 +74,14 @@ def is_condition(name: str) -> bool:
 
 
 def _names_condition(phrase: str) -> bool:
-    return any(_CONDITION_WORD.search(w) for w in phrase.split())
+    return any(_CONDITION_WORD.search(w) for w in phrase.split()) and not _NOT_CONDITION.search(
+        phrase
+    )
+
+
+# Names with a condition word that name what treats or measures it: "disease modifying
+# treatment", "analgesic pain medication", "osteoarthritis index".
+_NOT_CONDITION = re.compile(r"\b(?:treatments?|drugs?|medications?|index|scale|scores?)$")
 
 
 @lru_cache(maxsize=1)

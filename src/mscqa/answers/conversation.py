@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from mscqa.answers.conditions import AUXILIARY, conditions, is_condition
+from mscqa.answers.hearsay import verdict_on
 from mscqa.text.frequency import common, everyday
 from mscqa.text.terms import STOPWORDS, normalize
 
@@ -141,7 +142,7 @@ def _read_parts(
     told = conditions(story)
     for number, typed in enumerate(questions):
         standalone = standalone_question(typed, context, carry_thin=not told, quoted=quoted)
-        if number and standalone == typed and not conditions(typed):
+        if number and standalone == typed and not conditions(typed) and _few_own(typed):
             # "..., and were there any side effects?": the second question of a message is
             # about what the first one is about.
             topic = topic_of(parts[0].standalone, "named")
@@ -246,8 +247,15 @@ def standalone_question(
     answer quoted (`quoted`), when it named some."""
     if not context:
         return question
+    said = verdict_on(question, context[-1])
+    if said:
+        return said
     elliptical = _ELLIPTICAL.match(question)
     own = conditions(question)
+    if elliptical and _JOINING.match(question):
+        # "Also, where did the cells in the hip study come from?": a whole question joined
+        # to the conversation, not one that leaves out what it is about.
+        elliptical = None if not _few_own(question[elliptical.end() :]) else elliptical
     body = question[elliptical.end() :] if elliptical else question
     body = body[:1].upper() + body[1:] if elliptical else body
     if elliptical and own:
@@ -257,6 +265,12 @@ def standalone_question(
             return _replace_first(previous, theirs[0], own[0])
         return f"{_without_mark(previous)}, for {own[0]}?"
     reference = _find_reference(body)
+    if (
+        reference is not None
+        and reference.group().lower() in ("they", "them", "their")
+        and _STUDY_PHRASE.search(body[: reference.start()])
+    ):
+        reference = None  # "what did the study find when they injected ...": its researchers
     if reference and own and " " not in reference.group().strip():
         # "Is it safe for ALS?" names what it asks about: the pronoun is the treatment talked
         # about, without the condition it was talked about for.
@@ -284,6 +298,15 @@ def standalone_question(
     if reference is None:
         return f"{_without_mark(body)}, in {topic}?"
     return _substitute(body, reference, topic)
+
+
+def _few_own(question: str) -> bool:
+    """True when `question` has at most `MAX_THIN_WORDS` content words beyond everyday
+    English: too few to say what it is about ("were there side effects?")."""
+    return sum(not everyday(w) for w in _content(question)) <= MAX_THIN_WORDS
+
+
+_JOINING = re.compile(r"^(?:and|but|also|so|then|ok(?:ay)?)\b", re.IGNORECASE)
 
 
 def research_quoted(quote: str) -> str:

@@ -82,8 +82,9 @@ def _named_conditions(text: str) -> list[str]:
     found = []
     for match in _NAMED_CONDITION.finditer(text):
         words = (match.group(1) or match.group(2)).split()
-        while len(words) > 1 and words[0] in STOPWORDS:
-            words.pop(0)  # "for liddle syndrome" names "liddle syndrome"
+        # "for liddle syndrome" names "liddle syndrome"; "cure the disease" names none.
+        small = [i for i, word in enumerate(words[:-1]) if word in STOPWORDS]
+        words = words[small[-1] + 1 :] if small else words
         if len(words) > 1 or match.group(2):
             found.append(" ".join(words))
     return found
