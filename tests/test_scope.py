@@ -120,3 +120,17 @@ def test_the_writers_own_children_are_no_topic() -> None:
     assert unknown_topics("Will surgery let me play with my kids again?", VOCABULARY) == []
     assert unknown_topics("Our children ask if stem cells help diabetes", VOCABULARY) == []
     assert unknown_topics("Since my diagnosis, is surgery for back pain safe?", VOCABULARY) == []
+
+
+def test_a_technical_term_the_library_never_uses_is_an_unknown_topic() -> None:
+    assert unknown_topics("What dose of warfarin is usual?", VOCABULARY) == ["warfarin"]
+    assert unknown_topics("Do stem cells ease sciatica or bursitis?", VOCABULARY) == [
+        "sciatica",
+        "bursitis",
+    ]
+    # Everyday words, misspellings, verbs and words made from the library's own are not.
+    assert unknown_topics("Is the result good for my back?", VOCABULARY) == []
+    assert unknown_topics("Was the diabetes untreated?", VOCABULARY) == []
+    treating = VOCABULARY | frozenset(lexical_tokens("treat", document=True))
+    assert unknown_topics("Is hip osteoarthritis surgically treatable?", treating) == []
+    assert unknown_topics("Who pooled the diabetes studies?", VOCABULARY) == []

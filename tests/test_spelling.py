@@ -94,3 +94,12 @@ def test_a_capital_that_opens_a_sentence_or_a_shouted_message_is_no_name(
         ("Inflamation", "inflammation"),
     )
     assert speller.correct("CARTILEGE REPAIR").changed
+
+
+def test_a_slip_in_a_disease_name_the_library_writes_is_corrected() -> None:
+    speller = Speller(["Inflammatory diseases such as gout flare at night."])
+    corrected = speller.correct("does it calm inflamatory disease?")
+    assert corrected.text == "does it calm inflammatory disease?"
+    # A name the library never writes before "disease" stays as typed.
+    assert not speller.correct("what about goutt disease?").changed
+    assert speller.correct("what about goutt?").text == "what about gout?"

@@ -9,6 +9,7 @@ import re
 from functools import lru_cache
 
 from mscqa.config import DATA_DIR
+from mscqa.text.frequency import TECHNICAL_ZIPF, zipf
 from mscqa.text.terms import STOPWORDS, TERMS, lexical_tokens, normalize
 
 
@@ -103,7 +104,42 @@ def unknown_topics(question: str, vocabulary: frozenset[str]) -> list[str]:
     """The topics `question` names that the library (its stemmed `vocabulary`) never uses,
     and the phrases of what only the clinic can answer (`clinic_matters`)."""
     unknown = [t for t in named_topics(question) if not known_topic(t, vocabulary)]
+    named = " ".join(unknown)
+    unknown += [t for t in unknown_terms(question, vocabulary) if t not in named]
     return unknown + clinic_matters(question)
+
+
+# wordfreq's Zipf band of technical terms ("metformin" 2.6, "tinnitus" 2.8): rarer words are
+# mostly misspellings ("steriods" 1.3, "comon" 2.1) and names, which say nothing of the topic.
+_TERM_ZIPF = (2.2, TECHNICAL_ZIPF)
+
+
+def unknown_terms(question: str, vocabulary: frozenset[str]) -> list[str]:
+    """The question's technical terms (`_TERM_ZIPF`) that the library never uses, neither they
+    nor what the term table makes of them: a drug, a disease or a body part the articles do
+    not mention ("What are the side effects of metformin?")."""
+    found = []
+    for word in re.findall(r"[a-z][a-z'-]+", normalize(question)):
+        if len(word) < _MIN_UNUSED_LETTERS + 1 or word in STOPWORDS or word.endswith(_NOT_NOUN):
+            continue
+        if not _TERM_ZIPF[0] <= zipf(word) < _TERM_ZIPF[1]:
+            continue
+        if not _known_word(word, vocabulary) and word not in found:
+            found.append(word)
+    return found
+
+
+# Verb and adverb endings ("pooled", "surgically"): how something was done, not a topic.
+_NOT_NOUN = ("ed", "ly")
+# "untreated", "regrow", "treatable": a word made from one the library uses is no other topic.
+_AFFIXES = re.compile(r"^(?:un|re|non|dis|pre|over|under)-?|(?:able|ible)$")
+
+
+def _known_word(word: str, vocabulary: frozenset[str]) -> bool:
+    for form in (word, _AFFIXES.sub("", word), _AFFIXES.sub("", _AFFIXES.sub("", word, 1))):
+        if len(form) >= _MIN_UNUSED_LETTERS and any(t in vocabulary for t in lexical_tokens(form)):
+            return True
+    return False
 
 
 @lru_cache(maxsize=1)

@@ -48,8 +48,12 @@ class Speller:
         from symspellpy import SymSpell
 
         counts: Counter[str] = Counter()
+        naming: set[str] = set()
         for text in library_texts:
             counts.update(w.lower() for w in _WORD.findall(text))
+            naming.update(m.group(1).lower() for m in _NAMED.finditer(text))
+        # Words the library itself writes before "disease" ("autoimmune diseases").
+        self._naming = frozenset(naming)
         for term, expansion in TERMS.items():
             counts.update(w for w in _WORD.findall(f"{term} {expansion}") if len(w) > 1)
         self.library_words = frozenset(counts)
@@ -99,6 +103,10 @@ class Speller:
             if _a_name(text, match, shouted):
                 continue
             suggestion = self.suggest(match.group())
+            if suggestion and _NAMING.match(text, match.end()):
+                # Before "disease" a word may be a name the library lacks ("tendom
+                # syndrome"): only a library's own name is corrected ("autoimune disease").
+                suggestion = suggestion if suggestion in self._naming else None
             if suggestion is None:
                 continue
             parts += [text[last : match.start()], suggestion]
@@ -108,16 +116,15 @@ class Speller:
         return Correction("".join(parts), tuple(changes))
 
 
+_NAMED = re.compile(r"([A-Za-z]+)[\s-]+(?:disease|syndrome|disorder)s?\b", re.IGNORECASE)
 # A word before one of these names the condition ("Menkes disease", "Hailey-Hailey disease").
 _NAMING = re.compile(r"[\s-]*(?:[A-Za-z]+[\s-]+)?(?:disease|syndrome|disorder)\b", re.IGNORECASE)
 
 
 def _a_name(text: str, match: re.Match[str], shouted: bool) -> bool:
-    """True for a word written as a name: capitalised inside a sentence ("my son has Menkes"),
-    or naming a disease or syndrome. A typo would turn the name into another topic, and "not
-    covered" must see the name the patient wrote."""
-    if _NAMING.match(text, match.end()):
-        return True
+    """True for a word written as a name: capitalised inside a sentence ("my son has Menkes").
+    A typo would turn the name into another topic, and "not covered" must see the name the
+    patient wrote."""
     if shouted or not match.group()[0].isupper():
         return False
     before = text[: match.start()].rstrip()
