@@ -9,7 +9,13 @@ import numpy as np
 import pytest
 
 from mscqa.answers.calibration import FEATURES, Calibration, default_calibration
-from mscqa.answers.candidates import Candidate, focus_word, score_candidates, weighted_coverage
+from mscqa.answers.candidates import (
+    Candidate,
+    focus_word,
+    score_candidates,
+    sentence_features,
+    weighted_coverage,
+)
 from mscqa.answers.quotes import (
     NO_FIGURE,
     NOT_COVERED,
@@ -257,3 +263,18 @@ def test_a_question_only_a_number_answers_needs_a_quote_with_a_number(
     assert not refused.answered and refused.reason == NO_FIGURE
     # Statements are checked without this rule: "the rate" in one asks for nothing.
     assert ask(fake_engine, question, min_score=0.0, figures=False).answered
+
+
+def test_a_follow_ups_focus_is_a_word_the_patient_typed_in_it(fake_engine: Engine) -> None:
+    index = fake_engine.index
+    question = "were there fewer infections, in the JAMA kidney transplant trial?"
+    vector = fake_engine.embedder.encode([question])[0]
+    hits = fake_engine._current().retriever.search(question, vector)
+
+    def focused(asked: str | None) -> set[str]:
+        rows = sentence_features(question, vector, hits, index, asked)
+        return {index.sentences[row].text for _, row, f in rows if f[-1] == 1.0}
+
+    assert any("JAMA" in text for text in focused(None))
+    typed = focused("were there fewer infections?")
+    assert typed and all("infection" in t for t in typed)

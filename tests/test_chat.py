@@ -27,9 +27,9 @@ def _search_count(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     searched: list[str] = []
     ask = engine.ask
 
-    def counting(question: str) -> Answer:
+    def counting(question: str, asked: str | None = None) -> Answer:
         searched.append(question)
-        return ask(question)
+        return ask(question, asked)
 
     monkeypatch.setattr(engine, "ask", counting)
     return searched
@@ -96,6 +96,24 @@ def test_is_that_true_after_a_story_searches_what_the_story_says(fake_engine: En
     turn = fake_engine.reply(story)
     assert turn.understood_as and turn.understood_as.startswith("Is it true that hip replacement")
     assert turn.answer.answered and turn.answer.quotes[0].title == HIP
+
+
+def test_a_follow_up_is_searched_with_the_patients_own_words_leading(
+    fake_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = fake_engine.reply("What happened in the JAMA kidney transplant trial?")
+    calls: list[tuple[str, str | None]] = []
+    ask = fake_engine.ask
+
+    def recording(question: str, asked: str | None = None) -> Answer:
+        calls.append((question, asked))
+        return ask(question, asked)
+
+    monkeypatch.setattr(fake_engine, "ask", recording)
+    turn = fake_engine.reply("so were there fewer infections?", [first])
+    assert turn.answer.answered
+    ((question, asked),) = calls
+    assert "kidney transplant" in question and asked == "so were there fewer infections?"
 
 
 def test_typos_are_corrected_and_shown(fake_engine: Engine) -> None:

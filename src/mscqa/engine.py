@@ -211,7 +211,9 @@ class Engine:
         hits = loaded.retriever.search(text, vector)
         return loaded.index, vector, hits, answer_rules(self.settings, known_similarity)
 
-    def ask(self, question: str) -> Answer:
+    def ask(self, question: str, asked: str | None = None) -> Answer:
+        """The quotes answering `question`; `asked` is what the patient typed when the
+        question carries words of the conversation (its focus word leads)."""
         text = prepare_text(question, self.settings.max_question_chars, "question")
         index, vector, hits, rules = self._evidence(text)
         ranker = self.ranker
@@ -226,7 +228,7 @@ class Engine:
                 rules.update(
                     min_score=self.settings.min_score, ranker_weight=self.settings.ranker_weight
                 )
-        return find_quotes(text, vector, hits, index, **rules)
+        return find_quotes(text, vector, hits, index, asked=asked, **rules)
 
     def reply(self, message: str, history: Sequence[Turn] = ()) -> Turn:
         """A message of a conversation answered: the way `ask` answers a plain question (at
@@ -269,7 +271,10 @@ class Engine:
             else part.standalone
             for part in reading.parts
         )
-        parts = [(question, self.ask(question)) for question in asked]
+        parts = [
+            (question, self.ask(question, part.typed if question != part.typed else None))
+            for question, part in zip(asked, reading.parts, strict=True)
+        ]
         return Turn(
             text,
             merge_answers(text, parts),

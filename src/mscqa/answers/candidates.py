@@ -50,15 +50,21 @@ class Candidate:
 
 
 def sentence_features(
-    question: str, query_vector: np.ndarray, hits: Sequence[Hit], index: Library
+    question: str,
+    query_vector: np.ndarray,
+    hits: Sequence[Hit],
+    index: Library,
+    asked: str | None = None,
 ) -> list[tuple[Hit, int, tuple[float, ...]]]:
-    """(hit, sentence row, features) for each sentence of each hit, features as `FEATURES`."""
+    """(hit, sentence row, features) for each sentence of each hit, features as `FEATURES`.
+    `asked` is what the patient typed when `question` carries words of earlier turns ("did
+    the patients get fewer infections, in the kidney trial?"): its focus word is the focus."""
     stats = library_stats(index)
     tokens = lexical_tokens(question)
     coverage = _Coverage(tokens, stats)
     library_cover = coverage(stats.vocabulary)
     forms = question_forms(question)
-    focus = focus_word(question, stats)
+    focus = (asked and focus_word(asked, stats)) or focus_word(question, stats)
     rows: list[tuple[Hit, int, tuple[float, ...]]] = []
     for rank, hit in enumerate(hits):
         sentence_rows = [row for row, _ in index.passage_sentences(hit.passage)]
@@ -118,6 +124,7 @@ def score_candidates(
     ranker_candidates: int = 12,
     ranker_model: Calibration | None = None,
     ranker_weight: float = 0.0,
+    asked: str | None = None,
 ) -> list[Candidate]:
     """Every sentence of the hits, best first, each sentence once: scored in its best
     passage, shown in the retrieved passage where it has the most context around it (a
@@ -127,7 +134,7 @@ def score_candidates(
     ranker's score as one more feature (`ranker_model`, default `ranker_calibration()`), or,
     when `ranker_weight` > 0, ordered by `fuse`."""
     calibration = calibration or default_calibration()
-    rows = sentence_features(question, query_vector, hits, index)
+    rows = sentence_features(question, query_vector, hits, index, asked)
     if not rows:
         return []
     probabilities = calibration.probability(np.array([f for _, _, f in rows]))

@@ -259,6 +259,7 @@ def find_quotes(
     ranker_model: Calibration | None = None,
     ranker_weight: float = 0.0,
     figures: bool = True,
+    asked: str | None = None,
 ) -> Answer:
     """The "not covered" message when P(covered) < `min_score`; otherwise the best quote and
     up to `top_k` - 1 more scoring at least `min_quote_score`, best first, never repeating
@@ -279,6 +280,7 @@ def find_quotes(
         ranker_candidates,
         ranker_model,
         ranker_weight,
+        asked=asked,
     )
     fused = ranker is not None and ranker_weight > 0
     final = (ranker_model or ranker_calibration()) if ranker is not None else calibration

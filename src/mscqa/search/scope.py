@@ -165,11 +165,16 @@ def scope_words() -> frozenset[str]:
 
 
 # Words about how research is done and reported: "how long were patients followed?", "who
-# wrote it?" ask about the research the conversation is about, not another topic.
+# wrote it?" ask about the research the conversation is about, not another topic; so do
+# words comparing its results.
 _RESEARCH_WORDS = frozenset(
     ["followed", "wrote", "written", "authored", "published", "funded", "sponsored", "enrolled",
      "recruited", "randomised", "randomized", "blinded", "conducted", "led", "ran", "measured",
-     "measure", "measuring", "assessed", "evaluated"]
+     "measure", "measuring", "assessed", "evaluated",
+     # and how results compare: "did the patients get fewer infections?"
+     "fewer", "less", "more", "lower", "higher", "greater", "smaller", "bigger", "faster",
+     "slower", "longer", "shorter", "better", "worse", "improved", "reduced", "increased",
+     "decreased"]
 )  # fmt: skip
 # Shortest word `unused_words` looks at ("gas"): shorter ones are abbreviations ("ms", "oa").
 _MIN_UNUSED_LETTERS = 3
