@@ -267,8 +267,8 @@ def find_quotes(
     With a `ranker` the sentences are scored as `score_candidates` says, and P(covered) comes
     from `ranker_model` (`min_score` must then be its threshold); with a `ranker_weight` it
     only reorders them (`fuse`) and P(covered) is that of the best sentence without it.
-    With `figures`, a question only a number answers ("What is the five-year survival rate for
-    ALS?") is not covered when no quote states a number, however much its topic is covered."""
+    With `figures`, a question only a number answers ("What five-year survival rate for ALS?")
+    is not covered when no quote states a number. `asked`: as `sentence_features`."""
     calibration = calibration or default_calibration()
     scored = score_candidates(
         question,
