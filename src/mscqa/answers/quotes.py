@@ -270,18 +270,8 @@ def find_quotes(
     With `figures`, a question only a number answers ("What five-year survival rate for ALS?")
     is not covered when no quote states a number. `asked`: as `sentence_features`."""
     calibration = calibration or default_calibration()
-    scored = score_candidates(
-        question,
-        query_vector,
-        hits,
-        index,
-        calibration,
-        ranker,
-        ranker_candidates,
-        ranker_model,
-        ranker_weight,
-        asked=asked,
-    )
+    ranking = (ranker, ranker_candidates, ranker_model, ranker_weight, asked)
+    scored = score_candidates(question, query_vector, hits, index, calibration, *ranking)
     fused = ranker is not None and ranker_weight > 0
     final = (ranker_model or ranker_calibration()) if ranker is not None else calibration
     best = scored[0] if scored else None
