@@ -278,3 +278,21 @@ def test_a_follow_ups_focus_is_a_word_the_patient_typed_in_it(fake_engine: Engin
     assert any("JAMA" in text for text in focused(None))
     typed = focused("were there fewer infections?")
     assert typed and all("infection" in t for t in typed)
+
+
+def test_words_a_follow_up_carries_weigh_less_in_a_sentences_coverage(
+    fake_engine: Engine,
+) -> None:
+    index = fake_engine.index
+    question = "were there fewer infections, in the JAMA kidney transplant trial?"
+    vector = fake_engine.embedder.encode([question])[0]
+    hits = fake_engine._current().retriever.search(question, vector)
+    plain = {row: f for _, row, f in sentence_features(question, vector, hits, index)}
+    typed = sentence_features(question, vector, hits, index, "were there fewer infections?")
+    coverage = FEATURES.index("sentence_coverage")
+    for _, row, features in typed:
+        text = index.sentences[row].text
+        if "JAMA" in text and "infection" not in text:
+            assert features[coverage] < plain[row][coverage]
+        if "infection" in text and "JAMA" not in text:
+            assert features[coverage] > plain[row][coverage]

@@ -29,14 +29,23 @@ def weighted_coverage(question: Sequence[str], text: frozenset[str], stats: Libr
 class _Coverage:
     """`weighted_coverage` of one question, its word weights worked out once."""
 
-    def __init__(self, question: Sequence[str], stats: LibraryStats) -> None:
-        self.weight = {t: stats.idf.get(t, stats.unseen_idf) for t in set(question)}
+    def __init__(
+        self, question: Sequence[str], stats: LibraryStats, carried: frozenset[str] = frozenset()
+    ) -> None:
+        self.weight = {
+            t: stats.idf.get(t, stats.unseen_idf) * (_CARRIED if t in carried else 1.0)
+            for t in set(question)
+        }
         self.total = sum(self.weight.values())
 
     def __call__(self, text: frozenset[str]) -> float:
         if not self.total:
             return 0.0
         return sum(w for t, w in self.weight.items() if t in text) / self.total
+
+
+# The weight in a sentence's coverage of the words a follow-up carries from earlier turns.
+_CARRIED = 0.25
 
 
 @dataclass(frozen=True)
@@ -63,6 +72,10 @@ def sentence_features(
     tokens = lexical_tokens(question)
     coverage = _Coverage(tokens, stats)
     library_cover = coverage(stats.vocabulary)
+    own_cover = coverage
+    if asked:
+        carried = frozenset(tokens) - frozenset(lexical_tokens(asked))
+        own_cover = _Coverage(tokens, stats, carried)
     forms = question_forms(question)
     focus = (asked and focus_word(asked, stats)) or focus_word(question, stats)
     rows: list[tuple[Hit, int, tuple[float, ...]]] = []
@@ -81,7 +94,7 @@ def sentence_features(
             features = (
                 float(cosine),
                 hit.dense,
-                coverage(own),
+                own_cover(own),
                 passage_cover,
                 library_cover,
                 1.0 / (1 + rank),
