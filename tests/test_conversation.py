@@ -397,3 +397,15 @@ def test_a_drug_for_a_condition_is_no_condition() -> None:
     assert standalone_question("do painkillers work for it?", ["Is gout common?"]) == (
         "do painkillers work for gout?"
     )
+
+
+def test_a_question_naming_part_of_the_condition_told_is_not_given_it() -> None:
+    story = "I lift weights and the scan shows a tear in my rotator cuff. Can the cuff heal?"
+    assert conditions(story) == ["rotator cuff"]
+    (question,) = read_message(story).questions
+    assert question == "Can the cuff heal?"
+    # Naming only the kind of condition ("disease") does not say which.
+    (question,) = read_message(
+        "My aunt has had Behcet's disease for years. Could cells help her disease?"
+    ).questions
+    assert question.endswith("for Behcet's disease?")

@@ -134,3 +134,8 @@ def test_a_technical_term_the_library_never_uses_is_an_unknown_topic() -> None:
     treating = VOCABULARY | frozenset(lexical_tokens("treat", document=True))
     assert unknown_topics("Is hip osteoarthritis surgically treatable?", treating) == []
     assert unknown_topics("Who pooled the diabetes studies?", VOCABULARY) == []
+
+
+def test_a_possessive_is_no_technical_term() -> None:
+    # "article's" as a whole word sits in the band of technical terms; "article" does not.
+    assert unknown_topics("What did the article's diabetes trial find?", VOCABULARY) == []

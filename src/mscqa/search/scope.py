@@ -119,7 +119,7 @@ def unknown_terms(question: str, vocabulary: frozenset[str]) -> list[str]:
     nor what the term table makes of them: a drug, a disease or a body part the articles do
     not mention ("What are the side effects of metformin?")."""
     found = []
-    for word in re.findall(r"[a-z][a-z'-]+", normalize(question)):
+    for word in re.findall(r"[a-z][a-z-]+", re.sub(r"'s?\b", "", normalize(question))):
         if len(word) < _MIN_UNUSED_LETTERS + 1 or word in STOPWORDS or word.endswith(_NOT_NOUN):
             continue
         if not _TERM_ZIPF[0] <= zipf(word) < _TERM_ZIPF[1]:
