@@ -4,6 +4,7 @@ written: what a follow-up carries over and what a story is about."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 
 from mscqa.search.scope import named_topics
@@ -91,3 +92,17 @@ def _condition_pattern() -> re.Pattern[str]:
     alternatives = "|".join(re.escape(n) for n in sorted(names, key=lambda n: (-len(n), n)))
     general = r"(?:[a-z']+ )?[a-z]*(?:pain|disease|transplant|itis|osis)s?"
     return re.compile(rf"(?<![a-z0-9])({general}|{alternatives})(?![a-z0-9])")
+
+
+def names_part_of(question: str, told: Sequence[str]) -> bool:
+    """True when `question` names the part of a condition told that says which one it is
+    ("cuff" of "rotator cuff"), not only its kind ("pain", "disease")."""
+    asked = _words(question) - _KINDS
+    return any(asked & _words(condition) for condition in told)
+
+
+_KINDS = frozenset(["pain", "disease", "diseases", "syndrome", "disorder", "condition", "injury"])
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[\w'-]+", normalize(text)) if w not in STOPWORDS}

@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from mscqa.answers.conditions import AUXILIARY, conditions, is_condition
+from mscqa.answers.conditions import AUXILIARY, conditions, is_condition, names_part_of
 from mscqa.answers.hearsay import verdict_on
 from mscqa.text.frequency import common, everyday
 from mscqa.text.terms import STOPWORDS, normalize
@@ -148,23 +148,13 @@ def _read_parts(
             topic = topic_of(parts[0].standalone, "named")
             if topic and not _mentions(typed, topic):
                 standalone = f"{_without_mark(typed)}, in {topic}?"
-        if told and not conditions(standalone) and not _names_part_of(typed, told):
+        if told and not conditions(standalone) and not names_part_of(typed, told):
             # "Can stem cells do anything for her?" after a story about her ALS (but "can
             # the meniscus grow back?" after a torn meniscus says what it asks about).
             standalone = f"{_without_mark(standalone)}, for {_told_about(story, told, typed)}?"
         parts.append(Part(typed, standalone))
         context = [*context, standalone]
     return parts
-
-
-def _names_part_of(question: str, told: Sequence[str]) -> bool:
-    """True when `question` names the part of a condition told that says which one it is
-    ("meniscus" of "torn meniscus"), not only its kind ("pain", "disease")."""
-    asked = set(_content(question)) - _KINDS
-    return any(asked & set(_content(condition)) for condition in told)
-
-
-_KINDS = frozenset(["pain", "disease", "diseases", "syndrome", "disorder", "condition", "injury"])
 
 
 def _told_about(story: str, told: Sequence[str], question: str) -> str:
