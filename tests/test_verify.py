@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from mscqa.answers.names import missing_details, unknown_terms
-from mscqa.answers.numbers import check_numbers, extract_numbers, mispaired_numbers, number_pairs
+from mscqa.answers.numbers import (
+    check_numbers,
+    extract_numbers,
+    mispaired_numbers,
+    number_pairs,
+    other_phase,
+)
 from mscqa.answers.opposites import _directions, clauses, negated, opposed, signals
 from mscqa.answers.verify import CONTRADICTED, NOT_FOUND, SUPPORTED, judge, judgement
 from mscqa.engine import Engine
@@ -340,6 +346,19 @@ def test_a_detail_the_library_has_only_in_another_article_is_missing() -> None:
     ]
     skip = {"fewer"}.__contains__
     assert missing_details("Fewer relapses.", article, returned_to, skip) == ["relapses"]
+    # A word of three letters is a detail too ("hip"), unless it is part of a longer one.
+    returned_to = set(lexical_tokens("hip ups")).__contains__
+    assert missing_details("The hip study used fat.", article, returned_to) == ["hip"]
+    assert missing_details("Flare-ups eased.", article, returned_to) == []
+
+
+def test_a_trial_phase_other_than_the_evidences_is_contradicted() -> None:
+    evidence = "The cells helped in Phase I and Phase II trials of gout."
+    assert other_phase("The cells helped in Phase III trials of gout.", evidence) == "Phase III"
+    assert other_phase("The cells helped in phase ii trials of gout.", evidence) == ""
+    assert other_phase("Phase III trials are planned.", "Larger trials are planned.") == ""
+    found = judgement("The cells helped in Phase III trials of gout.", [evidence], evidence)
+    assert found.verdict == CONTRADICTED and "Phase III" in found.reason
 
 
 def test_check_calls_a_detail_from_another_article_not_found(fake_engine: Engine) -> None:

@@ -83,8 +83,10 @@ def missing_details(
     joined to another ("flare" in "flareups") counts as used."""
     found = []
     for word in dict.fromkeys(content_words(statement)):
-        if len(word) < 4 or not word.isalpha() or skip(word) or zipf(word) >= DETAIL_ZIPF:
+        if len(word) < 3 or not word.isalpha() or skip(word) or zipf(word) >= DETAIL_ZIPF:
             continue
+        if len(word) == 3 and not re.search(rf"(?<![\w-]){word}(?![\w-])", statement, re.I):
+            continue  # "ups" of "flare-ups"; but "hip", "fat" and "leg" are details
         stems = lexical_tokens(word)
         if not stems or not any(returned_to(t) for t in stems):
             continue

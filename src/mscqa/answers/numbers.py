@@ -11,7 +11,9 @@ from mscqa.text.terms import NUMBER_WORDS, STOPWORDS, normalize, stem, words
 
 # A number, not a digit inside a name: "SHP-2", "Arp2/3" and "IL-10" are names, not amounts.
 _NUMBER = re.compile(r"(?<![\w.])(?<![a-z]-)(?<!/)\d+(?:[.,]\d+)?(?:\s?%)?(?!/\d)")
-_NUMBER_WORDS = {**NUMBER_WORDS, "half": "50%"}
+# A trial's phase in Roman numerals is a number too: "Phase III" is not "Phase I and II".
+_PHASES = {"phase i": "1", "phase ii": "2", "phase iii": "3", "phase iv": "4"}
+_NUMBER_WORDS = {**NUMBER_WORDS, "half": "50%", **_PHASES}
 # Number words as numbers; "one of the pathways" counts nothing.
 _NUMBER_WORD = re.compile(
     r"\b(?:" + "|".join(w + r"(?!\s+of\b)" if w == "one" else w for w in _NUMBER_WORDS) + r")\b"
@@ -220,3 +222,14 @@ def mispaired_numbers(statement: str, evidence: str) -> list[tuple[str, str, str
                 )
                 break
     return found
+
+
+def other_phase(statement: str, evidence: str) -> str:
+    """The trial phase the statement names where its evidence sentence names others ("Phase
+    III" against "Phase I and Phase II clinical trials"), as written, or ""."""
+    theirs = {_PHASES[p.lower()] for p in _PHASE.findall(evidence)}
+    ours = [p for p in _PHASE.findall(statement) if _PHASES[p.lower()] not in theirs]
+    return ours[0] if theirs and ours else ""
+
+
+_PHASE = re.compile(r"\b(phase (?:iii|ii|iv|i))\b", re.IGNORECASE)

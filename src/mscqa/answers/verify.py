@@ -23,6 +23,7 @@ from mscqa.answers.numbers import (
     differing_numbers,
     extract_numbers,
     mispaired_numbers,
+    other_phase,
 )
 from mscqa.answers.opposites import (
     against_its_numbers,
@@ -129,6 +130,10 @@ def judgement(
     around them (`context`), with the numbers checked and the reason in words. A supported
     verdict needs the evidence to use at least `min_coverage` of the statement's words."""
     matched, unmatched = check_numbers(statement, context)
+    phase = other_phase(statement, " ".join(evidence))
+    if phase:
+        reason = f"the evidence names other trial phases where the statement says {phase}"
+        return Judgement(CONTRADICTED, matched, unmatched or (phase,), reason, "numbers")
     if unmatched:
         wrong = differing_numbers(statement, context)
         if wrong:
