@@ -262,7 +262,7 @@ def test_a_question_only_a_number_answers_needs_a_quote_with_a_number(
     refused = ask(fake_engine, question, min_score=0.0)
     assert not refused.answered and refused.reason == NO_FIGURE
     # Statements are checked without this rule: "the rate" in one asks for nothing.
-    assert ask(fake_engine, question, min_score=0.0, figures=False).answered
+    assert ask(fake_engine, question, min_score=0.0, asking=False).answered
 
 
 def test_a_follow_ups_focus_is_a_word_the_patient_typed_in_it(fake_engine: Engine) -> None:

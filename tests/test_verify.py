@@ -494,3 +494,16 @@ def test_the_verdict_is_read_against_the_quote_of_the_article_that_says_most(
     statement = "Studies show stem cell treatment for chronic pain to be safe."
     stats = library_stats(fake_engine.index)
     assert _saying_most(statement, [first, saying, elsewhere], stats) is saying
+
+
+def test_a_statement_with_a_technical_term_is_still_checked_against_the_articles(
+    fake_engine: Engine,
+) -> None:
+    # A question naming a term no article uses is refused outright; a statement is read
+    # against its evidence, so staff see what the articles say.
+    statement = (
+        "Before stem cell treatment, patients had an average HHS score of 75 by stethoscope."
+    )
+    verdict = fake_engine.check(statement)
+    assert verdict.reason != "no article covers it" and verdict.evidence
+    assert not fake_engine.ask("Is a stethoscope used on the hip?").answered

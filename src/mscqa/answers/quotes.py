@@ -258,7 +258,7 @@ def find_quotes(
     ranker_candidates: int = 12,
     ranker_model: Calibration | None = None,
     ranker_weight: float = 0.0,
-    figures: bool = True,
+    asking: bool = True,
     asked: str | None = None,
 ) -> Answer:
     """The "not covered" message when P(covered) < `min_score`; otherwise the best quote and
@@ -267,8 +267,9 @@ def find_quotes(
     With a `ranker` the sentences are scored as `score_candidates` says, and P(covered) comes
     from `ranker_model` (`min_score` must then be its threshold); with a `ranker_weight` it
     only reorders them (`fuse`) and P(covered) is that of the best sentence without it.
-    With `figures`, a question only a number answers ("What five-year survival rate for ALS?")
-    is not covered when no quote states a number. `asked`: as `sentence_features`."""
+    `asking` (a question, not a statement): one only a number answers ("What five-year survival
+    rate for ALS?") is not covered when no quote states a number, and technical terms no article
+    uses are unknown topics (`unknown_topics`). `asked`: as `sentence_features`."""
     calibration = calibration or default_calibration()
     ranking = (ranker, ranker_candidates, ranker_model, ranker_weight, asked)
     scored = score_candidates(question, query_vector, hits, index, calibration, *ranking)
@@ -278,7 +279,7 @@ def find_quotes(
     if fused:
         final = calibration
         best = max(scored, key=lambda c: (c.probability, -c.row)) if scored else None
-    unknown = unknown_topics(question, library_stats(index).vocabulary)
+    unknown = unknown_topics(question, library_stats(index).vocabulary, terms=asking)
     if best is None or final.covered(best.features, known_similarity, bool(unknown)) < min_score:
         return refused(question, unknown)
     candidates = scored[:1] + [c for c in scored[1:] if c.probability >= min_quote_score]
@@ -292,7 +293,7 @@ def find_quotes(
             chosen.append((candidate, start, end))
     if not chosen:
         return refused(question, unknown)
-    if figures and asks_figure(question) and not _states_figure(chosen, index):
+    if asking and asks_figure(question) and not _states_figure(chosen, index):
         return refused(question, unknown, NO_FIGURE)
     quotes = []
     for candidate, start, end in chosen:

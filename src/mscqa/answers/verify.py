@@ -306,7 +306,7 @@ def check_statement(
         known_similarity=known_similarity,
         neighbour_ratio=neighbour_ratio,
         calibration=calibration,
-        figures=False,  # a statement's "rate" or "how long" asks for nothing
+        asking=False,  # a statement's "rate" asks for nothing; names.py reads its terms
     )
     numbers = extract_numbers(statement)
     if not answer.answered:

@@ -100,12 +100,14 @@ def known_topic(topic: str, vocabulary: frozenset[str]) -> bool:
     return False
 
 
-def unknown_topics(question: str, vocabulary: frozenset[str]) -> list[str]:
+def unknown_topics(question: str, vocabulary: frozenset[str], terms: bool = True) -> list[str]:
     """The topics `question` names that the library (its stemmed `vocabulary`) never uses,
-    and the phrases of what only the clinic can answer (`clinic_matters`)."""
+    with its technical terms (`unknown_terms`) unless `terms` is false, and the phrases of what
+    only the clinic can answer (`clinic_matters`)."""
     unknown = [t for t in named_topics(question) if not known_topic(t, vocabulary)]
-    named = " ".join(unknown)
-    unknown += [t for t in unknown_terms(question, vocabulary) if t not in named]
+    if terms:
+        named = " ".join(unknown)
+        unknown += [t for t in unknown_terms(question, vocabulary) if t not in named]
     return unknown + clinic_matters(question)
 
 
@@ -120,7 +122,7 @@ def unknown_terms(question: str, vocabulary: frozenset[str]) -> list[str]:
     not mention ("What are the side effects of metformin?")."""
     found = []
     for word in re.findall(r"[a-z][a-z-]+", re.sub(r"'s?\b", "", normalize(question))):
-        if len(word) < _MIN_UNUSED_LETTERS + 1 or word in STOPWORDS or word.endswith(_NOT_NOUN):
+        if len(word) < 4 or word in STOPWORDS | _RESEARCH_WORDS or word.endswith(_NOT_NOUN):
             continue
         if not _TERM_ZIPF[0] <= zipf(word) < _TERM_ZIPF[1]:
             continue
@@ -169,6 +171,7 @@ def scope_words() -> frozenset[str]:
 # words comparing its results.
 _RESEARCH_WORDS = frozenset(
     ["followed", "wrote", "written", "authored", "published", "funded", "sponsored", "enrolled",
+     "enrol", "enroll", "enrolment", "enrollment",
      "recruited", "randomised", "randomized", "blinded", "conducted", "led", "ran", "measured",
      "measure", "measuring", "assessed", "evaluated",
      # and how results compare: "did the patients get fewer infections?"
