@@ -248,9 +248,10 @@ def standalone_question(
     answer quoted (`quoted`), when it named some."""
     if not context:
         return question
-    said = verdict_on(question, context[-1])
-    if said:
-        return said
+    last_said = ["", *_SENTENCE.findall(" ".join(context[-1].split()))][-1].strip()
+    claim = verdict_on(question, last_said)
+    if claim:
+        return claim
     elliptical = _ELLIPTICAL.match(question)
     own = conditions(question)
     if elliptical and _JOINING.match(question):

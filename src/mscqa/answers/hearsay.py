@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 
-_SENTENCE = re.compile(r"[^.?!\n]+(?:[.?!]+|\n|$)")
 _WORDS = re.compile(r"[a-z]{3,}", re.IGNORECASE)
 
 # "Is that true?", "is this right?": a question that asks whether what was just said holds.
@@ -24,13 +23,10 @@ _HEARSAY = re.compile(
 
 
 def verdict_on(question: str, said: str) -> str:
-    """ "Is that true?" after something said that is not a question ("A friend told me
-    stem cells work as well as surgery"): the claim itself, asked ("Is it true that stem
+    """ "Is that true?" after a sentence `said` that is not a question ("A friend told me
+    stem cells work as well as surgery."): the claim itself, asked ("Is it true that stem
     cells work as well as surgery?"), else ""."""
-    if not _VERDICT_ONLY.match(question.strip()):
+    if not _VERDICT_ONLY.match(question.strip()) or not said or said.endswith("?"):
         return ""
-    sentences = [x.strip() for x in _SENTENCE.findall(" ".join(said.split())) if x.strip()]
-    if not sentences or sentences[-1].endswith("?"):
-        return ""
-    claim = _HEARSAY.sub("", sentences[-1], count=1).strip().rstrip(".!")
+    claim = _HEARSAY.sub("", said, count=1).strip().rstrip(".!")
     return f"Is it true that {claim}?" if _WORDS.search(claim) else ""
