@@ -139,3 +139,9 @@ def test_a_technical_term_the_library_never_uses_is_an_unknown_topic() -> None:
 def test_a_possessive_is_no_technical_term() -> None:
     # "article's" as a whole word sits in the band of technical terms; "article" does not.
     assert unknown_topics("What did the article's diabetes trial find?", VOCABULARY) == []
+
+
+def test_a_clipped_or_derived_form_of_a_library_word_is_no_technical_term() -> None:
+    therapy = VOCABULARY | frozenset(lexical_tokens("physical therapy", document=True))
+    assert unknown_topics("Does physio help back pain?", therapy) == []
+    assert unknown_topics("Does physio help back pain?", VOCABULARY) == ["physio"]

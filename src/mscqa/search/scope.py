@@ -141,7 +141,13 @@ def _known_word(word: str, vocabulary: frozenset[str]) -> bool:
     for form in (word, _AFFIXES.sub("", word), _AFFIXES.sub("", _AFFIXES.sub("", word, 1))):
         if len(form) >= _MIN_UNUSED_LETTERS and any(t in vocabulary for t in lexical_tokens(form)):
             return True
-    return False
+    # "physio" for the library's "physical", "immunology" for "immune": a clipped or derived
+    # form of a library word is no other topic.
+    return any(t.startswith(word[:_SAME_ROOT]) for t in vocabulary)
+
+
+# Letters a word shares with the start of a library word to count as the same root.
+_SAME_ROOT = 5
 
 
 @lru_cache(maxsize=1)
