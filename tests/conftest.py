@@ -15,6 +15,7 @@ from mscqa.corpus.checks import load_corpus
 from mscqa.engine import Engine
 from mscqa.index.build import build_index
 from mscqa.index.embedder import HashingEmbedder, SentenceTransformerEmbedder
+from mscqa.index.onnx_backend import ONNX_DIR, ensure_export
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
@@ -78,11 +79,33 @@ def real_embedder() -> SentenceTransformerEmbedder:
 
 
 @pytest.fixture(scope="session")
-def real_engine(
+def real_export(
     tmp_path_factory: pytest.TempPathFactory, real_embedder: SentenceTransformerEmbedder
+) -> Path:
+    """An index folder holding only the real model's ONNX export, made once per test session.
+    `seed_export` copies it into a new index folder, whose build then finds it instead of
+    exporting again (about 20 s each); the tests of the export itself make their own."""
+    index_dir = tmp_path_factory.mktemp("export") / "index"
+    folder = ensure_export(index_dir, real_embedder.model_dir, real_embedder.model_id)
+    assert folder is not None, "the real model could not be exported to ONNX"
+    return index_dir
+
+
+def seed_export(export: Path, index_dir: Path) -> None:
+    """Copy the export of `real_export` into `index_dir` (copied, never linked: some tests
+    damage the export they are given)."""
+    shutil.copytree(export / ONNX_DIR, index_dir / ONNX_DIR)
+
+
+@pytest.fixture(scope="session")
+def real_engine(
+    tmp_path_factory: pytest.TempPathFactory,
+    real_embedder: SentenceTransformerEmbedder,
+    real_export: Path,
 ) -> Iterator[Engine]:
     """The shipped corpus indexed with the real model, once per test session."""
     root = tmp_path_factory.mktemp("real")
     settings = Settings(corpus_dir=CORPUS, index_dir=root / "index", embedder="torch")
+    seed_export(real_export, settings.index_dir)
     build(settings, real_embedder)
     yield Engine(settings, real_embedder)

@@ -88,6 +88,19 @@ def test_the_question_in_a_story_is_searched_without_the_story(fake_engine: Engi
     assert turn.answer.answered and turn.answer.quotes[0].title == HIP
 
 
+def test_a_pronoun_in_a_story_question_is_the_treatment_the_story_named(
+    fake_engine: Engine,
+) -> None:
+    story = (
+        "I am 66 and my hip has ached for years; the pills help less every winter. "
+        "A friend of mine keeps talking about stem cell injections. "
+        "Has anybody tested them on osteoarthritis of the hip?"
+    )
+    turn = fake_engine.reply(story)
+    assert turn.understood_as and "stem cell injections" in turn.understood_as
+    assert turn.answer.answered and turn.answer.quotes[0].title == HIP
+
+
 def test_is_that_true_after_a_story_searches_what_the_story_says(fake_engine: Engine) -> None:
     story = (
         "My hip has hurt for two years and the pills barely help. My cousin said that hip "

@@ -409,3 +409,30 @@ def test_a_question_naming_part_of_the_condition_told_is_not_given_it() -> None:
         "My aunt has had Behcet's disease for years. Could cells help her disease?"
     ).questions
     assert question.endswith("for Behcet's disease?")
+
+
+def test_a_pronoun_after_a_named_drug_keeps_the_drugs_name() -> None:
+    message = (
+        "My aunt has had gout for years. Her doctor gave her the drug colchicine last week. "
+        "How does it work?"
+    )
+    (question,) = read_message(message).questions
+    assert "colchicine" in question
+    # A common word after the treatment is no name: "stem cell injections | helped".
+    other = read_message("Stem cell injections helped my friend. Do they work for gout?")
+    assert [q.lower() for q in other.questions] == ["do stem cell injections work for gout?"]
+
+
+def test_a_run_on_story_without_a_question_mark_asks_after_its_last_told_clause() -> None:
+    message = (
+        "my shoulder has been stiff since I fell off a ladder, the pills upset my stomach, "
+        "I really want to avoid surgery, is there any trial of stem cells for frozen shoulder"
+    )
+    story, questions = _story_and_questions(message)
+    assert questions == ["is there any trial of stem cells for frozen shoulder"]
+    assert "ladder" in story and "surgery" in story
+
+
+def test_which_noun_that_is_part_of_the_condition_is_not_said_twice() -> None:
+    assert topic_of("Which autoimmune diseases were studied?") == "autoimmune diseases"
+    assert topic_of("Which creams were tried for psoriasis?") == "creams for psoriasis"

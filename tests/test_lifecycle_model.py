@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import build
+from conftest import build, seed_export
 from mscqa.cli import main
 from mscqa.config import Settings
 from mscqa.engine import Engine
@@ -33,9 +33,11 @@ def test_update_equals_a_full_build_with_the_real_model(
     tmp_path: Path,
     real_embedder: SentenceTransformerEmbedder,
     real_index: Path,
+    real_export: Path,
 ) -> None:
     updated = Settings(corpus_dir=corpus_dir, index_dir=real_index, embedder="torch")
     full = Settings(corpus_dir=corpus_dir, index_dir=tmp_path / "full", embedder="torch")
+    seed_export(real_export, full.index_dir)  # the same model's export: the build reuses it
     _edit_corpus(corpus_dir)
     report = build(updated, real_embedder, incremental=True)
     assert 0 < report.embedded_passages < report.total_passages  # type: ignore[attr-defined]

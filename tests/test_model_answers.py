@@ -71,3 +71,14 @@ def test_a_changed_number_is_caught_with_the_real_model(real_engine: Engine) -> 
     verdict = real_engine.check("After treatment the average Harris Hip Score was 86.4.")
     assert verdict.verdict != "supported"
     assert "86.4" in verdict.unmatched
+
+
+def test_it_after_a_story_naming_a_drug_is_that_drug(real_engine: Engine) -> None:
+    story = (
+        "My father was diagnosed with ALS in May. His neurologist prescribed the drug "
+        "riluzole. What does it do, honestly?"
+    )
+    turn = real_engine.reply(story)
+    assert turn.understood_as and "riluzole" in turn.understood_as
+    assert turn.answer.answered and "ALS" in turn.answer.quotes[0].title
+    assert "riluzole" in turn.answer.quotes[0].quote

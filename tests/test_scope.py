@@ -106,6 +106,21 @@ def test_words_about_how_research_was_done_are_no_other_topic() -> None:
     assert unused_words("where can I park my caravan?", vocabulary) == ["park", "caravan"]
 
 
+def test_pronouns_for_no_one_in_particular_are_no_other_topic() -> None:
+    vocabulary = frozenset(lexical_tokens("stem cells were tested in a trial of gout"))
+    assert unused_words("has anyone tested them on gout?", vocabulary) == []
+    assert unused_words("did somebody test them for everything?", vocabulary) == []
+    assert unused_words("has anyone tried them on horses?", vocabulary) == ["tried", "horses"]
+
+
+def test_adverbs_say_how_not_what_about() -> None:
+    vocabulary = frozenset(lexical_tokens("stem cells were tested in a trial of gout"))
+    assert unused_words("what does it do exactly?", vocabulary) == []
+    assert unused_words("were they tested surgically, honestly?", vocabulary) == []
+    # "belly" is made from no English word: it names a topic.
+    assert unused_words("does it shrink belly fat?", vocabulary) == ["shrink", "belly", "fat"]
+
+
 def test_an_aspect_of_a_condition_the_library_never_discusses_is_not_covered() -> None:
     assert unknown_topics("Is hip osteoarthritis hereditary?", VOCABULARY) == ["hereditary"]
     assert unknown_topics("Can teenagers get back pain?", VOCABULARY) == ["teenagers"]

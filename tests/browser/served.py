@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mscqa.index.onnx_backend import ONNX_DIR
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -63,8 +65,14 @@ def _wait_ready(url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
 
 
 @contextmanager
-def serve(root: Path, corpus: Path, **env_overrides: str) -> Iterator[Server]:
-    """Index `corpus` into `root`, then run `mscqa serve` over it until the block ends."""
+def serve(
+    root: Path, corpus: Path, export: Path | None = None, **env_overrides: str
+) -> Iterator[Server]:
+    """Index `corpus` into `root`, then run `mscqa serve` over it until the block ends.
+    `export`: an index folder whose model export the build takes instead of exporting the
+    model again (the `real_export` fixture)."""
+    if export is not None:
+        shutil.copytree(export / ONNX_DIR, root / "index" / ONNX_DIR)
     env = {
         key: value
         for key, value in os.environ.items()

@@ -4,6 +4,7 @@ question in another language, through `mscqa serve` and headless Debian Chromium
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,9 +16,9 @@ ALS_TITLE = "Mesenchymal Stem Cell Treatment for ALS is Safe and Feasible"
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def server(tmp_path_factory: pytest.TempPathFactory, real_export: Path) -> Iterator[Server]:
     root = tmp_path_factory.mktemp("served-chat")
-    with serve(root, copy_corpus(root)) as running:
+    with serve(root, copy_corpus(root), real_export) as running:
         yield running
 
 

@@ -40,9 +40,9 @@ ANSWERED_TITLE = "Mesenchymal Stem Cell Treatment for ALS is Safe and Feasible"
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def server(tmp_path_factory: pytest.TempPathFactory, real_export: Path) -> Iterator[Server]:
     root = tmp_path_factory.mktemp("staff")
-    with serve(root, copy_corpus(root), MSCQA_ADMIN_PASSWORD=PASSWORD) as running:
+    with serve(root, copy_corpus(root), real_export, MSCQA_ADMIN_PASSWORD=PASSWORD) as running:
         yield running
 
 

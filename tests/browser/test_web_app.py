@@ -43,10 +43,14 @@ XSS_SCRIPT = "<script>alert(2)</script>"
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def server(tmp_path_factory: pytest.TempPathFactory, real_export: Path) -> Iterator[Server]:
     root = tmp_path_factory.mktemp("served")
     with serve(
-        root, copy_corpus(root), MSCQA_ADMIN_PASSWORD=PASSWORD, MSCQA_RELOAD_CHECK_SECONDS="0"
+        root,
+        copy_corpus(root),
+        real_export,
+        MSCQA_ADMIN_PASSWORD=PASSWORD,
+        MSCQA_RELOAD_CHECK_SECONDS="0",
     ) as running:
         yield running
 

@@ -1,5 +1,5 @@
-"""The conditions a patient's message names ("MS", "low back pain", "Crohn's disease"), as
-written: what a follow-up carries over and what a story is about."""
+"""The conditions a patient's message names ("MS", "low back pain", "Crohn's disease"), and
+the treatments, as written: what a follow-up carries over and what a story is about."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from mscqa.search.scope import named_topics
+from mscqa.text.frequency import common
 from mscqa.text.terms import STOPWORDS, TERMS, normalize
 
 AUXILIARY = frozenset(
@@ -106,3 +107,26 @@ _KINDS = frozenset(["pain", "disease", "diseases", "syndrome", "disorder", "cond
 
 def _words(text: str) -> set[str]:
     return {w for w in re.findall(r"[\w'-]+", normalize(text)) if w not in STOPWORDS}
+
+
+def treatments(text: str) -> list[str]:
+    """The treatments `text` names, as written, in order, each with its name when one follows
+    ("the drug edaravone")."""
+    return [m.group() + _name_after(text[m.end() :]) for m in _TREATMENT.finditer(text)]
+
+
+# What patients mean by "it" in "is it safe?", "does it hurt?": the treatment talked about.
+_TREATMENT = re.compile(
+    r"\b(?:(?:the|a|an|this|that)\s+)?(?:(?:stem cells?|mscs?)(?:\s+(?:injections?|"
+    r"infusions?|therap(?:y|ies)|treatments?|transplants?))?|(?:[\w-]+\s+)?(?:injections?|"
+    r"infusions?|therap(?:y|ies)|treatments?|transplants?|drugs?|medicines?|medications?))\b",
+    re.IGNORECASE,
+)
+
+
+def _name_after(text: str) -> str:
+    """The rare word right after a treatment, which names it ("the drug | edaravone"), or ""."""
+    match = re.match(r"\s+([a-z][\w-]{3,})\b", text, re.IGNORECASE)
+    if match is None or match.group(1).lower() in STOPWORDS or common(match.group(1)):
+        return ""
+    return match.group()

@@ -11,7 +11,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from mscqa.answers.conditions import AUXILIARY, conditions, is_condition, names_part_of
+from mscqa.answers.conditions import (
+    AUXILIARY,
+    conditions,
+    is_condition,
+    names_part_of,
+    treatments,
+)
 from mscqa.answers.hearsay import verdict_on
 from mscqa.text.frequency import common, everyday
 from mscqa.text.terms import STOPWORDS, normalize
@@ -203,10 +209,11 @@ def _story_and_questions(message: str, split: bool = True) -> tuple[str, list[st
     return story, questions
 
 
-# A clause about the writer or someone close, then a comma and a question: "my dad has MS,
-# would stem cells help him?".
+# Clauses about the writer or someone close, then a comma and a question: "my dad has MS,
+# would stem cells help him?", "my knee is bad, I don't want surgery, is there a study ...":
+# the question starts after the last such comma.
 _TOLD_CLAUSE = re.compile(
-    r"^((?:i|i'm|i've|my|our|we|we're|we've|his|her|he|she|he's|she's)\b[^,;?]{8,}?)[,;]\s+"
+    r"^((?:i|i'm|i've|my|our|we|we're|we've|his|her|he|she|he's|she's)\b[^;?]{8,})[,;]\s+"
     rf"(?=(?:{_QUESTION_WORDS})\b)",
     re.IGNORECASE,
 )
@@ -350,8 +357,8 @@ def _substitute(body: str, reference: re.Match[str], topic: str) -> str:
 
 def _treatment_of(text: str) -> str:
     """The treatment `text` names last (nearest a follow-up), or ""."""
-    treatments = [_trim(m.group()) for m in _TREATMENT.finditer(text)]
-    return treatments[-1] if treatments else ""
+    named = treatments(text)
+    return _trim(named[-1]) if named else ""
 
 
 def _reference_kind(body: str, reference: re.Match[str] | None) -> str:
@@ -375,13 +382,6 @@ _RESEARCH_VERB = re.compile(
     r"(?:find|found|show|showed|shown|measure|measured|report|reported|use|used|test|tested|"
     r"conclude|concluded|study|studied|inject|injected|give|gave|get|got|see|saw|treat|"
     r"treated|compare|compared|look|looked|follow|followed)\b",
-    re.IGNORECASE,
-)
-# What patients mean by "it" in "is it safe?", "does it hurt?": the treatment talked about.
-_TREATMENT = re.compile(
-    r"\b(?:(?:the|a|an|this|that)\s+)?(?:(?:stem cells?|mscs?)(?:\s+(?:injections?|"
-    r"infusions?|therap(?:y|ies)|treatments?|transplants?))?|(?:[\w-]+\s+)?(?:injections?|"
-    r"infusions?|therap(?:y|ies)|treatments?|transplants?|drugs?|medicines?|medications?))\b",
     re.IGNORECASE,
 )
 
@@ -427,7 +427,8 @@ def topic_of(question: str, kind: str = "any") -> str:
     if named:
         asked = _ASKED_NOUN.match(question.strip())
         noun = asked.group(1) if asked else ""
-        if noun and noun.lower() not in AUXILIARY and noun.lower() not in STOPWORDS:
+        # "which drugs ..." -> "drugs for ALS"; "which autoimmune diseases" is the condition.
+        if noun and noun.lower() not in AUXILIARY | STOPWORDS and not _mentions(named[0], noun):
             return f"{noun} for {named[0]}"
         return named[0]
     about = _ABOUT.search(question.strip())

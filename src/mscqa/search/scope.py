@@ -185,6 +185,30 @@ _RESEARCH_WORDS = frozenset(
      "slower", "longer", "shorter", "better", "worse", "improved", "reduced", "increased",
      "decreased"]
 )  # fmt: skip
+# Pronouns that stand for no one in particular ("did anyone test them?"): they name no topic,
+# though some are rarer than everyday English.
+_INDEFINITE = frozenset(
+    ["anyone", "anybody", "anything", "anywhere", "someone", "somebody", "something",
+     "somewhere", "everyone", "everybody", "everything", "everywhere", "nobody", "nothing",
+     "nowhere", "whatever", "whoever", "whichever"]
+)  # fmt: skip
+
+
+def _adverb(word: str) -> bool:
+    """True for an adverb made from an English word ("exactly", "easily", "surgically"): how
+    something is asked, not what about. "belly" and "family" are made from no such word."""
+    if not word.endswith("ly") or len(word) < 5:
+        return False
+    bases = (
+        word[:-2],  # exact-ly
+        word[:-3] + "y" if word.endswith("ily") else "",  # eas-ily
+        word[:-4] if word.endswith("ally") else "",  # surgic-ally, basic-ally
+    )
+    return any(zipf(base) >= _ADVERB_BASE_ZIPF for base in bases if len(base) >= 4)
+
+
+# How common the word an adverb is made from must be ("exact" 4.3, "surgical" 3.9).
+_ADVERB_BASE_ZIPF = 3.0
 # Shortest word `unused_words` looks at ("gas"): shorter ones are abbreviations ("ms", "oa").
 _MIN_UNUSED_LETTERS = 3
 
@@ -200,9 +224,9 @@ def unused_words(question: str, vocabulary: frozenset[str]) -> list[str]:
     for word in re.findall(r"[a-z]+", normalize(question)):
         if (
             len(word) < _MIN_UNUSED_LETTERS
-            or word in STOPWORDS
-            or word in _RESEARCH_WORDS
+            or word in STOPWORDS | _RESEARCH_WORDS | _INDEFINITE
             or everyday(word)
+            or _adverb(word)
         ):
             continue
         if not any(t in vocabulary for t in lexical_tokens(word)):
