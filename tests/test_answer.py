@@ -255,6 +255,17 @@ def test_the_focus_is_never_a_word_of_everyday_english(fake_engine: Engine) -> N
     assert focus_word("does riluzole work well", stats) == "riluzol"
 
 
+def test_a_question_whether_something_is_safe_has_safe_as_its_focus(
+    fake_engine: Engine,
+) -> None:
+    stats = library_stats(fake_engine.index)
+    assert stats.idf["lupus"] > stats.idf["safe"]  # what made the condition the focus before
+    for question in ("Are stem cells safe for lupus?", "how safe are they in lupus?"):
+        assert focus_word(question, stats) == "safe"
+    # Asking who showed it safe asks for people: the rarest word stays the focus.
+    assert focus_word("Who showed they were safe in lupus?", stats) == "lupus"
+
+
 def test_a_question_only_a_number_answers_needs_a_quote_with_a_number(
     fake_engine: Engine,
 ) -> None:

@@ -82,3 +82,25 @@ def test_it_after_a_story_naming_a_drug_is_that_drug(real_engine: Engine) -> Non
     assert turn.understood_as and "riluzole" in turn.understood_as
     assert turn.answer.answered and "ALS" in turn.answer.quotes[0].title
     assert "riluzole" in turn.answer.quotes[0].quote
+
+
+def test_whether_a_treatment_is_safe_is_answered_by_the_sentence_saying_so(
+    real_engine: Engine,
+) -> None:
+    answer = real_engine.ask("Is stem cell treatment safe for people with ulcerative colitis?")
+    assert answer.answered and "Immune System" in answer.quotes[0].title
+    # Not the sentence naming ulcerative colitis among the conditions treated.
+    assert "consistently safe" in answer.quotes[0].quote
+
+
+def test_a_follow_up_refused_as_typed_is_answered_about_the_conversations_topic(
+    real_engine: Engine,
+) -> None:
+    first = real_engine.reply("Tell me about ALS.")
+    turn = real_engine.reply("how do the final stages look?", [first])
+    assert turn.understood_as == "how do the final stages look, in ALS?"
+    assert turn.answer.answered and "stages of ALS" in turn.answer.quotes[0].quote
+    # A question about something else is not answered with the conversation's topic: the
+    # quote found for "..., in ALS?" lacks its own word ("vision").
+    other = real_engine.reply("What causes low vision?", [first])
+    assert not other.answer.answered and other.understood_as is None

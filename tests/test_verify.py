@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mscqa.answers.names import missing_details, unknown_terms
+from mscqa.answers.names import missing_details, unmentioned_terms
 from mscqa.answers.numbers import (
     check_numbers,
     extract_numbers,
@@ -317,10 +317,10 @@ def test_a_technical_term_no_article_uses_is_not_found() -> None:
     vocabulary = frozenset(
         lexical_tokens("Stem cells from adipose tissue calm T-cells.", document=True)
     )
-    assert unknown_terms("Stem cells calm basophils and T-cells.", vocabulary) == ["basophils"]
-    assert unknown_terms("Stem cells from adipose tissue calm T-cells.", vocabulary) == []
-    assert unknown_terms("Stem cells were enrolled in a study.", vocabulary) == []
-    assert unknown_terms("It enrolled 12,500 people in 20193.", vocabulary) == []
+    assert unmentioned_terms("Stem cells calm basophils and T-cells.", vocabulary) == ["basophils"]
+    assert unmentioned_terms("Stem cells from adipose tissue calm T-cells.", vocabulary) == []
+    assert unmentioned_terms("Stem cells were enrolled in a study.", vocabulary) == []
+    assert unmentioned_terms("It enrolled 12,500 people in 20193.", vocabulary) == []
 
 
 def test_check_calls_a_statement_with_an_unknown_technical_term_not_found(

@@ -27,13 +27,14 @@ from mscqa.index.load import LoadedIndex, load_index
 from mscqa.index.onnx_backend import OnnxEmbedder, export_problem
 from mscqa.index.status import IndexStatus, index_status
 from mscqa.index.store import current_version
-from mscqa.search.library import library_stats
+from mscqa.search.library import LibraryStats, library_stats
 from mscqa.search.retriever import Hit, Retriever
 from mscqa.text.terms import clean_text
 
 VERIFIER_MODES = ("combined", "model", "rules")
 
 if TYPE_CHECKING:
+    from mscqa.answers.conversation import Part
     from mscqa.answers.turns import Turn
     from mscqa.search.spelling import Speller
 
@@ -275,6 +276,9 @@ class Engine:
             (question, self.ask(question, part.typed if question != part.typed else None))
             for question, part in zip(asked, reading.parts, strict=True)
         ]
+        if len(reading.parts) == 1 and asked == (reading.parts[0].typed,):
+            stats = library_stats(loaded.index)
+            asked, parts = self._lean_if_refused(reading.parts[0], parts[0], stats)
         return Turn(
             text,
             merge_answers(text, parts),
@@ -284,6 +288,35 @@ class Engine:
             corrected=correction.text if correction.changed else None,
             language=language.code,
         )
+
+    def _lean_if_refused(
+        self, part: Part, searched: tuple[str, Answer], stats: LibraryStats
+    ) -> tuple[tuple[str, ...], list[tuple[str, Answer]]]:
+        """A follow-up of its own words that the articles do not cover as typed ("what
+        happens in the late stages?") searched once more about the conversation's topic
+        (`Part.fallback`), unless it names what they never mention; kept only when its first
+        quote has the follow-up's own focus word ("stages"), so that a question about
+        something else ("what causes low vision?") is not answered with the conversation's
+        topic. Else as it was."""
+        from mscqa.answers.candidates import focus_word
+        from mscqa.search.scope import unknown_topics, unused_words
+        from mscqa.text.frequency import common
+        from mscqa.text.terms import lexical_tokens
+
+        question, answer = searched
+        focus = focus_word(part.typed, stats)
+        if answer.answered or not part.fallback or not focus:
+            return (question,), [searched]
+        # A word beyond common English that no article uses names another topic
+        # ("lissencephaly"); common ones ("late", "happens") say what about the topic.
+        unused = [w for w in unused_words(part.typed, stats.vocabulary) if not common(w)]
+        if unused or unknown_topics(part.typed, stats.vocabulary):
+            return (question,), [searched]
+        again = self.ask(part.fallback, part.typed)
+        said = again.quotes[0].quote if again.answered else ""
+        if focus not in lexical_tokens(said, expand=False):
+            return (question,), [searched]
+        return (part.fallback,), [(part.fallback, again)]
 
     def _speller(self, loaded: _Loaded) -> Speller:
         """The speller of a loaded version, built on its first use and freed with it."""

@@ -3,6 +3,7 @@ the calibrated score or the learned ranker."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -14,7 +15,7 @@ from mscqa.answers.ranker import SentenceScorer, candidate_text
 from mscqa.search.library import Library, LibraryStats, library_stats
 from mscqa.search.retriever import Hit
 from mscqa.text.frequency import everyday
-from mscqa.text.terms import content_words, lexical_tokens
+from mscqa.text.terms import content_words, lexical_tokens, normalize
 
 
 def weighted_coverage(question: Sequence[str], text: frozenset[str], stats: LibraryStats) -> float:
@@ -113,6 +114,8 @@ def focus_word(question: str, stats: LibraryStats) -> str | None:
     ("arthritis" brings in "rheumatoid", which must not become the focus). Nor do words of
     everyday English ("does it work well?"): the articles rarely use "well" or "work", which
     gives them a high idf, but a sentence having them is not what the question is about."""
+    if _ASKS_SAFETY.search(normalize(question).strip()) and _SAFE in stats.idf:
+        return _SAFE
     everyday_stems = {
         stem
         for word in content_words(question)
@@ -125,6 +128,16 @@ def focus_word(question: str, stats: LibraryStats) -> str | None:
         key=lambda t: (-stats.idf[t], t),
     )
     return known[0] if known else None
+
+
+# "Is it safe for lupus?" asks whether it is safe: the sentence saying so answers it, often
+# without naming the condition, which would otherwise be the focus. ("Who showed it was
+# safe?" asks for people, and "safe" is no focus there.)
+_ASKS_SAFETY = re.compile(
+    r"^(?:is|are|was|were|will|would|can|could|do|does|did|has|have)\b.*"
+    r"\b(?:safe|safely|safety|unsafe)\b|\bhow safe\b"
+)
+_SAFE = "safe"
 
 
 def score_candidates(

@@ -130,3 +130,16 @@ def _name_after(text: str) -> str:
     if match is None or match.group(1).lower() in STOPWORDS or common(match.group(1)):
         return ""
     return match.group()
+
+
+def body_parts(text: str) -> list[str]:
+    """The body parts `text` tells of as someone's own ("my lower back is wrecked", "her
+    knees"), as written, in order: what a story is about when it names no condition."""
+    return [m.group(1) for m in _OWN_BODY_PART.finditer(text)]
+
+
+_OWN_BODY_PART = re.compile(
+    r"\b(?:my|his|her|our|their)\s+((?:(?:left|right|lower|upper)\s+)?(?:back|neck|hips?|"
+    r"knees?|shoulders?|spine|joints?|hands?|arms?|legs?|ankles?|wrists?|elbows?|feet|foot))\b",
+    re.IGNORECASE,
+)

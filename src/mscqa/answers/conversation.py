@@ -13,18 +13,23 @@ from dataclasses import dataclass
 
 from mscqa.answers.conditions import (
     AUXILIARY,
+    body_parts,
     conditions,
     is_condition,
     names_part_of,
     treatments,
 )
 from mscqa.answers.hearsay import verdict_on
+from mscqa.answers.messages import (
+    QUESTION_START,
+    WORD,
+    content,
+    sentences,
+    story_and_questions,
+)
 from mscqa.text.frequency import common, everyday
 from mscqa.text.terms import STOPWORDS, normalize
 
-# At most two questions are searched for one message (one search more than a plain question);
-# a third and later question stay with the second.
-MAX_PARTS = 2
 # Content words a question of a two-question message needs, once read, to be searched alone.
 MIN_PART_WORDS = 2
 # Earlier turns looked at, most recent first, for the topic a follow-up leans on.
@@ -33,24 +38,6 @@ LOOK_BACK = 3
 # of its own ("did anyone have side effects?") is about the topic of the conversation.
 MAX_THIN_WORDS = 2
 
-_SENTENCE = re.compile(r"[^.?!\n]+(?:[.?!]+|\n|$)")
-_QUESTION_WORDS = (
-    r"what|which|who|whom|whose|when|where|why|how|is|are|was|were|do|does|did|can|could|"
-    r"will|would|should|has|have|had|may|might|tell|explain|describe|any"
-)
-_QUESTION_START = re.compile(rf"^(?:{_QUESTION_WORDS}|and|but|also)\b", re.IGNORECASE)
-# ", and what was ..." / " and does it ...": a second question joined to the first.
-_JOINED = re.compile(
-    r"(?:,\s*|;\s*|\s+)(?:and|but|also|plus)\s+(?=(?:what|which|who|when|where|why|how|is|are|"
-    r"was|were|do|does|did|can|could|will|would|should|has|have)\b)",
-    re.IGNORECASE,
-)
-# A sentence without a question mark that says what its writer wants to know.
-_ASKING = re.compile(
-    r"\b(?:(?:want|like|need|wish|love) to (?:know|learn|hear|understand)|wonder(?:ing)?|"
-    r"tell me|please (?:explain|advise|help)|any (?:advice|research|studies|evidence|news))\b",
-    re.IGNORECASE,
-)
 # A follow-up that leaves out what it is about: "and for arthritis?", "what about the knee?".
 _ELLIPTICAL = re.compile(
     r"^(?:and|but|also|so|then|ok(?:ay)?|what about|how about|same for|and what about)\b[,\s]*",
@@ -90,7 +77,6 @@ _DEFINITE = re.compile(
     re.IGNORECASE,
 )
 _ASKED_NOUN = re.compile(r"^(?:what|which)\s+([a-z][\w-]+)\b", re.IGNORECASE)
-_WORD = re.compile(r"[\w'-]+")
 
 
 @dataclass(frozen=True)
@@ -99,6 +85,10 @@ class Part:
 
     typed: str
     standalone: str
+    # Searched when the question as typed is searched and the articles do not cover it: the
+    # question about what the conversation is about ("what happens in the late stages?"
+    # after "What is ALS?"), or "" when there is nothing to lean on.
+    fallback: str = ""
 
     @property
     def leaned(self) -> bool:
@@ -121,12 +111,12 @@ def read_message(message: str, earlier: Sequence[str] = (), quoted: str = "") ->
     oldest first, as they were searched) and the research the last answer quoted (`quoted`,
     `research_quoted`). A story told before the question is context for it, the way an earlier
     turn is; a second question leans on the first."""
-    story, questions = _story_and_questions(message)
+    story, questions = story_and_questions(message)
     parts = _read_parts(questions, story, earlier, quoted)
     if len(parts) > 1 and any(_thin(p.standalone) for p in parts):
         # "..., and what are his hours?": a part too thin to search on its own is no
         # question of its own; the message is searched whole.
-        story, questions = _story_and_questions(message, split=False)
+        story, questions = story_and_questions(message, split=False)
         parts = _read_parts(questions, story, earlier, quoted)
     return Reading(tuple(parts))
 
@@ -135,7 +125,7 @@ def _thin(part: str) -> bool:
     """True for a part with fewer than `MIN_PART_WORDS` content words, all of them common
     English and no condition: "what are his hours?" (but "what is riluzole?" and "what is
     MS?" name what they ask about)."""
-    words = _content(part)
+    words = content(part)
     named = any(is_condition(c) for c in conditions(part))
     return len(words) < MIN_PART_WORDS and all(common(w) for w in words) and not named
 
@@ -145,9 +135,10 @@ def _read_parts(
 ) -> list[Part]:
     parts: list[Part] = []
     context = [*earlier[-LOOK_BACK:], *([story] if story else [])]
-    told = conditions(story)
+    named = conditions(story)
+    told = named or body_parts(story)  # "my lower back is wrecked"
     for number, typed in enumerate(questions):
-        standalone = standalone_question(typed, context, carry_thin=not told, quoted=quoted)
+        standalone = standalone_question(typed, context, carry_thin=not named, quoted=quoted)
         if number and standalone == typed and not conditions(typed) and _few_own(typed):
             # "..., and were there any side effects?": the second question of a message is
             # about what the first one is about.
@@ -158,18 +149,30 @@ def _read_parts(
             # "Can stem cells do anything for her?" after a story about her ALS (but "can
             # the meniscus grow back?" after a torn meniscus says what it asks about).
             standalone = f"{_without_mark(standalone)}, for {_told_about(story, told, typed)}?"
-        parts.append(Part(typed, standalone))
+        fallback = _about_the_conversation(typed, context) if standalone == typed else standalone
+        parts.append(Part(typed, standalone, fallback))
         context = [*context, standalone]
     return parts
+
+
+def _about_the_conversation(question: str, context: Sequence[str]) -> str:
+    """`question` with the condition or research the conversation is about, or "" when it
+    names a condition of its own or the conversation names none."""
+    if conditions(question):
+        return ""
+    topic = next((t for t in (topic_of(c, "condition") for c in reversed(context)) if t), "")
+    if not topic or _mentions(question, topic):
+        return ""
+    return f"{_without_mark(question)}, in {topic}?"
 
 
 def _told_about(story: str, told: Sequence[str], question: str) -> str:
     """The condition of the story the question is about: the first one told in a clause
     sharing a word with the question ("... arthritis in my hip too. Will it help the hip?"),
     else the first one told."""
-    asked = {w for w in _content(question) if not everyday(w)}
+    asked = {w for w in content(question) if not everyday(w)}
     for clause in _CLAUSE.split(story):
-        shared = asked & set(_content(clause))
+        shared = asked & set(content(clause))
         named = [c for c in told if _mentions(clause, c)]
         if shared and named:
             return named[0]
@@ -177,70 +180,6 @@ def _told_about(story: str, told: Sequence[str], question: str) -> str:
 
 
 _CLAUSE = re.compile(r"[.;,!?]+\s*|\s+(?:and|but)\s+")
-
-
-def _story_and_questions(message: str, split: bool = True) -> tuple[str, list[str]]:
-    """(the story around the questions, the questions): sentences that ask something are the
-    questions; the others are the story. Without a question mark, the last sentence that opens
-    like a question or says what the writer wants to know asks, else the last sentence: a story
-    ends with what it is told for."""
-    text = " ".join(message.split())
-    sentences = [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
-    asking = [s for s in sentences if s.endswith("?")]
-    if not asking:
-        asking = [s for s in sentences if _QUESTION_START.match(s) or _ASKING.search(s)][-1:]
-        asking = asking or sentences[-1:]
-    if not split:
-        return (" ".join(s for s in sentences if s not in asking), [" ".join(asking) or text])
-    # "my mum has bad hip arthritis, can stem cells help her?": the clause telling about
-    # the writer or their family is story, the rest of the sentence asks.
-    told = [_told_clause(s) for s in asking]
-    if any(told):
-        sentences = [c for s in sentences for c in _told_clause(s) or [s]]
-        asking = [q for s, t in zip(asking, told, strict=True) for q in (t[1:] if t else [s])]
-    if not asking or len(sentences) == 1:
-        return "", _split_joined(text)
-    # "Why me? ... Is there a trial for it?": a question with no word of its own is a sigh.
-    asking = [s for s in asking if _content(s)] or asking
-    story = " ".join(s for s in sentences if s not in asking)
-    questions = [q for sentence in asking for q in _split_joined(sentence)]
-    if len(questions) > MAX_PARTS:
-        questions = [*questions[: MAX_PARTS - 1], " ".join(questions[MAX_PARTS - 1 :])]
-    return story, questions
-
-
-# Clauses about the writer or someone close, then a comma and a question: "my dad has MS,
-# would stem cells help him?", "my knee is bad, I don't want surgery, is there a study ...":
-# the question starts after the last such comma.
-_TOLD_CLAUSE = re.compile(
-    r"^((?:i|i'm|i've|my|our|we|we're|we've|his|her|he|she|he's|she's)\b[^;?]{8,})[,;]\s+"
-    rf"(?=(?:{_QUESTION_WORDS})\b)",
-    re.IGNORECASE,
-)
-
-
-def _told_clause(sentence: str) -> list[str] | None:
-    """[story, question] when `sentence` opens with a clause telling about the writer or
-    their family and goes on to ask, else None."""
-    match = _TOLD_CLAUSE.match(sentence)
-    if not match or not _content(sentence[match.end() :]):
-        return None
-    return [match.group(1).strip() + ".", sentence[match.end() :]]
-
-
-def _split_joined(sentence: str) -> list[str]:
-    """ "How were they scored, and what was the average?" -> the two questions, each with the
-    sentence's closing mark. Only a join followed by a question word splits, so "pain and
-    swelling" stays whole; the first two questions are kept apart, the rest stay together."""
-    match = _JOINED.search(sentence)
-    if not match or match.start() < 8:
-        return [sentence]
-    first = sentence[: match.start()].rstrip(" ,;")
-    second = sentence[match.end() :].strip()
-    if len(_WORD.findall(second)) < 3:
-        return [sentence]
-    mark = sentence.rstrip()[-1] if sentence.rstrip()[-1:] in "?.!" else ""
-    return [first + mark if not first.endswith(("?", ".", "!")) else first, second]
 
 
 def standalone_question(
@@ -255,7 +194,7 @@ def standalone_question(
     answer quoted (`quoted`), when it named some."""
     if not context:
         return question
-    last_said = ["", *_SENTENCE.findall(" ".join(context[-1].split()))][-1].strip()
+    last_said = ["", *sentences(" ".join(context[-1].split()))][-1]
     claim = verdict_on(question, last_said)
     if claim:
         return claim
@@ -285,10 +224,10 @@ def standalone_question(
         # about, without the condition it was talked about for.
         treatment = next((t for t in map(_treatment_of, reversed(context)) if t), "")
         return _substitute(body, reference, treatment) if treatment else question
-    bare = not _content(body)  # "why?", "how so?": all of it is in the turn before
+    bare = not content(body)  # "why?", "how so?": all of it is in the turn before
     # "were there side effects?", "how long does recovery take?": too few words of its own to
     # say what about, so about what the conversation is about.
-    thin = carry_thin and not own and sum(not everyday(w) for w in _content(body)) <= MAX_THIN_WORDS
+    thin = carry_thin and not own and sum(not everyday(w) for w in content(body)) <= MAX_THIN_WORDS
     definite = _DEFINITE.search(body)  # "the volunteers": of the study talked about
     if reference is None and not elliptical and not bare and (own or not (definite or thin)):
         return question
@@ -302,6 +241,8 @@ def standalone_question(
     about_research = kind == "study" or bool(reference and _STUDY_PHRASE.search(reference.group()))
     if quoted and about_research and not _STUDY_PHRASE.search(context[-1]):
         topic = quoted
+    if about_research and not (_STUDY_PHRASE.search(topic) or conditions(topic)):
+        topic = ""  # "that research" after a story of "a stick" is no research on a stick
     if not topic or _mentions(body, topic):
         return body if elliptical else question
     if reference is None:
@@ -312,7 +253,7 @@ def standalone_question(
 def _few_own(question: str) -> bool:
     """True when `question` has at most `MAX_THIN_WORDS` content words beyond everyday
     English: too few to say what it is about ("were there side effects?")."""
-    return sum(not everyday(w) for w in _content(question)) <= MAX_THIN_WORDS
+    return sum(not everyday(w) for w in content(question)) <= MAX_THIN_WORDS
 
 
 _JOINING = re.compile(r"^(?:and|but|also|so|then|ok(?:ay)?)\b", re.IGNORECASE)
@@ -414,7 +355,7 @@ def topic_of(question: str, kind: str = "any") -> str:
         topic = topic_of(question)
         return f"the research on {topic}" if topic else ""
     study = [_research_phrase(m.group()) for m in _STUDY_PHRASE.finditer(question)]
-    study = [s for s in study if len(_content(s)) > 1 or named]
+    study = [s for s in study if len(content(s)) > 1 or named]
     if study:
         phrase = _trim(study[-1])
         if named and not _mentions(phrase, named[0]):
@@ -432,7 +373,7 @@ def topic_of(question: str, kind: str = "any") -> str:
             return f"{noun} for {named[0]}"
         return named[0]
     about = _ABOUT.search(question.strip())
-    if about and len(_WORD.findall(about.group(1))) <= 6 and kind != "named":
+    if about and len(WORD.findall(about.group(1))) <= 6 and kind != "named":
         return _trim(about.group(1))
     return phrases[-1] if phrases and kind != "named" else ""
 
@@ -467,7 +408,7 @@ def _trim(phrase: str) -> str:
     while (
         len(words) > 1
         and words[0].lower() not in _DETERMINERS
-        and (words[0].lower() in STOPWORDS or _QUESTION_START.match(words[0]))
+        and (words[0].lower() in STOPWORDS or QUESTION_START.match(words[0]))
     ):
         words = words[1:]
     while len(words) > 2 and words[-1].lower().endswith("ed"):
@@ -475,13 +416,9 @@ def _trim(phrase: str) -> str:
     return " ".join(words)
 
 
-def _content(text: str) -> list[str]:
-    return [w for w in _WORD.findall(normalize(text)) if w not in STOPWORDS]
-
-
 def _mentions(text: str, phrase: str) -> bool:
     plain = normalize(text)
-    return all(w in plain for w in _content(phrase)) if _content(phrase) else False
+    return all(w in plain for w in content(phrase)) if content(phrase) else False
 
 
 def _without_mark(question: str) -> str:

@@ -48,10 +48,12 @@ def unknown_names(statement: str, context: str) -> list[str]:
     return found
 
 
-def unknown_terms(statement: str, vocabulary: frozenset[str]) -> list[str]:
+def unmentioned_terms(statement: str, vocabulary: frozenset[str]) -> list[str]:
     """The statement's technical terms (rare words of English, five letters or more) that the
     library's stemmed `vocabulary` never uses: "platelets" in "MSCs suppress platelets" where
-    the articles list other cells. Such a detail cannot be backed by any article."""
+    the articles list other cells. Such a detail cannot be backed by any article. (Questions
+    have their own rule, `search.scope.unknown_terms`: a band of Zipf values, and the forms a
+    patient makes of a library word.)"""
     return [
         word
         for word in dict.fromkeys(content_words(statement))
@@ -78,7 +80,7 @@ def missing_details(
     (its stemmed words, `article`) never uses: "stem cells were taken from bone marrow" against
     the hip article, where bone marrow is the ALS article's. A detail from another article is
     not backed by this one. A word the library uses once is as likely a paraphrase's
-    ("damages" where the article says "destroys"); words no article uses are `unknown_terms`'
+    ("damages" where the article says "destroys"); words no article uses are `unmentioned_terms`'
     to judge; words `skip` names (direction words) other rules read; a word the article writes
     joined to another ("flare" in "flareups") counts as used."""
     found = []

@@ -16,7 +16,7 @@ from mscqa.answers.names import (
     authors,
     missing_details,
     unknown_names,
-    unknown_terms,
+    unmentioned_terms,
 )
 from mscqa.answers.numbers import (
     check_numbers,
@@ -358,7 +358,7 @@ def _beyond_the_library(
     text = frozenset(lexical_tokens(context))
     if weighted_coverage(_worded(statement), text, stats) < least:
         return f"the evidence leaves out {_quoted(_telling(statement, text, stats))}"
-    unknown = unknown_terms(statement, stats.vocabulary)
+    unknown = unmentioned_terms(statement, stats.vocabulary)
     if unknown:
         return f"the articles never mention {_quoted(unknown)}"
     # The idf of a word used in two sentences: the library returns to a word at most this rare.

@@ -119,7 +119,8 @@ _TERM_ZIPF = (2.2, TECHNICAL_ZIPF)
 def unknown_terms(question: str, vocabulary: frozenset[str]) -> list[str]:
     """The question's technical terms (`_TERM_ZIPF`) that the library never uses, neither they
     nor what the term table makes of them: a drug, a disease or a body part the articles do
-    not mention ("What are the side effects of metformin?")."""
+    not mention ("What are the side effects of metformin?"). Statements have their own rule
+    (`answers.names.unmentioned_terms`)."""
     found = []
     for word in re.findall(r"[a-z][a-z-]+", re.sub(r"'s?\b", "", normalize(question))):
         if len(word) < 4 or word in STOPWORDS | _RESEARCH_WORDS or word.endswith(_NOT_NOUN):

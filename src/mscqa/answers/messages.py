@@ -1,0 +1,115 @@
+"""A patient's message -> the story it tells and the questions it asks: sentences that ask are
+questions, the others are story, a clause telling about the writer before a question is story,
+and two questions joined by "and" are two. Pure functions over text."""
+
+from __future__ import annotations
+
+import re
+
+from mscqa.text.terms import STOPWORDS, normalize
+
+# At most two questions are searched for one message (one search more than a plain question);
+# a third and later question stay with the second.
+MAX_PARTS = 2
+_SENTENCE = re.compile(r"[^.?!\n]+(?:[.?!]+|\n|$)")
+# Abbreviations whose dot ends no sentence: "what did Martinez et al. find?".
+_ABBREVIATION = re.compile(
+    r"\b(?:et al|e\.g|i\.e|dr|drs|prof|mr|mrs|vs|approx|incl|fig|cf)\.(?=\s|$)", re.IGNORECASE
+)
+_HELD_DOT = "\u2024"  # ONE DOT LEADER, put back as "." once the sentences are cut
+_QUESTION_WORDS = (
+    r"what|which|who|whom|whose|when|where|why|how|is|are|was|were|do|does|did|can|could|"
+    r"will|would|should|has|have|had|may|might|tell|explain|describe|any"
+)
+QUESTION_START = re.compile(rf"^(?:{_QUESTION_WORDS}|and|but|also)\b", re.IGNORECASE)
+# ", and what was ..." / " and does it ...": a second question joined to the first.
+_JOINED = re.compile(
+    r"(?:,\s*|;\s*|\s+)(?:and|but|also|plus)\s+(?=(?:what|which|who|when|where|why|how|is|are|"
+    r"was|were|do|does|did|can|could|will|would|should|has|have)\b)",
+    re.IGNORECASE,
+)
+# A sentence without a question mark that says what its writer wants to know.
+_ASKING = re.compile(
+    r"\b(?:(?:want|like|need|wish|love) to (?:know|learn|hear|understand)|wonder(?:ing)?|"
+    r"tell me|please (?:explain|advise|help)|any (?:advice|research|studies|evidence|news))\b",
+    re.IGNORECASE,
+)
+WORD = re.compile(r"[\w'-]+")
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of `text`, stripped; an abbreviation's dot ends none."""
+    held = _ABBREVIATION.sub(
+        lambda m: m.group().replace(".", _HELD_DOT), text.replace(_HELD_DOT, " ")
+    )
+    found = (s.strip().replace(_HELD_DOT, ".") for s in _SENTENCE.findall(held))
+    return [s for s in found if s]
+
+
+def story_and_questions(message: str, split: bool = True) -> tuple[str, list[str]]:
+    """(the story around the questions, the questions): sentences that ask something are the
+    questions; the others are the story. Without a question mark, the last sentence that opens
+    like a question or says what the writer wants to know asks, else the last sentence: a story
+    ends with what it is told for."""
+    text = " ".join(message.split())
+    said = sentences(text)
+    asking = [s for s in said if s.endswith("?")]
+    if not asking:
+        asking = [s for s in said if QUESTION_START.match(s) or _ASKING.search(s)][-1:]
+        asking = asking or said[-1:]
+    if not split:
+        return (" ".join(s for s in said if s not in asking), [" ".join(asking) or text])
+    # "my mum has bad hip arthritis, can stem cells help her?": the clause telling about
+    # the writer or their family is story, the rest of the sentence asks.
+    told = [_told_clause(s) for s in asking]
+    if any(told):
+        said = [c for s in said for c in _told_clause(s) or [s]]
+        asking = [q for s, t in zip(asking, told, strict=True) for q in (t[1:] if t else [s])]
+    if not asking or len(said) == 1:
+        return "", _split_joined(text)
+    # "Why me? ... Is there a trial for it?": a question with no word of its own is a sigh.
+    asking = [s for s in asking if content(s)] or asking
+    story = " ".join(s for s in said if s not in asking)
+    questions = [q for sentence in asking for q in _split_joined(sentence)]
+    if len(questions) > MAX_PARTS:
+        questions = [*questions[: MAX_PARTS - 1], " ".join(questions[MAX_PARTS - 1 :])]
+    return story, questions
+
+
+# Clauses about the writer or someone close, then a comma and a question: "my dad has MS,
+# would stem cells help him?", "my knee is bad, I don't want surgery, is there a study ...":
+# the question starts after the last such comma.
+_TOLD_CLAUSE = re.compile(
+    r"^((?:i|i'm|i've|my|our|we|we're|we've|his|her|he|she|he's|she's)\b[^;?]{8,})[,;]\s+"
+    rf"(?=(?:{_QUESTION_WORDS})\b)",
+    re.IGNORECASE,
+)
+
+
+def _told_clause(sentence: str) -> list[str] | None:
+    """[story, question] when `sentence` opens with a clause telling about the writer or
+    their family and goes on to ask, else None."""
+    match = _TOLD_CLAUSE.match(sentence)
+    if not match or not content(sentence[match.end() :]):
+        return None
+    return [match.group(1).strip() + ".", sentence[match.end() :]]
+
+
+def _split_joined(sentence: str) -> list[str]:
+    """ "How were they scored, and what was the average?" -> the two questions, each with the
+    sentence's closing mark. Only a join followed by a question word splits, so "pain and
+    swelling" stays whole; the first two questions are kept apart, the rest stay together."""
+    match = _JOINED.search(sentence)
+    if not match or match.start() < 8:
+        return [sentence]
+    first = sentence[: match.start()].rstrip(" ,;")
+    second = sentence[match.end() :].strip()
+    if len(WORD.findall(second)) < 3:
+        return [sentence]
+    mark = sentence.rstrip()[-1] if sentence.rstrip()[-1:] in "?.!" else ""
+    return [first + mark if not first.endswith(("?", ".", "!")) else first, second]
+
+
+def content(text: str) -> list[str]:
+    """The words of `text` that are not stopwords, normalised."""
+    return [w for w in WORD.findall(normalize(text)) if w not in STOPWORDS]
