@@ -472,3 +472,16 @@ def test_an_abbreviations_dot_ends_no_sentence() -> None:
         "I have MS.",
         "Then?",
     ]
+
+
+def test_this_in_a_story_question_is_the_condition_the_story_tells() -> None:
+    message = (
+        "My wife was told last week she has early gout after her big toe swelled up. "
+        "Does this mean she will get kidney disease?"
+    )
+    (question,) = read_message(message).questions
+    assert question == "Does this mean she will get kidney disease, for gout?"
+    # "that" already read as the condition told is not given it twice.
+    assert read_message("My dad has gout. Is that something stem cells can fix?").questions == (
+        "Is gout something stem cells can fix?",
+    )

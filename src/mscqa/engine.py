@@ -299,12 +299,14 @@ class Engine:
         something else ("what causes low vision?") is not answered with the conversation's
         topic. Else as it was."""
         from mscqa.answers.candidates import focus_word
-        from mscqa.search.scope import unknown_topics, unused_words
+        from mscqa.search.scope import topic_words, unknown_topics, unused_words
         from mscqa.text.frequency import common
         from mscqa.text.terms import lexical_tokens
 
         question, answer = searched
-        focus = focus_word(part.typed, stats)
+        # "lower" in "did they lower the chance of infections?" compares; "infections" is
+        # what the quote must be about.
+        focus = focus_word(topic_words(part.typed), stats)
         if answer.answered or not part.fallback or not focus:
             return (question,), [searched]
         # A word beyond common English that no article uses names another topic

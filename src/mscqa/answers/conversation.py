@@ -145,7 +145,11 @@ def _read_parts(
             topic = topic_of(parts[0].standalone, "named")
             if topic and not _mentions(typed, topic):
                 standalone = f"{_without_mark(typed)}, in {topic}?"
-        if told and not conditions(standalone) and not names_part_of(typed, told):
+        if (
+            told
+            and not names_part_of(typed, told)
+            and (not conditions(standalone) or _points_at_story(typed, standalone, told))
+        ):
             # "Can stem cells do anything for her?" after a story about her ALS (but "can
             # the meniscus grow back?" after a torn meniscus says what it asks about).
             standalone = f"{_without_mark(standalone)}, for {_told_about(story, told, typed)}?"
@@ -153,6 +157,16 @@ def _read_parts(
         parts.append(Part(typed, standalone, fallback))
         context = [*context, standalone]
     return parts
+
+
+def _points_at_story(typed: str, standalone: str, told: Sequence[str]) -> bool:
+    """True when the question says "this" or "that" for what the story tells and, as read,
+    names none of its conditions: "Does this mean he will get MS?" after a story of a
+    clinically isolated syndrome asks about that syndrome."""
+    reference = _find_reference(typed)
+    if reference is None or reference.group().lower() not in ("this", "that"):
+        return False
+    return not any(_mentions(standalone, condition) for condition in told)
 
 
 def _about_the_conversation(question: str, context: Sequence[str]) -> str:

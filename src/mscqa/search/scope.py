@@ -186,12 +186,34 @@ _RESEARCH_WORDS = frozenset(
      "slower", "longer", "shorter", "better", "worse", "improved", "reduced", "increased",
      "decreased"]
 )  # fmt: skip
+
+
+def _own_words(question: str) -> list[str]:
+    """The words of `question`, lower case: a possessive as its noun ("dad's" -> "dad"), a
+    contraction left out ("won't", "I'm": an auxiliary or a pronoun)."""
+    found = []
+    for word in re.findall(r"[a-z]+(?:'[a-z]+)?", normalize(question)):
+        base, _, ending = word.partition("'")
+        if ending in ("", "s"):
+            found.append(base)
+    return found
+
+
+def topic_words(question: str) -> str:
+    """`question` without its words about how research is done or how results compare
+    ("did the stem cells lower the chance of infections?" -> "... the chance of
+    infections?"): what is left says what it is about."""
+    return re.sub(
+        r"[A-Za-z]+", lambda m: "" if m.group().lower() in _RESEARCH_WORDS else m.group(), question
+    )
+
+
 # Pronouns that stand for no one in particular ("did anyone test them?"): they name no topic,
 # though some are rarer than everyday English.
 _INDEFINITE = frozenset(
     ["anyone", "anybody", "anything", "anywhere", "someone", "somebody", "something",
      "somewhere", "everyone", "everybody", "everything", "everywhere", "nobody", "nothing",
-     "nowhere", "whatever", "whoever", "whichever"]
+     "nowhere", "whatever", "whoever", "whichever", "one", "ones"]
 )  # fmt: skip
 
 
@@ -222,7 +244,7 @@ def unused_words(question: str, vocabulary: frozenset[str]) -> list[str]:
     from mscqa.text.frequency import everyday
 
     found = []
-    for word in re.findall(r"[a-z]+", normalize(question)):
+    for word in _own_words(question):
         if (
             len(word) < _MIN_UNUSED_LETTERS
             or word in STOPWORDS | _RESEARCH_WORDS | _INDEFINITE
