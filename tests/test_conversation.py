@@ -485,3 +485,10 @@ def test_this_in_a_story_question_is_the_condition_the_story_tells() -> None:
     assert read_message("My dad has gout. Is that something stem cells can fix?").questions == (
         "Is gout something stem cells can fix?",
     )
+
+
+def test_a_condition_abbreviation_at_the_end_of_a_sentence_ends_it() -> None:
+    assert sentences("My wife has MS. Can stem cells help her?") == [
+        "My wife has MS.",
+        "Can stem cells help her?",
+    ]

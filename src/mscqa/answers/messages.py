@@ -12,7 +12,10 @@ from mscqa.text.terms import STOPWORDS, normalize
 # a third and later question stay with the second.
 MAX_PARTS = 2
 _SENTENCE = re.compile(r"[^.?!\n]+(?:[.?!]+|\n|$)")
-# Abbreviations whose dot ends no sentence: "what did Martinez et al. find?".
+# Abbreviations whose dot ends no sentence: "what did Martinez et al. find?". Not pysbd, which
+# cuts the articles into sentences (corpus/passages.py): it reads "MS." as the title "Ms." and
+# keeps "My wife has MS. Can stem cells help her?" as one sentence, so the story would be
+# searched with the question.
 _ABBREVIATION = re.compile(
     r"\b(?:et al|e\.g|i\.e|dr|drs|prof|mr|mrs|vs|approx|incl|fig|cf)\.(?=\s|$)", re.IGNORECASE
 )
