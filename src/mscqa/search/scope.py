@@ -223,9 +223,9 @@ def _adverb(word: str) -> bool:
     if not word.endswith("ly") or len(word) < 5:
         return False
     bases = (
-        word[:-2],  # exact-ly
+        word[:-2],  # exact-ly, surgical-ly
         word[:-3] + "y" if word.endswith("ily") else "",  # eas-ily
-        word[:-4] if word.endswith("ally") else "",  # surgic-ally, basic-ally
+        word[:-4] if word.endswith("ally") else "",  # basic-ally
     )
     return any(zipf(base) >= _ADVERB_BASE_ZIPF for base in bases if len(base) >= 4)
 
