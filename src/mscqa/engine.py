@@ -260,7 +260,8 @@ class Engine:
         last = asking[-1].answer.quotes if asking else ()
         quoted = research_quoted(last[0].quote) if last else ""
         reading = read_message(without_pleasantries(correction.text), earlier, quoted)
-        vocabulary = library_stats(loaded.index).vocabulary
+        stats = library_stats(loaded.index)
+        vocabulary = stats.vocabulary
         # A part that names what the articles never mention, or asks what only the clinic
         # can answer, is searched as typed: leaning on earlier turns must not answer it.
         # So is a follow-up with a word of its own the library never uses ("where can I
@@ -277,7 +278,6 @@ class Engine:
             for question, part in zip(asked, reading.parts, strict=True)
         ]
         if len(reading.parts) == 1 and asked == (reading.parts[0].typed,):
-            stats = library_stats(loaded.index)
             asked, parts = self._lean_if_refused(reading.parts[0], parts[0], stats)
         return Turn(
             text,
@@ -304,10 +304,12 @@ class Engine:
         from mscqa.text.terms import lexical_tokens
 
         question, answer = searched
+        if answer.answered or not part.fallback:
+            return (question,), [searched]
         # "lower" in "did they lower the chance of infections?" compares; "infections" is
         # what the quote must be about.
         focus = focus_word(topic_words(part.typed), stats)
-        if answer.answered or not part.fallback or not focus:
+        if not focus:
             return (question,), [searched]
         # A word beyond common English that no article uses names another topic
         # ("lissencephaly"); common ones ("late", "happens") say what about the topic.

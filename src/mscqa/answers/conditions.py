@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
+from mscqa.answers.messages import content
 from mscqa.search.scope import named_topics
 from mscqa.text.frequency import common
 from mscqa.text.terms import STOPWORDS, TERMS, normalize
@@ -98,15 +99,11 @@ def _condition_pattern() -> re.Pattern[str]:
 def names_part_of(question: str, told: Sequence[str]) -> bool:
     """True when `question` names the part of a condition told that says which one it is
     ("cuff" of "rotator cuff"), not only its kind ("pain", "disease")."""
-    asked = _words(question) - _KINDS
-    return any(asked & _words(condition) for condition in told)
+    asked = set(content(question)) - _KINDS
+    return any(asked & set(content(condition)) for condition in told)
 
 
 _KINDS = frozenset(["pain", "disease", "diseases", "syndrome", "disorder", "condition", "injury"])
-
-
-def _words(text: str) -> set[str]:
-    return {w for w in re.findall(r"[\w'-]+", normalize(text)) if w not in STOPWORDS}
 
 
 def treatments(text: str) -> list[str]:

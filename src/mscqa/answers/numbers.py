@@ -232,4 +232,6 @@ def other_phase(statement: str, evidence: str) -> str:
     return ours[0] if theirs and ours else ""
 
 
-_PHASE = re.compile(r"\b(phase (?:iii|ii|iv|i))\b", re.IGNORECASE)
+_PHASE = re.compile(
+    r"\b(" + "|".join(sorted(_PHASES, key=len, reverse=True)) + r")\b", re.IGNORECASE
+)
