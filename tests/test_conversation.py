@@ -48,6 +48,41 @@ def test_a_reference_is_replaced_by_the_earlier_topic(
     assert standalone_question(follow_up, [earlier]) == expected
 
 
+@pytest.mark.parametrize(
+    ("earlier", "follow_up", "expected"),
+    [
+        ("What is gout?", "Is it safe?", "Is stem cell treatment for gout safe?"),
+        (
+            "My uncle has had psoriasis since school.",
+            "Would it help him?",
+            "Would stem cell treatment for psoriasis help him?",
+        ),
+        ("What is gout?", "Has it ever worked?", "Has stem cell treatment for gout ever worked?"),
+        # What the condition does, or what is done to it: the pronoun is the condition.
+        ("What is gout?", "Can it be cured?", "Can gout be cured?"),
+        ("What is gout?", "Does it get worse with age?", "Does gout get worse with age?"),
+        ("What is gout?", "Is it painful?", "Is gout painful?"),
+    ],
+)
+def test_a_pronoun_asked_what_a_treatment_does_is_the_treatment(
+    earlier: str, follow_up: str, expected: str
+) -> None:
+    assert standalone_question(follow_up, [earlier]) == expected
+
+
+def test_they_doing_to_the_patient_what_doctors_do_are_the_doctors() -> None:
+    story = (
+        "My uncle is 70 and the massage sessions never did much for his shoulder. "
+        "Why won't they offer him cortisone shots in the shoulder?"
+    )
+    # Neither "they" nor the story's massage (a service, no condition) changes the question.
+    assert read_message(story).questions == (
+        "Why won't they offer him cortisone shots in the shoulder?",
+    )
+    asked = standalone_question("Will they let me join?", ["Is there a trial on gout?"])
+    assert "they" in asked and "gout" in asked
+
+
 def test_they_doing_research_means_the_research() -> None:
     asked = standalone_question("what did they show?", ["How common is ulcerative colitis?"])
     assert asked == "what did the research on ulcerative colitis show?"
@@ -139,6 +174,21 @@ def test_merged_answers_take_turns_never_repeat_and_say_which_part_is_not_covere
     assert partly.answered and "“c?”" in partly.reason and "never mention" in partly.reason
     none = merge_answers("c? c?", [("c?", refused), ("c?", refused)])
     assert not none.answered and none.refusal == "topic" and none.reason
+
+
+def test_a_quote_holding_another_parts_quote_takes_its_place() -> None:
+    # Two questions answered by two sentences in a row: the second part's quote holds the
+    # first's and the sentence before it.
+    first = Answer("a?", True, None, (_quote("x", 80, 210, 0.5), _quote("y", 0, 10)))
+    second = Answer("b?", True, None, (_quote("x", 0, 210, 0.6),))
+    merged = merge_answers("a? b?", [("a?", first), ("b?", second)])
+    assert [(q.article_id, q.start, q.end, q.score) for q in merged.quotes] == [
+        ("x", 0, 210, 0.6),
+        ("y", 0, 10, 0.7),
+    ]
+    # The same quote again, or one inside a quote shown, is still left out.
+    again = merge_answers("b? a?", [("b?", second), ("a?", first)])
+    assert [(q.start, q.end) for q in again.quotes] == [(0, 210), (0, 10)]
 
 
 def test_one_part_keeps_its_answer_with_the_message_as_the_question() -> None:

@@ -27,7 +27,8 @@ from mscqa.answers.messages import (
     sentences,
     story_and_questions,
 )
-from mscqa.text.frequency import common, everyday
+from mscqa.search.scope import is_clinic_service, is_listed_treatment
+from mscqa.text.frequency import common, everyday, technical
 from mscqa.text.terms import STOPWORDS, normalize
 
 # Content words a question of a two-question message needs, once read, to be searched alone.
@@ -135,7 +136,8 @@ def _read_parts(
 ) -> list[Part]:
     parts: list[Part] = []
     context = [*earlier[-LOOK_BACK:], *([story] if story else [])]
-    named = conditions(story)
+    # "the physio exercises haven't helped", "massage did nothing" tell of no condition.
+    named = [c for c in conditions(story) if not (is_clinic_service(c) or is_listed_treatment(c))]
     told = named or body_parts(story)  # "my lower back is wrecked"
     for number, typed in enumerate(questions):
         standalone = standalone_question(typed, context, carry_thin=not named, quoted=quoted)
@@ -233,6 +235,12 @@ def standalone_question(
         and _STUDY_PHRASE.search(body[: reference.start()])
     ):
         reference = None  # "what did the study find when they injected ...": its researchers
+    if (
+        reference is not None
+        and reference.group().lower() == "they"
+        and _DOCTORS_DO.match(body[reference.end() :])
+    ):
+        reference = None  # "why don't they give her steroid shots?": her doctors
     if reference and own and " " not in reference.group().strip():
         # "Is it safe for ALS?" names what it asks about: the pronoun is the treatment talked
         # about, without the condition it was talked about for.
@@ -264,6 +272,15 @@ def standalone_question(
     return _substitute(body, reference, topic)
 
 
+# "they" doing to the patient what doctors do ("why don't they just give her ...", "will
+# they let me ...") are the doctors, not a topic of the conversation.
+_DOCTORS_DO = re.compile(
+    r"\s+(?:[\w']+\s+)?(?:give|offer|prescribe|recommend|let|allow|tell|send|refer|put|"
+    r"charge|operate on|check)\s+(?:me|him|her|us|my|his|our)\b",
+    re.IGNORECASE,
+)
+
+
 def _few_own(question: str) -> bool:
     """True when `question` has at most `MAX_THIN_WORDS` content words beyond everyday
     English: too few to say what it is about ("were there side effects?")."""
@@ -271,6 +288,13 @@ def _few_own(question: str) -> bool:
 
 
 _JOINING = re.compile(r"^(?:and|but|also|so|then|ok(?:ay)?)\b", re.IGNORECASE)
+
+
+def _names_more(text: str, named: Sequence[str]) -> bool:
+    """True when `text` has a technical word beyond the conditions it names: "riluzole" in
+    "is there anything for ALS besides riluzole?", which a later "it" may mean."""
+    inside = " ".join(named).lower()
+    return any(technical(w) and w.lower() not in inside for w in content(text))
 
 
 def research_quoted(quote: str) -> str:
@@ -318,8 +342,9 @@ def _treatment_of(text: str) -> str:
 
 def _reference_kind(body: str, reference: re.Match[str] | None) -> str:
     """What a reference most likely points at: "study" for "they" doing what researchers do
-    ("what did they find?"), "treatment" for another lone pronoun ("is it safe?", "have they
-    been tried?": patients ask about the treatment), otherwise "any"."""
+    ("what did they find?"), "effect" for one that a treatment's effect is asked of ("is it
+    safe?", "would it help?"), "treatment" for another lone pronoun ("have they been tried?":
+    patients ask about the treatment), otherwise "any"."""
     if reference is None:
         return "any"
     word = reference.group().lower()
@@ -327,11 +352,24 @@ def _reference_kind(body: str, reference: re.Match[str] | None) -> str:
     if word in ("they", "them", "their") and after and _RESEARCH_VERB.match(after[0]):
         return "study"
     if word in ("it", "its", "they", "them"):
-        return "treatment"
+        return "effect" if _ASKS_EFFECT.match(body[reference.end() :]) else "treatment"
     if word == "ones":  # "which ones?": of the conditions or research named
         return "named"
     return "any"
 
+
+# "would it help her?", "has it ever worked?", "is it safe?": what a treatment does, so
+# the pronoun is a treatment even when only a condition was named before it.
+# ("Can it be cured?", "does it get worse?", "is it painful?" ask about the condition.)
+_ASKS_EFFECT = re.compile(
+    r"\s*(?:(?!(?:be|been|being|get|gets|got)\b)[\w']+\s+){0,2}?"
+    r"(?:help|helps|helped|work|works|worked|cure|cures|heal|heals|fix|fixes|reverse|"
+    r"reverses|slow|slows|safe|unsafe|effective|risky)\b",
+    re.IGNORECASE,
+)
+# What such a pronoun means when the conversation names a condition and no treatment: the
+# treatment the articles are about ("Is it safe?" after "What is ALS?").
+_THE_TREATMENT = "stem cell treatment"
 
 _RESEARCH_VERB = re.compile(
     r"(?:find|found|show|showed|shown|measure|measured|report|reported|use|used|test|tested|"
@@ -343,25 +381,29 @@ _RESEARCH_VERB = re.compile(
 
 def topic_of(question: str, kind: str = "any") -> str:
     """The phrase a later "it", "they" or "that study" most likely means: a piece of research
-    named in `question` ("the riluzole trial", with the condition it names when the
-    phrase lacks one), else a phrase with the condition, else what the question asks about with
-    its condition ("drugs for ALS"), else the condition, else the last phrase
-    with a determiner. For `kind` "treatment" a treatment named comes first ("stem cells for
-    arthritis"); for "study" the research on the topic ("the research on MS"); "named" takes
-    only research or a condition, never a mere phrase with a determiner: a follow-up that says
-    "the volunteers" leans on a study, not on whatever "the ..." came last; "condition" is
-    "named" without the phrases with a determiner: research named, else the condition alone
-    (what a follow-up of two words is about)."""
+    named in `question` ("the riluzole trial", with the condition it names when the phrase
+    lacks one), else a phrase with the condition, else what the question asks about with its
+    condition ("drugs for ALS"), else the condition, else the last phrase with a determiner.
+    For `kind` "treatment" a treatment named comes first ("stem cells for arthritis"); for
+    "effect" as well, else the clinic's treatment for the condition named, when nothing else
+    technical is named; for "study" the research on the topic ("the research on MS"); "named"
+    takes only research or a condition, never a mere phrase with a determiner: a follow-up
+    that says "the volunteers" leans on a study, not on whatever "the ..." came last;
+    "condition" is "named" without the phrases with a determiner: research named, else the
+    condition alone (what a follow-up of two words is about)."""
     named = conditions(question)
     if kind == "condition":
         if named and not _STUDY_PHRASE.search(question):
             return named[0]
         kind = "named"
-    if kind == "treatment":
+    if kind in ("treatment", "effect"):
         phrase = _treatment_of(question)
+        # A condition proper ("neck pain") over another name of the lists ("massage").
+        condition = next((c for c in named if is_condition(c)), "")
+        if not phrase and kind == "effect" and named and not _names_more(question, named):
+            # "would it help her?" after a story of her lupus: not lupus
+            phrase, condition = _THE_TREATMENT, condition or named[0]
         if phrase:
-            # A condition proper ("neck pain") over another name of the lists ("massage").
-            condition = next((c for c in named if is_condition(c)), "")
             if condition and not _mentions(phrase, condition):
                 phrase = f"{phrase} for {condition}"
             return phrase

@@ -54,8 +54,8 @@ def merge_answers(message: str, parts: Sequence[tuple[str, Answer]]) -> Answer:
     rounds = max(len(answer.quotes) for _, answer in parts)
     for rank in range(rounds):
         for _, answer in parts:
-            if rank < len(answer.quotes) and not _repeated(answer.quotes[rank], quotes):
-                quotes.append(answer.quotes[rank])
+            if rank < len(answer.quotes):
+                _add(answer.quotes[rank], quotes)
     refused = [(question, answer) for question, answer in parts if not answer.answered]
     reason = " ".join(
         f"Not covered: “{question}”" + (f" {answer.reason}" if answer.reason else ".")
@@ -70,8 +70,22 @@ def merge_answers(message: str, parts: Sequence[tuple[str, Answer]]) -> Answer:
     )
 
 
-def _repeated(quote: Quote, shown: Sequence[Quote]) -> bool:
-    return any(
-        q.article_id == quote.article_id and q.start < quote.end and quote.start < q.end
-        for q in shown
-    )
+def _add(quote: Quote, shown: list[Quote]) -> None:
+    """`quote` after the quotes `shown`, unless it repeats one of them. A quote holding one
+    shown for another part, and more, takes its place: "how many have chronic pain and how
+    long must it last?" is answered by two sentences in a row, and the second part's quote,
+    both of them, must not be dropped for repeating the first's."""
+    for i, q in enumerate(shown):
+        if q.article_id == quote.article_id and q.start < quote.end and quote.start < q.end:
+            if (
+                quote.start <= q.start
+                and q.end <= quote.end
+                and (quote.start, quote.end)
+                != (
+                    q.start,
+                    q.end,
+                )
+            ):
+                shown[i] = replace(quote, score=max(q.score, quote.score))
+            return
+    shown.append(quote)

@@ -162,6 +162,16 @@ def is_clinic_service(topic: str) -> bool:
     return _service_pattern().fullmatch(normalize(topic)) is not None
 
 
+@lru_cache(maxsize=1)
+def _treatment_pattern() -> re.Pattern[str]:
+    return _phrase_pattern("treatments.txt")
+
+
+def is_listed_treatment(topic: str) -> bool:
+    """True for a treatment, procedure or cell source of data/treatments.txt ("massage")."""
+    return _treatment_pattern().fullmatch(normalize(topic)) is not None
+
+
 def scope_words() -> frozenset[str]:
     """Every word of the condition, treatment, service and clinic phrase lists: a typo
     corrector must leave them alone, or "not covered" would not see them."""
