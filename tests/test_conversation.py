@@ -121,6 +121,38 @@ def test_two_questions_in_one_message_are_split_and_the_second_leans_on_the_firs
     assert all(part.leaned for part in reading.parts[1:])
 
 
+@pytest.mark.parametrize(
+    ("message", "questions"),
+    [
+        (
+            "What's the diffrence between gout and pseudogout?",
+            ["What is gout?", "What is pseudogout?"],
+        ),
+        (
+            "How does psoriatic arthritis differ from rheumatoid arthritis?",
+            ["What is psoriatic arthritis?", "What is rheumatoid arthritis?"],
+        ),
+        (
+            "steroids vs biologics for eczema",
+            ["What is steroids for eczema?", "What is biologics for eczema?"],
+        ),
+        (
+            "difference between plaque and guttate psoriasis?",
+            ["What is plaque psoriasis?", "What is guttate psoriasis?"],
+        ),
+        # A difference between times or amounts is one question.
+        (
+            "Is there a difference between the scores at 3 months and at 12 months?",
+            ["Is there a difference between the scores at 3 months and at 12 months?"],
+        ),
+    ],
+)
+def test_a_difference_between_two_things_asks_what_each_is(
+    message: str, questions: list[str]
+) -> None:
+    assert list(read_message(message).questions) == questions
+
+
 def test_a_plain_and_does_not_split_a_question() -> None:
     message = "Do stem cells reduce pain and swelling in the joints?"
     assert read_message(message).questions == (message,)

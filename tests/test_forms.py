@@ -66,6 +66,17 @@ def test_sentences_with_the_form_asked_for(question: str, sentence: str, has_it:
     assert has_form(question_forms(question), sentence) is has_it
 
 
+def test_a_sentence_opening_with_the_name_asked_about_defines_it() -> None:
+    forms = question_forms("What is pseudogout?")
+    question = "What is pseudogout?"
+    assert has_form(forms, "Pseudogout – crystals of another kind build up in a joint", question)
+    assert not has_form(forms, "Gout – crystals of uric acid build up in a joint", question)
+    # Only a definition question looks at how the sentence opens.
+    assert not has_form(
+        question_forms("Is pseudogout painful?"), "Pseudogout often affects the knee", question
+    )
+
+
 def test_no_form_asked_means_no_sentence_has_it() -> None:
     assert not has_form((), "The trial enrolled 159 patients.")
 

@@ -99,7 +99,7 @@ def sentence_features(
                 passage_cover,
                 library_cover,
                 1.0 / (1 + rank),
-                float(has_form(forms, index.sentences[row].text)),
+                float(has_form(forms, index.sentences[row].text, question)),
                 float(focus is not None and focus in stats.sentence_tokens[row]),
             )
             rows.append((hit, row, features))

@@ -100,12 +100,31 @@ def question_forms(question: str) -> tuple[Form, ...]:
     return tuple(form for form in FORMS if form.question.search(text))
 
 
-def has_form(forms: tuple[Form, ...], sentence: str) -> bool:
-    """True when `sentence` has one of the answer forms asked for."""
+def has_form(forms: tuple[Form, ...], sentence: str, question: str = "") -> bool:
+    """True when `sentence` has one of the answer forms asked for. A definition is also a
+    sentence that opens with the name `question` asks about ("What is relapsing-remitting
+    MS?" -> "Relapsing-remitting – Patients have symptoms for a time, ...")."""
     if not forms:
         return False
     text = _normalized(sentence)
-    return any(form.sentence.search(text) for form in forms)
+    if any(form.sentence.search(text) for form in forms):
+        return True
+    return any(f.name == "definition" for f in forms) and _opens_with(text, defined(question))
+
+
+def defined(question: str) -> str:
+    """The name a "What is X?" question asks about, or ""."""
+    match = _WHAT_IS.match(normalize(question).strip())
+    return match.group(1) if match else ""
+
+
+_WHAT_IS = re.compile(r"^what(?:'s| is| are) (?:an? |the )?([\w' -]+?)\W*$")
+
+
+def _opens_with(sentence: str, name: str) -> bool:
+    """True when the first word of `name` starts `sentence` (within its first three words)."""
+    words = re.findall(r"[a-z0-9']+", name)
+    return bool(words) and words[0] in re.findall(r"[a-z0-9']+", sentence)[:3]
 
 
 @lru_cache(maxsize=8192)

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import re
 
-from mscqa.text.terms import STOPWORDS, normalize
+from mscqa.text.frequency import everyday
+from mscqa.text.terms import STOPWORDS, TERMS, normalize
 
 # At most two questions are searched for one message (one search more than a plain question);
 # a third and later question stay with the second.
@@ -101,7 +102,22 @@ def _told_clause(sentence: str) -> list[str] | None:
 def _split_joined(sentence: str) -> list[str]:
     """ "How were they scored, and what was the average?" -> the two questions, each with the
     sentence's closing mark. Only a join followed by a question word splits, so "pain and
-    swelling" stays whole; the first two questions are kept apart, the rest stay together."""
+    swelling" stays whole; the first two questions are kept apart, the rest stay together. A
+    question for the difference between two things asks what each of them is."""
+    contrast = next((m for m in (p.search(sentence) for p in _CONTRAST) if m), None)
+    if contrast and all(_named_thing(contrast.group(g)) for g in ("first", "second")):
+        first, second = (" ".join(contrast.group(g).split()) for g in ("first", "second"))
+        # What follows both names is each one's: "steroids vs stem cells | for lupus",
+        # "relapsing remitting and primary progressive | MS".
+        tail = _SHARED_TAIL.search(second)
+        shared = second.split()[-1]
+        if tail and not _SHARED_TAIL.search(first):
+            first += tail.group()
+        elif (shared.lower() in TERMS or _SHARED_NAME.search(shared)) and len(first.split()) < len(
+            second.split()
+        ):
+            first = f"{first} {shared}"
+        return [f"What is {first}?", f"What is {second}?"]
     match = _JOINED.search(sentence)
     if not match or match.start() < 8:
         return [sentence]
@@ -111,6 +127,42 @@ def _split_joined(sentence: str) -> list[str]:
         return [sentence]
     mark = sentence.rstrip()[-1] if sentence.rstrip()[-1:] in "?.!" else ""
     return [first + mark if not first.endswith(("?", ".", "!")) else first, second]
+
+
+# "what's the difference between X and Y?", "how does X differ from Y?", "X vs Y?"
+_CONTRAST = (
+    re.compile(
+        # (also as patients type it: "differnce", "diffrence")
+        r"\b(?:dif+[a-z]*n[cs]es?|different)\s+between\s+(?P<first>[^?.!,;]+?)\s+and\s+"
+        r"(?P<second>[^?.!,;]+?)\s*[?.!]*$",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"^(?:how\s+(?:does|do|is|are)\s+)?(?P<first>[^?.!,;]+?)\s+(?:differ(?:ent)?\s+from|"
+        r"vs\.?|versus)\s+(?P<second>[^?.!,;]+?)\s*[?.!]*$",
+        re.IGNORECASE,
+    ),
+)
+# A condition's name that two names before it share ("relapsing and progressive | MS").
+_SHARED_NAME = re.compile(
+    r"(?:itis|osis|iasis|oma|pathy|emia|algia|plegia|pain|disease|syndrome)$", re.IGNORECASE
+)
+_SHARED_TAIL = re.compile(r"\s+(?:for|in|with|on|after)\s+[^?]+$", re.IGNORECASE)
+
+
+def _named_thing(phrase: str) -> bool:
+    """True for what a difference can be asked between: a name, not a time, an amount or a
+    phrase that starts with a preposition ("the results at 6 months and | at one year")."""
+    words = WORD.findall(phrase.lower())
+    return (
+        bool(words)
+        and words[0] not in _PREPOSITIONS
+        and not any(c.isdigit() for c in phrase)
+        and not all(everyday(w) for w in words)
+    )
+
+
+_PREPOSITIONS = frozenset(["at", "in", "on", "after", "before", "during", "for", "with", "by"])
 
 
 def content(text: str) -> list[str]:
