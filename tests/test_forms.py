@@ -27,6 +27,8 @@ def names(question: str) -> set[str]:
         ("What is a cytokine?", "definition"),
         ("what does placebo-controlled mean", "definition"),
         ("What counts as a flare-up?", "definition"),
+        ("How were the cells delivered to the spine?", "method"),
+        ("how was pain measured in the trial", "method"),
     ],
 )
 def test_question_forms(question: str, form: str) -> None:
@@ -75,6 +77,17 @@ def test_a_sentence_opening_with_the_name_asked_about_defines_it() -> None:
     assert not has_form(
         question_forms("Is pseudogout painful?"), "Pseudogout often affects the knee", question
     )
+
+
+def test_what_an_x_is_asks_for_no_number_though_x_is_a_score() -> None:
+    assert names("What is a Lysholm score?") == {"definition"}
+    assert "amount" in names("What was the Lysholm score after surgery?")
+
+
+def test_a_method_is_a_sentence_saying_how_it_was_done() -> None:
+    forms = question_forms("How were the cells given?")
+    assert has_form(forms, "They infused the cells through a vein in the arm.")
+    assert not has_form(forms, "The trial took place in three cities.")
 
 
 def test_no_form_asked_means_no_sentence_has_it() -> None:

@@ -83,6 +83,19 @@ FORMS = (
         ),
     ),
     Form(
+        "method",
+        _compile(
+            r"^how (?:were|was|are|is|do|does|did|will|would|can)\b.*\b(?:given|delivered|"
+            r"administered|injected|infused|transplanted|done|performed|carried out|measured|"
+            r"assessed|tested|collected|obtained|prepared|harvested|grown)\b"
+        ),
+        _compile(
+            r"\b(?:inject(?:ed|ing|ions?)?|infus(?:ed|ions?)|transplanted|via|route|"
+            r"intravenous\w*|intrathecal\w*|directly|using|compared|measured|assessed|"
+            r"taken from|harvested|isolated|purified|expanded|re-injected)\b"
+        ),
+    ),
+    Form(
         "list",
         _compile(
             r"^(?:(?:in|for|on|of|at|with|from|to|by) )?(?:which|what)\b"
@@ -95,9 +108,16 @@ FORMS = (
 
 
 def question_forms(question: str) -> tuple[Form, ...]:
-    """The answer forms `question` asks for (often none)."""
+    """The answer forms `question` asks for (often none). "What is a/an X?" asks what an X
+    is, not for a number, though X is a score or a rate ("What is an HHS score?")."""
     text = normalize(question).strip()
-    return tuple(form for form in FORMS if form.question.search(text))
+    forms = tuple(form for form in FORMS if form.question.search(text))
+    if _ASKS_WHAT_AN_X_IS.match(text):
+        forms = tuple(form for form in forms if form.name != "amount")
+    return forms
+
+
+_ASKS_WHAT_AN_X_IS = re.compile(r"^what(?:'s| is) an? [\w' -]+\W*$")
 
 
 def has_form(forms: tuple[Form, ...], sentence: str, question: str = "") -> bool:
