@@ -10,12 +10,14 @@ evidence string in the right article; negative otherwise, so all sentences of an
 question are negatives. A logistic regression on `answer.FEATURES` then gives the probability
 that a quote answers the question. The threshold is the lowest probability that keeps false
 "not covered" at or below --max-false-abstention on these questions while refusing the most
-out-of-scope ones; figures are reported by 5-fold cross-validation over questions.
+out-of-scope ones; figures are reported by 5-fold cross-validation over questions. --write
+writes the model and the threshold to data/calibration.json; the threshold then goes to
+`Settings.min_score` too (tests/test_answer.py fails until it does).
 
 With --ranker the rows are the sentences the learned ranker is shown (the best
 `MSCQA_RANKER_CANDIDATES` of the model above), with the ranker's score as one more feature;
 --write then writes data/calibration_ranker.json, and the threshold goes to
-`Settings.ranker_min_score`.
+`Settings.ranker_min_score` (checked by the same test).
 """
 
 from __future__ import annotations

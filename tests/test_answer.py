@@ -24,6 +24,7 @@ from mscqa.answers.quotes import (
     quote_span,
     repeats,
 )
+from mscqa.config import Settings
 from mscqa.engine import Engine
 from mscqa.search.library import library_stats
 from mscqa.search.retriever import Hit
@@ -135,6 +136,19 @@ def test_shipped_calibration_matches_the_features(tmp_path: Path) -> None:
     path.write_text(json.dumps(data))
     with pytest.raises(ValueError, match=r"calibrate\.py"):
         Calibration.load(path)
+
+
+@pytest.mark.parametrize(
+    ("file", "setting"),
+    [("calibration.json", "min_score"), ("calibration_ranker.json", "ranker_min_score")],
+)
+def test_the_not_covered_threshold_is_the_one_fitted_with_the_shipped_model(
+    file: str, setting: str
+) -> None:
+    # benchmarks/calibrate.py --write fits the model and its threshold together: a refit
+    # that leaves the setting behind would judge "not covered" with another model's bar.
+    fitted = json.loads(Path(__file__).parents[1].joinpath("src/mscqa/data", file).read_text())
+    assert getattr(Settings(), setting) == pytest.approx(fitted["threshold"], abs=1e-3)
 
 
 def _candidate_for(engine: Engine, question: str, opening: str) -> Candidate:
