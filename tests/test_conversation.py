@@ -83,6 +83,18 @@ def test_they_doing_to_the_patient_what_doctors_do_are_the_doctors() -> None:
     assert "they" in asked and "gout" in asked
 
 
+def test_research_after_a_question_naming_only_a_joint_is_about_that_joint() -> None:
+    asked = standalone_question(
+        "which dose did the researchers use?", ["Why does the knee joint wear out?"]
+    )
+    assert asked == "which dose did the researchers use, in knee joint?"
+    # A body part told as someone's own is a story's business (`read_message`), and a
+    # question naming none leaves the follow-up as typed.
+    assert standalone_question("which dose did the researchers use?", ["Why do we age?"]) == (
+        "which dose did the researchers use?"
+    )
+
+
 def test_they_doing_research_means_the_research() -> None:
     asked = standalone_question("what did they show?", ["How common is ulcerative colitis?"])
     assert asked == "what did the research on ulcerative colitis show?"

@@ -129,14 +129,16 @@ def _name_after(text: str) -> str:
     return match.group()
 
 
-def body_parts(text: str) -> list[str]:
+def body_parts(text: str, own: bool = True) -> list[str]:
     """The body parts `text` tells of as someone's own ("my lower back is wrecked", "her
-    knees"), as written, in order: what a story is about when it names no condition."""
-    return [m.group(1) for m in _OWN_BODY_PART.finditer(text)]
+    knees"), as written, in order: what a story is about when it names no condition. With
+    `own` False, any it names ("why is the hip joint so hard to repair?")."""
+    return [m.group(1) for m in (_OWN_BODY_PART if own else _BODY_PART).finditer(text)]
 
 
-_OWN_BODY_PART = re.compile(
-    r"\b(?:my|his|her|our|their)\s+((?:(?:left|right|lower|upper)\s+)?(?:back|neck|hips?|"
-    r"knees?|shoulders?|spine|joints?|hands?|arms?|legs?|ankles?|wrists?|elbows?|feet|foot))\b",
-    re.IGNORECASE,
+_BODY_PART_NAME = (
+    r"(?:(?:left|right|lower|upper)\s+)?(?:back|neck|hips?|knees?|shoulders?|spine|joints?|"
+    r"hands?|arms?|legs?|ankles?|wrists?|elbows?|feet|foot)"
 )
+_OWN_BODY_PART = re.compile(rf"\b(?:my|his|her|our|their)\s+({_BODY_PART_NAME})\b", re.IGNORECASE)
+_BODY_PART = re.compile(rf"\b({_BODY_PART_NAME}(?:\s+joints?)?)\b", re.IGNORECASE)

@@ -431,7 +431,12 @@ def topic_of(question: str, kind: str = "any") -> str:
     about = _ABOUT.search(question.strip())
     if about and len(WORD.findall(about.group(1))) <= 6 and kind != "named":
         return _trim(about.group(1))
-    return phrases[-1] if phrases and kind != "named" else ""
+    if kind == "named":
+        # "which cells did the researchers inject?" after "why is the hip joint so hard to
+        # repair?": the joint is what the research is about.
+        parts = body_parts(question, own=False)
+        return parts[-1] if parts else ""
+    return phrases[-1] if phrases else ""
 
 
 # "What is riluzole?", "Tell me about exosomes": what the question is about, named at its end.
