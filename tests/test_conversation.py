@@ -199,6 +199,9 @@ def test_a_story_that_names_the_condition_lends_it_to_the_question() -> None:
 def test_conditions_and_topics() -> None:
     assert conditions("Is MS like ALS or low back pain?") == ["MS", "ALS", "low back pain"]
     assert conditions("is it safe and quick?") == []
+    # "the full disease" refers to a condition named before; "heart disease" names one.
+    assert conditions("Will he get the full disease?") == []
+    assert conditions("Is the same condition in his heart disease?") == ["heart disease"]
     assert topic_of("Who ran the eczema trial in Japan?") == "the eczema trial"
     assert topic_of("Which drugs exist for psoriasis?") == "drugs for psoriasis"
 

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from mscqa.answers.forms import asks_amount, asks_figure, has_form, question_forms, states_figure
+from mscqa.answers.forms import (
+    answers_figure,
+    asks_amount,
+    asks_figure,
+    has_form,
+    question_forms,
+    states_figure,
+)
 
 
 def names(question: str) -> set[str]:
@@ -115,6 +122,15 @@ def test_questions_only_a_number_answers(question: str, figure: bool) -> None:
 def test_a_number_in_words_is_a_number() -> None:
     assert states_figure("One in four adults has it.") and states_figure("about 12% of them")
     assert not states_figure("Most patients improved.")
+
+
+def test_how_long_is_answered_by_a_length_of_time_in_words() -> None:
+    question = "How long does recovery from knee surgery take?"
+    assert answers_figure(question, "Recovery takes several months for most people.")
+    assert answers_figure(question, "It is followed by a long period of rest.")
+    # "long-term" is no length of time, and other figure questions still need a number.
+    assert not answers_figure(question, "Painkillers are harmful when taken long-term.")
+    assert not answers_figure("How many people recover?", "Recovery takes several months.")
 
 
 def test_a_rate_named_in_another_question_asks_for_no_number() -> None:

@@ -37,9 +37,11 @@ def conditions(text: str) -> list[str]:
             or words[0] in _ACTION_WORDS
         ):
             start += len(words[0]) + 1
-        if plain[start:end] not in _GENERIC:
+        if not _refers(plain[start:end]):
             found.append((start, end))
     for name in named_topics(text):
+        if _refers(name):
+            continue
         position = plain.find(name)
         if position >= 0 and not any(s <= position < e for s, e in found):
             found.append((position, position + len(name)))
@@ -48,6 +50,16 @@ def conditions(text: str) -> list[str]:
 
 # "the disease", "this condition": a reference to a condition named before, not a name.
 _GENERIC = frozenset(["disease", "diseases", "illness", "condition", "disorder", "syndrome"])
+_REFERRING = frozenset(["full", "whole", "same", "actual", "real", "proper", "other", "entire"])
+
+
+def _refers(name: str) -> bool:
+    """True for "disease" or "the full disease", "the same condition": a reference to a
+    condition named before, not a name."""
+    words = name.split()
+    return words[-1] in _GENERIC and all(w in _REFERRING for w in words[:-1])
+
+
 # The people patients write about, whose possessive may stand before a condition.
 _PEOPLE = frozenset(
     ["dad", "mum", "mom", "mother", "father", "wife", "husband", "son", "daughter", "sister",

@@ -173,6 +173,21 @@ def asks_figure(question: str) -> bool:
     return bool(_FIGURE_QUESTION.search(normalize(question)))
 
 
+def answers_figure(question: str, text: str) -> bool:
+    """True when `text` can answer a question only a number answers: it states a number, or,
+    for "how long", a length of time in words ("a long period of recovery", "lifelong")."""
+    if states_figure(text):
+        return True
+    return bool(_HOW_LONG.search(normalize(question)) and _DURATION.search(_normalized(text)))
+
+
+_HOW_LONG = re.compile(r"\bhow long\b")
+_DURATION = re.compile(
+    r"\b(?:(?:long|longer|short|shorter|brief|lengthy) (?:period|time|while|spell)s?|lifelong|"
+    r"for life|permanent|permanently|temporary|days|weeks|months|years|decades)\b"
+)
+
+
 def states_figure(text: str) -> bool:
     """True when `text` states a number, in digits or in words ("one in four", "half")."""
     amount = next(form for form in FORMS if form.name == "amount")

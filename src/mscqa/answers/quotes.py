@@ -10,7 +10,13 @@ import numpy as np
 
 from mscqa.answers.calibration import Calibration, default_calibration, ranker_calibration
 from mscqa.answers.candidates import Candidate, score_candidates
-from mscqa.answers.forms import asks_amount, asks_figure, has_form, question_forms, states_figure
+from mscqa.answers.forms import (
+    answers_figure,
+    asks_amount,
+    asks_figure,
+    has_form,
+    question_forms,
+)
 from mscqa.answers.ranker import SentenceScorer
 from mscqa.corpus.passages import Passage, Sentence
 from mscqa.search.library import Library, library_stats
@@ -234,10 +240,13 @@ def _listed(topics: Sequence[str]) -> str:
     return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
 
 
-def _states_figure(chosen: Sequence[tuple[Candidate, int, int]], index: Library) -> bool:
-    """True when one of the chosen quotes (candidate, start, end) states a number."""
+def _answers_figure(
+    question: str, chosen: Sequence[tuple[Candidate, int, int]], index: Library
+) -> bool:
+    """True when one of the chosen quotes (candidate, start, end) can answer `question`, which
+    only a number answers (`answers_figure`)."""
     return any(
-        states_figure(index.articles[c.hit.passage.article_id].text[start:end])
+        answers_figure(question, index.articles[c.hit.passage.article_id].text[start:end])
         for c, start, end in chosen
     )
 
@@ -293,7 +302,7 @@ def find_quotes(
             chosen.append((candidate, start, end))
     if not chosen:
         return refused(question, unknown)
-    if asking and asks_figure(question) and not _states_figure(chosen, index):
+    if asking and asks_figure(question) and not _answers_figure(question, chosen, index):
         return refused(question, unknown, NO_FIGURE)
     quotes = []
     for candidate, start, end in chosen:
