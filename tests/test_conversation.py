@@ -95,6 +95,14 @@ def test_research_after_a_question_naming_only_a_joint_is_about_that_joint() -> 
     )
 
 
+@pytest.mark.parametrize(
+    "follow_up",
+    ["Is it safe to drive after the injection?", "is it normal for the joint to click?"],
+)
+def test_an_it_that_stands_for_nothing_said_before_is_left_alone(follow_up: str) -> None:
+    assert standalone_question(follow_up, ["What is gout?"]) == follow_up
+
+
 def test_they_doing_research_means_the_research() -> None:
     asked = standalone_question("what did they show?", ["How common is ulcerative colitis?"])
     assert asked == "what did the research on ulcerative colitis show?"

@@ -27,6 +27,7 @@ from mscqa.answers.messages import (
     sentences,
     story_and_questions,
 )
+from mscqa.answers.references import find_reference, reference_kind, stands_for_nothing
 from mscqa.search.scope import is_clinic_service, is_listed_treatment
 from mscqa.text.frequency import common, everyday, technical
 from mscqa.text.terms import STOPWORDS, normalize
@@ -42,15 +43,6 @@ MAX_THIN_WORDS = 2
 # A follow-up that leaves out what it is about: "and for arthritis?", "what about the knee?".
 _ELLIPTICAL = re.compile(
     r"^(?:and|but|also|so|then|ok(?:ay)?|what about|how about|same for|and what about)\b[,\s]*",
-    re.IGNORECASE,
-)
-# Words and phrases that point back at something named before.
-_REFERENCE = re.compile(
-    r"\b(?:(?:that|this|these|those|the same)\s+(?:study|studies|trial|trials|research|review|"
-    r"paper|article|analysis|meta-analysis|treatment|treatments|therapy|drug|one|ones|cells|"
-    r"patients|people|results?|findings?)|the one|the ones|(?<=which )ones|(?<=what )ones|it|"
-    r"its|they|them|their|this|that|"
-    r"these|those)\b",
     re.IGNORECASE,
 )
 # Nouns that name a piece of research: the likeliest thing "it", "they" or "that study" means.
@@ -165,7 +157,7 @@ def _points_at_story(typed: str, standalone: str, told: Sequence[str]) -> bool:
     """True when the question says "this" or "that" for what the story tells and, as read,
     names none of its conditions: "Does this mean he will get MS?" after a story of a
     clinically isolated syndrome asks about that syndrome."""
-    reference = _find_reference(typed)
+    reference = find_reference(typed)
     if reference is None or reference.group().lower() not in ("this", "that"):
         return False
     return not any(_mentions(standalone, condition) for condition in told)
@@ -228,19 +220,15 @@ def standalone_question(
         if theirs:
             return _replace_first(previous, theirs[0], own[0])
         return f"{_without_mark(previous)}, for {own[0]}?"
-    reference = _find_reference(body)
+    reference = find_reference(body)
     if (
         reference is not None
         and reference.group().lower() in ("they", "them", "their")
         and _STUDY_PHRASE.search(body[: reference.start()])
     ):
         reference = None  # "what did the study find when they injected ...": its researchers
-    if (
-        reference is not None
-        and reference.group().lower() == "they"
-        and _DOCTORS_DO.match(body[reference.end() :])
-    ):
-        reference = None  # "why don't they give her steroid shots?": her doctors
+    if reference is not None and stands_for_nothing(body, reference):
+        reference = None
     if reference and own and " " not in reference.group().strip():
         # "Is it safe for ALS?" names what it asks about: the pronoun is the treatment talked
         # about, without the condition it was talked about for.
@@ -254,7 +242,7 @@ def standalone_question(
     if reference is None and not elliptical and not bare and (own or not (definite or thin)):
         return question
     if reference is not None:
-        kind = _reference_kind(body, reference)
+        kind = reference_kind(body, reference)
     elif thin and not (definite or elliptical or bare):
         kind = "condition"
     else:
@@ -270,15 +258,6 @@ def standalone_question(
     if reference is None:
         return f"{_without_mark(body)}, in {topic}?"
     return _substitute(body, reference, topic)
-
-
-# "they" doing to the patient what doctors do ("why don't they just give her ...", "will
-# they let me ...") are the doctors, not a topic of the conversation.
-_DOCTORS_DO = re.compile(
-    r"\s+(?:[\w']+\s+)?(?:give|offer|prescribe|recommend|let|allow|tell|send|refer|put|"
-    r"charge|operate on|check)\s+(?:me|him|her|us|my|his|our)\b",
-    re.IGNORECASE,
-)
 
 
 def _few_own(question: str) -> bool:
@@ -304,20 +283,6 @@ def research_quoted(quote: str) -> str:
     return phrase if _STUDY_PHRASE.search(phrase) else ""
 
 
-def _find_reference(body: str) -> re.Match[str] | None:
-    """The first word or phrase of `body` that points back; "that" and "this" only where they
-    stand for something ("is that safe?"), not where they join a clause to a noun ("a drug
-    that slows it")."""
-    for match in _REFERENCE.finditer(body):
-        word = match.group().lower()
-        if word in ("that", "this", "which"):
-            before = body[: match.start()].split()
-            if before and before[-1].lower().strip(",;") not in STOPWORDS | AUXILIARY:
-                continue
-        return match
-    return None
-
-
 def _substitute(body: str, reference: re.Match[str], topic: str) -> str:
     """`body` with its reference replaced by `topic`; "those results" keeps its noun ("the
     results on <topic>") unless the topic names research itself ("the riluzole trial")."""
@@ -340,43 +305,9 @@ def _treatment_of(text: str) -> str:
     return _trim(named[-1]) if named else ""
 
 
-def _reference_kind(body: str, reference: re.Match[str] | None) -> str:
-    """What a reference most likely points at: "study" for "they" doing what researchers do
-    ("what did they find?"), "effect" for one that a treatment's effect is asked of ("is it
-    safe?", "would it help?"), "treatment" for another lone pronoun ("have they been tried?":
-    patients ask about the treatment), otherwise "any"."""
-    if reference is None:
-        return "any"
-    word = reference.group().lower()
-    after = body[reference.end() :].split()
-    if word in ("they", "them", "their") and after and _RESEARCH_VERB.match(after[0]):
-        return "study"
-    if word in ("it", "its", "they", "them"):
-        return "effect" if _ASKS_EFFECT.match(body[reference.end() :]) else "treatment"
-    if word == "ones":  # "which ones?": of the conditions or research named
-        return "named"
-    return "any"
-
-
-# "would it help her?", "has it ever worked?", "is it safe?": what a treatment does, so
-# the pronoun is a treatment even when only a condition was named before it.
-# ("Can it be cured?", "does it get worse?", "is it painful?" ask about the condition.)
-_ASKS_EFFECT = re.compile(
-    r"\s*(?:(?!(?:be|been|being|get|gets|got)\b)[\w']+\s+){0,2}?"
-    r"(?:help|helps|helped|work|works|worked|cure|cures|heal|heals|fix|fixes|reverse|"
-    r"reverses|slow|slows|safe|unsafe|effective|risky)\b",
-    re.IGNORECASE,
-)
 # What such a pronoun means when the conversation names a condition and no treatment: the
 # treatment the articles are about ("Is it safe?" after "What is ALS?").
 _THE_TREATMENT = "stem cell treatment"
-
-_RESEARCH_VERB = re.compile(
-    r"(?:find|found|show|showed|shown|measure|measured|report|reported|use|used|test|tested|"
-    r"conclude|concluded|study|studied|inject|injected|give|gave|get|got|see|saw|treat|"
-    r"treated|compare|compared|look|looked|follow|followed)\b",
-    re.IGNORECASE,
-)
 
 
 def topic_of(question: str, kind: str = "any") -> str:

@@ -104,20 +104,9 @@ def _split_joined(sentence: str) -> list[str]:
     sentence's closing mark. Only a join followed by a question word splits, so "pain and
     swelling" stays whole; the first two questions are kept apart, the rest stay together. A
     question for the difference between two things asks what each of them is."""
-    contrast = next((m for m in (p.search(sentence) for p in _CONTRAST) if m), None)
-    if contrast and all(_named_thing(contrast.group(g)) for g in ("first", "second")):
-        first, second = (" ".join(contrast.group(g).split()) for g in ("first", "second"))
-        # What follows both names is each one's: "steroids vs stem cells | for lupus",
-        # "relapsing remitting and primary progressive | MS".
-        tail = _SHARED_TAIL.search(second)
-        shared = second.split()[-1]
-        if tail and not _SHARED_TAIL.search(first):
-            first += tail.group()
-        elif (shared.lower() in TERMS or _SHARED_NAME.search(shared)) and len(first.split()) < len(
-            second.split()
-        ):
-            first = f"{first} {shared}"
-        return [f"What is {first}?", f"What is {second}?"]
+    contrasted = _contrasted(sentence)
+    if contrasted:
+        return contrasted
     match = _JOINED.search(sentence)
     if not match or match.start() < 8:
         return [sentence]
@@ -129,6 +118,24 @@ def _split_joined(sentence: str) -> list[str]:
     return [first + mark if not first.endswith(("?", ".", "!")) else first, second]
 
 
+def _contrasted(sentence: str) -> list[str]:
+    """ "What's the difference between X and Y?" -> ["What is X?", "What is Y?"], or [] for a
+    sentence that asks no difference between two named things."""
+    contrast = next((m for m in (p.search(sentence) for p in _CONTRAST) if m), None)
+    if not contrast or not all(_named_thing(contrast.group(g)) for g in ("first", "second")):
+        return []
+    first, second = (" ".join(contrast.group(g).split()) for g in ("first", "second"))
+    # What follows both names is each one's: "steroids vs stem cells | for lupus",
+    # "relapsing remitting and primary progressive | MS".
+    tail = _SHARED_TAIL.search(second)
+    shared = second.split()[-1]
+    if tail and not _SHARED_TAIL.search(first):
+        first += tail.group()
+    elif shared.lower() in TERMS or _SHARED_NAME.search(shared):
+        first = f"{first} {shared}" if len(first.split()) < len(second.split()) else first
+    return [f"What is {first}?", f"What is {second}?"]
+
+
 # "what's the difference between X and Y?", "how does X differ from Y?", "X vs Y?"
 _CONTRAST = (
     re.compile(
@@ -138,7 +145,8 @@ _CONTRAST = (
         re.IGNORECASE,
     ),
     re.compile(
-        r"^(?:how\s+(?:does|do|is|are)\s+)?(?P<first>[^?.!,;]+?)\s+(?:differ(?:ent)?\s+from|"
+        r"^(?:how\s+(?:does|do|is|are)\s+|(?:is|are)\s+)?(?P<first>[^?.!,;]+?)\s+"
+        r"(?:differ(?:ent)?\s+from|"
         r"vs\.?|versus)\s+(?P<second>[^?.!,;]+?)\s*[?.!]*$",
         re.IGNORECASE,
     ),

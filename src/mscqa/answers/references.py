@@ -1,0 +1,94 @@
+"""What a word or phrase of a follow-up points back to: "it", "they", "that study" and the
+like, and what kind of thing each most likely stands for (answers/conversation.py puts the
+conversation's topic in its place)."""
+
+from __future__ import annotations
+
+import re
+
+from mscqa.answers.conditions import AUXILIARY
+from mscqa.text.terms import STOPWORDS
+
+# Words and phrases that point back at something named before.
+_REFERENCE = re.compile(
+    r"\b(?:(?:that|this|these|those|the same)\s+(?:study|studies|trial|trials|research|review|"
+    r"paper|article|analysis|meta-analysis|treatment|treatments|therapy|drug|one|ones|cells|"
+    r"patients|people|results?|findings?)|the one|the ones|(?<=which )ones|(?<=what )ones|it|"
+    r"its|they|them|their|this|that|"
+    r"these|those)\b",
+    re.IGNORECASE,
+)
+
+
+def find_reference(body: str) -> re.Match[str] | None:
+    """The first word or phrase of `body` that points back; "that" and "this" only where they
+    stand for something ("is that safe?"), not where they join a clause to a noun ("a drug
+    that slows it")."""
+    for match in _REFERENCE.finditer(body):
+        word = match.group().lower()
+        if word in ("that", "this", "which"):
+            before = body[: match.start()].split()
+            if before and before[-1].lower().strip(",;") not in STOPWORDS | AUXILIARY:
+                continue
+        return match
+    return None
+
+
+def reference_kind(body: str, reference: re.Match[str] | None) -> str:
+    """What a reference most likely points at: "study" for "they" doing what researchers do
+    ("what did they find?"), "effect" for one that a treatment's effect is asked of ("is it
+    safe?", "would it help?"), "treatment" for another lone pronoun ("have they been tried?":
+    patients ask about the treatment), otherwise "any"."""
+    if reference is None:
+        return "any"
+    word = reference.group().lower()
+    after = body[reference.end() :].split()
+    if word in ("they", "them", "their") and after and _RESEARCH_VERB.match(after[0]):
+        return "study"
+    if word in ("it", "its", "they", "them"):
+        return "effect" if _ASKS_EFFECT.match(body[reference.end() :]) else "treatment"
+    if word == "ones":  # "which ones?": of the conditions or research named
+        return "named"
+    return "any"
+
+
+# "would it help her?", "has it ever worked?", "is it safe?": what a treatment does, so
+# the pronoun is a treatment even when only a condition was named before it.
+# ("Can it be cured?", "does it get worse?", "is it painful?" ask about the condition.)
+_ASKS_EFFECT = re.compile(
+    r"\s*(?:(?!(?:be|been|being|get|gets|got)\b)[\w']+\s+){0,2}?"
+    r"(?:help|helps|helped|work|works|worked|cure|cures|heal|heals|fix|fixes|reverse|"
+    r"reverses|slow|slows|safe|unsafe|effective|risky|worth)\b",
+    re.IGNORECASE,
+)
+_RESEARCH_VERB = re.compile(
+    r"(?:find|found|show|showed|shown|measure|measured|report|reported|use|used|test|tested|"
+    r"conclude|concluded|study|studied|inject|injected|give|gave|get|got|see|saw|treat|"
+    r"treated|compare|compared|look|looked|follow|followed)\b",
+    re.IGNORECASE,
+)
+
+
+def stands_for_nothing(body: str, reference: re.Match[str]) -> bool:
+    """True when the reference points at nothing said before: "they" doing to the patient
+    what doctors do ("why don't they give her steroid shots?": her doctors), and the "it" of
+    "is it safe to drive after the injection?"."""
+    word, after = reference.group().lower(), body[reference.end() :]
+    return bool(
+        (word == "they" and _DOCTORS_DO.match(after)) or (word == "it" and _EMPTY_IT.match(after))
+    )
+
+
+# "they" doing to the patient what doctors do ("why don't they just give her ...", "will
+# they let me ...") are the doctors, not a topic of the conversation.
+_DOCTORS_DO = re.compile(
+    r"\s+(?:[\w']+\s+)?(?:give|offer|prescribe|recommend|let|allow|tell|send|refer|put|"
+    r"charge|operate on|check)\s+(?:me|him|her|us|my|his|our)\b",
+    re.IGNORECASE,
+)
+# "is it safe to drive ...?", "is it normal for the pain to ...?", "is it true that ...?"
+_EMPTY_IT = re.compile(
+    r"\s+(?:\w+\s+)?(?:safe|ok|okay|possible|normal|true|wise|advisable|common|usual|"
+    r"too late|better|best|necessary)\s+(?:to\b|that\b|for\s+[\w' ]+?\s+to\b)",
+    re.IGNORECASE,
+)
