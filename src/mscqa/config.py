@@ -87,7 +87,7 @@ class Settings:
     verifier_min_support: float = 0.5
     verifier_min_refute: float = 0.5
     # A quote takes in a neighbouring sentence scoring at least this share of its own score.
-    quote_neighbour_ratio: float = 0.5
+    quote_neighbour_ratio: float = 0.3
     # Plain-language relevance labels in the web app: a score at or above `relevance_strong`
     # reads "closely matches", at or above `relevance_good` "matches", otherwise "may relate".
     relevance_strong: float = 0.75
