@@ -8,6 +8,7 @@ from mscqa.answers.forms import (
     answers_figure,
     asks_amount,
     asks_figure,
+    defined_name,
     has_form,
     question_forms,
     states_figure,
@@ -77,12 +78,13 @@ def test_sentences_with_the_form_asked_for(question: str, sentence: str, has_it:
 
 def test_a_sentence_opening_with_the_name_asked_about_defines_it() -> None:
     forms = question_forms("What is pseudogout?")
-    question = "What is pseudogout?"
-    assert has_form(forms, "Pseudogout – crystals of another kind build up in a joint", question)
-    assert not has_form(forms, "Gout – crystals of uric acid build up in a joint", question)
+    name = defined_name("What is pseudogout?")
+    assert name == "pseudogout" and defined_name("What's the Lysholm score?") == "lysholm score"
+    assert has_form(forms, "Pseudogout – crystals of another kind build up in a joint", name)
+    assert not has_form(forms, "Gout – crystals of uric acid build up in a joint", name)
     # Only a definition question looks at how the sentence opens.
     assert not has_form(
-        question_forms("Is pseudogout painful?"), "Pseudogout often affects the knee", question
+        question_forms("Is pseudogout painful?"), "Pseudogout often affects the knee", name
     )
 
 

@@ -112,39 +112,34 @@ def question_forms(question: str) -> tuple[Form, ...]:
     is, not for a number, though X is a score or a rate ("What is an HHS score?")."""
     text = normalize(question).strip()
     forms = tuple(form for form in FORMS if form.question.search(text))
-    if _ASKS_WHAT_AN_X_IS.match(text):
+    what_is = _WHAT_IS.match(text)
+    if what_is and what_is.group("article") in ("a ", "an "):
         forms = tuple(form for form in forms if form.name != "amount")
     return forms
 
 
-_ASKS_WHAT_AN_X_IS = re.compile(r"^what(?:'s| is) an? [\w' -]+\W*$")
-
-
-def has_form(forms: tuple[Form, ...], sentence: str, question: str = "") -> bool:
+def has_form(forms: tuple[Form, ...], sentence: str, defined: str = "") -> bool:
     """True when `sentence` has one of the answer forms asked for. A definition is also a
-    sentence that opens with the name `question` asks about ("What is relapsing-remitting
-    MS?" -> "Relapsing-remitting – Patients have symptoms for a time, ...")."""
+    sentence that opens with the name asked about (`defined`, from `defined_name`): "What is
+    relapsing-remitting MS?" -> "Relapsing-remitting – Patients have symptoms for a time"."""
     if not forms:
         return False
     text = _normalized(sentence)
     if any(form.sentence.search(text) for form in forms):
         return True
-    return any(f.name == "definition" for f in forms) and _opens_with(text, defined(question))
+    if not defined or not any(f.name == "definition" for f in forms):
+        return False
+    return defined.split()[0] in _WORDS.findall(text)[:3]
 
 
-def defined(question: str) -> str:
-    """The name a "What is X?" question asks about, or ""."""
+def defined_name(question: str) -> str:
+    """The name a "What is X?" question asks about ("relapsing-remitting ms"), or ""."""
     match = _WHAT_IS.match(normalize(question).strip())
-    return match.group(1) if match else ""
+    return " ".join(_WORDS.findall(match.group("name"))) if match else ""
 
 
-_WHAT_IS = re.compile(r"^what(?:'s| is| are) (?:an? |the )?([\w' -]+?)\W*$")
-
-
-def _opens_with(sentence: str, name: str) -> bool:
-    """True when the first word of `name` starts `sentence` (within its first three words)."""
-    words = re.findall(r"[a-z0-9']+", name)
-    return bool(words) and words[0] in re.findall(r"[a-z0-9']+", sentence)[:3]
+_WHAT_IS = re.compile(r"^what(?:'s| is| are) (?P<article>an? |the )?(?P<name>[\w' -]+?)\W*$")
+_WORDS = re.compile(r"[a-z0-9']+")
 
 
 @lru_cache(maxsize=8192)

@@ -77,15 +77,8 @@ def _add(quote: Quote, shown: list[Quote]) -> None:
     both of them, must not be dropped for repeating the first's."""
     for i, q in enumerate(shown):
         if q.article_id == quote.article_id and q.start < quote.end and quote.start < q.end:
-            if (
-                quote.start <= q.start
-                and q.end <= quote.end
-                and (quote.start, quote.end)
-                != (
-                    q.start,
-                    q.end,
-                )
-            ):
+            longer = (quote.end - quote.start) > (q.end - q.start)
+            if longer and quote.start <= q.start and q.end <= quote.end:
                 shown[i] = replace(quote, score=max(q.score, quote.score))
             return
     shown.append(quote)

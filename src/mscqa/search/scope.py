@@ -151,25 +151,20 @@ def _known_word(word: str, vocabulary: frozenset[str]) -> bool:
 _SAME_ROOT = 5
 
 
-@lru_cache(maxsize=1)
-def _service_pattern() -> re.Pattern[str]:
-    return _phrase_pattern("services.txt")
+@lru_cache(maxsize=4)
+def _list_pattern(name: str) -> re.Pattern[str]:
+    return _phrase_pattern(name)
 
 
 def is_clinic_service(topic: str) -> bool:
     """True for a clinic matter such as price, insurance or bookings (data/services.txt), as
     opposed to a condition or a treatment."""
-    return _service_pattern().fullmatch(normalize(topic)) is not None
-
-
-@lru_cache(maxsize=1)
-def _treatment_pattern() -> re.Pattern[str]:
-    return _phrase_pattern("treatments.txt")
+    return _list_pattern("services.txt").fullmatch(normalize(topic)) is not None
 
 
 def is_listed_treatment(topic: str) -> bool:
     """True for a treatment, procedure or cell source of data/treatments.txt ("massage")."""
-    return _treatment_pattern().fullmatch(normalize(topic)) is not None
+    return _list_pattern("treatments.txt").fullmatch(normalize(topic)) is not None
 
 
 def scope_words() -> frozenset[str]:
