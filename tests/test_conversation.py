@@ -40,6 +40,13 @@ def test_a_question_without_history_is_searched_as_typed() -> None:
             "is it painful?",
             "is stem cell infusions for Crohn's disease painful?",
         ),
+        # The people of a study are not the study: the noun stays.
+        (
+            "What happened in the riluzole trial?",
+            "how old were those patients?",
+            "how old were the patients in the riluzole trial?",
+        ),
+        ("What is gout?", "do these people get better?", "do the people with gout get better?"),
     ],
 )
 def test_a_reference_is_replaced_by_the_earlier_topic(

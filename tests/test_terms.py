@@ -96,3 +96,16 @@ def test_a_common_misspelling_of_side_effects_reads_as_side_effects() -> None:
 def test_trail_misspelt_for_trial_reads_as_trial() -> None:
     assert set(lexical_tokens("the trial")) <= set(lexical_tokens("who ran the trail?"))
     assert set(lexical_tokens("two trials")) <= set(lexical_tokens("two trails"))
+
+
+def test_how_sick_a_patient_is_reads_as_how_severe_the_disease_is() -> None:
+    # Lay words for illness meet the articles' "severe disease" both ways.
+    severe = set(lexical_tokens("patients with severe disease"))
+    assert "sever" in set(lexical_tokens("is gout worse for people who are sicker?"))
+    assert {"sever", "diseas"} <= set(lexical_tokens("were the volunteers ill already?"))
+    assert "sever" in set(lexical_tokens("how sick do lupus patients get?"))
+    assert {"sick", "ill"} <= set(lexical_tokens("patients with severe disease", document=True))
+    assert "ill" not in severe
+    # "ill effects" are side effects, not a severe illness.
+    assert {"effect", "advers"} <= set(lexical_tokens("any ill effects from the shots?"))
+    assert "sever" not in set(lexical_tokens("any ill effects from the shots?"))

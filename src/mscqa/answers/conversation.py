@@ -285,11 +285,16 @@ def research_quoted(quote: str) -> str:
 
 def _substitute(body: str, reference: re.Match[str], topic: str) -> str:
     """`body` with its reference replaced by `topic`; "those results" keeps its noun ("the
-    results on <topic>") unless the topic names research itself ("the riluzole trial")."""
+    results on <topic>") unless the topic names research itself ("the riluzole trial"), and
+    "those patients" keeps it always: the people of a study are not the study ("the patients
+    in the riluzole trial")."""
     word = reference.group().lower()
     replacement = topic
     words = word.split()
-    if len(words) > 1 and words[-1] != "one" and not _STUDY_PHRASE.search(topic):
+    research = bool(_STUDY_PHRASE.search(topic))
+    if len(words) > 1 and words[-1] in _STUDIED:
+        replacement = f"the {words[-1]} {'in' if research else 'with'} {topic}"
+    elif len(words) > 1 and words[-1] != "one" and not research:
         replacement = f"the {words[-1]} on {topic}"
     if word in ("their", "its"):
         replacement = topic + ("'" if topic.endswith("s") else "'s")
@@ -297,6 +302,10 @@ def _substitute(body: str, reference: re.Match[str], topic: str) -> str:
     if start == 0 or body[:start].rstrip().endswith(("?", ".", "!")):
         replacement = replacement[:1].upper() + replacement[1:]
     return body[:start] + replacement + body[reference.end() :]
+
+
+# The people a study treated, named by a reference ("those patients").
+_STUDIED = frozenset(["patients", "people"])
 
 
 def _treatment_of(text: str) -> str:
