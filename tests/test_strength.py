@@ -23,6 +23,7 @@ EVIDENCE = "In a small trial, the new drug reduced joint pain in patients with g
         "The new drug is a breakthrough for joint pain in patients with gout.",
         "The new drug was a disappointment for joint pain in patients with gout.",
         "Joint pain in patients with gout is reduced solely by the new drug.",
+        "The new drug reduced joint pain in all gout patients of the trial.",
     ],
 )
 def test_a_stronger_statement_is_not_found(statement: str) -> None:

@@ -10,7 +10,9 @@ from mscqa.answers.numbers import (
     extract_numbers,
     mispaired_numbers,
     number_pairs,
+    numbers_in,
     other_phase,
+    without_numbers,
 )
 from mscqa.answers.opposites import _directions, clauses, negated, opposed, signals
 from mscqa.answers.verify import CONTRADICTED, NOT_FOUND, SUPPORTED, judge, judgement
@@ -35,6 +37,15 @@ def test_a_swapped_digit_is_unmatched() -> None:
 def test_percent_and_number_words_compare_by_value() -> None:
     matched, unmatched = check_numbers("one in four people, 16 percent", "1 in 4 people; 16%")
     assert set(matched) == {"one", "four", "16"} and unmatched == ()
+
+
+def test_numbers_spelled_out_past_twelve_are_numbers() -> None:
+    statement = "Seventy-three percent of the forty-one horses and fifteen riders"
+    assert numbers_in(statement) == {"73", "41", "15"}
+    assert check_numbers(statement, "73% of 41 horses; 15 riders")[1] == ()
+    assert check_numbers("twenty-two horses", "21 horses")[1] == ("twenty-two",)
+    # What is left for the word rules has no number words in it.
+    assert without_numbers("Seventy-three percent of the horses").split() == ["of", "the", "horses"]
 
 
 def test_negation_needs_something_to_negate() -> None:
@@ -65,6 +76,24 @@ def test_clauses_split_at_turning_points() -> None:
     ],
 )
 def test_opposites_are_caught(statement: str, evidence: str) -> None:
+    assert opposed(statement, evidence)
+
+
+@pytest.mark.parametrize(
+    ("statement", "evidence"),
+    [
+        # "unlikely" denies what follows it
+        ("Ice baths are effective for sore muscles.", "Ice baths are unlikely to be effective."),
+        # a pain "constant" early where the evidence says it comes and goes early
+        (
+            "Gout pain is constant in the early stages.",
+            "Gout pain is intermittent in early stages, but in later stages it is constant.",
+        ),
+        # "worse" is more of a symptom, as "worsen" is
+        ("Massage made neck pain worse.", "With massage, neck pain decreased."),
+    ],
+)
+def test_more_opposites_are_caught(statement: str, evidence: str) -> None:
     assert opposed(statement, evidence)
 
 

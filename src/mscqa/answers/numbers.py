@@ -13,10 +13,24 @@ from mscqa.text.terms import NUMBER_WORDS, STOPWORDS, normalize, stem, words
 _NUMBER = re.compile(r"(?<![\w.])(?<![a-z]-)(?<!/)\d+(?:[.,]\d+)?(?:\s?%)?(?!/\d)")
 # A trial's phase in Roman numerals is a number too: "Phase III" is not "Phase I and II".
 _PHASES = {"phase i": "1", "phase ii": "2", "phase iii": "3", "phase iv": "4"}
-_NUMBER_WORDS = {**NUMBER_WORDS, "half": "50%", **_PHASES}
+# Spelled-out numbers past twelve: "fifteen", "forty", "seventy-two".
+_TEENS = {
+    "thirteen": "13", "fourteen": "14", "fifteen": "15", "sixteen": "16", "seventeen": "17",
+    "eighteen": "18", "nineteen": "19",
+}  # fmt: skip
+_TENS = {
+    "twenty": "20", "thirty": "30", "forty": "40", "fifty": "50", "sixty": "60",
+    "seventy": "70", "eighty": "80", "ninety": "90",
+}  # fmt: skip
+_NUMBER_WORDS = {**NUMBER_WORDS, **_TEENS, **_TENS, "half": "50%", **_PHASES}
+_COMPOUND_NUMBER = r"(?:" + "|".join(_TENS) + r")-(?:one|two|three|four|five|six|seven|eight|nine)"
 # Number words as numbers; "one of the pathways" counts nothing.
 _NUMBER_WORD = re.compile(
-    r"\b(?:" + "|".join(w + r"(?!\s+of\b)" if w == "one" else w for w in _NUMBER_WORDS) + r")\b"
+    r"\b(?:"
+    + "|".join(
+        [_COMPOUND_NUMBER, *(w + r"(?!\s+of\b)" if w == "one" else w for w in _NUMBER_WORDS)]
+    )
+    + r")\b"
 )
 _QUANTITY = re.compile(_NUMBER.pattern + "|" + _NUMBER_WORD.pattern)
 THOUSANDS = re.compile(r"(\d),(\d{3})(?!\d)")
@@ -41,7 +55,19 @@ def extract_numbers(text: str) -> list[str]:
     return found
 
 
+def without_numbers(text: str) -> str:
+    """`text` without its numbers and the word "percent": what is left for the word rules
+    ("seventy-two percent of patients" -> "of patients")."""
+    return _PERCENT.sub(" ", _QUANTITY.sub(" ", normalize(text)))
+
+
+_PERCENT = re.compile(r"\bper ?cent\b")
+
+
 def _number_value(number: str) -> str:
+    tens, _, units = number.partition("-")
+    if tens in _TENS and units in NUMBER_WORDS:
+        return str(int(_TENS[tens]) + int(NUMBER_WORDS[units]))
     number = _NUMBER_WORDS.get(number, number)
     return number.rstrip("%").replace(",", "")
 

@@ -10,6 +10,7 @@ import numpy as np
 
 from mscqa.answers.calibration import Calibration
 from mscqa.answers.candidates import weighted_coverage
+from mscqa.answers.details import body_part_conflict, source_conflict
 from mscqa.answers.names import (
     ATTRIBUTED,
     SENTENCE_END,
@@ -24,6 +25,7 @@ from mscqa.answers.numbers import (
     extract_numbers,
     mispaired_numbers,
     other_phase,
+    without_numbers,
 )
 from mscqa.answers.opposites import (
     against_its_numbers,
@@ -78,7 +80,7 @@ class Verdict:
 def coverage(statement: str, evidence: str) -> float:
     """Share of the statement's content words (numbers aside: `check_numbers` reads those) that
     the evidence uses too, after the term table on both sides."""
-    wanted = {t for t in lexical_tokens(statement) if not t[0].isdigit()}
+    wanted = {t for t in lexical_tokens(without_numbers(statement)) if not t[0].isdigit()}
     if not wanted:
         return 1.0
     return len(wanted & set(lexical_tokens(evidence))) / len(wanted)
@@ -323,6 +325,8 @@ def check_statement(
         why = _beyond_the_library(statement, context, best.article_id, stats, min_weighted_coverage)
         if why:
             result = replace(result, verdict=NOT_FOUND, reason=why, rule="coverage")
+    if result.verdict == SUPPORTED:
+        result = _with_details(result, statement, best, context, index)
     evidence = tuple(
         Evidence(q.article_id, q.title, q.reference, q.quote, q.start, q.end, q.score)
         for q in (best, *(q for q in answer.quotes if q is not best))
@@ -332,9 +336,25 @@ def check_statement(
     )
 
 
+def _with_details(
+    result: Judgement, statement: str, best: Quote, context: str, index: Library
+) -> Judgement:
+    """A supported `result` turned round when the statement changes a detail its article
+    states (details.py): where something comes from, read against the whole article, or a
+    part of the body, against the evidence, its passage and the article's title."""
+    article = index.articles[best.article_id]
+    detail = source_conflict(statement, context, article.text) or body_part_conflict(
+        statement, best.quote, f"{context} {article.title}"
+    )
+    if detail is None:
+        return result
+    verdict = CONTRADICTED if detail[0] else NOT_FOUND
+    return replace(result, verdict=verdict, reason=detail[1], rule="names")
+
+
 def _worded(statement: str) -> list[str]:
     """The statement's lexical tokens without its numbers (the number rules judge those)."""
-    return [t for t in lexical_tokens(statement) if not t[0].isdigit()]
+    return [t for t in lexical_tokens(without_numbers(statement)) if not t[0].isdigit()]
 
 
 def _saying_most(statement: str, quotes: Sequence[Quote], stats: LibraryStats) -> Quote:
@@ -379,7 +399,7 @@ def _telling(statement: str, text: frozenset[str], stats: LibraryStats) -> list[
         return max(stats.idf.get(t, stats.unseen_idf) for t in lexical_tokens(word))
 
     left_out = [
-        w for w in dict.fromkeys(content_words(statement))
+        w for w in dict.fromkeys(content_words(without_numbers(statement)))
         if lexical_tokens(w) and not set(lexical_tokens(w)) & text
     ]  # fmt: skip
     return sorted(left_out, key=lambda w: -rarity(w))[:3]

@@ -1,0 +1,121 @@
+"""Details a paraphrase keeps and a leaflet may change while every other word stays: where
+something comes from ("cells taken from bone marrow" against "from umbilical cord blood") and
+which part of the body ("pain in the wrists" against "in the ankles"). One such word
+changed leaves the rest of the statement as well covered as before, often by another sentence
+of the same article."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from mscqa.answers.conditions import body_parts
+from mscqa.text.terms import STOPWORDS, lexical_tokens, normalize
+
+# "taken from", "derived from", "came from", "cells from": what follows names a source, what
+# comes before names the thing taken. A few words of each, within one clause.
+_SOURCE = re.compile(
+    r"(?P<thing>(?:[\w'’-]+\s+){0,4})"
+    r"(?:(?:taken|collected|derived|harvested|obtained|isolated|extracted|drawn|sourced|"
+    r"comes?|came|coming)\s+from\s+|(?<=\bcells\s)from\s+|(?<=\bcell\s)from\s+)"
+    r"(?P<source>[\w'’-]+(?:\s+(?!and\b|or\b|to\b|into\b|in\b|for\b|of\b|with\b)[\w'’-]+){0,4})",
+    re.IGNORECASE,
+)
+# Whose a source is says nothing of what it is: "the patients' fat" is fat ("their own fat"
+# keeps "own": a patient's own cells are a source of their own kind).
+_WHOSE = frozenset(
+    {"patient", "patients", "person", "people", "their", "his", "her", "its", "the", "a", "an",
+     "same"}
+)  # fmt: skip
+_POSSESSIVE = re.compile(r"(?:['’]s|s['’])$")
+_SOURCE_WORDS = 2
+# "from the patient's own body / cells": what the articles call autologous.
+_AUTOLOGOUS = frozenset(lexical_tokens("autologous", expand=False))
+_OF_ONESELF = frozenset(lexical_tokens("body bodies cells tissue", expand=False))
+
+
+@dataclass(frozen=True)
+class Source:
+    thing: frozenset[str]  # stemmed content words of what is taken ("stem", "cell")
+    source: frozenset[str]  # and of where from ("bone", "marrow")
+    written: str  # the source as written
+
+
+def sources(text: str) -> list[Source]:
+    """Each source `text` names, with the thing it is the source of."""
+    found = []
+    for match in _SOURCE.finditer(text):
+        written: list[str] = []
+        for word in match.group("source").split():
+            bare = _bare(word)
+            if not written and (bare in _WHOSE or _POSSESSIVE.search(word)):
+                continue  # "the donors' bone marrow" is bone marrow
+            stop = bare in STOPWORDS and bare != "own"
+            if stop or bare.endswith("ed") or len(written) == _SOURCE_WORDS:
+                break  # "from the patient's own body increased the size": a verb ends it
+            written.append(word)
+        source = _tokens(" ".join(written))
+        if any(_bare(w) == "own" for w in written):
+            source = (source - _OF_ONESELF) | _AUTOLOGOUS  # "their own body": autologous
+        if source:
+            found.append(Source(_tokens(match.group("thing")), source, " ".join(written)))
+    return found
+
+
+def source_conflict(statement: str, evidence: str, article: str) -> tuple[bool, str] | None:
+    """(contradicted, reason) when the statement names a source its evidence does not back:
+    contradicted when the article gives the same thing another source ("umbilical cord" where
+    the statement says "bone marrow"), not found when it names no source for it and the
+    evidence never uses the statement's source words."""
+    theirs = sources(article)
+    for mine in sources(statement):
+        same_thing = [s for s in theirs if s.thing & mine.thing]
+        if any(s.source & mine.source for s in same_thing):
+            continue
+        if same_thing:
+            said = same_thing[0].written
+            return True, f"the article says it comes from “{said}”, not from “{mine.written}”"
+        if not mine.source <= frozenset(lexical_tokens(evidence)):
+            return False, f"the evidence does not say it comes from “{mine.written}”"
+    return None
+
+
+def _bare(word: str) -> str:
+    return re.sub(r"['’]s?$", "", normalize(word))
+
+
+def _tokens(text: str) -> frozenset[str]:
+    return frozenset(t for t in lexical_tokens(text) if t not in STOPWORDS)
+
+
+def body_part_conflict(statement: str, evidence: str, context: str) -> tuple[bool, str] | None:
+    """(contradicted, reason) when the statement names a part of the body that neither the
+    evidence nor the text around it (`context`) names: contradicted when the evidence names
+    another ("in the ankles" where the statement says "in the wrists"), else not found.
+    "Back" counts only as "lower back" or "back pain" (it is also a word of time), and
+    "joint" never (every joint is one)."""
+    around = frozenset(lexical_tokens(f"{evidence} {context}"))
+    theirs = _parts(evidence)
+    for part in _parts(statement):
+        if _tokens(part) <= around:
+            continue
+        if theirs:
+            return (
+                True,
+                f"the evidence says “{', '.join(theirs)}” where the statement says “{part}”",
+            )
+        return False, f"the evidence does not mention “{part}”"
+    return None
+
+
+def _parts(text: str) -> list[str]:
+    found = []
+    for part in body_parts(text, own=False):
+        words = normalize(part).split()
+        if words[-1] in ("joint", "joints") or (words == ["back"] and not _BACK.search(text)):
+            continue
+        found.append(part)
+    return list(dict.fromkeys(found))
+
+
+_BACK = re.compile(r"(?:lower|upper|low)\s+back|back\s+(?:pain|ache)", re.IGNORECASE)

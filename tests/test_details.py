@@ -1,0 +1,79 @@
+"""Details a leaflet may change while every other word stays: where something comes from and
+which part of the body (answers/details.py)."""
+
+from __future__ import annotations
+
+from mscqa.answers.details import body_part_conflict, source_conflict, sources
+from mscqa.answers.verify import CONTRADICTED, NOT_FOUND, SUPPORTED
+from mscqa.engine import Engine
+from mscqa.text.terms import lexical_tokens
+
+ARTICLE = (
+    "The team treated twenty horses with tendon injuries. They used stem cells taken from "
+    "umbilical cord tissue and injected them into the tendon. Most horses raced again."
+)
+
+
+def test_a_source_is_read_with_the_thing_it_is_the_source_of() -> None:
+    (source,) = sources("The vets used stem cells harvested from the donors' bone marrow.")
+    assert source.source == frozenset(lexical_tokens("bone marrow"))
+    assert {"stem", "cell"} <= source.thing
+    # Whose source it is says nothing of what it is; a verb after it ends it.
+    (fat,) = sources("Cells were collected from the patients' fat and then grown.")
+    assert fat.written == "fat"
+    # One's own body is what the articles call autologous.
+    (own,) = sources("Stem cells from the patient's own body were injected.")
+    assert own.source == frozenset(lexical_tokens("autologous", expand=False))
+
+
+def test_another_source_in_the_article_contradicts() -> None:
+    statement = "The team used stem cells taken from bone marrow."
+    found = source_conflict(statement, "They injected them into the tendon.", ARTICLE)
+    assert found is not None and found[0]
+    assert "umbilical cord" in found[1] and "bone marrow" in found[1]
+    same = "The team used stem cells taken from umbilical cords."
+    assert source_conflict(same, "", ARTICLE) is None
+
+
+def test_a_source_the_article_never_gives_is_not_found() -> None:
+    article = "The team injected stem cells into the tendons of twenty horses."
+    found = source_conflict("The stem cells came from a donor.", article, article)
+    assert found == (False, "the evidence does not say it comes from “donor”")
+    assert source_conflict("The stem cells came from a donor.", "a donor gave them", "") is None
+
+
+def test_a_source_of_something_else_is_no_conflict() -> None:
+    evidence = "Tendon pain may come from small tears."
+    assert source_conflict("Tendon pain may come from small tears.", evidence, ARTICLE) is None
+
+
+def test_another_part_of_the_body_contradicts() -> None:
+    evidence = "Gout often starts with pain in the ankles."
+    found = body_part_conflict("Gout often starts with pain in the wrists.", evidence, evidence)
+    assert found is not None and found[0] and "ankles" in found[1] and "wrists" in found[1]
+    assert body_part_conflict("Gout often starts in the ankles.", evidence, evidence) is None
+
+
+def test_a_part_of_the_body_never_named_is_not_found() -> None:
+    evidence = "Gout often starts with sudden pain at night."
+    found = body_part_conflict("Gout often starts with pain in the wrists.", evidence, evidence)
+    assert found == (False, "the evidence does not mention “wrists”")
+    # Named by the text around the evidence (or the article's title), it is there.
+    assert body_part_conflict("Gout pain in the wrists.", evidence, "Gout of the wrists") is None
+
+
+def test_back_as_a_word_of_time_and_joint_are_no_parts_of_the_body() -> None:
+    evidence = "The pain returned after a year in the hip."
+    assert body_part_conflict("The pain came back after a year.", evidence, evidence) is None
+    assert body_part_conflict("The pain returned in the joint.", evidence, evidence) is None
+
+
+def test_a_changed_detail_is_never_supported_end_to_end(fake_engine: Engine) -> None:
+    body = fake_engine.check("The first symptom of ALS is often weakness in the legs.")
+    assert body.verdict == CONTRADICTED and "legs" in body.reason
+    donor = fake_engine.check("The low back pain study used stem cells from a donor.")
+    assert donor.verdict == NOT_FOUND and "donor" in donor.reason
+    own = fake_engine.check(
+        "The low back pain patients received stem cells taken from their own bodies."
+    )
+    assert own.verdict == SUPPORTED
