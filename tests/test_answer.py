@@ -42,7 +42,7 @@ def ask(engine: Engine, question: str, **kwargs: object):  # type: ignore[no-unt
 
 
 def test_quotes_are_exact_slices_inside_their_passage(fake_engine: Engine) -> None:
-    answer = ask(fake_engine, "Harris Hip score change after the stem cell injection")
+    answer = ask(fake_engine, "how do stem cells become cartilage cells in the hip")
     assert answer.answered
     for quote in answer.quotes:
         article = fake_engine.index.articles[quote.article_id]
@@ -52,8 +52,8 @@ def test_quotes_are_exact_slices_inside_their_passage(fake_engine: Engine) -> No
 
 
 def test_the_sentence_with_the_answer_is_quoted_not_just_its_passage(fake_engine: Engine) -> None:
-    answer = ask(fake_engine, "What drug besides riluzole is approved: edaravone?")
-    assert "edaravone" in answer.quotes[0].quote
+    answer = ask(fake_engine, "Which muscles become spastic in ALS?")
+    assert "spastic" in answer.quotes[0].quote
 
 
 def test_quotes_never_overlap_and_scores_fall(fake_engine: Engine) -> None:
@@ -283,7 +283,7 @@ def test_a_question_whether_something_is_safe_has_safe_as_its_focus(
 def test_a_question_only_a_number_answers_needs_a_quote_with_a_number(
     fake_engine: Engine,
 ) -> None:
-    question = "How many doctors hesitate to give steroid injections into the hip?"
+    question = "How many clinics offer mesenchymal stem cell treatment?"
     refused = ask(fake_engine, question, min_score=0.0)
     assert not refused.answered and refused.reason == NO_FIGURE
     # Statements are checked without this rule: "the rate" in one asks for nothing.

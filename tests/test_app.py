@@ -99,7 +99,7 @@ def test_relevance_label_follows_the_thresholds_in_settings() -> None:
 
 
 def test_answer_shows_quote_title_reference_and_label(fake_engine: Engine) -> None:
-    answer = fake_engine.ask("fat tissue stem cells injected into the hip joint")
+    answer = fake_engine.ask("stem cells becoming cartilage cells in the hip joint")
     assert answer.answered
     text = format_answer(answer, fake_engine.settings, covered_topics(fake_engine.index))
     for quote in answer.quotes:

@@ -49,7 +49,7 @@ def test_a_plain_question_is_answered_as_ask_answers_it_with_one_search(
 def test_a_follow_up_leans_on_the_earlier_turn_with_one_search(
     fake_engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    first = fake_engine.reply("Which drug lets people with ALS live longer?")
+    first = fake_engine.reply("Is there a drug for ALS?")
     searched = _search_count(fake_engine, monkeypatch)
     turn = fake_engine.reply("does it improve function or reduce symptoms?", [first])
     assert len(searched) == 1 and turn.understood_as == searched[0]
@@ -146,7 +146,7 @@ def test_chat_json_keeps_interleaved_conversations_apart(fake_env: Settings) -> 
     runner = CliRunner()
     assert runner.invoke(main, ["index", "build"]).exit_code == 0
     lines = [
-        {"conversation": "a", "question": "Which drug lets people with ALS live longer?"},
+        {"conversation": "a", "question": "Is there a drug for ALS?"},
         {"conversation": "b", "question": "How is hip osteoarthritis treated?"},
         {"conversation": "a", "question": "does it improve function or reduce symptoms?"},
         {"conversation": "b", "question": "what did the researchers inject into it?"},
@@ -167,7 +167,7 @@ def test_chat_json_keeps_interleaved_conversations_apart(fake_env: Settings) -> 
 def test_chat_text_shows_how_a_message_was_read(fake_env: Settings) -> None:
     runner = CliRunner()
     assert runner.invoke(main, ["index", "build"]).exit_code == 0
-    text = "Which drug lets people with ALS live longer?\nis it a cure?\n"
+    text = "Is there a drug for ALS?\nis it a cure?\n"
     result = runner.invoke(main, ["chat"], input=text)
     assert result.exit_code == 0 and "(Answering: is " in result.stdout
 
@@ -205,7 +205,7 @@ def test_eval_reads_conversations_and_reports_per_kind(fake_env: Settings, tmp_p
     runner = CliRunner()
     assert runner.invoke(main, ["index", "build"]).exit_code == 0
     rows = [
-        {"id": "x1", "kind": "followup", "turns": ["Which drug lets people with ALS live longer?",
+        {"id": "x1", "kind": "followup", "turns": ["Is there a drug for ALS?",
          "does it improve function or reduce symptoms?"], "mode": "quote1", "title": ALS,
          "groups": [["riluzole"]]},
         {"id": "x2", "kind": "language", "turns": ["¿Qué es la artrosis de cadera?"],
@@ -268,10 +268,10 @@ def test_the_web_chat_keeps_each_sessions_turns_apart(fake_engine: Engine) -> No
     from mscqa.web.chat import ChatService
 
     service = ChatService(fake_engine)
-    service.converse("Which drug lets people with ALS live longer?", "tab-1")
+    service.converse("Is there a drug for ALS?", "tab-1")
     leaning = service.converse("does it improve function or reduce symptoms?", "tab-1")
     alone = service.converse("does it improve function or reduce symptoms?", "tab-2")
-    assert "Answering: does drug for ALS" in leaning.markdown
+    assert "Answering: does a drug for ALS" in leaning.markdown
     assert "Answering" not in alone.markdown
     spanish = service.converse("¿La artrosis de cadera tiene cura?", "tab-2").markdown
     assert "The articles are in English" in spanish and "> " not in spanish
@@ -285,7 +285,7 @@ def test_the_web_chat_keeps_each_sessions_turns_apart(fake_engine: Engine) -> No
 def test_a_follow_up_about_something_the_library_never_mentions_is_searched_as_typed(
     fake_engine: Engine, follow_up: str
 ) -> None:
-    first = fake_engine.reply("Which drug lets people with ALS live longer?")
+    first = fake_engine.reply("Is there a drug for ALS?")
     turn = fake_engine.reply(follow_up, [first])
     assert turn.asked == (follow_up,) and turn.understood_as is None
     assert not turn.answer.answered

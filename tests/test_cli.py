@@ -79,7 +79,7 @@ def test_stdin_batch_gives_one_json_line_per_question(built: Settings) -> None:
 
 
 def test_check_json_has_the_documented_shape(built: Settings) -> None:
-    code, out, _ = run("check", "--json", "Patients had an average HHS score of 67.2±3.4 before.")
+    code, out, _ = run("check", "--json", "Chronic pain lasts more than 12 weeks.")
     assert code == 0
     payload = json.loads(out)
     assert set(payload) == {"statement", "verdict", "reason", "evidence", "numbers"}

@@ -332,7 +332,7 @@ def test_that_joining_a_clause_is_no_reference() -> None:
 
 
 def test_a_lone_pronoun_beside_the_messages_own_condition_takes_only_the_treatment() -> None:
-    earlier = ["Do stem cell injections help knee osteoarthritis?"]
+    earlier = ["Are stem cell injections offered for tennis elbow?"]
     assert standalone_question("Is it safe for psoriasis?", earlier) == (
         "Is stem cell injections safe for psoriasis?"
     )

@@ -23,7 +23,7 @@ TODAY = date(2026, 12, 2)
 # Made-up questions the articles do not cover, each with a word found nowhere else.
 REFUSED = (
     "Can stem cells cure tinnitus, zebracorn?",
-    "How much does the treatment cost, quokkaberry?",
+    "What is the price of one session, quokkaberry?",
     "Do you accept credit cards, marzipanfox?",
     "What is a good recipe for banana bread, plumtangle?",
 )

@@ -33,7 +33,7 @@ from mscqa.index.store import current_version, index_lock
 QUESTIONS = (
     "Do stem cells from fat help an arthritic hip?",
     "How do mesenchymal cells calm an overactive immune response?",
-    "Which route of transplantation slowed MS patients' decline the most?",
+    "What problems can multiple sclerosis cause with balance or vision?",
     "Can stem cells replace surgery for back pain?",
     "Is stem cell therapy safe for people with ALS?",
     "What did the researchers measure six months after the injection?",

@@ -9,7 +9,7 @@ from mscqa.engine import Engine
 pytestmark = pytest.mark.model
 
 CASES = [
-    ("What drug besides riluzole is approved for ALS?", "ALS", "edaravone"),
+    ("Which muscles become spastic in ALS?", "ALS", "spastic"),
     ("How long does pain have to last before it counts as chronic?", "Chronic Pain", "12 weeks"),
     # Lay anatomy: "nerve fibres" and "sheath" meet "neuronal axons" and "covering" through
     # the term table.
@@ -68,9 +68,9 @@ def test_questions_the_articles_do_not_cover_are_refused(
 
 
 def test_a_changed_number_is_caught_with_the_real_model(real_engine: Engine) -> None:
-    verdict = real_engine.check("After treatment the average Harris Hip Score was 86.4.")
+    verdict = real_engine.check("Chronic pain is pain that lasts for more than 20 weeks.")
     assert verdict.verdict != "supported"
-    assert "86.4" in verdict.unmatched
+    assert "20" in verdict.unmatched
 
 
 def test_it_after_a_story_naming_a_drug_is_that_drug(real_engine: Engine) -> None:

@@ -43,7 +43,7 @@ from mscqa.index.store import current_version
 from test_damage import tree_hashes
 from tiny_onnx import write_tiny_graph
 
-QUESTION = "Can stem cells from fat tissue ease pain in an arthritic hip?"
+QUESTION = "Why does the hip joint heal so poorly once it breaks down?"
 STATEMENT = "Stem cell injections were given to patients with hip osteoarthritis."
 REMADE = "exporting the model to ONNX again"
 TESTS = Path(__file__).resolve().parent

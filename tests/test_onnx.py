@@ -28,7 +28,7 @@ from tiny_onnx import write_tiny_graph
 SENTENCES = [
     "stem cells",
     "Can an injection into the hip joint postpone surgery?",
-    "What did the 2019 meta-analysis conclude about disability in MS?",
+    "What did the 2021 cohort study conclude about fatigue in lupus?",
     "The dose was 1.5 × 10⁶ cells/kg ± 0.3, given twice, 12 weeks apart.",
     "Naïve T cells, café-au-lait spots and the Guillain–Barré syndrome",
     "¿Las células madre curan la esclerosis lateral amiotrófica?",

@@ -29,11 +29,11 @@ def test_sentence_offsets_are_exact(articles: list[Article]) -> None:
 
 
 def test_abbreviations_do_not_split_sentences() -> None:
-    text = "In 2009, Deda et al. showed cells (i.e. adipose) were safe. Scores were 67.2±3.4 after."
+    text = "In 2011, Okafor et al. showed cells (i.e. platelets) were safe. Scores: 58.1±2.9 after."
     sentences = split_sentences(Article("a", "t", "r", text))
     assert [s.text for s in sentences] == [
-        "In 2009, Deda et al. showed cells (i.e. adipose) were safe.",
-        "Scores were 67.2±3.4 after.",
+        "In 2011, Okafor et al. showed cells (i.e. platelets) were safe.",
+        "Scores: 58.1±2.9 after.",
     ]
 
 

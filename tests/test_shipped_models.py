@@ -156,7 +156,7 @@ def test_a_running_engine_reports_a_damaged_shipped_model_at_reload(
     )
     build(settings, HashingEmbedder())
     engine = Engine(settings, HashingEmbedder())
-    question = "Did stem cell injections help hip osteoarthritis?"
+    question = "Why does the hip joint heal so poorly once it breaks down?"
     first = engine.ask(question)
     _truncate(repository / TINY / MODEL_FILE)
     build(settings, HashingEmbedder())  # a new index version: the engine checks at the switch

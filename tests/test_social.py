@@ -67,7 +67,7 @@ def test_a_social_reply_is_not_counted_as_a_refused_question(tmp_path: Path) -> 
 def test_thanks_in_a_conversation_gets_the_fixed_reply_and_keeps_the_topic(
     fake_engine: Engine,
 ) -> None:
-    first = fake_engine.reply("Which drug lets people with ALS live longer?")
+    first = fake_engine.reply("Is there a drug for ALS?")
     turns = [first]
     for message in ("thanks!", "ok", "hello"):
         turn = fake_engine.reply(message, turns)

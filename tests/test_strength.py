@@ -67,3 +67,10 @@ def test_a_judgement_the_evidence_makes_supports() -> None:
     evidence = "For these patients with gout, the older drug had failed to ease joint pain."
     statement = "The older drug failed to ease joint pain in patients with gout."
     assert judgement(statement, [evidence], evidence).verdict == SUPPORTED
+
+
+def test_a_set_phrase_holding_a_strength_word_claims_nothing_strong() -> None:
+    evidence = "In gout, the joint stays swollen and painful."
+    statement = "In gout, the joint stays swollen and painful all the time."
+    assert overstatement(statement, [evidence], evidence) is None
+    assert overstatement("All gout patients had swollen joints.", [evidence], evidence)

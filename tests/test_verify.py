@@ -65,14 +65,14 @@ def test_clauses_split_at_turning_points() -> None:
     ("statement", "evidence"),
     [
         (
-            "Clinical trials show that glucosamine works.",
-            "clinical trials have not provided evidence that they actually work",
+            "Clinical trials show that the copper bracelet works.",
+            "clinical trials have not provided evidence that it actually works",
         ),
         (
-            "Steroid injections are effective in the hip.",
-            "Steroid injections in the hip are ineffective.",
+            "Ultrasound therapy is effective in the shoulder.",
+            "Ultrasound therapy in the shoulder is ineffective.",
         ),
-        ("Opioids carry a low risk of addiction.", "Opioids have a high risk of addiction."),
+        ("Cycling carries a low risk of knee injury.", "Cycling has a high risk of knee injury."),
     ],
 )
 def test_opposites_are_caught(statement: str, evidence: str) -> None:
@@ -114,20 +114,16 @@ def test_judge_verdicts() -> None:
 
 
 def test_check_catches_a_wrong_number_end_to_end(fake_engine: Engine) -> None:
-    verdict = fake_engine.check(
-        "Patients had an average Harris Hip Score of 67.2 before and 86.4 after treatment."
-    )
+    verdict = fake_engine.check("Chronic pain is pain that lasts for more than 20 weeks.")
     assert verdict.verdict == CONTRADICTED
-    assert "86.4" in verdict.unmatched and "67.2" in verdict.matched
-    assert verdict.to_dict()["numbers"] == {"matched": ["67.2"], "unmatched": ["86.4"]}
+    assert verdict.to_dict()["numbers"] == {"matched": [], "unmatched": ["20"]}
 
 
 def test_check_supports_a_faithful_statement(fake_engine: Engine) -> None:
-    verdict = fake_engine.check(
-        "Patients had an average HHS score of 67.2 before and 84.6 afterward."
-    )
+    verdict = fake_engine.check("Chronic pain is pain lasting more than 12 weeks.")
     assert verdict.verdict == SUPPORTED
-    assert verdict.evidence and "84.6" in verdict.evidence[0].quote
+    assert verdict.to_dict()["numbers"] == {"matched": ["12"], "unmatched": []}
+    assert verdict.evidence and "12 weeks" in verdict.evidence[0].quote
 
 
 # Direction words aligned on what they are about.

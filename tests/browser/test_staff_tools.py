@@ -24,14 +24,14 @@ PASSWORD = "staff only 7"
 # A made-up leaflet: one statement an article backs, one whose number differs, one no article
 # covers, and one carrying markup that must show as text.
 STATEMENTS = (
-    "Edaravone may slow down how fast ALS gets worse.",
+    "Some limb muscles in ALS become spastic.",
     "Chronic pain is pain that lasts for more than 20 weeks.",
     "Our clinic opened its third branch in a seaside town last spring.",
     "Patients wrote <img src=x onerror=alert(1)> on the survey form.",
 )
 REFUSED = (
     "Can stem cells cure tinnitus?",
-    "How much does the treatment cost?",
+    "What is the price of one session?",
     "Do stem cells help with psoriasis?",
 )
 
@@ -169,7 +169,7 @@ def test_gap_report_after_refused_questions(page: Any, server: Server) -> None:
     expect(report.locator(".gap-summary")).to_contain_text(f"{len(REFUSED)} questions refused")
     expect(report.locator("tr", has_text="tinnitus")).to_contain_text("1")
     expect(report.locator("tr", has_text="psoriasis")).to_contain_text("1")
-    expect(report.locator("tr", has_text="cost")).to_contain_text("1")
+    expect(report.locator("tr", has_text="price")).to_contain_text("1")
     expect(report.locator("tr", has_text=ANSWERED_TITLE)).to_contain_text("1")
     _shot(page, server, "gap-report", page.locator("#tab-index"))
 

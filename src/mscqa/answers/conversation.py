@@ -209,7 +209,7 @@ def standalone_question(
     elliptical = _ELLIPTICAL.match(question)
     own = conditions(question)
     if elliptical and _JOINING.match(question):
-        # "Also, where did the cells in the hip study come from?": a whole question joined
+        # "Also, how long did the back pain study last?": a whole question joined
         # to the conversation, not one that leaves out what it is about.
         elliptical = None if not _few_own(question[elliptical.end() :]) else elliptical
     body = question[elliptical.end() :] if elliptical else question

@@ -163,7 +163,7 @@ def quantities(text: str) -> list[Quantity]:
 
 def differing_numbers(statement: str, evidence: str) -> tuple[str, ...]:
     """The statement's numbers that the evidence states otherwise: a number of the same kind
-    ("12 clinical studies" against "9 clinical studies", 86.4 against 84.6) among the same words,
+    ("12 patients" against "9 patients", 73.1 against 71.3) among the same words,
     and never the statement's own value."""
     values = numbers_in(evidence)
     theirs = quantities(evidence)

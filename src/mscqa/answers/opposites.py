@@ -335,7 +335,7 @@ def _as_written(stemmed: str, text: str) -> str:
     return next((w for w in words(normalize(text)) if stem(w) == stemmed), stemmed)
 
 
-# A word and the same word with a negating prefix are opposites ("inexpensive"/"expensive",
+# A word and the same word with a negating prefix are opposites ("affordable"/"unaffordable",
 # "unlikely"/"likely", "nontoxic"/"toxic"), whether or not the antonym table lists them; the
 # rest must be long enough to be a word of its own ("intake" is not "not take").
 _NEGATING_PREFIXES = ("non", "un", "in", "im", "ir", "il", "dis")

@@ -52,9 +52,15 @@ def strength_groups() -> dict[str, re.Pattern[str]]:
     }
 
 
+# Set phrases that hold a strength word without its strength: "all the time", "at all".
+_IDIOMS = re.compile(
+    r"\b(?:all the time|at all|after all|all along|all in all|above all|once and for all)\b"
+)
+
+
 def use(pattern: re.Pattern[str], text: str) -> Use:
     said = denied = False
-    for clause in clauses(text):
+    for clause in map(_without_idioms, clauses(text)):
         for match in pattern.finditer(clause):
             before = clause[: match.start()]
             if _DENIED.search(before):
@@ -74,7 +80,7 @@ def overstatement(statement: str, evidence: Sequence[str], context: str) -> tupl
     only hopes for it ("larger trials are needed to confirm")."""
     said = " ".join(evidence)
     for pattern in strength_groups().values():
-        claimed = pattern.search(normalize(statement))
+        claimed = pattern.search(_without_idioms(normalize(statement)))
         if claimed is None or not use(pattern, statement).said or use(pattern, said).said:
             continue
         word = claimed.group(0)
@@ -107,3 +113,7 @@ def hedged(statement: str, evidence: Sequence[str]) -> str | None:
             if verb not in STOPWORDS and len(verb) > 2 and stem(verb) in said:
                 return f"the evidence only says “{match.group(0)}”"
     return None
+
+
+def _without_idioms(text: str) -> str:
+    return _IDIOMS.sub(" ", text)
