@@ -402,6 +402,24 @@ def test_that_study_after_a_question_naming_none_is_the_research_the_answer_quot
     assert research_quoted("Cold packs ease the swelling of gout.") == ""
 
 
+def test_its_after_a_phrase_about_a_condition_is_the_condition() -> None:
+    earlier = ["What happens in the later stages of gout?"]
+    asked = standalone_question("What is usually its first symptom?", earlier)
+    assert asked == "What is usually gout's first symptom?"
+    # Research keeps its name.
+    asked = standalone_question("What did its authors conclude?", ["What did the gout trial find?"])
+    assert asked == "What did the gout trial's authors conclude?"
+
+
+def test_that_study_after_an_answer_crediting_authors_is_their_research() -> None:
+    quoted = research_quoted("Okafor et al. showed that ice baths eased pain in gout.")
+    assert quoted == "the research by Okafor et al."
+    # "Did anyone study ...": the verb names no research, so the answer's research is meant.
+    context = ["Did anyone study ice baths in gout?"]
+    asked = standalone_question("who did that study?", context, quoted=quoted)
+    assert asked == "who did the research by Okafor et al.?"
+
+
 @pytest.mark.parametrize(
     ("message", "question"),
     [

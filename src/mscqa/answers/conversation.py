@@ -27,6 +27,7 @@ from mscqa.answers.messages import (
     sentences,
     story_and_questions,
 )
+from mscqa.answers.names import authors
 from mscqa.answers.references import find_reference, reference_kind, stands_for_nothing
 from mscqa.search.scope import is_clinic_service, is_listed_treatment
 from mscqa.text.frequency import common, everyday, technical
@@ -50,8 +51,13 @@ _STUDY_WORDS = (
     r"study|studies|trial|trials|review|reviews|analysis|meta-analysis|research|paper|"
     r"experiment|experiments"
 )
+# "did anyone study ...", "they trial ...": the same words as verbs name no research.
+_AS_VERB = "".join(
+    rf"(?<!\b{w} )" for w in ("anyone", "someone", "anybody", "somebody", "they", "we", "you", "to")
+)
 _STUDY_PHRASE = re.compile(
-    rf"\b(?:(?:the|a|an|this|that|these|those)\s+)?(?:[\w'-]+\s+){{0,3}}?(?:{_STUDY_WORDS})\b",
+    rf"\b(?:(?:the|a|an|this|that|these|those)\s+)?(?:[\w'-]+\s+){{0,3}}?{_AS_VERB}"
+    rf"(?:{_STUDY_WORDS})\b",
     re.IGNORECASE,
 )
 _DETERMINER_PHRASE = re.compile(
@@ -257,7 +263,14 @@ def standalone_question(
         return body if elliptical else question
     if reference is None:
         return f"{_without_mark(body)}, in {topic}?"
+    named = conditions(topic)
+    if reference.group().lower() == "its" and named and not _names_research_or_treatment(topic):
+        topic = named[0]  # "its first symptom" after "the later stages of ALS": of ALS
     return _substitute(body, reference, topic)
+
+
+def _names_research_or_treatment(phrase: str) -> bool:
+    return bool(_STUDY_PHRASE.search(phrase) or treatments(phrase))
 
 
 def _few_own(question: str) -> bool:
@@ -278,9 +291,13 @@ def _names_more(text: str, named: Sequence[str]) -> bool:
 
 def research_quoted(quote: str) -> str:
     """The research a quote names, as a later "that study" means it ("in a study of patients
-    with gout, ..." -> "a study on gout"), or "" when it names none."""
+    with gout, ..." -> "a study on gout"; "Okafor et al. showed ..." -> "the research by
+    Okafor et al."), or "" when it names none."""
     phrase = topic_of(quote, "named") if _STUDY_PHRASE.search(quote) else ""
-    return phrase if _STUDY_PHRASE.search(phrase) else ""
+    if _STUDY_PHRASE.search(phrase):
+        return phrase
+    credited = authors(quote)
+    return f"the research by {credited[0]} et al." if credited else ""
 
 
 def _substitute(body: str, reference: re.Match[str], topic: str) -> str:
