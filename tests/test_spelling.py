@@ -102,4 +102,11 @@ def test_a_slip_in_a_disease_name_the_library_writes_is_corrected() -> None:
     assert corrected.text == "does it calm inflammatory disease?"
     # A name the library never writes before "disease" stays as typed.
     assert not speller.correct("what about goutt disease?").changed
+
+
+def test_a_slip_before_disease_free_is_corrected() -> None:
+    # "disease free", "disease activity": the word before describes people, it names nothing.
+    speller = Speller(["Most patients with gout stayed disease free for a year."])
+    corrected = speller.correct("were the gout patiants disease free for long?")
+    assert corrected.text == "were the gout patients disease free for long?"
     assert speller.correct("what about goutt?").text == "what about gout?"

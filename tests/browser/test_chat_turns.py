@@ -41,7 +41,9 @@ def test_a_follow_up_is_answered_from_the_earlier_turns_article(page: Any) -> No
     expect(first).to_contain_text(ALS_TITLE)
     assert "Answering" not in first.inner_text()
     second = ask(page, "Where were the cells injected in that study?")
-    expect(second).to_contain_text("Answering: Where were the cells injected in the study on ALS?")
+    expect(second).to_contain_text(
+        "Answering: Where were the cells injected in the research by Deda et al.?"
+    )
     expect(second.locator("blockquote").first).to_contain_text("injected into the spinal area")
     expect(second).to_contain_text(ALS_TITLE)
 
@@ -72,6 +74,6 @@ def test_each_http_api_client_has_its_own_conversation(server: Server) -> None:
     first.predict("What did Deda and colleagues report about ALS in 2009?", api_name="/chat")
     leaning = first.predict("Where were the cells injected in that study?", api_name="/chat")
     alone = second.predict("Where were the cells injected in that study?", api_name="/chat")
-    assert "Answering: Where were the cells injected in the study on ALS" in leaning
+    assert "Answering: Where were the cells injected in the research by Deda et al" in leaning
     assert f"**{ALS_TITLE}**" in leaning
     assert "Answering" not in alone

@@ -118,7 +118,13 @@ class Speller:
 
 _NAMED = re.compile(r"([A-Za-z]+)[\s-]+(?:disease|syndrome|disorder)s?\b", re.IGNORECASE)
 # A word before one of these names the condition ("Menkes disease", "Hailey-Hailey disease").
-_NAMING = re.compile(r"[\s-]*(?:[A-Za-z]+[\s-]+)?(?:disease|syndrome|disorder)\b", re.IGNORECASE)
+# Not when the word describes the disease rather than names it: "disease free", "disease
+# activity".
+_NAMING = re.compile(
+    r"[\s-]*(?:[A-Za-z]+[\s-]+)?(?:disease|syndrome|disorder)\b"
+    r"(?![\s-]+(?:free|activity|progression|modifying|course|duration|severity|control)\b)",
+    re.IGNORECASE,
+)
 
 
 def _a_name(text: str, match: re.Match[str], shouted: bool) -> bool:
