@@ -31,6 +31,12 @@ def test_condition_and_service_names_are_found_longest_first() -> None:
     assert named_topics("Can my dog get this treatment?") == ["dog"]
 
 
+def test_words_before_disease_free_name_no_condition() -> None:
+    # "disease free", "disease activity" describe people; the words before name nothing.
+    assert named_topics("were the gout patients disease free after a year?") == ["gout"]
+    assert named_topics("is there news on tendom syndrome?") == ["tendom syndrome"]
+
+
 def test_a_topic_is_unknown_only_when_the_library_never_uses_it() -> None:
     assert unknown_topics("Can stem cells treat tinnitus?", VOCABULARY) == ["tinnitus"]
     assert unknown_topics("Does insurance pay for it?", VOCABULARY) == ["insurance"]

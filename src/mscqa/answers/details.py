@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from mscqa.answers.conditions import body_parts
 from mscqa.text.terms import STOPWORDS, lexical_tokens, normalize
@@ -27,7 +28,7 @@ _WHOSE = frozenset(
     {"patient", "patients", "person", "people", "their", "his", "her", "its", "the", "a", "an",
      "same"}
 )  # fmt: skip
-_POSSESSIVE = re.compile(r"(?:['’]s|s['’])$")
+_POSSESSIVE = re.compile(r"['’]s?$")
 _SOURCE_WORDS = 2
 # "from the patient's own body / cells": what the articles call autologous.
 _AUTOLOGOUS = frozenset(lexical_tokens("autologous", expand=False))
@@ -41,8 +42,10 @@ class Source:
     written: str  # the source as written
 
 
-def sources(text: str) -> list[Source]:
-    """Each source `text` names, with the thing it is the source of."""
+@lru_cache(maxsize=64)
+def sources(text: str) -> tuple[Source, ...]:
+    """Each source `text` names, with the thing it is the source of (an article's are read once
+    for all the statements checked against it)."""
     found = []
     for match in _SOURCE.finditer(text):
         written: list[str] = []
@@ -59,7 +62,7 @@ def sources(text: str) -> list[Source]:
             source = (source - _OF_ONESELF) | _AUTOLOGOUS  # "their own body": autologous
         if source:
             found.append(Source(_tokens(match.group("thing")), source, " ".join(written)))
-    return found
+    return tuple(found)
 
 
 def source_conflict(statement: str, evidence: str, article: str) -> tuple[bool, str] | None:
@@ -81,7 +84,7 @@ def source_conflict(statement: str, evidence: str, article: str) -> tuple[bool, 
 
 
 def _bare(word: str) -> str:
-    return re.sub(r"['’]s?$", "", normalize(word))
+    return _POSSESSIVE.sub("", normalize(word))
 
 
 def _tokens(text: str) -> frozenset[str]:

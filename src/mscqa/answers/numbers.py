@@ -23,7 +23,8 @@ _TENS = {
     "seventy": "70", "eighty": "80", "ninety": "90",
 }  # fmt: skip
 _NUMBER_WORDS = {**NUMBER_WORDS, **_TEENS, **_TENS, "half": "50%", **_PHASES}
-_COMPOUND_NUMBER = r"(?:" + "|".join(_TENS) + r")-(?:one|two|three|four|five|six|seven|eight|nine)"
+_UNITS = [word for word, value in NUMBER_WORDS.items() if len(value) == 1]
+_COMPOUND_NUMBER = r"(?:" + "|".join(_TENS) + r")-(?:" + "|".join(_UNITS) + ")"
 # Number words as numbers; "one of the pathways" counts nothing.
 _NUMBER_WORD = re.compile(
     r"\b(?:"

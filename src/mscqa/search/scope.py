@@ -46,13 +46,17 @@ def clinic_matters(question: str) -> list[str]:
     return [m.group(1) for m in _clinic_pattern().finditer(normalize(question))]
 
 
+# After "disease", a word that makes the words before it describe people, not name a
+# condition: "patients disease free", "disease activity".
+NOT_A_NAME = r"(?![\s-]+(?:free|activity|progression|modifying|course|duration|severity|control)\b)"
 # A condition named the way medicine names them, whether or not the lists hold it: one or two
 # words before "syndrome", "disease", "cancer" ... ("Liddle syndrome", "colorectal cancer"), or
 # one word with a suffix that names a condition ("polychondritis", "retinopathy", "carcinoma").
 _NAMED_CONDITION = re.compile(
     r"(?<![a-z0-9])((?:[a-z0-9'-]+ ){1,2}(?:syndrome|disease|disorder|cancer|deficiency|"
     r"dystrophy|atrophy|palsy|anemia|anaemia|tumou?r|carcinoma|lymphoma|leuka?emia))(?![a-z0-9-])"
-    r"|(?<![a-z0-9])([a-z]{4,}(?:itis|oma|a?emia|pathy|plasia|trophy))(?![a-z0-9])"
+    + NOT_A_NAME
+    + r"|(?<![a-z0-9])([a-z]{4,}(?:itis|oma|a?emia|pathy|plasia|trophy))(?![a-z0-9])"
 )
 
 

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from mscqa.search.scope import scope_words
+from mscqa.search.scope import NOT_A_NAME, scope_words
 from mscqa.text.language import english_words
 from mscqa.text.terms import TERMS
 
@@ -116,14 +116,13 @@ class Speller:
         return Correction("".join(parts), tuple(changes))
 
 
-_NAMED = re.compile(r"([A-Za-z]+)[\s-]+(?:disease|syndrome|disorder)s?\b", re.IGNORECASE)
-# A word before one of these names the condition ("Menkes disease", "Hailey-Hailey disease").
-# Not when the word describes the disease rather than names it: "disease free", "disease
-# activity".
+_NAMED = re.compile(
+    r"([A-Za-z]+)[\s-]+(?:disease|syndrome|disorder)s?\b" + NOT_A_NAME, re.IGNORECASE
+)
+# A word before one of these names the condition ("Menkes disease", "Hailey-Hailey disease"),
+# unless it describes people ("disease free", `scope.NOT_A_NAME`).
 _NAMING = re.compile(
-    r"[\s-]*(?:[A-Za-z]+[\s-]+)?(?:disease|syndrome|disorder)\b"
-    r"(?![\s-]+(?:free|activity|progression|modifying|course|duration|severity|control)\b)",
-    re.IGNORECASE,
+    r"[\s-]*(?:[A-Za-z]+[\s-]+)?(?:disease|syndrome|disorder)\b" + NOT_A_NAME, re.IGNORECASE
 )
 
 
