@@ -13,6 +13,11 @@ way patients write, and goes through `Engine.reply` as the web chat sends it; wi
 articles (a follow-up must never turn such a question into an answered one). Printed: the
 share refused, by question type, and the answered ones with their first quote's article
 (`--show`).
+
+The shipped list of MedQuAD's topic names (data/medquad_topics.txt) holds every question's
+focus, so by default the share refused is in-sample for that list. `--half N` measures it out
+of sample: only questions whose focus falls in half N are drawn, and the list is rebuilt from
+the other half's names for the run (`mscqa.training.topics`), none of them the drawn focuses.
 """
 
 from __future__ import annotations
@@ -28,6 +33,8 @@ from pathlib import Path
 
 from mscqa.config import Settings
 from mscqa.engine import Engine
+from mscqa.search import scope
+from mscqa.training.topics import focuses, half_of, topic_names, write_topics
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT.parent / "shared" / "train" / "medquad.jsonl.gz"
@@ -58,11 +65,15 @@ OPENINGS = (
 )
 
 
-def draw(path: Path, questions: int, seed: int) -> list[dict[str, str]]:
+def draw(path: Path, questions: int, seed: int, half: int | None = None) -> list[dict[str, str]]:
     with gzip.open(path, "rt", encoding="utf-8") as lines:
         rows = [json.loads(line) for line in lines]
     usable = [
-        r for r in rows if not COVERED.search(r["focus"]) and not COVERED.search(r["question"])
+        r
+        for r in rows
+        if not COVERED.search(r["focus"])
+        and not COVERED.search(r["question"])
+        and (half is None or half_of(r["focus"]) == half)
     ]
     return random.Random(seed).sample(usable, min(questions, len(usable)))
 
@@ -78,9 +89,17 @@ def main(argv: Sequence[str] | None = None) -> None:
     mode.add_argument(
         "--follow-up", action="store_true", help="each question after one about an article"
     )
+    parser.add_argument(
+        "--half", type=int, choices=(0, 1), help="draw from one half, list the other's names"
+    )
     args = parser.parse_args(argv)
+    if args.half is not None:
+        other = ROOT / "benchmarks" / ".cache" / f"medquad_topics-half{1 - args.half}.txt"
+        names = topic_names(focuses(args.data), 1 - args.half)
+        write_topics(names, args.data, other, 1 - args.half)
+        scope.REFERENCE_LISTS = (str(other),)  # an absolute path: DATA_DIR / other is other
     engine = Engine(Settings.from_env())
-    drawn = draw(args.data, args.questions, args.seed)
+    drawn = draw(args.data, args.questions, args.seed, args.half)
     refused: Counter[str] = Counter()
     asked: Counter[str] = Counter()
     answered = []

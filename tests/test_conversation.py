@@ -300,6 +300,13 @@ def test_what_a_question_is_about_is_the_topic_of_it() -> None:
     assert "exosomes" in standalone_question("are they safe?", ["Tell me about exosomes"])
 
 
+def test_that_after_a_question_naming_only_a_treatment_is_the_treatment() -> None:
+    # Nothing else in the question before to point at: no condition, research or phrase.
+    assert standalone_question("how would that work in the gut?", ["Can MSCs calm fever?"]) == (
+        "how would MSCs work in the gut?"
+    )
+
+
 def test_they_without_research_means_the_treatment_named_last() -> None:
     story = "Massage did little for my neck pain. A neighbour mentioned stem cell injections."
     asked = standalone_question("have they been tried?", [story])

@@ -24,6 +24,9 @@ EVIDENCE = "In a small trial, the new drug reduced joint pain in patients with g
         "The new drug was a disappointment for joint pain in patients with gout.",
         "Joint pain in patients with gout is reduced solely by the new drug.",
         "The new drug reduced joint pain in all gout patients of the trial.",
+        "Very few patients with gout had joint pain after the new drug.",
+        "The new drug and an older drug reduced joint pain in gout equally.",
+        "Joint pain in patients with gout was the same before and after the new drug.",
     ],
 )
 def test_a_stronger_statement_is_not_found(statement: str) -> None:
@@ -74,3 +77,21 @@ def test_a_set_phrase_holding_a_strength_word_claims_nothing_strong() -> None:
     statement = "In gout, the joint stays swollen and painful all the time."
     assert overstatement(statement, [evidence], evidence) is None
     assert overstatement("All gout patients had swollen joints.", [evidence], evidence)
+
+
+def test_a_quantity_or_a_sameness_the_evidence_states_supports() -> None:
+    evidence = "Few treatments ease joint pain in gout; the two drugs worked equally well."
+    assert judgement("Few treatments ease joint pain in gout.", [evidence], evidence).verdict == (
+        SUPPORTED
+    )
+    statement = "The two drugs worked the same for joint pain in gout."
+    assert overstatement(statement, [evidence], evidence) is None
+
+
+def test_a_few_and_at_the_same_time_claim_no_quantity_or_sameness() -> None:
+    evidence = "Some patients with gout had joint pain while the joint was swollen."
+    for statement in (
+        "A few patients with gout had joint pain while the joint was swollen.",
+        "Some patients with gout had joint pain at the same time as a swollen joint.",
+    ):
+        assert overstatement(statement, [evidence], evidence) is None

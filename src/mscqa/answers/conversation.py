@@ -393,7 +393,9 @@ def topic_of(question: str, kind: str = "any") -> str:
         # repair?": the joint is what the research is about.
         parts = body_parts(question, own=False)
         return parts[-1] if parts else ""
-    return phrases[-1] if phrases else ""
+    # "how would that work in a hip?" after "can MSCs turn into cartilage cells?": with no
+    # phrase to point at, the treatment the question asked about.
+    return phrases[-1] if phrases else _treatment_of(question)
 
 
 # "What is riluzole?", "Tell me about exosomes": what the question is about, named at its end.

@@ -54,7 +54,8 @@ def strength_groups() -> dict[str, re.Pattern[str]]:
 
 # Set phrases that hold a strength word without its strength: "all the time", "at all".
 _IDIOMS = re.compile(
-    r"\b(?:all the time|at all|after all|all along|all in all|above all|once and for all)\b"
+    r"\b(?:all the time|at all|after all|all along|all in all|above all|once and for all"
+    r"|a few|at the same time)\b"
 )
 
 

@@ -21,17 +21,28 @@ def _phrase_pattern(*names: str) -> re.Pattern[str]:
         for line in (DATA_DIR / name).read_text(encoding="utf-8").splitlines():
             if line.strip() and not line.startswith("#"):
                 phrases.add(normalize(line.strip()))
+    if not phrases:
+        return re.compile(r"(?!)()")  # matches nothing, where an empty group would match anywhere
     alternatives = "|".join(re.escape(p) for p in sorted(phrases, key=lambda p: (-len(p), p)))
     return re.compile(rf"(?<![a-z0-9])({alternatives})(?![a-z0-9])")
 
 
 # The lists of topics a question may name (data/).
 _TOPIC_LISTS = ("conditions.txt", "treatments.txt", "services.txt", "aspects.txt")
+# Names of conditions, drugs and tests from MedQuAD (training/topics.py): thousands, some of
+# them words the articles use too ("stem cells", "lupus"), so they only ever tell that a
+# question names something the library does not; they name no condition of a conversation.
+REFERENCE_LISTS = ("medquad_topics.txt",)
 
 
 @lru_cache(maxsize=1)
 def _topic_pattern() -> re.Pattern[str]:
     return _phrase_pattern(*_TOPIC_LISTS)
+
+
+@lru_cache(maxsize=1)
+def _reference_pattern() -> re.Pattern[str]:
+    return _phrase_pattern(*REFERENCE_LISTS)
 
 
 @lru_cache(maxsize=1)
@@ -109,6 +120,11 @@ def unknown_topics(question: str, vocabulary: frozenset[str], terms: bool = True
     with its technical terms (`unknown_terms`) unless `terms` is false, and the phrases of what
     only the clinic can answer (`clinic_matters`)."""
     unknown = [t for t in named_topics(question) if not known_topic(t, vocabulary)]
+    named = " ".join(unknown)
+    for match in _reference_pattern().finditer(normalize(question)):
+        name = match.group(1)
+        if name not in named and not known_topic(name, vocabulary):
+            unknown.append(name)
     if terms:
         named = " ".join(unknown)
         unknown += [t for t in unknown_terms(question, vocabulary) if t not in named]
@@ -175,7 +191,7 @@ def scope_words() -> frozenset[str]:
     """Every word of the condition, treatment, service and clinic phrase lists: a typo
     corrector must leave them alone, or "not covered" would not see them."""
     found: set[str] = set()
-    for name in (*_TOPIC_LISTS, "clinic_phrases.txt"):
+    for name in (*_TOPIC_LISTS, *REFERENCE_LISTS, "clinic_phrases.txt"):
         for line in (DATA_DIR / name).read_text(encoding="utf-8").splitlines():
             if line.strip() and not line.startswith("#"):
                 found.update(re.findall(r"[a-z]+", normalize(line)))
