@@ -307,6 +307,16 @@ def test_that_after_a_question_naming_only_a_treatment_is_the_treatment() -> Non
     )
 
 
+def test_a_short_name_inside_a_longer_word_is_no_mention_of_it() -> None:
+    # "ms" ends "symptoms", "als" ends "trials": the follow-up still needs the condition.
+    assert standalone_question("what symptoms can it cause?", ["How does OA damage joints?"]) == (
+        "what symptoms can OA cause?"
+    )
+    assert standalone_question("which trials tested it?", ["Is ALS inherited?"]) == (
+        "which trials tested ALS?"
+    )
+
+
 def test_they_without_research_means_the_treatment_named_last() -> None:
     story = "Massage did little for my neck pain. A neighbour mentioned stem cell injections."
     asked = standalone_question("have they been tried?", [story])

@@ -8,6 +8,7 @@ from mscqa.answers.forms import (
     answers_figure,
     asks_amount,
     asks_figure,
+    counted_noun,
     defined_name,
     has_form,
     question_forms,
@@ -133,6 +134,17 @@ def test_how_long_is_answered_by_a_length_of_time_in_words() -> None:
     # "long-term" is no length of time, and other figure questions still need a number.
     assert not answers_figure(question, "Painkillers are harmful when taken long-term.")
     assert not answers_figure("How many people recover?", "Recovery takes several months.")
+
+
+def test_how_many_is_answered_by_a_size_in_words_of_what_it_counts() -> None:
+    question = "How many patients took part in the gout trials?"
+    assert answers_figure(question, "The number of patients in these trials was small.")
+    assert not answers_figure(question, "The trials were small.")  # patients are not counted
+    assert not answers_figure(question, "Patients with gout had joint pain.")  # no size
+    forms = question_forms(question)
+    said = "Only a handful of patients with gout were treated."
+    assert has_form(forms, said, counted=counted_noun(question))
+    assert not has_form(forms, said)
 
 
 def test_a_rate_named_in_another_question_asks_for_no_number() -> None:

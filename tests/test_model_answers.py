@@ -104,3 +104,13 @@ def test_a_follow_up_refused_as_typed_is_answered_about_the_conversations_topic(
     # quote found for "..., in ALS?" lacks its own word ("vision").
     other = real_engine.reply("What causes low vision?", [first])
     assert not other.answer.answered and other.understood_as is None
+
+
+def test_a_follow_up_whose_words_the_quote_says_but_one_is_answered_about_the_topic(
+    real_engine: Engine,
+) -> None:
+    # Refused as typed; about MS, the quote says "immune reaction" and, for "damage",
+    # "breaks down": all of the follow-up's own words but one.
+    first = real_engine.reply("Is MS an autoimmune condition?")
+    turn = real_engine.reply("and what does the immune reaction damage?", [first])
+    assert turn.answer.answered and "immune reaction breaks down" in turn.answer.quotes[0].quote

@@ -32,6 +32,9 @@ from mscqa.search.retriever import Hit, Retriever
 from mscqa.text.terms import clean_text
 
 VERIFIER_MODES = ("combined", "model", "rules")
+# A follow-up searched again about the conversation's topic keeps that answer when its quote
+# says all but one of at least this many of the follow-up's own words (or its focus word).
+MIN_OWN_WORDS = 3
 
 if TYPE_CHECKING:
     from mscqa.answers.conversation import Part
@@ -317,8 +320,13 @@ class Engine:
         if unused or unknown_topics(part.typed, stats.vocabulary):
             return (question,), [searched]
         again = self.ask(part.fallback, part.typed)
-        said = again.quotes[0].quote if again.answered else ""
-        if focus not in lexical_tokens(said, expand=False):
+        said = set(lexical_tokens(again.quotes[0].quote if again.answered else "", expand=False))
+        # Or the quote says all but one of the follow-up's own words the library knows, the
+        # one left said otherwise: "what does the immune reaction damage?" -> "an immune
+        # reaction breaks down the covering ...".
+        own = {t for t in lexical_tokens(part.typed, expand=False) if t in stats.idf}
+        most = len(own) >= MIN_OWN_WORDS and len(own - said) <= 1
+        if focus not in said and not most:
             return (question,), [searched]
         return (part.fallback,), [(part.fallback, again)]
 

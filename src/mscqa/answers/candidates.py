@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mscqa.answers.calibration import Calibration, default_calibration, ranker_calibration
-from mscqa.answers.forms import defined_name, has_form, question_forms
+from mscqa.answers.forms import counted_noun, defined_name, has_form, question_forms
 from mscqa.answers.ranker import SentenceScorer, candidate_text
 from mscqa.search.library import Library, LibraryStats, library_stats
 from mscqa.search.retriever import Hit
@@ -79,6 +79,7 @@ def sentence_features(
         own_cover = _Coverage(tokens, stats, carried)
     forms = question_forms(question)
     defined = defined_name(question)
+    counted = counted_noun(question)
     focus = (asked and focus_word(asked, stats)) or focus_word(question, stats)
     rows: list[tuple[Hit, int, tuple[float, ...]]] = []
     for rank, hit in enumerate(hits):
@@ -100,7 +101,7 @@ def sentence_features(
                 passage_cover,
                 library_cover,
                 1.0 / (1 + rank),
-                float(has_form(forms, index.sentences[row].text, defined)),
+                float(has_form(forms, index.sentences[row].text, defined, counted)),
                 float(focus is not None and focus in stats.sentence_tokens[row]),
             )
             rows.append((hit, row, features))

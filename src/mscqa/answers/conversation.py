@@ -437,8 +437,19 @@ def _trim(phrase: str) -> str:
 
 
 def _mentions(text: str, phrase: str) -> bool:
+    """True when `text` has every content word of `phrase`, inside a word of its own ("cell" in
+    "cells", "gout" in "pseudogout"), but a short one only as a word of its own: "ms" is no
+    mention in "symptoms", nor "als" in "trials"."""
     plain = normalize(text)
-    return all(w in plain for w in content(phrase)) if content(phrase) else False
+    wanted = content(phrase)
+    return bool(wanted) and all(
+        re.search(rf"\b{re.escape(w)}\b" if len(w) <= _SHORT else re.escape(w), plain)
+        for w in wanted
+    )
+
+
+# Words this short (abbreviations: "ms", "als", "oa") are mentioned only as words of their own.
+_SHORT = 3
 
 
 def _without_mark(question: str) -> str:

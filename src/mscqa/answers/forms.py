@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from mscqa.text.terms import normalize
+from mscqa.text.terms import normalize, stem
 
 _YES_NO = r"^(?:do|does|did|can|could|will|would|is|are|was|were|has|have|should)\b"
 
@@ -118,14 +118,17 @@ def question_forms(question: str) -> tuple[Form, ...]:
     return forms
 
 
-def has_form(forms: tuple[Form, ...], sentence: str, defined: str = "") -> bool:
+def has_form(forms: tuple[Form, ...], sentence: str, defined: str = "", counted: str = "") -> bool:
     """True when `sentence` has one of the answer forms asked for. A definition is also a
     sentence that opens with the name asked about (`defined`, from `defined_name`): "What is
-    relapsing-remitting MS?" -> "Relapsing-remitting – Patients have symptoms for a time"."""
+    relapsing-remitting MS?" -> "Relapsing-remitting – Patients have symptoms for a time"; an
+    amount of the things counted (`counted`, from `counted_noun`) is also one said in words."""
     if not forms:
         return False
     text = _normalized(sentence)
     if any(form.sentence.search(text) for form in forms):
+        return True
+    if counted and any(f.name == "amount" for f in forms) and _sized(counted, text):
         return True
     if not defined or not any(f.name == "definition" for f in forms):
         return False
@@ -169,14 +172,37 @@ def asks_figure(question: str) -> bool:
 
 
 def answers_figure(question: str, text: str) -> bool:
-    """True when `text` can answer a question only a number answers: it states a number, or,
-    for "how long", a length of time in words ("a long period of recovery", "lifelong")."""
+    """True when `text` can answer a question only a number answers: it states a number; for
+    "how long", a length of time in words ("a long period of recovery", "lifelong"); for "how
+    many <things>", a size in words of those things ("the number of patients ... is relatively
+    small")."""
     if states_figure(text):
         return True
-    return bool(_HOW_LONG.search(normalize(question)) and _DURATION.search(_normalized(text)))
+    said = _normalized(text)
+    if _HOW_LONG.search(normalize(question)) and _DURATION.search(said):
+        return True
+    counted = counted_noun(question)
+    return bool(counted) and _sized(counted, said)
+
+
+def counted_noun(question: str) -> str:
+    """What a "how many" question counts ("patients"), or ""."""
+    match = _HOW_MANY.search(normalize(question))
+    return match.group(1) if match else ""
+
+
+def _sized(counted: str, text: str) -> bool:
+    """True when normalised `text` gives the size of the things `counted` in words: "the number
+    of patients treated in these studies is relatively small"."""
+    return bool(_SIZE.search(text)) and any(stem(w) == stem(counted) for w in _WORDS.findall(text))
 
 
 _HOW_LONG = re.compile(r"\bhow long\b")
+_HOW_MANY = re.compile(r"\bhow many ([a-z]+)")
+_SIZE = re.compile(
+    r"\b(?:small|large|big|few|many|numerous|dozens|hundreds|thousands|handful|majority|"
+    r"minority)\b"
+)
 _DURATION = re.compile(
     r"\b(?:(?:long|longer|short|shorter|brief|lengthy) (?:period|time|while|spell)s?|lifelong|"
     r"for life|permanent|permanently|temporary|days|weeks|months|years|decades)\b"
