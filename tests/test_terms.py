@@ -89,6 +89,16 @@ def test_words_that_frame_a_comparison_are_no_topic() -> None:
     assert lexical_tokens("gout versus lupus, compared", expand=False) == ["gout", "lupus"]
 
 
+def test_words_that_report_what_someone_said_are_no_topic() -> None:
+    # "What does the article say about gout?" is about gout; the articles "state" and "note".
+    assert lexical_tokens("What does the article say about gout?", expand=False) == [
+        "articl",
+        "gout",
+    ]
+    assert lexical_tokens("what was said about gout", expand=False) == ["gout"]
+    assert lexical_tokens("they say it helps", expand=False) == ["help"]
+
+
 def test_a_common_misspelling_of_side_effects_reads_as_side_effects() -> None:
     assert {"effect", "advers", "safeti"} <= set(lexical_tokens("any side affects?"))
 
