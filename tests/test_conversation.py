@@ -6,6 +6,7 @@ import pytest
 
 from mscqa.answers.conditions import conditions
 from mscqa.answers.conversation import (
+    _mentions,
     read_message,
     research_quoted,
     standalone_question,
@@ -315,6 +316,9 @@ def test_a_short_name_inside_a_longer_word_is_no_mention_of_it() -> None:
     assert standalone_question("which trials tested it?", ["Is ALS inherited?"]) == (
         "which trials tested ALS?"
     )
+    # Its plural is a mention: "hips" names the hip talked about.
+    assert _mentions("do stem cells help sore hips?", "hip")
+    assert not _mentions("what symptoms show?", "MS")
 
 
 def test_they_without_research_means_the_treatment_named_last() -> None:

@@ -93,5 +93,6 @@ def test_a_few_and_at_the_same_time_claim_no_quantity_or_sameness() -> None:
     for statement in (
         "A few patients with gout had joint pain while the joint was swollen.",
         "Some patients with gout had joint pain at the same time as a swollen joint.",
+        "Some patients with gout had joint pain scores equal to or above 6.",
     ):
         assert overstatement(statement, [evidence], evidence) is None

@@ -438,12 +438,12 @@ def _trim(phrase: str) -> str:
 
 def _mentions(text: str, phrase: str) -> bool:
     """True when `text` has every content word of `phrase`, inside a word of its own ("cell" in
-    "cells", "gout" in "pseudogout"), but a short one only as a word of its own: "ms" is no
-    mention in "symptoms", nor "als" in "trials"."""
+    "cells", "gout" in "pseudogout"), but a short one only as a word of its own or its plural
+    ("hip" in "hips"): "ms" is no mention in "symptoms", nor "als" in "trials"."""
     plain = normalize(text)
     wanted = content(phrase)
     return bool(wanted) and all(
-        re.search(rf"\b{re.escape(w)}\b" if len(w) <= _SHORT else re.escape(w), plain)
+        re.search(rf"\b{re.escape(w)}(?:e?s)?\b" if len(w) <= _SHORT else re.escape(w), plain)
         for w in wanted
     )
 

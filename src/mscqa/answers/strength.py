@@ -52,10 +52,11 @@ def strength_groups() -> dict[str, re.Pattern[str]]:
     }
 
 
-# Set phrases that hold a strength word without its strength: "all the time", "at all".
+# Set phrases that hold a strength word without its strength: "all the time", "at all", and
+# a bound on a number ("equal to or above 80").
 _IDIOMS = re.compile(
     r"\b(?:all the time|at all|after all|all along|all in all|above all|once and for all"
-    r"|a few|at the same time)\b"
+    r"|a few|at the same time|equal to|equal or)\b"
 )
 
 
