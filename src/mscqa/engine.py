@@ -149,12 +149,14 @@ class Engine:
         if self.ranker is not None:
             self.ranker.score("warm up", ["warm up"])
         library_stats(loaded.index)
+        from mscqa.search.scope import unknown_topics
         from mscqa.text.frequency import everyday
         from mscqa.text.language import load_language_models
 
         self._speller(loaded)  # and the language detector: a chat's first turn waits for neither
         load_language_models()
         everyday("warm")  # the word-frequency list the focus word is chosen with
+        unknown_topics("warm up", frozenset())  # the topic lists' patterns (thousands of names)
         return loaded.index
 
     def _current(self) -> _Loaded:
