@@ -439,6 +439,11 @@ def test_that_study_after_an_answer_crediting_authors_is_their_research() -> Non
     context = ["Did anyone study ice baths in gout?"]
     asked = standalone_question("who did that study?", context, quoted=quoted)
     assert asked == "who did the research by Okafor et al.?"
+    # A condition named after someone credits no one with a finding.
+    assert research_quoted("Ice baths eased the pain of Bell’s palsy and of gout.") == ""
+    assert research_quoted("Zhou’s team found ice baths eased gout.") == (
+        "the research by Zhou et al."
+    )
 
 
 @pytest.mark.parametrize(

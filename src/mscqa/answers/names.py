@@ -13,9 +13,11 @@ from mscqa.text.terms import content_words, lexical_tokens
 # the term table reads. Attributed: the author of a finding ("Okafor et al.", "Dr. Zhou",
 # "Smith and colleagues", "Zhou's review").
 _NAME = re.compile(r"\b[A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?\b")
+# "Crohn's disease", "Bell's palsy": a possessive that names a condition credits no one.
+_EPONYM_NOUNS = r"(?:disease|syndrome|disorder|palsy|sarcoma|lymphoma|phenomenon|sign)s?\b"
 ATTRIBUTED = re.compile(
     r"\b(?:Drs?\.?\s+([A-Z][a-z]{2,})|([A-Z][a-z]{2,})(?=\s+et\s+al\b|\s+and\s+(?:colleagues|"
-    r"co-?authors|coworkers|co-workers)\b|['’]s\s))"
+    r"co-?authors|coworkers|co-workers)\b|['’]s\s(?!" + _EPONYM_NOUNS + r")))"
 )
 _ABBREVIATED = re.compile(r"\s+(?:[A-Z]|\S*\s*\()|\s+\w+\s*\(")
 SENTENCE_END = re.compile(r"(?<!\bDr\.)(?<!\bDrs\.)(?<!\bal\.)(?<=[.!?])\s+(?=[A-Z0-9])")
