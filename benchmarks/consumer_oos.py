@@ -34,10 +34,9 @@ from pathlib import Path
 from mscqa.config import Settings
 from mscqa.engine import Engine
 from mscqa.search import scope
-from mscqa.training.topics import focuses, half_of, topic_names, write_topics
+from mscqa.training.topics import DEFAULT_MEDQUAD, half_of, topic_names, write_topics
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_DATA = ROOT.parent / "shared" / "train" / "medquad.jsonl.gz"
 # Topics the articles discuss (their conditions, and the treatments and cells they describe):
 # a question about one of them may rightly be answered, so it is not drawn.
 COVERED = re.compile(
@@ -65,9 +64,14 @@ OPENINGS = (
 )
 
 
-def draw(path: Path, questions: int, seed: int, half: int | None = None) -> list[dict[str, str]]:
+def read_rows(path: Path) -> list[dict[str, str]]:
     with gzip.open(path, "rt", encoding="utf-8") as lines:
-        rows = [json.loads(line) for line in lines]
+        return [json.loads(line) for line in lines]
+
+
+def draw(
+    rows: Sequence[dict[str, str]], questions: int, seed: int, half: int | None = None
+) -> list[dict[str, str]]:
     usable = [
         r
         for r in rows
@@ -80,7 +84,7 @@ def draw(path: Path, questions: int, seed: int, half: int | None = None) -> list
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--data", type=Path, default=DEFAULT_MEDQUAD)
     parser.add_argument("--questions", type=int, default=300)
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--show", action="store_true", help="list the answered questions")
@@ -93,13 +97,14 @@ def main(argv: Sequence[str] | None = None) -> None:
         "--half", type=int, choices=(0, 1), help="draw from one half, list the other's names"
     )
     args = parser.parse_args(argv)
+    rows = read_rows(args.data)
     if args.half is not None:
         other = ROOT / "benchmarks" / ".cache" / f"medquad_topics-half{1 - args.half}.txt"
-        names = topic_names(focuses(args.data), 1 - args.half)
+        names = topic_names((r["focus"] for r in rows), 1 - args.half)
         write_topics(names, args.data, other, 1 - args.half)
         scope.REFERENCE_LISTS = (str(other),)  # an absolute path: DATA_DIR / other is other
     engine = Engine(Settings.from_env())
-    drawn = draw(args.data, args.questions, args.seed, args.half)
+    drawn = draw(rows, args.questions, args.seed, args.half)
     refused: Counter[str] = Counter()
     asked: Counter[str] = Counter()
     answered = []

@@ -7,6 +7,7 @@ from mscqa.search.scope import (
     clinic_matters,
     known_topic,
     named_topics,
+    scope_words,
     topic_words,
     unknown_topics,
     unused_words,
@@ -183,3 +184,10 @@ def test_a_contraction_is_no_word_of_its_own_and_a_possessive_is_its_noun() -> N
 def test_topic_words_leave_out_how_results_compare() -> None:
     question = "Did the stem cells lower the chance of infections?"
     assert " ".join(topic_words(question).split()) == "Did the stem cells the chance of infections?"
+
+
+def test_the_words_of_the_lists_are_read_once() -> None:
+    # The speller asks for them for every word it does not know; thousands of MedQuAD names
+    # must not be read again each time.
+    assert scope_words() is scope_words()
+    assert {"tinnitus", "insurance"} <= scope_words()

@@ -44,7 +44,8 @@ def test_the_two_halves_split_the_focuses_and_stay_the_same() -> None:
     halves = [topic_names(all_focuses, half) for half in (0, 1)]
     assert not set(halves[0]) & set(halves[1])
     assert sorted(halves[0] + halves[1]) == topic_names(all_focuses)
-    assert [half_of(f) for f in all_focuses] == [half_of(f) for f in all_focuses]
+    # The halves come from sha256, the same on every machine and in every run.
+    assert [half_of(f) for f in all_focuses] == [1, 0, 1, 0, 1]
 
 
 def test_the_list_is_written_whole_with_its_source(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from mscqa.search.scope import CONDITION_NOUNS
 from mscqa.text.frequency import technical, zipf
 from mscqa.text.terms import content_words, lexical_tokens
 
@@ -13,11 +14,11 @@ from mscqa.text.terms import content_words, lexical_tokens
 # the term table reads. Attributed: the author of a finding ("Okafor et al.", "Dr. Zhou",
 # "Smith and colleagues", "Zhou's review").
 _NAME = re.compile(r"\b[A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?\b")
-# "Crohn's disease", "Bell's palsy": a possessive that names a condition credits no one.
-_EPONYM_NOUNS = r"(?:disease|syndrome|disorder|palsy|sarcoma|lymphoma|phenomenon|sign)s?\b"
+# A possessive credits its author ("Zhou's review"), unless it names a condition ("Crohn's
+# disease", "Bell's palsy").
 ATTRIBUTED = re.compile(
     r"\b(?:Drs?\.?\s+([A-Z][a-z]{2,})|([A-Z][a-z]{2,})(?=\s+et\s+al\b|\s+and\s+(?:colleagues|"
-    r"co-?authors|coworkers|co-workers)\b|['’]s\s(?!" + _EPONYM_NOUNS + r")))"
+    rf"co-?authors|coworkers|co-workers)\b|['’]s\s(?!{CONDITION_NOUNS}s?\b)))"
 )
 _ABBREVIATED = re.compile(r"\s+(?:[A-Z]|\S*\s*\()|\s+\w+\s*\(")
 SENTENCE_END = re.compile(r"(?<!\bDr\.)(?<!\bDrs\.)(?<!\bal\.)(?<=[.!?])\s+(?=[A-Z0-9])")

@@ -13,14 +13,16 @@ from mscqa.text.frequency import TECHNICAL_ZIPF, zipf
 from mscqa.text.terms import STOPWORDS, TERMS, lexical_tokens, normalize
 
 
+def _phrases(name: str) -> list[str]:
+    """The phrases of data file `name` (a phrase a line, # comments), normalised."""
+    lines = (DATA_DIR / name).read_text(encoding="utf-8").splitlines()
+    return [normalize(line.strip()) for line in lines if line.strip() and not line.startswith("#")]
+
+
 def _phrase_pattern(*names: str) -> re.Pattern[str]:
-    """One pattern for the phrases of the data files `names` (a phrase a line, # comments),
-    longest first, matched as whole words in normalised text."""
-    phrases: set[str] = set()
-    for name in names:
-        for line in (DATA_DIR / name).read_text(encoding="utf-8").splitlines():
-            if line.strip() and not line.startswith("#"):
-                phrases.add(normalize(line.strip()))
+    """One pattern for the phrases of the data files `names`, longest first, matched as whole
+    words in normalised text."""
+    phrases = {phrase for name in names for phrase in _phrases(name)}
     if not phrases:
         return re.compile(r"(?!)()")  # matches nothing, where an empty group would match anywhere
     alternatives = "|".join(re.escape(p) for p in sorted(phrases, key=lambda p: (-len(p), p)))
@@ -63,9 +65,12 @@ NOT_A_NAME = r"(?![\s-]+(?:free|activity|progression|modifying|course|duration|s
 # A condition named the way medicine names them, whether or not the lists hold it: one or two
 # words before "syndrome", "disease", "cancer" ... ("Liddle syndrome", "colorectal cancer"), or
 # one word with a suffix that names a condition ("polychondritis", "retinopathy", "carcinoma").
+CONDITION_NOUNS = (
+    r"(?:syndrome|disease|disorder|cancer|deficiency|dystrophy|atrophy|palsy|anemia|anaemia|"
+    r"tumou?r|carcinoma|sarcoma|lymphoma|leuka?emia)"
+)
 _NAMED_CONDITION = re.compile(
-    r"(?<![a-z0-9])((?:[a-z0-9'-]+ ){1,2}(?:syndrome|disease|disorder|cancer|deficiency|"
-    r"dystrophy|atrophy|palsy|anemia|anaemia|tumou?r|carcinoma|lymphoma|leuka?emia))(?![a-z0-9-])"
+    rf"(?<![a-z0-9])((?:[a-z0-9'-]+ ){{1,2}}{CONDITION_NOUNS})(?![a-z0-9-])"
     + NOT_A_NAME
     + r"|(?<![a-z0-9])([a-z]{4,}(?:itis|oma|a?emia|pathy|plasia|trophy))(?![a-z0-9])"
 )
@@ -187,15 +192,12 @@ def is_listed_treatment(topic: str) -> bool:
     return _list_pattern("treatments.txt").fullmatch(normalize(topic)) is not None
 
 
+@lru_cache(maxsize=1)
 def scope_words() -> frozenset[str]:
     """Every word of the condition, treatment, service and clinic phrase lists: a typo
     corrector must leave them alone, or "not covered" would not see them."""
-    found: set[str] = set()
-    for name in (*_TOPIC_LISTS, *REFERENCE_LISTS, "clinic_phrases.txt"):
-        for line in (DATA_DIR / name).read_text(encoding="utf-8").splitlines():
-            if line.strip() and not line.startswith("#"):
-                found.update(re.findall(r"[a-z]+", normalize(line)))
-    return frozenset(found)
+    names = (*_TOPIC_LISTS, *REFERENCE_LISTS, "clinic_phrases.txt")
+    return frozenset(w for name in names for p in _phrases(name) for w in re.findall(r"[a-z]+", p))
 
 
 # Words about how research is done and reported: "how long were patients followed?", "who

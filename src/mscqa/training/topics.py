@@ -18,17 +18,15 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from mscqa.config import DATA_DIR
+from mscqa.index.store import sha256_file
 from mscqa.text.frequency import zipf
 from mscqa.text.terms import normalize
+from mscqa.training.ranker import DEFAULT_MEDQUAD
 
-DEFAULT_MEDQUAD = (
-    Path(__file__).resolve().parents[3].parent / "shared" / "train" / "medquad.jsonl.gz"
-)
 TOPICS_FILE = DATA_DIR / "medquad_topics.txt"
 # Longer names are titles of pages ("HIV/AIDS and pregnancy"), not what a patient types.
 MAX_WORDS = 4
@@ -83,21 +81,17 @@ def topic_names(all_focuses: Iterable[str], half: int | None = None) -> list[str
 
 
 def write_topics(names: Sequence[str], source: Path, out: Path, half: int | None) -> None:
-    digest = hashlib.sha256(source.read_bytes()).hexdigest()
     which = "every focus" if half is None else f"the focuses of half {half} (training/topics.py)"
     header = [
         "# Names of conditions, drugs and tests from MedQuAD's `focus` field (Ben Abacha and",
         "# Demner-Fushman 2019, CC BY 4.0), made by `python -m mscqa.training.topics`:",
         "# do not edit.",
-        f"# Source: {source.name} sha256 {digest}; {which}; {len(names)} names.",
+        f"# Source: {source.name} sha256 {sha256_file(source)}; {which}; {len(names)} names.",
     ]
     out.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", dir=out.parent, suffix=".tmp", delete=False
-    ) as handle:
-        handle.write("\n".join([*header, *names]) + "\n")
-    os.chmod(handle.name, 0o644)
-    os.replace(handle.name, out)
+    tmp = out.with_suffix(".tmp")
+    tmp.write_text("\n".join([*header, *names]) + "\n", encoding="utf-8")
+    os.replace(tmp, out)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
