@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mscqa.answers.conditions import conditions
+from mscqa.answers.conditions import body_parts, conditions
 from mscqa.answers.conversation import (
     _mentions,
     read_message,
@@ -648,3 +648,15 @@ def test_a_condition_abbreviation_at_the_end_of_a_sentence_ends_it() -> None:
         "My wife has MS.",
         "Can stem cells help her?",
     ]
+
+
+def test_back_in_hold_back_or_grow_back_is_no_body_part() -> None:
+    assert body_parts("Can cartilage grow back after an injury?", own=False) == []
+    assert body_parts("Which cells do steroids hold back?", own=False) == []
+    assert body_parts("What helps the back after a fall?", own=False) == ["back"]
+    assert body_parts("why is the lower back so stiff?", own=False) == ["lower back"]
+    # So a follow-up's "which ones" is not read as "which back".
+    asked = standalone_question(
+        "which ones do they switch on?", ["Which cells do steroids hold back?"]
+    )
+    assert "back" not in asked

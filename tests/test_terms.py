@@ -119,3 +119,13 @@ def test_how_sick_a_patient_is_reads_as_how_severe_the_disease_is() -> None:
     # "ill effects" are side effects, not a severe illness.
     assert {"effect", "advers"} <= set(lexical_tokens("any ill effects from the shots?"))
     assert "sever" not in set(lexical_tokens("any ill effects from the shots?"))
+
+
+def test_everyday_words_for_kinds_mending_and_becoming_meet_the_articles_words() -> None:
+    # "kinds" and "sorts" are the articles' "types"; a tissue that "fixes itself" heals or
+    # repairs; cells that "turn into" another cell become it.
+    assert "type" in set(lexical_tokens("what sorts of gout exist?"))
+    assert "type" in set(lexical_tokens("are there different kinds of lupus?"))
+    assert {"heal", "repair"} <= set(lexical_tokens("can a torn tendon fix itself?"))
+    assert "becom" in set(lexical_tokens("what can fat cells turn into?"))
+    assert "becom" not in set(lexical_tokens("turn left into the car park"))

@@ -145,7 +145,15 @@ def body_parts(text: str, own: bool = True) -> list[str]:
     """The body parts `text` tells of as someone's own ("my lower back is wrecked", "her
     knees"), as written, in order: what a story is about when it names no condition. With
     `own` False, any it names ("why is the hip joint so hard to repair?")."""
-    return [m.group(1) for m in (_OWN_BODY_PART if own else _BODY_PART).finditer(text)]
+    if own:
+        return [m.group(1) for m in _OWN_BODY_PART.finditer(text)]
+    # "back" alone is the body part after a determiner ("the back", "your back"), not in
+    # "hold back" or "grow back".
+    return [
+        m.group(1)
+        for m in _BODY_PART.finditer(text)
+        if m.group(1).lower() != "back" or _DETERMINED.search(text[: m.start()])
+    ]
 
 
 _BODY_PART_NAME = (
@@ -154,3 +162,4 @@ _BODY_PART_NAME = (
 )
 _OWN_BODY_PART = re.compile(rf"\b(?:my|his|her|our|their)\s+({_BODY_PART_NAME})\b", re.IGNORECASE)
 _BODY_PART = re.compile(rf"\b({_BODY_PART_NAME}(?:\s+joints?)?)\b", re.IGNORECASE)
+_DETERMINED = re.compile(r"\b(?:the|a|my|your|his|her|our|their|its|whose)\s+$", re.IGNORECASE)
