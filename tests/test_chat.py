@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mscqa.answers.quotes import Answer, Quote
+from mscqa.answers.quotes import Answer, Quote, refused
 from mscqa.answers.turns import Turn
 from mscqa.cli import main
 from mscqa.config import Settings
@@ -289,3 +289,70 @@ def test_a_follow_up_about_something_the_library_never_mentions_is_searched_as_t
     turn = fake_engine.reply(follow_up, [first])
     assert turn.asked == (follow_up,) and turn.understood_as is None
     assert not turn.answer.answered
+
+
+PAIN = "Treating Chronic Pain with Mesenchymal Stem Cells"
+
+
+def _canned(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, typed: str, leaned: Quote
+) -> list[str]:
+    """`engine.ask` refusing `typed` and answering any other question (the one carrying
+    words of earlier turns) with the quote `leaned`."""
+    searched: list[str] = []
+
+    def ask(question: str, asked: str | None = None) -> Answer:
+        searched.append(question)
+        if question == typed:
+            return refused(question, ())
+        return Answer(question, True, None, (leaned,))
+
+    monkeypatch.setattr(engine, "ask", ask)
+    return searched
+
+
+def test_a_follow_up_answered_only_through_the_words_it_carries_is_asked_as_typed(
+    fake_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = fake_engine.reply("How do stem cells help chronic pain?")
+    question = "How long do the effects of a cortisone shot last?"
+    # The first quote says nothing of effects, cortisone (a steroid) or shots (injections).
+    definition = _quote(PAIN, "Chronic pain, that is, pain lasting for more than 12 weeks.")
+    searched = _canned(fake_engine, monkeypatch, question, definition)
+    turn = fake_engine.reply(question, [first])
+    assert searched == [f"{question[:-1]}, in chronic pain?", question]
+    assert turn.asked == (question,) and not turn.answer.answered
+    # A quote that says one of them is kept: "cortisone" reads as "steroid".
+    steroid = _quote(PAIN, "Steroid injections help some people with chronic pain.")
+    searched = _canned(fake_engine, monkeypatch, question, steroid)
+    turn = fake_engine.reply(question, [first])
+    assert len(searched) == 1 and turn.answer.answered and turn.asked == tuple(searched)
+
+
+def test_the_condition_a_follow_up_names_may_be_in_the_quotes_title(
+    fake_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = fake_engine.reply("Were stem cells safe in the hip study?")
+    title = "Mesenchymal Stem Cell Treatment for Multiple Sclerosis"
+    safe = _quote(title, "The authors also concluded that the treatment was safe.")
+    searched = _canned(fake_engine, monkeypatch, "what about in MS?", safe)
+    turn = fake_engine.reply("what about in MS?", [first])
+    assert searched == ["Were stem cells safe in the hip study, for MS?"]
+    assert turn.answer.answered
+    # Not so for a condition in the title that the follow-up did not type.
+    hip = _quote(HIP, "The authors also concluded that the treatment was safe.")
+    searched = _canned(fake_engine, monkeypatch, "what about in MS?", hip)
+    assert not fake_engine.reply("what about in MS?", [first]).answer.answered
+
+
+def test_a_lean_on_the_story_of_the_same_message_is_not_checked(
+    fake_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = fake_engine.reply("How do stem cells help chronic pain?")
+    # "Is it normal ...?" leans on the story told in the same message, not on the turn before:
+    # its quote need not say "normal".
+    onset = _quote(ALS, "Weakness is usually more pronounced on one side of the body.")
+    question = "Is it normal for it to start on one side?"
+    searched = _canned(fake_engine, monkeypatch, question, onset)
+    turn = fake_engine.reply(f"My uncle was told he has ALS last spring. {question}", [first])
+    assert turn.answer.answered and len(searched) == 1

@@ -7,6 +7,7 @@ import pytest
 from mscqa.answers.conditions import body_parts, conditions
 from mscqa.answers.conversation import (
     _mentions,
+    own_words,
     read_message,
     research_quoted,
     standalone_question,
@@ -660,3 +661,14 @@ def test_back_in_hold_back_or_grow_back_is_no_body_part() -> None:
         "which ones do they switch on?", ["Which cells do steroids hold back?"]
     )
     assert "back" not in asked
+
+
+def test_a_follow_ups_own_words_leave_out_everyday_english_and_what_it_points_back_at() -> None:
+    known = {"effect", "steroid", "inject", "studi", "patient", "sever", "ill", "poor", "type"}
+    assert {"effect", "steroid", "inject"} <= own_words(
+        "How long do the effects of a cortisone shot last?", known
+    )
+    assert own_words("who did that study?", known) == frozenset()
+    assert own_words("were those patients very ill?", known) == {"sever", "ill"}
+    assert own_words("what did they find?", known) == frozenset()
+    assert own_words("what kinds are there?", known) == {"type"}

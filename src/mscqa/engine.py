@@ -278,12 +278,19 @@ class Engine:
             else part.standalone
             for part in reading.parts
         )
+        # Which parts lean on earlier turns, not on the message's own story or first question.
+        alone = read_message(without_pleasantries(correction.text)).questions if earlier else ()
+        carried = [
+            bool(earlier) and (len(alone) != len(asked) or alone[i] != part.standalone)
+            for i, part in enumerate(reading.parts)
+        ]
         parts = [
-            (question, self.ask(question, part.typed if question != part.typed else None))
-            for question, part in zip(asked, reading.parts, strict=True)
+            self._own_or_typed(question, part, stats, lean)
+            for question, part, lean in zip(asked, reading.parts, carried, strict=True)
         ]
         if len(reading.parts) == 1 and asked == (reading.parts[0].typed,):
             asked, parts = self._lean_if_refused(reading.parts[0], parts[0], stats)
+        asked = tuple(question for question, _ in parts)
         return Turn(
             text,
             merge_answers(text, parts),
@@ -293,6 +300,33 @@ class Engine:
             corrected=correction.text if correction.changed else None,
             language=language.code,
         )
+
+    def _own_or_typed(
+        self, question: str, part: Part, stats: LibraryStats, carried: bool
+    ) -> tuple[str, Answer]:
+        """`question` asked. When it carries words of earlier turns (`carried`), its answer
+        is kept only if the first quote says one of the telling words the patient typed
+        (`own_words`), when there are any, or its article's title the condition typed ("what
+        about in MS?"): "How long do the effects of a cortisone shot last?" after a question
+        on chronic pain must not be answered by the sentence defining chronic pain, which
+        only the carried words reach. Otherwise the part is asked as typed."""
+        from mscqa.answers.conditions import conditions
+        from mscqa.answers.conversation import own_words
+        from mscqa.text.terms import lexical_tokens
+
+        if question == part.typed:
+            return question, self.ask(question)
+        answer = self.ask(question, part.typed)
+        own = own_words(part.typed, stats.idf)
+        if not (carried and answer.answered and own):
+            return question, answer
+        first = answer.quotes[0]
+        named = {t for c in conditions(part.typed) for t in lexical_tokens(c)}
+        if own & set(lexical_tokens(first.quote, document=True)) or own & named & set(
+            lexical_tokens(first.title, document=True)
+        ):
+            return question, answer
+        return part.typed, self.ask(part.typed)
 
     def _lean_if_refused(
         self, part: Part, searched: tuple[str, Answer], stats: LibraryStats

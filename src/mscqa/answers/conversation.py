@@ -8,7 +8,7 @@ phrase it stands for, so the question searched can be shown ("Answering: ...")."
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass
 
 from mscqa.answers.conditions import (
@@ -29,9 +29,9 @@ from mscqa.answers.messages import (
 )
 from mscqa.answers.names import authors
 from mscqa.answers.references import find_reference, reference_kind, stands_for_nothing
-from mscqa.search.scope import is_clinic_service, is_listed_treatment
+from mscqa.search.scope import is_clinic_service, is_listed_treatment, topic_words
 from mscqa.text.frequency import common, everyday, technical
-from mscqa.text.terms import STOPWORDS, normalize
+from mscqa.text.terms import STOPWORDS, lexical_tokens, normalize
 
 # Content words a question of a two-question message needs, once read, to be searched alone.
 MIN_PART_WORDS = 2
@@ -267,6 +267,27 @@ def standalone_question(
     if reference.group().lower() == "its" and named and not _names_research_or_treatment(topic):
         topic = named[0]  # "its first symptom" after "the later stages of ALS": of ALS
     return _substitute(body, reference, topic)
+
+
+def own_words(typed: str, known: Container[str]) -> frozenset[str]:
+    """The stems (with the term table's expansions) of the telling words of a follow-up as
+    typed that the library uses (`known`): beyond everyday English, and neither words about
+    how research is done or how results compare (`topic_words`) nor the research and the
+    people a follow-up points back at ("who did that study?"). "How long do the effects of a
+    cortisone shot last?" -> effect, steroid, injection, ..."""
+    words = [
+        w
+        for w in content(topic_words(typed))
+        if not everyday(w) and w.lower() not in _POINTING_BACK
+    ]
+    return frozenset(t for w in words for t in lexical_tokens(w) if t in known)
+
+
+# Nouns a follow-up uses for what was talked about: the research and its people.
+_POINTING_BACK = frozenset(
+    [*_STUDY_WORDS.split("|"), "patient", "patients", "people", "participants", "volunteers",
+     "subjects", "researchers", "scientists", "authors", "doctors"]
+)  # fmt: skip
 
 
 def _names_research_or_treatment(phrase: str) -> bool:
