@@ -18,6 +18,9 @@ With --ranker the rows are the sentences the learned ranker is shown (the best
 `MSCQA_RANKER_CANDIDATES` of the model above), with the ranker's score as one more feature;
 --write then writes data/calibration_ranker.json, and the threshold goes to
 `Settings.ranker_min_score` (checked by the same test).
+
+--without FEATURE ... measures the model fitted without those features (an ablation: the
+5-fold figures say what each adds); it never writes.
 """
 
 from __future__ import annotations
@@ -322,13 +325,28 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--ranker", action="store_true", help="fit the model with the learned ranker's score"
     )
+    parser.add_argument(
+        "--without",
+        nargs="+",
+        default=[],
+        metavar="FEATURE",
+        help="measure the model without these features (an ablation; not with --write)",
+    )
     args = parser.parse_args(argv)
+    if args.without and args.write:
+        parser.error("--without measures an ablation and cannot be written: drop --write")
     if args.ranker:
         os.environ["MSCQA_RANKER"] = "1"
     names = RANKER_FEATURES if args.ranker else FEATURES
     target = RANKER_CALIBRATION_FILE if args.ranker else CALIBRATION_FILE
     items = [i for i in read_items(args.data) if i.kind in ("question", "out_of_scope")]
     rows = cached_rows(args.data, items)
+    unknown = sorted(set(args.without) - set(names))
+    if unknown:
+        parser.error(f"unknown feature {', '.join(unknown)}; features are: {', '.join(names)}")
+    if args.without:
+        # A feature left out is a column of zeros: its weight stays 0 under the L2 penalty.
+        rows.features[:, [names.index(n) for n in args.without]] = 0.0
     model = fit(rows)
     top = top_probability(rows, model, len(items))
     threshold = choose_threshold(top, rows.in_scope, args.max_false_abstention)
