@@ -27,7 +27,8 @@ from mscqa.search.retriever import Retriever
 
 # Before sentence scoring: the passage ranking decides, then the most similar sentence in it.
 TOP_PASSAGE_SENTENCE = Calibration(
-    tuple({"sentence_cosine": 1.0, "rank": 10.0}.get(name, 0.0) for name in FEATURES), -10.0
+    tuple({"sentence_cosine": 1.0, "retrieval_score": 100.0}.get(name, 0.0) for name in FEATURES),
+    -10.0,
 )
 
 

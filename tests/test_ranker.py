@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -277,3 +278,25 @@ def test_own_questions_pair_their_evidence_sentence_against_the_same_article(
     assert len(negatives) == 3 and not any(
         "shiver" in p.candidate.split("\n")[0] for p in negatives
     )
+
+
+def test_a_ranker_calibration_fitted_on_other_features_names_the_fix(
+    fake_engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mscqa import engine as engine_module
+    from mscqa.answers import calibration
+    from mscqa.answers.scorer import ModelFileError
+
+    stale = tmp_path / "calibration_ranker.json"
+    fitted = json.loads(calibration.RANKER_CALIBRATION_FILE.read_text(encoding="utf-8"))
+    stale.write_text(json.dumps({**fitted, "features": ["an", "older", "feature", "set"]}))
+    monkeypatch.setattr(calibration, "RANKER_CALIBRATION_FILE", stale)
+    monkeypatch.setattr(engine_module, "RANKER_CALIBRATION_FILE", stale)
+    calibration.ranker_calibration.cache_clear()
+    monkeypatch.setattr(engine_module.Ranker, "load", classmethod(lambda cls, folder: object()))
+    engine = Engine(replace(fake_engine.settings, ranker=True), fake_engine.embedder)
+    with pytest.raises(ModelFileError) as raised:
+        _ = engine.ranker
+    message = str(raised.value)
+    assert "\n" not in message and "--ranker --write" in message and "MSCQA_RANKER=0" in message
+    calibration.ranker_calibration.cache_clear()

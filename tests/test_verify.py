@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from mscqa.answers.names import missing_details, unmentioned_terms
@@ -390,7 +392,13 @@ def test_check_calls_a_detail_from_another_article_not_found(fake_engine: Engine
     verdict = fake_engine.check(
         "In the hip osteoarthritis study, stem cells came from bone marrow."
     )
-    assert verdict.verdict == NOT_FOUND and "“marrow”" in verdict.reason
+    # Whichever article the evidence comes from, the hip article (no bone marrow) or the ALS
+    # one (no hip), the detail it lacks is named and is nowhere in that article.
+    named = re.findall(r"“([^”]+)”", verdict.reason)
+    article = fake_engine.index.articles[verdict.evidence[0].article_id].text.lower()
+    assert verdict.verdict == NOT_FOUND and verdict.reason.startswith("the evidence never mentions")
+    assert named and set(named) <= {"hip", "osteoarthritis", "bone", "marrow"}
+    assert not any(re.search(rf"\b{word}\b", article) for word in named)
 
 
 def test_a_dash_between_words_cuts_a_clause() -> None:
@@ -532,3 +540,11 @@ def test_a_statement_with_a_technical_term_is_still_checked_against_the_articles
     verdict = fake_engine.check(statement)
     assert verdict.reason != "no article covers it" and verdict.evidence
     assert not fake_engine.ask("Is a stethoscope used on the hip?").answered
+
+
+def test_a_short_stem_is_no_prefix_of_the_articles_words() -> None:
+    # "ALS" stems to "al", which "also" and "all" begin with: this article never uses ALS.
+    article = frozenset(lexical_tokens("It also helps all patients with hip osteoarthritis."))
+    assert "ALS" in missing_details("The ALS trial was small.", article, lambda stem: True)
+    # A longer stem still counts inside a joined word: "flare" in "flareups".
+    assert "flare" not in missing_details("A flare.", frozenset(["flareup"]), lambda stem: True)

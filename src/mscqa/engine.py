@@ -129,7 +129,10 @@ class Engine:
                     f"{RANKER_CALIBRATION_FILE} is missing: reinstall mscqa, or set "
                     "MSCQA_RANKER=0 to answer without the ranker"
                 )
-            ranker_calibration()
+            try:
+                ranker_calibration()
+            except ValueError as error:  # fitted with other features than this version's
+                raise ModelFileError(f"{error} --ranker --write, or set MSCQA_RANKER=0") from None
             self._ranker = ranker
         return self._ranker
 

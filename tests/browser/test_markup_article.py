@@ -5,6 +5,7 @@ Served with the fake embedder: what matters here is the page, not the ranking.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -79,9 +80,10 @@ def test_every_tab_shows_article_markup_as_text(page: Any) -> None:
     expect(result.locator(".verdict")).to_be_visible()
     expect(result).to_contain_text(ARTICLE.title)
     expect(result.locator("mark").first).to_contain_text(MARKUP)
-    expect(page.locator("#citation textarea")).to_have_value(
-        f"“The fin {MARKUP} regrows in 14 days.” — {ARTICLE.title}. {ARTICLE.reference}"
-    )
+    # The quote may open with the sentence before, which names the zebrafish; it ends with
+    # the sentence that says it, then the source, all as text.
+    cited = f"The fin {MARKUP} regrows in 14 days.” — {ARTICLE.title}. {ARTICLE.reference}"
+    expect(page.locator("#citation textarea")).to_have_value(re.compile(f"^“.*{re.escape(cited)}$"))
     assert_nothing_injected(page)
 
     open_tab(page, "Index")

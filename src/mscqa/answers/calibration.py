@@ -24,7 +24,10 @@ FEATURES = (
     "sentence_coverage",  # idf-weighted share of the question's words in sentence + title
     "passage_coverage",  # the same over the whole passage
     "library_coverage",  # the same over every article: low when the topic is not there at all
-    "rank",  # 1 / (1 + rank of the passage in the fused retrieval)
+    # the passage's fused retrieval score (search/retriever.py), not its rank: in a library of
+    # thousands of passages the first is often not the one that answers, and 1 / (1 + rank)
+    # let it outweigh a better sentence a few places down (RESULTS.md, "What each part adds")
+    "retrieval_score",
     "answer_form",  # 1 when the sentence has the form the question asks for (answers/forms.py)
     "focus",  # 1 when the sentence itself has the question's rarest word the library knows
 )

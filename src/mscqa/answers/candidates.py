@@ -82,7 +82,7 @@ def sentence_features(
     counted = counted_noun(question)
     focus = (asked and focus_word(asked, stats)) or focus_word(question, stats)
     rows: list[tuple[Hit, int, tuple[float, ...]]] = []
-    for rank, hit in enumerate(hits):
+    for hit in hits:
         sentence_rows = [row for row, _ in index.passage_sentences(hit.passage)]
         passage_tokens = frozenset().union(
             stats.title_tokens[hit.passage.article_id],
@@ -100,7 +100,7 @@ def sentence_features(
                 own_cover(own),
                 passage_cover,
                 library_cover,
-                1.0 / (1 + rank),
+                hit.score,
                 float(has_form(forms, index.sentences[row].text, defined, counted)),
                 float(focus is not None and focus in stats.sentence_tokens[row]),
             )

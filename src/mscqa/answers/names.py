@@ -85,7 +85,7 @@ def missing_details(
     not backed by this one. A word the library uses once is as likely a paraphrase's
     ("damages" where the article says "destroys"); words no article uses are `unmentioned_terms`'
     to judge; words `skip` names (direction words) other rules read; a word the article writes
-    joined to another ("flare" in "flareups") counts as used."""
+    joined to another ("flare" in "flareups") counts as used, unless its stem is short."""
     found = []
     for word in dict.fromkeys(content_words(statement)):
         if len(word) < 3 or not word.isalpha() or skip(word) or zipf(word) >= DETAIL_ZIPF:
@@ -95,6 +95,9 @@ def missing_details(
         stems = lexical_tokens(word)
         if not stems or not any(returned_to(t) for t in stems):
             continue
-        if not any(a.startswith(t) for t in stems for a in article):
-            found.append(word)
+        # A stem of three letters or fewer ("al" of "ALS") begins too many words to count
+        # that way: it must be the article's own.
+        if not any(a == t or (len(t) > 3 and a.startswith(t)) for t in stems for a in article):
+            written = re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", statement, re.I)
+            found.append(written.group() if written else word)
     return found

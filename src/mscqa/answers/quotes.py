@@ -283,11 +283,12 @@ def find_quotes(
     ranking = (ranker, ranker_candidates, ranker_model, ranker_weight, asked)
     scored = score_candidates(question, query_vector, hits, index, calibration, *ranking)
     fused = ranker is not None and ranker_weight > 0
-    final = (ranker_model or ranker_calibration()) if ranker is not None else calibration
+    final = calibration
     best = scored[0] if scored else None
     if fused:
-        final = calibration
         best = max(scored, key=lambda c: (c.probability, -c.row)) if scored else None
+    elif ranker is not None:
+        final = ranker_model or ranker_calibration()
     unknown = unknown_topics(question, library_stats(index).vocabulary, terms=asking)
     if best is None or final.covered(best.features, known_similarity, bool(unknown)) < min_score:
         return refused(question, unknown)
