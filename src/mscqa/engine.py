@@ -131,8 +131,11 @@ class Engine:
                 )
             try:
                 ranker_calibration()
-            except ValueError as error:  # fitted with other features than this version's
-                raise ModelFileError(f"{error} --ranker --write, or set MSCQA_RANKER=0") from None
+            except ValueError:  # fitted with other features than this version's
+                raise ModelFileError(
+                    f"{RANKER_CALIBRATION_FILE} was fitted on other features: run "
+                    "benchmarks/calibrate.py --ranker --write, or set MSCQA_RANKER=0"
+                ) from None
             self._ranker = ranker
         return self._ranker
 

@@ -26,7 +26,7 @@ FEATURES = (
     "library_coverage",  # the same over every article: low when the topic is not there at all
     # the passage's fused retrieval score (search/retriever.py), not its rank: in a library of
     # thousands of passages the first is often not the one that answers, and 1 / (1 + rank)
-    # let it outweigh a better sentence a few places down (RESULTS.md, "What each part adds")
+    # let it outweigh a better sentence a few places down (RESULTS.md, "The retrieval feature")
     "retrieval_score",
     "answer_form",  # 1 when the sentence has the form the question asks for (answers/forms.py)
     "focus",  # 1 when the sentence itself has the question's rarest word the library knows
