@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
+import sys
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from click.testing import CliRunner
@@ -31,6 +34,20 @@ def build(settings: Settings, embedder: object, incremental: bool = False) -> ob
         overlap=settings.passage_overlap_sentences,
         incremental=incremental,
     )
+
+
+def load_benchmark(script: str) -> ModuleType:
+    """A script of benchmarks/ imported as a module (it may import its siblings)."""
+    folder = ROOT / "benchmarks"
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))
+    name = f"{Path(script).stem}_bench"
+    spec = importlib.util.spec_from_file_location(name, folder / script)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up by name
+    spec.loader.exec_module(module)
+    return module
 
 
 def run_cli(settings: Settings, *args: str) -> tuple[int, str, str]:

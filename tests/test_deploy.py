@@ -6,11 +6,9 @@ requests on the other. Skipped, with the reason shown, where nginx is not instal
 from __future__ import annotations
 
 import http.server
-import importlib.util
 import shutil
 import socket
 import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -20,6 +18,8 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+
+from conftest import load_benchmark
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "deploy" / "nginx" / "mscqa.conf"
@@ -34,15 +34,7 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def replicas_script() -> ModuleType:
-    sys.path.insert(0, str(ROOT / "benchmarks"))  # the script imports its sibling load.py
-    spec = importlib.util.spec_from_file_location(
-        "replicas_bench", ROOT / "benchmarks" / "replicas.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark("replicas.py")
 
 
 def _free_port() -> int:

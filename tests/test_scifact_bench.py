@@ -2,26 +2,18 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import numpy as np
 import pytest
 
-SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "scifact.py"
+from conftest import load_benchmark
 
 
 @pytest.fixture(scope="module")
 def scifact() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("scifact_bench", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark("scifact.py")
 
 
 def collection(scifact: ModuleType, qrels: list[set[str]]) -> Any:

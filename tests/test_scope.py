@@ -53,6 +53,19 @@ def test_a_topic_is_known_through_its_term_table_expansion() -> None:
     assert known_topic("ms", VOCABULARY)
 
 
+def test_a_general_word_of_the_library_makes_no_other_disease_known() -> None:
+    # A library on knee arthritis (osteoarthritis) never mentions rheumatoid arthritis: the
+    # term table leads a question's "arthritis" to osteoarthritis, but the articles' own
+    # "arthritis" must not bring in the name of another disease.
+    knee = frozenset(
+        lexical_tokens("Stem cells in knee arthritis (osteoarthritis).", document=True)
+    )
+    assert unknown_topics("Is rheumatoid arthritis helped by stem cells?", knee) == [
+        "rheumatoid arthritis"
+    ]
+    assert unknown_topics("Can stem cells help arthritis?", knee) == []
+
+
 def test_every_word_of_a_topic_must_be_known() -> None:
     # The library uses none of "spinal cord injury"; a match on one word is not enough.
     assert unknown_topics("Do stem cells help spinal cord injury?", VOCABULARY) == [
@@ -133,6 +146,11 @@ def test_an_aspect_of_a_condition_the_library_never_discusses_is_not_covered() -
     assert unknown_topics("Is hip osteoarthritis hereditary?", VOCABULARY) == ["hereditary"]
     assert unknown_topics("Can teenagers get back pain?", VOCABULARY) == ["teenagers"]
     assert unknown_topics("Does the drug cause weight gain?", VOCABULARY) == ["weight gain"]
+    # Heredity in everyday words is the same aspect as "hereditary".
+    assert unknown_topics("Does osteoarthritis run in families?", VOCABULARY) == ["run in families"]
+    assert unknown_topics("My dad had MS: is a family history a risk?", VOCABULARY) == [
+        "family history"
+    ]
     # Once an article discusses genes, a question about them may be covered.
     with_genes = VOCABULARY | frozenset(lexical_tokens("genes and risk", document=True))
     assert unknown_topics("Which genes raise the risk of osteoarthritis?", with_genes) == []

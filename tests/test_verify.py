@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 
@@ -389,13 +390,14 @@ def test_a_trial_phase_other_than_the_evidences_is_contradicted() -> None:
 
 
 def test_check_calls_a_detail_from_another_article_not_found(fake_engine: Engine) -> None:
-    verdict = fake_engine.check(
-        "In the hip osteoarthritis study, stem cells came from bone marrow."
-    )
+    # The hashing embedder's cosines say nothing of coverage: with the "not covered" bar set
+    # aside, the rule for details from another article is what decides.
+    engine = Engine(replace(fake_engine.settings, min_score=0.0), fake_engine.embedder)
+    verdict = engine.check("In the hip osteoarthritis study, stem cells came from bone marrow.")
     # Whichever article the evidence comes from, the hip article (no bone marrow) or the ALS
     # one (no hip), the detail it lacks is named and is nowhere in that article.
     named = re.findall(r"“([^”]+)”", verdict.reason)
-    article = fake_engine.index.articles[verdict.evidence[0].article_id].text.lower()
+    article = engine.index.articles[verdict.evidence[0].article_id].text.lower()
     assert verdict.verdict == NOT_FOUND and verdict.reason.startswith("the evidence never mentions")
     assert named and set(named) <= {"hip", "osteoarthritis", "bone", "marrow"}
     assert not any(re.search(rf"\b{word}\b", article) for word in named)
