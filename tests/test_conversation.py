@@ -672,3 +672,30 @@ def test_a_follow_ups_own_words_leave_out_everyday_english_and_what_it_points_ba
     assert own_words("were those patients very ill?", known) == {"sever", "ill"}
     assert own_words("what did they find?", known) == frozenset()
     assert own_words("what kinds are there?", known) == {"type"}
+
+
+def test_they_after_a_question_naming_things_in_the_plural_are_those_things() -> None:
+    context = ["What does gout do to the joints?"]
+    assert standalone_question("do they swell up too?", context) == (
+        "do the joints in gout swell up too?"
+    )
+    # "of" keeps what the things belong to; "get" with no object is no research verb.
+    context = ["What are the side effects of antibiotics?"]
+    assert standalone_question("do they get worse with age?", context) == (
+        "do the side effects of antibiotics get worse with age?"
+    )
+    # "get" with an object is what researchers do: their research.
+    context = ["Tell me about the eczema trial."]
+    assert standalone_question("where did they get the cells?", context) == (
+        "where did the eczema trial get the cells?"
+    )
+
+
+def test_them_after_a_drug_class_is_the_drug_class() -> None:
+    context = ["What do opioids do for gout?"]
+    assert standalone_question("why not take them every day?", context) == (
+        "why not take opioids for gout every day?"
+    )
+    # "it" after a story of a drug the patient fears is the treatment asked about.
+    reading = read_message("I have gout and I'm scared of the opioids. Is it safe?")
+    assert "opioids" not in reading.parts[0].standalone

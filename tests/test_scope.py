@@ -119,6 +119,17 @@ def test_words_beyond_everyday_english_the_library_never_uses_are_found() -> Non
     assert unused_words("does the MS surgery cost a lot for my back?", VOCABULARY) == []
 
 
+def test_verbs_that_frame_a_question_are_no_other_topic() -> None:
+    vocabulary = frozenset(lexical_tokens("gout gets worse later on", document=True))
+    assert unused_words("what happens later on?", vocabulary) == []
+    assert unused_words("what does that mean for me?", vocabulary) == []
+    assert unused_words("where can I park?", vocabulary) == ["park"]
+
+
+def test_a_verb_before_a_condition_is_no_part_of_its_name() -> None:
+    assert named_topics("How do steroids help autoimmune disease?") == ["autoimmune disease"]
+
+
 def test_words_about_how_research_was_done_are_no_other_topic() -> None:
     vocabulary = frozenset(lexical_tokens("patients were treated in a trial of gout"))
     assert unused_words("how long were the patients followed?", vocabulary) == []

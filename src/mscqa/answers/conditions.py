@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from mscqa.answers.messages import content
-from mscqa.search.scope import named_topics
+from mscqa.search.scope import ACTION_WORDS, named_topics
 from mscqa.text.frequency import common
 from mscqa.text.terms import STOPWORDS, TERMS, normalize
 
@@ -34,7 +34,7 @@ def conditions(text: str) -> list[str]:
             first in STOPWORDS
             or first in _PEOPLE
             or words[0] in AUXILIARY
-            or words[0] in _ACTION_WORDS
+            or words[0] in ACTION_WORDS
         ):
             start += len(words[0]) + 1
         if not _refers(plain[start:end]):
@@ -65,13 +65,6 @@ _PEOPLE = frozenset(
     ["dad", "mum", "mom", "mother", "father", "wife", "husband", "son", "daughter", "sister",
      "brother", "friend", "partner", "grandma", "grandpa", "grandmother", "grandfather", "aunt",
      "uncle", "child", "kid", "baby", "boyfriend", "girlfriend", "cousin", "niece", "nephew"]
-)  # fmt: skip
-# Words before "pain" or "disease" that say what is done to it, not which one it is.
-_ACTION_WORDS = frozenset(
-    ["help", "helps", "treat", "treats", "cure", "cures", "ease", "eases", "relieve",
-     "relieves", "reduce", "reduces", "cause", "causes", "prevent", "prevents", "stop", "stops",
-     "manage", "improve", "improves", "worsen", "worsens", "fight", "fights", "beat", "control",
-     "slow", "slows", "halt", "halts", "reverse", "reverses", "affect", "affects"]
 )  # fmt: skip
 # Word endings and words that make a term a condition ("-itis", "-osis", "disease"), so lay
 # words of the term table ("safe", "shot") never count as one.

@@ -370,6 +370,23 @@ def topic_of(question: str, kind: str = "any") -> str:
     "condition" is "named" without the phrases with a determiner: research named, else the
     condition alone (what a follow-up of two words is about)."""
     named = conditions(question)
+    if kind == "things":
+        # "they" or "them": the treatment named, else what the question named in the plural
+        # with "the" ("the muscles"), of the condition it named.
+        plural = _definite_plurals(question)
+        treatment = _treatment_of(question)
+        drugs = _DRUG_CLASS.findall(question)  # "why not take them?" after "do steroids help?"
+        if plural and (not treatment or _mentions(plural[-1], treatment)):
+            phrase = _trim(plural[-1])
+        elif drugs and not treatment:
+            phrase = drugs[-1]
+        else:
+            phrase = ""
+        if phrase:
+            if named and not _mentions(phrase, named[0]):
+                phrase = f"{phrase} {'in' if plural else 'for'} {named[0]}"
+            return phrase
+        kind = "treatment"
     if kind == "condition":
         if named and not _STUDY_PHRASE.search(question):
             return named[0]
@@ -417,6 +434,30 @@ def topic_of(question: str, kind: str = "any") -> str:
     # "how would that work in a hip?" after "can MSCs turn into cartilage cells?": with no
     # phrase to point at, the treatment the question asked about.
     return phrases[-1] if phrases else _treatment_of(question)
+
+
+def _definite_plurals(question: str) -> list[str]:
+    """The phrases of "the" and a plural noun in `question` ("the muscles", "the stem
+    cells", "the side effects of steroids"), leaving out conditions ("the ALS") and nouns of
+    research ("the trials")."""
+    found = []
+    for match in _DEFINITE_PLURAL.finditer(question):
+        noun = match.group(1)
+        if noun.islower() and not _STUDY_PHRASE.search(noun) and not conditions(noun):
+            found.append(match.group())
+    return found
+
+
+# Kinds of drug named by their class. Only "they" or "them" is taken for one: in "I'm scared
+# of the steroids. Is it safe?" the "it" is the treatment the clinic is asked about.
+_DRUG_CLASS = re.compile(
+    r"\b(?:(?:cortico)?steroids|opioids|painkillers|nsaids|anti-inflammatories|supplements|"
+    r"antibiotics)\b",
+    re.IGNORECASE,
+)
+_DEFINITE_PLURAL = re.compile(
+    r"\bthe\s+(?:[a-z]+\s+)?([a-z]{3,}(?<![su])s)\b(?:\s+of\s+[\w'-]+(?:\s+cells)?)?"
+)
 
 
 # "What is riluzole?", "Tell me about exosomes": what the question is about, named at its end.

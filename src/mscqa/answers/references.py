@@ -37,16 +37,20 @@ def find_reference(body: str) -> re.Match[str] | None:
 def reference_kind(body: str, reference: re.Match[str] | None) -> str:
     """What a reference most likely points at: "study" for "they" doing what researchers do
     ("what did they find?"), "effect" for one that a treatment's effect is asked of ("is it
-    safe?", "would it help?"), "treatment" for another lone pronoun ("have they been tried?":
-    patients ask about the treatment), otherwise "any"."""
+    safe?", "would it help?"), "treatment" for another lone pronoun ("is it painful?": patients
+    ask about the treatment), "things" for "they" or "them" (the treatment named, else what
+    the question before named in the plural: "the muscles"), otherwise "any"."""
     if reference is None:
         return "any"
     word = reference.group().lower()
     after = body[reference.end() :].split()
-    if word in ("they", "them", "their") and after and _RESEARCH_VERB.match(after[0]):
+    if word in ("they", "them", "their") and after and _RESEARCH_VERB.match(" ".join(after)):
         return "study"
     if word in ("it", "its", "they", "them"):
-        return "effect" if _ASKS_EFFECT.match(body[reference.end() :]) else "treatment"
+        if _ASKS_EFFECT.match(body[reference.end() :]):
+            return "effect"
+        # "do they get stiff as well?" after "what does ALS do to the muscles?": the muscles.
+        return "things" if word in ("they", "them") else "treatment"
     if word == "ones":  # "which ones?": of the conditions or research named
         return "named"
     return "any"
@@ -63,8 +67,10 @@ _ASKS_EFFECT = re.compile(
 )
 _RESEARCH_VERB = re.compile(
     r"(?:find|found|show|showed|shown|measure|measured|report|reported|use|used|test|tested|"
-    r"conclude|concluded|study|studied|inject|injected|give|gave|get|got|see|saw|treat|"
-    r"treated|compare|compared|look|looked|follow|followed)\b",
+    r"conclude|concluded|study|studied|inject|injected|give|gave|see|saw|treat|"
+    r"treated|compare|compared|look|looked|follow|followed)\b"
+    # "where did they get the cells?" (but "do they get stiff?", "did they get better?")
+    r"|(?:get|got)\s+(?:the|a|an|their|them|it|these|those|some|any|stem|cells?|results?)\b",
     re.IGNORECASE,
 )
 

@@ -69,6 +69,13 @@ CONDITION_NOUNS = (
     r"(?:syndrome|disease|disorder|cancer|deficiency|dystrophy|atrophy|palsy|anemia|anaemia|"
     r"tumou?r|carcinoma|sarcoma|lymphoma|leuka?emia)"
 )
+# Words before "pain" or "disease" that say what is done to it, not which one it is.
+ACTION_WORDS = frozenset(
+    ["help", "helps", "treat", "treats", "cure", "cures", "ease", "eases", "relieve",
+     "relieves", "reduce", "reduces", "cause", "causes", "prevent", "prevents", "stop", "stops",
+     "manage", "improve", "improves", "worsen", "worsens", "fight", "fights", "beat", "control",
+     "slow", "slows", "halt", "halts", "reverse", "reverses", "affect", "affects"]
+)  # fmt: skip
 _NAMED_CONDITION = re.compile(
     rf"(?<![a-z0-9])((?:[a-z0-9'-]+ ){{1,2}}{CONDITION_NOUNS})(?![a-z0-9-])"
     + NOT_A_NAME
@@ -104,7 +111,8 @@ def _named_conditions(text: str) -> list[str]:
     for match in _NAMED_CONDITION.finditer(text):
         words = (match.group(1) or match.group(2)).split()
         # "for liddle syndrome" names "liddle syndrome"; "cure the disease" names none.
-        small = [i for i, word in enumerate(words[:-1]) if word in STOPWORDS]
+        # "help autoimmune disease" names "autoimmune disease".
+        small = [i for i, w in enumerate(words[:-1]) if w in STOPWORDS or w in ACTION_WORDS]
         words = words[small[-1] + 1 :] if small else words
         if len(words) > 1 or match.group(2):
             found.append(" ".join(words))
@@ -237,6 +245,12 @@ def topic_words(question: str) -> str:
 
 # Pronouns that stand for no one in particular ("did anyone test them?"): they name no topic,
 # though some are rarer than everyday English.
+# Verbs that frame a question whatever its topic: "what happens later on?", "what does that
+# mean?", "what can I expect?".
+_FRAME_WORDS = frozenset(
+    ["happen", "happens", "happened", "happening", "mean", "means", "meant", "expect",
+     "expected"]
+)  # fmt: skip
 _INDEFINITE = frozenset(
     ["anyone", "anybody", "anything", "anywhere", "someone", "somebody", "something",
      "somewhere", "everyone", "everybody", "everything", "everywhere", "nobody", "nothing",
@@ -274,7 +288,7 @@ def unused_words(question: str, vocabulary: frozenset[str]) -> list[str]:
     for word in _own_words(question):
         if (
             len(word) < _MIN_UNUSED_LETTERS
-            or word in STOPWORDS | _RESEARCH_WORDS | _INDEFINITE
+            or word in STOPWORDS | _RESEARCH_WORDS | _INDEFINITE | _FRAME_WORDS
             or everyday(word)
             or _adverb(word)
         ):
