@@ -143,6 +143,7 @@ def test_pronouns_for_no_one_in_particular_are_no_other_topic() -> None:
     assert unused_words("has anyone tested them on gout?", vocabulary) == []
     assert unused_words("did somebody test them for everything?", vocabulary) == []
     assert unused_words("has anyone tried them on horses?", vocabulary) == ["tried", "horses"]
+    assert unused_words("was either of them tested on gout?", vocabulary) == []
 
 
 def test_adverbs_say_how_not_what_about() -> None:

@@ -254,7 +254,8 @@ _FRAME_WORDS = frozenset(
 _INDEFINITE = frozenset(
     ["anyone", "anybody", "anything", "anywhere", "someone", "somebody", "something",
      "somewhere", "everyone", "everybody", "everything", "everywhere", "nobody", "nothing",
-     "nowhere", "whatever", "whoever", "whichever", "one", "ones"]
+     "nowhere", "whatever", "whoever", "whichever", "one", "ones", "either", "neither", "both",
+     "each"]
 )  # fmt: skip
 
 
