@@ -28,7 +28,12 @@ from mscqa.answers.messages import (
     story_and_questions,
 )
 from mscqa.answers.names import authors
-from mscqa.answers.references import find_reference, reference_kind, stands_for_nothing
+from mscqa.answers.references import (
+    find_reference,
+    plural_referent,
+    reference_kind,
+    stands_for_nothing,
+)
 from mscqa.search.scope import is_clinic_service, is_listed_treatment, topic_words
 from mscqa.text.frequency import common, everyday, technical
 from mscqa.text.terms import STOPWORDS, lexical_tokens, normalize
@@ -368,23 +373,14 @@ def topic_of(question: str, kind: str = "any") -> str:
     takes only research or a condition, never a mere phrase with a determiner: a follow-up
     that says "the volunteers" leans on a study, not on whatever "the ..." came last;
     "condition" is "named" without the phrases with a determiner: research named, else the
-    condition alone (what a follow-up of two words is about)."""
+    condition alone (what a follow-up of two words is about); "things" ("they", "them") the
+    muscles or the steroids the question named (`plural_referent`), else as "treatment"."""
     named = conditions(question)
     if kind == "things":
-        # "they" or "them": the treatment named, else what the question named in the plural
-        # with "the" ("the muscles"), of the condition it named.
-        plural = _definite_plurals(question)
-        treatment = _treatment_of(question)
-        drugs = _DRUG_CLASS.findall(question)  # "why not take them?" after "do steroids help?"
-        if plural and (not treatment or _mentions(plural[-1], treatment)):
-            phrase = _trim(plural[-1])
-        elif drugs and not treatment:
-            phrase = drugs[-1]
-        else:
-            phrase = ""
+        phrase, joint = plural_referent(question, _treatment_of(question))
+        if phrase and named and not _mentions(phrase, named[0]):
+            return f"{phrase} {joint} {named[0]}"
         if phrase:
-            if named and not _mentions(phrase, named[0]):
-                phrase = f"{phrase} {'in' if plural else 'for'} {named[0]}"
             return phrase
         kind = "treatment"
     if kind == "condition":
@@ -434,30 +430,6 @@ def topic_of(question: str, kind: str = "any") -> str:
     # "how would that work in a hip?" after "can MSCs turn into cartilage cells?": with no
     # phrase to point at, the treatment the question asked about.
     return phrases[-1] if phrases else _treatment_of(question)
-
-
-def _definite_plurals(question: str) -> list[str]:
-    """The phrases of "the" and a plural noun in `question` ("the muscles", "the stem
-    cells", "the side effects of steroids"), leaving out conditions ("the ALS") and nouns of
-    research ("the trials")."""
-    found = []
-    for match in _DEFINITE_PLURAL.finditer(question):
-        noun = match.group(1)
-        if noun.islower() and not _STUDY_PHRASE.search(noun) and not conditions(noun):
-            found.append(match.group())
-    return found
-
-
-# Kinds of drug named by their class. Only "they" or "them" is taken for one: in "I'm scared
-# of the steroids. Is it safe?" the "it" is the treatment the clinic is asked about.
-_DRUG_CLASS = re.compile(
-    r"\b(?:(?:cortico)?steroids|opioids|painkillers|nsaids|anti-inflammatories|supplements|"
-    r"antibiotics)\b",
-    re.IGNORECASE,
-)
-_DEFINITE_PLURAL = re.compile(
-    r"\bthe\s+(?:[a-z]+\s+)?([a-z]{3,}(?<![su])s)\b(?:\s+of\s+[\w'-]+(?:\s+cells)?)?"
-)
 
 
 # "What is riluzole?", "Tell me about exosomes": what the question is about, named at its end.

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from mscqa.answers.conditions import AUXILIARY
+from mscqa.answers.conditions import AUXILIARY, conditions
 from mscqa.text.terms import STOPWORDS
 
 # Words and phrases that point back at something named before.
@@ -96,5 +96,38 @@ _DOCTORS_DO = re.compile(
 _EMPTY_IT = re.compile(
     r"\s+(?:\w+\s+)?(?:safe|ok|okay|possible|normal|true|wise|advisable|common|usual|"
     r"too late|better|best|necessary)\s+(?:to\b|that\b|for\s+[\w' ]+?\s+to\b)",
+    re.IGNORECASE,
+)
+
+
+def plural_referent(question: str, treatment: str) -> tuple[str, str]:
+    """What "they" or "them" after `question` stands for, with the word that joins it to a
+    condition ("in", "for"): the last phrase of "the" and a plural noun ("the muscles", "the
+    side effects of steroids"), unless the `treatment` named is outside it; else a drug class
+    named when no treatment is ("steroids"); else ("", "")."""
+    plural = [
+        m.group()
+        for m in _DEFINITE_PLURAL.finditer(question)
+        if m.group(1).islower()
+        and not _RESEARCH_NOUN.match(m.group(1))
+        and not conditions(m.group(1))
+    ]
+    if plural and (not treatment or treatment.lower() in plural[-1].lower()):
+        return plural[-1], "in"
+    drugs = _DRUG_CLASS.findall(question)
+    if drugs and not treatment:
+        return drugs[-1], "for"
+    return "", ""
+
+
+_DEFINITE_PLURAL = re.compile(
+    r"\b(?i:the)\s+(?:[a-z]+\s+)?([a-z]{3,}(?<![su])s)\b(?:\s+of\s+[\w'-]+(?:\s+cells)?)?"
+)
+_RESEARCH_NOUN = re.compile(r"(?:studies|trials|reviews|papers|experiments|analyses)$")
+# Kinds of drug named by their class. Only "they" or "them" is taken for one: in "I'm scared
+# of the steroids. Is it safe?" the "it" is the treatment the clinic is asked about.
+_DRUG_CLASS = re.compile(
+    r"\b(?:(?:cortico)?steroids|opioids|painkillers|nsaids|anti-inflammatories|supplements|"
+    r"antibiotics)\b",
     re.IGNORECASE,
 )
