@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mscqa.answers.conditions import body_parts, conditions
+from mscqa.answers.conditions import body_parts, conditions, treatments
 from mscqa.answers.conversation import (
     _mentions,
     own_words,
@@ -699,3 +699,14 @@ def test_them_after_a_drug_class_is_the_drug_class() -> None:
     # "it" after a story of a drug the patient fears is the treatment asked about.
     reading = read_message("I have gout and I'm scared of the opioids. Is it safe?")
     assert "opioids" not in reading.parts[0].standalone
+
+
+def test_that_joining_a_clause_is_no_part_of_the_treatment_named() -> None:
+    assert treatments("Has it been proven that stem cells work for gout?") == ["stem cells"]
+    assert treatments("is that stem cell therapy safe?") == ["that stem cell therapy"]
+    reading = read_message("Has it been proven that stem cells work for gout, and can I get them?")
+    assert reading.questions[1] == "can I get stem cells?"
+
+
+def test_a_hyphenated_word_before_a_condition_word_is_part_of_its_name() -> None:
+    assert conditions("Do stem cells help long-lasting pain?") == ["long-lasting pain"]

@@ -97,7 +97,7 @@ def _condition_pattern() -> re.Pattern[str]:
     names = {t for t, e in TERMS.items() if _names_condition(t) or _names_condition(e)}
     names |= {e for e in TERMS.values() if _names_condition(e) and len(e.split()) <= 4}
     alternatives = "|".join(re.escape(n) for n in sorted(names, key=lambda n: (-len(n), n)))
-    general = r"(?:[a-z']+ )?[a-z]*(?:pain|disease|transplant|itis|osis)s?"
+    general = r"(?:[a-z'-]+ )?[a-z-]*(?:pain|disease|transplant|itis|osis)s?"
     return re.compile(rf"(?<![a-z0-9])({general}|{alternatives})(?![a-z0-9])")
 
 
@@ -113,8 +113,21 @@ _KINDS = frozenset(["pain", "disease", "diseases", "syndrome", "disorder", "cond
 
 def treatments(text: str) -> list[str]:
     """The treatments `text` names, as written, in order, each with its name when one follows
-    ("the drug edaravone")."""
-    return [m.group() + _name_after(text[m.end() :]) for m in _TREATMENT.finditer(text)]
+    ("the drug edaravone"). A "that" joining a clause is no part of one: "proven that stem
+    cells work" names "stem cells" (but "is that stem cell therapy safe?" names that one)."""
+    found = []
+    for match in _TREATMENT.finditer(text):
+        name = match.group()
+        before = text[: match.start()].split()
+        if name.lower().startswith("that ") and before and before[-1].lower() not in _DETERMINES:
+            name = name[len("that ") :]
+        found.append(name + _name_after(text[match.end() :]))
+    return found
+
+
+# Words after which "that" points at something ("is that ...", "about that ..."), where
+# after others ("proven that", "think that") it joins a clause.
+_DETERMINES = STOPWORDS | AUXILIARY
 
 
 # What patients mean by "it" in "is it safe?", "does it hurt?": the treatment talked about.
