@@ -129,3 +129,14 @@ def test_everyday_words_for_kinds_mending_and_becoming_meet_the_articles_words()
     assert {"heal", "repair"} <= set(lexical_tokens("can a torn tendon fix itself?"))
     assert "becom" in set(lexical_tokens("what can fat cells turn into?"))
     assert "becom" not in set(lexical_tokens("turn left into the car park"))
+
+
+def test_everyday_words_for_failing_pills_regrowing_and_the_bodys_defences() -> None:
+    # Something that "stopped working" failed; "tablets" and "pills" are drugs; tissue that
+    # "regrows" regenerates; the body's "defences" are the immune system; pain "that won't go
+    # away" is chronic.
+    assert "fail" in set(lexical_tokens("my knee brace stopped working"))
+    assert "drug" in set(lexical_tokens("which tablets help gout?"))
+    assert "regener" in set(lexical_tokens("can a tendon regrow?"))
+    assert "immun" in set(lexical_tokens("do our defences fight gout?"))
+    assert "chronic" in set(lexical_tokens("my pain that won't go away"))
