@@ -686,8 +686,8 @@ def test_they_after_a_question_naming_things_in_the_plural_are_those_things() ->
     )
     # "get" with an object is what researchers do: their research.
     context = ["Tell me about the eczema trial."]
-    assert standalone_question("where did they get the cells?", context) == (
-        "where did the eczema trial get the cells?"
+    assert standalone_question("how did they get their samples?", context) == (
+        "how did the eczema trial get their samples?"
     )
 
 

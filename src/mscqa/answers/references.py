@@ -69,7 +69,7 @@ _RESEARCH_VERB = re.compile(
     r"(?:find|found|show|showed|shown|measure|measured|report|reported|use|used|test|tested|"
     r"conclude|concluded|study|studied|inject|injected|give|gave|see|saw|treat|"
     r"treated|compare|compared|look|looked|follow|followed)\b"
-    # "where did they get the cells?" (but "do they get stiff?", "did they get better?")
+    # "how did they get their samples?" (but "do they get stiff?", "did they get better?")
     r"|(?:get|got)\s+(?:the|a|an|their|them|it|these|those|some|any|stem|cells?|results?)\b",
     re.IGNORECASE,
 )
