@@ -243,14 +243,14 @@ def topic_words(question: str) -> str:
     )
 
 
-# Pronouns that stand for no one in particular ("did anyone test them?"): they name no topic,
-# though some are rarer than everyday English.
 # Verbs that frame a question whatever its topic: "what happens later on?", "what does that
 # mean?", "what can I expect?".
 _FRAME_WORDS = frozenset(
     ["happen", "happens", "happened", "happening", "mean", "means", "meant", "expect",
      "expected"]
 )  # fmt: skip
+# Pronouns and determiners that stand for no one in particular ("did anyone test them?", "was
+# either of them tried?"): they name no topic, though some are rarer than everyday English.
 _INDEFINITE = frozenset(
     ["anyone", "anybody", "anything", "anywhere", "someone", "somebody", "something",
      "somewhere", "everyone", "everybody", "everything", "everywhere", "nobody", "nothing",
