@@ -311,6 +311,15 @@ def _canned(
     return searched
 
 
+def _follow_up(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, first: Turn, typed: str, leaned: Quote
+) -> tuple[list[str], Turn]:
+    """`typed` after the turn `first`, with `engine.ask` canned as `_canned` says: the
+    questions searched and the turn."""
+    searched = _canned(engine, monkeypatch, typed, leaned)
+    return searched, engine.reply(typed, [first])
+
+
 def test_a_follow_up_answered_only_through_the_words_it_carries_is_asked_as_typed(
     fake_engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -318,14 +327,12 @@ def test_a_follow_up_answered_only_through_the_words_it_carries_is_asked_as_type
     question = "How long do the effects of a cortisone shot last?"
     # The first quote says nothing of effects, cortisone (a steroid) or shots (injections).
     definition = _quote(PAIN, "Chronic pain, that is, pain lasting for more than 12 weeks.")
-    searched = _canned(fake_engine, monkeypatch, question, definition)
-    turn = fake_engine.reply(question, [first])
+    searched, turn = _follow_up(fake_engine, monkeypatch, first, question, definition)
     assert searched == [f"{question[:-1]}, in chronic pain?", question]
     assert turn.asked == (question,) and not turn.answer.answered
     # A quote that says one of them is kept: "cortisone" reads as "steroid".
     steroid = _quote(PAIN, "Steroid injections help some people with chronic pain.")
-    searched = _canned(fake_engine, monkeypatch, question, steroid)
-    turn = fake_engine.reply(question, [first])
+    searched, turn = _follow_up(fake_engine, monkeypatch, first, question, steroid)
     assert len(searched) == 1 and turn.answer.answered and turn.asked == tuple(searched)
 
 
@@ -335,14 +342,13 @@ def test_the_condition_a_follow_up_names_may_be_in_the_quotes_title(
     first = fake_engine.reply("Were stem cells safe in the hip study?")
     title = "Mesenchymal Stem Cell Treatment for Multiple Sclerosis"
     safe = _quote(title, "The authors also concluded that the treatment was safe.")
-    searched = _canned(fake_engine, monkeypatch, "what about in MS?", safe)
-    turn = fake_engine.reply("what about in MS?", [first])
+    searched, turn = _follow_up(fake_engine, monkeypatch, first, "what about in MS?", safe)
     assert searched == ["Were stem cells safe in the hip study, for MS?"]
     assert turn.answer.answered
     # Not so for a condition in the title that the follow-up did not type.
     hip = _quote(HIP, "The authors also concluded that the treatment was safe.")
-    searched = _canned(fake_engine, monkeypatch, "what about in MS?", hip)
-    assert not fake_engine.reply("what about in MS?", [first]).answer.answered
+    _, turn = _follow_up(fake_engine, monkeypatch, first, "what about in MS?", hip)
+    assert not turn.answer.answered
 
 
 def test_a_lean_on_the_story_of_the_same_message_is_not_checked(

@@ -118,16 +118,18 @@ def treatments(text: str) -> list[str]:
     found = []
     for match in _TREATMENT.finditer(text):
         name = match.group()
-        before = text[: match.start()].split()
-        if name.lower().startswith("that ") and before and before[-1].lower() not in _DETERMINES:
+        if name.lower().startswith("that ") and joins_a_clause(text, match.start()):
             name = name[len("that ") :]
         found.append(name + _name_after(text[match.end() :]))
     return found
 
 
-# Words after which "that" points at something ("is that ...", "about that ..."), where
-# after others ("proven that", "think that") it joins a clause.
-_DETERMINES = STOPWORDS | AUXILIARY
+def joins_a_clause(text: str, start: int) -> bool:
+    """True when the "that", "this" or "which" at `start` joins a clause ("proven that stem
+    cells work", "a drug that slows it"), not when it points at something ("is that safe?",
+    "about that study"): the word before it is no function word or auxiliary."""
+    before = text[:start].split()
+    return bool(before) and before[-1].lower().strip(",;") not in STOPWORDS | AUXILIARY
 
 
 # What patients mean by "it" in "is it safe?", "does it hurt?": the treatment talked about.

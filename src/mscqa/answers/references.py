@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import re
 
-from mscqa.answers.conditions import AUXILIARY, conditions
-from mscqa.text.terms import STOPWORDS
+from mscqa.answers.conditions import conditions, joins_a_clause
 
 # Words and phrases that point back at something named before.
 _REFERENCE = re.compile(
@@ -26,10 +25,8 @@ def find_reference(body: str) -> re.Match[str] | None:
     that slows it")."""
     for match in _REFERENCE.finditer(body):
         word = match.group().lower()
-        if word in ("that", "this", "which"):
-            before = body[: match.start()].split()
-            if before and before[-1].lower().strip(",;") not in STOPWORDS | AUXILIARY:
-                continue
+        if word in ("that", "this", "which") and joins_a_clause(body, match.start()):
+            continue
         return match
     return None
 
