@@ -35,6 +35,19 @@ def _search_count(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return searched
 
 
+def _asks(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str | None]]:
+    """Every (question, asked) the engine searches from now on, in order."""
+    calls: list[tuple[str, str | None]] = []
+    ask = engine.ask
+
+    def recording(question: str, asked: str | None = None) -> Answer:
+        calls.append((question, asked))
+        return ask(question, asked)
+
+    monkeypatch.setattr(engine, "ask", recording)
+    return calls
+
+
 def test_a_plain_question_is_answered_as_ask_answers_it_with_one_search(
     fake_engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -115,18 +128,26 @@ def test_a_follow_up_is_searched_with_the_patients_own_words_leading(
     fake_engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first = fake_engine.reply("What happened in the JAMA kidney transplant trial?")
-    calls: list[tuple[str, str | None]] = []
-    ask = fake_engine.ask
-
-    def recording(question: str, asked: str | None = None) -> Answer:
-        calls.append((question, asked))
-        return ask(question, asked)
-
-    monkeypatch.setattr(fake_engine, "ask", recording)
+    calls = _asks(fake_engine, monkeypatch)
     turn = fake_engine.reply("so were there fewer infections?", [first])
     assert turn.answer.answered
     ((question, asked),) = calls
     assert "kidney transplant" in question and asked == "so were there fewer infections?"
+
+
+def test_a_condition_told_in_the_story_counts_as_the_patients_own_words(
+    fake_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The story's condition is searched with the question and, typed in the same message,
+    # weighs as the patient's own word; a second question leaning on the first is another
+    # matter (`asked` keeps the words it carries from leading).
+    calls = _asks(fake_engine, monkeypatch)
+    fake_engine.reply("My aunt has had ALS for a year. Have stem cells been tried on it?")
+    ((question, asked),) = calls
+    assert "ALS" in question and asked is None
+    calls.clear()
+    fake_engine.reply("Why can't the hip heal itself, and which cells did the researchers use?")
+    assert calls[1][1] == "which cells did the researchers use?" and "hip" in calls[1][0]
 
 
 def test_typos_are_corrected_and_shown(fake_engine: Engine) -> None:

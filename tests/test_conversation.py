@@ -13,7 +13,7 @@ from mscqa.answers.conversation import (
     standalone_question,
     topic_of,
 )
-from mscqa.answers.messages import sentences, story_and_questions
+from mscqa.answers.messages import content, sentences, story_and_questions
 from mscqa.answers.quotes import Answer, Quote
 from mscqa.answers.turns import language_refusal, merge_answers
 
@@ -710,3 +710,23 @@ def test_that_joining_a_clause_is_no_part_of_the_treatment_named() -> None:
 
 def test_a_hyphenated_word_before_a_condition_word_is_part_of_its_name() -> None:
     assert conditions("Do stem cells help long-lasting pain?") == ["long-lasting pain"]
+
+
+def test_a_stopword_contracted_is_no_word_of_the_question_s_own() -> None:
+    # "what's" is "what": the follow-up has two words of its own, so it is about the topic.
+    context = ["Why is gout so hard to treat?"]
+    assert standalone_question("what's the usual thing clinics try?", context) == (
+        "what's the usual thing clinics try, in gout?"
+    )
+    assert content("what's it like? isn't it? can't they? I'm fine") == ["like", "fine"]
+    assert content("the patient's cells") == ["patient's", "cells"]
+
+
+def test_the_one_before_a_noun_says_what_it_is_and_points_at_nothing() -> None:
+    context = ["Tell me about the eczema trial."]
+    assert standalone_question("was the one itch score enough?", context) == (
+        "was the one itch score enough, in the eczema trial?"
+    )
+    assert standalone_question("what happened in the one where they used cream?", context) == (
+        "what happened in the eczema trial where they used cream?"
+    )

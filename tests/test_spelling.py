@@ -110,3 +110,12 @@ def test_a_slip_before_disease_free_is_corrected() -> None:
     corrected = speller.correct("were the gout patiants disease free for long?")
     assert corrected.text == "were the gout patients disease free for long?"
     assert speller.correct("what about goutt?").text == "what about gout?"
+
+
+def test_of_two_words_one_edit_away_the_one_the_library_writes_beside_the_neighbour_wins() -> None:
+    # "bord" is one edit from "board" and from "bold"; the library writes "bold" more often,
+    # but "review board" is the pair it writes.
+    speller = Speller(["A bold idea, bold claims and bold hopes.", "The review board met."])
+    assert speller.correct("who sits on the review bord?").text == "who sits on the review board?"
+    assert speller.correct("such a bord idea").text == "such a bold idea"
+    assert speller.suggest("bord") == "bold"

@@ -291,7 +291,7 @@ class Engine:
             for i, part in enumerate(reading.parts)
         ]
         parts = [
-            self._own_or_typed(question, part, stats, lean)
+            self._own_or_typed(question, part, stats, lean, only=len(reading.parts) == 1)
             for question, part, lean in zip(asked, reading.parts, carried, strict=True)
         ]
         if len(reading.parts) == 1 and asked == (reading.parts[0].typed,):
@@ -308,7 +308,7 @@ class Engine:
         )
 
     def _own_or_typed(
-        self, question: str, part: Part, stats: LibraryStats, carried: bool
+        self, question: str, part: Part, stats: LibraryStats, carried: bool, only: bool = False
     ) -> tuple[str, Answer]:
         """`question` asked. When it carries words of earlier turns (`carried`), its answer
         is kept only if the first quote says one of the telling words the patient typed
@@ -322,7 +322,10 @@ class Engine:
 
         if question == part.typed:
             return question, self.ask(question)
-        answer = self.ask(question, part.typed)
+        # The only question of a message, leaning on the message's story and not on earlier
+        # turns, is all the patient's own words: "lupus" in "My mum has lupus. Have stem cells
+        # been tried in people like her?" counts in the quote's choice as much as "tried".
+        answer = self.ask(question, None if only and not carried else part.typed)
         own = own_words(part.typed, stats.idf)
         if not (carried and answer.answered and own):
             return question, answer

@@ -174,5 +174,14 @@ _PREPOSITIONS = frozenset(["at", "in", "on", "after", "before", "during", "for",
 
 
 def content(text: str) -> list[str]:
-    """The words of `text` that are not stopwords, normalised."""
-    return [w for w in WORD.findall(normalize(text)) if w not in STOPWORDS]
+    """The words of `text` that are not stopwords, normalised; a stopword contracted with
+    a verb or "not" is one too ("what's", "isn't", "can't", "they've")."""
+    return [w for w in WORD.findall(normalize(text)) if _uncontracted(w) not in STOPWORDS]
+
+
+def _uncontracted(word: str) -> str:
+    return _IRREGULAR_NOT.get(word) or _CONTRACTION.sub("", word)
+
+
+_CONTRACTION = re.compile(r"(?:n't|'(?:s|re|ve|m|ll|d))$")
+_IRREGULAR_NOT = {"can't": "can", "won't": "will", "shan't": "shall", "ain't": "is"}

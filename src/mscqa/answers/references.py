@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from mscqa.answers.conditions import conditions, joins_a_clause
+from mscqa.text.terms import STOPWORDS
 
 # Words and phrases that point back at something named before.
 _REFERENCE = re.compile(
@@ -22,13 +23,22 @@ _REFERENCE = re.compile(
 def find_reference(body: str) -> re.Match[str] | None:
     """The first word or phrase of `body` that points back; "that" and "this" only where they
     stand for something ("is that safe?"), not where they join a clause to a noun ("a drug
-    that slows it")."""
+    that slows it"); "the one" only where no noun follows it ("the one where ...", not "the
+    one hip score", which says what it is)."""
     for match in _REFERENCE.finditer(body):
         word = match.group().lower()
         if word in ("that", "this", "which") and joins_a_clause(body, match.start()):
             continue
+        if word in ("the one", "the ones") and _names_a_noun(body[match.end() :]):
+            continue
         return match
     return None
+
+
+def _names_a_noun(rest: str) -> bool:
+    """True when the word after "the one" is no function word: a noun or its modifier."""
+    following = re.match(r"\s+([\w'-]+)", rest)
+    return following is not None and following.group(1).lower() not in STOPWORDS
 
 
 def reference_kind(body: str, reference: re.Match[str] | None) -> str:

@@ -4,7 +4,9 @@ Only a word that is neither a library word, a term-table word nor a common Engli
 corrected, and only to a library or term-table word within a small edit distance (SymSpell,
 Garbe 2012: symmetric deletes). On made-up typos of the library's words SymSpell and rapidfuzz
 recover the same share, 98.1%, SymSpell in less time per word and without a scan of the
-whole vocabulary (benchmarks/spelling.py, benchmarks/RESULTS.md). A word the
+whole vocabulary (benchmarks/spelling.py, benchmarks/RESULTS.md); of two library words
+equally close, the one the library writes beside the typo's neighbour wins ("immune sytem"
+-> "system", not "stem"). A word the
 library does not know but English does ("giraffe", "umbrella") is left alone, so "not covered"
 still sees it; nor is a word of scope.py's lists of conditions and treatments, nor a name:
 a word capitalised inside a sentence or naming a disease ("Menkes disease")."""
@@ -12,16 +14,21 @@ a word capitalised inside a sentence or naming a disease ("Menkes disease")."""
 from __future__ import annotations
 
 import re
+import zlib
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
+
+import numpy as np
 
 from mscqa.search.scope import NOT_A_NAME, scope_words
 from mscqa.text.language import english_words
 from mscqa.text.terms import TERMS
 
 _WORD = re.compile(r"[A-Za-z]+")
+PAIR_BUCKETS = 1 << 20  # 4 MB of counts
 # Every word of symspellpy's English list counts as known ("regrow", "treatable" are no typos,
 # though rarer than the words the language check counts as English).
 ALL_ENGLISH_WORDS = 100_000
@@ -48,9 +55,15 @@ class Speller:
         from symspellpy import SymSpell
 
         counts: Counter[str] = Counter()
+        # How often the library writes each pair of words ("immune system"), counted in
+        # `PAIR_BUCKETS` hashed buckets so that a large library takes no more memory: a
+        # collision only blurs a tie-break between two equally close words.
+        self._pairs = np.zeros(PAIR_BUCKETS, dtype=np.int32)
         naming: set[str] = set()
         for text in library_texts:
-            counts.update(w.lower() for w in _WORD.findall(text))
+            words = [w.lower() for w in _WORD.findall(text)]
+            counts.update(words)
+            np.add.at(self._pairs, [_bucket(a, b) for a, b in pairwise(words)], 1)
             naming.update(m.group(1).lower() for m in _NAMED.finditer(text))
         # Words the library itself writes before "disease" ("autoimmune diseases").
         self._naming = frozenset(naming)
@@ -70,15 +83,26 @@ class Speller:
             or lower in scope_words()
         )
 
-    def suggest(self, word: str) -> str | None:
-        """The library word `word` most likely misspells, or None."""
+    def suggest(self, word: str, before: str = "", after: str = "") -> str | None:
+        """The library word `word` most likely misspells, or None: of the closest ones, the one
+        the library writes next to the word `before` or `after` it ("immune sytem" ->
+        "immune system", not "stem"), else the commonest."""
         from symspellpy import Verbosity
 
         if len(word) < MIN_LENGTH or self.knows(word):
             return None
         distance = 1 if len(word) <= ONE_EDIT_UP_TO else 2
         found = self._symspell.lookup(word.lower(), Verbosity.CLOSEST, max_edit_distance=distance)
-        return str(found[0].term) if found else self._split(word.lower())
+        if not found:
+            return self._split(word.lower())
+        before, after = before.lower(), after.lower()
+        best = max(found, key=lambda s: (self._beside(before, s.term, after), s.count))
+        return str(best.term)
+
+    def _beside(self, before: str, word: str, after: str) -> int:
+        """How often the library writes `word` after `before` and before `after`."""
+        pairs = [(a, b) for a, b in ((before, word), (word, after)) if a and b]
+        return sum(int(self._pairs[_bucket(a, b)]) for a, b in pairs)
 
     def _split(self, word: str) -> str | None:
         """Two library words run together ("stemcells" -> "stem cells"), the commonest pair
@@ -99,10 +123,13 @@ class Speller:
         parts: list[str] = []
         last = 0
         shouted = text.upper() == text
-        for match in _WORD.finditer(text):
+        matches = list(_WORD.finditer(text))
+        for i, match in enumerate(matches):
             if _a_name(text, match, shouted):
                 continue
-            suggestion = self.suggest(match.group())
+            before = matches[i - 1].group() if i else ""
+            after = matches[i + 1].group() if i + 1 < len(matches) else ""
+            suggestion = self.suggest(match.group(), before, after)
             if suggestion and _NAMING.match(text, match.end()):
                 # Before "disease" a word may be a name the library lacks ("tendom
                 # syndrome"): only a library's own name is corrected ("autoimune disease").
@@ -124,6 +151,10 @@ _NAMED = re.compile(
 _NAMING = re.compile(
     r"[\s-]*(?:[A-Za-z]+[\s-]+)?(?:disease|syndrome|disorder)\b" + NOT_A_NAME, re.IGNORECASE
 )
+
+
+def _bucket(first: str, second: str) -> int:
+    return zlib.crc32(f"{first} {second}".encode()) & (PAIR_BUCKETS - 1)
 
 
 def _a_name(text: str, match: re.Match[str], shouted: bool) -> bool:
