@@ -63,7 +63,7 @@ def seed_everything(seed: int) -> None:
     torch.manual_seed(seed)
 
 
-def _quiet() -> None:
+def quiet_transformers() -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     from transformers.utils import logging as transformers_logging
@@ -76,7 +76,7 @@ def _quiet() -> None:
 def load_cross_encoder(settings: TrainSettings, init: Path | None = None) -> Any:
     """A CrossEncoder from `init` (a saved CrossEncoder folder) or, by default, from the MiniLM
     base weights with a new classification head of `settings.num_labels` outputs."""
-    _quiet()
+    quiet_transformers()
     from sentence_transformers import CrossEncoder
 
     seed_everything(settings.seed)

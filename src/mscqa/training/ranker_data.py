@@ -23,7 +23,7 @@ from mscqa.text.terms import normalize
 # An answer shorter than this may occur anywhere by chance, so only its span counts
 # (the rule of ../shared/bench/covidqa/README.md).
 MIN_CONTAINED_CHARS = 12
-_ECHOED_QUESTION = re.compile(r"^\s*[^.?!\n]{0,200}\?\s*")
+ECHOED_QUESTION = re.compile(r"^\s*[^.?!\n]{0,200}\?\s*")
 
 
 @dataclass(frozen=True)
@@ -152,6 +152,17 @@ def covidqa_pairs(
     return pairs
 
 
+def medquad_documents(path: Path) -> tuple[list[dict[str, str]], dict[str, list[dict[str, str]]]]:
+    """MedQuAD's rows (question, answer, doc_id, ...), and the answered ones by document."""
+    with gzip.open(path, "rt", encoding="utf-8") as lines:
+        rows = [json.loads(line) for line in lines if line.strip()]
+    by_doc: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for row in rows:
+        if row["answer"].strip():
+            by_doc[row["doc_id"]].append(row)
+    return rows, by_doc
+
+
 def medquad_pairs(
     path: Path,
     *,
@@ -164,12 +175,7 @@ def medquad_pairs(
     each answer's opening against the same document's other answers (same topic, wrong
     answer) and, for the last negative, an answer from another document. Questions in
     `exclude` (those an earlier stage already saw) are never drawn."""
-    with gzip.open(path, "rt", encoding="utf-8") as lines:
-        rows = [json.loads(line) for line in lines]
-    by_doc: dict[str, list[dict[str, str]]] = defaultdict(list)
-    for row in rows:
-        if row["answer"].strip():
-            by_doc[row["doc_id"]].append(row)
+    rows, by_doc = medquad_documents(path)
     rng = random.Random(seed)
     usable = [
         row
@@ -183,7 +189,7 @@ def medquad_pairs(
     def text(row: dict[str, str]) -> str:
         # Many answers open by repeating their question ("What are the signs and symptoms of
         # X?"): cut it, or the model learns to match that line instead of the answer.
-        words = _ECHOED_QUESTION.sub("", row["answer"]).split()
+        words = ECHOED_QUESTION.sub("", row["answer"]).split()
         return candidate_text(
             row["focus"], " ".join(words[:SENTENCE_WORDS]), after=" ".join(words[SENTENCE_WORDS:])
         )
