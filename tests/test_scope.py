@@ -82,6 +82,13 @@ def test_a_question_about_the_clinics_own_practice_is_never_a_known_topic() -> N
     assert clinic_matters("Do doctors offer stem cell injections for hip pain?") == []
 
 
+def test_where_to_find_a_treatment_nearby_is_a_clinic_matter() -> None:
+    assert clinic_matters("Is there a clinic near me that injects stem cells?") == ["near me"]
+    assert clinic_matters("Which hospital does stem cell infusions for ALS?") == ["which hospital"]
+    # Where the research was done is the articles' to say.
+    assert clinic_matters("Which country was the back pain study done in?") == []
+
+
 def test_a_question_about_a_patients_own_treatment_plan_is_a_clinic_matter() -> None:
     assert clinic_matters("How many injections will I need for my knee?") == ["will i need"]
     assert clinic_matters("Can I drive home after the injection?") == ["can i drive"]
