@@ -23,18 +23,6 @@ HIP = "Mesenchymal Stem Cells Injection Improves Hip Osteoarthritis"
 ALS = "Mesenchymal Stem Cell Treatment for ALS is Safe and Feasible"
 
 
-def _search_count(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    searched: list[str] = []
-    ask = engine.ask
-
-    def counting(question: str, asked: str | None = None) -> Answer:
-        searched.append(question)
-        return ask(question, asked)
-
-    monkeypatch.setattr(engine, "ask", counting)
-    return searched
-
-
 def _asks(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str | None]]:
     """Every (question, asked) the engine searches from now on, in order."""
     calls: list[tuple[str, str | None]] = []
@@ -53,9 +41,9 @@ def test_a_plain_question_is_answered_as_ask_answers_it_with_one_search(
 ) -> None:
     question = "Which surgery do people with hip osteoarthritis end up having?"
     expected = fake_engine.ask(question)
-    searched = _search_count(fake_engine, monkeypatch)
+    calls = _asks(fake_engine, monkeypatch)
     turn = fake_engine.reply(question)
-    assert turn.answer == expected and searched == [question]
+    assert turn.answer == expected and [q for q, _ in calls] == [question]
     assert turn.understood_as is None and turn.corrected is None and turn.language == "en"
 
 
@@ -63,9 +51,9 @@ def test_a_follow_up_leans_on_the_earlier_turn_with_one_search(
     fake_engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first = fake_engine.reply("Is there a drug for ALS?")
-    searched = _search_count(fake_engine, monkeypatch)
+    calls = _asks(fake_engine, monkeypatch)
     turn = fake_engine.reply("does it improve function or reduce symptoms?", [first])
-    assert len(searched) == 1 and turn.understood_as == searched[0]
+    assert len(calls) == 1 and turn.understood_as == calls[0][0]
     assert "ALS" in turn.understood_as
     assert turn.answer.answered and turn.answer.quotes[0].title == ALS
 
@@ -80,11 +68,11 @@ def test_a_follow_up_never_answers_what_the_articles_do_not_cover(fake_engine: E
 def test_two_questions_cost_one_search_more_and_a_part_not_covered_has_a_reason(
     fake_engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    searched = _search_count(fake_engine, monkeypatch)
+    calls = _asks(fake_engine, monkeypatch)
     turn = fake_engine.reply(
         "Where were the stem cells for the hip taken from, and do you offer payment plans?"
     )
-    assert len(searched) == 2 and len(turn.parts) == 2
+    assert len(calls) == 2 and len(turn.parts) == 2
     assert turn.answer.answered and turn.answer.quotes[0].title == HIP
     assert "payment plans" in turn.answer.reason
     assert turn.understood_as is not None
