@@ -39,7 +39,7 @@ from mscqa.answers.quotes import quote_span
 from mscqa.config import Settings
 from mscqa.engine import Engine
 from mscqa.search.library import Library
-from mscqa.search.retriever import query_for_embedding
+from mscqa.search.retriever import Retriever, query_for_embedding
 from mscqa.training.ranker_data import article_fold, hits, read_covidqa
 
 DATA = cal.ROOT / "benchmarks" / "data"
@@ -83,12 +83,12 @@ def ranked_hits(rows: cal.Rows, weights: np.ndarray) -> int:
 def covidqa_rows(engine: Engine) -> tuple[list[str], cal.Rows, np.ndarray]:
     """COVID-QA's questions, their rows and the fold of each row's question."""
     index = engine.index
-    loaded = engine._current()
+    retriever = Retriever(index, engine.embedder, engine.settings)
     _, golds = read_covidqa(COVIDQA)
     owner, sentence, feats, labels, fold = [], [], [], [], []
     for n, gold in enumerate(golds):
-        vector, _ = loaded.retriever.embed_with_known(gold.question)
-        found = loaded.retriever.search(gold.question, vector)
+        vector = retriever.embed(gold.question)
+        found = retriever.search(gold.question, vector)
         for hit, row, f in sentence_features(gold.question, vector, found, index):
             article = index.articles[hit.passage.article_id]
             start, end = quote_span(gold.question, Candidate(hit, row, f, 0.0), index)

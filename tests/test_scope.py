@@ -84,8 +84,8 @@ def test_a_question_about_the_clinics_own_practice_is_never_a_known_topic() -> N
 
 def test_where_to_find_a_treatment_nearby_is_a_clinic_matter() -> None:
     assert clinic_matters("Is there a clinic near me that injects stem cells?") == ["near me"]
-    assert clinic_matters("Which hospital does stem cell infusions for ALS?") == ["which hospital"]
-    # Where the research was done is the articles' to say.
+    # "Closest" in a question about research is no place to go.
+    assert clinic_matters("Which virus is the closest relative of this one?") == []
     assert clinic_matters("Which country was the back pain study done in?") == []
 
 
