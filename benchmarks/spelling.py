@@ -21,9 +21,12 @@ import random
 import re
 import time
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
+from mscqa.corpus.articles import Article
 from mscqa.corpus.checks import load_corpus
+from mscqa.corpus.passages import split_sentences
 from mscqa.search.spelling import ALL_ENGLISH_WORDS, ONE_EDIT_UP_TO, Speller
 from mscqa.text.language import english_words
 
@@ -80,7 +83,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=Path("corpus"))
     args = parser.parse_args()
-    texts = [a.title + "\n" + a.text for a in load_corpus(args.corpus)]
+    articles = load_corpus(args.corpus)
+    texts = [a.title + "\n" + a.text for a in articles]
     counts: Counter[str] = Counter(w.lower() for t in texts for w in re.findall("[A-Za-z]+", t))
     pairs = make_typos(counts)
     speller = Speller(texts)
@@ -98,7 +102,7 @@ def main() -> None:
     print("|---|---|---|")
     for name, accuracy, micros in rows:
         print(f"| {name} | {accuracy:.1%} | {micros:.0f} |")
-    placed = in_sentences(pairs, texts)
+    placed = in_sentences(pairs, articles)
     print(f"\n{len(placed)} of them in library sentences, corrected in context\n")
     print("| method | intended word recovered |")
     print("|---|---|")
@@ -107,9 +111,12 @@ def main() -> None:
         print(f"| {name} | {right / len(placed):.1%} |")
 
 
-def in_sentences(pairs: list[tuple[str, str]], texts: list[str]) -> list[tuple[str, str, str]]:
-    """(sentence with the typo, typo, word) for up to three library sentences per typo."""
-    sentences = [s for t in texts for s in re.split(r"(?<=[.!?])\s+|\n+", t) if s.strip()]
+def in_sentences(
+    pairs: list[tuple[str, str]], articles: Sequence[Article]
+) -> list[tuple[str, str, str]]:
+    """(sentence with the typo, typo, word) for up to three library sentences per typo, the
+    sentences as the index splits them."""
+    sentences = [s.text for a in articles for s in split_sentences(a)]
     placed = []
     for typo, word in pairs:
         pattern = re.compile(rf"\b{word}\b", re.IGNORECASE)

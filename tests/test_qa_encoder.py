@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mscqa.training.qa_encoder import Triplet, medquad_triplets, opening
+from mscqa.training.qa_encoder import OPENING_WORDS, Triplet, medquad_triplets, opening
 
 
 def _medquad(tmp_path: Path, rows: list[tuple[str, str, str]]) -> Path:
@@ -39,7 +39,7 @@ def test_each_question_meets_its_answer_and_another_answer_of_its_document(
     assert causes.answer == "Uric acid crystals in the joint."
     assert causes.other == "Rest, ice and drugs that lower uric acid."
     assert medquad_triplets(path, questions=10) == triplets  # fixed seed
-    assert len(opening("word " * 100).split()) == 48
+    assert len(opening("word " * 100).split()) == OPENING_WORDS
 
 
 @pytest.mark.model
