@@ -371,3 +371,27 @@ def test_a_lean_on_the_story_of_the_same_message_is_not_checked(
     searched = _canned(fake_engine, monkeypatch, question, onset)
     turn = fake_engine.reply(f"My uncle was told he has ALS last spring. {question}", [first])
     assert turn.answer.answered and len(searched) == 1
+
+
+def test_a_follow_up_that_only_swaps_the_condition_is_the_earlier_question_s_own(
+    fake_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "and for MS?" has no word of its own but the condition: the earlier question's words
+    # choose the quote as they would if the patient had typed it whole.
+    first = fake_engine.reply("What is usually the first symptom of ALS?")
+    calls = _asks(fake_engine, monkeypatch)
+    fake_engine.reply("and for multiple sclerosis?", [first])
+    ((question, asked),) = calls
+    assert "multiple sclerosis" in question and asked is None
+
+
+def test_a_second_question_not_covered_alone_leans_on_the_first(
+    fake_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = "What are the later stages of ALS like", "does breathing get harder?"
+    calls = _asks(fake_engine, monkeypatch)
+    leaning = fake_engine.reply(f"{first}, and {second}").parts[1]
+    searched = [question for question, _ in calls]
+    assert searched[1] == second
+    assert len(searched) == 3 and "ALS" in searched[2]
+    assert leaning.answered and "breathing" in leaning.quotes[0].quote

@@ -6,14 +6,13 @@ import pytest
 
 from mscqa.answers.conditions import body_parts, conditions, treatments
 from mscqa.answers.conversation import (
-    _mentions,
     own_words,
     read_message,
     research_quoted,
     standalone_question,
     topic_of,
 )
-from mscqa.answers.messages import content, sentences, story_and_questions
+from mscqa.answers.messages import content, mentions, sentences, story_and_questions
 from mscqa.answers.quotes import Answer, Quote
 from mscqa.answers.turns import language_refusal, merge_answers
 
@@ -318,8 +317,8 @@ def test_a_short_name_inside_a_longer_word_is_no_mention_of_it() -> None:
         "which trials tested ALS?"
     )
     # Its plural is a mention: "hips" names the hip talked about.
-    assert _mentions("do stem cells help sore hips?", "hip")
-    assert not _mentions("what symptoms show?", "MS")
+    assert mentions("do stem cells help sore hips?", "hip")
+    assert not mentions("what symptoms show?", "MS")
 
 
 def test_they_without_research_means_the_treatment_named_last() -> None:
@@ -705,7 +704,7 @@ def test_that_joining_a_clause_is_no_part_of_the_treatment_named() -> None:
     assert treatments("Has it been proven that stem cells work for gout?") == ["stem cells"]
     assert treatments("is that stem cell therapy safe?") == ["that stem cell therapy"]
     reading = read_message("Has it been proven that stem cells work for gout, and can I get them?")
-    assert reading.questions[1] == "can I get stem cells?"
+    assert reading.questions[1] == "can I get stem cells, in gout?"
 
 
 def test_a_hyphenated_word_before_a_condition_word_is_part_of_its_name() -> None:
@@ -730,3 +729,18 @@ def test_the_one_before_a_noun_says_what_it_is_and_points_at_nothing() -> None:
     assert standalone_question("what happened in the one where they used cream?", context) == (
         "what happened in the eczema trial where they used cream?"
     )
+
+
+def test_a_second_question_about_nothing_of_its_own_takes_what_the_first_asks_about() -> None:
+    # No condition or research is named: what the first question asks about is the topic.
+    reading = read_message("What do stem cells do for the skin, and are they safe?")
+    assert reading.questions[1] == "are stem cells safe, in the skin?"
+    # A second question naming a thing of its own asks about that thing.
+    reading = read_message("What is exercise therapy, and what is acupuncture?")
+    assert reading.questions[1] == "what is acupuncture?"
+
+
+def test_a_question_asked_with_a_verb_names_no_noun_for_later_turns() -> None:
+    assert topic_of("What happens to the knee in gout?") == "gout"
+    assert topic_of("What causes gout?") == "gout"
+    assert topic_of("Which drugs treat gout?") == "drugs for gout"

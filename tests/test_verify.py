@@ -339,6 +339,18 @@ def test_a_comparison_the_other_way_round_is_an_opposite() -> None:
     assert not opposed(statement, "Women had a higher risk of self-harm than men.")
 
 
+def test_a_comparison_against_the_same_thing_graded_the_other_way_is_an_opposite() -> None:
+    # What is compared is named in other words on each side ("healed" / "recovery"): the
+    # thing compared against and the grading word are what the two share.
+    evidence = "This is a slower rate of recovery than physiotherapy alone."
+    assert opposed("With the brace, knees healed more quickly than with physiotherapy.", evidence)
+    assert opposed("With the brace, knees healed faster than with physiotherapy.", evidence)
+    assert not opposed("With the brace, knees healed less quickly than physiotherapy.", evidence)
+    assert not opposed("With the brace, knees healed more slowly than physiotherapy.", evidence)
+    # Graded against something else, it says nothing about this comparison.
+    assert not opposed("With the brace, knees healed faster than with surgery.", evidence)
+
+
 def test_a_technical_term_no_article_uses_is_not_found() -> None:
     """A rare word of English that the library never uses names a detail no article gives;
     a rare word the library uses, or an everyday word it does not, is no such detail."""

@@ -55,6 +55,16 @@ def prepare_text(text: str | None, limit: int, what: str) -> str:
     return cleaned
 
 
+def _only_conditions(typed: str) -> bool:
+    """True when every word of `typed` beyond stopwords belongs to a condition it names."""
+    from mscqa.answers.conditions import conditions
+    from mscqa.answers.messages import content
+
+    named = {w for c in conditions(typed) for w in content(c)}
+    words = content(typed)
+    return bool(named) and all(w in named for w in words)
+
+
 def _single_threaded_search() -> None:
     """One question searches with one thread: FAISS's OpenMP threads cost more to wake than a
     single-query search takes (10x slower at 10k passages on 2 busy cores), and concurrent
@@ -294,8 +304,12 @@ class Engine:
             self._own_or_typed(question, part, stats, lean, only=len(reading.parts) == 1)
             for question, part, lean in zip(asked, reading.parts, carried, strict=True)
         ]
-        if len(reading.parts) == 1 and asked == (reading.parts[0].typed,):
-            asked, parts = self._lean_if_refused(reading.parts[0], parts[0], stats)
+        # A part asked as typed that the articles do not cover leans on the conversation or
+        # on the message's first question, when its own focus word backs that.
+        parts = [
+            self._lean_if_refused(part, searched, stats) if question == part.typed else searched
+            for question, part, searched in zip(asked, reading.parts, parts, strict=True)
+        ]
         asked = tuple(question for question, _ in parts)
         return Turn(
             text,
@@ -325,7 +339,10 @@ class Engine:
         # The only question of a message, leaning on the message's story and not on earlier
         # turns, is all the patient's own words: "lupus" in "My mum has lupus. Have stem cells
         # been tried in people like her?" counts in the quote's choice as much as "tried".
-        answer = self.ask(question, None if only and not carried else part.typed)
+        # "what about in MS?" says nothing of its own but the condition it swaps in: what it
+        # asks is the earlier question's, and so is the word that leads the quote's choice.
+        swapped = _only_conditions(part.typed)
+        answer = self.ask(question, None if (only and not carried) or swapped else part.typed)
         own = own_words(part.typed, stats.idf)
         if not (carried and answer.answered and own):
             return question, answer
@@ -339,7 +356,7 @@ class Engine:
 
     def _lean_if_refused(
         self, part: Part, searched: tuple[str, Answer], stats: LibraryStats
-    ) -> tuple[tuple[str, ...], list[tuple[str, Answer]]]:
+    ) -> tuple[str, Answer]:
         """A follow-up of its own words that the articles do not cover as typed ("what
         happens in the late stages?") searched once more about the conversation's topic
         (`Part.fallback`), unless it names what they never mention; kept only when its first
@@ -351,19 +368,18 @@ class Engine:
         from mscqa.text.frequency import common
         from mscqa.text.terms import lexical_tokens
 
-        question, answer = searched
-        if answer.answered or not part.fallback:
-            return (question,), [searched]
+        if searched[1].answered or not part.fallback:
+            return searched
         # "lower" in "did they lower the chance of infections?" compares; "infections" is
         # what the quote must be about.
         focus = focus_word(topic_words(part.typed), stats)
         if not focus:
-            return (question,), [searched]
+            return searched
         # A word beyond common English that no article uses names another topic
         # ("lissencephaly"); common ones ("late", "happens") say what about the topic.
         unused = [w for w in unused_words(part.typed, stats.vocabulary) if not common(w)]
         if unused or unknown_topics(part.typed, stats.vocabulary):
-            return (question,), [searched]
+            return searched
         again = self.ask(part.fallback, part.typed)
         said = set(lexical_tokens(again.quotes[0].quote if again.answered else "", expand=False))
         # Or the quote says all but one of the follow-up's own words the library knows, the
@@ -372,8 +388,8 @@ class Engine:
         own = {t for t in lexical_tokens(part.typed, expand=False) if t in stats.idf}
         most = len(own) >= MIN_OWN_WORDS and len(own - said) <= 1
         if focus not in said and not most:
-            return (question,), [searched]
-        return (part.fallback,), [(part.fallback, again)]
+            return searched
+        return part.fallback, again
 
     def _speller(self, loaded: _Loaded) -> Speller:
         """The speller of a loaded version, built on its first use and freed with it."""

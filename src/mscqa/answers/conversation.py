@@ -24,6 +24,7 @@ from mscqa.answers.messages import (
     QUESTION_START,
     WORD,
     content,
+    mentions,
     sentences,
     story_and_questions,
 )
@@ -36,7 +37,7 @@ from mscqa.answers.references import (
 )
 from mscqa.search.scope import is_clinic_service, is_listed_treatment, topic_words
 from mscqa.text.frequency import common, everyday, technical
-from mscqa.text.terms import STOPWORDS, lexical_tokens, normalize
+from mscqa.text.terms import STOPWORDS, lexical_tokens
 
 # Content words a question of a two-question message needs, once read, to be searched alone.
 MIN_PART_WORDS = 2
@@ -80,7 +81,12 @@ _DEFINITE = re.compile(
     r"doses?|side effects?|effects?|groups?|numbers?|scores?|data)\b",
     re.IGNORECASE,
 )
-_ASKED_NOUN = re.compile(r"^(?:what|which)\s+([a-z][\w-]+)\b", re.IGNORECASE)
+# The noun asked about: "which drugs ..." ("what happens to ..." asks with a verb).
+_ASKED_NOUN = re.compile(
+    r"^(?:what|which)\s+(?!(?:happen|cause|make|help|work|go|mean|stop|trigger|lead)"
+    r"(?:s|ed|es)?\b|made\b|went\b|led\b)([a-z][\w-]+)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -144,12 +150,15 @@ def _read_parts(
     told = named or body_parts(story)  # "my lower back is wrecked"
     for number, typed in enumerate(questions):
         standalone = standalone_question(typed, context, carry_thin=not named, quoted=quoted)
-        if number and standalone == typed and not conditions(typed) and _few_own(typed):
-            # "..., and were there any side effects?": the second question of a message is
-            # about what the first one is about.
-            topic = topic_of(parts[0].standalone, "named")
-            if topic and not _mentions(typed, topic):
-                standalone = f"{_without_mark(typed)}, in {topic}?"
+        if number and not conditions(standalone) and _few_own(typed):
+            # "..., and were there any side effects?", "... and are they safe?": the second
+            # question of a message is about what the first one is about: research or a
+            # condition, else what it asks about ("the immune system") when this one names
+            # nothing of its own ("what is edaravone?" does).
+            first, plain = parts[0].standalone, all(common(w) for w in content(typed))
+            topic = topic_of(first, "named") or (topic_of(first) if plain else "")
+            if topic and not mentions(standalone, topic):
+                standalone = f"{_without_mark(standalone)}, in {topic}?"
         if (
             told
             and not names_part_of(typed, told)
@@ -171,7 +180,7 @@ def _points_at_story(typed: str, standalone: str, told: Sequence[str]) -> bool:
     reference = find_reference(typed)
     if reference is None or reference.group().lower() not in ("this", "that"):
         return False
-    return not any(_mentions(standalone, condition) for condition in told)
+    return not any(mentions(standalone, condition) for condition in told)
 
 
 def _about_the_conversation(question: str, context: Sequence[str]) -> str:
@@ -180,7 +189,7 @@ def _about_the_conversation(question: str, context: Sequence[str]) -> str:
     if conditions(question):
         return ""
     topic = next((t for t in (topic_of(c, "condition") for c in reversed(context)) if t), "")
-    if not topic or _mentions(question, topic):
+    if not topic or mentions(question, topic):
         return ""
     return f"{_without_mark(question)}, in {topic}?"
 
@@ -192,7 +201,7 @@ def _told_about(story: str, told: Sequence[str], question: str) -> str:
     asked = {w for w in content(question) if not everyday(w)}
     for clause in _CLAUSE.split(story):
         shared = asked & set(content(clause))
-        named = [c for c in told if _mentions(clause, c)]
+        named = [c for c in told if mentions(clause, c)]
         if shared and named:
             return named[0]
     return told[0]
@@ -264,7 +273,7 @@ def standalone_question(
         topic = quoted
     if about_research and not (_STUDY_PHRASE.search(topic) or conditions(topic)):
         topic = ""  # "that research" after a story of "a stick" is no research on a stick
-    if not topic or _mentions(body, topic):
+    if not topic or mentions(body, topic):
         return body if elliptical else question
     if reference is None:
         return f"{_without_mark(body)}, in {topic}?"
@@ -378,7 +387,7 @@ def topic_of(question: str, kind: str = "any") -> str:
     named = conditions(question)
     if kind == "things":
         phrase, joint = plural_referent(question, _treatment_of(question))
-        if phrase and named and not _mentions(phrase, named[0]):
+        if phrase and named and not mentions(phrase, named[0]):
             return f"{phrase} {joint} {named[0]}"
         if phrase:
             return phrase
@@ -395,7 +404,7 @@ def topic_of(question: str, kind: str = "any") -> str:
             # "would it help her?" after a story of her lupus: not lupus
             phrase, condition = _THE_TREATMENT, condition or named[0]
         if phrase:
-            if condition and not _mentions(phrase, condition):
+            if condition and not mentions(phrase, condition):
                 phrase = f"{phrase} for {condition}"
             return phrase
     if kind == "study" and not _STUDY_PHRASE.search(question):
@@ -405,18 +414,18 @@ def topic_of(question: str, kind: str = "any") -> str:
     study = [s for s in study if len(content(s)) > 1 or named]
     if study:
         phrase = _trim(study[-1])
-        if named and not _mentions(phrase, named[0]):
+        if named and not mentions(phrase, named[0]):
             phrase = f"{phrase} on {named[0]}"
         return phrase
     phrases = [_trim(m.group()) for m in _DETERMINER_PHRASE.finditer(question)]
-    with_condition = [p for p in phrases if any(_mentions(p, c) for c in named)]
+    with_condition = [p for p in phrases if any(mentions(p, c) for c in named)]
     if with_condition:
         return with_condition[-1]
     if named:
         asked = _ASKED_NOUN.match(question.strip())
         noun = asked.group(1) if asked else ""
         # "which drugs ..." -> "drugs for ALS"; "which autoimmune diseases" is the condition.
-        if noun and noun.lower() not in AUXILIARY | STOPWORDS and not _mentions(named[0], noun):
+        if noun and noun.lower() not in AUXILIARY | STOPWORDS and not mentions(named[0], noun):
             return f"{noun} for {named[0]}"
         return named[0]
     about = _ABOUT.search(question.strip())
@@ -468,22 +477,6 @@ def _trim(phrase: str) -> str:
     while len(words) > 2 and words[-1].lower().endswith("ed"):
         words = words[:-1]
     return " ".join(words)
-
-
-def _mentions(text: str, phrase: str) -> bool:
-    """True when `text` has every content word of `phrase`, inside a word of its own ("cell" in
-    "cells", "gout" in "pseudogout"), but a short one only as a word of its own or its plural
-    ("hip" in "hips"): "ms" is no mention in "symptoms", nor "als" in "trials"."""
-    plain = normalize(text)
-    wanted = content(phrase)
-    return bool(wanted) and all(
-        re.search(rf"\b{re.escape(w)}(?:e?s)?\b" if len(w) <= _SHORT else re.escape(w), plain)
-        for w in wanted
-    )
-
-
-# Words this short (abbreviations: "ms", "als", "oa") are mentioned only as words of their own.
-_SHORT = 3
 
 
 def _without_mark(question: str) -> str:

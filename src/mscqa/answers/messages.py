@@ -185,3 +185,19 @@ def _uncontracted(word: str) -> str:
 
 _CONTRACTION = re.compile(r"(?:n't|'(?:s|re|ve|m|ll|d))$")
 _IRREGULAR_NOT = {"can't": "can", "won't": "will", "shan't": "shall", "ain't": "is"}
+
+
+def mentions(text: str, phrase: str) -> bool:
+    """True when `text` has every content word of `phrase`, inside a word of its own ("cell" in
+    "cells", "gout" in "pseudogout"), but a short one only as a word of its own or its plural
+    ("hip" in "hips"): "ms" is no mention in "symptoms", nor "als" in "trials"."""
+    plain = normalize(text)
+    wanted = content(phrase)
+    return bool(wanted) and all(
+        re.search(rf"\b{re.escape(w)}(?:e?s)?\b" if len(w) <= _SHORT else re.escape(w), plain)
+        for w in wanted
+    )
+
+
+# Words this short (abbreviations: "ms", "als", "oa") are mentioned only as words of their own.
+_SHORT = 3

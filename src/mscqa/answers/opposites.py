@@ -134,6 +134,8 @@ class Signal:
     compared: tuple[frozenset[str], frozenset[str]] | None = None
     # A complete effect denied ("is not a cure"): it leaves room for some effect.
     partial: bool = False
+    # The word that compares ("faster", "more slowly", "less effective") before a "than".
+    comparative: bool = False
 
 
 def signals(text: str, reach: int, findings_only: bool = False) -> list[Signal]:
@@ -151,7 +153,10 @@ def signals(text: str, reach: int, findings_only: bool = False) -> list[Signal]:
         at = [
             i
             for i, t in enumerate(tokens)
-            if t in directions and t not in naming and not _bound(tokens, i)
+            if t in directions
+            and t not in naming
+            and not _bound(tokens, i)
+            and not _forms_comparative(tokens, i, directions)
         ]
         whole = frozenset(
             stems[j] for j, t in enumerate(tokens) if t not in STOPWORDS and t not in directions
@@ -160,6 +165,9 @@ def signals(text: str, reach: int, findings_only: bool = False) -> list[Signal]:
             token = tokens[i]
             kind = directions[token]
             said = token
+            graded = i > 0 and _forms_comparative(tokens, i - 1, directions)
+            if graded and tokens[i - 1] in _LESS:
+                kind = _TURNED.get(kind, kind)  # "less effective": the other way
             negation = _negation_before(tokens, i)
             if negation is not None:
                 kind = _NEGATED_KIND[kind]
@@ -190,8 +198,17 @@ def signals(text: str, reach: int, findings_only: bool = False) -> list[Signal]:
                     ),
                 )
             partial = negation is not None and token in _COMPLETE
-            found.append(Signal(kind, said, near, whole, compared, partial))
+            comparative = compared is not None and (graded or token.endswith("er"))
+            if graded:
+                said = f"{tokens[i - 1]} {said}"
+            found.append(Signal(kind, said, near, whole, compared, partial, comparative))
     return found
+
+
+def _forms_comparative(tokens: Sequence[str], i: int, directions: dict[str, str]) -> bool:
+    """True when word `i` is "more" or "less" before another direction word: "more slowly"
+    says one thing, which way the word after it goes."""
+    return tokens[i] in _MORE_LESS and i + 1 < len(tokens) and tokens[i + 1] in directions
 
 
 def _bound(tokens: Sequence[str], i: int) -> bool:
@@ -216,6 +233,9 @@ def _naming_words(clause: str) -> frozenset[str]:
 
 # Words that claim a complete effect: denied, they say less than "no effect".
 _COMPLETE = frozenset({"cure", "cures", "cured"})
+# "more" and "less" before a direction word grade it.
+_MORE_LESS = frozenset({"more", "less"})
+_LESS = frozenset({"less"})
 # Words of quantity: they count the noun after them.
 _QUANTITY = frozenset({"many", "few", "fewer", "most"})
 # Direction words that are also part of names of conditions ("low back pain").
@@ -243,6 +263,9 @@ def direction_conflict(statement: str, evidence: str) -> str | None:
     found = signals(evidence, _EVIDENCE_REACH, findings_only=True)
     for mine in signals(statement, _STATEMENT_REACH):
         theirs = [_as_compared_by(mine, s) for s in found]
+        rival = _rival_comparison(mine, theirs)
+        if rival is not None:
+            return f"'{mine.word}' in the statement, '{rival.word}' in the evidence"
         # The statement's own word, turned round about the same thing ("improves function" /
         # "does not improve function"), outweighs agreement in other words elsewhere
         # when it is about the statement's words at least as much as any agreement is.
@@ -266,6 +289,22 @@ def direction_conflict(statement: str, evidence: str) -> str | None:
             if (mine.kind, other.kind) in _CONFLICTS and not (mine.partial or other.partial):
                 return f"'{mine.word}' in the statement, '{other.word}' in the evidence"
     return None
+
+
+def _rival_comparison(mine: Signal, theirs: Sequence[Signal]) -> Signal | None:
+    """The evidence's comparison against the same thing as the statement's, the other way
+    round, when none of its comparisons against it agrees: "progressed more slowly than with
+    disease-modifying drugs" against "a faster rate of decline than disease-modifying
+    treatment"."""
+    if not mine.comparative or mine.compared is None:
+        return None
+    against = mine.compared[1]
+    rivals = [
+        s for s in theirs if s.comparative and s.compared is not None and s.compared[1] & against
+    ]
+    if any(_agree(mine.kind, s.kind) for s in rivals):
+        return None
+    return next((s for s in rivals if (mine.kind, s.kind) in _CONFLICTS), None)
 
 
 def _base_word(signal: Signal) -> str:
