@@ -88,7 +88,7 @@ def collect(engine: Engine, items: Sequence[EvalItem]) -> Rows:
     feats: list[tuple[float, ...]] = []
     labels: list[int] = []
     known: list[float] = []
-    vocabulary = library_stats(index).vocabulary
+    stats = library_stats(index)
     for number, item in enumerate(items):
         vector = retriever.embed(item.text)
         hits = retriever.search(item.text, vector)
@@ -122,7 +122,12 @@ def collect(engine: Engine, items: Sequence[EvalItem]) -> Rows:
         np.array(labels, dtype=np.float64),
         np.array([item.kind == "question" for item in items]),
         np.array(known),
-        np.array([bool(unknown_topics(item.text, vocabulary)) for item in items]),
+        np.array(
+            [
+                bool(unknown_topics(item.text, stats.vocabulary, sentences=stats.sentence_tokens))
+                for item in items
+            ]
+        ),
     )
 
 

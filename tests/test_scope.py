@@ -228,3 +228,21 @@ def test_the_words_of_the_lists_are_read_once() -> None:
     # must not be read again each time.
     assert scope_words() is scope_words()
     assert {"tinnitus", "insurance"} <= scope_words()
+
+
+def test_a_procedure_named_by_what_no_library_sentence_names_it_with_is_unknown() -> None:
+    library = [
+        "Ankle replacement surgery is expensive.",
+        "Skin grafts fail when the body rejects them, as lung and liver transplants do.",
+    ]
+    sentences = [frozenset(lexical_tokens(s, document=True)) for s in library]
+    vocabulary = frozenset().union(*sentences) | frozenset(lexical_tokens("wrist"))
+    assert unknown_topics(
+        "How long is recovery after a wrist replacement?", vocabulary, True, sentences
+    ) == ["wrist replacement"]
+    # The same procedure named as a sentence names it, or with its parts apart in one sentence.
+    assert unknown_topics("Is an ankle replacement expensive?", vocabulary, True, sentences) == []
+    assert unknown_topics("Do liver transplants fail?", vocabulary, True, sentences) == []
+    assert unknown_topics("Do skin transplants fail?", vocabulary, True, sentences) == []
+    # Without the library's sentences there is nothing to compare with.
+    assert unknown_topics("How long is recovery after a wrist replacement?", vocabulary) == []

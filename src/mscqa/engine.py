@@ -289,7 +289,7 @@ class Engine:
         # park?"): the topic it would lean on is not what it asks about.
         asked = tuple(
             part.typed
-            if unknown_topics(part.typed, vocabulary)
+            if unknown_topics(part.typed, vocabulary, sentences=stats.sentence_tokens)
             or (part.leaned and unused_words(part.typed, vocabulary))
             else part.standalone
             for part in reading.parts
@@ -378,7 +378,7 @@ class Engine:
         # A word beyond common English that no article uses names another topic
         # ("lissencephaly"); common ones ("late", "happens") say what about the topic.
         unused = [w for w in unused_words(part.typed, stats.vocabulary) if not common(w)]
-        if unused or unknown_topics(part.typed, stats.vocabulary):
+        if unused or unknown_topics(part.typed, stats.vocabulary, sentences=stats.sentence_tokens):
             return searched
         again = self.ask(part.fallback, part.typed)
         said = set(lexical_tokens(again.quotes[0].quote if again.answered else "", expand=False))

@@ -289,7 +289,8 @@ def find_quotes(
         best = max(scored, key=lambda c: (c.probability, -c.row)) if scored else None
     elif ranker is not None:
         final = ranker_model or ranker_calibration()
-    unknown = unknown_topics(question, library_stats(index).vocabulary, terms=asking)
+    stats = library_stats(index)
+    unknown = unknown_topics(question, stats.vocabulary, asking, stats.sentence_tokens)
     if best is None or final.covered(best.features, known_similarity, bool(unknown)) < min_score:
         return refused(question, unknown)
     candidates = scored[:1] + [c for c in scored[1:] if c.probability >= min_quote_score]

@@ -6,6 +6,7 @@ services.txt, aspects.txt) and questions only the clinic can answer (data/clinic
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 
 from mscqa.config import DATA_DIR
@@ -128,11 +129,18 @@ def known_topic(topic: str, vocabulary: frozenset[str]) -> bool:
     return False
 
 
-def unknown_topics(question: str, vocabulary: frozenset[str], terms: bool = True) -> list[str]:
+def unknown_topics(
+    question: str,
+    vocabulary: frozenset[str],
+    terms: bool = True,
+    sentences: Sequence[frozenset[str]] = (),
+) -> list[str]:
     """The topics `question` names that the library (its stemmed `vocabulary`) never uses,
-    with its technical terms (`unknown_terms`) unless `terms` is false, and the phrases of what
-    only the clinic can answer (`clinic_matters`)."""
+    with its technical terms (`unknown_terms`) unless `terms` is false, the procedures no
+    sentence of the library (`sentences`, stemmed words) names (`unnamed_procedures`), and the
+    phrases of what only the clinic can answer (`clinic_matters`)."""
     unknown = [t for t in named_topics(question) if not known_topic(t, vocabulary)]
+    unknown += [p for p in unnamed_procedures(question, sentences) if p not in " ".join(unknown)]
     named = " ".join(unknown)
     for match in _reference_pattern().finditer(normalize(question)):
         name = match.group(1)
@@ -142,6 +150,27 @@ def unknown_topics(question: str, vocabulary: frozenset[str], terms: bool = True
         named = " ".join(unknown)
         unknown += [t for t in unknown_terms(question, vocabulary) if t not in named]
     return unknown + clinic_matters(question)
+
+
+def unnamed_procedures(question: str, sentences: Sequence[frozenset[str]]) -> list[str]:
+    """Procedures `question` names by what they are done to ("knee replacement") that no
+    library sentence names with that word: a sentence on hip replacement says nothing of the
+    knee's, though the library uses both words ("organ transplants" is named in "organ and
+    bone marrow transplants fail")."""
+    found = []
+    for match in _PROCEDURE.finditer(normalize(question)):
+        stems = lexical_tokens(match.group(), expand=False)
+        if sentences and len(stems) == 2 and not any(set(stems) <= s for s in sentences):
+            found.append(match.group())
+    return found
+
+
+# A procedure and the word before it that says what it is done to.
+_PROCEDURE = re.compile(
+    r"\b(?!(?:a|an|the|of|for|and|or|after|before|than|this|that|my|your|his|her)\b)"
+    r"[a-z][a-z-]+\s+(?:replacements?|transplants?|transplantation|fusions?|reconstructions?"
+    r"|resurfacing)\b"
+)
 
 
 # wordfreq's Zipf band of technical terms ("metformin" 2.6, "tinnitus" 2.8): rarer words are
