@@ -3,7 +3,7 @@ which part of the body (answers/details.py)."""
 
 from __future__ import annotations
 
-from mscqa.answers.details import body_part_conflict, source_conflict, sources
+from mscqa.answers.details import body_part_conflict, cause_conflict, source_conflict, sources
 from mscqa.answers.verify import CONTRADICTED, NOT_FOUND, SUPPORTED
 from mscqa.engine import Engine
 from mscqa.text.terms import lexical_tokens
@@ -77,3 +77,28 @@ def test_a_changed_detail_is_never_supported_end_to_end(fake_engine: Engine) -> 
         "The low back pain patients received stem cells taken from their own bodies."
     )
     assert own.verdict == SUPPORTED
+
+
+def test_another_organ_contradicts() -> None:
+    evidence = "Gout can damage the kidneys over the years."
+    found = body_part_conflict("Gout can damage the liver over the years.", evidence, evidence)
+    assert found is not None and found[0] and "kidneys" in found[1] and "liver" in found[1]
+    assert (
+        body_part_conflict("Over the years gout damages the kidneys.", evidence, evidence) is None
+    )
+
+
+def test_the_back_of_back_pain_is_a_part_of_the_body() -> None:
+    evidence = "Injections eased the knee pain of the patients."
+    found = body_part_conflict(
+        "Injections eased the back pain of the patients.", evidence, evidence
+    )
+    assert found is not None and found[0] and "back" in found[1]
+
+
+def test_another_cause_contradicts() -> None:
+    evidence = "Gout attacks are caused by crystals of uric acid in the joint."
+    assert "crystals of uric acid" in (cause_conflict("Gout is caused by a virus.", evidence) or "")
+    assert cause_conflict("Gout is caused by uric acid crystals.", evidence) is None
+    # Evidence that names no cause leaves the statement to the other checks.
+    assert cause_conflict("Gout is caused by a virus.", "Gout attacks the joints.") is None

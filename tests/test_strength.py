@@ -27,6 +27,8 @@ EVIDENCE = "In a small trial, the new drug reduced joint pain in patients with g
         "Very few patients with gout had joint pain after the new drug.",
         "The new drug and an older drug reduced joint pain in gout equally.",
         "Joint pain in patients with gout was the same before and after the new drug.",
+        "The new drug reduced joint pain only in patients with gout.",
+        "The new drug reduced joint pain in patients with gout, and it never wore off.",
     ],
 )
 def test_a_stronger_statement_is_not_found(statement: str) -> None:
@@ -96,3 +98,9 @@ def test_a_few_and_at_the_same_time_claim_no_quantity_or_sameness() -> None:
         "Some patients with gout had joint pain scores equal to or above 6.",
     ):
         assert overstatement(statement, [evidence], evidence) is None
+
+
+def test_only_saying_how_little_claims_nothing_alone() -> None:
+    evidence = "The number of patients with gout given the new drug was small."
+    statement = "Only a small number of patients with gout were given the new drug."
+    assert overstatement(statement, [evidence], evidence) is None

@@ -1,6 +1,8 @@
 """Details a paraphrase keeps and a leaflet may change while every other word stays: where
-something comes from ("cells taken from bone marrow" against "from umbilical cord blood") and
-which part of the body ("pain in the wrists" against "in the ankles"). One such word
+something comes from ("cells taken from bone marrow" against "from umbilical cord blood"),
+which part of the body ("pain in the wrists" against "in the ankles", "nerve cells in the
+brain" against "in the spinal cord") and what causes it ("caused by an infection" against
+"caused by an immune system that attacks our own tissue"). One such word
 changed leaves the rest of the statement as well covered as before, often by another sentence
 of the same article."""
 
@@ -111,8 +113,28 @@ def body_part_conflict(statement: str, evidence: str, context: str) -> tuple[boo
     return None
 
 
+def cause_conflict(statement: str, evidence: str) -> str | None:
+    """Why the statement's cause is not the evidence's, when both name one ("is caused by",
+    "due to", "because of", "results from") and no word of the statement's is in any of the
+    evidence's: a leaflet that keeps every word but the cause."""
+    theirs = [(m.group("cause"), _tokens(m.group("cause"))) for m in _CAUSE.finditer(evidence)]
+    for match in _CAUSE.finditer(statement) if theirs else ():
+        mine = _tokens(match.group("cause"))
+        if mine and not any(mine & words for _, words in theirs):
+            return f"the evidence gives another cause: “{theirs[0][0].strip()}”"
+    return None
+
+
+# A cause and the words naming it, up to the end of its clause.
+_CAUSE = re.compile(
+    r"\b(?:caused\s+by|due\s+to|because\s+of|results?\s+from|resulting\s+from)\s+"
+    r"(?P<cause>[^,;:.()\u2014\u2013]+)",
+    re.IGNORECASE,
+)
+
+
 def _parts(text: str) -> list[str]:
-    found = []
+    found = [m.group() for m in _ORGAN.finditer(text)]
     for part in body_parts(text, own=False):
         words = normalize(part).split()
         if words[-1] in ("joint", "joints") or (words == ["back"] and not _BACK.search(text)):
@@ -121,4 +143,10 @@ def _parts(text: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-_BACK = re.compile(r"(?:lower|upper|low)\s+back|back\s+(?:pain|ache)", re.IGNORECASE)
+_BACK = re.compile(r"\b(?:lower|upper|low)\s+back\b|\bback\s+(?:pain|ache)", re.IGNORECASE)
+# Organs, read as details only: a story's "my heart" names no topic of its own.
+_ORGAN = re.compile(
+    r"\b(?:brain|spinal cord|heart|lungs?|liver|kidneys?|skin|eyes?|bladder|bowels?|stomach|"
+    r"pancreas)\b",
+    re.IGNORECASE,
+)

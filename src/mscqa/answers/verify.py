@@ -10,7 +10,7 @@ import numpy as np
 
 from mscqa.answers.calibration import Calibration
 from mscqa.answers.candidates import weighted_coverage
-from mscqa.answers.details import body_part_conflict, source_conflict
+from mscqa.answers.details import body_part_conflict, cause_conflict, source_conflict
 from mscqa.answers.names import (
     ATTRIBUTED,
     SENTENCE_END,
@@ -340,11 +340,15 @@ def _with_details(
     result: Judgement, statement: str, best: Quote, context: str, index: Library
 ) -> Judgement:
     """A supported `result` turned round when the statement changes a detail its article
-    states (details.py): where something comes from, read against the whole article, or a
-    part of the body, against the evidence, its passage and the article's title."""
+    states (details.py): where something comes from, read against the whole article, a part
+    of the body, against the evidence, its passage and the article's title, or a cause, against
+    the evidence."""
     article = index.articles[best.article_id]
-    detail = source_conflict(statement, context, article.text) or body_part_conflict(
-        statement, best.quote, f"{context} {article.title}"
+    cause = cause_conflict(statement, best.quote)
+    detail = (
+        source_conflict(statement, context, article.text)
+        or body_part_conflict(statement, best.quote, f"{context} {article.title}")
+        or ((True, cause) if cause else None)
     )
     if detail is None:
         return result
