@@ -100,5 +100,9 @@ def test_another_cause_contradicts() -> None:
     evidence = "Gout attacks are caused by crystals of uric acid in the joint."
     assert "crystals of uric acid" in (cause_conflict("Gout is caused by a virus.", evidence) or "")
     assert cause_conflict("Gout is caused by uric acid crystals.", evidence) is None
+    unknown = "The precise cause of gout is unknown, but it damages the joints."
+    assert cause_conflict("Gout is caused by a virus.", unknown) == (
+        "the evidence says its cause is unknown"
+    )
     # Evidence that names no cause leaves the statement to the other checks.
     assert cause_conflict("Gout is caused by a virus.", "Gout attacks the joints.") is None

@@ -116,7 +116,10 @@ def body_part_conflict(statement: str, evidence: str, context: str) -> tuple[boo
 def cause_conflict(statement: str, evidence: str) -> str | None:
     """Why the statement's cause is not the evidence's, when both name one ("is caused by",
     "due to", "because of", "results from") and no word of the statement's is in any of the
-    evidence's: a leaflet that keeps every word but the cause."""
+    evidence's, or the evidence says the cause is unknown: a leaflet that keeps every word but
+    the cause."""
+    if _UNKNOWN_CAUSE.search(evidence) and _CAUSE.search(statement):
+        return "the evidence says its cause is unknown"
     theirs = [(m.group("cause"), _tokens(m.group("cause"))) for m in _CAUSE.finditer(evidence)]
     for match in _CAUSE.finditer(statement) if theirs else ():
         mine = _tokens(match.group("cause"))
@@ -125,6 +128,13 @@ def cause_conflict(statement: str, evidence: str) -> str | None:
     return None
 
 
+# "While the precise cause is unknown, ...": no cause named is the evidence's.
+_UNKNOWN_CAUSE = re.compile(
+    r"\bcauses?\s+(?:of\s+[\w'’ -]{1,40}?\s+)?(?:is|are|remains?)\s+(?:still\s+)?"
+    r"(?:unknown|not known|unclear)\b"
+    r"|\bunknown\s+causes?\b",
+    re.IGNORECASE,
+)
 # A cause and the words naming it, up to the end of its clause.
 _CAUSE = re.compile(
     r"\b(?:caused\s+by|due\s+to|because\s+of|results?\s+from|resulting\s+from)\s+"
