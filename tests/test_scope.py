@@ -246,3 +246,9 @@ def test_a_procedure_named_by_what_no_library_sentence_names_it_with_is_unknown(
     assert unknown_topics("Do skin transplants fail?", vocabulary, True, sentences) == []
     # Without the library's sentences there is nothing to compare with.
     assert unknown_topics("How long is recovery after a wrist replacement?", vocabulary) == []
+
+
+def test_everyday_activities_after_a_treatment_are_no_topic_of_the_articles() -> None:
+    for activity in ("fly", "go swimming", "use a sauna"):
+        question = f"Is it safe to {activity} after a stem cell injection for hip osteoarthritis?"
+        assert unknown_topics(question, VOCABULARY), question
