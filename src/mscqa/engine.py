@@ -55,16 +55,6 @@ def prepare_text(text: str | None, limit: int, what: str) -> str:
     return cleaned
 
 
-def _only_conditions(typed: str) -> bool:
-    """True when every word of `typed` beyond stopwords belongs to a condition it names."""
-    from mscqa.answers.conditions import conditions
-    from mscqa.answers.messages import content
-
-    named = {w for c in conditions(typed) for w in content(c)}
-    words = content(typed)
-    return bool(named) and all(w in named for w in words)
-
-
 def _single_threaded_search() -> None:
     """One question searches with one thread: FAISS's OpenMP threads cost more to wake than a
     single-query search takes (10x slower at 10k passages on 2 busy cores), and concurrent
@@ -330,7 +320,7 @@ class Engine:
         about in MS?"): "How long do the effects of a cortisone shot last?" after a question
         on chronic pain must not be answered by the sentence defining chronic pain, which
         only the carried words reach. Otherwise the part is asked as typed."""
-        from mscqa.answers.conditions import conditions
+        from mscqa.answers.conditions import conditions, only_conditions
         from mscqa.answers.conversation import own_words
         from mscqa.text.terms import lexical_tokens
 
@@ -341,7 +331,7 @@ class Engine:
         # been tried in people like her?" counts in the quote's choice as much as "tried".
         # "what about in MS?" says nothing of its own but the condition it swaps in: what it
         # asks is the earlier question's, and so is the word that leads the quote's choice.
-        swapped = _only_conditions(part.typed)
+        swapped = only_conditions(part.typed)
         answer = self.ask(question, None if (only and not carried) or swapped else part.typed)
         own = own_words(part.typed, stats.idf)
         if not (carried and answer.answered and own):
@@ -357,9 +347,10 @@ class Engine:
     def _lean_if_refused(
         self, part: Part, searched: tuple[str, Answer], stats: LibraryStats
     ) -> tuple[str, Answer]:
-        """A follow-up of its own words that the articles do not cover as typed ("what
-        happens in the late stages?") searched once more about the conversation's topic
-        (`Part.fallback`), unless it names what they never mention; kept only when its first
+        """A follow-up of its own words, or a message's second question, that the articles do
+        not cover as typed ("what happens in the late stages?") searched once more about the
+        conversation's topic or the first question's (`Part.fallback`), unless it names what
+        they never mention; kept only when its first
         quote has the follow-up's own focus word ("stages"), so that a question about
         something else ("what causes low vision?") is not answered with the conversation's
         topic. Else as it was."""

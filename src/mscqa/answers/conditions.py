@@ -171,3 +171,10 @@ _BODY_PART_NAME = (
 _OWN_BODY_PART = re.compile(rf"\b(?:my|his|her|our|their)\s+({_BODY_PART_NAME})\b", re.IGNORECASE)
 _BODY_PART = re.compile(rf"\b({_BODY_PART_NAME}(?:\s+joints?)?)\b", re.IGNORECASE)
 _DETERMINED = re.compile(r"\b(?:the|a|my|your|his|her|our|their|its|whose)\s+$", re.IGNORECASE)
+
+
+def only_conditions(text: str) -> bool:
+    """True when every word of `text` beyond stopwords belongs to a condition it names: "and
+    for MS?" says nothing of its own but the condition."""
+    named = {w for c in conditions(text) for w in content(c)}
+    return bool(named) and all(w in named for w in content(text))

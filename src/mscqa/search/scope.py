@@ -159,6 +159,8 @@ def unnamed_procedures(question: str, sentences: Sequence[frozenset[str]]) -> li
     bone marrow transplants fail")."""
     found = []
     for match in _PROCEDURE.finditer(normalize(question)):
+        if match.group(1) in STOPWORDS:
+            continue  # "after a replacement" says not what of
         stems = lexical_tokens(match.group(), expand=False)
         if sentences and len(stems) == 2 and not any(set(stems) <= s for s in sentences):
             found.append(match.group())
@@ -167,9 +169,8 @@ def unnamed_procedures(question: str, sentences: Sequence[frozenset[str]]) -> li
 
 # A procedure and the word before it that says what it is done to.
 _PROCEDURE = re.compile(
-    r"\b(?!(?:a|an|the|of|for|and|or|after|before|than|this|that|my|your|his|her)\b)"
-    r"[a-z][a-z-]+\s+(?:replacements?|transplants?|transplantation|fusions?|reconstructions?"
-    r"|resurfacing)\b"
+    r"\b([a-z][a-z-]+)\s+(?:replacements?|transplants?|transplantation|fusions?"
+    r"|reconstructions?|resurfacing)\b"
 )
 
 
