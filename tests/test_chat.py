@@ -144,6 +144,14 @@ def test_typos_are_corrected_and_shown(fake_engine: Engine) -> None:
     assert turn.answer.answered and turn.answer.quotes[0].title == HIP
 
 
+def test_a_message_whose_words_the_speller_turns_english_keeps_its_language(
+    fake_engine: Engine,
+) -> None:
+    # "Helpen" -> "help", "sclerose" -> "sclerosis": corrected, the message reads as English.
+    turn = fake_engine.reply("Helpen stamcellen bij multiple sclerose?")
+    assert turn.language == "nl" and turn.answer.refusal == "language"
+
+
 def test_another_language_gets_the_english_only_reply(fake_engine: Engine) -> None:
     turn = fake_engine.reply("¿Las células madre ayudan a la cadera con artrosis?")
     assert turn.language == "es" and turn.answer.refusal == "language"

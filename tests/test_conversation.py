@@ -744,3 +744,13 @@ def test_a_question_asked_with_a_verb_names_no_noun_for_later_turns() -> None:
     assert topic_of("What happens to the knee in gout?") == "gout"
     assert topic_of("What causes gout?") == "gout"
     assert topic_of("Which drugs treat gout?") == "drugs for gout"
+
+
+def test_a_clause_saying_when_or_if_belongs_to_the_question_it_leads_to() -> None:
+    story, questions = story_and_questions("My dad has gout, if he takes the pills, will it stop?")
+    assert story == "My dad has gout." and questions == ["if he takes the pills, will it stop?"]
+    story, questions = story_and_questions(
+        "My aunt has gout. She asked me to find out: once an attack starts, does it go away?"
+    )
+    assert questions == ["once an attack starts, does it go away?"]
+    assert story == "My aunt has gout. She asked me to find out."

@@ -253,7 +253,7 @@ class Engine:
         from mscqa.answers.social import social, social_answer, without_pleasantries
         from mscqa.answers.turns import Turn, language_refusal, merge_answers
         from mscqa.search.scope import unknown_topics, unused_words
-        from mscqa.text.language import detect_language
+        from mscqa.text.language import language_of
 
         text = prepare_text(message, self.settings.max_question_chars, "question")
         greeting = social(text)  # "thanks!", "hi": a fixed reply, nothing searched
@@ -262,7 +262,7 @@ class Engine:
         loaded = self._current()
         speller = self._speller(loaded)
         correction = speller.correct(text)
-        language = detect_language(correction.text, speller.library_words)
+        language = language_of(text, correction.text, speller.library_words)
         if not language.english:
             return Turn(text, language_refusal(text, language.code), language=language.code)
         # The last turns that asked something: a "thanks" in between carries no topic.

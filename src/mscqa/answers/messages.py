@@ -96,7 +96,22 @@ def _told_clause(sentence: str) -> list[str] | None:
     match = _TOLD_CLAUSE.match(sentence)
     if not match or not content(sentence[match.end() :]):
         return None
-    return [match.group(1).strip() + ".", sentence[match.end() :]]
+    told, asked = match.group(1), sentence[match.end() :]
+    # "... find out: once symptoms start, do they go away?": what comes after a colon, or a
+    # clause saying when or if, belongs to the question it leads to.
+    lead = _LEADING_CLAUSE.search(told)
+    if lead:
+        told, asked = told[: lead.start()], f"{lead.group(1)}, {asked}"
+    return [told.strip() + ".", asked] if content(told) else None
+
+
+# The last clause of a told part that leads into the question: after a colon, or opening
+# with a word saying when or if.
+_LEADING_CLAUSE = re.compile(
+    r"(?::\s*|,\s*|^)((?:once|if|when|whenever|after|before|until|unless)\b[^,:;]*"
+    r"|(?<=:)\s*[^,:;]+)$",
+    re.IGNORECASE,
+)
 
 
 def _split_joined(sentence: str) -> list[str]:

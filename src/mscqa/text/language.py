@@ -69,6 +69,22 @@ def detect_language(text: str, library_words: Collection[str] = frozenset()) -> 
     return Language(ENGLISH if english else str(code), share)
 
 
+def language_of(
+    typed: str, corrected: str, library_words: Collection[str] = frozenset()
+) -> Language:
+    """The language of a message read with its typos corrected (`corrected`), so that misspelt
+    English counts as English; unless the message as typed is in another language that the
+    detector still names for the corrected text: the speller turns another language's words
+    into library words ("Helpen stamcellen bij multiple sclerose?" -> "help ... sclerosis")."""
+    language = detect_language(corrected, library_words)
+    if not language.english or typed == corrected:
+        return language
+    as_typed = detect_language(typed, library_words)
+    if not as_typed.english and _identifier().classify(corrected)[0] == as_typed.code:
+        return as_typed
+    return language
+
+
 @lru_cache(maxsize=2)
 def english_words(size: int = ENGLISH_WORDS) -> frozenset[str]:
     """The `size` most frequent English words of symspellpy's list (82,765 in all), read once
