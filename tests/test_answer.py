@@ -16,6 +16,7 @@ from mscqa.answers.candidates import (
     sentence_features,
     weighted_coverage,
 )
+from mscqa.answers.forms import counts
 from mscqa.answers.quotes import (
     NO_FIGURE,
     NOT_COVERED,
@@ -321,3 +322,14 @@ def test_words_a_follow_up_carries_weigh_less_in_a_sentences_coverage(
             assert features[coverage] < plain[row][coverage]
         if "infection" in text and "JAMA" not in text:
             assert features[coverage] > plain[row][coverage]
+
+
+def test_how_many_is_answered_by_a_sentence_giving_the_number_of_what_it_counts(
+    fake_engine: Engine,
+) -> None:
+    # The sentences sharing most of the question's words give no number: a sentence of their
+    # article that counts the patients is quoted first rather than "no number answers it".
+    answer = fake_engine.ask(
+        "How many patients were in the stem cell trials for autoimmune diseases?"
+    )
+    assert answer.answered and counts(answer.quotes[0].quote, "patients")

@@ -9,6 +9,7 @@ from mscqa.answers.forms import (
     asks_amount,
     asks_figure,
     counted_noun,
+    counts,
     defined_name,
     has_form,
     question_forms,
@@ -151,3 +152,10 @@ def test_a_rate_named_in_another_question_asks_for_no_number() -> None:
     assert not asks_figure("What factors explain the higher rates of infection in winter?")
     assert not asks_figure("Why are dropout rates so high?")
     assert asks_figure("At what rate did the ulcers heal?")
+
+
+def test_a_number_of_what_is_counted_is_found_beside_it() -> None:
+    assert counts("The trials were small (12-30 patients) but promising.", "patients")
+    assert counts("A review found 9 clinical studies.", "studies")
+    assert not counts("In 2015, patients were treated.", "patients")
+    assert not counts("12 weeks later the patients were seen.", "patients")

@@ -185,6 +185,20 @@ def answers_figure(question: str, text: str) -> bool:
     return bool(counted) and _sized(counted, said)
 
 
+def counts(text: str, counted: str) -> bool:
+    """True when `text` gives a number of the things `counted`: "15-40 patients" for
+    "patients", "9 clinical studies" for "studies"."""
+    wanted = stem(counted)
+    return any(
+        stem(w) == wanted for m in _COUNT.finditer(_normalized(text)) for w in m.group(1).split()
+    )
+
+
+# A number, or a range of numbers, and the two words after it ("9 clinical studies").
+_NUMBER = r"\d(?:[\d,.]*\d)?"
+_COUNT = re.compile(rf"{_NUMBER}(?:\s*[-\u2013]\s*{_NUMBER})?((?:\s+[a-z]+){{1,2}})")
+
+
 def counted_noun(question: str) -> str:
     """What a "how many" question counts ("patients"), or ""."""
     match = _HOW_MANY.search(normalize(question))

@@ -14,6 +14,8 @@ from mscqa.answers.forms import (
     answers_figure,
     asks_amount,
     asks_figure,
+    counted_noun,
+    counts,
     has_form,
     question_forms,
 )
@@ -251,6 +253,25 @@ def _answers_figure(
     )
 
 
+def _counting(
+    question: str, scored: Sequence[Candidate], top: Candidate, index: Library
+) -> Candidate | None:
+    """The best-scored sentence of `top`'s article that gives a number of what a "how many"
+    question counts ("15-40 patients"), or None."""
+    counted = counted_noun(question)
+    article = top.hit.passage.article_id
+    return next(
+        (
+            c
+            for c in scored
+            if counted
+            and c.hit.passage.article_id == article
+            and counts(index.sentences[c.row].text, counted)
+        ),
+        None,
+    )
+
+
 def find_quotes(
     question: str,
     query_vector: np.ndarray,
@@ -305,7 +326,15 @@ def find_quotes(
     if not chosen:
         return refused(question, unknown)
     if asking and asks_figure(question) and not _answers_figure(question, chosen, index):
-        return refused(question, unknown, NO_FIGURE)
+        # "How many patients were in the trials?": a sentence of the same article giving a
+        # number of them answers, however low it ranked among the words of the question.
+        counting = _counting(question, scored, chosen[0][0], index)
+        if counting is None:
+            return refused(question, unknown, NO_FIGURE)
+        start, end = quote_span(question, counting, index, probabilities, neighbour_ratio)
+        first = (counting, start, end)
+        rest = [c for c in chosen if not repeats(index.sentences[c[0].row], c[1], c[2], [first])]
+        chosen = [first, *rest][:top_k]
     quotes = []
     for candidate, start, end in chosen:
         passage = candidate.hit.passage
