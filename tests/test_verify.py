@@ -562,3 +562,16 @@ def test_a_short_stem_is_no_prefix_of_the_articles_words() -> None:
     assert "ALS" in missing_details("The ALS trial was small.", article, lambda stem: True)
     # A longer stem still counts inside a joined word: "flare" in "flareups".
     assert "flare" not in missing_details("A flare.", frozenset(["flareup"]), lambda stem: True)
+
+
+def test_a_number_of_days_weeks_months_or_years_in_another_unit_contradicts() -> None:
+    evidence = "Gout flares were counted 8 weeks after the first dose."
+    result = judgement(
+        "Gout flares were counted 8 months after the first dose.", [evidence], evidence
+    )
+    assert result.verdict == CONTRADICTED and "8 weeks" in result.reason
+    assert "8" in result.unmatched
+    same = judgement(
+        "Gout flares were counted eight weeks after the first dose.", [evidence], evidence
+    )
+    assert same.verdict == SUPPORTED

@@ -251,6 +251,36 @@ def mispaired_numbers(statement: str, evidence: str) -> list[tuple[str, str, str
     return found
 
 
+def other_unit(statement: str, evidence: str) -> tuple[str, str] | None:
+    """(as the statement says it, as the evidence does) when the evidence gives the statement's
+    number of days, weeks, months or years only in another of those units ("12 months" against
+    "12 weeks"), else None."""
+    theirs = _lengths_of_time(evidence)
+    for value, units in _lengths_of_time(statement).items():
+        given = theirs.get(value, {})
+        if given and not units.keys() & given.keys():
+            return _length(value, *next(iter(units.items()))), _length(
+                value, *next(iter(given.items()))
+            )
+    return None
+
+
+def _lengths_of_time(text: str) -> dict[str, dict[str, str]]:
+    """Value -> {unit -> the number as written} for each number of days, weeks, months or
+    years in `text`."""
+    found: dict[str, dict[str, str]] = {}
+    for match in _TIME.finditer(normalize(text)):
+        found.setdefault(_number_value(match.group(1)), {})[match.group(2)] = match.group(1)
+    return found
+
+
+def _length(value: str, unit: str, written: str) -> str:
+    return f"{written} {unit}" + ("" if value == "1" else "s")
+
+
+_TIME = re.compile(rf"({_QUANTITY.pattern})[\s-]+(day|week|month|year)s?\b")
+
+
 def other_phase(statement: str, evidence: str) -> str:
     """The trial phase the statement names where its evidence sentence names others ("Phase
     III" against "Phase I and Phase II clinical trials"), as written, or ""."""

@@ -25,6 +25,7 @@ from mscqa.answers.numbers import (
     extract_numbers,
     mispaired_numbers,
     other_phase,
+    other_unit,
     without_numbers,
 )
 from mscqa.answers.opposites import (
@@ -136,6 +137,12 @@ def judgement(
     if phase:
         reason = f"the evidence names other trial phases where the statement says {phase}"
         return Judgement(CONTRADICTED, matched, unmatched or (phase,), reason, "numbers")
+    unit = other_unit(statement, " ".join(evidence))
+    if unit:
+        reason = f"the evidence says {unit[1]} where the statement says {unit[0]}"
+        number = unit[0].split()[0]
+        kept = tuple(n for n in matched if n != number)
+        return Judgement(CONTRADICTED, kept, (*unmatched, number), reason, "numbers")
     if unmatched:
         wrong = differing_numbers(statement, context)
         if wrong:
