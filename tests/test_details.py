@@ -3,7 +3,13 @@ which part of the body (answers/details.py)."""
 
 from __future__ import annotations
 
-from mscqa.answers.details import body_part_conflict, cause_conflict, source_conflict, sources
+from mscqa.answers.details import (
+    body_part_conflict,
+    cause_conflict,
+    other_condition,
+    source_conflict,
+    sources,
+)
 from mscqa.answers.verify import CONTRADICTED, NOT_FOUND, SUPPORTED
 from mscqa.engine import Engine
 from mscqa.text.terms import lexical_tokens
@@ -106,3 +112,13 @@ def test_another_cause_contradicts() -> None:
     )
     # Evidence that names no cause leaves the statement to the other checks.
     assert cause_conflict("Gout is caused by a virus.", "Gout attacks the joints.") is None
+
+
+def test_a_condition_the_evidences_article_never_names_is_not_backed() -> None:
+    article = "Gout and the joints\nIn gout, crystals of uric acid build up in the joints."
+    assert "ALS" in (other_condition("In ALS, crystals build up in the joints.", article) or "")
+    assert other_condition("In gout, crystals build up in the joints.", article) is None
+    # Named by its term-table expansion, it is there.
+    assert (
+        other_condition("In MS, nerves are damaged.", "Multiple sclerosis damages nerves.") is None
+    )

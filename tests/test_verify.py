@@ -575,3 +575,8 @@ def test_a_number_of_days_weeks_months_or_years_in_another_unit_contradicts() ->
         "Gout flares were counted eight weeks after the first dose.", [evidence], evidence
     )
     assert same.verdict == SUPPORTED
+
+
+def test_a_great_capacity_is_the_opposite_of_a_limited_one() -> None:
+    evidence = "At the same time, the tendon has a very limited capacity to heal itself."
+    assert opposed("The tendon has a great capacity to heal itself.", evidence)

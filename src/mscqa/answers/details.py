@@ -12,8 +12,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from mscqa.answers.conditions import body_parts
-from mscqa.text.terms import STOPWORDS, lexical_tokens, normalize
+from mscqa.answers.conditions import body_parts, conditions
+from mscqa.answers.messages import mentions
+from mscqa.text.terms import STOPWORDS, TERMS, lexical_tokens, normalize
 
 # "taken from", "derived from", "came from", "cells from": what follows names a source, what
 # comes before names the thing taken. A few words of each, within one clause.
@@ -110,6 +111,17 @@ def body_part_conflict(statement: str, evidence: str, context: str) -> tuple[boo
                 f"the evidence says “{', '.join(theirs)}” where the statement says “{part}”",
             )
         return False, f"the evidence does not mention “{part}”"
+    return None
+
+
+def other_condition(statement: str, article: str) -> str | None:
+    """Why the statement is about a condition its evidence's article (`article`: title and
+    text) never names ("In ALS, an immune reaction breaks down ..." against the MS article's
+    sentence), or None."""
+    for name in conditions(statement):
+        expansion = TERMS.get(normalize(name), "")
+        if not mentions(article, name) and not (expansion and mentions(article, expansion)):
+            return f"the evidence's article never mentions “{name}”"
     return None
 
 

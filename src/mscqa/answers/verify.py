@@ -10,7 +10,12 @@ import numpy as np
 
 from mscqa.answers.calibration import Calibration
 from mscqa.answers.candidates import weighted_coverage
-from mscqa.answers.details import body_part_conflict, cause_conflict, source_conflict
+from mscqa.answers.details import (
+    body_part_conflict,
+    cause_conflict,
+    other_condition,
+    source_conflict,
+)
 from mscqa.answers.names import (
     ATTRIBUTED,
     SENTENCE_END,
@@ -352,8 +357,10 @@ def _with_details(
     the evidence."""
     article = index.articles[best.article_id]
     cause = cause_conflict(statement, best.quote)
+    condition = other_condition(statement, f"{article.title}\n{article.text}")
     detail = (
-        source_conflict(statement, context, article.text)
+        ((False, condition) if condition else None)
+        or source_conflict(statement, context, article.text)
         or body_part_conflict(statement, best.quote, f"{context} {article.title}")
         or ((True, cause) if cause else None)
     )
