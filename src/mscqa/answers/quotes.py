@@ -257,7 +257,8 @@ def _counting(
     question: str, scored: Sequence[Candidate], top: Candidate, index: Library
 ) -> Candidate | None:
     """The best-scored sentence of `top`'s article that gives a number of what a "how many"
-    question counts ("15-40 patients"), or None."""
+    question counts ("15-40 patients"), or None: "How many patients were in the trials?" is
+    answered by it however low it ranked among the words of the question."""
     counted = counted_noun(question)
     article = top.hit.passage.article_id
     return next(
@@ -270,6 +271,19 @@ def _counting(
         ),
         None,
     )
+
+
+def _led_by(
+    first: Candidate,
+    chosen: Sequence[tuple[Candidate, int, int]],
+    question: str,
+    index: Library,
+    probabilities: dict[int, float],
+    neighbour_ratio: float,
+) -> list[tuple[Candidate, int, int]]:
+    """The `chosen` quotes led by the quote of `first`, without those that would repeat it."""
+    lead = (first, *quote_span(question, first, index, probabilities, neighbour_ratio))
+    return [lead, *(c for c in chosen if not repeats(index.sentences[c[0].row], *c[1:], [lead]))]
 
 
 def find_quotes(
@@ -326,15 +340,10 @@ def find_quotes(
     if not chosen:
         return refused(question, unknown)
     if asking and asks_figure(question) and not _answers_figure(question, chosen, index):
-        # "How many patients were in the trials?": a sentence of the same article giving a
-        # number of them answers, however low it ranked among the words of the question.
         counting = _counting(question, scored, chosen[0][0], index)
         if counting is None:
             return refused(question, unknown, NO_FIGURE)
-        start, end = quote_span(question, counting, index, probabilities, neighbour_ratio)
-        first = (counting, start, end)
-        rest = [c for c in chosen if not repeats(index.sentences[c[0].row], c[1], c[2], [first])]
-        chosen = [first, *rest][:top_k]
+        chosen = _led_by(counting, chosen, question, index, probabilities, neighbour_ratio)[:top_k]
     quotes = []
     for candidate, start, end in chosen:
         passage = candidate.hit.passage
