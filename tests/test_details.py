@@ -104,11 +104,13 @@ def test_the_back_of_back_pain_is_a_part_of_the_body() -> None:
 
 def test_another_cause_contradicts() -> None:
     evidence = "Gout attacks are caused by crystals of uric acid in the joint."
-    assert "crystals of uric acid" in (cause_conflict("Gout is caused by a virus.", evidence) or "")
+    found = cause_conflict("Gout is caused by a virus.", evidence)
+    assert found is not None and found[0] and "crystals of uric acid" in found[1]
     assert cause_conflict("Gout is caused by uric acid crystals.", evidence) is None
     unknown = "The precise cause of gout is unknown, but it damages the joints."
     assert cause_conflict("Gout is caused by a virus.", unknown) == (
-        "the evidence says its cause is unknown"
+        True,
+        "the evidence says its cause is unknown",
     )
     # Evidence that names no cause leaves the statement to the other checks.
     assert cause_conflict("Gout is caused by a virus.", "Gout attacks the joints.") is None
@@ -116,7 +118,8 @@ def test_another_cause_contradicts() -> None:
 
 def test_a_condition_the_evidences_article_never_names_is_not_backed() -> None:
     article = "Gout and the joints\nIn gout, crystals of uric acid build up in the joints."
-    assert "ALS" in (other_condition("In ALS, crystals build up in the joints.", article) or "")
+    found = other_condition("In ALS, crystals build up in the joints.", article)
+    assert found is not None and not found[0] and "ALS" in found[1]
     assert other_condition("In gout, crystals build up in the joints.", article) is None
     # Named by its term-table expansion, it is there.
     assert (

@@ -114,29 +114,29 @@ def body_part_conflict(statement: str, evidence: str, context: str) -> tuple[boo
     return None
 
 
-def other_condition(statement: str, article: str) -> str | None:
-    """Why the statement is about a condition its evidence's article (`article`: title and
-    text) never names ("In ALS, an immune reaction breaks down ..." against the MS article's
-    sentence), or None."""
+def other_condition(statement: str, article: str) -> tuple[bool, str] | None:
+    """(False: not found, reason) when the statement is about a condition its evidence's
+    article (`article`: title and text) never names ("In ALS, an immune reaction breaks down
+    ..." against the MS article's sentence), else None."""
     for name in conditions(statement):
         expansion = TERMS.get(normalize(name), "")
         if not mentions(article, name) and not (expansion and mentions(article, expansion)):
-            return f"the evidence's article never mentions “{name}”"
+            return False, f"the evidence's article never mentions “{name}”"
     return None
 
 
-def cause_conflict(statement: str, evidence: str) -> str | None:
-    """Why the statement's cause is not the evidence's, when both name one ("is caused by",
-    "due to", "because of", "results from") and no word of the statement's is in any of the
-    evidence's, or the evidence says the cause is unknown: a leaflet that keeps every word but
-    the cause."""
+def cause_conflict(statement: str, evidence: str) -> tuple[bool, str] | None:
+    """(True: contradicted, reason) when the statement's cause is not the evidence's: both
+    name one ("is caused by", "due to", "because of", "results from") and no word of the
+    statement's is in any of the evidence's, or the evidence says the cause is unknown; a
+    leaflet that keeps every word but the cause. Else None."""
     if _UNKNOWN_CAUSE.search(evidence) and _CAUSE.search(statement):
-        return "the evidence says its cause is unknown"
+        return True, "the evidence says its cause is unknown"
     theirs = [(m.group("cause"), _tokens(m.group("cause"))) for m in _CAUSE.finditer(evidence)]
     for match in _CAUSE.finditer(statement) if theirs else ():
         mine = _tokens(match.group("cause"))
         if mine and not any(mine & words for _, words in theirs):
-            return f"the evidence gives another cause: “{theirs[0][0].strip()}”"
+            return True, f"the evidence gives another cause: “{theirs[0][0].strip()}”"
     return None
 
 

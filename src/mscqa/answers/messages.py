@@ -105,11 +105,10 @@ def _told_clause(sentence: str) -> list[str] | None:
     return [told.strip() + ".", asked] if content(told) else None
 
 
-# The last clause of a told part that leads into the question: after a colon, or opening
-# with a word saying when or if.
+# The last clause of a told part that leads into the question: after a colon, or after a
+# comma when it opens with a word saying when or if.
 _LEADING_CLAUSE = re.compile(
-    r"(?::\s*|,\s*|^)((?:once|if|when|whenever|after|before|until|unless)\b[^,:;]*"
-    r"|(?<=:)\s*[^,:;]+)$",
+    r"(?::|,(?=\s*(?:once|if|when|whenever|after|before|until|unless)\b))\s*([^,:;]+)$",
     re.IGNORECASE,
 )
 

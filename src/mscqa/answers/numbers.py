@@ -251,16 +251,19 @@ def mispaired_numbers(statement: str, evidence: str) -> list[tuple[str, str, str
     return found
 
 
-def other_unit(statement: str, evidence: str) -> tuple[str, str] | None:
-    """(as the statement says it, as the evidence does) when the evidence gives the statement's
-    number of days, weeks, months or years only in another of those units ("12 months" against
-    "12 weeks"), else None."""
+def other_unit(statement: str, evidence: str) -> tuple[str, str, str] | None:
+    """(the number as the statement writes it, its length of time there, the evidence's) when
+    the evidence gives the statement's number of days, weeks, months or years only in another
+    of those units ("12", "12 months", "12 weeks"), else None."""
     theirs = _lengths_of_time(evidence)
     for value, units in _lengths_of_time(statement).items():
         given = theirs.get(value, {})
         if given and not units.keys() & given.keys():
-            return _length(value, *next(iter(units.items()))), _length(
-                value, *next(iter(given.items()))
+            unit, written = next(iter(units.items()))
+            return (
+                written,
+                _length(value, unit, written),
+                _length(value, *next(iter(given.items()))),
             )
     return None
 

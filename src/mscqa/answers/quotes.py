@@ -260,14 +260,14 @@ def _counting(
     question counts ("15-40 patients"), or None: "How many patients were in the trials?" is
     answered by it however low it ranked among the words of the question."""
     counted = counted_noun(question)
+    if not counted:
+        return None
     article = top.hit.passage.article_id
     return next(
         (
             c
             for c in scored
-            if counted
-            and c.hit.passage.article_id == article
-            and counts(index.sentences[c.row].text, counted)
+            if c.hit.passage.article_id == article and counts(index.sentences[c.row].text, counted)
         ),
         None,
     )

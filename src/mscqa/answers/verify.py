@@ -144,8 +144,8 @@ def judgement(
         return Judgement(CONTRADICTED, matched, unmatched or (phase,), reason, "numbers")
     unit = other_unit(statement, " ".join(evidence))
     if unit:
-        reason = f"the evidence says {unit[1]} where the statement says {unit[0]}"
-        number = unit[0].split()[0]
+        number, mine, theirs = unit
+        reason = f"the evidence says {theirs} where the statement says {mine}"
         kept = tuple(n for n in matched if n != number)
         return Judgement(CONTRADICTED, kept, (*unmatched, number), reason, "numbers")
     if unmatched:
@@ -352,17 +352,15 @@ def _with_details(
     result: Judgement, statement: str, best: Quote, context: str, index: Library
 ) -> Judgement:
     """A supported `result` turned round when the statement changes a detail its article
-    states (details.py): where something comes from, read against the whole article, a part
-    of the body, against the evidence, its passage and the article's title, or a cause, against
-    the evidence."""
+    states (details.py): a condition the article never names, where something comes from,
+    read against the whole article, a part of the body, against the evidence, its passage and
+    the article's title, or a cause, against the evidence."""
     article = index.articles[best.article_id]
-    cause = cause_conflict(statement, best.quote)
-    condition = other_condition(statement, f"{article.title}\n{article.text}")
     detail = (
-        ((False, condition) if condition else None)
+        other_condition(statement, f"{article.title}\n{article.text}")
         or source_conflict(statement, context, article.text)
         or body_part_conflict(statement, best.quote, f"{context} {article.title}")
-        or ((True, cause) if cause else None)
+        or cause_conflict(statement, best.quote)
     )
     if detail is None:
         return result
