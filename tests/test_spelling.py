@@ -119,3 +119,31 @@ def test_of_two_words_one_edit_away_the_one_the_library_writes_beside_the_neighb
     assert speller.correct("who sits on the review bord?").text == "who sits on the review board?"
     assert speller.correct("such a bord idea").text == "such a bold idea"
     assert speller.suggest("bord") == "bold"
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("Why doesn't cartilage regrow?", "Why doesn't cartilage regrow?"),
+        ("it wouldn’t help the tendon", "it wouldn’t help the tendon"),
+        ("it hasn't worked", "it hasn't worked"),
+        # Typed without the apostrophe: the contraction, never the word it negates.
+        ("why doesnt cartilage regrow", "why doesn't cartilage regrow"),
+        ("my shoulder cant lift", "my shoulder can't lift"),
+        ("theyre saying its the tendon", "they're saying its the tendon"),
+        ("Im worried about the shoulder", "I'm worried about the shoulder"),
+        # A possessive's name may be the typo.
+        ("the cartilege's growth", "the cartilage's growth"),
+    ],
+)
+def test_a_contraction_is_one_word_of_english(typed: str, meant: str) -> None:
+    # A library that writes "does", "would" and "has": one edit away from "doesn", "wouldn"
+    # and "hasn", what is left of a contraction cut at its apostrophe.
+    speller = Speller([*LIBRARY, "The tendon does heal, as it has before and would again."])
+    assert speller.correct(typed).text == meant
+
+
+def test_words_in_capitals_and_words_of_english_are_no_contractions(speller: Speller) -> None:
+    # "IM" is intramuscular, "well" and "shell" are words: none of them is "I'm", "we'll".
+    for text in ("IM injections in the shoulder", "it went well", "a shell of cartilage"):
+        assert not speller.correct(text).changed

@@ -28,6 +28,9 @@ from mscqa.text.language import english_words
 from mscqa.text.terms import TERMS
 
 _WORD = re.compile(r"[A-Za-z]+")
+# A word and what a contraction adds to it ("doesn't", "mum’s"): one word, not two.
+_CONTRACTION_ENDINGS = ("re", "ve", "ll", "s", "d", "m")
+_CONTRACTED = re.compile(r"[A-Za-z]+(?:['\u2019][A-Za-z]+)?")
 PAIR_BUCKETS = 1 << 20  # 4 MB of counts
 # Every word of symspellpy's English list counts as known ("regrow", "treatable" are no typos,
 # though rarer than the words the language check counts as English).
@@ -123,13 +126,13 @@ class Speller:
         parts: list[str] = []
         last = 0
         shouted = text.upper() == text
-        matches = list(_WORD.finditer(text))
+        matches = list(_CONTRACTED.finditer(text))
         for i, match in enumerate(matches):
             if _a_name(text, match, shouted):
                 continue
             before = matches[i - 1].group() if i else ""
             after = matches[i + 1].group() if i + 1 < len(matches) else ""
-            suggestion = self.suggest(match.group(), before, after)
+            suggestion = self._suggest_contracted(match.group(), before, after)
             if suggestion and _NAMING.match(text, match.end()):
                 # Before "disease" a word may be a name the library lacks ("tendom
                 # syndrome"): only a library's own name is corrected ("autoimune disease").
@@ -141,6 +144,30 @@ class Speller:
             changes.append((match.group(), suggestion))
         parts.append(text[last:])
         return Correction("".join(parts), tuple(changes))
+
+    def _suggest_contracted(self, word: str, before: str, after: str) -> str | None:
+        """`suggest` for a word that may be a contraction. One with its apostrophe is a word of
+        English, its first part never a typo ("doesn't" is not "does't"), a typo only in a
+        possessive's name ("arthritus's" -> "arthritis's"); one typed without it ("doesnt")
+        gets it back, not the word it negates ("does")."""
+        head, apostrophe, tail = word.partition("'" if "'" in word else "\u2019")
+        if apostrophe:
+            if head.lower().endswith("n") and tail.lower() == "t":
+                return None
+            fixed = self.suggest(head, before, after)
+            return fixed + apostrophe + tail if fixed else None
+        lower = word.lower()
+        english = english_words(ALL_ENGLISH_WORDS)
+        if lower.endswith("nt") and lower not in self.library_words:
+            # "cant" and "wont" are words, but rarely what a patient means.
+            if lower[:-1] + "'t" in english:
+                return word[:-1] + "'t"
+        elif not self.knows(word) and not word.isupper():  # "IM" is intramuscular
+            for ending in _CONTRACTION_ENDINGS:
+                cut = len(word) - len(ending)
+                if lower.endswith(ending) and lower[:cut] + "'" + ending in english:
+                    return word[:cut] + "'" + word[cut:]  # "theyre" -> "they're"
+        return self.suggest(word, before, after)
 
 
 _NAMED = re.compile(
