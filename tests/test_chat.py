@@ -308,6 +308,18 @@ def test_a_follow_up_about_something_the_library_never_mentions_is_searched_as_t
     assert not turn.answer.answered
 
 
+def test_a_question_that_says_it_for_the_topic_leans_on_it_with_common_words_of_its_own(
+    fake_engine: Engine,
+) -> None:
+    # "hit" and "parts" are words no article uses, but plain English: "it" is still ALS.
+    turn = fake_engine.reply("What does ALS destroy, and which parts of the body does it hit?")
+    assert turn.asked[1] == "which parts of the body does ALS hit?"
+    first = fake_engine.reply("Is there a drug for ALS?")
+    assert fake_engine.reply("does it hit the parts first?", [first]).asked == (
+        "does a drug for ALS hit the parts first?",
+    )
+
+
 PAIN = "Treating Chronic Pain with Mesenchymal Stem Cells"
 
 

@@ -222,6 +222,24 @@ def test_conditions_and_topics() -> None:
     assert topic_of("Which drugs exist for psoriasis?") == "drugs for psoriasis"
 
 
+@pytest.mark.parametrize(
+    ("message", "second"),
+    [
+        (
+            "Why can't the shoulder tendon heal itself, and what did the researchers put into it?",
+            "what did the researchers put into the shoulder tendon?",
+        ),
+        (
+            "Can the knee meniscus grow back? And what would rebuild it?",
+            "What would rebuild the knee meniscus?",
+        ),
+    ],
+)
+def test_what_it_points_back_at_ends_before_the_verb(message: str, second: str) -> None:
+    assert read_message(message).questions[1] == second
+    assert topic_of("Does the rotator cuff recover on its own?") == "the rotator cuff"
+
+
 def _quote(article: str, start: int, end: int, score: float = 0.7) -> Quote:
     return Quote(article, article.title(), "ref", "q", start, end, "p", 0, 100, score)
 
@@ -252,6 +270,34 @@ def test_a_quote_holding_another_parts_quote_takes_its_place() -> None:
     # The same quote again, or one inside a quote shown, is still left out.
     again = merge_answers("b? a?", [("b?", second), ("a?", first)])
     assert [(q.start, q.end) for q in again.quotes] == [(0, 210), (0, 10)]
+
+
+def test_quotes_of_two_parts_that_overlap_are_joined_verbatim() -> None:
+    # "How was the gel applied, and when were the patients seen again?": the first part's
+    # quote ends with the sentence the second part's starts with, and only the second holds
+    # the answer to the second part.
+    text = "Patients were enrolled. The gel was applied twice. They were seen at 8 weeks. Done."
+    one, three = (text.index(s) for s in ("The gel", "Done"))
+
+    def quote(start: int, end: int, passage: tuple[int, int], score: float) -> Quote:
+        return Quote(
+            "x", "X", "ref", text[start:end], start, end, text[slice(*passage)], *passage, score
+        )
+
+    first = Answer("a?", True, None, (quote(0, three - 1, (0, three - 1), 0.6),))
+    second = Answer("b?", True, None, (quote(one, three - 1, (one, len(text)), 0.8),))
+    both = Answer("b?", True, None, (quote(one, len(text), (one, len(text)), 0.8),))
+    for merged in (
+        merge_answers("a? b?", [("a?", first), ("b?", both)]),
+        merge_answers("b? a?", [("b?", both), ("a?", first)]),
+    ):
+        (joined,) = merged.quotes
+        assert (joined.start, joined.end, joined.score) == (0, len(text), 0.8)
+        assert joined.quote == text and joined.passage == text
+        assert (joined.passage_start, joined.passage_end) == (0, len(text))
+    # A quote inside one shown adds nothing and is left out.
+    (kept,) = merge_answers("a? b?", [("a?", first), ("b?", second)]).quotes
+    assert kept == first.quotes[0]
 
 
 def test_one_part_keeps_its_answer_with_the_message_as_the_question() -> None:

@@ -276,11 +276,13 @@ class Engine:
         # A part that names what the articles never mention, or asks what only the clinic
         # can answer, is searched as typed: leaning on earlier turns must not answer it.
         # So is a follow-up with a word of its own the library never uses ("where can I
-        # park?"): the topic it would lean on is not what it asks about.
+        # park?"): the topic it would lean on is not what it asks about, unless the word is
+        # common English and the follow-up says "it" or "they" for that topic ("which parts
+        # of the nervous system does it hit?").
         asked = tuple(
             part.typed
             if unknown_topics(part.typed, vocabulary, sentences=stats.sentence_tokens)
-            or (part.leaned and unused_words(part.typed, vocabulary))
+            or (part.leaned and not _said_of_it(part.typed, unused_words(part.typed, vocabulary)))
             else part.standalone
             for part in reading.parts
         )
@@ -458,3 +460,15 @@ class Engine:
             lock_timeout=lock_timeout,
             on_wait=on_wait,
         )
+
+
+def _said_of_it(typed: str, unused: Sequence[str]) -> bool:
+    """True when a follow-up's words the library never uses (`unused`) may be said of the
+    topic it points back at: none, or only common English ones in a question that says "it"
+    or "they" for the topic."""
+    from mscqa.answers.references import find_reference
+    from mscqa.text.frequency import common
+
+    if not unused:
+        return True
+    return find_reference(typed) is not None and all(common(w) for w in unused)

@@ -66,10 +66,17 @@ _STUDY_PHRASE = re.compile(
     rf"(?:{_STUDY_WORDS})\b",
     re.IGNORECASE,
 )
+# Verbs a question's subject comes before ("can the knee meniscus | grow back?", "why can't
+# the hip joint | heal itself?"): a phrase pointed back at ends there.
+_PLAIN_VERBS = (
+    r"grow|regrow|heal|repair|recover|rebuild|work|help|get|go|come|become|cause|make|take|"
+    r"need|stop|start|change|turn|spread|affect|improve|happen|last|fix|feel"
+)
 _DETERMINER_PHRASE = re.compile(
-    r"\b(?:the|a|an|this|that|these|those)\s+(?:[\w'-]+\s+){0,7}?[\w'-]+"
+    r"\b(?:the|a|an|this|that|these|those)\s+[\w'-]+"
+    rf"(?:\s+(?!(?:{_PLAIN_VERBS})\b)[\w'-]+){{0,7}}?"
     r"(?=\s*(?:[?.!,;]|$)|\s+(?:is|are|was|were|do|does|did|has|have|had|and|or|but|to|"
-    r"in|on|at|for|after|before|with|from)\b)",
+    rf"in|on|at|for|after|before|with|from|{_PLAIN_VERBS})\b)",
     re.IGNORECASE,
 )
 # "the patients", "the results": in a follow-up that names no condition, the people and the

@@ -71,14 +71,40 @@ def merge_answers(message: str, parts: Sequence[tuple[str, Answer]]) -> Answer:
 
 
 def _add(quote: Quote, shown: list[Quote]) -> None:
-    """`quote` after the quotes `shown`, unless it repeats one of them. A quote holding one
-    shown for another part, and more, takes its place: "how many have chronic pain and how
-    long must it last?" is answered by two sentences in a row, and the second part's quote,
-    both of them, must not be dropped for repeating the first's."""
+    """`quote` after the quotes `shown`, unless it repeats one of them. A quote sharing text
+    with one shown for another part, and saying more, joins it: "how were the cells given and
+    how long after were patients checked?" is answered by two sentences in a row, the first
+    part's quote ending with the first and the second part's starting there, and the second
+    sentence must not be dropped for repeating the first."""
     for i, q in enumerate(shown):
         if q.article_id == quote.article_id and q.start < quote.end and quote.start < q.end:
-            longer = (quote.end - quote.start) > (q.end - q.start)
-            if longer and quote.start <= q.start and q.end <= quote.end:
-                shown[i] = replace(quote, score=max(q.score, quote.score))
+            if quote.start < q.start or q.end < quote.end:
+                shown[i] = _joined(q, quote)
             return
     shown.append(quote)
+
+
+def _joined(first: Quote, second: Quote) -> Quote:
+    """One quote of two that overlap in the same article: their text from the earlier start
+    to the later end, still verbatim, in the passages both came from joined the same way."""
+    start, end = min(first.start, second.start), max(first.end, second.end)
+    quote = _span(first.quote, first.start, second.quote, second.start)
+    passage_start = min(first.passage_start, second.passage_start)
+    passage = _span(first.passage, first.passage_start, second.passage, second.passage_start)
+    return replace(
+        first,
+        quote=quote,
+        start=start,
+        end=end,
+        passage=passage,
+        passage_start=passage_start,
+        passage_end=passage_start + len(passage),
+        score=max(first.score, second.score),
+    )
+
+
+def _span(one: str, one_start: int, other: str, other_start: int) -> str:
+    """The text two overlapping pieces of the same article cover, from their offsets."""
+    if other_start < one_start:
+        one, one_start, other, other_start = other, other_start, one, one_start
+    return one + other[one_start + len(one) - other_start :]
