@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from conftest import build
 from mscqa.answers.calibration import FEATURES, Calibration, default_calibration
 from mscqa.answers.candidates import (
     Candidate,
@@ -27,6 +28,7 @@ from mscqa.answers.quotes import (
 )
 from mscqa.config import Settings
 from mscqa.engine import Engine
+from mscqa.index.embedder import HashingEmbedder
 from mscqa.search.library import library_stats
 from mscqa.search.retriever import Hit
 from mscqa.text.frequency import everyday
@@ -289,6 +291,32 @@ def test_a_question_only_a_number_answers_needs_a_quote_with_a_number(
     assert not refused.answered and refused.reason == NO_FIGURE
     # Statements are checked without this rule: "the rate" in one asks for nothing.
     assert ask(fake_engine, question, min_score=0.0, asking=False).answered
+
+
+GRIP = (
+    "---\nid: grip-study\ntitle: Stem Cells for Hand Osteoarthritis\n"
+    "reference: Doe J. (2024). Hand journal. 1:1.\n---\n\n"
+    "Hand osteoarthritis makes it hard to open jars and hold a cup. In a small study, "
+    "researchers injected stem cells into the finger joints of 20 adults with hand "
+    "osteoarthritis. They measured grip strength before and 12 weeks after the injections. "
+    "Grip is a simple way to follow the disease. On average, grip strength rose from 18 kg to "
+    "24 kg after treatment.\n"
+)
+
+
+def test_a_figure_question_is_not_answered_by_a_length_of_time(
+    fake_settings: Settings,
+) -> None:
+    # The sentence sharing most words with the question gives only "12 weeks", which says
+    # nothing of how much grip rose: the article's sentence with the figure leads.
+    (fake_settings.corpus_dir / "grip-study.md").write_text(GRIP, encoding="utf-8")
+    build(fake_settings, HashingEmbedder())
+    engine = Engine(fake_settings, HashingEmbedder())
+    answer = ask(engine, "By how much did grip strength go up after the injections?", min_score=0.0)
+    assert answer.answered and "18 kg to 24 kg" in answer.quotes[0].quote
+    # Asked how long, the length of time answers.
+    when = ask(engine, "How long after the injections was grip strength measured?", min_score=0.0)
+    assert when.answered and "12 weeks" in when.quotes[0].quote
 
 
 def test_a_follow_ups_focus_is_a_word_the_patient_typed_in_it(fake_engine: Engine) -> None:

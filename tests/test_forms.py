@@ -8,10 +8,12 @@ from mscqa.answers.forms import (
     answers_figure,
     asks_amount,
     asks_figure,
+    asks_time,
     counted_noun,
     counts,
     defined_name,
     has_form,
+    measures,
     question_forms,
     states_figure,
 )
@@ -135,6 +137,24 @@ def test_how_long_is_answered_by_a_length_of_time_in_words() -> None:
     # "long-term" is no length of time, and other figure questions still need a number.
     assert not answers_figure(question, "Painkillers are harmful when taken long-term.")
     assert not answers_figure("How many people recover?", "Recovery takes several months.")
+
+
+def test_a_length_of_time_answers_only_a_question_about_time() -> None:
+    said = "Grip strength was measured before and 12 weeks after the injections."
+    assert not answers_figure("By how much did grip strength rise?", said)
+    assert not answers_figure("How much did grip improve after six months?", "Six months on.")
+    for question in ("How long were the patients followed?", "When was grip measured again?"):
+        assert asks_time(question) and answers_figure(question, said)
+    assert answers_figure("By how much did grip strength rise?", "It rose from 18 to 24 kg.")
+
+
+def test_a_figure_of_what_is_measured_stands_beside_it() -> None:
+    grip = frozenset({"grip", "strength"})
+    assert measures("Grip strength rose from 18 kg to 24 kg on average.", grip)
+    assert not measures("Grip strength was measured at 12 weeks.", grip)  # a time
+    assert not measures("Pain fell by 40% in the gel group.", grip)  # another measure
+    far = "In 20 adults with arthritis of the hands and wrists, the researchers measured grip."
+    assert not measures(far, grip)
 
 
 def test_how_many_is_answered_by_a_size_in_words_of_what_it_counts() -> None:

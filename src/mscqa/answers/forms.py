@@ -172,17 +172,44 @@ def asks_figure(question: str) -> bool:
 
 
 def answers_figure(question: str, text: str) -> bool:
-    """True when `text` can answer a question only a number answers: it states a number; for
-    "how long", a length of time in words ("a long period of recovery", "lifelong"); for "how
-    many <things>", a size in words of those things ("the number of patients ... is relatively
-    small")."""
-    if states_figure(text):
-        return True
+    """True when `text` can answer a question only a number answers: it states a number (a
+    length of time, "6 months after treatment", only when the question asks about time: it
+    says nothing of how much the scores went up); for "how long", a length of time in words
+    ("a long period of recovery", "lifelong"); for "how many <things>", a size in words of
+    those things ("the number of patients ... is relatively small")."""
     said = _normalized(text)
+    if states_figure(said if asks_time(question) else _LENGTH_OF_TIME.sub(" ", said)):
+        return True
     if _HOW_LONG.search(normalize(question)) and _DURATION.search(said):
         return True
     counted = counted_noun(question)
     return bool(counted) and _sized(counted, said)
+
+
+def asks_time(question: str) -> bool:
+    """True when `question` asks how long, how often, when or at what age."""
+    return bool(_TIME_QUESTION.search(normalize(question).strip()))
+
+
+_TIME_QUESTION = re.compile(
+    r"\bhow (?:long|often|old|soon|quickly|fast)\b|^when\b|\b(?:what|which) (?:year|age)\b"
+    r"|\bat what age\b|\bhow many (?:days|weeks|months|years|hours|times)\b"
+)
+
+
+def measures(text: str, measured: frozenset[str]) -> bool:
+    """True when `text` gives a figure, other than a length of time, within a few words of one
+    of the question's telling words (stems, `telling_stems`): "an average HHS score of 67.2"
+    for how much the scores went up, but not "20 adults ... measured their grip" for how
+    much grip rose."""
+    said = _WORDS.findall(_LENGTH_OF_TIME.sub(" ", _normalized(text)))
+    named = [i for i, w in enumerate(said) if stem(w) in measured]
+    figures = [i for i, w in enumerate(said) if states_figure(w)]
+    return any(abs(i - j) <= MEASURE_SPAN for i in named for j in figures)
+
+
+# How many words apart a figure and what it measures may stand: "grip strength rose from 18".
+MEASURE_SPAN = 6
 
 
 def counts(text: str, counted: str) -> bool:
@@ -212,6 +239,13 @@ def _sized(counted: str, text: str) -> bool:
 
 
 _HOW_LONG = re.compile(r"\bhow long\b")
+_NUMBER_OR_WORD = (
+    rf"(?:{_NUMBER}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a few|several)"
+)
+_LENGTH_OF_TIME = re.compile(
+    rf"\b{_NUMBER_OR_WORD}(?:\s*(?:-|\u2013|to|or)\s*{_NUMBER_OR_WORD})?[\s-]*"
+    r"(?:days?|weeks?|months?|years?|hours?|minutes?|decades?)\b"
+)
 _HOW_MANY = re.compile(r"\bhow many ([a-z]+)")
 _SIZE = re.compile(
     r"\b(?:small|large|big|few|many|numerous|dozens|hundreds|thousands|handful|majority|"

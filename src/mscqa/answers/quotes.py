@@ -14,9 +14,11 @@ from mscqa.answers.forms import (
     answers_figure,
     asks_amount,
     asks_figure,
+    asks_time,
     counted_noun,
     counts,
     has_form,
+    measures,
     question_forms,
 )
 from mscqa.answers.ranker import SentenceScorer
@@ -24,7 +26,8 @@ from mscqa.corpus.passages import Passage, Sentence
 from mscqa.search.library import Library, library_stats
 from mscqa.search.retriever import Hit
 from mscqa.search.scope import clinic_matters, unknown_topics
-from mscqa.text.terms import words
+from mscqa.text.frequency import everyday
+from mscqa.text.terms import content_words, stem, words
 
 NOT_COVERED = (
     "The articles do not cover this question. They cover mesenchymal stem cell research on "
@@ -253,21 +256,48 @@ def _answers_figure(
     )
 
 
+def _gives_figure(question: str, quote: tuple[Candidate, int, int], index: Library) -> bool:
+    """True when the quote (candidate, start, end) answers a question only a number answers
+    with a figure of what it counts or measures, not one of something else ("20 adults" for
+    how much grip rose)."""
+    candidate, start, end = quote
+    text = index.articles[candidate.hit.passage.article_id].text[start:end]
+    if not answers_figure(question, text):
+        return False
+    if counted_noun(question) or asks_time(question):
+        return True
+    return measures(text, _telling_stems(question))
+
+
+def _telling_stems(question: str) -> frozenset[str]:
+    """The stems of the words of `question` beyond everyday English: what a figure that
+    answers it is of ("mortality", "children"; not "much", "go")."""
+    return frozenset(stem(w) for w in content_words(question) if not everyday(w))
+
+
 def _counting(
     question: str, scored: Sequence[Candidate], top: Candidate, index: Library
 ) -> Candidate | None:
     """The best-scored sentence of `top`'s article that gives a number of what a "how many"
-    question counts ("15-40 patients"), or None: "How many patients were in the trials?" is
-    answered by it however low it ranked among the words of the question."""
+    question counts ("15-40 patients"), or a figure beside one of the telling words of another
+    question only a number answers ("by how much did the scores go up?": "an average HHS score
+    of 67.2 ..."), or None. The question is answered by it however low it ranked among the
+    words of the question."""
     counted = counted_noun(question)
-    if not counted:
+    measured = frozenset() if counted or asks_time(question) else _telling_stems(question)
+    if not (counted or measured):
         return None
     article = top.hit.passage.article_id
     return next(
         (
             c
             for c in scored
-            if c.hit.passage.article_id == article and counts(index.sentences[c.row].text, counted)
+            if c.hit.passage.article_id == article
+            and (
+                counts(index.sentences[c.row].text, counted)
+                if counted
+                else measures(index.sentences[c.row].text, measured)
+            )
         ),
         None,
     )
@@ -339,11 +369,13 @@ def find_quotes(
             chosen.append((candidate, start, end))
     if not chosen:
         return refused(question, unknown)
-    if asking and asks_figure(question) and not _answers_figure(question, chosen, index):
+    if asking and asks_figure(question) and not _gives_figure(question, chosen[0], index):
         counting = _counting(question, scored, chosen[0][0], index)
-        if counting is None:
+        if counting is None and not _answers_figure(question, chosen, index):
             return refused(question, unknown, NO_FIGURE)
-        chosen = _led_by(counting, chosen, question, index, probabilities, neighbour_ratio)[:top_k]
+        if counting is not None:
+            chosen = _led_by(counting, chosen, question, index, probabilities, neighbour_ratio)
+            chosen = chosen[:top_k]
     quotes = []
     for candidate, start, end in chosen:
         passage = candidate.hit.passage
