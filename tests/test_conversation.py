@@ -676,6 +676,23 @@ def test_an_abbreviations_dot_ends_no_sentence() -> None:
     ]
 
 
+def test_a_dot_inside_a_number_or_a_name_ends_no_sentence_and_web_addresses_are_left_out() -> None:
+    assert sentences("My score went from 51.5 to 70. Is that good? See nhs.uk. Bye.") == [
+        "My score went from 51.5 to 70.",
+        "Is that good?",
+        "See nhs.uk.",
+        "Bye.",
+    ]
+    message = "I saw on https://example.org/gout?id=7 that stem cells cure gout. Is that true?"
+    assert story_and_questions(message) == (
+        "I saw on that stem cells cure gout.",
+        ["Is that true?"],
+    )
+    assert story_and_questions("see www.example.org/a. does it help gout?")[1] == [
+        "does it help gout?"
+    ]
+
+
 def test_this_in_a_story_question_is_the_condition_the_story_tells() -> None:
     message = (
         "My wife was told last week she has early gout after her big toe swelled up. "

@@ -42,12 +42,19 @@ WORD = re.compile(r"[\w'-]+")
 
 
 def sentences(text: str) -> list[str]:
-    """The sentences of `text`, stripped; an abbreviation's dot ends none."""
+    """The sentences of `text`, stripped; an abbreviation's dot ends none, nor a dot inside a
+    number or a name ("67.2", "nhs.uk")."""
     held = _ABBREVIATION.sub(
         lambda m: m.group().replace(".", _HELD_DOT), text.replace(_HELD_DOT, " ")
     )
+    held = _INNER_DOT.sub(_HELD_DOT, held)
     found = (s.strip().replace(_HELD_DOT, ".") for s in _SENTENCE.findall(held))
     return [s for s in found if s]
+
+
+# A web address says where the patient read something, not what they ask: it is left out.
+_WEB_ADDRESS = re.compile(r"\b(?:https?://|www\.)\S*[^\s.?!,;:)]", re.IGNORECASE)
+_INNER_DOT = re.compile(r"(?<=\w)\.(?=[a-z0-9])")
 
 
 def story_and_questions(message: str, split: bool = True) -> tuple[str, list[str]]:
@@ -55,7 +62,7 @@ def story_and_questions(message: str, split: bool = True) -> tuple[str, list[str
     questions; the others are the story. Without a question mark, the last sentence that opens
     like a question or says what the writer wants to know asks, else the last sentence: a story
     ends with what it is told for."""
-    text = " ".join(message.split())
+    text = " ".join(_WEB_ADDRESS.sub(" ", message).split())
     said = sentences(text)
     asking = [s for s in said if s.endswith("?")]
     if not asking:
