@@ -693,6 +693,38 @@ def test_a_dot_inside_a_number_or_a_name_ends_no_sentence_and_web_addresses_are_
     ]
 
 
+@pytest.mark.parametrize(
+    ("message", "story", "questions"),
+    [
+        (
+            "1) is it safe for gout 2) how long does it last",
+            "",
+            ["is it safe for gout?", "how long does it last?"],
+        ),
+        ("- what is gout\n- what is lupus", "", ["what is gout?", "what is lupus?"]),
+        (
+            "Hi\nMy son has gout\nCan stem cells help him",
+            "Hi My son has gout",
+            ["Can stem cells help him"],
+        ),
+        # A line going on in small letters goes on the sentence.
+        (
+            "My son has gout and\nhis doctor says it is bad. Can stem\ncells help?",
+            "My son has gout and his doctor says it is bad.",
+            ["Can stem cells help?"],
+        ),
+        ("Q: what causes gout? A friend said beer.", "A friend said beer.", ["what causes gout?"]),
+        ("Quick question - is gout inherited?", "", ["is gout inherited?"]),
+        # A bracket that counts nothing from 1 or a is no list.
+        ("Is gout in stage 2) or 3) painful?", "", ["Is gout in stage 2) or 3) painful?"]),
+    ],
+)
+def test_lists_lines_and_labels_of_a_message(
+    message: str, story: str, questions: list[str]
+) -> None:
+    assert story_and_questions(message) == (story, questions)
+
+
 def test_this_in_a_story_question_is_the_condition_the_story_tells() -> None:
     message = (
         "My wife was told last week she has early gout after her big toe swelled up. "

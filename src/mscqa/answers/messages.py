@@ -52,6 +52,39 @@ def sentences(text: str) -> list[str]:
     return [s for s in found if s]
 
 
+def _laid_out(message: str) -> str:
+    """`message` on lines of sentences: a numbered or bulleted item ("1) ...", "• ...") is a
+    sentence of its own, a question when it opens like one; so is a line that starts with a
+    capital after a line break ("Hello / My mum has ALS / Can stem cells help her"), while a
+    line that goes on in small letters goes on the sentence; web addresses are left out."""
+    text = _WEB_ADDRESS.sub(" ", message)
+    items = _NUMBERED.findall(text)
+    if len(items) >= 2 and items[0].strip("( )").lower() in ("1", "a"):
+        text = _NUMBERED.sub("\n" + _ITEM_MARK, text)
+    text = _BULLET.sub("\n" + _ITEM_MARK, text)
+    joined = ""
+    for line in filter(None, (" ".join(line.split()) for line in text.splitlines())):
+        if line.startswith(_ITEM_MARK):
+            line = line[1:].strip()
+            if line and line[-1] not in ".?!" and QUESTION_START.match(line):
+                line += "?"
+            starts = True
+        else:
+            starts = line[0].isupper() or line[0].isdigit() or joined[-1:] in (".", "?", "!")
+        joined += ("\n" if starts and joined else " " if joined else "") + line
+    return joined
+
+
+# "1) is it safe 2) does it help", "a) ... b) ...": items when they count from 1 or a.
+_NUMBERED = re.compile(r"(?:^|(?<=\s))\(?(?:\d{1,2}|[a-e])\)\s+")
+# "• ...", "* ...", "- ..." at the start of a line.
+_BULLET = re.compile(r"(?:^|(?<=\n))\s*[•▪◦*-]\s+")
+_ITEM_MARK = "\u2022"
+# "Q: what causes MS?", "2 questions: ...": a label before the question is no word of it.
+_LABEL = re.compile(
+    r"^(?:q|qn|query|my question(?: is)?|(?:\w+ )?questions?)\s*[:\-]\s*",
+    re.IGNORECASE,
+)
 # A web address says where the patient read something, not what they ask: it is left out.
 _WEB_ADDRESS = re.compile(r"\b(?:https?://|www\.)\S*[^\s.?!,;:)]", re.IGNORECASE)
 _INNER_DOT = re.compile(r"(?<=\w)\.(?=[a-z0-9])")
@@ -62,8 +95,10 @@ def story_and_questions(message: str, split: bool = True) -> tuple[str, list[str
     questions; the others are the story. Without a question mark, the last sentence that opens
     like a question or says what the writer wants to know asks, else the last sentence: a story
     ends with what it is told for."""
-    text = " ".join(_WEB_ADDRESS.sub(" ", message).split())
-    said = sentences(text)
+    text = _laid_out(message)
+    said = [_LABEL.sub("", s) for s in sentences(text)]
+    said = [s for s in said if s]
+    text = " ".join(said)
     asking = [s for s in said if s.endswith("?")]
     if not asking:
         asking = [s for s in said if QUESTION_START.match(s) or _ASKING.search(s)][-1:]
