@@ -320,6 +320,18 @@ def test_a_question_that_says_it_for_the_topic_leans_on_it_with_common_words_of_
     )
 
 
+def test_a_short_follow_up_with_plain_words_no_article_uses_leans_on_the_conversation(
+    fake_engine: Engine,
+) -> None:
+    # "relax" is in no article, but plain English said of the muscles: the follow-up is about
+    # ALS. "gas" is plain English too, but "what is gas?" names nothing the library uses.
+    first = fake_engine.reply("What happens in the later stages of ALS?")
+    assert fake_engine.reply("do the muscles ever relax?", [first]).asked == (
+        "do the muscles ever relax, in ALS?",
+    )
+    assert fake_engine.reply("what is gas?", [first]).asked == ("what is gas?",)
+
+
 PAIN = "Treating Chronic Pain with Mesenchymal Stem Cells"
 
 
@@ -408,10 +420,18 @@ def test_a_follow_up_that_only_swaps_the_condition_is_the_earlier_question_s_own
 def test_a_second_question_not_covered_alone_leans_on_the_first(
     fake_engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    first, second = "What are the later stages of ALS like", "does breathing get harder?"
-    calls = _asks(fake_engine, monkeypatch)
+    # Words enough of its own to be searched as typed; not covered so, it is searched again
+    # about the first question's topic, and kept because the quote says its focus word.
+    first, second = (
+        "What are the later stages of ALS like",
+        "does breathing get harder near the end?",
+    )
+    leaned = _quote(ALS, "Near the end, breathing gets harder in ALS.")
+    searched = _canned(fake_engine, monkeypatch, second, leaned)
     leaning = fake_engine.reply(f"{first}, and {second}").parts[1]
-    searched = [question for question, _ in calls]
     assert searched[1] == second
     assert len(searched) == 3 and "ALS" in searched[2]
-    assert leaning.answered and "breathing" in leaning.quotes[0].quote
+    assert leaning.answered and leaning.quotes == (leaned,)
+    # A quote without it is not kept: the part stays not covered.
+    _canned(fake_engine, monkeypatch, second, _quote(ALS, "Swallowing gets harder near the end."))
+    assert not fake_engine.reply(f"{first}, and {second}").parts[1].answered

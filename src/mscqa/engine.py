@@ -282,7 +282,10 @@ class Engine:
         asked = tuple(
             part.typed
             if unknown_topics(part.typed, vocabulary, sentences=stats.sentence_tokens)
-            or (part.leaned and not _said_of_it(part.typed, unused_words(part.typed, vocabulary)))
+            or (
+                part.leaned
+                and not _said_of_it(part.typed, unused_words(part.typed, vocabulary), stats)
+            )
             else part.standalone
             for part in reading.parts
         )
@@ -462,13 +465,18 @@ class Engine:
         )
 
 
-def _said_of_it(typed: str, unused: Sequence[str]) -> bool:
+def _said_of_it(typed: str, unused: Sequence[str], stats: LibraryStats) -> bool:
     """True when a follow-up's words the library never uses (`unused`) may be said of the
     topic it points back at: none, or only common English ones in a question that says "it"
-    or "they" for the topic."""
+    or "they" for the topic, or only plain English ones in a question too short to say what
+    it is about but with a word of its own the library uses, which its quote must then say
+    (`_own_or_typed`): "do the symptoms ever settle?", not "what is gas?"."""
+    from mscqa.answers.conversation import few_own, own_words
     from mscqa.answers.references import find_reference
-    from mscqa.text.frequency import common
+    from mscqa.text.frequency import common, plain
 
     if not unused:
         return True
-    return find_reference(typed) is not None and all(common(w) for w in unused)
+    if find_reference(typed) is not None and all(common(w) for w in unused):
+        return True
+    return few_own(typed) and all(plain(w) for w in unused) and bool(own_words(typed, stats.idf))

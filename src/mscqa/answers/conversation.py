@@ -157,7 +157,7 @@ def _read_parts(
     told = named or body_parts(story)  # "my lower back is wrecked"
     for number, typed in enumerate(questions):
         standalone = standalone_question(typed, context, carry_thin=not named, quoted=quoted)
-        if number and not conditions(standalone) and _few_own(typed):
+        if number and not conditions(standalone) and few_own(typed):
             # "..., and were there any side effects?", "... and are they safe?": the second
             # question of a message is about what the first one is about: research or a
             # condition, else what it asks about ("the immune system") when this one names
@@ -238,7 +238,7 @@ def standalone_question(
     if elliptical and _JOINING.match(question):
         # "Also, how long did the back pain study last?": a whole question joined
         # to the conversation, not one that leaves out what it is about.
-        elliptical = None if not _few_own(question[elliptical.end() :]) else elliptical
+        elliptical = None if not few_own(question[elliptical.end() :]) else elliptical
     body = question[elliptical.end() :] if elliptical else question
     body = body[:1].upper() + body[1:] if elliptical else body
     if elliptical and own:
@@ -315,7 +315,7 @@ def _names_research_or_treatment(phrase: str) -> bool:
     return bool(_STUDY_PHRASE.search(phrase) or treatments(phrase))
 
 
-def _few_own(question: str) -> bool:
+def few_own(question: str) -> bool:
     """True when `question` has at most `MAX_THIN_WORDS` content words beyond everyday
     English: too few to say what it is about ("were there side effects?")."""
     return sum(not everyday(w) for w in content(question)) <= MAX_THIN_WORDS

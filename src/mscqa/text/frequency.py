@@ -34,6 +34,19 @@ def common(word: str) -> bool:
     return zipf_frequency(word, "en") >= COMMON_ZIPF
 
 
+# Words used at least this often (about 10 per million: "settle", "behave") are plain English:
+# said of a topic, they name none of their own ("facelifts" 1.9, "vegan" 3.95 are below).
+PLAIN_ZIPF = 4.0
+
+
+@lru_cache(maxsize=16384)
+def plain(word: str) -> bool:
+    """True for a plain word of English (`PLAIN_ZIPF`), any case."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en") >= PLAIN_ZIPF
+
+
 # Words used at most this often (about 3 per million: "platelets", "creatinine", "adipose")
 # are technical terms: a statement naming one that no article uses says something the articles
 # never do. "ultrasound" and "enrolled" sit above it.
