@@ -238,6 +238,16 @@ def test_conditions_and_topics() -> None:
 def test_what_it_points_back_at_ends_before_the_verb(message: str, second: str) -> None:
     assert read_message(message).questions[1] == second
     assert topic_of("Does the rotator cuff recover on its own?") == "the rotator cuff"
+    # A verb no list names, known by the pronoun it takes; a noun before "a" is no verb.
+    assert topic_of("what does the lymph system shield us from?") == "the lymph system"
+    assert topic_of("Why is a gout flare a big deal?") == "a gout flare a big deal"
+
+
+def test_how_ill_or_what_stopped_working_names_no_condition() -> None:
+    message = "What does the lymph system shield us from, and can it also make us ill?"
+    assert read_message(message).questions[1] == "can the lymph system also make us ill?"
+    assert conditions("my pills stopped working") == []
+    assert conditions("how ill do people get with heart failure?") == ["heart failure"]
 
 
 def _quote(article: str, start: int, end: int, score: float = 0.7) -> Quote:

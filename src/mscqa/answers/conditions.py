@@ -82,9 +82,19 @@ def is_condition(name: str) -> bool:
 
 
 def _names_condition(phrase: str) -> bool:
-    return any(_CONDITION_WORD.search(w) for w in phrase.split()) and not _NOT_CONDITION.search(
-        phrase
+    """True when `phrase` names a condition: a condition word in it, and more than how ill
+    or what failed ("ill" -> "severe disease", "stopped working" -> "failed failure")."""
+    words = phrase.split()
+    return (
+        any(_CONDITION_WORD.search(w) for w in words)
+        and not _NOT_CONDITION.search(phrase)
+        and not set(words) <= _GENERIC
     )
+
+
+_GENERIC = frozenset(
+    ["severe", "serious", "disease", "illness", "fail", "fails", "failed", "failure"]
+)
 
 
 # Names with a condition word that name what treats or measures it: "disease modifying

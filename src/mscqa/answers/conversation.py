@@ -21,7 +21,6 @@ from mscqa.answers.conditions import (
 )
 from mscqa.answers.hearsay import verdict_on
 from mscqa.answers.messages import (
-    QUESTION_START,
     WORD,
     content,
     mentions,
@@ -29,6 +28,13 @@ from mscqa.answers.messages import (
     story_and_questions,
 )
 from mscqa.answers.names import authors
+from mscqa.answers.phrases import (
+    STUDY_PHRASE,
+    STUDY_WORDS,
+    determiner_phrases,
+    research_phrase,
+    trim,
+)
 from mscqa.answers.references import (
     find_reference,
     plural_referent,
@@ -50,33 +56,6 @@ MAX_THIN_WORDS = 2
 # A follow-up that leaves out what it is about: "and for arthritis?", "what about the knee?".
 _ELLIPTICAL = re.compile(
     r"^(?:and|but|also|so|then|ok(?:ay)?|what about|how about|same for|and what about)\b[,\s]*",
-    re.IGNORECASE,
-)
-# Nouns that name a piece of research: the likeliest thing "it", "they" or "that study" means.
-_STUDY_WORDS = (
-    r"study|studies|trial|trials|review|reviews|analysis|meta-analysis|research|paper|"
-    r"experiment|experiments"
-)
-# "did anyone study ...", "they trial ...": the same words as verbs name no research.
-_AS_VERB = "".join(
-    rf"(?<!\b{w} )" for w in ("anyone", "someone", "anybody", "somebody", "they", "we", "you", "to")
-)
-_STUDY_PHRASE = re.compile(
-    rf"\b(?:(?:the|a|an|this|that|these|those)\s+)?(?:[\w'-]+\s+){{0,3}}?{_AS_VERB}"
-    rf"(?:{_STUDY_WORDS})\b",
-    re.IGNORECASE,
-)
-# Verbs a question's subject comes before ("can the knee meniscus | grow back?", "why can't
-# the hip joint | heal itself?"): a phrase pointed back at ends there.
-_PLAIN_VERBS = (
-    r"grow|regrow|heal|repair|recover|rebuild|work|help|get|go|come|become|cause|make|take|"
-    r"need|stop|start|change|turn|spread|affect|improve|happen|last|fix|feel"
-)
-_DETERMINER_PHRASE = re.compile(
-    r"\b(?:the|a|an|this|that|these|those)\s+[\w'-]+"
-    rf"(?:\s+(?!(?:{_PLAIN_VERBS})\b)[\w'-]+){{0,7}}?"
-    r"(?=\s*(?:[?.!,;]|$)|\s+(?:is|are|was|were|do|does|did|has|have|had|and|or|but|to|"
-    rf"in|on|at|for|after|before|with|from|{_PLAIN_VERBS})\b)",
     re.IGNORECASE,
 )
 # "the patients", "the results": in a follow-up that names no condition, the people and the
@@ -251,7 +230,7 @@ def standalone_question(
     if (
         reference is not None
         and reference.group().lower() in ("they", "them", "their")
-        and _STUDY_PHRASE.search(body[: reference.start()])
+        and STUDY_PHRASE.search(body[: reference.start()])
     ):
         reference = None  # "what did the study find when they injected ...": its researchers
     if reference is not None and stands_for_nothing(body, reference):
@@ -275,10 +254,10 @@ def standalone_question(
     else:
         kind = "named"
     topic = next((t for t in (topic_of(c, kind) for c in reversed(context)) if t), "")
-    about_research = kind == "study" or bool(reference and _STUDY_PHRASE.search(reference.group()))
-    if quoted and about_research and not _STUDY_PHRASE.search(context[-1]):
+    about_research = kind == "study" or bool(reference and STUDY_PHRASE.search(reference.group()))
+    if quoted and about_research and not STUDY_PHRASE.search(context[-1]):
         topic = quoted
-    if about_research and not (_STUDY_PHRASE.search(topic) or conditions(topic)):
+    if about_research and not (STUDY_PHRASE.search(topic) or conditions(topic)):
         topic = ""  # "that research" after a story of "a stick" is no research on a stick
     if not topic or mentions(body, topic):
         return body if elliptical else question
@@ -306,13 +285,13 @@ def own_words(typed: str, known: Container[str]) -> frozenset[str]:
 
 # Nouns a follow-up uses for what was talked about: the research and its people.
 _POINTING_BACK = frozenset(
-    [*_STUDY_WORDS.split("|"), "patient", "patients", "people", "participants", "volunteers",
+    [*STUDY_WORDS.split("|"), "patient", "patients", "people", "participants", "volunteers",
      "subjects", "researchers", "scientists", "authors", "doctors"]
 )  # fmt: skip
 
 
 def _names_research_or_treatment(phrase: str) -> bool:
-    return bool(_STUDY_PHRASE.search(phrase) or treatments(phrase))
+    return bool(STUDY_PHRASE.search(phrase) or treatments(phrase))
 
 
 def few_own(question: str) -> bool:
@@ -335,8 +314,8 @@ def research_quoted(quote: str) -> str:
     """The research a quote names, as a later "that study" means it ("in a study of patients
     with gout, ..." -> "a study on gout"; "Okafor et al. showed ..." -> "the research by
     Okafor et al."), or "" when it names none."""
-    phrase = topic_of(quote, "named") if _STUDY_PHRASE.search(quote) else ""
-    if _STUDY_PHRASE.search(phrase):
+    phrase = topic_of(quote, "named") if STUDY_PHRASE.search(quote) else ""
+    if STUDY_PHRASE.search(phrase):
         return phrase
     credited = authors(quote)
     return f"the research by {credited[0]} et al." if credited else ""
@@ -350,7 +329,7 @@ def _substitute(body: str, reference: re.Match[str], topic: str) -> str:
     word = reference.group().lower()
     replacement = topic
     words = word.split()
-    research = bool(_STUDY_PHRASE.search(topic))
+    research = bool(STUDY_PHRASE.search(topic))
     if len(words) > 1 and words[-1] in _STUDIED:
         replacement = f"the {words[-1]} {'in' if research else 'with'} {topic}"
     elif len(words) > 1 and words[-1] != "one" and not research:
@@ -370,7 +349,7 @@ _STUDIED = frozenset(["patients", "people"])
 def _treatment_of(text: str) -> str:
     """The treatment `text` names last (nearest a follow-up), or ""."""
     named = treatments(text)
-    return _trim(named[-1]) if named else ""
+    return trim(named[-1]) if named else ""
 
 
 # What such a pronoun means when the conversation names a condition and no treatment: the
@@ -400,7 +379,7 @@ def topic_of(question: str, kind: str = "any") -> str:
             return phrase
         kind = "treatment"
     if kind == "condition":
-        if named and not _STUDY_PHRASE.search(question):
+        if named and not STUDY_PHRASE.search(question):
             return named[0]
         kind = "named"
     if kind in ("treatment", "effect"):
@@ -414,17 +393,17 @@ def topic_of(question: str, kind: str = "any") -> str:
             if condition and not mentions(phrase, condition):
                 phrase = f"{phrase} for {condition}"
             return phrase
-    if kind == "study" and not _STUDY_PHRASE.search(question):
+    if kind == "study" and not STUDY_PHRASE.search(question):
         topic = topic_of(question)
         return f"the research on {topic}" if topic else ""
-    study = [_research_phrase(m.group()) for m in _STUDY_PHRASE.finditer(question)]
+    study = [research_phrase(m.group()) for m in STUDY_PHRASE.finditer(question)]
     study = [s for s in study if len(content(s)) > 1 or named]
     if study:
-        phrase = _trim(study[-1])
+        phrase = trim(study[-1])
         if named and not mentions(phrase, named[0]):
             phrase = f"{phrase} on {named[0]}"
         return phrase
-    phrases = [_trim(m.group()) for m in _DETERMINER_PHRASE.finditer(question)]
+    phrases = determiner_phrases(question)
     with_condition = [p for p in phrases if any(mentions(p, c) for c in named)]
     if with_condition:
         return with_condition[-1]
@@ -437,7 +416,7 @@ def topic_of(question: str, kind: str = "any") -> str:
         return named[0]
     about = _ABOUT.search(question.strip())
     if about and len(WORD.findall(about.group(1))) <= 6 and kind != "named":
-        return _trim(about.group(1))
+        return trim(about.group(1))
     if kind == "named":
         # "which cells did the researchers inject?" after "why is the hip joint so hard to
         # repair?": the joint is what the research is about.
@@ -453,37 +432,6 @@ _ABOUT = re.compile(
     r"(?:^(?:what|who)\s+(?:is|are|was|were)|\b(?:about|regarding))\s+(.+?)[\s?.!]*$",
     re.IGNORECASE,
 )
-
-
-def _research_phrase(phrase: str) -> str:
-    """The words that name the research, from the last determiner ("who ran | the eczema
-    trial") or after the last other small word ("we heard about | spine trials")."""
-    words = phrase.split()
-    for i in range(len(words) - 2, -1, -1):
-        word = words[i].lower()
-        if word in _DETERMINERS:
-            return " ".join(words[i:])
-        if word in STOPWORDS:
-            return " ".join(words[i + 1 :])
-    return phrase
-
-
-_DETERMINERS = frozenset(["the", "a", "an", "this", "that", "these", "those"])
-
-
-def _trim(phrase: str) -> str:
-    """A phrase without the question word, auxiliary or preposition it starts with ("about
-    research trials") and without the verb it ends with ("the knee patients treated")."""
-    words = phrase.split()
-    while (
-        len(words) > 1
-        and words[0].lower() not in _DETERMINERS
-        and (words[0].lower() in STOPWORDS or QUESTION_START.match(words[0]))
-    ):
-        words = words[1:]
-    while len(words) > 2 and words[-1].lower().endswith("ed"):
-        words = words[:-1]
-    return " ".join(words)
 
 
 def _without_mark(question: str) -> str:

@@ -1,0 +1,95 @@
+"""Phrases of a question that a later "it", "they" or "that study" may stand for: pieces of
+research named ("the riluzole trial"), and phrases with a determiner ("the hip joint"), cut
+before the verb that follows their subject. Pure functions over text."""
+
+from __future__ import annotations
+
+import re
+
+from mscqa.answers.messages import QUESTION_START
+from mscqa.text.terms import STOPWORDS
+
+# Nouns that name a piece of research: the likeliest thing "it", "they" or "that study" means.
+STUDY_WORDS = (
+    r"study|studies|trial|trials|review|reviews|analysis|meta-analysis|research|paper|"
+    r"experiment|experiments"
+)
+# "did anyone study ...", "they trial ...": the same words as verbs name no research.
+_AS_VERB = "".join(
+    rf"(?<!\b{w} )" for w in ("anyone", "someone", "anybody", "somebody", "they", "we", "you", "to")
+)
+STUDY_PHRASE = re.compile(
+    rf"\b(?:(?:the|a|an|this|that|these|those)\s+)?(?:[\w'-]+\s+){{0,3}}?{_AS_VERB}"
+    rf"(?:{STUDY_WORDS})\b",
+    re.IGNORECASE,
+)
+# Verbs a question's subject comes before ("can the knee meniscus | grow back?", "why can't
+# the hip joint | heal itself?"): a phrase pointed back at ends there.
+_PLAIN_VERBS = (
+    r"grow|regrow|heal|repair|recover|rebuild|work|help|get|go|come|become|cause|make|take|"
+    r"need|stop|start|change|turn|spread|affect|improve|happen|last|fix|feel"
+)
+_DETERMINER_PHRASE = re.compile(
+    r"\b(?:the|a|an|this|that|these|those)\s+[\w'-]+"
+    rf"(?:\s+(?!(?:{_PLAIN_VERBS})\b)[\w'-]+){{0,7}}?"
+    r"(?=\s*(?:[?.!,;]|$)|\s+(?:is|are|was|were|do|does|did|has|have|had|and|or|but|to|"
+    rf"in|on|at|for|after|before|with|from|{_PLAIN_VERBS})\b)",
+    re.IGNORECASE,
+)
+
+
+def determiner_phrases(question: str) -> list[str]:
+    """The phrases with a determiner in `question`, in order, each up to its verb and trimmed:
+    "the immune system" in "what does the immune system protect us from?"."""
+    return [trim(_before_verb(m, question)) for m in _DETERMINER_PHRASE.finditer(question)]
+
+
+def _before_verb(match: re.Match[str], question: str) -> str:
+    """A phrase with a determiner up to the word that takes an object, a verb: "the immune
+    system" of "the immune system protect us from"."""
+    words = match.group().split()
+    after = question[match.end() :].split()[:1]
+    for i in range(2, len(words)):
+        following = [*words, *after][i + 1 : i + 2]
+        if words[i].lower() not in STOPWORDS and following and following[0].lower() in _OBJECTS:
+            return " ".join(words[:i])
+    return match.group()
+
+
+# Pronouns a verb takes as its object ("protect us", "heal itself"). Not determiners: "is a
+# hip replacement a big deal?" has a noun before "a".
+_OBJECTS = frozenset(
+    ["us", "them", "him", "me", "you", "itself", "themselves", "himself", "herself", "ourselves",
+     "myself", "yourself"]
+)  # fmt: skip
+
+
+def research_phrase(phrase: str) -> str:
+    """The words that name the research, from the last determiner ("who ran | the eczema
+    trial") or after the last other small word ("we heard about | spine trials")."""
+    words = phrase.split()
+    for i in range(len(words) - 2, -1, -1):
+        word = words[i].lower()
+        if word in _DETERMINERS:
+            return " ".join(words[i:])
+        if word in STOPWORDS:
+            return " ".join(words[i + 1 :])
+    return phrase
+
+
+_DETERMINERS = frozenset(["the", "a", "an", "this", "that", "these", "those"])
+
+
+def trim(phrase: str) -> str:
+    """A phrase without the question word, auxiliary or preposition it starts with ("about
+    research trials") and without the verb it ends with ("the knee patients treated")."""
+    words = phrase.split()
+    while (
+        len(words) > 1
+        and words[0].lower() not in _DETERMINERS
+        and (words[0].lower() in STOPWORDS or QUESTION_START.match(words[0]))
+    ):
+        words = words[1:]
+    while len(words) > 2 and words[-1].lower().endswith("ed"):
+        words = words[:-1]
+    return " ".join(words)
