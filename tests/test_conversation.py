@@ -243,6 +243,12 @@ def test_what_it_points_back_at_ends_before_the_verb(message: str, second: str) 
     assert topic_of("Why is a gout flare a big deal?") == "a gout flare a big deal"
 
 
+@pytest.mark.parametrize("follow_up", ["is that safe?", "does this work?", "is that proven?"])
+def test_that_or_this_asked_of_what_a_treatment_does_is_the_treatment(follow_up: str) -> None:
+    (question,) = read_message(follow_up, ["Do stem cells help tendinitis?"]).questions
+    assert "stem cells for tendinitis" in question
+
+
 def test_how_ill_or_what_stopped_working_names_no_condition() -> None:
     message = "What does the lymph system shield us from, and can it also make us ill?"
     assert read_message(message).questions[1] == "can the lymph system also make us ill?"
@@ -725,6 +731,7 @@ def test_a_dot_inside_a_number_or_a_name_ends_no_sentence_and_web_addresses_are_
         ),
         ("Q: what causes gout? A friend said beer.", "A friend said beer.", ["what causes gout?"]),
         ("Quick question - is gout inherited?", "", ["is gout inherited?"]),
+        ("Thanks. One more thing: is gout inherited?", "Thanks.", ["is gout inherited?"]),
         # A bracket that counts nothing from 1 or a is no list.
         ("Is gout in stage 2) or 3) painful?", "", ["Is gout in stage 2) or 3) painful?"]),
     ],

@@ -467,16 +467,18 @@ class Engine:
 
 def _said_of_it(typed: str, unused: Sequence[str], stats: LibraryStats) -> bool:
     """True when a follow-up's words the library never uses (`unused`) may be said of the
-    topic it points back at: none, or only common English ones in a question that says "it"
-    or "they" for the topic, or only plain English ones in a question too short to say what
-    it is about but with a word of its own the library uses, which its quote must then say
-    (`_own_or_typed`): "do the symptoms ever settle?", not "what is gas?"."""
+    topic it points back at: none, or only plain English ones in a question that says "it" or
+    "that" for the topic ("is that proven?"), or in one too short to say what it is about but
+    with a word of its own the library uses, which its quote must then say (`_own_or_typed`):
+    "do the symptoms ever settle?", not "what is gas?"."""
     from mscqa.answers.conversation import few_own, own_words
     from mscqa.answers.references import find_reference
-    from mscqa.text.frequency import common, plain
+    from mscqa.text.frequency import plain
 
     if not unused:
         return True
-    if find_reference(typed) is not None and all(common(w) for w in unused):
-        return True
-    return few_own(typed) and all(plain(w) for w in unused) and bool(own_words(typed, stats.idf))
+    if not all(plain(w) for w in unused):
+        return False
+    return find_reference(typed) is not None or (
+        few_own(typed) and bool(own_words(typed, stats.idf))
+    )

@@ -80,9 +80,11 @@ _NUMBERED = re.compile(r"(?:^|(?<=\s))\(?(?:\d{1,2}|[a-e])\)\s+")
 # "• ...", "* ...", "- ..." at the start of a line.
 _BULLET = re.compile(r"(?:^|(?<=\n))\s*[•▪◦*-]\s+")
 _ITEM_MARK = "\u2022"
-# "Q: what causes MS?", "2 questions: ...": a label before the question is no word of it.
+# "Q: what causes MS?", "2 questions: ...", "One more thing: ...": a label before the question
+# is no word of it.
 _LABEL = re.compile(
-    r"^(?:q|qn|query|my question(?: is)?|(?:\w+ )?questions?)\s*[:\-]\s*",
+    r"^(?:q|qn|query|my question(?: is)?|(?:\w+ )?questions?|(?:one|another) (?:more |last )?"
+    r"thing|ps|p\.s\.)\s*[:\-]\s*",
     re.IGNORECASE,
 )
 # A web address says where the patient read something, not what they ask: it is left out.

@@ -53,9 +53,12 @@ def reference_kind(body: str, reference: re.Match[str] | None) -> str:
     after = body[reference.end() :].split()
     if word in ("they", "them", "their") and after and _RESEARCH_VERB.match(" ".join(after)):
         return "study"
-    if word in ("it", "its", "they", "them"):
+    if word in ("it", "its", "they", "them", "that", "this"):
+        # "is that safe?", "does this work?": "that" as much as "it" is the treatment.
         if _ASKS_EFFECT.match(body[reference.end() :]):
             return "effect"
+        if word in ("that", "this"):
+            return "any"
         # "do they get stiff as well?" after "what does ALS do to the muscles?": the muscles.
         return "things" if word in ("they", "them") else "treatment"
     if word == "ones":  # "which ones?": of the conditions or research named
@@ -69,7 +72,7 @@ def reference_kind(body: str, reference: re.Match[str] | None) -> str:
 _ASKS_EFFECT = re.compile(
     r"\s*(?:(?!(?:be|been|being|get|gets|got)\b)[\w']+\s+){0,2}?"
     r"(?:help|helps|helped|work|works|worked|cure|cures|heal|heals|fix|fixes|reverse|"
-    r"reverses|slow|slows|safe|unsafe|effective|risky|worth)\b",
+    r"reverses|slow|slows|safe|unsafe|effective|risky|worth|proven|approved)\b",
     re.IGNORECASE,
 )
 _RESEARCH_VERB = re.compile(
