@@ -330,6 +330,11 @@ def test_a_short_follow_up_with_plain_words_no_article_uses_leans_on_the_convers
         "do the muscles ever relax, in ALS?",
     )
     assert fake_engine.reply("what is gas?", [first]).asked == ("what is gas?",)
+    # Nor with a word of its own when it says "that" for the treatment talked about.
+    treatment = fake_engine.reply("Can stem cells ease chronic pain?")
+    assert fake_engine.reply("is that proven?", [treatment]).asked == (
+        "is stem cells for chronic pain proven?",
+    )
 
 
 PAIN = "Treating Chronic Pain with Mesenchymal Stem Cells"

@@ -243,6 +243,11 @@ def test_what_it_points_back_at_ends_before_the_verb(message: str, second: str) 
     assert topic_of("Why is a gout flare a big deal?") == "a gout flare a big deal"
 
 
+def test_the_word_after_stem_cells_is_what_they_do_not_their_name() -> None:
+    assert treatments("Can stem cells ease tendinitis?") == ["stem cells"]
+    assert treatments("is the drug edaravone safe?") == ["the drug edaravone"]
+
+
 @pytest.mark.parametrize("follow_up", ["is that safe?", "does this work?", "is that proven?"])
 def test_that_or_this_asked_of_what_a_treatment_does_is_the_treatment(follow_up: str) -> None:
     (question,) = read_message(follow_up, ["Do stem cells help tendinitis?"]).questions

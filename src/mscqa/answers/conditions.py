@@ -130,8 +130,13 @@ def treatments(text: str) -> list[str]:
         name = match.group()
         if name.lower().startswith("that ") and joins_a_clause(text, match.start()):
             name = name[len("that ") :]
-        found.append(name + _name_after(text[match.end() :]))
+        # "stem cells" is a name already: the word after it is what they do ("ease").
+        named = _STEM_CELLS.search(name) is not None
+        found.append(name + ("" if named else _name_after(text[match.end() :])))
     return found
+
+
+_STEM_CELLS = re.compile(r"\b(?:stem cells?|mscs?)$", re.IGNORECASE)
 
 
 def joins_a_clause(text: str, start: int) -> bool:
