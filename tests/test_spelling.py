@@ -102,6 +102,11 @@ def test_a_slip_in_a_disease_name_the_library_writes_is_corrected() -> None:
     assert corrected.text == "does it calm inflammatory disease?"
     # A name the library never writes before "disease" stays as typed.
     assert not speller.correct("what about goutt disease?").changed
+    # A possessive name the library writes, typed with a slip and the same possessive.
+    possessive = Speller(["Paget’s disease of bone is rare."])
+    corrected = possessive.correct("is pagett’s disease painful?")
+    assert corrected.text == "is paget’s disease painful?"
+    assert corrected.changes == (("pagett", "paget"),)
 
 
 def test_a_slip_before_disease_free_is_corrected() -> None:

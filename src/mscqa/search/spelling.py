@@ -130,18 +130,20 @@ class Speller:
         for i, match in enumerate(matches):
             if _a_name(text, match, shouted):
                 continue
-            before = matches[i - 1].group() if i else ""
-            after = matches[i + 1].group() if i + 1 < len(matches) else ""
+            # The neighbours as the library's word pairs were counted: "s" after "Crohn's".
+            before = _WORD.findall(matches[i - 1].group())[-1] if i else ""
+            after = _WORD.findall(matches[i + 1].group())[0] if i + 1 < len(matches) else ""
             suggestion = self._suggest_contracted(match.group(), before, after)
             if suggestion and _NAMING.match(text, match.end()):
                 # Before "disease" a word may be a name the library lacks ("tendom
                 # syndrome"): only a library's own name is corrected ("autoimune disease").
-                suggestion = suggestion if suggestion in self._naming else None
+                named = re.split(r"['\u2019]", suggestion)[0]
+                suggestion = suggestion if named in self._naming else None
             if suggestion is None:
                 continue
             parts += [text[last : match.start()], suggestion]
             last = match.end()
-            changes.append((match.group(), suggestion))
+            changes.append(_changed_word(match.group(), suggestion))
         parts.append(text[last:])
         return Correction("".join(parts), tuple(changes))
 
@@ -171,13 +173,23 @@ class Speller:
 
 
 _NAMED = re.compile(
-    r"([A-Za-z]+)[\s-]+(?:disease|syndrome|disorder)s?\b" + NOT_A_NAME, re.IGNORECASE
+    r"([A-Za-z]+)(?:['\u2019]s)?[\s-]+(?:disease|syndrome|disorder)s?\b" + NOT_A_NAME,
+    re.IGNORECASE,
 )
 # A word before one of these names the condition ("Menkes disease", "Hailey-Hailey disease"),
 # unless it describes people ("disease free", `scope.NOT_A_NAME`).
 _NAMING = re.compile(
     r"[\s-]*(?:[A-Za-z]+[\s-]+)?(?:disease|syndrome|disorder)\b" + NOT_A_NAME, re.IGNORECASE
 )
+
+
+def _changed_word(typed: str, corrected: str) -> tuple[str, str]:
+    """(typed, corrected) of the word itself when only a possessive's name was corrected:
+    ("arthritus", "arthritis") for "arthritus's"."""
+    typed_head, mark, tail = typed.partition("'" if "'" in typed else "\u2019")
+    if mark and corrected.endswith(mark + tail):
+        return typed_head, corrected[: -len(mark + tail)]
+    return typed, corrected
 
 
 def _bucket(first: str, second: str) -> int:
