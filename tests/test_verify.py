@@ -100,6 +100,13 @@ def test_more_opposites_are_caught(statement: str, evidence: str) -> None:
     assert opposed(statement, evidence)
 
 
+def test_a_clause_denying_what_it_calls_they_denies_what_the_clause_before_named() -> None:
+    named = "Herbal supplements such as turmeric and ginger are popular—trials have not shown"
+    assert opposed("Turmeric supplements work.", f"{named} that they actually work.")
+    # Without "they", the denial is about something else.
+    assert not opposed("Turmeric supplements work.", f"{named} that massage actually works.")
+
+
 def test_a_paraphrase_is_not_an_opposite() -> None:
     assert not opposed(
         "Riluzole extends survival in ALS.",

@@ -336,7 +336,10 @@ def opposition(statement: str, evidence: str) -> str | None:
         return conflict
     antonyms = _antonyms()
     evidence_clauses = [
-        (c, _content(c), _negated_plainly(c)) for c in clauses(evidence) if not _HEDGE.search(c)
+        (c, _content(c) | (_referred(c, before) if neg else set()), neg)
+        for before, c in zip(["", *clauses(evidence)], clauses(evidence), strict=False)
+        if not _HEDGE.search(c)
+        for neg in (_negated_plainly(c),)
     ]
     all_words = set().union(*(ws for _, ws, _ in evidence_clauses))
     for clause in clauses(statement):
@@ -367,6 +370,15 @@ def opposition(statement: str, evidence: str) -> str | None:
                 mine, theirs = _as_written(word, clause), _as_written(min(swapped), evidence)
                 return f"'{mine}' in the statement, '{theirs}' in the evidence"
     return None
+
+
+def _referred(clause: str, before: str) -> set[str]:
+    """The words of the clause `before` when `clause`, a denial, speaks of what it named as
+    "they" or "it" ("... such as turmeric are popular; trials have not shown that they work")."""
+    return _content(before) if before and _POINTING.search(clause) else set()
+
+
+_POINTING = re.compile(r"\b(?:they|it|these|those)\b")
 
 
 def _as_written(stemmed: str, text: str) -> str:

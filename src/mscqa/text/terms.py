@@ -105,8 +105,18 @@ def known_words_only(text: str, vocabulary: frozenset[str]) -> str:
 
 
 def words(text: str) -> list[str]:
-    """Word tokens of normalised text (numbers like 84.6 kept whole)."""
-    return _WORD.findall(normalize(text))
+    """Word tokens of normalised text (numbers like 84.6 kept whole); a "not" contracted is
+    "not" ("doesn't" -> "does", "not"; "can't" -> "can", "not"), never a word "doesn"."""
+    return _WORD.findall(_NOT.sub(_not, normalize(text)))
+
+
+def _not(match: re.Match[str]) -> str:
+    verb = match.group(1)
+    return f"{_IRREGULAR_NOT.get(verb, verb)} not"
+
+
+_NOT = re.compile(r"\b([a-z]+)n't\b")
+_IRREGULAR_NOT = {"ca": "can", "wo": "will", "sha": "shall", "ai": "is"}
 
 
 def content_words(text: str) -> list[str]:
@@ -121,8 +131,8 @@ NUMBER_WORDS = {
 }  # fmt: skip
 # Part of the lexical fingerprint: change it whenever the code below changes the tokens.
 _TOKEN_RULES = (
-    "4: stemmed content words, term expansions (both ways on the document side), "
-    "number words as digits"
+    "5: stemmed content words, term expansions (both ways on the document side), "
+    "number words as digits, a contracted not as not"
 )
 
 
