@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from mscqa.answers.names import unmentioned_terms
 from mscqa.text import terms
 from mscqa.text.terms import (
     TERMS,
@@ -140,3 +141,14 @@ def test_everyday_words_for_failing_pills_regrowing_and_the_bodys_defences() -> 
     assert "regener" in set(lexical_tokens("can a tendon regrow?"))
     assert "immun" in set(lexical_tokens("do our defences fight gout?"))
     assert "chronic" in set(lexical_tokens("my pain that won't go away"))
+
+
+def test_a_contracted_not_is_the_word_not() -> None:
+    assert terms.words("It doesn't help; they can’t, won't or aren't") == [
+        "it", "does", "not", "help", "they", "can", "not", "will", "not", "or", "are", "not"
+    ]  # fmt: skip
+    # No word "doesn" is left for the rules that look for words the articles never use.
+    assert (
+        unmentioned_terms("Gout doesn't shorten life.", frozenset({"gout", "shorten", "life"}))
+        == []
+    )
