@@ -107,6 +107,23 @@ def test_a_clause_denying_what_it_calls_they_denies_what_the_clause_before_named
     assert not opposed("Turmeric supplements work.", f"{named} that massage actually works.")
 
 
+def test_side_effects_are_a_thing_named_not_an_effect() -> None:
+    evidence = (
+        "Gel treatment is safe; in trial after trial, the risk of serious adverse events is small."
+    )
+    assert opposed("Serious side effects of gel treatment are common in trials.", evidence)
+    assert opposed(
+        "Gels have no side effects when used for years.",
+        "Moreover, gels cause side effects when used for years.",
+    )
+
+
+def test_failing_denies_only_what_it_fails_to_do() -> None:
+    evidence = "Skin grafts fail because the body's immune system rejects the graft."
+    assert opposed("The immune system isn't involved in skin graft rejection.", evidence)
+    assert opposed("Gels improve gout.", "Gels failed to improve gout.")
+
+
 def test_a_paraphrase_is_not_an_opposite() -> None:
     assert not opposed(
         "Riluzole extends survival in ALS.",

@@ -17,6 +17,7 @@ _NEGATIONS = frozenset(
     {"not", "no", "never", "none", "neither", "nor", "cannot", "without", "fail", "failed",
      "fails", "lack", "lacks", "lacking", "lacked", "unable", "unlikely"}
 )  # fmt: skip
+_FAILING = frozenset({"fail", "failed", "fails"})
 # Clauses end at punctuation and at the conjunctions that turn an argument around.
 _CLAUSE_BREAK = re.compile(
     r"[,;:()\u2014\u2013]|(?<!\d)\.\s|\s-\s|\b(?:but|however|although|while|whereas)\b"
@@ -100,6 +101,8 @@ def negated(clause: str) -> bool:
             continue
         if token == "not" and tokens[i + 1 : i + 2] == ["only"]:
             continue
+        if token in _FAILING and tokens[i + 1 : i + 2] != ["to"]:
+            continue  # "failed to improve" denies; "transplants fail because ..." tells
         if any(t not in STOPWORDS for t in tokens[i + 1 : i + 5]):
             return True
     return False
@@ -111,10 +114,18 @@ def _negated_plainly(clause: str) -> bool:
     directions = _directions()
     tokens = words(_COMPOUND.sub("", clause.replace("n't", " not")))
     if any(
-        t in directions and _negation_before(tokens, i) is not None for i, t in enumerate(tokens)
+        t in directions
+        and not _names_effects(tokens, i)
+        and _negation_before(tokens, i) is not None
+        for i, t in enumerate(tokens)
     ):
         return False
     return negated(clause)
+
+
+def _names_effects(tokens: Sequence[str], i: int) -> bool:
+    """True when word `i` is "effects" of "side effects": a thing named, not "affects"."""
+    return tokens[i] in ("effect", "effects") and i > 0 and tokens[i - 1] in _NAMING_EFFECTS
 
 
 def _content(clause: str) -> set[str]:
@@ -155,6 +166,7 @@ def signals(text: str, reach: int, findings_only: bool = False) -> list[Signal]:
             for i, t in enumerate(tokens)
             if t in directions
             and t not in naming
+            and not _names_effects(tokens, i)
             and not _bound(tokens, i)
             and not _forms_comparative(tokens, i, directions)
         ]
@@ -231,6 +243,8 @@ def _naming_words(clause: str) -> frozenset[str]:
     return frozenset(w for first in opening for w in first if w in _NAME_ADJECTIVES)
 
 
+# "side effects", "adverse effects": a thing named, not an effect of something ("affects").
+_NAMING_EFFECTS = frozenset({"side", "adverse", "ill", "harmful", "unwanted"})
 # Words that claim a complete effect: denied, they say less than "no effect".
 _COMPLETE = frozenset({"cure", "cures", "cured"})
 # "more" and "less" before a direction word grade it.
