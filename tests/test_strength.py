@@ -29,6 +29,7 @@ EVIDENCE = "In a small trial, the new drug reduced joint pain in patients with g
         "Joint pain in patients with gout was the same before and after the new drug.",
         "The new drug reduced joint pain only in patients with gout.",
         "The new drug reduced joint pain in patients with gout, and it never wore off.",
+        "The new drug reduced joint pain in any patient with gout.",
     ],
 )
 def test_a_stronger_statement_is_not_found(statement: str) -> None:
@@ -104,3 +105,11 @@ def test_only_saying_how_little_claims_nothing_alone() -> None:
     evidence = "The number of patients with gout given the new drug was small."
     statement = "Only a small number of patients with gout were given the new drug."
     assert overstatement(statement, [evidence], evidence) is None
+
+
+def test_any_denied_or_in_a_set_phrase_claims_nothing_strong() -> None:
+    for statement in (
+        "The new drug did not cause any side effects in patients with gout.",
+        "In any case, the new drug reduced joint pain in patients with gout.",
+    ):
+        assert overstatement(statement, [EVIDENCE], EVIDENCE) is None

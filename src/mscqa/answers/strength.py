@@ -52,12 +52,14 @@ def strength_groups() -> dict[str, re.Pattern[str]]:
     }
 
 
-# Set phrases that hold a strength word without its strength: "all the time", "at all", a
+# Set phrases that hold a strength word without its strength: "all the time", "at all", "if
+# any", a
 # bound on a number ("equal to or above 80"), and "only" saying how little, not what alone
 # ("only a small number of patients", "only partially effective").
 _IDIOMS = re.compile(
     r"\b(?:all the time|at all|after all|all along|all in all|above all|once and for all"
-    r"|a few|at the same time|equal to|equal or"
+    r"|a few|at the same time|equal to|equal or|if any|in any case|at any rate|any more"
+    r"|any longer"
     r"|only (?:an? )?(?:small|few|little|handful|slight|modest|partial|partially|limited))\b"
 )
 
