@@ -245,7 +245,7 @@ def test_what_it_points_back_at_ends_before_the_verb(message: str, second: str) 
 
 def test_the_word_after_stem_cells_is_what_they_do_not_their_name() -> None:
     assert treatments("Can stem cells ease tendinitis?") == ["stem cells"]
-    assert treatments("is the drug edaravone safe?") == ["the drug edaravone"]
+    assert treatments("is the drug colchicine safe?") == ["the drug colchicine"]
 
 
 @pytest.mark.parametrize("follow_up", ["is that safe?", "does this work?", "is that proven?"])

@@ -276,9 +276,9 @@ class Engine:
         # A part that names what the articles never mention, or asks what only the clinic
         # can answer, is searched as typed: leaning on earlier turns must not answer it.
         # So is a follow-up with a word of its own the library never uses ("where can I
-        # park?"): the topic it would lean on is not what it asks about, unless the word is
-        # common English and the follow-up says "it" or "they" for that topic ("which parts
-        # of the nervous system does it hit?").
+        # park?"): the topic it would lean on is not what it asks about, unless its words are
+        # plain English said of that topic (`_said_of_it`: "which parts of the nervous system
+        # does it hit?").
         asked = tuple(
             part.typed
             if unknown_topics(part.typed, vocabulary, sentences=stats.sentence_tokens)
@@ -469,8 +469,8 @@ def _said_of_it(typed: str, unused: Sequence[str], stats: LibraryStats) -> bool:
     """True when a follow-up's words the library never uses (`unused`) may be said of the
     topic it points back at: none, or only plain English ones in a question that says "it" or
     "that" for the topic ("is that proven?"), or in one too short to say what it is about but
-    with a word of its own the library uses, which its quote must then say (`_own_or_typed`):
-    "do the symptoms ever settle?", not "what is gas?"."""
+    with a word of its own the library uses, which a follow-up's quote must then say
+    (`_own_or_typed`): "do the symptoms ever settle?", not "what is gas?"."""
     from mscqa.answers.conversation import few_own, own_words
     from mscqa.answers.references import find_reference
     from mscqa.text.frequency import plain

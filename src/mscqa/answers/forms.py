@@ -199,9 +199,8 @@ _TIME_QUESTION = re.compile(
 
 def measures(text: str, measured: frozenset[str]) -> bool:
     """True when `text` gives a figure, other than a length of time, within a few words of one
-    of the question's telling words (stems, `telling_stems`): "an average HHS score of 67.2"
-    for how much the scores went up, but not "20 adults ... measured their grip" for how
-    much grip rose."""
+    of the question's telling words (stems, `quotes._telling_stems`): "grip strength rose from
+    18 kg" for how much grip rose, but not "20 adults ... measured their grip"."""
     said = _WORDS.findall(_LENGTH_OF_TIME.sub(" ", _normalized(text)))
     named = [i for i, w in enumerate(said) if stem(w) in measured]
     figures = [i for i, w in enumerate(said) if states_figure(w)]

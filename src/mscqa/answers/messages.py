@@ -43,7 +43,7 @@ WORD = re.compile(r"[\w'-]+")
 
 def sentences(text: str) -> list[str]:
     """The sentences of `text`, stripped; an abbreviation's dot ends none, nor a dot inside a
-    number or a name ("67.2", "nhs.uk")."""
+    number or a name ("51.5", "nhs.uk")."""
     held = _ABBREVIATION.sub(
         lambda m: m.group().replace(".", _HELD_DOT), text.replace(_HELD_DOT, " ")
     )

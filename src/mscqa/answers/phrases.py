@@ -57,7 +57,7 @@ def _before_verb(match: re.Match[str], question: str) -> str:
 
 
 # Pronouns a verb takes as its object ("protect us", "heal itself"). Not determiners: "is a
-# hip replacement a big deal?" has a noun before "a".
+# gout flare a big deal?" has a noun before "a".
 _OBJECTS = frozenset(
     ["us", "them", "him", "me", "you", "itself", "themselves", "himself", "herself", "ourselves",
      "myself", "yourself"]

@@ -280,8 +280,8 @@ def _counting(
 ) -> Candidate | None:
     """The best-scored sentence of `top`'s article that gives a number of what a "how many"
     question counts ("15-40 patients"), or a figure beside one of the telling words of another
-    question only a number answers ("by how much did the scores go up?": "an average HHS score
-    of 67.2 ..."), or None. The question is answered by it however low it ranked among the
+    question only a number answers ("by how much did grip strength go up?": "grip strength rose
+    from 18 kg ..."), or None. The question is answered by it however low it ranked among the
     words of the question."""
     counted = counted_noun(question)
     measured = frozenset() if counted or asks_time(question) else _telling_stems(question)

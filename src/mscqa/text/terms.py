@@ -105,7 +105,7 @@ def known_words_only(text: str, vocabulary: frozenset[str]) -> str:
 
 
 def words(text: str) -> list[str]:
-    """Word tokens of normalised text (numbers like 84.6 kept whole); a "not" contracted is
+    """Word tokens of normalised text (numbers like 12.5 kept whole); a "not" contracted is
     "not" ("doesn't" -> "does", "not"; "can't" -> "can", "not"), never a word "doesn"."""
     return _WORD.findall(_NOT.sub(_not, normalize(text)))
 
