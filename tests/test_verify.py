@@ -108,10 +108,8 @@ def test_a_clause_denying_what_it_calls_they_denies_what_the_clause_before_named
 
 
 def test_side_effects_are_a_thing_named_not_an_effect() -> None:
-    evidence = (
-        "Gel treatment is safe; in trial after trial, the risk of serious adverse events is small."
-    )
-    assert opposed("Serious side effects of gel treatment are common in trials.", evidence)
+    evidence = "Gel treatment is safe; in trial after trial, severe adverse events were rare."
+    assert opposed("Severe side effects of gel treatment are common in trials.", evidence)
     assert opposed(
         "Gels have no side effects when used for years.",
         "Moreover, gels cause side effects when used for years.",
