@@ -116,6 +116,16 @@ def test_side_effects_are_a_thing_named_not_an_effect() -> None:
     )
 
 
+def test_a_remission_goes_the_other_way_from_getting_worse() -> None:
+    evidence = (
+        "Progressive gout – once flares start, they do not settle but get progressively worse"
+    )
+    assert opposed("Progressive gout comes with long remissions.", evidence)
+    assert not opposed(
+        "Gout has flares and remissions.", "Gout runs in cycles of flares and remissions."
+    )
+
+
 def test_failing_denies_only_what_it_fails_to_do() -> None:
     evidence = "Skin grafts fail because the body's immune system rejects the graft."
     assert opposed("The immune system isn't involved in skin graft rejection.", evidence)
