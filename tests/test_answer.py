@@ -319,6 +319,27 @@ def test_a_figure_question_is_not_answered_by_a_length_of_time(
     assert when.answered and "12 weeks" in when.quotes[0].quote
 
 
+GEL = (
+    "---\nid: gel-study\ntitle: Gels for Gout\nreference: Doe J. (2024). Gout journal. 2:2.\n"
+    "---\n\nGout is a painful kind of arthritis. Researchers have turned to urate gels as a "
+    "possible treatment for gout. These gels have the ability to dissolve crystals and calm "
+    "the joint. This is an exciting area.\n"
+)
+
+
+def test_a_quote_goes_on_into_the_sentence_that_says_these_of_what_it_named(
+    fake_settings: Settings,
+) -> None:
+    (fake_settings.corpus_dir / "gel-study.md").write_text(GEL, encoding="utf-8")
+    build(fake_settings, HashingEmbedder())
+    engine = Engine(fake_settings, HashingEmbedder())
+    answer = ask(engine, "Why are urate gels a possible treatment for gout?", min_score=0.0)
+    first = answer.quotes[0].quote
+    assert first.startswith("Researchers have turned") and "These gels have the ability" in first
+    # "This is ..." says something of its own, not more of what was named.
+    assert "exciting" not in first
+
+
 def test_a_follow_ups_focus_is_a_word_the_patient_typed_in_it(fake_engine: Engine) -> None:
     index = fake_engine.index
     question = "were there fewer infections, in the JAMA kidney transplant trial?"

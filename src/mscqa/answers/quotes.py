@@ -98,7 +98,9 @@ def quote_span(
 ) -> tuple[int, int]:
     """Offsets of the quote for a candidate: its sentence, plus a neighbouring sentence of
     the same passage and paragraph when that one carries the number asked for, the subject
-    the sentence refers back to ("These cells ..."), or scores at least `neighbour_ratio`
+    the sentence refers back to ("These cells ..."), the next sentence when it goes on about
+    what the sentence named ("... turned to MSCs ... These cells have the ability to ..."),
+    or scores at least `neighbour_ratio`
     times the sentence's own probability (`probabilities`: sentence row -> probability).
     A list item comes with the line that introduces the list ("... divided into 4 types:"),
     and such a line with the first item."""
@@ -136,6 +138,9 @@ def quote_span(
         added.append(row - 1)
     elif row + 1 <= last and _introduces(row, row + 1, index):
         added.append(row + 1)
+    following = words(sentences[row + 1].text)[:2] if row + 1 in neighbours else []
+    if not added and following[:1] in (["these"], ["this"]) and following[1:] != ["is"]:
+        added.append(row + 1)  # "These cells have ...": what the sentence named, continued
     if probabilities and not added:
         own = probabilities.get(row, candidate.probability)
         close = [n for n in neighbours if probabilities.get(n, 0.0) >= neighbour_ratio * own]
