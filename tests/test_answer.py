@@ -304,14 +304,19 @@ GRIP = (
 )
 
 
+def _with_article(settings: Settings, name: str, text: str) -> Engine:
+    """An engine on the shipped articles and one more, made up for a test."""
+    (settings.corpus_dir / name).write_text(text, encoding="utf-8")
+    build(settings, HashingEmbedder())
+    return Engine(settings, HashingEmbedder())
+
+
 def test_a_figure_question_is_not_answered_by_a_length_of_time(
     fake_settings: Settings,
 ) -> None:
     # The sentence sharing most words with the question gives only "12 weeks", which says
     # nothing of how much grip rose: the article's sentence with the figure leads.
-    (fake_settings.corpus_dir / "grip-study.md").write_text(GRIP, encoding="utf-8")
-    build(fake_settings, HashingEmbedder())
-    engine = Engine(fake_settings, HashingEmbedder())
+    engine = _with_article(fake_settings, "grip-study.md", GRIP)
     answer = ask(engine, "By how much did grip strength go up after the injections?", min_score=0.0)
     assert answer.answered and "18 kg to 24 kg" in answer.quotes[0].quote
     # Asked how long, the length of time answers.
@@ -330,9 +335,7 @@ GEL = (
 def test_a_quote_goes_on_into_the_sentence_that_says_these_of_what_it_named(
     fake_settings: Settings,
 ) -> None:
-    (fake_settings.corpus_dir / "gel-study.md").write_text(GEL, encoding="utf-8")
-    build(fake_settings, HashingEmbedder())
-    engine = Engine(fake_settings, HashingEmbedder())
+    engine = _with_article(fake_settings, "gel-study.md", GEL)
     answer = ask(engine, "Why are urate gels a possible treatment for gout?", min_score=0.0)
     first = answer.quotes[0].quote
     assert first.startswith("Researchers have turned") and "These gels have the ability" in first
