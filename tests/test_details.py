@@ -6,9 +6,11 @@ from __future__ import annotations
 from mscqa.answers.details import (
     body_part_conflict,
     cause_conflict,
+    cause_unsaid,
     other_condition,
     source_conflict,
     sources,
+    stage_conflict,
 )
 from mscqa.answers.verify import CONTRADICTED, NOT_FOUND, SUPPORTED
 from mscqa.engine import Engine
@@ -125,3 +127,21 @@ def test_a_condition_the_evidences_article_never_names_is_not_backed() -> None:
     assert (
         other_condition("In MS, nerves are damaged.", "Multiple sclerosis damages nerves.") is None
     )
+
+
+def test_a_stage_of_the_illness_said_the_other_way_contradicts() -> None:
+    evidence = "In later stages of gout, patients have stiff and swollen joints."
+    assert stage_conflict("Gout patients have stiff joints from the very beginning.", evidence)
+    assert stage_conflict("In later stages of gout, joints are stiff.", evidence) is None
+    # The part of the evidence that says most of the statement gives the stage.
+    both = "Flares are rare in early stages, but in later stages, flares are frequent and long."
+    assert stage_conflict("Gout flares are frequent from the start.", both)
+    assert stage_conflict("Early on, gout flares are rare.", both) is None
+    # Parts that say as much of it as each other leave the stage unsure.
+    assert stage_conflict("Early on, gout comes and goes.", both) is None
+
+
+def test_a_cause_no_evidence_names_is_not_backed() -> None:
+    assert cause_unsaid("Gout is caused by stress.", "Gout is a painful kind of arthritis.")
+    assert cause_unsaid("Gout is caused by stress.", "Gout flares result from uric acid.") is None
+    assert cause_unsaid("Gout is painful.", "Gout is a painful kind of arthritis.") is None

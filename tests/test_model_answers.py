@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from mscqa.answers.verify import CONTRADICTED
 from mscqa.engine import Engine
 
 pytestmark = pytest.mark.model
@@ -114,3 +115,10 @@ def test_a_follow_up_whose_words_the_quote_says_but_one_is_answered_about_the_to
     first = real_engine.reply("Is MS an autoimmune condition?")
     turn = real_engine.reply("and what does the immune reaction damage?", [first])
     assert turn.answer.answered and "immune reaction breaks down" in turn.answer.quotes[0].quote
+
+
+def test_a_stage_or_a_cause_changed_is_never_supported(real_engine: Engine) -> None:
+    stage = real_engine.check("From the very start of ALS, swallowing is difficult for patients.")
+    assert stage.verdict == CONTRADICTED and "later" in stage.reason
+    cause = real_engine.check("Multiple sclerosis is caused by a virus.")
+    assert cause.verdict == CONTRADICTED and "another cause" in cause.reason

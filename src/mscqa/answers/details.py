@@ -140,6 +140,60 @@ def cause_conflict(statement: str, evidence: str) -> tuple[bool, str] | None:
     return None
 
 
+def cause_unsaid(statement: str, context: str) -> tuple[bool, str] | None:
+    """(False: not found, reason) when the statement names a cause and neither the evidence
+    nor its passage (`context`) says what causes anything: the cause is the statement's own."""
+    if _CAUSE.search(statement) and not _ANY_CAUSE.search(context):
+        return False, "the evidence does not say what causes it"
+    return None
+
+
+_ANY_CAUSE = re.compile(
+    r"\b(?:caused|causes?|causing|due\s+to|because|results?\s+from|resulting\s+from|"
+    r"leads?\s+to|triggers?|triggered)\b",
+    re.IGNORECASE,
+)
+
+
+def stage_conflict(statement: str, evidence: str) -> tuple[bool, str] | None:
+    """(True: contradicted, reason) when the statement puts at the start what the evidence puts
+    in the later stages, or the other way round: the stage said in the part of the evidence
+    (cut at "but", "however", ";") that shares most of the statement's words. "Difficulty
+    swallowing from the very beginning" against "in later stages, patients have difficulty
+    swallowing". Else None."""
+    mine = _stage(statement)
+    if mine is None:
+        return None
+    wanted = set(lexical_tokens(_STAGE_WORDS.sub(" ", statement), expand=False))
+    parts = sorted(
+        ((len(wanted & set(lexical_tokens(p, expand=False))), p) for p in _TURN.split(evidence)),
+        reverse=True,
+    )
+    if not parts or (len(parts) > 1 and parts[1][0] == parts[0][0]):
+        return None  # no part says more of the statement than another: which stage is unsure
+    best = parts[0][1]
+    theirs = _stage(best)
+    if theirs is None or theirs == mine:
+        return None
+    said = _STAGE_WORDS.search(best)
+    return True, f"the evidence says “{said.group() if said else theirs}”"
+
+
+def _stage(text: str) -> str | None:
+    """ "early" or "late" when `text` names one stage of an illness and not the other."""
+    found = {("early" if m.group("early") else "late") for m in _STAGE_WORDS.finditer(text)}
+    return found.pop() if len(found) == 1 else None
+
+
+_STAGE_WORDS = re.compile(
+    r"\b(?:(?P<early>early|earlier|beginning|outset|onset|initially|at first|"
+    r"(?:from|at) the (?:very )?start)"
+    r"|(?P<late>later|late|advanced|eventually|in the end|final))\b",
+    re.IGNORECASE,
+)
+_TURN = re.compile(r"\bbut\b|\bhowever\b|\bwhereas\b|;", re.IGNORECASE)
+
+
 # "While the precise cause is unknown, ...": no cause named is the evidence's.
 _UNKNOWN_CAUSE = re.compile(
     r"\bcauses?\s+(?:of\s+[\w'’ -]{1,40}?\s+)?(?:is|are|remains?)\s+(?:still\s+)?"

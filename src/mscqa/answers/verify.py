@@ -13,8 +13,10 @@ from mscqa.answers.candidates import weighted_coverage
 from mscqa.answers.details import (
     body_part_conflict,
     cause_conflict,
+    cause_unsaid,
     other_condition,
     source_conflict,
+    stage_conflict,
 )
 from mscqa.answers.names import (
     ATTRIBUTED,
@@ -361,6 +363,9 @@ def _with_details(
         or source_conflict(statement, context, article.text)
         or body_part_conflict(statement, best.quote, f"{context} {article.title}")
         or cause_conflict(statement, best.quote)
+        or cause_conflict(statement, context)
+        or cause_unsaid(statement, context)
+        or stage_conflict(statement, best.quote)
     )
     if detail is None:
         return result
