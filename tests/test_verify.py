@@ -126,6 +126,12 @@ def test_a_remission_goes_the_other_way_from_getting_worse() -> None:
     )
 
 
+def test_nothing_to_do_with_denies_a_link() -> None:
+    evidence = "Damaged tendons are one of the main sources of shoulder pain."
+    assert opposed("Tendon damage has nothing to do with shoulder pain.", evidence)
+    assert not opposed("Damaged tendons are a main source of shoulder pain.", evidence)
+
+
 def test_failing_denies_only_what_it_fails_to_do() -> None:
     evidence = "Skin grafts fail because the body's immune system rejects the graft."
     assert opposed("The immune system isn't involved in skin graft rejection.", evidence)

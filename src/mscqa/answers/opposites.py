@@ -15,7 +15,7 @@ from mscqa.text.terms import NUMBER_WORDS, STOPWORDS, lexical_tokens, normalize,
 
 _NEGATIONS = frozenset(
     {"not", "no", "never", "none", "neither", "nor", "cannot", "without", "fail", "failed",
-     "fails", "lack", "lacks", "lacking", "lacked", "unable", "unlikely"}
+     "fails", "lack", "lacks", "lacking", "lacked", "unable", "unlikely", "nothing"}
 )  # fmt: skip
 _FAILING = frozenset({"fail", "failed", "fails"})
 # Clauses end at punctuation and at the conjunctions that turn an argument around.
