@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from mscqa.text.frequency import everyday
-from mscqa.text.terms import STOPWORDS, TERMS, normalize
+from mscqa.text.terms import IRREGULAR_NOT, STOPWORDS, TERMS, normalize
 
 # At most two questions are searched for one message (one search more than a plain question);
 # a third and later question stay with the second.
@@ -238,11 +238,10 @@ def content(text: str) -> list[str]:
 
 
 def _uncontracted(word: str) -> str:
-    return _IRREGULAR_NOT.get(word) or _CONTRACTION.sub("", word)
+    return IRREGULAR_NOT.get(word) or _CONTRACTION.sub("", word)
 
 
 _CONTRACTION = re.compile(r"(?:n't|'(?:s|re|ve|m|ll|d))$")
-_IRREGULAR_NOT = {"can't": "can", "won't": "will", "shan't": "shall", "ain't": "is"}
 
 
 def mentions(text: str, phrase: str) -> bool:

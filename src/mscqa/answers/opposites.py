@@ -11,7 +11,15 @@ from functools import lru_cache
 from mscqa.answers.conditions import conditions
 from mscqa.answers.numbers import ROUGHLY, THOUSANDS
 from mscqa.config import DATA_DIR
-from mscqa.text.terms import NUMBER_WORDS, STOPWORDS, lexical_tokens, normalize, stem, words
+from mscqa.text.terms import (
+    NUMBER_WORDS,
+    STOPWORDS,
+    lexical_tokens,
+    normalize,
+    not_spelled_out,
+    stem,
+    words,
+)
 
 _NEGATIONS = frozenset(
     {"not", "no", "never", "none", "neither", "nor", "cannot", "without", "fail", "failed",
@@ -85,7 +93,7 @@ def clauses(text: str) -> list[str]:
     """`text` cut at commas, semicolons, dashes and turning conjunctions ("but", "however")."""
     # Dashes first: normalising makes "effective—clinical" one hyphenated word.
     text = re.sub("[\u2014\u2013]", " ; ", text)
-    plain = THOUSANDS.sub(r"\1\2", normalize(text)).replace("n't", " not")
+    plain = not_spelled_out(THOUSANDS.sub(r"\1\2", normalize(text)))
     return [c.strip() for c in _CLAUSE_BREAK.split(plain) if c and c.strip()]
 
 
@@ -93,7 +101,7 @@ def negated(clause: str) -> bool:
     """True when a negation word governs what the clause says: "does not improve function" is
     negated; the elliptical "than those who do not", "not only ... but also" and a thing
     described by what it lacks ("patients with no prior disease") are not."""
-    tokens = words(clause.replace("n't", " not"))
+    tokens = words(clause)
     for i, token in enumerate(tokens):
         if token not in _NEGATIONS or token == "without":
             continue
@@ -112,7 +120,7 @@ def _negated_plainly(clause: str) -> bool:
     """`negated`, leaving out clauses whose negation is on a direction word ("did not
     increase"): `signals` reads those, together with what they are about."""
     directions = _directions()
-    tokens = words(_COMPOUND.sub("", clause.replace("n't", " not")))
+    tokens = words(_COMPOUND.sub("", clause))
     if any(
         t in directions
         and not _names_effects(tokens, i)
@@ -349,12 +357,13 @@ def opposition(statement: str, evidence: str) -> str | None:
     if conflict:
         return conflict
     antonyms = _antonyms()
-    evidence_clauses = [
-        (c, _content(c) | (_referred(c, before) if neg else set()), neg)
-        for before, c in zip(["", *clauses(evidence)], clauses(evidence), strict=False)
-        if not _HEDGE.search(c)
-        for neg in (_negated_plainly(c),)
-    ]
+    cut = clauses(evidence)
+    evidence_clauses = []
+    for before, c in zip(["", *cut], cut, strict=False):
+        if _HEDGE.search(c):
+            continue
+        neg = _negated_plainly(c)
+        evidence_clauses.append((c, _content(c) | (_referred(c, before) if neg else set()), neg))
     all_words = set().union(*(ws for _, ws, _ in evidence_clauses))
     for clause in clauses(statement):
         words_here = _content(clause)

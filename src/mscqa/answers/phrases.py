@@ -48,10 +48,10 @@ def _before_verb(match: re.Match[str], question: str) -> str:
     """A phrase with a determiner up to the word that takes an object, a verb: "the immune
     system" of "the immune system protect us from"."""
     words = match.group().split()
-    after = question[match.end() :].split()[:1]
-    for i in range(2, len(words)):
-        following = [*words, *after][i + 1 : i + 2]
-        if words[i].lower() not in STOPWORDS and following and following[0].lower() in _OBJECTS:
+    # The word after each word of the phrase, and after its last the question's next word.
+    following = [w.lower() for w in [*words[1:], *question[match.end() :].split()[:1]]]
+    for i in range(2, min(len(words), len(following))):
+        if words[i].lower() not in STOPWORDS and following[i] in _OBJECTS:
             return " ".join(words[:i])
     return match.group()
 

@@ -255,18 +255,20 @@ def _answers_figure(
 ) -> bool:
     """True when one of the chosen quotes (candidate, start, end) can answer `question`, which
     only a number answers (`answers_figure`)."""
-    return any(
-        answers_figure(question, index.articles[c.hit.passage.article_id].text[start:end])
-        for c, start, end in chosen
-    )
+    return any(answers_figure(question, _text(quote, index)) for quote in chosen)
+
+
+def _text(quote: tuple[Candidate, int, int], index: Library) -> str:
+    """The words of a chosen quote (candidate, start, end)."""
+    candidate, start, end = quote
+    return index.articles[candidate.hit.passage.article_id].text[start:end]
 
 
 def _gives_figure(question: str, quote: tuple[Candidate, int, int], index: Library) -> bool:
     """True when the quote (candidate, start, end) answers a question only a number answers
     with a figure of what it counts or measures, not one of something else ("20 adults" for
     how much grip rose)."""
-    candidate, start, end = quote
-    text = index.articles[candidate.hit.passage.article_id].text[start:end]
+    text = _text(quote, index)
     if not answers_figure(question, text):
         return False
     if counted_noun(question) or asks_time(question):

@@ -107,16 +107,21 @@ def known_words_only(text: str, vocabulary: frozenset[str]) -> str:
 def words(text: str) -> list[str]:
     """Word tokens of normalised text (numbers like 12.5 kept whole); a "not" contracted is
     "not" ("doesn't" -> "does", "not"; "can't" -> "can", "not"), never a word "doesn"."""
-    return _WORD.findall(_NOT.sub(_not, normalize(text)))
+    return _WORD.findall(not_spelled_out(normalize(text)))
+
+
+def not_spelled_out(text: str) -> str:
+    """Normalised `text` with each contracted not written out: "doesn't" -> "does not"."""
+    return _NOT.sub(_not, text)
 
 
 def _not(match: re.Match[str]) -> str:
-    verb = match.group(1)
-    return f"{_IRREGULAR_NOT.get(verb, verb)} not"
+    return f"{IRREGULAR_NOT.get(match.group(), match.group(1))} not"
 
 
 _NOT = re.compile(r"\b([a-z]+)n't\b")
-_IRREGULAR_NOT = {"ca": "can", "wo": "will", "sha": "shall", "ai": "is"}
+# Contracted nots whose verb is not what comes before "n't".
+IRREGULAR_NOT = {"can't": "can", "won't": "will", "shan't": "shall", "ain't": "is"}
 
 
 def content_words(text: str) -> list[str]:
