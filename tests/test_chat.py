@@ -440,3 +440,17 @@ def test_a_second_question_not_covered_alone_leans_on_the_first(
     # A quote without it is not kept: the part stays not covered.
     _canned(fake_engine, monkeypatch, second, _quote(ALS, "Swallowing gets harder near the end."))
     assert not fake_engine.reply(f"{first}, and {second}").parts[1].answered
+
+
+def test_a_question_about_a_thing_of_the_patients_own_does_not_lean_on_the_conversation(
+    fake_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "hair" is plain English no article uses; after "my" it is what the question is about,
+    # not something said of the hip study talked about.
+    first = fake_engine.reply("Tell me about the hip study with stem cells")
+    leaned = _quote(HIP, "Stem cells grew back in the hip joint.")
+    typed = "would stem cells make my hair grow back?"
+    searched, turn = _follow_up(fake_engine, monkeypatch, first, typed, leaned)
+    assert searched == [typed] and not turn.answer.answered
+    searched, turn = _follow_up(fake_engine, monkeypatch, first, typed.replace("my ", ""), leaned)
+    assert len(searched) == 2 and turn.answer.answered

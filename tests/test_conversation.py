@@ -871,3 +871,12 @@ def test_a_clause_saying_when_or_if_belongs_to_the_question_it_leads_to() -> Non
     )
     assert questions == ["once an attack starts, does it go away?"]
     assert story == "My aunt has gout. She asked me to find out."
+
+
+def test_a_kind_of_a_condition_named_by_its_short_name_is_the_condition_named() -> None:
+    assert conditions("What is relapsing-remitting MS?") == ["relapsing-remitting MS"]
+    assert conditions("is secondary progressive MS rare?") == ["secondary progressive MS"]
+    assert conditions("my MS is mild") == ["MS"]
+    # So a follow-up's "it" is that kind, not MS at large.
+    follow_up = standalone_question("does it get worse?", ["What is primary progressive MS?"])
+    assert follow_up == "does primary progressive MS get worse?"

@@ -76,6 +76,13 @@ def test_back_as_a_word_of_time_and_joint_are_no_parts_of_the_body() -> None:
     assert body_part_conflict("The pain returned in the joint.", evidence, evidence) is None
 
 
+def test_a_joint_is_read_by_the_part_it_is_of() -> None:
+    evidence = "Cells were injected into the hip joints of people with gout."
+    found = body_part_conflict("Cells were injected into the wrist joints.", evidence, evidence)
+    assert found is not None and found[0] and "wrist" in found[1] and "hip" in found[1]
+    assert body_part_conflict("They injected the hip joint.", evidence, evidence) is None
+
+
 def test_a_changed_detail_is_never_supported_end_to_end(fake_engine: Engine) -> None:
     body = fake_engine.check("The first symptom of ALS is often weakness in the legs.")
     assert body.verdict == CONTRADICTED and "legs" in body.reason

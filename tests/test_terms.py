@@ -152,3 +152,31 @@ def test_a_contracted_not_is_the_word_not() -> None:
         unmentioned_terms("Gout doesn't shorten life.", frozenset({"gout", "shorten", "life"}))
         == []
     )
+
+
+def test_lay_names_for_physiotherapy_an_operation_and_lasting_pain() -> None:
+    assert {"physic", "therapi"} <= set(lexical_tokens("did physio help your shoulder?"))
+    assert {"physic", "therapi"} <= set(lexical_tokens("is physiotherapy worth a try?"))
+    assert "surgeri" in set(lexical_tokens("would an operation fix the tendon?"))
+    assert "chronic" in set(lexical_tokens("my long-lasting pain in the heel"))
+    # The articles' side meets the lay name too.
+    assert "physio" in set(lexical_tokens("Physical therapy helps some.", document=True))
+
+
+def test_how_often_a_question_asks_is_no_topic_and_as_well_says_also() -> None:
+    assert lexical_tokens("what usually happens to gout?") == lexical_tokens(
+        "what happens to gout?"
+    )
+    assert "typic" not in set(lexical_tokens("how big are gout trials typically?"))
+    # "as well" is "also"; "well" alone says how well.
+    assert "well" not in terms.content_words("the same may occur in the wrist as well")
+    assert "well" in terms.content_words("does it work well?")
+
+
+def test_non_stays_with_the_word_it_negates() -> None:
+    assert terms.words("non-steroidal drugs for non-cancer pain") == [
+        "nonsteroidal", "drugs", "for", "noncancer", "pain"
+    ]  # fmt: skip
+    assert not {"steroid", "cancer"} & set(lexical_tokens("non-steroidal drugs, non-cancer pain"))
+    # An NSAID is what the articles spell out, "non-steroidal" and all.
+    assert "nonsteroid" in set(lexical_tokens("are NSAIDs any use?"))

@@ -618,3 +618,11 @@ def test_a_number_of_days_weeks_months_or_years_in_another_unit_contradicts() ->
 def test_a_great_capacity_is_the_opposite_of_a_limited_one() -> None:
     evidence = "At the same time, the tendon has a very limited capacity to heal itself."
     assert opposed("The tendon has a great capacity to heal itself.", evidence)
+
+
+def test_a_steroid_is_not_what_a_non_steroidal_drug_is() -> None:
+    from mscqa.answers.opposites import opposition
+
+    evidence = "Gout flares are treated with non-steroidal anti-inflammatory drugs."
+    found = opposition("Gout flares are treated with steroids.", evidence)
+    assert found is not None and "nonsteroidal" in found

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 import weakref
@@ -372,9 +373,12 @@ class Engine:
         if not focus:
             return searched
         # A word beyond common English that no article uses names another topic
-        # ("lissencephaly"); common ones ("late", "happens") say what about the topic.
-        unused = [w for w in unused_words(part.typed, stats.vocabulary) if not common(w)]
-        if unused or unknown_topics(part.typed, stats.vocabulary, sentences=stats.sentence_tokens):
+        # ("lissencephaly"), as does one the patient owns ("my hair"); other common ones
+        # ("late", "happens") say what about the topic.
+        unused = unused_words(part.typed, stats.vocabulary)
+        rare = [w for w in unused if not common(w)]
+        unknown = unknown_topics(part.typed, stats.vocabulary, sentences=stats.sentence_tokens)
+        if rare or unknown or _owned(part.typed, unused):
             return searched
         again = self.ask(part.fallback, part.typed)
         said = set(lexical_tokens(again.quotes[0].quote if again.answered else "", expand=False))
@@ -470,15 +474,27 @@ def _said_of_it(typed: str, unused: Sequence[str], stats: LibraryStats) -> bool:
     topic it points back at: none, or only plain English ones in a question that says "it" or
     "that" for the topic ("is that proven?"), or in one too short to say what it is about but
     with a word of its own the library uses, which a follow-up's quote must then say
-    (`_own_or_typed`): "do the symptoms ever settle?", not "what is gas?"."""
+    (`_own_or_typed`): "do the symptoms ever settle?", not "what is gas?". A word after "my",
+    "her" ... names a thing of the patient's, which is a topic of its own ("will stem cells
+    regrow my hair?")."""
     from mscqa.answers.conversation import few_own, own_words
     from mscqa.answers.references import find_reference
     from mscqa.text.frequency import plain
 
     if not unused:
         return True
-    if not all(plain(w) for w in unused):
+    if not all(plain(w) for w in unused) or _owned(typed, unused):
         return False
     return find_reference(typed) is not None or (
         few_own(typed) and bool(own_words(typed, stats.idf))
     )
+
+
+def _owned(typed: str, unused: Sequence[str]) -> bool:
+    """True when one of `unused` (words no article uses) follows "my", "her", ... in `typed`:
+    a thing of the patient's ("my hair"), which is a topic of its own."""
+    owned = {m.group(1).lower() for m in _OWNED.finditer(typed)}
+    return bool(owned & {w.lower() for w in unused})
+
+
+_OWNED = re.compile(r"\b(?:my|his|her|our|their|your)\s+([\w'-]+)", re.IGNORECASE)

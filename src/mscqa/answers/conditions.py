@@ -106,9 +106,26 @@ _NOT_CONDITION = re.compile(r"\b(?:treatments?|drugs?|medications?|index|scale|s
 def _condition_pattern() -> re.Pattern[str]:
     names = {t for t, e in TERMS.items() if _names_condition(t) or _names_condition(e)}
     names |= {e for e in TERMS.values() if _names_condition(e) and len(e.split()) <= 4}
-    alternatives = "|".join(re.escape(n) for n in sorted(names, key=lambda n: (-len(n), n)))
+    names |= _kinds_by_short_name(names)
+    alternatives = "|".join(
+        re.escape(n).replace(r"\ ", "[ -]") for n in sorted(names, key=lambda n: (-len(n), n))
+    )
     general = r"(?:[a-z'-]+ )?[a-z-]*(?:pain|disease|transplant|itis|osis)s?"
     return re.compile(rf"(?<![a-z0-9])({general}|{alternatives})(?![a-z0-9])")
+
+
+def _kinds_by_short_name(names: set[str]) -> set[str]:
+    """A kind of a condition with the condition's short name: "relapsing remitting ms" for
+    "relapsing remitting multiple sclerosis", so that the kind, not only "MS", is the
+    condition a question names (and what a follow-up's "it" stands for)."""
+    kinds = set()
+    for short, full in TERMS.items():
+        if len(full.split()) < 2 or " " in short:
+            continue
+        for name in names:
+            if name.endswith(" " + full):
+                kinds.add(name[: -len(full)] + short)
+    return kinds
 
 
 def names_part_of(question: str, told: Sequence[str]) -> bool:

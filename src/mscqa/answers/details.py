@@ -98,8 +98,8 @@ def body_part_conflict(statement: str, evidence: str, context: str) -> tuple[boo
     """(contradicted, reason) when the statement names a part of the body that neither the
     evidence nor the text around it (`context`) names: contradicted when the evidence names
     another ("in the ankles" where the statement says "in the wrists"), else not found.
-    "Back" counts only as "lower back" or "back pain" (it is also a word of time), and
-    "joint" never (every joint is one)."""
+    "Back" counts only as "lower back" or "back pain" (it is also a word of time), and a
+    joint only by the part it is of ("the knee joints": the knee; every joint is a joint)."""
     around = frozenset(lexical_tokens(f"{evidence} {context}"))
     theirs = _parts(evidence)
     for part in _parts(statement):
@@ -213,7 +213,11 @@ def _parts(text: str) -> list[str]:
     found = [m.group() for m in _ORGAN.finditer(text)]
     for part in body_parts(text, own=False):
         words = normalize(part).split()
-        if words[-1] in ("joint", "joints") or (words == ["back"] and not _BACK.search(text)):
+        if words[-1] in ("joint", "joints"):
+            # "the knee joints": the knee; a joint alone is no part of its own.
+            part = " ".join(part.split()[:-1])
+            words = words[:-1]
+        if not words or (words == ["back"] and not _BACK.search(text)):
             continue
         found.append(part)
     return list(dict.fromkeys(found))

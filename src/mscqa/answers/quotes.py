@@ -17,8 +17,10 @@ from mscqa.answers.forms import (
     asks_time,
     counted_noun,
     counts,
+    defined_name,
     has_form,
     measures,
+    opens_with,
     question_forms,
 )
 from mscqa.answers.ranker import SentenceScorer
@@ -310,6 +312,29 @@ def _counting(
     )
 
 
+def _defining(
+    question: str, scored: Sequence[Candidate], index: Library, ratio: float
+) -> Candidate | None:
+    """For a "What is X?" question, the best-scored sentence that opens with X (`opens_with`)
+    when the best one does not and it scores at least `ratio` times the best: "What is
+    relapsing-remitting MS?" is answered by "Relapsing-remitting – Patients have symptoms for
+    a time ...", not by the sentence on another type that mentions it in passing."""
+    name = defined_name(question)
+    if not scored or not name or not any(f.name == "definition" for f in question_forms(question)):
+        return None
+    if opens_with(index.sentences[scored[0].row].text, name):
+        return None
+    floor = ratio * scored[0].probability
+    return next(
+        (
+            c
+            for c in scored
+            if c.probability >= floor and opens_with(index.sentences[c.row].text, name)
+        ),
+        None,
+    )
+
+
 def _led_by(
     first: Candidate,
     chosen: Sequence[tuple[Candidate, int, int]],
@@ -376,6 +401,10 @@ def find_quotes(
             chosen.append((candidate, start, end))
     if not chosen:
         return refused(question, unknown)
+    defining = _defining(question, scored, index, neighbour_ratio) if asking else None
+    if defining is not None and defining.row != chosen[0][0].row:
+        chosen = _led_by(defining, chosen, question, index, probabilities, neighbour_ratio)
+        chosen = chosen[:top_k]
     if asking and asks_figure(question) and not _gives_figure(question, chosen[0], index):
         counting = _counting(question, scored, chosen[0][0], index)
         if counting is None and not _answers_figure(question, chosen, index):
@@ -383,22 +412,22 @@ def find_quotes(
         if counting is not None:
             chosen = _led_by(counting, chosen, question, index, probabilities, neighbour_ratio)
             chosen = chosen[:top_k]
-    quotes = []
-    for candidate, start, end in chosen:
-        passage = candidate.hit.passage
-        article = index.articles[passage.article_id]
-        quotes.append(
-            Quote(
-                article_id=article.id,
-                title=article.title,
-                reference=article.reference,
-                quote=article.text[start:end],
-                start=start,
-                end=end,
-                passage=passage.text,
-                passage_start=passage.start,
-                passage_end=passage.end,
-                score=round(candidate.probability, 4),
-            )
-        )
-    return Answer(question, True, None, tuple(quotes))
+    return Answer(question, True, None, tuple(_quote(*quote, index) for quote in chosen))
+
+
+def _quote(candidate: Candidate, start: int, end: int, index: Library) -> Quote:
+    """The quote of `candidate` cut at [start, end) of its article, with its passage."""
+    passage = candidate.hit.passage
+    article = index.articles[passage.article_id]
+    return Quote(
+        article_id=article.id,
+        title=article.title,
+        reference=article.reference,
+        quote=article.text[start:end],
+        start=start,
+        end=end,
+        passage=passage.text,
+        passage_start=passage.start,
+        passage_end=passage.end,
+        score=round(candidate.probability, 4),
+    )

@@ -106,8 +106,13 @@ def known_words_only(text: str, vocabulary: frozenset[str]) -> str:
 
 def words(text: str) -> list[str]:
     """Word tokens of normalised text (numbers like 12.5 kept whole); a "not" contracted is
-    "not" ("doesn't" -> "does", "not"; "can't" -> "can", "not"), never a word "doesn"."""
-    return _WORD.findall(not_spelled_out(normalize(text)))
+    "not" ("doesn't" -> "does", "not"; "can't" -> "can", "not"), never a word "doesn"; "non-"
+    stays with its word ("non-steroidal" -> "nonsteroidal"), which it negates: a drug that is
+    not a steroid is no match for "steroid", nor "non-cancer pain" for "cancer"."""
+    return _WORD.findall(_NON.sub("non", not_spelled_out(normalize(text))))
+
+
+_NON = re.compile(r"\bnon-(?=[a-z])")
 
 
 def not_spelled_out(text: str) -> str:
@@ -125,8 +130,14 @@ IRREGULAR_NOT = {"can't": "can", "won't": "will", "shan't": "shall", "ain't": "i
 
 
 def content_words(text: str) -> list[str]:
-    """Words that carry meaning: stopwords dropped."""
-    return [w for w in words(text) if w not in STOPWORDS]
+    """Words that carry meaning: stopwords dropped, and the "well" of "as well" (which says
+    "also", not how well something works)."""
+    found = words(text)
+    return [
+        w
+        for i, w in enumerate(found)
+        if w not in STOPWORDS and not (w == "well" and i and found[i - 1] == "as")
+    ]
 
 
 # Number words become digits on both sides, so "six months" meets "6 months".
@@ -136,8 +147,8 @@ NUMBER_WORDS = {
 }  # fmt: skip
 # Part of the lexical fingerprint: change it whenever the code below changes the tokens.
 _TOKEN_RULES = (
-    "5: stemmed content words, term expansions (both ways on the document side), "
-    "number words as digits, a contracted not as not"
+    "6: stemmed content words, term expansions (both ways on the document side), "
+    "number words as digits, a contracted not as not, no 'well' after 'as'"
 )
 
 
