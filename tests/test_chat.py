@@ -447,10 +447,20 @@ def test_a_question_about_a_thing_of_the_patients_own_does_not_lean_on_the_conve
 ) -> None:
     # "hair" is plain English no article uses; after "my" it is what the question is about,
     # not something said of the hip study talked about.
-    first = fake_engine.reply("Tell me about the hip study with stem cells")
+    first = fake_engine.reply("What did the hip study with stem cells find?")
     leaned = _quote(HIP, "Stem cells grew back in the hip joint.")
     typed = "would stem cells make my hair grow back?"
     searched, turn = _follow_up(fake_engine, monkeypatch, first, typed, leaned)
     assert searched == [typed] and not turn.answer.answered
     searched, turn = _follow_up(fake_engine, monkeypatch, first, typed.replace("my ", ""), leaned)
     assert len(searched) == 2 and turn.answer.answered
+
+
+def test_a_question_leaning_on_a_story_of_what_the_articles_never_mention_is_not_covered(
+    fake_engine: Engine,
+) -> None:
+    # "recover" is a word no article uses: alone, the question would be searched as typed
+    # and answered about stem cells at large, the stroke left out.
+    turn = fake_engine.reply("My uncle had a stroke in May. Could stem cells help him recover?")
+    assert turn.asked == ("Could stem cells help him recover, for stroke?",)
+    assert not turn.answer.answered

@@ -240,7 +240,7 @@ def test_what_it_points_back_at_ends_before_the_verb(message: str, second: str) 
     assert topic_of("Does the rotator cuff recover on its own?") == "the rotator cuff"
     # A verb no list names, known by the pronoun it takes; a noun before "a" is no verb.
     assert topic_of("what does the lymph system shield us from?") == "the lymph system"
-    assert topic_of("Why is a gout flare a big deal?") == "a gout flare a big deal"
+    assert topic_of("Why is a gout flare a big deal?") == "a gout flare"
 
 
 def test_the_word_after_stem_cells_is_what_they_do_not_their_name() -> None:
@@ -880,3 +880,43 @@ def test_a_kind_of_a_condition_named_by_its_short_name_is_the_condition_named() 
     # So a follow-up's "it" is that kind, not MS at large.
     follow_up = standalone_question("does it get worse?", ["What is primary progressive MS?"])
     assert follow_up == "does primary progressive MS get worse?"
+
+
+def test_the_subject_of_a_question_with_its_verb_first_ends_before_what_is_said_of_it() -> None:
+    from mscqa.answers.phrases import determiner_phrases
+
+    assert determiner_phrases("Why is the uric acid level important?") == ["the uric acid level"]
+    assert determiner_phrases("Is the gout drug a cure?") == ["the gout drug"]
+    assert determiner_phrases("why are the gout drugs so limited?") == ["the gout drugs"]
+    assert determiner_phrases("What is the uric acid level?") == ["the uric acid level"]
+    follow_up = standalone_question("and when does it go wrong?", ["Why is the kidney important?"])
+    assert follow_up == "When does the kidney go wrong?"
+
+
+def test_they_after_a_plural_the_question_asked_about_is_that_plural() -> None:
+    from mscqa.answers.references import plural_referent
+
+    assert plural_referent("What happens to tendons in gout?", "") == ("tendons", "in")
+    assert standalone_question("do they tear?", ["What happens to tendons in gout?"]) == (
+        "do tendons in gout tear?"
+    )
+
+
+def test_a_second_question_asking_for_something_instead_leans_on_the_first() -> None:
+    message = "Can gout drugs cure it, and why are doctors trying diets instead?"
+    assert read_message(message).parts[1].standalone == (
+        "why are doctors trying diets instead, in gout?"
+    )
+    # Without "instead", words enough of its own: searched as typed.
+    other = "Can gout drugs cure it, and why are doctors trying diets for years?"
+    assert read_message(other).parts[1].standalone == "why are doctors trying diets for years?"
+
+
+def test_a_follow_up_joined_with_and_is_about_the_conversations_topic() -> None:
+    context = ["Does gout run in families?"]
+    joined = standalone_question("and what does the uric acid crystal do?", context)
+    assert joined.lower() == "and what does the uric acid crystal do, in gout?"
+    # One that names a condition or research of its own stands alone.
+    assert standalone_question("and what does the uric acid do in lupus?", context) == (
+        "and what does the uric acid do in lupus?"
+    )

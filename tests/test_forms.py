@@ -187,3 +187,12 @@ def test_a_sentence_opens_with_a_name_after_its_article() -> None:
     assert opens_with("A flare-up is a sudden return of symptoms.", "flare-up")
     assert not opens_with("Some people with gout go on to get tophaceous gout.", "tophaceous gout")
     assert not opens_with("Gout is common.", "")
+
+
+def test_a_question_whether_something_is_safe_asks_for_a_statement_of_safety() -> None:
+    forms = question_forms("Is the injection safe for gout?")
+    assert [f.name for f in forms] == ["safety"]
+    assert has_form(forms, "The injections were safe in every trial.")
+    assert has_form(forms, "Serious adverse events were rare.")
+    # That it works is another finding.
+    assert not has_form(forms, "The injections have been shown to be effective.")

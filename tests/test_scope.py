@@ -9,6 +9,7 @@ from mscqa.search.scope import (
     named_topics,
     scope_words,
     topic_words,
+    unknown_terms,
     unknown_topics,
     unused_words,
 )
@@ -252,3 +253,31 @@ def test_everyday_activities_after_a_treatment_are_no_topic_of_the_articles() ->
     for activity in ("fly", "go swimming", "use a sauna"):
         question = f"Is it safe to {activity} after a stem cell injection for hip osteoarthritis?"
         assert unknown_topics(question, VOCABULARY), question
+
+
+def test_a_name_of_several_words_is_known_only_when_one_sentence_names_it() -> None:
+    sentences = [
+        frozenset(lexical_tokens("Low back pain is common.", document=True)),
+        frozenset(lexical_tokens("Some see double vision.", document=True)),
+        frozenset(lexical_tokens("Hip osteoarthritis is painful.", document=True)),
+    ]
+    vocabulary = frozenset().union(*sentences)
+    assert unknown_topics("What causes low vision?", vocabulary, sentences=sentences) == [
+        "low vision"
+    ]
+    assert unknown_topics("Is hip osteoarthritis painful?", vocabulary, sentences=sentences) == []
+    # Without the sentences, every word known is enough, as before.
+    assert unknown_topics("What causes low vision?", vocabulary) == []
+
+
+def test_an_abbreviation_in_capitals_the_library_never_uses_is_an_unknown_term() -> None:
+    assert unknown_terms("can stem cells fix a torn ACL?", VOCABULARY) == ["acl"]
+    assert unknown_terms("Is PRP like stem cells for MS?", VOCABULARY) == ["prp"]
+    # Known ones and a message written all in capitals are not.
+    assert unknown_terms("do MSCs help MS?", VOCABULARY) == []
+    assert unknown_terms("CAN STEM CELLS HELP HIP PAIN", VOCABULARY) == []
+
+
+def test_asking_what_the_clinic_charges_is_a_clinic_matter() -> None:
+    assert clinic_matters("How much do you charge for an injection?") == ["do you charge"]
+    assert clinic_matters("what are your fees?") == ["your fees"]

@@ -180,3 +180,10 @@ def test_non_stays_with_the_word_it_negates() -> None:
     assert not {"steroid", "cancer"} & set(lexical_tokens("non-steroidal drugs, non-cancer pain"))
     # An NSAID is what the articles spell out, "non-steroidal" and all.
     assert "nonsteroid" in set(lexical_tokens("are NSAIDs any use?"))
+
+
+def test_lay_words_for_wasting_away_and_going_wrong() -> None:
+    assert "atrophi" in set(lexical_tokens("do the calf muscles waste away?"))
+    assert {"falter", "fail"} <= set(lexical_tokens("when does the kidney go wrong?"))
+    # "instead", like "usually", frames a question and names nothing.
+    assert lexical_tokens("why try diets instead?") == lexical_tokens("why try diets?")

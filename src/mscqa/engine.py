@@ -277,15 +277,15 @@ class Engine:
         # A part that names what the articles never mention, or asks what only the clinic
         # can answer, is searched as typed: leaning on earlier turns must not answer it.
         # So is a follow-up with a word of its own the library never uses ("where can I
-        # park?"): the topic it would lean on is not what it asks about, unless its words are
-        # plain English said of that topic (`_said_of_it`: "which parts of the nervous system
-        # does it hit?").
+        # park?"), unless its words are plain English said of that topic (`_said_of_it`:
+        # "does it hit the nerves?") or what it leans on is itself not covered ("a stroke").
         asked = tuple(
             part.typed
             if unknown_topics(part.typed, vocabulary, sentences=stats.sentence_tokens)
             or (
                 part.leaned
                 and not _said_of_it(part.typed, unused_words(part.typed, vocabulary), stats)
+                and not unknown_topics(part.standalone, vocabulary, sentences=stats.sentence_tokens)
             )
             else part.standalone
             for part in reading.parts

@@ -136,11 +136,12 @@ def _read_parts(
     told = named or body_parts(story)  # "my lower back is wrecked"
     for number, typed in enumerate(questions):
         standalone = standalone_question(typed, context, carry_thin=not named, quoted=quoted)
-        if number and not conditions(standalone) and few_own(typed):
+        if number and not conditions(standalone) and (few_own(typed) or _INSTEAD.search(typed)):
             # "..., and were there any side effects?", "... and are they safe?": the second
             # question of a message is about what the first one is about: research or a
             # condition, else what it asks about ("the immune system") when this one names
-            # nothing of its own ("what is edaravone?" does).
+            # nothing of its own ("what is edaravone?" does), or when it asks for something
+            # "instead" of what the first asked about.
             first, plain = parts[0].standalone, all(common(w) for w in content(typed))
             topic = topic_of(first, "named") or (topic_of(first) if plain else "")
             if topic and not mentions(standalone, topic):
@@ -157,6 +158,10 @@ def _read_parts(
         parts.append(Part(typed, standalone, fallback))
         context = [*context, standalone]
     return parts
+
+
+# "why are researchers trying stem cells instead?": instead of what the first part asked about.
+_INSTEAD = re.compile(r"\binstead\b", re.IGNORECASE)
 
 
 def _points_at_story(typed: str, standalone: str, told: Sequence[str]) -> bool:
@@ -214,6 +219,10 @@ def standalone_question(
         return claim
     elliptical = _ELLIPTICAL.match(question)
     own = conditions(question)
+    # "and what does the immune reaction damage?": joined to the conversation, of its topic
+    # (but "and where did the cells in the tendon study come from?" names its own).
+    joined = bool(elliptical and _JOINING.match(question)) and not own
+    joined = joined and not STUDY_PHRASE.search(question)
     if elliptical and _JOINING.match(question):
         # "Also, how long did the back pain study last?": a whole question joined
         # to the conversation, not one that leaves out what it is about.
@@ -245,7 +254,8 @@ def standalone_question(
     # say what about, so about what the conversation is about.
     thin = carry_thin and not own and sum(not everyday(w) for w in content(body)) <= MAX_THIN_WORDS
     definite = _DEFINITE.search(body)  # "the volunteers": of the study talked about
-    if reference is None and not elliptical and not bare and (own or not (definite or thin)):
+    alone = own or not (definite or thin or joined)
+    if reference is None and not elliptical and not bare and alone:
         return question
     if reference is not None:
         kind = reference_kind(body, reference)

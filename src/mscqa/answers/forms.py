@@ -56,11 +56,20 @@ FORMS = (
         _compile(r"\b(?:because|since|due to|reasons?|causes?|caused|risk|so that|therefore)\b"),
     ),
     Form(
+        # "Is it safe for lupus?" is answered by what the articles say of its safety, not by
+        # a sentence saying it works.
+        "safety",
+        _compile(r"\b(?:safe|safely|safety|unsafe|risky|dangerous|side effects?|adverse)\b"),
+        _compile(
+            r"\b(?:safe|safely|safety|unsafe|adverse|side effects?|risks?|tolerated?|harmful)\b"
+        ),
+    ),
+    Form(
         "finding",
         _compile(
             _YES_NO + r".*\b(?:help|helps|helped|work|works|worked|effective|improve|improves|"
             r"improved|benefit|benefits|cure|cures|treat|treats|reduce|reduces|relieve|"
-            r"relieves|better|safe|slow|slows|successful)\b"
+            r"relieves|better|slow|slows|successful)\b"
             r"|^what (?:did|do|does|have) .*\b(?:find|found|show|shown|conclude|report|discover)\b"
             r"|\b(?:results?|outcomes?|findings?)\b"
         ),

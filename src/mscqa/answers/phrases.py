@@ -48,6 +48,16 @@ def _before_verb(match: re.Match[str], question: str) -> str:
     """A phrase with a determiner up to the word that takes an object, a verb: "the immune
     system" of "the immune system protect us from"."""
     words = match.group().split()
+    if (
+        len(words) > 2
+        and _INVERTED.match(question[: match.start()])
+        and _ENDS.match(question[match.end() :])
+    ):
+        # "why is the immune system important?", "is the drug a cure?", "why are the drugs
+        # so limited?": the subject ends before what is said of it.
+        lower = [w.lower() for w in words]
+        said = (i for i in range(2, len(words)) if lower[i] in _DETERMINERS | _DEGREE)
+        return " ".join(words[: next(said, len(words) - 1)])
     # The word after each word of the phrase, and after its last the question's next word.
     following = [w.lower() for w in [*words[1:], *question[match.end() :].split()[:1]]]
     for i in range(2, min(len(words), len(following))):
@@ -56,6 +66,13 @@ def _before_verb(match: re.Match[str], question: str) -> str:
     return match.group()
 
 
+# A question whose verb "to be" comes before its subject, and the end of a question.
+_INVERTED = re.compile(
+    r"^\s*(?:(?:why|how|when|where)\s+)?(?:is|are|was|were|isn't|aren't|wasn't|weren't)\s+$",
+    re.IGNORECASE,
+)
+_ENDS = re.compile(r"^\W*$")
+_DEGREE = frozenset(["so", "very", "too", "really", "quite", "more", "less", "still", "ever"])
 # Pronouns a verb takes as its object ("protect us", "heal itself"). Not determiners: "is a
 # gout flare a big deal?" has a noun before "a".
 _OBJECTS = frozenset(

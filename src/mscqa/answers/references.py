@@ -113,7 +113,8 @@ _EMPTY_IT = re.compile(
 def plural_referent(question: str, treatment: str) -> tuple[str, str]:
     """What "they" or "them" after `question` stands for, with the word that joins it to a
     condition ("in", "for"): the last phrase of "the" and a plural noun ("the muscles", "the
-    side effects of steroids"), unless the `treatment` named is outside it; else a drug class
+    side effects of steroids"), or of a plural noun after "to" or "about" ("what happens to
+    muscles in ALS?"), unless the `treatment` named is outside it; else a drug class
     named when no treatment is ("steroids"); else ("", "")."""
     plural = [
         m.group()
@@ -131,7 +132,8 @@ def plural_referent(question: str, treatment: str) -> tuple[str, str]:
 
 
 _DEFINITE_PLURAL = re.compile(
-    r"\b(?i:the)\s+(?:[a-z]+\s+)?([a-z]{3,}(?<![su])s)\b(?:\s+of\s+[\w'-]+(?:\s+cells)?)?"
+    r"(?:\b(?i:the)\s+|(?<=\b(?i:to) )|(?<=\b(?i:about) ))"
+    r"(?:[a-z]+\s+)?([a-z]{3,}(?<![su])s)\b(?:\s+of\s+[\w'-]+(?:\s+cells)?)?"
 )
 _RESEARCH_NOUN = re.compile(r"(?:studies|trials|reviews|papers|experiments|analyses)$")
 # Kinds of drug named by their class. Only "they" or "them" is taken for one: in "I'm scared

@@ -129,6 +129,21 @@ def known_topic(topic: str, vocabulary: frozenset[str]) -> bool:
     return False
 
 
+def _known(topic: str, vocabulary: frozenset[str], sentences: Sequence[frozenset[str]]) -> bool:
+    """`known_topic`, and for a name of several words, named by one sentence of the library
+    (`sentences`, when given): "low vision" is no topic of a library that says "low back pain"
+    in one place and "double vision" in another."""
+    if not known_topic(topic, vocabulary):
+        return False
+    if not sentences:
+        return True
+    for text in (topic, TERMS.get(normalize(topic), "")):
+        tokens = set(lexical_tokens(text, expand=False))
+        if tokens and (len(tokens) < 2 or any(tokens <= s for s in sentences)):
+            return True
+    return False
+
+
 def unknown_topics(
     question: str,
     vocabulary: frozenset[str],
@@ -139,12 +154,12 @@ def unknown_topics(
     with its technical terms (`unknown_terms`) unless `terms` is false, the procedures no
     sentence of the library (`sentences`, stemmed words) names (`unnamed_procedures`), and the
     phrases of what only the clinic can answer (`clinic_matters`)."""
-    unknown = [t for t in named_topics(question) if not known_topic(t, vocabulary)]
+    unknown = [t for t in named_topics(question) if not _known(t, vocabulary, sentences)]
     unknown += [p for p in unnamed_procedures(question, sentences) if p not in " ".join(unknown)]
     named = " ".join(unknown)
     for match in _reference_pattern().finditer(normalize(question)):
         name = match.group(1)
-        if name not in named and not known_topic(name, vocabulary):
+        if name not in named and not _known(name, vocabulary, sentences):
             unknown.append(name)
     if terms:
         named = " ".join(unknown)
@@ -192,7 +207,16 @@ def unknown_terms(question: str, vocabulary: frozenset[str]) -> list[str]:
             continue
         if not _known_word(word, vocabulary) and word not in found:
             found.append(word)
+    # An abbreviation in capitals ("a torn ACL", "IVF") the library and the term table never
+    # use names something the articles do not cover, however short (unless all is capitals).
+    if any(c.islower() for c in question):
+        for word in _ABBREVIATION.findall(question):
+            if not _known_word(word.lower(), vocabulary) and word.lower() not in found:
+                found.append(word.lower())
     return found
+
+
+_ABBREVIATION = re.compile(r"\b[A-Z]{3,5}(?=s?\b)")
 
 
 # Verb and adverb endings ("pooled", "surgically"): how something was done, not a topic.
