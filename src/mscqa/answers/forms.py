@@ -61,7 +61,7 @@ FORMS = (
         "safety",
         _compile(r"\b(?:safe|safely|safety|unsafe|risky|dangerous|side effects?|adverse)\b"),
         _compile(
-            r"\b(?:safe|safely|safety|unsafe|adverse|side effects?|risks?|tolerated?|harmful)\b"
+            r"\b(?:safe|safely|safety|unsafe|adverse|side effects?|tolerated?|harmful)\b"
         ),
     ),
     Form(
