@@ -148,7 +148,7 @@ NUMBER_WORDS = {
 # Part of the lexical fingerprint: change it whenever the code below changes the tokens.
 _TOKEN_RULES = (
     "6: stemmed content words, term expansions (both ways on the document side), "
-    "number words as digits, a contracted not as not, no 'well' after 'as'"
+    "number words as digits, a contracted not as not, no 'well' after 'as', 'non-' joined"
 )
 
 
