@@ -60,9 +60,7 @@ FORMS = (
         # a sentence saying it works.
         "safety",
         _compile(r"\b(?:safe|safely|safety|unsafe|risky|dangerous|side effects?|adverse)\b"),
-        _compile(
-            r"\b(?:safe|safely|safety|unsafe|adverse|side effects?|tolerated?|harmful)\b"
-        ),
+        _compile(r"\b(?:safe|safely|safety|unsafe|adverse|side effects?|tolerated?|harmful)\b"),
     ),
     Form(
         "finding",
