@@ -187,3 +187,8 @@ def test_lay_words_for_wasting_away_and_going_wrong() -> None:
     assert {"falter", "fail"} <= set(lexical_tokens("when does the kidney go wrong?"))
     # "instead", like "usually", frames a question and names nothing.
     assert lexical_tokens("why try diets instead?") == lexical_tokens("why try diets?")
+
+
+def test_every_day_is_daily() -> None:
+    said = set(lexical_tokens("Patients must take the tablets every day.", document=True))
+    assert "daili" in said and "daili" in set(lexical_tokens("are the tablets taken daily?"))
