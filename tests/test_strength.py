@@ -113,3 +113,17 @@ def test_any_denied_or_in_a_set_phrase_claims_nothing_strong() -> None:
         "In any case, the new drug reduced joint pain in patients with gout.",
     ):
         assert overstatement(statement, [EVIDENCE], EVIDENCE) is None
+
+
+def test_plenty_is_a_claim_of_its_own_that_only_an_amount_said_backs() -> None:
+    evidence = "The treatments for gout that involve the joints are limited."
+    statement = "There are plenty of good treatments for gout in the joints."
+    assert overstatement(statement, [evidence], evidence) is not None
+    assert judgement(statement, [evidence], evidence).verdict != SUPPORTED
+    said = "Dozens of treatments for gout that involve the joints were tried."
+    assert overstatement("Many treatments for gout were tried.", [said], said) is None
+    # What is said of all of them is said of many.
+    every = "All treatments for gout in the trials were tried in the joints."
+    assert (
+        overstatement("Many treatments for gout were tried in the joints.", [every], every) is None
+    )
