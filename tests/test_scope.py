@@ -268,6 +268,8 @@ def test_a_name_of_several_words_is_known_only_when_one_sentence_names_it() -> N
     assert unknown_topics("Is hip osteoarthritis painful?", vocabulary, sentences=sentences) == []
     # Without the sentences, every word known is enough, as before.
     assert unknown_topics("What causes low vision?", vocabulary) == []
+    assert not known_topic("low vision", vocabulary, sentences)
+    assert known_topic("low vision", vocabulary) and known_topic("vision", vocabulary, sentences)
 
 
 def test_an_abbreviation_in_capitals_the_library_never_uses_is_an_unknown_term() -> None:

@@ -120,26 +120,18 @@ def _named_conditions(text: str) -> list[str]:
     return found
 
 
-def known_topic(topic: str, vocabulary: frozenset[str]) -> bool:
-    """True when the library uses every word of `topic`, or of its term-table expansion."""
-    for text in (topic, TERMS.get(normalize(topic), "")):
-        tokens = lexical_tokens(text, expand=False)
-        if tokens and all(t in vocabulary for t in tokens):
-            return True
-    return False
-
-
-def _known(topic: str, vocabulary: frozenset[str], sentences: Sequence[frozenset[str]]) -> bool:
-    """`known_topic`, and for a name of several words, named by one sentence of the library
-    (`sentences`, when given): "low vision" is no topic of a library that says "low back pain"
-    in one place and "double vision" in another."""
-    if not known_topic(topic, vocabulary):
-        return False
-    if not sentences:
-        return True
+def known_topic(
+    topic: str, vocabulary: frozenset[str], sentences: Sequence[frozenset[str]] = ()
+) -> bool:
+    """True when the library uses every word of `topic`, or of its term-table expansion; given
+    the library's `sentences` (stemmed words), a name of several words must also be named by
+    one of them, as a procedure must (`unnamed_procedures`): "low vision" is no topic of a
+    library that says "low back pain" in one place and "double vision" in another."""
     for text in (topic, TERMS.get(normalize(topic), "")):
         tokens = set(lexical_tokens(text, expand=False))
-        if tokens and (len(tokens) < 2 or any(tokens <= s for s in sentences)):
+        if not tokens or not tokens <= vocabulary:
+            continue
+        if not sentences or len(tokens) < 2 or any(tokens <= s for s in sentences):
             return True
     return False
 
@@ -154,12 +146,12 @@ def unknown_topics(
     with its technical terms (`unknown_terms`) unless `terms` is false, the procedures no
     sentence of the library (`sentences`, stemmed words) names (`unnamed_procedures`), and the
     phrases of what only the clinic can answer (`clinic_matters`)."""
-    unknown = [t for t in named_topics(question) if not _known(t, vocabulary, sentences)]
+    unknown = [t for t in named_topics(question) if not known_topic(t, vocabulary, sentences)]
     unknown += [p for p in unnamed_procedures(question, sentences) if p not in " ".join(unknown)]
     named = " ".join(unknown)
     for match in _reference_pattern().finditer(normalize(question)):
         name = match.group(1)
-        if name not in named and not _known(name, vocabulary, sentences):
+        if name not in named and not known_topic(name, vocabulary, sentences):
             unknown.append(name)
     if terms:
         named = " ".join(unknown)
