@@ -68,14 +68,13 @@ accessibility: $(STAMP) browser $(AXE)
 
 # Retrains the answer ranker and the statement verifier into src/mscqa/data/models/ from
 # ../shared/train and ../shared/bench (fixed seeds; under an hour on two idle cores) and prints
-# their figures. Never part of `run` or `test`. The ranker's stage 1 runs in two steps (1,000
-# MedQuAD questions at 96 word pieces, then 700 unseen ones at 128), the settings measured best
-# in benchmarks/RESULTS.md ("Answer ranker"). Last, MedQuAD's topic names for "not covered"
-# (src/mscqa/data/medquad_topics.txt, seconds).
+# their figures. Never part of `run` or `test`. The ranker is the question-answer bi-encoder
+# measured best in benchmarks/RESULTS.md ("Answer ranker"); after retraining it, refit the answer
+# model with `benchmarks/calibrate.py --ranker --write`. Last, MedQuAD's topic names for "not
+# covered" (src/mscqa/data/medquad_topics.txt, seconds).
 train: $(STAMP)
-	$(BIN)/python -m mscqa.training.ranker --medquad-questions 1000 --max-length 96 --stage1-only
-	$(BIN)/python -m mscqa.training.ranker --medquad-questions 700 --max-length 128 \
-	  --stage1-from benchmarks/.cache/ranker/stage1-1000-96-13
+	$(BIN)/python -m mscqa.training.qa_encoder --medquad-questions 5000 \
+	  --ship src/mscqa/data/models/ranker
 	$(BIN)/python -m mscqa.training.verifier
 	$(BIN)/python -m mscqa.training.topics
 

@@ -48,7 +48,7 @@ from mscqa.answers.calibration import (
 from mscqa.answers.candidates import Candidate, score_candidates
 from mscqa.answers.candidates import sentence_features as features_of
 from mscqa.answers.quotes import quote_span
-from mscqa.answers.ranker import RANKER_DIR, Ranker
+from mscqa.answers.ranker import RANKER_DIR, load_ranker
 from mscqa.config import Settings
 from mscqa.engine import Engine
 from mscqa.evaluate import EvalItem, contains_evidence, read_items
@@ -76,7 +76,7 @@ def collect(engine: Engine, items: Sequence[EvalItem]) -> Rows:
     settings = engine.settings
     # The ranker without its calibration (which is what this fits).
     ranker = (
-        Ranker.load(Path(settings.ranker_dir) if settings.ranker_dir else RANKER_DIR)
+        load_ranker(Path(settings.ranker_dir) if settings.ranker_dir else RANKER_DIR)
         if settings.ranker
         else None
     )

@@ -19,7 +19,7 @@ import numpy as np
 
 from covidqa import DEFAULT_DATA, index_dir_for
 from mscqa.answers.candidates import ranker_text, score_candidates
-from mscqa.answers.ranker import Ranker
+from mscqa.answers.ranker import load_ranker
 from mscqa.config import Settings
 from mscqa.engine import Engine
 from mscqa.training.ranker_data import article_fold, hits, read_covidqa
@@ -38,7 +38,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         corpus_dir=args.data / "corpus", index_dir=index_dir_for(args.data), ranker=False
     )
     loaded = Engine(settings)._current()
-    ranker = Ranker.load(args.ranker)
+    ranker = load_ranker(args.ranker)
     _, questions = read_covidqa(args.data)
     questions = [q for q in questions if article_fold(q.article_id) == args.fold]
     logits: list[np.ndarray] = []

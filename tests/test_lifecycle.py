@@ -11,6 +11,7 @@ import subprocess
 import sys
 import termios
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -121,9 +122,7 @@ def test_update_equals_a_full_build_of_the_same_corpus(
     assert 0 < report.embedded_passages < report.total_passages < first.total_passages
     updated = load_index(fake_settings.index_dir)
 
-    full_settings = Settings(
-        corpus_dir=fake_settings.corpus_dir, index_dir=tmp_path / "full", embedder="fake"
-    )
+    full_settings = replace(fake_settings, index_dir=tmp_path / "full")
     full_report = _build(full_settings, embedder, incremental=False)
     assert full_report.embedded_passages == full_report.total_passages == report.total_passages
     assert_same_index(updated, load_index(full_settings.index_dir))

@@ -15,7 +15,7 @@ import pytest
 from mscqa.answers.calibration import RANKER_FEATURES, Calibration
 from mscqa.answers.candidates import ranker_text, score_candidates
 from mscqa.answers.quotes import find_quotes
-from mscqa.answers.ranker import RANKER_DIR, SENTENCE_WORDS, Ranker, candidate_text
+from mscqa.answers.ranker import RANKER_DIR, SENTENCE_WORDS, candidate_text, load_ranker
 from mscqa.engine import Engine
 from mscqa.training.ranker_data import (
     article_fold,
@@ -116,6 +116,8 @@ def test_the_sentence_comes_first_and_is_bounded() -> None:
 
 class WordRanker:
     """Scores a candidate 5 when its sentence (first line) has `word`, else -5."""
+
+    context = True
 
     def __init__(self, word: str) -> None:
         self.word = word
@@ -221,17 +223,18 @@ shipped = pytest.mark.skipif(
 
 @shipped
 def test_shipped_weights_load_with_their_checksum_and_rank() -> None:
-    ranker = Ranker.load()
-    manifest = ranker.scorer.manifest
-    assert manifest["files"] and manifest["max_length"] <= 192
+    ranker = load_ranker()
+    manifest = ranker.manifest  # type: ignore[attr-defined]
+    assert manifest["files"] and manifest["base_model"].startswith("sentence-transformers/all-")
+    assert manifest["data"] and all(len(d["sha256"]) == 64 for d in manifest["data"])
+    assert manifest["parity_int8_vs_torch"]["same_preference"] >= 0.95
     question = "How warm is the middle of a bee cluster?"
-    scores = ranker.score(
-        question,
-        [
-            candidate_text("Bees in Cold Winters", "The cluster keeps its centre near 35 °C."),
-            candidate_text("Bees in Cold Winters", "Queens stop laying eggs in the coldest weeks."),
-        ],
-    )
+    sentences = [
+        "The cluster keeps its centre near 35 °C.",
+        "Queens stop laying eggs in the coldest weeks.",
+    ]
+    read = sentences if not ranker.context else [candidate_text("Bees", s) for s in sentences]
+    scores = ranker.score(question, read)
     assert scores[0] > scores[1]
     assert sum(f.stat().st_size for f in RANKER_DIR.iterdir()) <= 30 * 2**20
 
@@ -293,7 +296,7 @@ def test_a_ranker_calibration_fitted_on_other_features_names_the_fix(
     monkeypatch.setattr(calibration, "RANKER_CALIBRATION_FILE", stale)
     monkeypatch.setattr(engine_module, "RANKER_CALIBRATION_FILE", stale)
     calibration.ranker_calibration.cache_clear()
-    monkeypatch.setattr(engine_module.Ranker, "load", classmethod(lambda cls, folder: object()))
+    monkeypatch.setattr(engine_module, "shared_ranker", lambda folder: object())
     engine = Engine(replace(fake_engine.settings, ranker=True), fake_engine.embedder)
     with pytest.raises(ModelFileError) as raised:
         _ = engine.ranker

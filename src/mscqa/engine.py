@@ -16,7 +16,7 @@ import numpy as np
 from mscqa.answers import scorer
 from mscqa.answers.calibration import RANKER_CALIBRATION_FILE, ranker_calibration
 from mscqa.answers.quotes import Answer, find_quotes
-from mscqa.answers.ranker import RANKER_DIR, Ranker, SentenceScorer
+from mscqa.answers.ranker import RANKER_DIR, SentenceScorer, shared_ranker
 from mscqa.answers.verifier import VERIFIER_DIR, shared_verifier
 from mscqa.answers.verify import ModelRule, Verdict, check_statement
 from mscqa.config import Settings
@@ -124,7 +124,7 @@ class Engine:
             from mscqa.answers.scorer import ModelFileError
 
             folder = Path(self.settings.ranker_dir) if self.settings.ranker_dir else RANKER_DIR
-            ranker = Ranker.load(folder)
+            ranker = shared_ranker(folder)
             if not RANKER_CALIBRATION_FILE.is_file():
                 raise ModelFileError(
                     f"{RANKER_CALIBRATION_FILE} is missing: reinstall mscqa, or set "

