@@ -69,8 +69,9 @@ accessibility: $(STAMP) browser $(AXE)
 # Retrains the answer ranker and the statement verifier into src/mscqa/data/models/ from
 # ../shared/train and ../shared/bench (fixed seeds; under an hour on two idle cores) and prints
 # their figures. Never part of `run` or `test`. The ranker is the question-answer bi-encoder
-# measured best in benchmarks/RESULTS.md ("Answer ranker"); after retraining it, refit the answer
-# model with `benchmarks/calibrate.py --ranker --write`. Last, MedQuAD's topic names for "not
+# measured best in benchmarks/RESULTS.md ("Answer ranker, shipped": MedQuAD, then COVID-QA, about
+# 16 minutes); after retraining it, refit the answer model with
+# `benchmarks/calibrate.py --ranker --write`. Last, MedQuAD's topic names for "not
 # covered" (src/mscqa/data/medquad_topics.txt, seconds).
 train: $(STAMP)
 	$(BIN)/python -m mscqa.training.qa_encoder --medquad-questions 5000 \

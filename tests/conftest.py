@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import shutil
 import sys
 from collections.abc import Iterator
@@ -131,3 +132,42 @@ def real_engine(
     seed_export(real_export, settings.index_dir)
     build(settings, real_embedder)
     yield Engine(settings, real_embedder)
+
+
+COVIDQA_ARTICLE = """---
+id: "made-up-1"
+title: "Bees in Cold Winters"
+reference: "Doe, J. (2020). Bees in cold winters. J. Made Up Stud. 1:1-2."
+source: made up
+---
+
+Honey bees cluster together when the air turns cold. The cluster keeps its centre near
+thirty-five degrees. Bees at the edge shiver their flight muscles to make heat.
+
+A colony eats about twenty kilograms of honey over a winter. The cluster keeps its centre near
+thirty-five degrees. Queens stop laying eggs in the coldest weeks.
+"""
+
+
+@pytest.fixture
+def made_up_covidqa(tmp_path: Path) -> Path:
+    """A COVID-QA-shaped folder: one article, two questions with answer spans in the body."""
+    folder = tmp_path / "covidqa"
+    (folder / "corpus").mkdir(parents=True)
+    (folder / "corpus" / "made-up-1.md").write_text(COVIDQA_ARTICLE, encoding="utf-8")
+    body = COVIDQA_ARTICLE.split("\n---\n", 1)[1].split("\n", 1)[1]
+    rows = []
+    for qid, question, answer in (
+        ("q1", "How warm is the middle of a bee cluster?", "thirty-five degrees"),
+        ("q2", "How much honey does a colony need in winter?", "about twenty kilograms"),
+    ):
+        start = body.index(answer.split()[0])
+        start = body.index(answer)
+        rows.append(
+            {"id": qid, "question": question, "article_id": "made-up-1", "start": start,
+             "end": start + len(answer), "answer": answer}
+        )  # fmt: skip
+    (folder / "questions.jsonl").write_text(
+        "".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8"
+    )
+    return folder

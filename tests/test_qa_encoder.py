@@ -93,6 +93,27 @@ def test_documents_measured_on_are_never_trained_on(tmp_path: Path) -> None:
     assert len(trained) + len(measured) == len(rows)
 
 
+def test_covidqa_questions_meet_their_answer_sentence_and_another_of_the_article(
+    made_up_covidqa: Path,
+) -> None:
+    from mscqa.training.qa_encoder import covidqa_triplets
+    from mscqa.training.ranker_data import article_fold
+
+    triplets = covidqa_triplets(made_up_covidqa)
+    assert [t.question for t in triplets] == [
+        "How warm is the middle of a bee cluster?",
+        "How much honey does a colony need in winter?",
+    ]
+    warm, honey = triplets
+    assert "thirty-five degrees" in warm.answer and "thirty-five" not in warm.other
+    assert "twenty kilograms" in honey.answer and "twenty kilograms" not in honey.other
+    assert all("\n" not in t.answer + t.other for t in triplets)  # the sentence alone
+    assert covidqa_triplets(made_up_covidqa) == triplets  # fixed seed
+    fold = article_fold("made-up-1")
+    assert covidqa_triplets(made_up_covidqa, fold) == triplets
+    assert covidqa_triplets(made_up_covidqa, 1 - fold) == []
+
+
 def test_own_answer_first_counts_questions_nearer_their_own_answer() -> None:
     vectors = {"q": [1.0, 0.0], "near": [0.9, 0.1], "far": [0.0, 1.0]}
 

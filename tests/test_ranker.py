@@ -27,44 +27,6 @@ from mscqa.training.ranker_data import (
     write_pairs,
 )
 
-ARTICLE = """---
-id: "made-up-1"
-title: "Bees in Cold Winters"
-reference: "Doe, J. (2020). Bees in cold winters. J. Made Up Stud. 1:1-2."
-source: made up
----
-
-Honey bees cluster together when the air turns cold. The cluster keeps its centre near
-thirty-five degrees. Bees at the edge shiver their flight muscles to make heat.
-
-A colony eats about twenty kilograms of honey over a winter. The cluster keeps its centre near
-thirty-five degrees. Queens stop laying eggs in the coldest weeks.
-"""
-
-
-@pytest.fixture
-def made_up_covidqa(tmp_path: Path) -> Path:
-    """A COVID-QA-shaped folder: one article, two questions with answer spans in the body."""
-    folder = tmp_path / "covidqa"
-    (folder / "corpus").mkdir(parents=True)
-    (folder / "corpus" / "made-up-1.md").write_text(ARTICLE, encoding="utf-8")
-    body = ARTICLE.split("\n---\n", 1)[1].split("\n", 1)[1]
-    rows = []
-    for qid, question, answer in (
-        ("q1", "How warm is the middle of a bee cluster?", "thirty-five degrees"),
-        ("q2", "How much honey does a colony need in winter?", "about twenty kilograms"),
-    ):
-        start = body.index(answer.split()[0])
-        start = body.index(answer)
-        rows.append(
-            {"id": qid, "question": question, "article_id": "made-up-1", "start": start,
-             "end": start + len(answer), "answer": answer}
-        )  # fmt: skip
-    (folder / "questions.jsonl").write_text(
-        "".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8"
-    )
-    return folder
-
 
 def test_answer_offsets_point_at_the_answer_in_the_loaded_article(made_up_covidqa: Path) -> None:
     articles, questions = read_covidqa(made_up_covidqa)

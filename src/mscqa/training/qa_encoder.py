@@ -1,20 +1,29 @@
 """The answer ranker: a question-answering bi-encoder fine-tuned from all-MiniLM-L6-v2.
 
-    python -m mscqa.training.qa_encoder [--medquad-questions 5000] [--out DIR] [--ship DIR]
+    python -m mscqa.training.qa_encoder [--medquad-questions 5000] [--covidqa-fold 0|1]
+        [--start DIR] [--out DIR] [--ship DIR]
 
-MedQuAD consumer questions, each against the opening of its own answer and, as a hard
-negative, the opening of another answer of the same document (same topic, another kind of
-answer: symptoms where causes are asked), with the other pairs of the batch as further
-negatives (multiple negatives ranking loss, Henderson et al. 2017). One MedQuAD document in
-twenty is kept out of training: its questions measure the model (is a question closer to its
-own answer than to another answer of its document?) beside the base model. The cosine of a
-question and a sentence under this model is one feature of the answer model
+Two stages, each with the multiple negatives ranking loss (Henderson et al. 2017: the other
+pairs of a batch are further negatives), fixed seed:
+
+1. MedQuAD consumer questions, each against the opening of its own answer and, as a hard
+   negative, the opening of another answer of the same document (same topic, another kind of
+   answer: symptoms where causes are asked). One MedQuAD document in twenty is kept out of
+   training: its questions measure the model (is a question closer to its own answer than to
+   another answer of its document?) beside the base model.
+2. From there, COVID-QA's questions (`../shared/bench/covidqa`), each against a sentence holding
+   its answer span and a sentence drawn at random from the same article that neither overlaps
+   the answer nor holds its text (sentences that look like the question are not taken as
+   negatives: mined that way they taught a cross-encoder that resembling the question means
+   "not the answer"). `--covidqa-fold` trains on one fold's articles only
+   (`ranker_data.article_fold`), so that the other fold measures it.
+
+The cosine of a question and a sentence under this model is one feature of the answer model
 (`answers/ranker.py`, `BiEncoderRanker`); `benchmarks/calibrate.py --ranker` fits it, and
-`benchmarks/covidqa.py` measures it on COVID-QA, whose articles and questions it never saw.
+`benchmarks/covidqa.py --fold` measures it on the articles it never saw.
 
 `--ship DIR` writes the weights as int8 ONNX with a manifest (base model, data sha256,
 settings, figures, the sha256 of each file) and measures them against the float32 model.
-Fixed seed.
 """
 
 from __future__ import annotations
@@ -27,7 +36,7 @@ import random
 import shutil
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +47,7 @@ from mscqa.training.ranker_data import ECHOED_QUESTION, medquad_documents
 
 ROOT = Path(__file__).resolve().parents[3]
 DEFAULT_MEDQUAD = ROOT.parent / "shared" / "train" / "medquad.jsonl.gz"
+DEFAULT_COVIDQA = ROOT.parent / "shared" / "bench" / "covidqa"
 DEFAULT_OUT = ROOT / "benchmarks" / ".cache" / "qa-encoder"
 # Words of an answer's opening: about the length of two of our articles' sentences.
 OPENING_WORDS = 48
@@ -82,7 +92,33 @@ def medquad_triplets(
     return triplets
 
 
-def train_qa_encoder(triplets: Sequence[Triplet], settings: TrainSettings, out: Path) -> Any:
+def covidqa_triplets(folder: Path, fold: int | None = None, seed: int = 13) -> list[Triplet]:
+    """Each COVID-QA question (of the articles of `fold` only, when given) with the first
+    sentence holding its answer and a sentence of the same article drawn at random among those
+    that neither overlap the answer nor hold its text."""
+    from mscqa.training.ranker_data import article_fold, covidqa_pairs, read_covidqa
+
+    chosen = None
+    if fold is not None:
+        articles, _ = read_covidqa(folder)
+        chosen = {a for a in articles if article_fold(a) == fold}
+    pairs = covidqa_pairs(folder, chosen, positives=1, negatives=1, seed=seed)
+    triplets = []
+    for answer, other in zip(pairs[::2], pairs[1::2], strict=True):
+        if answer.label != 1.0 or other.label != 0.0 or answer.question != other.question:
+            raise ValueError(f"{folder}: a question without both an answer and another sentence")
+        # The candidates are `ranker.candidate_text`: the sentence alone is its first line.
+        triplets.append(
+            Triplet(
+                answer.question, answer.candidate.split("\n")[0], other.candidate.split("\n")[0]
+            )
+        )
+    return triplets
+
+
+def train_qa_encoder(
+    triplets: Sequence[Triplet], settings: TrainSettings, out: Path, start: Path | None = None
+) -> Any:
     """Fine-tune the MiniLM bi-encoder on `triplets` and save it (a sentence-transformers
     folder) at `out`. Of `settings`, the cross-encoders' head (`num_labels`) and frozen layers
     do not apply."""
@@ -99,7 +135,7 @@ def train_qa_encoder(triplets: Sequence[Triplet], settings: TrainSettings, out: 
         raise ValueError("no training triplets")
     quiet_transformers()
     seed_everything(settings.seed)
-    model = SentenceTransformer(str(base_model_path()), device="cpu")
+    model = SentenceTransformer(str(start or base_model_path()), device="cpu")
     model.max_seq_length = settings.max_length
     rows = [InputExample(texts=[t.question, t.answer, t.other]) for t in triplets]
     loader: DataLoader[Any] = DataLoader(
@@ -212,12 +248,35 @@ def parity(torch_encode: Encode, folder: Path, triplets: Sequence[Triplet]) -> d
     }
 
 
+def ship_measured(
+    model_dir: Path,
+    out_dir: Path,
+    extra: dict[str, Any],
+    torch_encode: Encode,
+    measured: Sequence[Triplet],
+) -> dict[str, float]:
+    """`ship`, then the int8 model's `parity` with the float32 one added to its manifest."""
+    ship(model_dir, out_dir, extra)
+    checked = parity(torch_encode, out_dir, measured)
+    manifest_path = out_dir / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest["parity_int8_vs_torch"] = checked
+    written = manifest_path.with_suffix(".json.tmp")
+    written.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    os.replace(written, manifest_path)
+    return checked
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--medquad", type=Path, default=DEFAULT_MEDQUAD)
     parser.add_argument("--medquad-questions", type=int, default=5000)
     parser.add_argument("--measured-questions", type=int, default=500)
-    parser.add_argument("--epochs", type=int, default=1)
+    parser.add_argument("--epochs", type=int, default=1, help="of stage 1")
+    parser.add_argument("--covidqa", type=Path, default=DEFAULT_COVIDQA)
+    parser.add_argument("--covidqa-epochs", type=int, default=2, help="of stage 2 (0: none)")
+    parser.add_argument("--covidqa-fold", type=int, choices=(0, 1), help="its articles only")
+    parser.add_argument("--start", type=Path, help="a stage-1 model to go on from")
     parser.add_argument("--out", type=Path, default=None, help="the trained torch model")
     parser.add_argument("--ship", type=Path, default=None, help="write int8 ONNX here")
     args = parser.parse_args(argv)
@@ -226,9 +285,21 @@ def main(argv: Sequence[str] | None = None) -> None:
     triplets = medquad_triplets(args.medquad, args.medquad_questions, settings.seed)
     measured = medquad_triplets(args.medquad, args.measured_questions, settings.seed, measured=True)
     started = time.perf_counter()
-    train_qa_encoder(triplets, settings, out)
+    stage1 = args.start
+    if stage1 is None:
+        stage1 = out.with_name(f"{out.name}-stage1")
+        train_qa_encoder(triplets, settings, stage1)
+        print(f"stage 1: {len(triplets)} MedQuAD questions: {stage1}")
+    stage2 = replace(settings, epochs=args.covidqa_epochs)
+    covid: list[Triplet] = []
+    if args.covidqa_epochs:
+        covid = covidqa_triplets(args.covidqa, args.covidqa_fold, settings.seed)
+        train_qa_encoder(covid, stage2, out, start=stage1)
+        print(f"stage 2: {len(covid)} COVID-QA questions: {out}")
+    else:
+        out = stage1
     minutes = (time.perf_counter() - started) / 60
-    print(f"{len(triplets)} MedQuAD questions, {minutes:.1f} min: {out}")
+    print(f"trained in {minutes:.1f} min")
     from mscqa.training.crossencoder import base_model_path
 
     tuned = torch_encoder(out)
@@ -237,33 +308,38 @@ def main(argv: Sequence[str] | None = None) -> None:
         "own_answer_first_base_model": round(
             own_answer_first(torch_encoder(base_model_path()), measured), 4
         ),
+        "own_answer_first_stage1": round(own_answer_first(torch_encoder(stage1), measured), 4),
         "own_answer_first": round(own_answer_first(tuned, measured), 4),
     }
     print(
         f"held-out MedQuAD questions ({len(measured)}, documents never trained on): own answer "
         f"closer than another answer of its document {figures['own_answer_first']:.1%} "
-        f"(base model {figures['own_answer_first_base_model']:.1%})"
+        f"(after stage 1 {figures['own_answer_first_stage1']:.1%}, base model "
+        f"{figures['own_answer_first_base_model']:.1%})"
     )
     if args.ship is None:
         return
-    used = {k: v for k, v in asdict(settings).items() if k not in ("num_labels", "frozen_layers")}
+    unused = ("num_labels", "frozen_layers", "epochs")
+    kept = {k: v for k, v in asdict(settings).items() if k not in unused}
     extra = {
         "task": "answer ranking: the cosine of a question and a candidate sentence, each "
         "embedded apart (mean pooling, L2-normalised)",
-        "data": data_record([args.medquad]),
-        "training_questions": len(triplets),
-        "settings": used,
+        "data": data_record(
+            [
+                args.medquad,
+                args.covidqa / "questions.jsonl",
+                *sorted((args.covidqa / "corpus").glob("*.md")),
+            ]
+            if covid
+            else [args.medquad]
+        ),
+        "training_questions": {"medquad": len(triplets), "covidqa": len(covid)},
+        "covidqa_articles": "all" if args.covidqa_fold is None else f"fold {args.covidqa_fold}",
+        "settings": {**kept, "epochs_medquad": settings.epochs, "epochs_covidqa": stage2.epochs},
         "training_minutes": round(minutes, 1),
         "figures": figures,
     }
-    ship(out, args.ship, extra)
-    checked = parity(tuned, args.ship, measured)
-    manifest_path = args.ship / "manifest.json"
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    manifest["parity_int8_vs_torch"] = checked
-    written = manifest_path.with_suffix(".json.tmp")
-    written.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(written, manifest_path)
+    checked = ship_measured(out, args.ship, extra, tuned, measured)
     print(f"int8 ONNX in {args.ship}: {checked}")
 
 
