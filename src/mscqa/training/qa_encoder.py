@@ -57,7 +57,7 @@ OPENING_WORDS = 48
 class Triplet:
     question: str
     answer: str
-    other: str  # another answer of the same document
+    other: str  # another answer of the same document (MedQuAD), or sentence of the article
 
 
 def opening(answer: str, words: int = OPENING_WORDS) -> str:
