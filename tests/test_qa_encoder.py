@@ -99,7 +99,7 @@ def test_covidqa_questions_meet_their_answer_sentence_and_another_of_the_article
     from mscqa.training.qa_encoder import covidqa_triplets
     from mscqa.training.ranker_data import article_fold
 
-    triplets = covidqa_triplets(made_up_covidqa)
+    triplets = covidqa_triplets(made_up_covidqa, negatives=1)
     assert [t.question for t in triplets] == [
         "How warm is the middle of a bee cluster?",
         "How much honey does a colony need in winter?",
@@ -108,10 +108,16 @@ def test_covidqa_questions_meet_their_answer_sentence_and_another_of_the_article
     assert "thirty-five degrees" in warm.answer and "thirty-five" not in warm.other
     assert "twenty kilograms" in honey.answer and "twenty kilograms" not in honey.other
     assert all("\n" not in t.answer + t.other for t in triplets)  # the sentence alone
-    assert covidqa_triplets(made_up_covidqa) == triplets  # fixed seed
+    assert covidqa_triplets(made_up_covidqa, negatives=1) == triplets  # fixed seed
     fold = article_fold("made-up-1")
-    assert covidqa_triplets(made_up_covidqa, fold) == triplets
+    assert covidqa_triplets(made_up_covidqa, fold, negatives=1) == triplets
     assert covidqa_triplets(made_up_covidqa, 1 - fold) == []
+    twice = covidqa_triplets(made_up_covidqa, negatives=2)
+    assert [t.question for t in twice] == [q for q in [t.question for t in triplets] for _ in "ab"]
+    assert all(len({t.other for t in twice if t.question == q.question}) == 2 for q in triplets)
+    assert all(
+        t.answer == next(u.answer for u in triplets if u.question == t.question) for t in twice
+    )
 
 
 def test_own_answer_first_counts_questions_nearer_their_own_answer() -> None:

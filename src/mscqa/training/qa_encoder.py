@@ -92,27 +92,28 @@ def medquad_triplets(
     return triplets
 
 
-def covidqa_triplets(folder: Path, fold: int | None = None, seed: int = 13) -> list[Triplet]:
+def covidqa_triplets(
+    folder: Path, fold: int | None = None, seed: int = 13, negatives: int = 1
+) -> list[Triplet]:
     """Each COVID-QA question (of the articles of `fold` only, when given) with the first
-    sentence holding its answer and a sentence of the same article drawn at random among those
-    that neither overlap the answer nor hold its text."""
+    sentence holding its answer, once against each of `negatives` sentences of the same article
+    drawn at random among those that neither overlap the answer nor hold its text."""
     from mscqa.training.ranker_data import article_fold, covidqa_pairs, read_covidqa
 
     chosen = None
     if fold is not None:
         articles, _ = read_covidqa(folder)
         chosen = {a for a in articles if article_fold(a) == fold}
-    pairs = covidqa_pairs(folder, chosen, positives=1, negatives=1, seed=seed)
     triplets = []
-    for answer, other in zip(pairs[::2], pairs[1::2], strict=True):
-        if answer.label != 1.0 or other.label != 0.0 or answer.question != other.question:
-            raise ValueError(f"{folder}: a question without both an answer and another sentence")
-        # The candidates are `ranker.candidate_text`: the sentence alone is its first line.
-        triplets.append(
-            Triplet(
-                answer.question, answer.candidate.split("\n")[0], other.candidate.split("\n")[0]
-            )
-        )
+    answer = None
+    # `covidqa_pairs` gives each question's answer sentence, then its other sentences; a
+    # candidate is `ranker.candidate_text`, whose first line is the sentence alone.
+    for pair in covidqa_pairs(folder, chosen, positives=1, negatives=negatives, seed=seed):
+        if pair.label == 1.0:
+            answer = pair
+        elif answer is not None and answer.question == pair.question:
+            first = answer.candidate.split("\n")[0]
+            triplets.append(Triplet(pair.question, first, pair.candidate.split("\n")[0]))
     return triplets
 
 
@@ -267,6 +268,36 @@ def ship_measured(
     return checked
 
 
+def manifest_record(
+    args: argparse.Namespace,
+    settings: TrainSettings,
+    stage2: TrainSettings,
+    medquad: int,
+    covid: Sequence[Triplet],
+) -> dict[str, Any]:
+    """What the manifest says of the training: its task, data files, sizes and settings."""
+    unused = ("num_labels", "frozen_layers", "epochs")
+    data = [args.medquad]
+    if covid:
+        data += [args.covidqa / "questions.jsonl", *sorted((args.covidqa / "corpus").glob("*.md"))]
+    return {
+        "task": "answer ranking: the cosine of a question and a candidate sentence, each "
+        "embedded apart (mean pooling, L2-normalised)",
+        "data": data_record(data),
+        "training_questions": {
+            "medquad": medquad,
+            "covidqa": len({t.question for t in covid}),
+        },
+        "covidqa_articles": "all" if args.covidqa_fold is None else f"fold {args.covidqa_fold}",
+        "settings": {
+            **{k: v for k, v in asdict(settings).items() if k not in unused},
+            "epochs_medquad": settings.epochs,
+            "epochs_covidqa": stage2.epochs,
+            "covidqa_negatives": args.covidqa_negatives,
+        },
+    }
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--medquad", type=Path, default=DEFAULT_MEDQUAD)
@@ -275,6 +306,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--epochs", type=int, default=1, help="of stage 1")
     parser.add_argument("--covidqa", type=Path, default=DEFAULT_COVIDQA)
     parser.add_argument("--covidqa-epochs", type=int, default=2, help="of stage 2 (0: none)")
+    parser.add_argument("--covidqa-negatives", type=int, default=1, help="per question")
     parser.add_argument("--covidqa-fold", type=int, choices=(0, 1), help="its articles only")
     parser.add_argument("--start", type=Path, help="a stage-1 model to go on from")
     parser.add_argument("--out", type=Path, default=None, help="the trained torch model")
@@ -293,9 +325,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     stage2 = replace(settings, epochs=args.covidqa_epochs)
     covid: list[Triplet] = []
     if args.covidqa_epochs:
-        covid = covidqa_triplets(args.covidqa, args.covidqa_fold, settings.seed)
+        covid = covidqa_triplets(
+            args.covidqa, args.covidqa_fold, settings.seed, args.covidqa_negatives
+        )
         train_qa_encoder(covid, stage2, out, start=stage1)
-        print(f"stage 2: {len(covid)} COVID-QA questions: {out}")
+        print(f"stage 2: {len(covid)} COVID-QA pairs: {out}")
     else:
         out = stage1
     minutes = (time.perf_counter() - started) / 60
@@ -319,26 +353,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     if args.ship is None:
         return
-    unused = ("num_labels", "frozen_layers", "epochs")
-    kept = {k: v for k, v in asdict(settings).items() if k not in unused}
-    extra = {
-        "task": "answer ranking: the cosine of a question and a candidate sentence, each "
-        "embedded apart (mean pooling, L2-normalised)",
-        "data": data_record(
-            [
-                args.medquad,
-                args.covidqa / "questions.jsonl",
-                *sorted((args.covidqa / "corpus").glob("*.md")),
-            ]
-            if covid
-            else [args.medquad]
-        ),
-        "training_questions": {"medquad": len(triplets), "covidqa": len(covid)},
-        "covidqa_articles": "all" if args.covidqa_fold is None else f"fold {args.covidqa_fold}",
-        "settings": {**kept, "epochs_medquad": settings.epochs, "epochs_covidqa": stage2.epochs},
+    record = {
         "training_minutes": round(minutes, 1),
         "figures": figures,
+        "training_triplets": {"medquad": len(triplets), "covidqa": len(covid)},
     }
+    extra = manifest_record(args, settings, stage2, len(triplets), covid)
+    extra.update(record)
     checked = ship_measured(out, args.ship, extra, tuned, measured)
     print(f"int8 ONNX in {args.ship}: {checked}")
 
