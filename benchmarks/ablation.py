@@ -6,8 +6,9 @@
 
 Rows: dense only; BM25 only; hybrid (z-score blend or RRF); + query handling (term table on the
 question); + sentence quotes (the calibrated sentence model instead of the top passage's most
-similar sentence); + abstention (the calibrated "not covered" threshold). Rows before the last
-answer every question, so their out-of-scope refusal rate is 0 by construction.
+similar sentence); + abstention (the calibrated "not covered" threshold); + answer ranker (the
+learned ranker's score as one more feature, its model and threshold: the default). Rows before
+abstention answer every question, so their out-of-scope refusal rate is 0 by construction.
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ import argparse
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from mscqa.answers.calibration import FEATURES, Calibration, default_calibration
 from mscqa.answers.quotes import Answer, find_quotes
+from mscqa.answers.ranker import RANKER_DIR, shared_ranker
 from mscqa.answers.verify import Verdict, check_statement
 from mscqa.config import Settings
 from mscqa.engine import Engine, answer_rules
@@ -44,7 +47,14 @@ class Pipeline:
     def ask(self, text: str) -> Answer:
         vector, known = self.retriever.embed_with_known(text)
         hits = self.retriever.search(text, vector)
-        rules = answer_rules(self.settings, known)
+        rules: dict[str, Any] = dict(answer_rules(self.settings, known))
+        if self.settings.ranker:  # as Engine.ask: the ranker's model and threshold
+            folder = Path(self.settings.ranker_dir) if self.settings.ranker_dir else RANKER_DIR
+            rules.update(
+                min_score=self.settings.ranker_min_score,
+                ranker=shared_ranker(folder),
+                ranker_candidates=self.settings.ranker_candidates,
+            )
         return find_quotes(text, vector, hits, self.index, calibration=self.calibration, **rules)
 
     def check(self, text: str) -> Verdict:
@@ -63,7 +73,8 @@ class Pipeline:
 
 
 def rows(base: Settings) -> list[tuple[str, Settings, Calibration]]:
-    plain = replace(base, query_expansion=False, min_score=0.0)
+    without = replace(base, ranker=False)
+    plain = replace(without, query_expansion=False, min_score=0.0)
     calibrated = default_calibration()
     return [
         ("dense only", replace(plain, fusion="dense"), TOP_PASSAGE_SENTENCE),
@@ -72,8 +83,10 @@ def rows(base: Settings) -> list[tuple[str, Settings, Calibration]]:
         (f"hybrid, z-score (dense {base.dense_weight})", replace(plain, fusion="zscore"),
          TOP_PASSAGE_SENTENCE),
         ("+ query handling", replace(plain, query_expansion=True), TOP_PASSAGE_SENTENCE),
-        ("+ sentence quotes", replace(base, min_score=0.0), calibrated),
-        (f"+ abstention (min_score {base.min_score})", base, calibrated),
+        ("+ sentence quotes", replace(without, min_score=0.0), calibrated),
+        (f"+ abstention (min_score {base.min_score})", without, calibrated),
+        (f"+ answer ranker (min_score {base.ranker_min_score})", replace(base, ranker=True),
+         calibrated),
     ]  # fmt: skip
 
 
