@@ -236,6 +236,17 @@ def export_scorer(
     return assemble_folder(out_dir, fill)
 
 
+def add_to_manifest(folder: Path, **entries: Any) -> None:
+    """Add `entries` (figures measured after the export) to a scorer folder's manifest, through
+    a temporary file and os.replace; its checksums cover the other files only."""
+    path = folder / MANIFEST_FILE
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    manifest.update(entries)
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
 def settings_record(settings: TrainSettings) -> dict[str, Any]:
     """The settings as the manifest records them."""
     return asdict(settings)

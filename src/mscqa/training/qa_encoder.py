@@ -31,7 +31,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 import random
 import shutil
 import time
@@ -42,7 +41,7 @@ from typing import Any
 
 import numpy as np
 
-from mscqa.training.crossencoder import BASE_MODEL, TrainSettings, data_record
+from mscqa.training.crossencoder import BASE_MODEL, TrainSettings, add_to_manifest, data_record
 from mscqa.training.ranker_data import ECHOED_QUESTION, medquad_documents
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -259,12 +258,7 @@ def ship_measured(
     """`ship`, then the int8 model's `parity` with the float32 one added to its manifest."""
     ship(model_dir, out_dir, extra)
     checked = parity(torch_encode, out_dir, measured)
-    manifest_path = out_dir / "manifest.json"
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    manifest["parity_int8_vs_torch"] = checked
-    written = manifest_path.with_suffix(".json.tmp")
-    written.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(written, manifest_path)
+    add_to_manifest(out_dir, parity_int8_vs_torch=checked)
     return checked
 
 

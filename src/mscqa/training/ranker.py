@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, replace
@@ -74,16 +73,6 @@ def ranking_figures(model: object, pairs: Sequence[Pair]) -> dict[str, float]:
         "hit_at_1_among_own_pairs": round(float(np.mean(top)), 4),
         "pair_accuracy": round(float(np.mean((scores > 0) == (labels > 0.5))), 4),
     }
-
-
-def record_figures(folder: Path, figures: dict[str, object]) -> None:
-    """Add the figures to the exported manifest (its checksums cover the other files only)."""
-    path = folder / "manifest.json"
-    manifest = json.loads(path.read_text(encoding="utf-8"))
-    manifest["figures"] = figures
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
 
 
 def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -231,6 +220,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     from mscqa.training.crossencoder import (
         PairExample,
         TrainSettings,
+        add_to_manifest,
         export_scorer,
         train_cross_encoder,
     )
@@ -286,7 +276,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         name = f"trained_on_{run}_measured_on_{other}"
         figures[name] = ranking_figures(model, covid[other])
         log(f"{name}: {figures[name]}")
-        record_figures(args.out, figures)
+        add_to_manifest(args.out, figures=figures)
     print(json.dumps(figures, indent=2))
 
 

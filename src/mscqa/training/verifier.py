@@ -23,6 +23,7 @@ from mscqa.answers.scorer import MODELS_DIR, PairScorer
 from mscqa.training.crossencoder import (
     PairExample,
     TrainSettings,
+    add_to_manifest,
     data_record,
     export_scorer,
     settings_record,
@@ -197,15 +198,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             file=sys.stderr,
         )
     # The figures go into the manifest after the fact; its file checksums stay as exported.
-    import json
-
-    manifest_path = folder / "manifest.json"
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    manifest["parity_int8_vs_torch"] = parity
-    manifest["figures_held_out"] = figures
-    tmp = manifest_path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    tmp.replace(manifest_path)
+    add_to_manifest(folder, parity_int8_vs_torch=parity, figures_held_out=figures)
     print(folder)
 
 
