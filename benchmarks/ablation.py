@@ -9,6 +9,8 @@ question); + sentence quotes (the calibrated sentence model instead of the top p
 similar sentence); + abstention (the calibrated "not covered" threshold); + answer ranker (the
 learned ranker's score as one more feature, its model and threshold: the default). Rows before
 abstention answer every question, so their out-of-scope refusal rate is 0 by construction.
+Rows before sentence quotes leave statements out (they are judged on the evidence sentence
+scoring chooses); a column of a kind of item the file has none of reads "-".
 """
 
 from __future__ import annotations
@@ -19,26 +21,53 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from mscqa.answers.calibration import FEATURES, Calibration, default_calibration
-from mscqa.answers.quotes import Answer, find_quotes
+import numpy as np
+
+from mscqa.answers.calibration import Calibration, default_calibration
+from mscqa.answers.quotes import Answer, Quote, find_quotes
 from mscqa.answers.ranker import RANKER_DIR, shared_ranker
 from mscqa.answers.verify import Verdict, check_statement
 from mscqa.config import Settings
 from mscqa.engine import Engine, answer_rules
-from mscqa.evaluate import evaluate, read_items
-from mscqa.search.retriever import Retriever
+from mscqa.evaluate import EvalReport, evaluate, read_items
+from mscqa.search.library import Library
+from mscqa.search.retriever import Hit, Retriever
 
-# Before sentence scoring: the passage ranking decides, then the most similar sentence in it.
-TOP_PASSAGE_SENTENCE = Calibration(
-    tuple({"sentence_cosine": 1.0, "retrieval_score": 100.0}.get(name, 0.0) for name in FEATURES),
-    -10.0,
-)
+
+def top_passage_answer(
+    question: str, vector: np.ndarray, hits: Sequence[Hit], index: Library, top_k: int
+) -> Answer:
+    """Before sentence scoring: the first `top_k` passages in retrieval order, each quoted by
+    its sentence most similar to the question; no answer rule and no refusal."""
+    quotes = []
+    for hit in hits[:top_k]:
+        rows = [row for row, _ in index.passage_sentences(hit.passage)]
+        row = rows[int(np.argmax(index.sentence_vectors[rows] @ vector))]
+        sentence = index.sentences[row]
+        article = index.articles[sentence.article_id]
+        passage = hit.passage
+        quotes.append(
+            Quote(
+                article.id,
+                article.title,
+                article.reference,
+                article.text[sentence.start : sentence.end],
+                sentence.start,
+                sentence.end,
+                passage.text,
+                passage.start,
+                passage.end,
+                round(hit.score, 4),
+            )
+        )
+    return Answer(question, True, None, tuple(quotes))
 
 
 class Pipeline:
-    """Engine.ask / Engine.check with the parts switched by the ablation row."""
+    """Engine.ask / Engine.check with the parts switched by the ablation row; without a
+    `calibration` it quotes as `top_passage_answer`."""
 
-    def __init__(self, engine: Engine, settings: Settings, calibration: Calibration) -> None:
+    def __init__(self, engine: Engine, settings: Settings, calibration: Calibration | None) -> None:
         self.index = engine.index
         self.retriever = Retriever(self.index, engine.embedder, settings)
         self.settings = settings
@@ -47,6 +76,8 @@ class Pipeline:
     def ask(self, text: str) -> Answer:
         vector, known = self.retriever.embed_with_known(text)
         hits = self.retriever.search(text, vector)
+        if self.calibration is None:
+            return top_passage_answer(text, vector, hits, self.index, self.settings.top_k)
         rules: dict[str, Any] = dict(answer_rules(self.settings, known))
         if self.settings.ranker:  # as Engine.ask: the ranker's model and threshold
             folder = Path(self.settings.ranker_dir) if self.settings.ranker_dir else RANKER_DIR
@@ -58,6 +89,8 @@ class Pipeline:
         return find_quotes(text, vector, hits, self.index, calibration=self.calibration, **rules)
 
     def check(self, text: str) -> Verdict:
+        if self.calibration is None:
+            raise ValueError("a statement is judged on sentence scores: not in this row")
         vector, known = self.retriever.embed_with_known(text)
         hits = self.retriever.search(text, vector)
         rules = answer_rules(self.settings, known)
@@ -72,17 +105,16 @@ class Pipeline:
         )
 
 
-def rows(base: Settings) -> list[tuple[str, Settings, Calibration]]:
+def rows(base: Settings) -> list[tuple[str, Settings, Calibration | None]]:
     without = replace(base, ranker=False)
     plain = replace(without, query_expansion=False, min_score=0.0)
     calibrated = default_calibration()
     return [
-        ("dense only", replace(plain, fusion="dense"), TOP_PASSAGE_SENTENCE),
-        ("BM25 only", replace(plain, fusion="lexical"), TOP_PASSAGE_SENTENCE),
-        ("hybrid, RRF k=60", replace(plain, fusion="rrf"), TOP_PASSAGE_SENTENCE),
-        (f"hybrid, z-score (dense {base.dense_weight})", replace(plain, fusion="zscore"),
-         TOP_PASSAGE_SENTENCE),
-        ("+ query handling", replace(plain, query_expansion=True), TOP_PASSAGE_SENTENCE),
+        ("dense only", replace(plain, fusion="dense"), None),
+        ("BM25 only", replace(plain, fusion="lexical"), None),
+        ("hybrid, RRF k=60", replace(plain, fusion="rrf"), None),
+        (f"hybrid, z-score (dense {base.dense_weight})", replace(plain, fusion="zscore"), None),
+        ("+ query handling", replace(plain, query_expansion=True), None),
         ("+ sentence quotes", replace(without, min_score=0.0), calibrated),
         (f"+ abstention (min_score {base.min_score})", without, calibrated),
         (f"+ answer ranker (min_score {base.ranker_min_score})", replace(base, ranker=True),
@@ -90,12 +122,27 @@ def rows(base: Settings) -> list[tuple[str, Settings, Calibration]]:
     ]  # fmt: skip
 
 
-def run(engine: Engine, path: Path, base: Settings) -> list[tuple[str, dict[str, float]]]:
+def measured(report: EvalReport) -> dict[str, float | None]:
+    """The report's metrics, None for those of a kind of item the file (or row) has none of."""
+    counts = {
+        "out_of_scope_abstention_rate": report.out_of_scope,
+        "claim_verdict_accuracy": report.claims,
+    }
+    return {
+        key: value if counts.get(key, report.questions) else None
+        for key, value in report.metrics().items()
+    }
+
+
+def run(engine: Engine, path: Path, base: Settings) -> list[tuple[str, dict[str, float | None]]]:
     items = read_items(path)
     out = []
     for name, settings, calibration in rows(base):
-        report = evaluate(Pipeline(engine, settings, calibration), items)
-        out.append((name, report.metrics()))
+        # Statements are judged on the evidence sentence scoring chooses: rows without it
+        # leave claims out.
+        chosen = [i for i in items if calibration is not None or i.kind != "claim"]
+        report = evaluate(Pipeline(engine, settings, calibration), chosen)
+        out.append((name, measured(report)))
     return out
 
 
@@ -111,6 +158,12 @@ COLUMNS = {
 }
 
 
+def cell(column: str, value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.3f}" if column == "mrr" else f"{value:.0%}"
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="+", type=Path)
@@ -122,7 +175,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         print("| pipeline | " + " | ".join(COLUMNS.values()) + " |")
         print("|---" * (len(COLUMNS) + 1) + "|")
         for name, metrics in run(engine, path, base):
-            cells = [f"{metrics[k]:.3f}" if k == "mrr" else f"{metrics[k]:.0%}" for k in COLUMNS]
+            cells = [cell(k, metrics.get(k)) for k in COLUMNS]
             print(f"| {name} | " + " | ".join(cells) + " |")
 
 
