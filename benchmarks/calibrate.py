@@ -348,8 +348,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if args.without and args.write:
         parser.error("--without measures an ablation and cannot be written: drop --write")
-    if args.ranker:
-        os.environ["MSCQA_RANKER"] = "1"
+    # The rows hold the ranker's score exactly when the model fitted has it.
+    os.environ["MSCQA_RANKER"] = "1" if args.ranker else "0"
     names = RANKER_FEATURES if args.ranker else FEATURES
     target = RANKER_CALIBRATION_FILE if args.ranker else CALIBRATION_FILE
     items = [i for i in read_items(args.data) if i.kind in ("question", "out_of_scope")]

@@ -21,7 +21,6 @@ from mscqa.answers.forms import counts
 from mscqa.answers.quotes import (
     NO_FIGURE,
     NOT_COVERED,
-    _defining,
     find_quotes,
     not_covered_reason,
     quote_span,
@@ -388,36 +387,3 @@ def test_how_many_is_answered_by_a_sentence_giving_the_number_of_what_it_counts(
         "How many patients were in the stem cell trials for autoimmune diseases?"
     )
     assert answer.answered and counts(answer.quotes[0].quote, "patients")
-
-
-def test_a_what_is_question_is_led_by_the_sentence_opening_with_its_name(
-    fake_engine: Engine,
-) -> None:
-    index = fake_engine.index
-    question = "What is secondary progressive MS?"
-    names, passing = (
-        next((r, s) for r, s in enumerate(index.sentences) if s.text.startswith(opening))
-        for opening in ("Secondary progressive –", "Primary progressive –")
-    )
-    assert "progressive" in passing[1].text and not passing[1].text.startswith("Secondary")
-    hit = Hit(index.passages[0], 0.0, 0.0, 0.0)
-
-    def scored(*probabilities: float) -> list[Candidate]:
-        rows = (passing[0], names[0])
-        return [Candidate(hit, r, (), p) for r, p in zip(rows, probabilities, strict=True)]
-
-    close = _defining(question, scored(0.8, 0.7), index, 0.5)
-    assert close is not None and close.row == names[0]
-    assert _defining(question, scored(0.8, 0.3), index, 0.5) is None  # too far below
-    assert (
-        _defining("How is secondary progressive MS treated?", scored(0.8, 0.7), index, 0.5) is None
-    )
-
-
-def test_no_word_of_a_lay_phrase_is_the_focus(fake_engine: Engine) -> None:
-    """ "long lasting pain" is the term table's name for chronic pain: "lasting", rare in the
-    library, is not what the question is about."""
-    stats = library_stats(fake_engine.index)
-    question = "is physio any good for long lasting pain?"
-    assert "last" in stats.idf and "chronic" in lexical_tokens(question)
-    assert focus_word(question, stats) == "physio"

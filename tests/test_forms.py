@@ -14,7 +14,6 @@ from mscqa.answers.forms import (
     defined_name,
     has_form,
     measures,
-    opens_with,
     question_forms,
     states_figure,
 )
@@ -180,13 +179,6 @@ def test_a_number_of_what_is_counted_is_found_beside_it() -> None:
     assert counts("A review found 9 clinical studies.", "studies")
     assert not counts("In 2015, patients were treated.", "patients")
     assert not counts("12 weeks later the patients were seen.", "patients")
-
-
-def test_a_sentence_opens_with_a_name_after_its_article() -> None:
-    assert opens_with("Tophaceous gout – lumps of crystals form under the skin", "tophaceous gout")
-    assert opens_with("A flare-up is a sudden return of symptoms.", "flare-up")
-    assert not opens_with("Some people with gout go on to get tophaceous gout.", "tophaceous gout")
-    assert not opens_with("Gout is common.", "")
 
 
 def test_a_question_whether_something_is_safe_asks_for_a_statement_of_safety() -> None:

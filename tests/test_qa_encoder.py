@@ -18,6 +18,7 @@ from mscqa.training.qa_encoder import (
     medquad_triplets,
     opening,
     own_answer_first,
+    scifact_triplets,
 )
 
 
@@ -120,6 +121,38 @@ def test_covidqa_questions_meet_their_answer_sentence_and_another_of_the_article
     )
 
 
+def test_scifact_claims_meet_a_rationale_sentence_and_one_no_evidence_names(
+    tmp_path: Path,
+) -> None:
+    abstract = [
+        "Worker bees keep the cluster warm.",
+        "The centre of the cluster stays near 35 degrees.",
+        "Drones leave the hive in spring.",
+        "Queens lay fewer eggs in winter.",
+    ]
+    corpus = [{"doc_id": 7, "title": "Bees", "abstract": abstract}]
+    claims = [
+        # Two evidence sets: neither's sentences may be a negative.
+        {"id": 1, "claim": "A bee cluster's centre is warm.", "cited_doc_ids": [7],
+         "evidence": {"7": [{"sentences": [1], "label": "SUPPORT"},
+                            {"sentences": [0], "label": "SUPPORT"}]}},
+        {"id": 2, "claim": "Drones stay home all year.", "cited_doc_ids": [7],
+         "evidence": {"7": [{"sentences": [2], "label": "CONTRADICT"}]}},
+        {"id": 3, "claim": "Bees sleep at night.", "cited_doc_ids": [7], "evidence": {}},
+    ]  # fmt: skip
+    (tmp_path / "corpus_sentences.jsonl").write_text(json.dumps(corpus[0]) + "\n")
+    (tmp_path / "claims_train.jsonl").write_text("\n".join(json.dumps(c) for c in claims))
+    # The dev claims measure statement checks: never read, so a broken file changes nothing.
+    (tmp_path / "claims_dev.jsonl").write_text("not json")
+    triplets = {t.question: t for t in scifact_triplets(tmp_path, 10)}
+    assert set(triplets) == {"A bee cluster's centre is warm.", "Drones stay home all year."}
+    warm = triplets["A bee cluster's centre is warm."]
+    assert warm.answer == abstract[0] and warm.other in abstract[2:]
+    drones = triplets["Drones stay home all year."]  # a contradicted claim's evidence is on topic
+    assert drones.answer == abstract[2] and drones.other != abstract[2]
+    assert len(scifact_triplets(tmp_path, 1)) == 1 and scifact_triplets(tmp_path, 0) == []
+
+
 def test_own_answer_first_counts_questions_nearer_their_own_answer() -> None:
     vectors = {"q": [1.0, 0.0], "near": [0.9, 0.1], "far": [0.0, 1.0]}
 
@@ -148,9 +181,10 @@ def test_a_bi_encoder_ranker_embeds_each_sentence_once_and_scores_by_cosine() ->
     ranker = BiEncoderRanker(encoder, {})  # type: ignore[arg-type]
     scores = ranker.score("bees?", ["Bees cluster.", "Ants march.", "Bees cluster."])
     assert scores.tolist() == [1.0, 0.0, 1.0] and not ranker.context
-    assert encoder.batches[1] == ["Bees cluster.", "Ants march."]  # each sentence once
+    # Each sentence once, and alone (the question is the first batch).
+    assert encoder.batches[1:] == [["Bees cluster."], ["Ants march."]]
     ranker.score("ants?", ["Ants march.", "Birds sing."])
-    assert encoder.batches[3] == ["Birds sing."]  # only what was not embedded before
+    assert encoder.batches[4:] == [["Birds sing."]]  # only what was not embedded before
     assert ranker.score("any?", []).shape == (0,)
 
 

@@ -201,6 +201,22 @@ def test_shipped_weights_load_with_their_checksum_and_rank() -> None:
     assert sum(f.stat().st_size for f in RANKER_DIR.iterdir()) <= 30 * 2**20
 
 
+def test_a_sentence_scores_the_same_whatever_was_embedded_beside_it() -> None:
+    # int8 weights quantise activations over a whole batch: embedded with longer or shorter
+    # sentences, a sentence would get another vector, and an answer would depend on the
+    # questions asked before it in the same process.
+    question = "How warm is the middle of a bee cluster?"
+    sentence = "The cluster keeps its centre near 35 °C."
+    others = [
+        "In the coldest weeks of a long northern winter the outer bees pack tightly together, "
+        "shivering their flight muscles to make heat while the queen rests inside.",
+        "Drones die.",
+    ]
+    alone = load_ranker().score(question, [sentence])[0]
+    beside = load_ranker().score(question, [others[0], sentence, others[1]])[1]
+    assert alone == pytest.approx(beside, abs=1e-6)  # before: 0.01 apart
+
+
 def test_ask_names_the_fix_when_the_weights_are_missing(
     tmp_path: Path, fake_env: object, monkeypatch: pytest.MonkeyPatch
 ) -> None:

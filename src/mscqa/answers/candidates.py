@@ -15,7 +15,7 @@ from mscqa.answers.ranker import SentenceScorer, candidate_text
 from mscqa.search.library import Library, LibraryStats, library_stats
 from mscqa.search.retriever import Hit
 from mscqa.text.frequency import everyday
-from mscqa.text.terms import content_words, lexical_tokens, normalize, term_spans
+from mscqa.text.terms import content_words, lexical_tokens, normalize
 
 
 def weighted_coverage(question: Sequence[str], text: frozenset[str], stats: LibraryStats) -> float:
@@ -124,23 +124,12 @@ def focus_word(question: str, stats: LibraryStats) -> str | None:
         if everyday(word)
         for stem in lexical_tokens(word, expand=False)
     }
-    tokens = lexical_tokens(_without_lay_phrases(question), expand=False)
+    tokens = lexical_tokens(question, expand=False)
     known = sorted(
         {t for t in tokens if t in stats.idf and t not in everyday_stems},
         key=lambda t: (-stats.idf[t], t),
     )
     return known[0] if known else None
-
-
-def _without_lay_phrases(question: str) -> str:
-    """`question` without the term table's phrases of several words ("long lasting pain",
-    "in the long run"): such a phrase is a lay name for what its expansion says, and none of
-    its words alone is what the question is about ("lasting")."""
-    plain = normalize(question)
-    for start, end in reversed(term_spans(plain)):
-        if " " in plain[start:end].strip():
-            plain = plain[:start] + " " + plain[end:]
-    return plain
 
 
 # "Is it safe for lupus?" asks whether it is safe: the sentence saying so answers it, often

@@ -148,18 +148,6 @@ def defined_name(question: str) -> str:
     return " ".join(_WORDS.findall(match.group("name"))) if match else ""
 
 
-def opens_with(sentence: str, name: str) -> bool:
-    """True when `sentence` opens with the first two words of `name` (after "a", "an" or
-    "the"): "Relapsing-remitting – Patients have symptoms ..." for "relapsing remitting ms",
-    "A meta-analysis is a special study ..." for "meta-analysis". The sentence that starts
-    with what a "What is X?" question names is the one that says what X is."""
-    wanted = _WORDS.findall(name)[:2]
-    said = _WORDS.findall(_normalized(sentence))
-    while said and said[0] in ("a", "an", "the"):
-        said = said[1:]
-    return bool(wanted) and said[: len(wanted)] == wanted
-
-
 _WHAT_IS = re.compile(r"^what(?:'s| is| are) (?P<article>an? |the )?(?P<name>[\w' -]+?)\W*$")
 _WORDS = re.compile(r"[a-z0-9']+")
 

@@ -17,10 +17,8 @@ from mscqa.answers.forms import (
     asks_time,
     counted_noun,
     counts,
-    defined_name,
     has_form,
     measures,
-    opens_with,
     question_forms,
 )
 from mscqa.answers.ranker import SentenceScorer
@@ -312,29 +310,6 @@ def _counting(
     )
 
 
-def _defining(
-    question: str, scored: Sequence[Candidate], index: Library, ratio: float
-) -> Candidate | None:
-    """For a "What is X?" question, the best-scored sentence that opens with X (`opens_with`)
-    when the best one does not and it scores at least `ratio` times the best: "What is
-    relapsing-remitting MS?" is answered by "Relapsing-remitting – Patients have symptoms for
-    a time ...", not by the sentence on another type that mentions it in passing."""
-    name = defined_name(question)
-    if not scored or not name or not any(f.name == "definition" for f in question_forms(question)):
-        return None
-    if opens_with(index.sentences[scored[0].row].text, name):
-        return None
-    floor = ratio * scored[0].probability
-    return next(
-        (
-            c
-            for c in scored
-            if c.probability >= floor and opens_with(index.sentences[c.row].text, name)
-        ),
-        None,
-    )
-
-
 def _led_by(
     first: Candidate,
     chosen: Sequence[tuple[Candidate, int, int]],
@@ -401,10 +376,6 @@ def find_quotes(
             chosen.append((candidate, start, end))
     if not chosen:
         return refused(question, unknown)
-    defining = _defining(question, scored, index, neighbour_ratio) if asking else None
-    if defining is not None and defining.row != chosen[0][0].row:
-        chosen = _led_by(defining, chosen, question, index, probabilities, neighbour_ratio)
-        chosen = chosen[:top_k]
     if asking and asks_figure(question) and not _gives_figure(question, chosen[0], index):
         counting = _counting(question, scored, chosen[0][0], index)
         if counting is None and not _answers_figure(question, chosen, index):

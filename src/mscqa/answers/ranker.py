@@ -156,12 +156,15 @@ class BiEncoderRanker:
         return np.asarray(self.vectors(candidates) @ asked, dtype=np.float32)
 
     def vectors(self, sentences: Sequence[str]) -> np.ndarray:
-        """The vector of each sentence, embedding only those not kept yet."""
+        """The vector of each sentence, embedding only those not kept yet, one at a time."""
         with self._lock:
             known = {text: self._kept[text] for text in sentences if text in self._kept}
-        missing = [text for text in dict.fromkeys(sentences) if text not in known]
-        if missing:
-            known.update(zip(missing, self.encoder.encode(missing), strict=True))
+        # Each sentence alone: int8 weights quantise activations over the whole batch, so a
+        # sentence embedded beside others (or padded to their length) gets another vector,
+        # and answers would depend on what was asked before.
+        for text in dict.fromkeys(sentences):
+            if text not in known:
+                known[text] = self.encoder.encode([text])[0]
         with self._lock:
             for text in dict.fromkeys(sentences):
                 self._kept[text] = known[text]

@@ -16,7 +16,8 @@ pairs of a batch are further negatives), fixed seed:
    the answer nor holds its text (sentences that look like the question are not taken as
    negatives: mined that way they taught a cross-encoder that resembling the question means
    "not the answer"). `--covidqa-fold` trains on one fold's articles only
-   (`ranker_data.article_fold`), so that the other fold measures it.
+   (`ranker_data.article_fold`), so that the other fold measures it. `--scifact-claims N` adds
+   N SciFact train claims with a rationale sentence each (measured and not kept: RESULTS).
 
 The cosine of a question and a sentence under this model is one feature of the answer model
 (`answers/ranker.py`, `BiEncoderRanker`); `benchmarks/calibrate.py --ranker` fits it, and
@@ -47,6 +48,7 @@ from mscqa.training.ranker_data import ECHOED_QUESTION, medquad_documents
 ROOT = Path(__file__).resolve().parents[3]
 DEFAULT_MEDQUAD = ROOT.parent / "shared" / "train" / "medquad.jsonl.gz"
 DEFAULT_COVIDQA = ROOT.parent / "shared" / "bench" / "covidqa"
+DEFAULT_SCIFACT = ROOT.parent / "shared" / "bench" / "scifact"
 DEFAULT_OUT = ROOT / "benchmarks" / ".cache" / "qa-encoder"
 # Words of an answer's opening: about the length of two of our articles' sentences.
 OPENING_WORDS = 48
@@ -114,6 +116,30 @@ def covidqa_triplets(
             first = answer.candidate.split("\n")[0]
             triplets.append(Triplet(pair.question, first, pair.candidate.split("\n")[0]))
     return triplets
+
+
+def scifact_triplets(folder: Path, claims: int, seed: int = 13) -> list[Triplet]:
+    """Up to `claims` SciFact train claims (never its dev claims, which measure statement
+    checks), each with its first rationale sentence and a sentence of the same abstract drawn
+    at random among those no evidence set of the claim names."""
+    from mscqa.training.verifier_data import clean_claim, read_jsonl
+
+    abstracts = {
+        str(row["doc_id"]): [s.strip() for s in row["abstract"]]
+        for row in read_jsonl(folder / "corpus_sentences.jsonl")
+    }
+    rng = random.Random(seed)
+    triplets = []
+    for row in read_jsonl(folder / "claims_train.jsonl"):
+        claim = clean_claim(row["claim"])
+        for doc_id, sets in sorted(row["evidence"].items())[:1]:
+            sentences = abstracts.get(str(doc_id), [])
+            named = {i for s in sets for i in s["sentences"]}
+            first = min(named, default=len(sentences))
+            others = [s for i, s in enumerate(sentences) if i not in named and s]
+            if claim and first < len(sentences) and others:
+                triplets.append(Triplet(claim, sentences[first], rng.choice(others)))
+    return rng.sample(triplets, min(claims, len(triplets)))
 
 
 def train_qa_encoder(
@@ -268,12 +294,15 @@ def manifest_record(
     stage2: TrainSettings,
     medquad: int,
     covid: Sequence[Triplet],
+    claims: Sequence[Triplet] = (),
 ) -> dict[str, Any]:
     """What the manifest says of the training: its task, data files, sizes and settings."""
     unused = ("num_labels", "frozen_layers", "epochs")
     data = [args.medquad]
     if covid:
         data += [args.covidqa / "questions.jsonl", *sorted((args.covidqa / "corpus").glob("*.md"))]
+    if claims:
+        data += [args.scifact / "claims_train.jsonl", args.scifact / "corpus_sentences.jsonl"]
     return {
         "task": "answer ranking: the cosine of a question and a candidate sentence, each "
         "embedded apart (mean pooling, L2-normalised)",
@@ -281,6 +310,7 @@ def manifest_record(
         "training_questions": {
             "medquad": medquad,
             "covidqa": len({t.question for t in covid}),
+            "scifact_claims": len(claims),
         },
         "covidqa_articles": "all" if args.covidqa_fold is None else f"fold {args.covidqa_fold}",
         "settings": {
@@ -302,6 +332,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--covidqa-epochs", type=int, default=2, help="of stage 2 (0: none)")
     parser.add_argument("--covidqa-negatives", type=int, default=1, help="per question")
     parser.add_argument("--covidqa-fold", type=int, choices=(0, 1), help="its articles only")
+    parser.add_argument("--scifact", type=Path, default=DEFAULT_SCIFACT)
+    parser.add_argument(
+        "--scifact-claims", type=int, default=0, help="train claims added to stage 2"
+    )
     parser.add_argument("--start", type=Path, help="a stage-1 model to go on from")
     parser.add_argument("--out", type=Path, default=None, help="the trained torch model")
     parser.add_argument("--ship", type=Path, default=None, help="write int8 ONNX here")
@@ -318,12 +352,14 @@ def main(argv: Sequence[str] | None = None) -> None:
         print(f"stage 1: {len(triplets)} MedQuAD questions: {stage1}")
     stage2 = replace(settings, epochs=args.covidqa_epochs)
     covid: list[Triplet] = []
+    claims: list[Triplet] = []
     if args.covidqa_epochs:
         covid = covidqa_triplets(
             args.covidqa, args.covidqa_fold, settings.seed, args.covidqa_negatives
         )
-        train_qa_encoder(covid, stage2, out, start=stage1)
-        print(f"stage 2: {len(covid)} COVID-QA pairs: {out}")
+        claims = scifact_triplets(args.scifact, args.scifact_claims, settings.seed)
+        train_qa_encoder(covid + claims, stage2, out, start=stage1)
+        print(f"stage 2: {len(covid)} COVID-QA pairs, {len(claims)} SciFact claims: {out}")
     else:
         out = stage1
     minutes = (time.perf_counter() - started) / 60
@@ -352,7 +388,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         "figures": figures,
         "training_triplets": {"medquad": len(triplets), "covidqa": len(covid)},
     }
-    extra = manifest_record(args, settings, stage2, len(triplets), covid)
+    extra = manifest_record(args, settings, stage2, len(triplets), covid, claims)
     extra.update(record)
     checked = ship_measured(out, args.ship, extra, tuned, measured)
     print(f"int8 ONNX in {args.ship}: {checked}")
