@@ -12,12 +12,13 @@ pairs of a batch are further negatives), fixed seed:
    training: its questions measure the model (is a question closer to its own answer than to
    another answer of its document?) beside the base model.
 2. From there, COVID-QA's questions (`../shared/bench/covidqa`), each against a sentence holding
-   its answer span and a sentence drawn at random from the same article that neither overlaps
-   the answer nor holds its text (sentences that look like the question are not taken as
-   negatives: mined that way they taught a cross-encoder that resembling the question means
-   "not the answer"). `--covidqa-fold` trains on one fold's articles only
-   (`ranker_data.article_fold`), so that the other fold measures it. `--scifact-claims N` adds
-   N SciFact train claims with a rationale sentence each (measured and not kept: RESULTS).
+   its answer span, twice: once against each of two sentences drawn at random from the same
+   article that neither overlap the answer nor hold its text (`--covidqa-negatives`;
+   sentences that look like the question are not taken as negatives: mined that way they
+   taught a cross-encoder that resembling the question means "not the answer").
+   `--covidqa-fold` trains on one fold's articles only (`ranker_data.article_fold`), so that
+   the other fold measures it. `--scifact-claims N` adds N SciFact train claims with a
+   rationale sentence each (measured and not kept: RESULTS).
 
 The cosine of a question and a sentence under this model is one feature of the answer model
 (`answers/ranker.py`, `BiEncoderRanker`); `benchmarks/calibrate.py --ranker` fits it, and
@@ -330,7 +331,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--epochs", type=int, default=1, help="of stage 1")
     parser.add_argument("--covidqa", type=Path, default=DEFAULT_COVIDQA)
     parser.add_argument("--covidqa-epochs", type=int, default=2, help="of stage 2 (0: none)")
-    parser.add_argument("--covidqa-negatives", type=int, default=1, help="per question")
+    parser.add_argument("--covidqa-negatives", type=int, default=2, help="per question")
     parser.add_argument("--covidqa-fold", type=int, choices=(0, 1), help="its articles only")
     parser.add_argument("--scifact", type=Path, default=DEFAULT_SCIFACT)
     parser.add_argument(
