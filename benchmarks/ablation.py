@@ -24,7 +24,8 @@ from typing import Any
 import numpy as np
 
 from mscqa.answers.calibration import Calibration, default_calibration
-from mscqa.answers.quotes import Answer, Quote, find_quotes
+from mscqa.answers.candidates import Candidate
+from mscqa.answers.quotes import Answer, _quote, find_quotes
 from mscqa.answers.ranker import RANKER_DIR, shared_ranker
 from mscqa.answers.verify import Verdict, check_statement
 from mscqa.config import Settings
@@ -44,21 +45,9 @@ def top_passage_answer(
         rows = [row for row, _ in index.passage_sentences(hit.passage)]
         row = rows[int(np.argmax(index.sentence_vectors[rows] @ vector))]
         sentence = index.sentences[row]
-        article = index.articles[sentence.article_id]
-        passage = hit.passage
+        # The quote as `find_quotes` makes it, scored by the passage's fused retrieval score.
         quotes.append(
-            Quote(
-                article.id,
-                article.title,
-                article.reference,
-                article.text[sentence.start : sentence.end],
-                sentence.start,
-                sentence.end,
-                passage.text,
-                passage.start,
-                passage.end,
-                round(hit.score, 4),
-            )
+            _quote(Candidate(hit, row, (), hit.score), sentence.start, sentence.end, index)
         )
     return Answer(question, True, None, tuple(quotes))
 
