@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -349,6 +350,8 @@ def test_serve_starts_over_a_damaged_export(tiny: Settings, tmp_path: Path) -> N
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
+            # As when a script starts it in the background: Ctrl-C ignored, SIGTERM still stops it.
+            preexec_fn=_ignore_sigint,
         )
         base = f"http://127.0.0.1:{port}"
         try:
@@ -378,6 +381,10 @@ def test_serve_starts_over_a_damaged_export(tiny: Settings, tmp_path: Path) -> N
     assert "stopping after 0.0s, 0 requests unanswered" in output, output
     assert code == 0, output
     assert _problem(tiny) is None
+
+
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 @pytest.mark.model

@@ -6,7 +6,8 @@ stopping), so that nginx asks the replica that does. On SIGTERM (`kill`, an orch
 rolling restart) it answers 404 to new work (a question, a page), which nginx sends to another
 replica, and 503 to /healthz (not ready); it goes on streaming the answers it owes, and stops as
 on Ctrl-C once its queue is empty or `MSCQA_SHUTDOWN_DRAIN_SECONDS` have passed; a second
-SIGTERM stops it at once.
+SIGTERM stops it at once. It stops the same when started with SIGINT ignored (in the background
+by a script).
 
 Why 404 and not 503 for new work: nginx counts a 503 against the replica (max_fails) and then
 sends it nothing for fail_timeout, not even the streams of the answers it still owes; a 404 is
@@ -98,4 +99,8 @@ def _drain(demo: Any, seconds: float) -> None:
     left = sum(len(events) for events in list(queue.pending_event_ids_session.values()))
     log.info("stopping after %.1fs, %d requests unanswered", time.monotonic() - started, left)
     time.sleep(_FLUSH_SECONDS)
-    _thread.interrupt_main()
+    # As a second SIGTERM would: the handler above raises KeyboardInterrupt in the main thread.
+    # Not SIGINT: a server started in the background by a script inherits SIGINT ignored, and
+    # Python then leaves it ignored, so a simulated Ctrl-C would do nothing and the server would
+    # never stop.
+    _thread.interrupt_main(signal.SIGTERM)
