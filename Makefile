@@ -70,7 +70,7 @@ accessibility: $(STAMP) browser $(AXE)
 # ../shared/train and ../shared/bench (fixed seeds; under an hour on two idle cores) and prints
 # their figures. Never part of `run` or `test`. The ranker is the question-answer bi-encoder
 # measured best in benchmarks/RESULTS.md ("Answer ranker, shipped": MedQuAD, then COVID-QA, about
-# 11 minutes on two idle cores, the verifier about 2); after retraining it, refit the answer model with
+# 12 minutes on two idle cores, the verifier about 2); after retraining it, refit the answer model with
 # `benchmarks/calibrate.py --ranker --write`. Last, MedQuAD's topic names for "not
 # covered" (src/mscqa/data/medquad_topics.txt, seconds).
 train: $(STAMP)

@@ -34,7 +34,7 @@ from mscqa.index.build import IndexParts, write_version
 from mscqa.index.embedder import Embedder, create_embedder, model_fingerprint
 from mscqa.index.load import FORMAT_VERSION, Manifest
 from mscqa.index.onnx_backend import ensure_export, export_dir
-from mscqa.text.terms import lexical_fingerprint
+from mscqa.index.status import text_fingerprint
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / "benchmarks" / ".cache"
@@ -253,7 +253,7 @@ def build_synthetic_index(passages: int, index_dir: Path | None = None) -> Path:
         passage_overlap_sentences=Settings().passage_overlap_sentences,
         query_backend="onnx",
         query_model_file=str((target / "model.onnx").relative_to(index_dir)),
-        lexical=lexical_fingerprint(),
+        lexical=text_fingerprint(),
     )
     write_version(index_dir, manifest, parts, passage_vectors, sentence_vectors)  # switches
     print(

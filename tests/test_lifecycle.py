@@ -21,7 +21,9 @@ from click.testing import CliRunner
 from mscqa import engine as engine_module
 from mscqa.cli import main
 from mscqa.config import Settings
+from mscqa.corpus.articles import Article
 from mscqa.corpus.checks import load_corpus
+from mscqa.corpus.passages import Sentence
 from mscqa.engine import Engine
 from mscqa.index import build as index_module
 from mscqa.index.build import BuildReport, build_index
@@ -390,4 +392,30 @@ def test_a_new_term_table_makes_the_index_stale_until_updated(
     status = index_status(fake_settings.index_dir, articles, embedder.model_id)
     assert status.state == "stale" and "mscqa index update" in status.message
     _build(fake_settings, embedder, incremental=True)
+    assert index_status(fake_settings.index_dir, articles, embedder.model_id).state == "fresh"
+
+
+def test_new_sentence_rules_make_the_index_stale_and_split_again(
+    fake_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An update under other sentence rules splits and embeds every article again, changed or
+    not, and says why."""
+    embedder = HashingEmbedder()
+    _build(fake_settings, embedder, incremental=False)
+    articles = load_corpus(fake_settings.corpus_dir)
+    monkeypatch.setattr("mscqa.index.status.SENTENCE_RULES", "rules of a later release")
+    status = index_status(fake_settings.index_dir, articles, embedder.model_id)
+    assert status.state == "stale" and "sentence rules" in status.message
+    split: list[str] = []
+    real_split = index_module.split_sentences
+
+    def counting_split(article: Article) -> list[Sentence]:
+        split.append(article.id)
+        return real_split(article)
+
+    monkeypatch.setattr(index_module, "split_sentences", counting_split)
+    report = _build(fake_settings, embedder, incremental=True)
+    assert sorted(split) == sorted(a.id for a in articles)
+    assert report.embedded_passages == report.total_passages
+    assert report.full_reason is not None and "split and embedded again" in report.full_reason
     assert index_status(fake_settings.index_dir, articles, embedder.model_id).state == "fresh"

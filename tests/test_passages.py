@@ -92,3 +92,45 @@ def test_long_sentence_without_punctuation_is_segmented_safely() -> None:
     assert sentences
     for s in sentences:
         assert text[s.start : s.end] == s.text
+
+
+def test_text_wrapped_at_a_fixed_width_is_read_as_its_sentences() -> None:
+    """Lines of a paragraph pasted from a PDF or an email are joined for the splitter; each
+    sentence keeps its line breaks verbatim and its offsets exact."""
+    text = (
+        "Knee swelling went down in most of the patients who were\n"
+        "treated. Pain scores fell by a third over twelve months of\n"
+        "follow-up, and walking distance improved in the\n"
+        "Leeds cohort as well."
+    )
+    sentences = split_sentences(Article("a", "t", "r", text))
+    assert [s.text for s in sentences] == [
+        "Knee swelling went down in most of the patients who were\ntreated.",
+        "Pain scores fell by a third over twelve months of\nfollow-up, and walking distance "
+        "improved in the\nLeeds cohort as well.",
+    ]
+    assert all(text[s.start : s.end] == s.text for s in sentences)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A title over its text, in a paragraph of its own lines.
+        ("What the trial found\nPain fell in most patients.", 2),
+        ("Cell therapy for joints\nThe trial enrolled forty patients.", 2),
+        # Lists, headings, tables, "Key: value" lines.
+        ("Side effects were mild:\n- headache in two patients\n- fever in one patient", 3),
+        ("The cells were given twice\n1. at the start of the study\n2. after six months", 3),
+        ("Authors: Rivera, Ana; Osei, Kwame; Lindahl, Britt\nDate: 2021-03-04\nLicense: cc-by", 3),
+        # A short line before a capital in wrapped text: the title of what follows.
+        (
+            "Results\nThe injections were well tolerated by all of the patients and\n"
+            "no serious events were reported during the whole year of follow-up.",
+            2,
+        ),
+    ],
+)
+def test_line_breaks_that_end_a_block_still_split(text: str, expected: int) -> None:
+    sentences = split_sentences(Article("a", "t", "r", text))
+    assert len(sentences) == expected, [s.text for s in sentences]
+    assert all(text[s.start : s.end] == s.text for s in sentences)

@@ -13,6 +13,7 @@ from mscqa.text.terms import (
     known_words_only,
     lexical_fingerprint,
     lexical_tokens,
+    model_text,
     normalize,
 )
 
@@ -192,3 +193,20 @@ def test_lay_words_for_wasting_away_and_going_wrong() -> None:
 def test_every_day_is_daily() -> None:
     said = set(lexical_tokens("Patients must take the tablets every day.", document=True))
     assert "daili" in said and "daili" in set(lexical_tokens("are the tablets taken daily?"))
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        # Ligatures of text pasted from a PDF, which the models' word pieces break on.
+        ("the ﬁrst inﬂuenza wave", "the first influenza wave"),
+        # A word cut at a line end is joined again only where English writes it whole.
+        ("archival autopsy tis-\nsues were kept", "archival autopsy tissues were kept"),
+        ("a year of follow-\nup visits", "a year of follow-up visits"),
+        ("lines\nof   wrapped\ttext ", "lines of wrapped text"),
+        # Hyphens inside a line stay as written.
+        ("self-renewal of the cells", "self-renewal of the cells"),
+    ],
+)
+def test_model_text_is_what_a_model_reads(text: str, read: str) -> None:
+    assert model_text(text) == read

@@ -72,7 +72,7 @@ class Settings:
     ranker: bool = True
     ranker_dir: str = ""
     ranker_candidates: int = 12
-    ranker_min_score: float = 0.589
+    ranker_min_score: float = 0.594
     # Above 0, the ranker only reorders those candidates: the first scoring's logit plus this
     # times the ranker's logit (answer.fuse); "not covered" stays that of `min_score`.
     ranker_weight: float = 0.0

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 
 from mscqa.config import DATA_DIR
+from mscqa.text.terms import model_text
 
 if TYPE_CHECKING:
     from mscqa.answers.scorer import PairScorer
@@ -59,6 +60,7 @@ def _clip(text: str, limit: int) -> str:
 def candidate_text(title: str, sentence: str, before: str = "", after: str = "") -> str:
     """What the ranker reads for one sentence: the sentence, the article's title, then the
     sentences around it (the subject of "These cells ..." is often in the one before)."""
+    sentence, title, before, after = (model_text(t) for t in (sentence, title, before, after))
     context = " ".join(
         part for part in (_clip(before, NEIGHBOUR_WORDS), _clip(after, NEIGHBOUR_WORDS)) if part
     )
@@ -164,7 +166,7 @@ class BiEncoderRanker:
         # and answers would depend on what was asked before.
         for text in dict.fromkeys(sentences):
             if text not in known:
-                known[text] = self.encoder.encode([text])[0]
+                known[text] = self.encoder.encode([model_text(text)])[0]
         with self._lock:
             for text in dict.fromkeys(sentences):
                 self._kept[text] = known[text]

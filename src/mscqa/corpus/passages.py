@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -10,11 +11,21 @@ from functools import lru_cache
 from typing import Any
 
 from mscqa.corpus.articles import Article
+from mscqa.text.terms import model_text
 
 # pysbd is rule-based and slow on huge inputs; text is segmented paragraph by paragraph, and a
 # paragraph longer than this is first cut at whitespace so that no single call gets huge input.
 _SEGMENT_CHUNK_CHARS = 20_000
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+# A line that starts a block of its own: a heading, a list item, a table row, a quotation, or a
+# "Key: value" line (authors, date, DOI).
+_BLOCK_START = re.compile(r"#|[-*+•]\s|\d{1,3}[.)]\s|\||>|[A-Z][\w-]*(?: [\w-]+){0,2}:\s")
+# Part of the index's fingerprint (index.status.text_fingerprint): change it whenever the code
+# below changes where sentences start and end.
+SENTENCE_RULES = "2: pysbd by paragraph, lines of wrapped text joined"
+# In text wrapped at a fixed width, a line before a capitalised word still fills most of it.
+_WRAPPED_SHARE = 0.6
+_WRAPPED_LINES = 3
 
 
 @dataclass(frozen=True)
@@ -69,7 +80,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     for para_start, para_end in _paragraph_spans(text):
         for chunk_start, chunk_end in _chunk_spans(text, para_start, para_end):
-            chunk = text[chunk_start:chunk_end]
+            chunk = _unwrapped(text[chunk_start:chunk_end])
             cursor = 0
             for span in _segmenter().segment(chunk):
                 # Locate each segment from a moving cursor: pysbd's own offsets drift when a
@@ -93,6 +104,27 @@ def _paragraph_spans(text: str) -> Iterable[tuple[int, int]]:
         yield start, match.start()
         start = match.end()
     yield start, len(text)
+
+
+def _unwrapped(paragraph: str) -> str:
+    """The paragraph with each line break inside running text made a space, for the splitter
+    only (the length stays, so offsets hold): text wrapped at a fixed width (pasted from a PDF
+    or an email) is read as the sentences it holds, not as a sentence per line. A break stays
+    before a line that starts a block (`_BLOCK_START`) and, before a capital, after a line much
+    shorter than the paragraph's longest (a title over its text) or in a paragraph of two lines."""
+    lines = paragraph.split("\n")
+    if len(lines) == 1:
+        return paragraph
+    width = max(len(line.strip()) for line in lines)
+    wrapped = len(lines) >= _WRAPPED_LINES
+    joined = [lines[0]]
+    for before, line in itertools.pairwise(lines):
+        before, head = before.strip(), line.lstrip()
+        soft = bool(before and head) and not _BLOCK_START.match(head)
+        if soft and head[0].isupper():
+            soft = wrapped and len(before) >= _WRAPPED_SHARE * width
+        joined += [" " if soft else "\n", line]
+    return "".join(joined)
 
 
 def _chunk_spans(text: str, start: int, end: int) -> Iterable[tuple[int, int]]:
@@ -149,4 +181,4 @@ def make_passages(
 
 def embedding_text(title: str, text: str) -> str:
     """What the model sees for a passage: the title gives each passage its topic."""
-    return f"{title}. {text}"
+    return model_text(f"{title}. {text}")

@@ -44,7 +44,7 @@ from mscqa.index.load import (
     read_manifest,
 )
 from mscqa.index.onnx_backend import prepare_question_model
-from mscqa.index.status import diff_articles
+from mscqa.index.status import diff_articles, text_fingerprint
 from mscqa.index.store import (
     REBUILD_HINT,
     VERSIONS,
@@ -60,7 +60,7 @@ from mscqa.index.store import (
     write_text,
     writing_version,
 )
-from mscqa.text.terms import lexical_fingerprint, lexical_tokens
+from mscqa.text.terms import lexical_tokens, model_text
 
 # Texts per call to the embedder: small enough for a smooth progress bar, large enough that
 # the model still batches well.
@@ -113,8 +113,9 @@ def build_index(
 
     With `incremental`, the current version's sentence splits (of unchanged articles) and
     vectors (of identical texts, same model) are reused: the result is the same as a full
-    build, at the cost of embedding only what changed. A version made with another model is
-    never reused, so vectors of two models are never mixed.
+    build, at the cost of embedding only what changed. A version made with another model, or
+    under other sentence and word rules (`status.text_fingerprint`), is never reused, so
+    vectors of two models or two readings of a text are never mixed.
     """
     started = time.perf_counter()
     with index_lock(index_dir, lock_timeout, on_wait):
@@ -129,7 +130,7 @@ def build_index(
         reuse = _vector_lookup(previous)
         titles = {a.id: a.title for a in parts.articles}
         passage_texts = [embedding_text(titles[p.article_id], p.text) for p in parts.passages]
-        sentence_texts = [s.text for s in parts.sentences]
+        sentence_texts = [model_text(s.text) for s in parts.sentences]
         vectors, embedded = _embed(embedder, passage_texts + sentence_texts, reuse, progress)
         passage_vectors = vectors[: len(passage_texts)]
         sentence_vectors = vectors[len(passage_texts) :]
@@ -151,7 +152,7 @@ def build_index(
             passage_overlap_sentences=overlap,
             query_backend=query_backend,
             query_model_file=query_model_file,
-            lexical=lexical_fingerprint(),
+            lexical=text_fingerprint(),
         )
         write_version(index_dir, manifest, parts, passage_vectors, sentence_vectors)
         added, changed, removed = diff_articles(old_articles, hashes)
@@ -207,6 +208,11 @@ def _reusable_version(index_dir: Path, embedder: Embedder) -> tuple[LoadedIndex 
             f"the model changed from {manifest.model_id} to {embedder.model_id}: "
             "every passage is embedded again"
         )
+    if manifest.lexical != text_fingerprint():
+        return None, (
+            "the rules for sentences or words changed since the build: "
+            "every article is split and embedded again"
+        )
     return previous, None
 
 
@@ -249,7 +255,7 @@ def _vector_lookup(index: LoadedIndex | None) -> dict[bytes, np.ndarray]:
         title = index.articles[passage.article_id].title
         lookup[_text_key(embedding_text(title, passage.text))] = vector
     for sentence, vector in zip(index.sentences, index.sentence_vectors, strict=True):
-        lookup[_text_key(sentence.text)] = vector
+        lookup[_text_key(model_text(sentence.text))] = vector
     return lookup
 
 

@@ -48,7 +48,7 @@ class Manifest:
     # folder (exported from the same model, so same model_id and vectors), or `backend`.
     query_backend: str = ""
     query_model_file: str | None = None
-    # `terms.lexical_fingerprint()` of the build: the BM25 tokens depend on the term table.
+    # `status.text_fingerprint()` of the build: the sentences and BM25 tokens depend on it.
     lexical: str = ""
 
     def to_json(self) -> str:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from mscqa.corpus.articles import Article
+from mscqa.corpus.passages import SENTENCE_RULES
 from mscqa.errors import IndexCorruptError, IndexMissingError
 from mscqa.index.load import Manifest, load_index, read_manifest, verify_files
 from mscqa.index.store import REBUILD_HINT
@@ -27,6 +29,13 @@ class IndexStatus:
     @property
     def usable(self) -> bool:
         return self.state in ("fresh", "stale")
+
+
+def text_fingerprint() -> str:
+    """What decides an index's sentences and tokens: the term table and word rules
+    (`lexical_fingerprint`) and the sentence rules. An index built under others is stale."""
+    rules = f"{lexical_fingerprint()}\n{SENTENCE_RULES}"
+    return hashlib.sha256(rules.encode()).hexdigest()[:16]
 
 
 def diff_articles(
@@ -73,10 +82,11 @@ def index_status(
             f"built with model {manifest.model_id}, configured model is {model_id}: {REBUILD_HINT}",
             manifest,
         )
-    if manifest.lexical != lexical_fingerprint():
+    if manifest.lexical != text_fingerprint():
         return IndexStatus(
             "stale",
-            "the term table or word rules changed since the build: run `mscqa index update`",
+            "the term table, word or sentence rules changed since the build: "
+            "run `mscqa index update`",
             manifest,
         )
     if articles is not None:

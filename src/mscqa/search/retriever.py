@@ -13,7 +13,7 @@ from mscqa.corpus.passages import Passage
 from mscqa.index.embedder import Embedder
 from mscqa.index.load import LoadedIndex
 from mscqa.search.library import library_stats
-from mscqa.text.terms import expansions, known_words_only, lexical_tokens
+from mscqa.text.terms import expansions, known_words_only, lexical_tokens, model_text
 
 FUSIONS = ("zscore", "rrf", "dense", "lexical")
 # Up to this many passages every passage is scored for fusion; above it, the union of the top
@@ -82,7 +82,8 @@ def query_for_embedding(question: str, expand: bool = True) -> str:
     """The question the model sees: with the term table's expansions, since a small model
     does not know that "MS" is multiple sclerosis or "Lou Gehrig's disease" is ALS."""
     extra = expansions(question) if expand else []
-    return f"{question} ({'; '.join(extra)})" if extra else question
+    asked = model_text(question)
+    return f"{asked} ({'; '.join(extra)})" if extra else asked
 
 
 class Retriever:

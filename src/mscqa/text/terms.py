@@ -32,6 +32,28 @@ def clean_text(text: str) -> str:
     return _CONTROL.sub("", unicodedata.normalize("NFC", text)).strip()
 
 
+# A word cut at the end of a line of wrapped text: "tis-\nsues", "follow-\nup".
+_WRAPPED_HYPHEN = re.compile(r"([^\W\d_]+)-[ \t]*\r?\n\s*([^\W\d_]+)")
+_WHITESPACE = re.compile(r"\s+")
+
+
+def model_text(text: str) -> str:
+    """What a model reads of `text` (never what is shown): compatibility characters as plain
+    ones ("ﬁ" as "fi", which the models' word pieces otherwise break on), a word hyphenated at
+    a line end joined again when English writes it whole ("tis-\nsues"; "follow-\nup" keeps
+    its hyphen), and every run of whitespace one space."""
+    text = _WRAPPED_HYPHEN.sub(_rejoined, unicodedata.normalize("NFKC", text))
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+def _rejoined(match: re.Match[str]) -> str:
+    from mscqa.text.frequency import zipf
+
+    first, rest = match.group(1), match.group(2)
+    whole = first + rest
+    return whole if zipf(whole) > zipf(f"{first}-{rest}") else f"{first}-{rest}"
+
+
 def normalize(text: str) -> str:
     """Lower case with straight quotes and plain dashes: for matching, never for display."""
     return unicodedata.normalize("NFKC", text).translate(_QUOTES).lower()
@@ -147,8 +169,9 @@ NUMBER_WORDS = {
 }  # fmt: skip
 # Part of the lexical fingerprint: change it whenever the code below changes the tokens.
 _TOKEN_RULES = (
-    "6: stemmed content words, term expansions (both ways on the document side), "
-    "number words as digits, a contracted not as not, no 'well' after 'as', 'non-' joined"
+    "7: stemmed content words, term expansions (both ways on the document side), "
+    "number words as digits, a contracted not as not, no 'well' after 'as', 'non-' joined, "
+    "passages as models read them (model_text)"
 )
 
 
