@@ -9,6 +9,7 @@ from functools import lru_cache
 from typing import Any
 
 from mscqa.config import DATA_DIR
+from mscqa.text.frequency import zipf
 
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "\u00a0": " ", "–": "-", "—": "-"})
 _WORD = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)?")
@@ -47,8 +48,6 @@ def model_text(text: str) -> str:
 
 
 def _rejoined(match: re.Match[str]) -> str:
-    from mscqa.text.frequency import zipf
-
     first, rest = match.group(1), match.group(2)
     whole = first + rest
     return whole if zipf(whole) > zipf(f"{first}-{rest}") else f"{first}-{rest}"
