@@ -127,3 +127,17 @@ def test_plenty_is_a_claim_of_its_own_that_only_an_amount_said_backs() -> None:
     assert (
         overstatement("Many treatments for gout were tried in the joints.", [every], every) is None
     )
+
+
+def test_a_cause_is_not_found_where_the_evidence_finds_only_an_association() -> None:
+    evidence = (
+        "In the registry, regular swimming was associated with fewer knee flares two years on."
+    )
+    caused = judgement("Regular swimming caused fewer knee flares.", [evidence], evidence)
+    assert caused.verdict == NOT_FOUND and "associated with" in caused.reason
+    # Said as the evidence says it, or as a possibility, it stands.
+    linked = "Regular swimming was associated with fewer knee flares."
+    assert judgement(linked, [evidence], evidence).verdict == SUPPORTED
+    # An association with something else leaves a cause the evidence states alone.
+    both = "Swimming caused fewer knee flares and was associated with better sleep."
+    assert judgement("Swimming caused fewer knee flares.", [both], both).verdict == SUPPORTED

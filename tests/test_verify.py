@@ -17,8 +17,22 @@ from mscqa.answers.numbers import (
     other_phase,
     without_numbers,
 )
-from mscqa.answers.opposites import _directions, clauses, negated, opposed, signals
-from mscqa.answers.verify import CONTRADICTED, NOT_FOUND, SUPPORTED, judge, judgement
+from mscqa.answers.opposites import (
+    _directions,
+    bound_conflict,
+    clauses,
+    negated,
+    opposed,
+    signals,
+)
+from mscqa.answers.verify import (
+    CONTRADICTED,
+    NOT_FOUND,
+    SUPPORTED,
+    _worded,
+    judge,
+    judgement,
+)
 from mscqa.engine import Engine
 from mscqa.text.terms import lexical_tokens, stem
 
@@ -626,3 +640,34 @@ def test_a_steroid_is_not_what_a_non_steroidal_drug_is() -> None:
     evidence = "Gout flares are treated with non-steroidal anti-inflammatory drugs."
     found = opposition("Gout flares are treated with steroids.", evidence)
     assert found is not None and "nonsteroidal" in found
+
+
+def test_a_bound_on_a_number_in_other_words_is_the_same_bound() -> None:
+    evidence = "A grip score of less than 40 is rated weak and a score above 60 strong."
+    assert judge("A grip score below 40 counts as weak.", [evidence], evidence)[0] == SUPPORTED
+    assert judge("A grip score above 40 counts as weak.", [evidence], evidence)[0] == CONTRADICTED
+    assert bound_conflict("under 40", "less than 40") is None
+    assert (
+        bound_conflict("over 40", "less than 40")
+        == "'over 40' in the statement, 'less than 40' in the evidence"
+    )
+    # The words the rules weigh: neither the bound (the number rules read it) nor the framing.
+    assert _worded("A grip score below 40 counts as weak.") == _worded("A grip score is weak.")
+
+
+def test_a_length_of_time_is_not_what_a_denial_is_about() -> None:
+    evidence = "Most children had no wheezing at 3 months (64%) after the inhaler course."
+    same = "Three months after the course, 64% of children had no wheezing."
+    assert judge(same, [evidence], evidence)[0] == SUPPORTED
+    assert judge("64% of children had wheezing at 3 months.", [evidence], evidence)[0] == (
+        CONTRADICTED
+    )
+
+
+def test_free_of_something_and_something_gone_say_the_same() -> None:
+    evidence = "Long courses of the tablets cause marked weight gain."
+    assert judge("Long courses of the tablets are free of weight gain.", [evidence], evidence)[
+        0
+    ] == (CONTRADICTED)
+    assert negated("the rash was gone in most patients") and negated("free of rash")
+    assert not negated("the rash spread in most patients")

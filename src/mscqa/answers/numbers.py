@@ -57,12 +57,19 @@ def extract_numbers(text: str) -> list[str]:
 
 
 def without_numbers(text: str) -> str:
-    """`text` without its numbers and the word "percent": what is left for the word rules
-    ("seventy-two percent of patients" -> "of patients")."""
-    return _PERCENT.sub(" ", _QUANTITY.sub(" ", normalize(text)))
+    """`text` without its numbers, the word "percent" and a bound put on a number: what is
+    left for the word rules ("seventy-two percent of patients" -> "of patients", "a score below
+    70" -> "a score"). The number rules read the number, and `opposites.bound_conflict` which
+    way a bound goes, in whichever words ("below 70", "less than 70")."""
+    plain = _BOUND_WORDS.sub(" ", normalize(text))
+    return _PERCENT.sub(" ", _QUANTITY.sub(" ", plain))
 
 
 _PERCENT = re.compile(r"\bper ?cent\b")
+_BOUND_WORDS = re.compile(
+    r"\b(?:(?:less|more|fewer|greater|higher|lower|longer|shorter) than|below|under|above"
+    r"|over|at least|at most|up to)\s+(?=" + _QUANTITY.pattern + ")"
+)
 
 
 def _number_value(number: str) -> str:

@@ -26,6 +26,7 @@ _NEGATIONS = frozenset(
      "fails", "lack", "lacks", "lacking", "lacked", "unable", "unlikely", "nothing"}
 )  # fmt: skip
 _FAILING = frozenset({"fail", "failed", "fails"})
+_ABSENT = frozenset({"gone", "disappeared", "vanished"})
 # Clauses end at punctuation and at the conjunctions that turn an argument around.
 _CLAUSE_BREAK = re.compile(
     r"[,;:()\u2014\u2013]|(?<!\d)\.\s|\s-\s|\b(?:but|however|although|while|whereas)\b"
@@ -100,9 +101,15 @@ def clauses(text: str) -> list[str]:
 def negated(clause: str) -> bool:
     """True when a negation word governs what the clause says: "does not improve function" is
     negated; the elliptical "than those who do not", "not only ... but also" and a thing
-    described by what it lacks ("patients with no prior disease") are not."""
+    described by what it lacks ("patients with no prior disease") are not. "Free of" denies
+    what follows it ("free of side effects"), and "gone" what comes before it ("the pain was
+    gone"): "free of pain" and "pain was gone" say the same."""
     tokens = words(clause)
     for i, token in enumerate(tokens):
+        if token in _ABSENT and any(t not in STOPWORDS for t in tokens[max(0, i - 4) : i]):
+            return True
+        if token == "free" and tokens[i + 1 : i + 2] == ["of"]:
+            token = "no"
         if token not in _NEGATIONS or token == "without":
             continue
         if token == "no" and i > 0 and tokens[i - 1] in _DESCRIBING:
@@ -235,11 +242,7 @@ def _bound(tokens: Sequence[str], i: int) -> bool:
     """True when word `i` opens a bound on a number ("less than 70", "more than 12 weeks"):
     a threshold, not a way anything went."""
     after = tokens[i + 1 : i + 3]
-    return (
-        len(after) == 2
-        and after[0] == "than"
-        and (after[1][0].isdigit() or after[1] in NUMBER_WORDS)
-    )
+    return len(after) == 2 and after[0] == "than" and _is_number(after[1:])
 
 
 def _naming_words(clause: str) -> frozenset[str]:
@@ -372,14 +375,18 @@ def opposition(statement: str, evidence: str) -> str | None:
         polarity = _negated_plainly(clause)
         # The clause of the other polarity must be more about the statement than any clause of
         # the same polarity: "did not do better" elsewhere outweighs "better survival" here.
+        # A length of time says when, not what is denied: "six months after treatment" is
+        # about nothing "no evidence of disease at 6 months" denies (a year, "2014", is).
+        timing = _TIME_UNITS | set(_DURATION.findall(clause))
+        denied_words = words_here - timing
         same, other = (
             max(
-                ((len(words_here & ws), c) for c, ws, neg in evidence_clauses if neg == flip),
+                ((len(denied_words & ws), c) for c, ws, neg in evidence_clauses if neg == flip),
                 default=(0, ""),
             )
             for flip in (polarity, not polarity)
         )
-        if other[0] >= min(2, len(words_here)) and other[0] > same[0]:
+        if other[0] >= min(2, len(denied_words)) and other[0] > same[0]:
             return f"one denies the other: '{clause}' / '{other[1]}'"
         overlap, best = max(same, other)
         if overlap == 0:
@@ -393,6 +400,10 @@ def opposition(statement: str, evidence: str) -> str | None:
                 mine, theirs = _as_written(word, clause), _as_written(min(swapped), evidence)
                 return f"'{mine}' in the statement, '{theirs}' in the evidence"
     return None
+
+
+_DURATION = re.compile(r"\b(\d+(?:\.\d+)?) (?:hours?|days?|weeks?|months?|years?)\b")
+_TIME_UNITS = frozenset(stem(w) for w in ("hour", "day", "week", "month", "year"))
 
 
 def _referred(clause: str, before: str) -> set[str]:
@@ -461,11 +472,21 @@ def _bounds(text: str) -> list[tuple[str, str, str]]:
     70" is ("down", "70", "less than 70")."""
     directions = _directions()
     tokens = words(normalize(text))
-    return [
-        (directions[t], tokens[i + 2], " ".join(tokens[i : i + 3]))
-        for i, t in enumerate(tokens)
-        if directions.get(t) in {"up", "down"} and _bound(tokens, i)
-    ]
+    found = []
+    for i, t in enumerate(tokens):
+        if directions.get(t) in {"up", "down"} and _bound(tokens, i):
+            found.append((directions[t], tokens[i + 2], " ".join(tokens[i : i + 3])))
+        elif t in _ONE_WORD_BOUNDS and _is_number(tokens[i + 1 : i + 2]):
+            found.append((_ONE_WORD_BOUNDS[t], tokens[i + 1], " ".join(tokens[i : i + 2])))
+    return found
+
+
+# "below 70" bounds a number as "less than 70" does.
+_ONE_WORD_BOUNDS = {"below": "down", "under": "down", "above": "up", "over": "up"}
+
+
+def _is_number(tokens: Sequence[str]) -> bool:
+    return bool(tokens) and (tokens[0][0].isdigit() or tokens[0] in NUMBER_WORDS)
 
 
 def bound_conflict(statement: str, evidence: str) -> str | None:

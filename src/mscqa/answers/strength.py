@@ -121,5 +121,49 @@ def hedged(statement: str, evidence: Sequence[str]) -> str | None:
     return None
 
 
+# A cause the statement names where the evidence finds only an association: "caused better
+# kidney function" against "was associated with better kidney function".
+_CAUSAL = re.compile(
+    r"\b(?:caus(?:e|es|ed|ing)|(?:lead|leads|led) to|result(?:s|ed)? in|responsible for"
+    r"|because of|due to)\b"
+)
+_ASSOCIATED = re.compile(
+    r"\b(?:associated|linked|correlated|connected) (?:with|to)\b"
+    r"|\b(?:association|correlation) (?:with|between)\b|\bcorrelates? with\b"
+)
+# What a cause or an association is about: the first content words after it.
+_EFFECT_WORDS = 4
+
+
+def associated_only(statement: str, evidence: Sequence[str]) -> str | None:
+    """Why the statement is stronger than evidence that finds only an association, or None: a
+    cause the statement states plainly ("caused", "leads to") whose effect the evidence says is
+    "associated with" or "linked to" what the statement names, with no cause of its own."""
+    plain = normalize(statement)
+    claimed = _CAUSAL.search(plain)
+    if claimed is None or _HEDGE.search(plain) or _POSSIBLE.search(plain):
+        return None
+    if _DENIED.search(plain[: claimed.start()]):
+        return None
+    effect = _following(plain, claimed.end())
+    for sentence in evidence:
+        text = normalize(sentence)
+        linked = [m for m in _ASSOCIATED.finditer(text) if _about(effect, text, m.end())]
+        caused = [m for m in _CAUSAL.finditer(text) if _about(effect, text, m.end())]
+        if linked and not caused:
+            return f"the evidence only says “{linked[0].group(0)}”"
+    return None
+
+
+def _following(text: str, start: int) -> set[str]:
+    found = [w for w in re.findall(r"[a-z][a-z-]+", text[start:]) if w not in STOPWORDS]
+    return {stem(w) for w in found[:_EFFECT_WORDS]}
+
+
+def _about(effect: set[str], text: str, start: int) -> bool:
+    """True when the words after `start` in `text` are mostly the effect's words."""
+    return bool(effect) and 2 * len(effect & _following(text, start)) >= len(effect)
+
+
 def _without_idioms(text: str) -> str:
     return _IDIOMS.sub(" ", text)

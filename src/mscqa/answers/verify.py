@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 
@@ -43,7 +44,7 @@ from mscqa.answers.opposites import (
     opposition,
 )
 from mscqa.answers.quotes import Quote, find_quotes
-from mscqa.answers.strength import hedged, overstatement
+from mscqa.answers.strength import associated_only, hedged, overstatement
 from mscqa.answers.verifier import Reading, Verifier
 from mscqa.config import Settings
 from mscqa.search.library import Library, LibraryStats, library_stats
@@ -88,10 +89,23 @@ class Verdict:
 def coverage(statement: str, evidence: str) -> float:
     """Share of the statement's content words (numbers aside: `check_numbers` reads those) that
     the evidence uses too, after the term table on both sides."""
-    wanted = {t for t in lexical_tokens(without_numbers(statement)) if not t[0].isdigit()}
+    wanted = {t for t in lexical_tokens(_claimed(statement)) if not t[0].isdigit()}
     if not wanted:
         return 1.0
     return len(wanted & set(lexical_tokens(evidence))) / len(wanted)
+
+
+# Words that frame what a statement says without adding to it: "a score below 70 counts as
+# poor" says what "a score of less than 70 is poor" says.
+_FRAMING = re.compile(
+    r"\b(?:counts?|counted|classed|classified|regarded|deemed|considered|defined|known)"
+    r"(?= as\b)"
+)
+
+
+def _claimed(statement: str) -> str:
+    """The statement's words the word rules read: no numbers (`without_numbers`), no framing."""
+    return _FRAMING.sub(" ", without_numbers(statement))
 
 
 def name_check(statement: str, evidence: str, context: str) -> tuple[str, str] | None:
@@ -195,7 +209,7 @@ def judgement(
     if shared < min_coverage:
         reason = f"the evidence uses only {shared:.0%} of the statement's words"
         return Judgement(NOT_FOUND, matched, unmatched, reason, "coverage")
-    maybe = hedged(statement, evidence)
+    maybe = hedged(statement, evidence) or associated_only(statement, evidence)
     if maybe:
         return Judgement(NOT_FOUND, matched, unmatched, maybe, "strength")
     stronger = overstatement(statement, evidence, context)
@@ -375,7 +389,7 @@ def _with_details(
 
 def _worded(statement: str) -> list[str]:
     """The statement's lexical tokens without its numbers (the number rules judge those)."""
-    return [t for t in lexical_tokens(without_numbers(statement)) if not t[0].isdigit()]
+    return [t for t in lexical_tokens(_claimed(statement)) if not t[0].isdigit()]
 
 
 def _saying_most(statement: str, quotes: Sequence[Quote], stats: LibraryStats) -> Quote:
@@ -420,7 +434,7 @@ def _telling(statement: str, text: frozenset[str], stats: LibraryStats) -> list[
         return max(stats.idf.get(t, stats.unseen_idf) for t in lexical_tokens(word))
 
     left_out = [
-        w for w in dict.fromkeys(content_words(without_numbers(statement)))
+        w for w in dict.fromkeys(content_words(_claimed(statement)))
         if lexical_tokens(w) and not set(lexical_tokens(w)) & text
     ]  # fmt: skip
     return sorted(left_out, key=lambda w: -rarity(w))[:3]
