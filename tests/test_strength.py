@@ -141,3 +141,14 @@ def test_a_cause_is_not_found_where_the_evidence_finds_only_an_association() -> 
     # An association with something else leaves a cause the evidence states alone.
     both = "Swimming caused fewer knee flares and was associated with better sleep."
     assert judgement("Swimming caused fewer knee flares.", [both], both).verdict == SUPPORTED
+
+
+def test_an_only_the_evidence_says_of_another_name_contradicts() -> None:
+    evidence = "The only tablet shown to shorten the fever in trials is zanamorel."
+    context = f"{evidence} Another tablet, pelquinost, eases the cough."
+    other = judgement(
+        "Pelquinost is the only tablet shown to shorten the fever.", [evidence], context
+    )
+    assert other.verdict == CONTRADICTED and "zanamorel" in other.reason
+    same = "Zanamorel is the only tablet that shortens the fever in trials."
+    assert judgement(same, [evidence], context).verdict == SUPPORTED

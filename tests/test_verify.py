@@ -7,6 +7,7 @@ from dataclasses import replace
 
 import pytest
 
+from mscqa.answers.bounds import bound_conflict
 from mscqa.answers.names import missing_details, unmentioned_terms
 from mscqa.answers.numbers import (
     check_numbers,
@@ -17,14 +18,7 @@ from mscqa.answers.numbers import (
     other_phase,
     without_numbers,
 )
-from mscqa.answers.opposites import (
-    _directions,
-    bound_conflict,
-    clauses,
-    negated,
-    opposed,
-    signals,
-)
+from mscqa.answers.opposites import _directions, clauses, negated, opposed, signals
 from mscqa.answers.verify import (
     CONTRADICTED,
     NOT_FOUND,
@@ -671,3 +665,13 @@ def test_free_of_something_and_something_gone_say_the_same() -> None:
     ] == (CONTRADICTED)
     assert negated("the rash was gone in most patients") and negated("free of rash")
     assert not negated("the rash spread in most patients")
+
+
+def test_a_not_that_tells_which_things_denies_nothing() -> None:
+    assert not negated("few doctors prescribe them for pain not caused by injury")
+    assert negated("few doctors do not prescribe them") and negated(
+        "the pain was not caused by injury"
+    )
+    evidence = "Few surgeons will operate on non-traumatic back pain."
+    statement = "Few surgeons operate on back pain not caused by trauma."
+    assert judge(statement, [evidence], evidence)[0] != CONTRADICTED

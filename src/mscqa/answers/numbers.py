@@ -59,7 +59,7 @@ def extract_numbers(text: str) -> list[str]:
 def without_numbers(text: str) -> str:
     """`text` without its numbers, the word "percent" and a bound put on a number: what is
     left for the word rules ("seventy-two percent of patients" -> "of patients", "a score below
-    70" -> "a score"). The number rules read the number, and `opposites.bound_conflict` which
+    70" -> "a score"). The number rules read the number, and `bounds.bound_conflict` which
     way a bound goes, in whichever words ("below 70", "less than 70")."""
     plain = _BOUND_WORDS.sub(" ", normalize(text))
     return _PERCENT.sub(" ", _QUANTITY.sub(" ", plain))

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from mscqa.answers.conditions import conditions
-from mscqa.answers.numbers import ROUGHLY, THOUSANDS
+from mscqa.answers.numbers import THOUSANDS
 from mscqa.config import DATA_DIR
 from mscqa.text.terms import (
     NUMBER_WORDS,
@@ -116,11 +116,20 @@ def negated(clause: str) -> bool:
             continue
         if token == "not" and tokens[i + 1 : i + 2] == ["only"]:
             continue
+        if token == "not" and _describing_not(tokens, i):
+            continue
         if token in _FAILING and tokens[i + 1 : i + 2] != ["to"]:
             continue  # "failed to improve" denies; "transplants fail because ..." tells
         if any(t not in STOPWORDS for t in tokens[i + 1 : i + 5]):
             return True
     return False
+
+
+def _describing_not(tokens: Sequence[str], i: int) -> bool:
+    """True when "not" at `i` tells which things, between a noun and a participle ("pain not
+    caused by cancer", "patients not treated"): no auxiliary before it, so no finding denied."""
+    after = tokens[i + 1 : i + 2]
+    return i > 0 and tokens[i - 1] not in STOPWORDS and bool(after) and after[0].endswith("ed")
 
 
 def _negated_plainly(clause: str) -> bool:
@@ -243,6 +252,10 @@ def _bound(tokens: Sequence[str], i: int) -> bool:
     a threshold, not a way anything went."""
     after = tokens[i + 1 : i + 3]
     return len(after) == 2 and after[0] == "than" and _is_number(after[1:])
+
+
+def _is_number(tokens: Sequence[str]) -> bool:
+    return bool(tokens) and (tokens[0][0].isdigit() or tokens[0] in NUMBER_WORDS)
 
 
 def _naming_words(clause: str) -> frozenset[str]:
@@ -440,61 +453,3 @@ def _negated_form(a: str, b: str) -> bool:
 def opposed(statement: str, evidence: str) -> bool:
     """True when the evidence says the opposite of the statement (see `opposition`)."""
     return opposition(statement, evidence) is not None
-
-
-_FROM_TO = re.compile(
-    rf"\bfrom\s+(?:{ROUGHLY}\s+)?(\d+(?:\.\d+)?)\s*%?\s+to\s+(?:{ROUGHLY}\s+)?(\d+(?:\.\d+)?)"
-)
-
-
-def against_its_numbers(statement: str) -> str | None:
-    """Why the statement's own numbers go the other way than the word it gives them ("fell
-    from 67 to 85"), or None: the word is one of the three before "from"."""
-    directions = _directions()
-    plain = normalize(statement)
-    for match in _FROM_TO.finditer(plain):
-        first, last = float(match.group(1)), float(match.group(2))
-        before = words(plain[: match.start()])[-3:]
-        kinds = [(w, directions[w]) for w in before if directions.get(w) in {"up", "down"}]
-        if not kinds or first == last:
-            continue
-        word, kind = kinds[-1]
-        if (kind == "up") != (last > first):
-            return (
-                f"the statement says '{word}', but its own numbers go "
-                f"{'up' if last > first else 'down'}, from {match.group(1)} to {match.group(2)}"
-            )
-    return None
-
-
-def _bounds(text: str) -> list[tuple[str, str, str]]:
-    """(direction kind, number, as written) of each bound on a number in `text`: "less than
-    70" is ("down", "70", "less than 70")."""
-    directions = _directions()
-    tokens = words(normalize(text))
-    found = []
-    for i, t in enumerate(tokens):
-        if directions.get(t) in {"up", "down"} and _bound(tokens, i):
-            found.append((directions[t], tokens[i + 2], " ".join(tokens[i : i + 3])))
-        elif t in _ONE_WORD_BOUNDS and _is_number(tokens[i + 1 : i + 2]):
-            found.append((_ONE_WORD_BOUNDS[t], tokens[i + 1], " ".join(tokens[i : i + 2])))
-    return found
-
-
-# "below 70" bounds a number as "less than 70" does.
-_ONE_WORD_BOUNDS = {"below": "down", "under": "down", "above": "up", "over": "up"}
-
-
-def _is_number(tokens: Sequence[str]) -> bool:
-    return bool(tokens) and (tokens[0][0].isdigit() or tokens[0] in NUMBER_WORDS)
-
-
-def bound_conflict(statement: str, evidence: str) -> str | None:
-    """A bound the evidence puts the other way on the same number ("less than 12 weeks"
-    against "more than 12 weeks"), or None."""
-    theirs = _bounds(evidence)
-    for kind, number, said in _bounds(statement):
-        for other_kind, other_number, other_said in theirs:
-            if number == other_number and {kind, other_kind} == {"up", "down"}:
-                return f"'{said}' in the statement, '{other_said}' in the evidence"
-    return None

@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from mscqa.answers.opposites import clauses
 from mscqa.config import DATA_DIR
+from mscqa.text.frequency import zipf
 from mscqa.text.terms import STOPWORDS, normalize, stem
 
 STRENGTH_FILE = DATA_DIR / "strength_words.tsv"
@@ -153,6 +154,44 @@ def associated_only(statement: str, evidence: Sequence[str]) -> str | None:
         if linked and not caused:
             return f"the evidence only says “{linked[0].group(0)}”"
     return None
+
+
+# "The only drug ... is riluzole": an "only" names one thing, which a statement's "only" must
+# name too. Names are rare words of English (a drug, a place, an author).
+_ONLY = re.compile(r"(?<!\bnot )\bonly\b")
+_NAME_ZIPF = 3.0
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def another_only(statement: str, evidence: Sequence[str], context: str) -> str | None:
+    """Why the evidence contradicts a statement's "only", or None: the sentence of the evidence
+    or its passage that says "only" about most of the statement's words names another thing
+    than the statement, and not the statement's ("Edaravone is the only drug ..." against "The
+    only drug to have any known survival benefit in ALS is riluzole")."""
+    plain = _without_idioms(normalize(statement))
+    mine = _named(plain)
+    if not _ONLY.search(plain) or not mine:
+        return None
+    wanted = _content(plain)
+    saying_only = [
+        said
+        for text in (*evidence, context)
+        for sentence in _SENTENCE_END.split(text)
+        if _ONLY.search(said := _without_idioms(normalize(sentence)))
+    ]
+    best = max(saying_only, key=lambda said: len(wanted & _content(said)), default="")
+    theirs = _named(best)
+    if len(wanted & _content(best)) < 2 or not theirs or mine & theirs:
+        return None
+    return f"the evidence names “{min(theirs)}” as the only one, not “{min(mine)}”"
+
+
+def _named(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z]{4,}", text) if zipf(w) < _NAME_ZIPF}
+
+
+def _content(text: str) -> set[str]:
+    return {stem(w) for w in re.findall(r"[a-z][a-z-]+", text) if w not in STOPWORDS}
 
 
 def _following(text: str, start: int) -> set[str]:

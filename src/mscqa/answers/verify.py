@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 
+from mscqa.answers.bounds import against_its_numbers, bound_conflict
 from mscqa.answers.calibration import Calibration
 from mscqa.answers.candidates import weighted_coverage
 from mscqa.answers.details import (
@@ -36,15 +37,9 @@ from mscqa.answers.numbers import (
     other_unit,
     without_numbers,
 )
-from mscqa.answers.opposites import (
-    against_its_numbers,
-    bound_conflict,
-    direction_conflict,
-    direction_word,
-    opposition,
-)
+from mscqa.answers.opposites import direction_conflict, direction_word, opposition
 from mscqa.answers.quotes import Quote, find_quotes
-from mscqa.answers.strength import associated_only, hedged, overstatement
+from mscqa.answers.strength import another_only, associated_only, hedged, overstatement
 from mscqa.answers.verifier import Reading, Verifier
 from mscqa.config import Settings
 from mscqa.search.library import Library, LibraryStats, library_stats
@@ -198,6 +193,9 @@ def judgement(
     named = name_check(statement, " ".join(evidence), context)
     if named:
         return Judgement(named[0], matched, unmatched, named[1], "names")
+    other = another_only(statement, evidence, context)
+    if other:
+        return Judgement(CONTRADICTED, matched, unmatched, other, "names")
     # A direction turned round in the sentences around the evidence counts too: the quote
     # may be the sentence naming the trial, its finding the next one.
     why = opposition(statement, " ".join(evidence)) or direction_conflict(statement, context)

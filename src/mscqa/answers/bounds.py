@@ -1,0 +1,64 @@
+"""Numbers against the words around them: a statement whose own numbers go the other way
+than its word ("fell from 67 to 85"), and a bound on a number turned round ("less than 12
+weeks" or "under 12 weeks" against "more than 12 weeks")."""
+
+from __future__ import annotations
+
+import re
+
+from mscqa.answers.numbers import ROUGHLY
+from mscqa.answers.opposites import _bound, _directions, _is_number
+from mscqa.text.terms import normalize, words
+
+_FROM_TO = re.compile(
+    rf"\bfrom\s+(?:{ROUGHLY}\s+)?(\d+(?:\.\d+)?)\s*%?\s+to\s+(?:{ROUGHLY}\s+)?(\d+(?:\.\d+)?)"
+)
+
+
+def against_its_numbers(statement: str) -> str | None:
+    """Why the statement's own numbers go the other way than the word it gives them ("fell
+    from 67 to 85"), or None: the word is one of the three before "from"."""
+    directions = _directions()
+    plain = normalize(statement)
+    for match in _FROM_TO.finditer(plain):
+        first, last = float(match.group(1)), float(match.group(2))
+        before = words(plain[: match.start()])[-3:]
+        kinds = [(w, directions[w]) for w in before if directions.get(w) in {"up", "down"}]
+        if not kinds or first == last:
+            continue
+        word, kind = kinds[-1]
+        if (kind == "up") != (last > first):
+            return (
+                f"the statement says '{word}', but its own numbers go "
+                f"{'up' if last > first else 'down'}, from {match.group(1)} to {match.group(2)}"
+            )
+    return None
+
+
+def _bounds(text: str) -> list[tuple[str, str, str]]:
+    """(direction kind, number, as written) of each bound on a number in `text`: "less than
+    70" is ("down", "70", "less than 70")."""
+    directions = _directions()
+    tokens = words(normalize(text))
+    found = []
+    for i, t in enumerate(tokens):
+        if directions.get(t) in {"up", "down"} and _bound(tokens, i):
+            found.append((directions[t], tokens[i + 2], " ".join(tokens[i : i + 3])))
+        elif t in _ONE_WORD_BOUNDS and _is_number(tokens[i + 1 : i + 2]):
+            found.append((_ONE_WORD_BOUNDS[t], tokens[i + 1], " ".join(tokens[i : i + 2])))
+    return found
+
+
+# "below 70" bounds a number as "less than 70" does.
+_ONE_WORD_BOUNDS = {"below": "down", "under": "down", "above": "up", "over": "up"}
+
+
+def bound_conflict(statement: str, evidence: str) -> str | None:
+    """A bound the evidence puts the other way on the same number ("less than 12 weeks"
+    against "more than 12 weeks"), or None."""
+    theirs = _bounds(evidence)
+    for kind, number, said in _bounds(statement):
+        for other_kind, other_number, other_said in theirs:
+            if number == other_number and {kind, other_kind} == {"up", "down"}:
+                return f"'{said}' in the statement, '{other_said}' in the evidence"
+    return None
