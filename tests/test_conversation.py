@@ -920,3 +920,10 @@ def test_a_follow_up_joined_with_and_is_about_the_conversations_topic() -> None:
     assert standalone_question("and what does the uric acid do in lupus?", context) == (
         "and what does the uric acid do in lupus?"
     )
+
+
+def test_a_follow_up_that_turns_the_topic_round_keeps_only_its_condition() -> None:
+    context = ["What happens in the late stages of gout?"]
+    assert standalone_question("and early on?", context) == "Early on, in gout?"
+    # One that does not turn it round keeps the whole topic.
+    assert "late stages" in standalone_question("and how long do they last?", context)

@@ -210,3 +210,14 @@ def test_every_day_is_daily() -> None:
 )
 def test_model_text_is_what_a_model_reads(text: str, read: str) -> None:
     assert model_text(text) == read
+
+
+def test_every_contraction_is_written_out_but_a_possessive_stays() -> None:
+    assert terms.words("They're sure I've got it; it's what you'll hear, I'm told") == [
+        "they", "are", "sure", "i", "have", "got", "it", "it", "is", "what", "you", "will",
+        "hear", "i", "am", "told",
+    ]  # fmt: skip
+    assert terms.words("Crohn's flares") == ["crohn", "s", "flares"]
+    # Written out as typed, case and all: the "they" of "they're" can then be read.
+    assert terms.spelled_out("Why give them if They’re harsh?") == "Why give them if They are harsh?"
+    assert not {"re", "ve", "ll"} & set(lexical_tokens("we're sure they've said we'll heal"))

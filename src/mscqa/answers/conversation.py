@@ -28,6 +28,7 @@ from mscqa.answers.messages import (
     story_and_questions,
 )
 from mscqa.answers.names import authors
+from mscqa.answers.opposites import turned_round
 from mscqa.answers.phrases import (
     STUDY_PHRASE,
     STUDY_WORDS,
@@ -269,6 +270,9 @@ def standalone_question(
         topic = quoted
     if about_research and not (STUDY_PHRASE.search(topic) or conditions(topic)):
         topic = ""  # "that research" after a story of "a stick" is no research on a stick
+    if elliptical and turned_round(body, topic):
+        # "and early on?" after "the later stages of ALS": of ALS, not of its later stages.
+        topic = next(iter(conditions(topic)), topic)
     if not topic or mentions(body, topic):
         return body if elliptical else question
     if reference is None:

@@ -16,7 +16,7 @@ from mscqa.text.terms import (
     STOPWORDS,
     lexical_tokens,
     normalize,
-    not_spelled_out,
+    spelled_out,
     stem,
     words,
 )
@@ -94,7 +94,7 @@ def clauses(text: str) -> list[str]:
     """`text` cut at commas, semicolons, dashes and turning conjunctions ("but", "however")."""
     # Dashes first: normalising makes "effective—clinical" one hyphenated word.
     text = re.sub("[\u2014\u2013]", " ; ", text)
-    plain = not_spelled_out(THOUSANDS.sub(r"\1\2", normalize(text)))
+    plain = spelled_out(THOUSANDS.sub(r"\1\2", normalize(text)))
     return [c.strip() for c in _CLAUSE_BREAK.split(plain) if c and c.strip()]
 
 
@@ -417,6 +417,12 @@ def opposition(statement: str, evidence: str) -> str | None:
 
 _DURATION = re.compile(r"\b(\d+(?:\.\d+)?) (?:hours?|days?|weeks?|months?|years?)\b")
 _TIME_UNITS = frozenset(stem(w) for w in ("hour", "day", "week", "month", "year"))
+
+
+def turned_round(text: str, other: str) -> bool:
+    """True when a word of `text` is an antonym of a word of `other` ("early" / "later")."""
+    antonyms, theirs = _antonyms(), _content(other)
+    return any(antonyms.get(word, frozenset()) & theirs for word in _content(text))
 
 
 def _referred(clause: str, before: str) -> set[str]:

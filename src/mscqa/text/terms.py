@@ -130,15 +130,33 @@ def words(text: str) -> list[str]:
     "not" ("doesn't" -> "does", "not"; "can't" -> "can", "not"), never a word "doesn"; "non-"
     stays with its word ("non-steroidal" -> "nonsteroidal"), which it negates: a drug that is
     not a steroid is no match for "steroid", nor "non-cancer pain" for "cancer"."""
-    return _WORD.findall(_NON.sub("non", not_spelled_out(normalize(text))))
+    return _WORD.findall(_NON.sub("non", spelled_out(normalize(text))))
 
 
 _NON = re.compile(r"\bnon-(?=[a-z])")
 
 
-def not_spelled_out(text: str) -> str:
-    """Normalised `text` with each contracted not written out: "doesn't" -> "does not"."""
-    return _NOT.sub(_not, text)
+def spelled_out(text: str) -> str:
+    """`text` with each contraction written out: "doesn't" -> "does not" (in normalised text),
+    "they're" -> "they are", "I've" -> "I have", "it's" -> "it is"; a possessive ("Crohn's")
+    stays. Patients write contractions; left as they are, "they're" is a word "re" no article
+    uses, and "they" in it cannot be read as what it stands for."""
+    return _CONTRACTED.sub(_written_out, _NOT.sub(_not, text))
+
+
+# "'s" is "is" only after these; after a noun it is a possessive.
+_IS_BEFORE = frozenset(
+    {"it", "he", "she", "that", "what", "there", "here", "who", "where", "how", "when", "why"}
+)
+_SUFFIXES = {"re": "are", "ve": "have", "ll": "will", "m": "am", "d": "would", "s": "is"}
+_CONTRACTED = re.compile(r"\b([a-z]+)['’](re|ve|ll|m|d|s)\b", re.IGNORECASE)
+
+
+def _written_out(match: re.Match[str]) -> str:
+    word, suffix = match.group(1), match.group(2).lower()
+    if suffix == "s" and word.lower() not in _IS_BEFORE:
+        return match.group()
+    return f"{word} {_SUFFIXES[suffix]}"
 
 
 def _not(match: re.Match[str]) -> str:
@@ -168,8 +186,8 @@ NUMBER_WORDS = {
 }  # fmt: skip
 # Part of the lexical fingerprint: change it whenever the code below changes the tokens.
 _TOKEN_RULES = (
-    "7: stemmed content words, term expansions (both ways on the document side), "
-    "number words as digits, a contracted not as not, no 'well' after 'as', 'non-' joined, "
+    "8: stemmed content words, term expansions (both ways on the document side), "
+    "number words as digits, contractions written out, no 'well' after 'as', 'non-' joined, "
     "passages as models read them (model_text)"
 )
 
