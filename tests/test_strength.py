@@ -152,3 +152,14 @@ def test_an_only_the_evidence_says_of_another_name_contradicts() -> None:
     assert other.verdict == CONTRADICTED and "zanamorel" in other.reason
     same = "Zanamorel is the only tablet that shortens the fever in trials."
     assert judgement(same, [evidence], context).verdict == SUPPORTED
+
+
+def test_a_hedge_about_another_thing_leaves_a_plain_finding_standing() -> None:
+    evidence = (
+        "Okafor et al. showed that the cream could improve sleep in eczema. "
+        "Lindqvist et al. showed that the cream improved itching in eczema."
+    )
+    plain = "Lindqvist et al. found that the cream improved itching in eczema."
+    assert judgement(plain, [evidence], evidence).verdict == SUPPORTED
+    hedged = judgement("The cream improves sleep in eczema.", [evidence], evidence)
+    assert hedged.verdict == NOT_FOUND and "could improve" in hedged.reason

@@ -647,6 +647,7 @@ def test_a_bound_on_a_number_in_other_words_is_the_same_bound() -> None:
     )
     # The words the rules weigh: neither the bound (the number rules read it) nor the framing.
     assert _worded("A grip score below 40 counts as weak.") == _worded("A grip score is weak.")
+    assert _worded("Around one in three adults, as many as 40%, snore.") == _worded("Adults snore.")
 
 
 def test_a_length_of_time_is_not_what_a_denial_is_about() -> None:

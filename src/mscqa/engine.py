@@ -255,7 +255,6 @@ class Engine:
         from mscqa.answers.turns import Turn, language_refusal, merge_answers
         from mscqa.search.scope import unknown_topics, unused_words
         from mscqa.text.language import language_of
-        from mscqa.text.terms import spelled_out
 
         text = prepare_text(message, self.settings.max_question_chars, "question")
         greeting = social(text)  # "thanks!", "hi": a fixed reply, nothing searched
@@ -272,9 +271,7 @@ class Engine:
         earlier = [q for turn in asking for q in turn.context]
         last = asking[-1].answer.quotes if asking else ()
         quoted = research_quoted(last[0].quote) if last else ""
-        # "they're" -> "they are": the "they" of a contraction is read as what it stands for.
-        typed = spelled_out(without_pleasantries(correction.text))
-        reading = read_message(typed, earlier, quoted)
+        reading = read_message(without_pleasantries(correction.text), earlier, quoted)
         stats = library_stats(loaded.index)
         vocabulary = stats.vocabulary
         # A part that names what the articles never mention, or asks what only the clinic
@@ -294,7 +291,7 @@ class Engine:
             for part in reading.parts
         )
         # Which parts lean on earlier turns, not on the message's own story or first question.
-        alone = read_message(typed).questions if earlier else ()
+        alone = read_message(without_pleasantries(correction.text)).questions if earlier else ()
         carried = [
             bool(earlier) and (len(alone) != len(asked) or alone[i] != part.standalone)
             for i, part in enumerate(reading.parts)

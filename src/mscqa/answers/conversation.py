@@ -44,7 +44,7 @@ from mscqa.answers.references import (
 )
 from mscqa.search.scope import is_clinic_service, is_listed_treatment, topic_words
 from mscqa.text.frequency import common, everyday, technical
-from mscqa.text.terms import STOPWORDS, lexical_tokens
+from mscqa.text.terms import STOPWORDS, lexical_tokens, written_out
 
 # Content words a question of a two-question message needs, once read, to be searched alone.
 MIN_PART_WORDS = 2
@@ -107,7 +107,9 @@ def read_message(message: str, earlier: Sequence[str] = (), quoted: str = "") ->
     """The questions to search for `message`, given the questions of earlier turns (`earlier`,
     oldest first, as they were searched) and the research the last answer quoted (`quoted`,
     `research_quoted`). A story told before the question is context for it, the way an earlier
-    turn is; a second question leans on the first."""
+    turn is; a second question leans on the first. Contractions are read written out: the
+    "they" of "they're" is then read as what it stands for."""
+    message = written_out(message)
     story, questions = story_and_questions(message)
     parts = _read_parts(questions, story, earlier, quoted)
     if len(parts) > 1 and any(_thin(p.standalone) for p in parts):

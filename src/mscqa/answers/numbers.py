@@ -66,9 +66,16 @@ def without_numbers(text: str) -> str:
 
 
 _PERCENT = re.compile(r"\bper ?cent\b")
+# "about 85" is 84.6 rounded: a whole number after one of these words matches a value that
+# rounds to it.
+ROUGHLY = r"(?:about|around|approximately|roughly|nearly|almost|some|~)"
 _BOUND_WORDS = re.compile(
     r"\b(?:(?:less|more|fewer|greater|higher|lower|longer|shorter) than|below|under|above"
-    r"|over|at least|at most|up to)\s+(?=" + _QUANTITY.pattern + ")"
+    r"|over|at least|at most|up to|as many as|as few as|"
+    + ROUGHLY[3:-1]
+    + r")\s+(?="
+    + _QUANTITY.pattern
+    + ")"
 )
 
 
@@ -94,11 +101,6 @@ def check_numbers(statement: str, evidence: str) -> tuple[tuple[str, ...], tuple
     matched = tuple(n for n in numbers if _stated(n, statement, found))
     unmatched = tuple(n for n in numbers if n not in matched)
     return matched, unmatched
-
-
-# "about 85" is 84.6 rounded: a whole number after one of these words matches a value that
-# rounds to it.
-ROUGHLY = r"(?:about|around|approximately|roughly|nearly|almost|some|~)"
 
 
 def _stated(number: str, statement: str, values: set[str]) -> bool:

@@ -115,11 +115,37 @@ def hedged(statement: str, evidence: Sequence[str]) -> str | None:
         return None
     said = {stem(w) for w in re.findall(r"[a-z][a-z-]+", plain)}
     for sentence in evidence:
-        for match in _HEDGE.finditer(normalize(sentence)):
+        text = normalize(sentence)
+        for match in _HEDGE.finditer(text):
             verb = match.group(2)
-            if verb not in STOPWORDS and len(verb) > 2 and stem(verb) in said:
+            if verb in STOPWORDS or len(verb) <= 2 or stem(verb) not in said:
+                continue
+            # A plain use of the verb about more of what the statement says it of is the
+            # finding: "improved the quality of life" beside "could improve survival".
+            said_of = _object_of(verb, plain)
+            hedged_of = len(said_of & _following(text, match.end()))
+            if not any(len(said_of & found) > hedged_of for found in _plain_uses(verb, evidence)):
                 return f"the evidence only says “{match.group(0)}”"
     return None
+
+
+def _plain_uses(verb: str, evidence: Sequence[str]) -> list[set[str]]:
+    """What each use of `verb` (any form) outside a hedge in the evidence is said of."""
+    found = []
+    for sentence in evidence:
+        text = _HEDGE.sub(" ", normalize(sentence))
+        for match in re.finditer(r"[a-z][a-z-]+", text):
+            if stem(match.group()) == stem(verb):
+                found.append(_following(text, match.end()))
+    return found
+
+
+def _object_of(verb: str, text: str) -> set[str]:
+    """The first content words after `verb` (any form of it) in `text`: what it is said of."""
+    for match in re.finditer(r"[a-z][a-z-]+", text):
+        if stem(match.group()) == stem(verb):
+            return _following(text, match.end())
+    return set()
 
 
 # A cause the statement names where the evidence finds only an association: "caused better

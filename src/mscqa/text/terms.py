@@ -137,11 +137,17 @@ _NON = re.compile(r"\bnon-(?=[a-z])")
 
 
 def spelled_out(text: str) -> str:
-    """`text` with each contraction written out: "doesn't" -> "does not" (in normalised text),
-    "they're" -> "they are", "I've" -> "I have", "it's" -> "it is"; a possessive ("Crohn's")
-    stays. Patients write contractions; left as they are, "they're" is a word "re" no article
-    uses, and "they" in it cannot be read as what it stands for."""
-    return _CONTRACTED.sub(_written_out, _NOT.sub(_not, text))
+    """Normalised `text` with each contraction written out for the word rules: "doesn't" ->
+    "does not", and as `written_out` does."""
+    return written_out(_NOT.sub(_not, text))
+
+
+def written_out(text: str) -> str:
+    """`text` with "they're" -> "they are", "I've" -> "I have", "it's" -> "it is" (a possessive,
+    "Crohn's", and a contracted not stay). Patients write contractions; left as they are,
+    "they're" is a word "re" no article uses, and its "they" cannot be read as what it
+    stands for."""
+    return _CONTRACTED.sub(_written_out, text)
 
 
 # "'s" is "is" only after these; after a noun it is a possessive.
