@@ -221,4 +221,7 @@ def test_every_contraction_is_written_out_but_a_possessive_stays() -> None:
     # Written out as typed, case and all: the "they" of "they're" can then be read.
     written = terms.written_out("Why won't you give them if They’re harsh?")
     assert written == "Why won't you give them if They are harsh?"
+    assert terms.written_out("She's been told I'd tried it; it's fine") == (
+        "She has been told I had tried it; it is fine"
+    )
     assert not {"re", "ve", "ll"} & set(lexical_tokens("we're sure they've said we'll heal"))

@@ -390,7 +390,7 @@ def opposition(statement: str, evidence: str) -> str | None:
         # the same polarity: "did not do better" elsewhere outweighs "better survival" here.
         # A length of time says when, not what is denied: "six months after treatment" is
         # about nothing "no evidence of disease at 6 months" denies (a year, "2014", is).
-        timing = _TIME_UNITS | set(_DURATION.findall(clause))
+        timing = _TIME_UNITS | {NUMBER_WORDS.get(n, n) for n in _DURATION.findall(clause)}
         denied_words = words_here - timing
         same, other = (
             max(
@@ -415,7 +415,9 @@ def opposition(statement: str, evidence: str) -> str | None:
     return None
 
 
-_DURATION = re.compile(r"\b(\d+(?:\.\d+)?) (?:hours?|days?|weeks?|months?|years?)\b")
+_DURATION = re.compile(
+    r"\b(\d+(?:\.\d+)?|" + "|".join(NUMBER_WORDS) + r") (?:hours?|days?|weeks?|months?|years?)\b"
+)
 _TIME_UNITS = frozenset(stem(w) for w in ("hour", "day", "week", "month", "year"))
 
 

@@ -127,7 +127,8 @@ def known_words_only(text: str, vocabulary: frozenset[str]) -> str:
 
 def words(text: str) -> list[str]:
     """Word tokens of normalised text (numbers like 12.5 kept whole); a "not" contracted is
-    "not" ("doesn't" -> "does", "not"; "can't" -> "can", "not"), never a word "doesn"; "non-"
+    "not" ("doesn't" -> "does", "not"; "can't" -> "can", "not"), never a word "doesn", and
+    every other contraction is written out too (`spelled_out`: "they're" -> "they", "are"); "non-"
     stays with its word ("non-steroidal" -> "nonsteroidal"), which it negates: a drug that is
     not a steroid is no match for "steroid", nor "non-cancer pain" for "cancer"."""
     return _WORD.findall(_NON.sub("non", spelled_out(normalize(text))))
@@ -158,10 +159,16 @@ _SUFFIXES = {"re": "are", "ve": "have", "ll": "will", "m": "am", "d": "would", "
 _CONTRACTED = re.compile(r"\b([a-z]+)['’](re|ve|ll|m|d|s)\b", re.IGNORECASE)
 
 
+# Before these, "'s" is "has" ("she's been") and "'d" is "had" ("I'd tried").
+_PERFECT_NEXT = re.compile(r"\s+(?:been|had|got|gone|tried|seen|heard|taken|done|never)\b", re.I)
+
+
 def _written_out(match: re.Match[str]) -> str:
     word, suffix = match.group(1), match.group(2).lower()
     if suffix == "s" and word.lower() not in _IS_BEFORE:
         return match.group()
+    if suffix in ("s", "d") and _PERFECT_NEXT.match(match.string, match.end()):
+        return f"{word} {'has' if suffix == 's' else 'had'}"
     return f"{word} {_SUFFIXES[suffix]}"
 
 
