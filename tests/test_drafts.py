@@ -11,17 +11,20 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from conftest import run_cli
+from mscqa.answers.verify import NOT_FOUND, Verdict
 from mscqa.config import Settings
 from mscqa.errors import UsageError
 from mscqa.staff.drafts import (
     HEADING,
     ITEM,
     Block,
+    check_draft,
     draft_statements,
     parse_draft,
     pasted_statements,
     read_draft,
     split_statements,
+    with_subject,
 )
 
 LIMIT = 100_000
@@ -165,6 +168,40 @@ def test_questions_greetings_sign_offs_and_short_fragments_are_skipped() -> None
         "Best,\nTom\n\nThe clinic treats everyone within a week.\n"
     )
     assert pasted_statements(text, LIMIT) == ["The study followed 12 people for a year."]
+
+
+def test_an_invitation_to_ask_or_call_is_no_statement() -> None:
+    text = "The study followed 12 people. Ask us at the desk. Talk to your doctor about it."
+    assert pasted_statements(text, LIMIT) == ["The study followed 12 people."]
+
+
+def test_it_or_they_opening_a_statement_is_the_subject_of_the_one_before() -> None:
+    before = "The knee trial enrolled forty runners."
+    assert with_subject("It also cut pain by half.", before) == (
+        "The knee trial also cut pain by half."
+    )
+    assert with_subject("However, they heal slowly.", "Tendons can tear.") == (
+        "However, Tendons heal slowly."
+    )
+    # An "it" that stands for nothing, or a sentence before without a plain subject, stays.
+    assert with_subject("It is not clear whether it works.", before) == (
+        "It is not clear whether it works."
+    )
+    assert with_subject("It helps.", "Because tendons tear, rest helps.") == "It helps."
+    assert with_subject("The cream helps.", before) == "The cream helps."
+
+
+def test_a_draft_statement_is_checked_as_read_and_shown_as_written() -> None:
+    checked: list[str] = []
+
+    def check(statement: str) -> Verdict:
+        checked.append(statement)
+        return Verdict(statement, NOT_FOUND, (), (), (), "")
+
+    statements = ["Riluzole extended survival.", "It also improves function."]
+    result = check_draft(statements, check, source="x", index_version="v", checked_at="t")
+    assert checked == ["Riluzole extended survival.", "Riluzole also improves function."]
+    assert [c.verdict.statement for c in result.checks if c.verdict] == statements
 
 
 def test_a_pasted_single_statement_is_one_statement() -> None:

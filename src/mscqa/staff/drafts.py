@@ -10,14 +10,14 @@ from __future__ import annotations
 import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from mscqa.answers.verify import CONTRADICTED, NOT_FOUND, SUPPORTED, Verdict
 from mscqa.corpus.passages import sentence_spans
 from mscqa.errors import MscqaError, UsageError
-from mscqa.text.terms import clean_text
+from mscqa.text.terms import STOPWORDS, clean_text
 
 VERDICTS = (SUPPORTED, CONTRADICTED, NOT_FOUND)
 FORMATS = {
@@ -54,7 +54,9 @@ _SIGN_OFF = re.compile(
 _COURTESY = re.compile(
     r"^(?:thank(?:s| you)\b|we look forward\b|please (?:contact|call|get in touch|let us know)"
     r"|feel free\b|don['’]t hesitate\b|do not hesitate\b|here (?:is|are)\b|below\b|read on\b"
-    r"|in this (?:issue|newsletter|leaflet|email|letter|edition)\b)",
+    r"|in this (?:issue|newsletter|leaflet|email|letter|edition)\b"
+    r"|(?:please )?(?:ask|contact|call|email|write to|visit|talk to|speak to|book with"
+    r"|get in touch with) (?:us|our|the clinic|your doctor|your gp)\b)",
     re.IGNORECASE,
 )
 _SKIPPED_TAGS = ("script", "style", "head", "title", "noscript", "template", "svg", "nav")
@@ -383,11 +385,53 @@ def check_draft(
     index_version: str,
     checked_at: str,
 ) -> DraftCheck:
-    """Each statement checked with `check`; a statement it refuses (too long) keeps its error."""
+    """Each statement checked with `check`, one that opens with "It" or "They" as a statement
+    about the subject of the one before (`with_subject`), shown as written; a statement `check`
+    refuses (too long) keeps its error."""
     checks = []
+    previous = ""
     for statement in statements:
+        read = with_subject(statement, previous)
+        previous = read
         try:
-            checks.append(CheckedStatement(statement, check(statement)))
+            checks.append(CheckedStatement(statement, replace(check(read), statement=statement)))
         except UsageError as exc:
             checks.append(CheckedStatement(statement, None, str(exc)))
     return DraftCheck(source, tuple(checks), index_version, checked_at)
+
+
+# "Riluzole extends survival. It also improves function.": a draft's "it" or "they" opening a
+# statement is the subject of the statement before, the words before its first verb, when
+# those are a noun phrase of a few words ("In 2009, ..." or "Because ..." are not).
+_OPENING_PRONOUN = re.compile(
+    r"^(?:(?:however|also|moreover|furthermore|in addition|still|yet),?\s+)?(it|they)\b"
+    r"(?!\s+(?:is|are|was|were|seems?|appears?)\s+(?:not\s+)?(?:clear|known|unknown|likely|"
+    r"unlikely|possible|important|thought|believed|hoped|expected|true|that|to)\b)",
+    re.IGNORECASE,
+)
+_FIRST_VERB = re.compile(
+    r"\b(?:is|are|was|were|can|could|may|might|will|would|has|have|had|does|do|did|should|"
+    r"must|[a-z]+ed)\b",
+    re.IGNORECASE,
+)
+_MAX_SUBJECT_WORDS = 6
+_SUBJECT_OPENERS = frozenset({"the", "a", "an", "these", "those", "this", "most", "many", "some"})
+
+
+def with_subject(statement: str, previous: str) -> str:
+    """`statement` with an opening "it" or "they" replaced by the subject of `previous`, or as
+    it is when it opens with neither or `previous` has no plain subject."""
+    opening = _OPENING_PRONOUN.match(statement)
+    verb = _FIRST_VERB.search(previous)
+    if opening is None or verb is None:
+        return statement
+    subject = previous[: verb.start()].strip(" ,")
+    first = subject.split()[0].lower() if subject else ""
+    if not subject or len(subject.split()) > _MAX_SUBJECT_WORDS:
+        return statement
+    if first in STOPWORDS and first not in _SUBJECT_OPENERS:
+        return statement
+    start, end = opening.span(1)
+    if start and first in _SUBJECT_OPENERS:
+        subject = subject[:1].lower() + subject[1:]
+    return statement[:start] + subject + statement[end:]
