@@ -927,3 +927,10 @@ def test_a_follow_up_that_turns_the_topic_round_keeps_only_its_condition() -> No
     assert standalone_question("and early on?", context) == "Early on, in gout?"
     # One that does not turn it round keeps the whole topic.
     assert "late stages" in standalone_question("and how long do they last?", context)
+
+
+def test_that_before_how_or_why_is_what_was_told_and_stays() -> None:
+    story = "My father has been on injections since his gout began. Is that how gout usually goes?"
+    assert read_message(story).parts[0].standalone == "Is that how gout usually goes?"
+    # A "that" that stands for a thing still takes it.
+    assert "steroid" in standalone_question("is that safe?", ["Can I have a steroid shot?"])

@@ -87,11 +87,13 @@ _RESEARCH_VERB = re.compile(
 
 def stands_for_nothing(body: str, reference: re.Match[str]) -> bool:
     """True when the reference points at nothing said before: "they" doing to the patient
-    what doctors do ("why don't they give her steroid shots?": her doctors), and the "it" of
-    "is it safe to drive after the injection?"."""
+    what doctors do ("why don't they give her steroid shots?": her doctors), the "it" of
+    "is it safe to drive after the injection?", and the "that" of "is that how it goes?"."""
     word, after = reference.group().lower(), body[reference.end() :]
     return bool(
-        (word == "they" and _DOCTORS_DO.match(after)) or (word == "it" and _EMPTY_IT.match(after))
+        (word == "they" and _DOCTORS_DO.match(after))
+        or (word == "it" and _EMPTY_IT.match(after))
+        or (word == "that" and _SITUATION.match(after))
     )
 
 
@@ -102,6 +104,9 @@ _DOCTORS_DO = re.compile(
     r"charge|operate on|check)\s+(?:me|him|her|us|my|his|our)\b",
     re.IGNORECASE,
 )
+# "is that how MS usually goes?", "is that why ...?": "that" is what was told, as a whole, and
+# the question says itself what it asks about.
+_SITUATION = re.compile(r"\s+(?:how|why|what|when|where)\b", re.IGNORECASE)
 # "is it safe to drive ...?", "is it normal for the pain to ...?", "is it true that ...?"
 _EMPTY_IT = re.compile(
     r"\s+(?:\w+\s+)?(?:safe|ok|okay|possible|normal|true|wise|advisable|common|usual|"
