@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from mscqa.answers.names import SENTENCE_END
 from mscqa.answers.opposites import clauses
 from mscqa.config import DATA_DIR
 from mscqa.text.frequency import zipf
@@ -130,22 +131,22 @@ def hedged(statement: str, evidence: Sequence[str]) -> str | None:
 
 
 def _plain_uses(verb: str, evidence: Sequence[str]) -> list[set[str]]:
-    """What each use of `verb` (any form) outside a hedge in the evidence is said of."""
-    found = []
-    for sentence in evidence:
-        text = _HEDGE.sub(" ", normalize(sentence))
-        for match in re.finditer(r"[a-z][a-z-]+", text):
-            if stem(match.group()) == stem(verb):
-                found.append(_following(text, match.end()))
-    return found
+    """What each use of `verb` outside a hedge in the evidence is said of."""
+    return [said for s in evidence for said in _uses(verb, _HEDGE.sub(" ", normalize(s)))]
 
 
 def _object_of(verb: str, text: str) -> set[str]:
-    """The first content words after `verb` (any form of it) in `text`: what it is said of."""
-    for match in re.finditer(r"[a-z][a-z-]+", text):
-        if stem(match.group()) == stem(verb):
-            return _following(text, match.end())
-    return set()
+    """What the first use of `verb` in `text` is said of (empty when it has none)."""
+    return next(iter(_uses(verb, text)), set())
+
+
+def _uses(verb: str, text: str) -> list[set[str]]:
+    """For each use of `verb` (any form) in `text`, the first content words after it."""
+    return [
+        _following(text, match.end())
+        for match in re.finditer(r"[a-z][a-z-]+", text)
+        if stem(match.group()) == stem(verb)
+    ]
 
 
 # A cause the statement names where the evidence finds only an association: "caused better
@@ -186,7 +187,6 @@ def associated_only(statement: str, evidence: Sequence[str]) -> str | None:
 # name too. Names are rare words of English (a drug, a place, an author).
 _ONLY = re.compile(r"(?<!\bnot )\bonly\b")
 _NAME_ZIPF = 3.0
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
 def another_only(statement: str, evidence: Sequence[str], context: str) -> str | None:
@@ -202,7 +202,7 @@ def another_only(statement: str, evidence: Sequence[str], context: str) -> str |
     saying_only = [
         said
         for text in (*evidence, context)
-        for sentence in _SENTENCE_END.split(text)
+        for sentence in SENTENCE_END.split(text)
         if _ONLY.search(said := _without_idioms(normalize(sentence)))
     ]
     best = max(saying_only, key=lambda said: len(wanted & _content(said)), default="")
