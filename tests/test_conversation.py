@@ -934,3 +934,21 @@ def test_that_before_how_or_why_is_what_was_told_and_stays() -> None:
     assert read_message(story).parts[0].standalone == "Is that how gout usually goes?"
     # A "that" that stands for a thing still takes it.
     assert "steroid" in standalone_question("is that safe?", ["Can I have a steroid shot?"])
+
+
+def test_an_adjective_naming_a_condition_keeps_its_noun() -> None:
+    assert conditions("Can stem cells help arthritic fingers?") == ["arthritic fingers"]
+    assert conditions("is my thumb arthritic?") == ["arthritic"]
+    earlier = ["Can stem cells help arthritic fingers?"]
+    asked = standalone_question("and does the swelling go down?", earlier)
+    assert asked == "Does the swelling go down, in arthritic fingers?"
+
+
+def test_that_after_a_why_question_is_its_subject() -> None:
+    earlier = "Why do grafted kidneys fail?"
+    assert topic_of(earlier) == "grafted kidneys"
+    assert standalone_question("has anyone tried stem cells for that?", [earlier]) == (
+        "has anyone tried stem cells for grafted kidneys?"
+    )
+    # A subject of everyday words names nothing a later "that" could stand for.
+    assert topic_of("Why do people wake up at night?") == ""

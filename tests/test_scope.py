@@ -283,3 +283,9 @@ def test_an_abbreviation_in_capitals_the_library_never_uses_is_an_unknown_term()
 def test_asking_what_the_clinic_charges_is_a_clinic_matter() -> None:
     assert clinic_matters("How much do you charge for an injection?") == ["do you charge"]
     assert clinic_matters("what are your fees?") == ["your fees"]
+
+
+def test_the_plural_of_a_plain_word_is_no_technical_term() -> None:
+    # "downsides" is rare in English, "downside" is not: it names no topic of its own.
+    assert unknown_terms("any downsides to the injections?", VOCABULARY) == []
+    assert unknown_terms("do stem cells interact with statins?", VOCABULARY) == ["statins"]

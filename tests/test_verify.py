@@ -676,3 +676,28 @@ def test_a_not_that_tells_which_things_denies_nothing() -> None:
     evidence = "Few surgeons will operate on non-traumatic back pain."
     statement = "Few surgeons operate on back pain not caused by trauma."
     assert judge(statement, [evidence], evidence)[0] != CONTRADICTED
+
+
+def test_a_relative_clause_saying_where_things_come_from_denies_nothing() -> None:
+    assert not negated("few surgeons operate on pain that is not caused by trauma")
+    # What a relative clause denies of its noun otherwise stays a denial.
+    assert negated("it is a drug that is not approved for children")
+    evidence = "Few surgeons will operate on non-traumatic back pain."
+    statement = "Few surgeons operate on back pain that is not caused by trauma."
+    assert judge(statement, [evidence], evidence)[0] != CONTRADICTED
+
+
+def test_a_comparison_made_by_more_before_than_is_graded() -> None:
+    evidence = "This is a faster rate of decline than physiotherapy, but better than rest."
+    assert opposed("The brace slowed decline more than physiotherapy does.", evidence)
+    assert not opposed("The brace slowed decline less than physiotherapy does.", evidence)
+    # "more than" a number is a bound, not a comparison.
+    assert not opposed("The brace slowed decline in more than 40 patients.", evidence)
+
+
+def test_a_phrase_of_everyday_words_is_read_in_the_term_tables_words() -> None:
+    lasting = "Chronic hives – Once the welts appear, they do not resolve but instead spread"
+    passing = "Acute hives – Patients have welts for a time, which resolve, but then return"
+    statement = "In chronic hives, the welts come and go."
+    assert opposed(statement, lasting)
+    assert not opposed("In acute hives, the welts come and go.", passing)

@@ -37,6 +37,7 @@ def conditions(text: str) -> list[str]:
             or words[0] in ACTION_WORDS
         ):
             start += len(words[0]) + 1
+        end = _with_noun(plain, start, end)
         if not _refers(plain[start:end]):
             found.append((start, end))
     for name in named_topics(text):
@@ -46,6 +47,27 @@ def conditions(text: str) -> list[str]:
         if position >= 0 and not any(s <= position < e for s, e in found):
             found.append((position, position + len(name)))
     return [text[s:e] for s, e in sorted(found)]
+
+
+# "arthritic knees": an adjective that names a condition only through the term table
+# describes the noun after it, and the two are what the message is about.
+_NEXT_WORD = re.compile(r" ([a-z][a-z-]+)")
+
+
+def _with_noun(plain: str, start: int, end: int) -> int:
+    """`end`, or the end of the noun after an adjective naming a condition ("arthritic")."""
+    name = plain[start:end]
+    following = _NEXT_WORD.match(plain, end)
+    if (
+        " " in name
+        or not name.endswith("ic")
+        or _names_condition(name)
+        or following is None
+        or following.group(1) in STOPWORDS
+        or following.group(1) in AUXILIARY
+    ):
+        return end
+    return following.end()
 
 
 # "the disease", "this condition": a reference to a condition named before, not a name.

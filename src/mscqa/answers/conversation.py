@@ -7,6 +7,7 @@ phrase it stands for, so the question searched can be shown ("Answering: ...")."
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Container, Sequence
 from dataclasses import dataclass
@@ -440,7 +441,29 @@ def topic_of(question: str, kind: str = "any") -> str:
         return parts[-1] if parts else ""
     # "how would that work in a hip?" after "can MSCs turn into cartilage cells?": with no
     # phrase to point at, the treatment the question asked about.
-    return phrases[-1] if phrases else _treatment_of(question)
+    return phrases[-1] if phrases else (_treatment_of(question) or _subject_of(question))
+
+
+# "Why do transplanted organs get rejected?": the words after the question's verb that are
+# not everyday English name what it asks about, which a later "that" stands for.
+_ASKED_SUBJECT = re.compile(
+    r"^(?:why|how|when|where|what)\s+(?:(do|does|did|can|could|would|should)|is|are|was|were)"
+    r"\s+([\w'-]+(?:\s+[\w'-]+){0,3})",
+    re.IGNORECASE,
+)
+
+
+def _subject_of(question: str) -> str:
+    """The subject of a question asking why, how, when or where, as far as its words are
+    beyond everyday English: "transplanted organs" in "Why do transplanted organs get
+    rejected?"; "" when it opens with an everyday word ("why do people ..."). After "do" or
+    "can" the question's last word is its verb ("why do grafted kidneys fail?")."""
+    match = _ASKED_SUBJECT.match(question.strip().rstrip("?.! "))
+    words = match.group(2).split() if match else []
+    if match and match.group(1) and match.end() == len(question.strip().rstrip("?.! ")):
+        words = words[:-1]
+    subject = list(itertools.takewhile(lambda w: not everyday(w), words))
+    return " ".join(subject) if len(subject) > 1 or (subject and not common(subject[0])) else ""
 
 
 # "What is riluzole?", "Tell me about exosomes": what the question is about, named at its end.

@@ -11,13 +11,16 @@ from functools import lru_cache
 from mscqa.answers.conditions import conditions
 from mscqa.answers.numbers import THOUSANDS
 from mscqa.config import DATA_DIR
+from mscqa.text.frequency import everyday
 from mscqa.text.terms import (
     NUMBER_WORDS,
     STOPWORDS,
+    TERMS,
     lexical_tokens,
     normalize,
     spelled_out,
     stem,
+    term_spans,
     words,
 )
 
@@ -127,9 +130,19 @@ def negated(clause: str) -> bool:
 
 def _describing_not(tokens: Sequence[str], i: int) -> bool:
     """True when "not" at `i` tells which things, between a noun and a participle ("pain not
-    caused by cancer", "patients not treated"): no auxiliary before it, so no finding denied."""
-    after = tokens[i + 1 : i + 2]
-    return i > 0 and tokens[i - 1] not in STOPWORDS and bool(after) and after[0].endswith("ed")
+    caused by cancer", "patients not treated"): no auxiliary before it, so no finding denied;
+    or in a relative clause saying where they come from ("pain that is not caused by cancer")."""
+    after = tokens[i + 1 : i + 3]
+    if not after or not after[0].endswith("ed"):
+        return False
+    relative = tokens[max(i - 2, 0) : i]
+    if len(relative) == 2 and relative[0] in _RELATIVE and relative[1] in _BE:
+        return after[1:] == ["by"]
+    return i > 0 and tokens[i - 1] not in STOPWORDS
+
+
+_RELATIVE = frozenset({"that", "which", "who"})
+_BE = frozenset({"is", "are", "was", "were"})
 
 
 def _negated_plainly(clause: str) -> bool:
@@ -222,7 +235,7 @@ def signals(text: str, reach: int, findings_only: bool = False) -> list[Signal]:
                 and tokens[j] not in directions
                 and not tokens[j][0].isdigit()
             )
-            compared = None
+            compared, than = None, 0
             if "than" in tokens[i + 1 :]:
                 than = tokens.index("than", i + 1)
                 compared = (
@@ -234,7 +247,11 @@ def signals(text: str, reach: int, findings_only: bool = False) -> list[Signal]:
                     ),
                 )
             partial = negation is not None and token in _COMPLETE
-            comparative = compared is not None and (graded or token.endswith("er"))
+            # "slowed decline more than ...": the word compared by a "more" before the "than".
+            graded_after = compared is not None and than - 1 > i and tokens[than - 1] in _MORE_LESS
+            if graded_after and tokens[than - 1] in _LESS:
+                kind = _TURNED.get(kind, kind)
+            comparative = compared is not None and (graded or graded_after or token.endswith("er"))
             if graded:
                 said = f"{tokens[i - 1]} {said}"
             found.append(Signal(kind, said, near, whole, compared, partial, comparative))
@@ -386,6 +403,7 @@ def opposition(statement: str, evidence: str) -> str | None:
         if not words_here:
             continue
         polarity = _negated_plainly(clause)
+        words_here |= idiom_words(clause)
         # The clause of the other polarity must be more about the statement than any clause of
         # the same polarity: "did not do better" elsewhere outweighs "better survival" here.
         # A length of time says when, not what is denied: "six months after treatment" is
@@ -413,6 +431,18 @@ def opposition(statement: str, evidence: str) -> str | None:
                 mine, theirs = _as_written(word, clause), _as_written(min(swapped), evidence)
                 return f"'{mine}' in the statement, '{theirs}' in the evidence"
     return None
+
+
+def idiom_words(clause: str) -> set[str]:
+    """The words the term table gives for the phrases of everyday words in `clause`: "come and
+    go" says "resolve" and "return", which "they do not resolve" denies."""
+    plain = normalize(clause)
+    found: set[str] = set()
+    for start, end in term_spans(clause):
+        phrase = plain[start:end]
+        if " " in phrase and all(everyday(w) for w in phrase.split()):
+            found |= set(lexical_tokens(TERMS[phrase], expand=False))
+    return found
 
 
 _DURATION = re.compile(

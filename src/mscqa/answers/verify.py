@@ -37,7 +37,7 @@ from mscqa.answers.numbers import (
     other_unit,
     without_numbers,
 )
-from mscqa.answers.opposites import direction_conflict, direction_word, opposition
+from mscqa.answers.opposites import direction_conflict, direction_word, idiom_words, opposition
 from mscqa.answers.quotes import Quote, find_quotes
 from mscqa.answers.strength import another_only, associated_only, hedged, overstatement
 from mscqa.answers.verifier import Reading, Verifier
@@ -386,8 +386,12 @@ def _with_details(
 
 
 def _worded(statement: str) -> list[str]:
-    """The statement's lexical tokens without its numbers (the number rules judge those)."""
-    return [t for t in lexical_tokens(_claimed(statement)) if not t[0].isdigit()]
+    """The statement's lexical tokens without its numbers (the number rules judge those) and
+    without the words the term table gives for a phrase of everyday words: "come and go" is
+    said by "intermittent" as well as by "resolve and return", not only by all of them."""
+    claimed = _claimed(statement)
+    idiom = idiom_words(claimed) - set(lexical_tokens(claimed, expand=False))
+    return [t for t in lexical_tokens(claimed) if not t[0].isdigit() and t not in idiom]
 
 
 def _saying_most(statement: str, quotes: Sequence[Quote], stats: LibraryStats) -> Quote:

@@ -195,8 +195,8 @@ def unknown_terms(question: str, vocabulary: frozenset[str]) -> list[str]:
     for word in re.findall(r"[a-z][a-z-]+", re.sub(r"'s?\b", "", normalize(question))):
         if len(word) < 4 or word in STOPWORDS | _RESEARCH_WORDS or word.endswith(_NOT_NOUN):
             continue
-        if not _TERM_ZIPF[0] <= zipf(word) < _TERM_ZIPF[1]:
-            continue
+        if not _TERM_ZIPF[0] <= max(zipf(word), zipf(_singular(word))) < _TERM_ZIPF[1]:
+            continue  # "downsides" (2.8) is the plural of a plain word, "downside" (3.5)
         if not _known_word(word, vocabulary) and word not in found:
             found.append(word)
     # An abbreviation in capitals ("a torn ACL", "IVF") the library and the term table never
@@ -209,6 +209,16 @@ def unknown_terms(question: str, vocabulary: frozenset[str]) -> list[str]:
 
 
 _ABBREVIATION = re.compile(r"\b[A-Z]{3,5}(?=s?\b)")
+
+
+def _singular(word: str) -> str:
+    """`word` without a plural ending ("downsides" -> "downside", "therapies" -> "therapy");
+    a word ending in "ss", "us" or "is" ("lupus", "arthritis") as it is."""
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
 
 
 # Verb and adverb endings ("pooled", "surgically"): how something was done, not a topic.
