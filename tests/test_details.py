@@ -146,6 +146,10 @@ def test_a_stage_of_the_illness_said_the_other_way_contradicts() -> None:
     assert stage_conflict("Early on, gout flares are rare.", both) is None
     # Parts that say as much of it as each other leave the stage unsure.
     assert stage_conflict("Early on, gout comes and goes.", both) is None
+    # A phrase of everyday words says it in the term table's words: "all the time", constant.
+    swelling = "Swelling is often intermittent at first, but later the swelling can be constant."
+    assert stage_conflict("At first, the swelling is there all the time.", swelling)
+    assert stage_conflict("Later on, the swelling is there all the time.", swelling) is None
 
 
 def test_a_cause_no_evidence_names_is_not_backed() -> None:

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from mscqa.answers.conditions import body_parts, conditions
 from mscqa.answers.messages import mentions
-from mscqa.text.terms import STOPWORDS, TERMS, lexical_tokens, normalize
+from mscqa.text.terms import STOPWORDS, TERMS, idiom_words, lexical_tokens, normalize
 
 # "taken from", "derived from", "came from", "cells from": what follows names a source, what
 # comes before names the thing taken. A few words of each, within one clause.
@@ -164,7 +164,9 @@ def stage_conflict(statement: str, evidence: str) -> tuple[bool, str] | None:
     mine = _stage(statement)
     if mine is None:
         return None
-    wanted = set(lexical_tokens(_STAGE_WORDS.sub(" ", statement), expand=False))
+    # "the pain is there all the time" is about the part that says "constant".
+    unstaged = _STAGE_WORDS.sub(" ", statement)
+    wanted = set(lexical_tokens(unstaged, expand=False)) | idiom_words(unstaged)
     parts = sorted(
         ((len(wanted & set(lexical_tokens(p, expand=False))), p) for p in _TURN.split(evidence)),
         reverse=True,

@@ -11,16 +11,14 @@ from functools import lru_cache
 from mscqa.answers.conditions import conditions
 from mscqa.answers.numbers import THOUSANDS
 from mscqa.config import DATA_DIR
-from mscqa.text.frequency import everyday
 from mscqa.text.terms import (
     NUMBER_WORDS,
     STOPWORDS,
-    TERMS,
+    idiom_words,
     lexical_tokens,
     normalize,
     spelled_out,
     stem,
-    term_spans,
     words,
 )
 
@@ -431,18 +429,6 @@ def opposition(statement: str, evidence: str) -> str | None:
                 mine, theirs = _as_written(word, clause), _as_written(min(swapped), evidence)
                 return f"'{mine}' in the statement, '{theirs}' in the evidence"
     return None
-
-
-def idiom_words(clause: str) -> set[str]:
-    """The words the term table gives for the phrases of everyday words in `clause`: "come and
-    go" says "resolve" and "return", which "they do not resolve" denies."""
-    plain = normalize(clause)
-    found: set[str] = set()
-    for start, end in term_spans(clause):
-        phrase = plain[start:end]
-        if " " in phrase and all(everyday(w) for w in phrase.split()):
-            found |= set(lexical_tokens(TERMS[phrase], expand=False))
-    return found
 
 
 _DURATION = re.compile(

@@ -37,14 +37,22 @@ from mscqa.answers.numbers import (
     other_unit,
     without_numbers,
 )
-from mscqa.answers.opposites import direction_conflict, direction_word, idiom_words, opposition
+from mscqa.answers.opposites import direction_conflict, direction_word, opposition
 from mscqa.answers.quotes import Quote, find_quotes
 from mscqa.answers.strength import another_only, associated_only, hedged, overstatement
 from mscqa.answers.verifier import Reading, Verifier
 from mscqa.config import Settings
 from mscqa.search.library import Library, LibraryStats, library_stats
 from mscqa.search.retriever import Hit
-from mscqa.text.terms import STOPWORDS, content_words, lexical_tokens, normalize, stem, words
+from mscqa.text.terms import (
+    STOPWORDS,
+    content_words,
+    idiom_words,
+    lexical_tokens,
+    normalize,
+    stem,
+    words,
+)
 
 SUPPORTED = "supported"
 CONTRADICTED = "contradicted"

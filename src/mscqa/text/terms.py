@@ -9,7 +9,7 @@ from functools import lru_cache
 from typing import Any
 
 from mscqa.config import DATA_DIR
-from mscqa.text.frequency import zipf
+from mscqa.text.frequency import everyday, zipf
 
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "\u00a0": " ", "–": "-", "—": "-"})
 _WORD = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)?")
@@ -107,6 +107,18 @@ def term_spans(text: str) -> list[tuple[int, int]]:
     """Character spans of the term-table entries in `text` (normalising keeps offsets for the
     plain text people type; NFKC changes of length are rare enough to be ignored)."""
     return [m.span(1) for m in _TERM_PATTERN.finditer(normalize(text))]
+
+
+def idiom_words(text: str) -> set[str]:
+    """The stemmed words the term table gives for the phrases of everyday words in `text`:
+    "come and go" says "resolve", "return" and "intermittent", "all the time" "constant"."""
+    plain = normalize(text)
+    found: set[str] = set()
+    for start, end in term_spans(text):
+        phrase = plain[start:end]
+        if " " in phrase and all(everyday(w) for w in phrase.split()):
+            found |= set(lexical_tokens(TERMS[phrase], expand=False))
+    return found
 
 
 _WORD_SPAN = re.compile(r"[\w'’]+")
