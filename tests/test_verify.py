@@ -701,3 +701,13 @@ def test_a_phrase_of_everyday_words_is_read_in_the_term_tables_words() -> None:
     statement = "In chronic hives, the welts come and go."
     assert opposed(statement, lasting)
     assert not opposed("In acute hives, the welts come and go.", passing)
+
+
+
+def test_a_denial_carries_over_a_verb_joined_by_or() -> None:
+    evidence = "The cream eases itching; however, it does not improve skin or visibly reduce scars."
+    assert [s.kind for s in signals(evidence, 4)][-2:] == ["null", "null"]
+    assert opposed("The cream visibly reduces scars.", evidence)
+    # Joined by "and", the second verb says what was done: no denial carried over.
+    joined = signals("the cream did not improve the skin and visibly reduced scars", 4)
+    assert [s.kind for s in joined] == ["null", "down"]

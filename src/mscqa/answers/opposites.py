@@ -208,6 +208,7 @@ def signals(text: str, reach: int, findings_only: bool = False) -> list[Signal]:
         whole = frozenset(
             stems[j] for j, t in enumerate(tokens) if t not in STOPWORDS and t not in directions
         )
+        negations: dict[int, int | None] = {}
         for n, i in enumerate(at):
             token = tokens[i]
             kind = directions[token]
@@ -216,6 +217,9 @@ def signals(text: str, reach: int, findings_only: bool = False) -> list[Signal]:
             if graded and tokens[i - 1] in _LESS:
                 kind = _TURNED.get(kind, kind)  # "less effective": the other way
             negation = _negation_before(tokens, i)
+            if negation is None and n:
+                negation = _carried_negation(tokens, at[n - 1], i, negations)
+            negations[i] = negation
             if negation is not None:
                 kind = _NEGATED_KIND[kind]
                 said = " ".join(tokens[negation : i + 1])
@@ -293,6 +297,16 @@ _LESS = frozenset({"less"})
 _QUANTITY = frozenset({"many", "few", "fewer", "most"})
 # Direction words that are also part of names of conditions ("low back pain").
 _NAME_ADJECTIVES = frozenset({"low", "lower", "high", "upper"})
+
+
+def _carried_negation(
+    tokens: Sequence[str], before: int, i: int, negations: dict[int, int | None]
+) -> int | None:
+    """The negation of the direction word at `before` when word `i` is joined to it by "or" or
+    "nor": "does not improve function or meaningfully reduce symptoms" denies both."""
+    if negations.get(before) is None or not {"or", "nor"} & set(tokens[before + 1 : i]):
+        return None
+    return negations[before]
 
 
 def _negation_before(tokens: Sequence[str], i: int) -> int | None:
