@@ -703,7 +703,6 @@ def test_a_phrase_of_everyday_words_is_read_in_the_term_tables_words() -> None:
     assert not opposed("In acute hives, the welts come and go.", passing)
 
 
-
 def test_a_denial_carries_over_a_verb_joined_by_or() -> None:
     evidence = "The cream eases itching; however, it does not improve skin or visibly reduce scars."
     assert [s.kind for s in signals(evidence, 4)][-2:] == ["null", "null"]
