@@ -18,7 +18,7 @@ from mscqa.answers.numbers import (
     other_phase,
     without_numbers,
 )
-from mscqa.answers.opposites import _directions, clauses, negated, opposed, signals
+from mscqa.answers.opposites import clauses, direction_kinds, negated, opposed, signals
 from mscqa.answers.verify import (
     CONTRADICTED,
     NOT_FOUND,
@@ -358,7 +358,7 @@ def test_every_verdict_but_supported_says_why() -> None:
 
 
 def test_directions_table_reads_every_kind() -> None:
-    kinds = _directions()
+    kinds = direction_kinds()
     assert set(kinds.values()) == {"up", "down", "link", "null"}
     assert kinds["unrelated"] == "null" and kinds["lowered"] == "down"
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from mscqa.answers.numbers import ROUGHLY
-from mscqa.answers.opposites import _bound, _directions, _is_number
+from mscqa.answers.opposites import direction_kinds, is_number, opens_bound
 from mscqa.text.terms import normalize, words
 
 _FROM_TO = re.compile(
@@ -18,7 +18,7 @@ _FROM_TO = re.compile(
 def against_its_numbers(statement: str) -> str | None:
     """Why the statement's own numbers go the other way than the word it gives them ("fell
     from 67 to 85"), or None: the word is one of the three before "from"."""
-    directions = _directions()
+    directions = direction_kinds()
     plain = normalize(statement)
     for match in _FROM_TO.finditer(plain):
         first, last = float(match.group(1)), float(match.group(2))
@@ -38,13 +38,13 @@ def against_its_numbers(statement: str) -> str | None:
 def _bounds(text: str) -> list[tuple[str, str, str]]:
     """(direction kind, number, as written) of each bound on a number in `text`: "less than
     70" is ("down", "70", "less than 70")."""
-    directions = _directions()
+    directions = direction_kinds()
     tokens = words(normalize(text))
     found = []
     for i, t in enumerate(tokens):
-        if directions.get(t) in {"up", "down"} and _bound(tokens, i):
+        if directions.get(t) in {"up", "down"} and opens_bound(tokens, i):
             found.append((directions[t], tokens[i + 2], " ".join(tokens[i : i + 3])))
-        elif t in _ONE_WORD_BOUNDS and _is_number(tokens[i + 1 : i + 2]):
+        elif t in _ONE_WORD_BOUNDS and is_number(tokens[i + 1 : i + 2]):
             found.append((_ONE_WORD_BOUNDS[t], tokens[i + 1], " ".join(tokens[i : i + 2])))
     return found
 

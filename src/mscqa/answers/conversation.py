@@ -458,9 +458,10 @@ def _subject_of(question: str) -> str:
     beyond everyday English: "transplanted organs" in "Why do transplanted organs get
     rejected?"; "" when it opens with an everyday word ("why do people ..."). After "do" or
     "can" the question's last word is its verb ("why do grafted kidneys fail?")."""
-    match = _ASKED_SUBJECT.match(question.strip().rstrip("?.! "))
+    asked = question.strip().rstrip("?.! ")
+    match = _ASKED_SUBJECT.match(asked)
     words = match.group(2).split() if match else []
-    if match and match.group(1) and match.end() == len(question.strip().rstrip("?.! ")):
+    if match and match.group(1) and match.end() == len(asked):
         words = words[:-1]
     subject = list(itertools.takewhile(lambda w: not everyday(w), words))
     return " ".join(subject) if len(subject) > 1 or (subject and not common(subject[0])) else ""

@@ -71,7 +71,8 @@ def _antonyms() -> dict[str, frozenset[str]]:
 
 
 @lru_cache(maxsize=1)
-def _directions() -> dict[str, str]:
+def direction_kinds() -> dict[str, str]:
+    """Each direction word of data/directions.tsv with its kind (up, down, link, null)."""
     kinds: dict[str, str] = {}
     for number, line in enumerate(
         (DATA_DIR / "directions.tsv").read_text(encoding="utf-8").splitlines(), 1
@@ -88,7 +89,7 @@ def _directions() -> dict[str, str]:
 def direction_word(word: str) -> bool:
     """True for a word of data/directions.tsv ("lowered", "raises"): the direction rules read
     it, whichever word the evidence uses for the same direction."""
-    return normalize(word) in _directions()
+    return normalize(word) in direction_kinds()
 
 
 def clauses(text: str) -> list[str]:
@@ -146,7 +147,7 @@ _BE = frozenset({"is", "are", "was", "were"})
 def _negated_plainly(clause: str) -> bool:
     """`negated`, leaving out clauses whose negation is on a direction word ("did not
     increase"): `signals` reads those, together with what they are about."""
-    directions = _directions()
+    directions = direction_kinds()
     tokens = words(_COMPOUND.sub("", clause))
     if any(
         t in directions
@@ -188,7 +189,7 @@ def signals(text: str, reach: int, findings_only: bool = False) -> list[Signal]:
     """The direction words of `text`, each with its kind after negation ("did not increase"
     and "no association" are null) and the stemmed content words within `reach` words of it;
     with `findings_only`, none from aims, questions and conditions ("to test whether")."""
-    directions = _directions()
+    directions = direction_kinds()
     found: list[Signal] = []
     for clause in clauses(text):
         if findings_only and _HEDGE.search(clause):
@@ -202,7 +203,7 @@ def signals(text: str, reach: int, findings_only: bool = False) -> list[Signal]:
             if t in directions
             and t not in naming
             and not _names_effects(tokens, i)
-            and not _bound(tokens, i)
+            and not opens_bound(tokens, i)
             and not _forms_comparative(tokens, i, directions)
         ]
         whole = frozenset(
@@ -266,14 +267,14 @@ def _forms_comparative(tokens: Sequence[str], i: int, directions: dict[str, str]
     return tokens[i] in _MORE_LESS and i + 1 < len(tokens) and tokens[i + 1] in directions
 
 
-def _bound(tokens: Sequence[str], i: int) -> bool:
+def opens_bound(tokens: Sequence[str], i: int) -> bool:
     """True when word `i` opens a bound on a number ("less than 70", "more than 12 weeks"):
     a threshold, not a way anything went."""
     after = tokens[i + 1 : i + 3]
-    return len(after) == 2 and after[0] == "than" and _is_number(after[1:])
+    return len(after) == 2 and after[0] == "than" and is_number(after[1:])
 
 
-def _is_number(tokens: Sequence[str]) -> bool:
+def is_number(tokens: Sequence[str]) -> bool:
     return bool(tokens) and (tokens[0][0].isdigit() or tokens[0] in NUMBER_WORDS)
 
 

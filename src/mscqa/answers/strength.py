@@ -14,7 +14,7 @@ from mscqa.answers.names import SENTENCE_END
 from mscqa.answers.opposites import clauses
 from mscqa.config import DATA_DIR
 from mscqa.text.frequency import zipf
-from mscqa.text.terms import STOPWORDS, normalize, stem
+from mscqa.text.terms import STOPWORDS, lexical_tokens, normalize, stem
 
 STRENGTH_FILE = DATA_DIR / "strength_words.tsv"
 # A negation at most three words before the phrase: "no cure", "not completely", "neither of
@@ -217,7 +217,7 @@ def _named(text: str) -> set[str]:
 
 
 def _content(text: str) -> set[str]:
-    return {stem(w) for w in re.findall(r"[a-z][a-z-]+", text) if w not in STOPWORDS}
+    return set(lexical_tokens(text, expand=False))
 
 
 def _following(text: str, start: int) -> set[str]:

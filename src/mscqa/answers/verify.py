@@ -92,7 +92,7 @@ class Verdict:
 def coverage(statement: str, evidence: str) -> float:
     """Share of the statement's content words (numbers aside: `check_numbers` reads those) that
     the evidence uses too, after the term table on both sides."""
-    wanted = {t for t in lexical_tokens(_claimed(statement)) if not t[0].isdigit()}
+    wanted = set(_worded(statement))
     if not wanted:
         return 1.0
     return len(wanted & set(lexical_tokens(evidence))) / len(wanted)
