@@ -321,6 +321,9 @@ def test_a_figure_question_is_not_answered_by_a_length_of_time(
     engine = _with_article(fake_settings, "grip-study.md", GRIP)
     answer = ask(engine, "By how much did grip strength go up after the injections?", min_score=0.0)
     assert answer.answered and "18 kg to 24 kg" in answer.quotes[0].quote
+    # Asked what a score was, the figure of the score answers, not when it was taken.
+    score = ask(engine, "What were the grip strength scores after the injections?", min_score=0.0)
+    assert score.answered and "18 kg to 24 kg" in score.quotes[0].quote
     # Asked how long, the length of time answers.
     when = ask(engine, "How long after the injections was grip strength measured?", min_score=0.0)
     assert when.answered and "12 weeks" in when.quotes[0].quote

@@ -170,6 +170,7 @@ _FIGURE_QUESTION = re.compile(
     r"\bhow (?:many|much|long|old)\b|\b(?:what|which) (?:year|age)\b|\bat what (?:rate|dose)\b"
     r"|\bwhat (?:(?:is|was|are|were) )?(?:the |an? )?(?:[\w-]+ ){0,2}"
     r"(?:percent|percentage|proportion|rates?|doses?|odds|expectancy)\b"
+    r"|\bwhat (?:was|were) (?:the |their |its |an? )?(?:[\w'-]+ ){0,3}scores?\b"
 )
 
 
