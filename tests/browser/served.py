@@ -114,12 +114,19 @@ def serve(
                 proc.wait()
 
 
+# How long an action or an assertion waits for the page before it fails.
+WAIT_MS = 30_000
+
+
 @contextmanager
 def chromium() -> Iterator[Any]:
     if not Path(CHROMIUM).exists():
         raise RuntimeError(f"{CHROMIUM} not found: run `make browser` (installs Debian's chromium)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # A first answer loads the models, and a busy two-core machine may take longer than
+    # playwright's five seconds for it: assertions wait for the page as long as actions do.
+    expect.set_options(timeout=WAIT_MS)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
@@ -132,7 +139,7 @@ def chromium() -> Iterator[Any]:
 def open_page(browser: Any, url: str) -> Iterator[Any]:
     """A fresh page on the app that records (and dismisses) every dialog in `page.dialogs`."""
     context = browser.new_context(viewport={"width": 1280, "height": 1100})
-    context.set_default_timeout(30_000)
+    context.set_default_timeout(WAIT_MS)
     page = context.new_page()
     page.dialogs = []
 

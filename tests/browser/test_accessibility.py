@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from served import (
     BOT,
+    WAIT_MS,
     Server,
     ask,
     chromium,
@@ -129,7 +130,7 @@ def browser() -> Iterator[Any]:
 def _open(browser: Any, url: str, viewport: tuple[int, int, str]) -> Any:
     width, height, scheme = viewport
     context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)
-    context.set_default_timeout(30_000)
+    context.set_default_timeout(WAIT_MS)
     page = context.new_page()
     page.goto(url, wait_until="domcontentloaded")
     page.locator("#question textarea").wait_for(state="visible")
