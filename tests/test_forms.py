@@ -117,6 +117,8 @@ def test_no_form_asked_means_no_sentence_has_it() -> None:
         ("At what age does arthritis usually start?", True),
         ("What were the patients' grip scores a year later?", True),
         ("What is the grip score?", False),  # what the score is, or its value: left open
+        ("What were the scores used to rate pain?", False),  # which scores, not their values
+        ("What was the score of the placebo group?", True),
         ("How fast does the disease progress?", False),  # "slowly" answers it
         ("How common is gout?", False),  # "extremely common" answers it
         ("When do the symptoms start?", False),

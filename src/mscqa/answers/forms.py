@@ -164,13 +164,15 @@ def asks_amount(question: str) -> bool:
 
 
 # Questions only a number answers: "how many", "how long", "what is the survival rate" (but
-# not "what factors raise the rate"). "How fast", "how common" and "when" are often answered in
-# words ("extremely common").
+# not "what factors raise the rate"), "what were the pain scores" (but not "what is the pain
+# score", which may ask what it is, nor "what were the scores used"). "How fast", "how common"
+# and "when" are often answered in words ("extremely common").
 _FIGURE_QUESTION = re.compile(
     r"\bhow (?:many|much|long|old)\b|\b(?:what|which) (?:year|age)\b|\bat what (?:rate|dose)\b"
     r"|\bwhat (?:(?:is|was|are|were) )?(?:the |an? )?(?:[\w-]+ ){0,2}"
     r"(?:percent|percentage|proportion|rates?|doses?|odds|expectancy)\b"
     r"|\bwhat (?:was|were) (?:the |their |its |an? )?(?:[\w'-]+ ){0,3}scores?\b"
+    r"(?! (?:used|that|which)\b)"
 )
 
 
