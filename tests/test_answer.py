@@ -329,6 +329,29 @@ def test_a_figure_question_is_not_answered_by_a_length_of_time(
     assert when.answered and "12 weeks" in when.quotes[0].quote
 
 
+WRIST = (
+    "---\nid: wrist-study\ntitle: Stem Cells for Wrist Fractures\n"
+    "reference: Doe J. (2024). Bone journal. 3:3.\n---\n\n"
+    "A broken wrist heals slowly in older adults. Researchers in Norway injected stem cells "
+    "into broken wrists of older adults, and the wrist bones healed faster than expected. "
+    "The wrist study in Norway was small, with 12 patients. Trials with more patients will be "
+    "required before wrist injections are offered.\n"
+)
+
+
+def test_a_question_of_what_is_needed_or_how_big_is_answered_by_a_sentence_saying_so(
+    fake_settings: Settings,
+) -> None:
+    # The sentences sharing most words with these questions tell what the study found; the
+    # article's sentence with the form asked for leads.
+    engine = _with_article(fake_settings, "wrist-study.md", WRIST)
+    needed = "What is still needed before stem cells for broken wrists in older adults?"
+    answer = ask(engine, needed, min_score=0.0)
+    assert answer.answered and "will be required before" in answer.quotes[0].quote
+    size = ask(engine, "Did the stem cell wrist research in Norway use lots of patients?")
+    assert size.answered and "was small, with 12 patients" in size.quotes[0].quote
+
+
 GEL = (
     "---\nid: gel-study\ntitle: Gels for Gout\nreference: Doe J. (2024). Gout journal. 2:2.\n"
     "---\n\nGout is a painful kind of arthritis. Researchers have turned to urate gels as a "

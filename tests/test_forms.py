@@ -13,6 +13,7 @@ from mscqa.answers.forms import (
     counts,
     defined_name,
     has_form,
+    leading_forms,
     measures,
     question_forms,
     states_figure,
@@ -41,6 +42,11 @@ def names(question: str) -> set[str]:
         ("What counts as a flare-up?", "definition"),
         ("How were the cells delivered to the spine?", "method"),
         ("how was pain measured in the trial", "method"),
+        ("What is still needed before the injections can be offered?", "need"),
+        ("what has to happen next in this research", "need"),
+        ("Is more research required?", "need"),
+        ("Were the trials in gout big enough?", "size"),
+        ("Did the knee study include lots of people?", "size"),
     ],
 )
 def test_question_forms(question: str, form: str) -> None:
@@ -74,6 +80,14 @@ def test_a_plain_topic_question_asks_for_no_particular_form() -> None:
         ("What is a cytokine?", "A cohort study (i.e. one that follows a group) was run.", True),
         ("What is a cytokine?", "Cytokines are a source of inflammation.", False),
         ("Does the drug cure the disease?", "No drug is a cure for it yet.", True),
+        ("What is still needed?", "Larger trials will be required to confirm it.", True),
+        ("What is still needed?", "More research is needed.", True),
+        ("What is still needed?", "The trial showed a benefit.", False),
+        ("Were the trials big?", "The number of patients in these trials is small.", True),
+        ("Were the trials big?", "The trials were often small, 15-40 patients.", True),
+        ("Were the trials big?", "Some large trials have been run.", True),
+        ("Were the trials big?", "The risk of side effects was small.", False),
+        ("Were the trials big?", "Pain fell by a large amount in most of the trials.", False),
     ],
 )
 def test_sentences_with_the_form_asked_for(question: str, sentence: str, has_it: bool) -> None:
@@ -101,6 +115,17 @@ def test_a_method_is_a_sentence_saying_how_it_was_done() -> None:
     forms = question_forms("How were the cells given?")
     assert has_form(forms, "They infused the cells through a vein in the arm.")
     assert not has_form(forms, "The trial took place in three cities.")
+
+
+def test_a_big_or_needed_thing_of_another_kind_asks_for_no_size_or_need() -> None:
+    # A size of something other than a study, or a need of the patient's own, is not asked.
+    assert "size" not in names("Is the needle big?")
+    assert "size" not in names("Do the trials show a large benefit?")
+    assert "size" in names("Has any big trial been done?")
+    assert names("Tell me about larger joints") == set()
+    assert [form.name for form in leading_forms("Were the trials big?")] == ["size"]
+    assert [form.name for form in leading_forms("What is still needed?")] == ["need"]
+    assert leading_forms("Does the injection help with stiffness?") == ()
 
 
 def test_no_form_asked_means_no_sentence_has_it() -> None:

@@ -12,6 +12,12 @@ from mscqa.text.terms import normalize, stem
 _YES_NO = r"^(?:do|does|did|can|could|will|would|is|are|was|were|has|have|should)\b"
 
 
+# A size said in words, and what it is the size of: "the clinical trials are often small".
+_SIZED = r"(?:small|smaller|large|larger|big|bigger|few|handful|dozens|hundreds|thousands)\b"
+_STUDIED = r"(?:stud(?:y|ies)|trials?|research|groups?)\b"
+_TAKING_PART = r"(?:patients|people|participants|stud(?:y|ies)|trials?|groups?)\b"
+
+
 @dataclass(frozen=True)
 class Form:
     name: str
@@ -49,6 +55,35 @@ FORMS = (
         "people",
         _compile(r"^who\b|\bby whom\b|\bwhich (?:researchers|scientists|authors|team|group)\b"),
         _compile(r"\bet al\b|\bdr\b|\bco-?authors?\b|\bresearch groups?\b|\bauthors\b"),
+    ),
+    Form(
+        # "What is still needed?", "What has to happen next?": what the article says is
+        # left to do (larger trials, more research), not what was done.
+        "need",
+        _compile(
+            r"\b(?:what|which)\b.*\b(?:needed|required|missing|still unknown|not (?:yet )?known"
+            r"|next steps?|(?:happen|comes?) next|still (?:have|has|need|needs) to)\b"
+            r"|\bwhat (?:more|else|further)\b.*\bneeds?\b"
+            r"|\b(?:more|further|larger|bigger) (?:research|studies|trials|work)\b"
+        ),
+        _compile(
+            r"\b(?:needed|needs?|requires?|required|requirements?|necessary|replicated|await"
+            r"|remains? to be|(?:more|further|larger)"
+            r" (?:\w+ )?(?:research|studies|trials|work|results|patient groups))\b"
+        ),
+    ),
+    Form(
+        # "Were the studies big?", "Did it involve lots of patients?": how many took part.
+        "size",
+        _compile(
+            _YES_NO + rf".*\b(?:{_SIZED}(?: enough)? (?:\w+ ){{0,2}}{_STUDIED}"
+            rf"|{_STUDIED}(?: \w+){{0,4}} {_SIZED}(?: enough| or \w+)?\W*$"
+            rf"|{_STUDIED}.*\b(?:lots|a lot|a large number) of (?:patients|people|participants)\b)"
+        ),
+        _compile(
+            rf"\b{_SIZED}(?:\W+\w+){{0,3}}\W+{_TAKING_PART}|\b{_TAKING_PART}(?:\W+\w+){{0,3}}\W+"
+            rf"{_SIZED}|\b\d+(?:\s*[-\u2013]\s*\d+)? (?:patients|people|participants)\b"
+        ),
     ),
     Form(
         "reason",
@@ -123,6 +158,17 @@ def question_forms(question: str) -> tuple[Form, ...]:
     if what_is and what_is.group("article") in ("a ", "an "):
         forms = tuple(form for form in forms if form.name != "amount")
     return forms
+
+
+# Forms whose sentences are few and telling: when the first quote has not got one, the
+# sentence of its article that has it answers ("what is still needed?": "larger studies will
+# be required"; "were the studies big?": "the number of patients ... is relatively small").
+_LEADING = ("need", "size")
+
+
+def leading_forms(question: str) -> tuple[Form, ...]:
+    """The forms of `question` (`question_forms`) that a quote must have to answer it."""
+    return tuple(form for form in question_forms(question) if form.name in _LEADING)
 
 
 def has_form(forms: tuple[Form, ...], sentence: str, defined: str = "", counted: str = "") -> bool:

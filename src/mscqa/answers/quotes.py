@@ -18,6 +18,7 @@ from mscqa.answers.forms import (
     counted_noun,
     counts,
     has_form,
+    leading_forms,
     measures,
     question_forms,
 )
@@ -383,7 +384,33 @@ def find_quotes(
         if counting is not None:
             chosen = _led_by(counting, chosen, question, index, probabilities, neighbour_ratio)
             chosen = chosen[:top_k]
+    shaped = _shaped(question, scored, chosen[0], index) if asking else None
+    if shaped is not None:
+        chosen = _led_by(shaped, chosen, question, index, probabilities, neighbour_ratio)[:top_k]
     return Answer(question, True, None, tuple(_quote(*quote, index) for quote in chosen))
+
+
+def _shaped(
+    question: str,
+    scored: Sequence[Candidate],
+    first: tuple[Candidate, int, int],
+    index: Library,
+) -> Candidate | None:
+    """When the first quote has not got the form of answer `question` must have
+    (`leading_forms`: what is still needed, how big the studies were), the best-scored
+    sentence of its article that has it; otherwise None."""
+    forms = leading_forms(question)
+    if not forms or has_form(forms, _text(first, index)):
+        return None
+    article = first[0].hit.passage.article_id
+    return next(
+        (
+            c
+            for c in scored
+            if c.hit.passage.article_id == article and has_form(forms, index.sentences[c.row].text)
+        ),
+        None,
+    )
 
 
 def _quote(candidate: Candidate, start: int, end: int, index: Library) -> Quote:
