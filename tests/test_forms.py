@@ -123,6 +123,7 @@ def test_a_big_or_needed_thing_of_another_kind_asks_for_no_size_or_need() -> Non
     assert "size" not in names("Do the trials show a large benefit?")
     assert "size" in names("Has any big trial been done?")
     assert names("Tell me about larger joints") == set()
+    assert "need" not in names("What do I need to bring to my appointment?")
     assert [form.name for form in leading_forms("Were the trials big?")] == ["size"]
     assert [form.name for form in leading_forms("What is still needed?")] == ["need"]
     assert leading_forms("Does the injection help with stiffness?") == ()

@@ -377,14 +377,16 @@ def find_quotes(
             chosen.append((candidate, start, end))
     if not chosen:
         return refused(question, unknown)
-    if asking and asks_figure(question) and not _gives_figure(question, chosen[0], index):
+    figure = asks_figure(question)
+    if asking and figure and not _gives_figure(question, chosen[0], index):
         counting = _counting(question, scored, chosen[0][0], index)
         if counting is None and not _answers_figure(question, chosen, index):
             return refused(question, unknown, NO_FIGURE)
         if counting is not None:
             chosen = _led_by(counting, chosen, question, index, probabilities, neighbour_ratio)
             chosen = chosen[:top_k]
-    shaped = _shaped(question, scored, chosen[0], index) if asking else None
+    # A question only a number answers keeps the lead the figure gave it.
+    shaped = _shaped(question, scored, chosen[0], index) if asking and not figure else None
     if shaped is not None:
         chosen = _led_by(shaped, chosen, question, index, probabilities, neighbour_ratio)[:top_k]
     return Answer(question, True, None, tuple(_quote(*quote, index) for quote in chosen))
