@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -295,17 +295,21 @@ def _counting(
     measured = frozenset() if counted or asks_time(question) else _telling_stems(question)
     if not (counted or measured):
         return None
+    if counted:
+        return _best_in_article(scored, top, index, lambda text: counts(text, counted))
+    return _best_in_article(scored, top, index, lambda text: measures(text, measured))
+
+
+def _best_in_article(
+    scored: Sequence[Candidate], top: Candidate, index: Library, says: Callable[[str], bool]
+) -> Candidate | None:
+    """The best-scored sentence of `top`'s article whose text `says` is true of, or None."""
     article = top.hit.passage.article_id
     return next(
         (
             c
             for c in scored
-            if c.hit.passage.article_id == article
-            and (
-                counts(index.sentences[c.row].text, counted)
-                if counted
-                else measures(index.sentences[c.row].text, measured)
-            )
+            if c.hit.passage.article_id == article and says(index.sentences[c.row].text)
         ),
         None,
     )
@@ -404,15 +408,7 @@ def _shaped(
     forms = leading_forms(question)
     if not forms or has_form(forms, _text(first, index)):
         return None
-    article = first[0].hit.passage.article_id
-    return next(
-        (
-            c
-            for c in scored
-            if c.hit.passage.article_id == article and has_form(forms, index.sentences[c.row].text)
-        ),
-        None,
-    )
+    return _best_in_article(scored, first[0], index, lambda text: has_form(forms, text))
 
 
 def _quote(candidate: Candidate, start: int, end: int, index: Library) -> Quote:
