@@ -11,6 +11,7 @@ from mscqa.search.scope import (
     topic_words,
     unknown_terms,
     unknown_topics,
+    unnamed_asked,
     unused_words,
 )
 from mscqa.text.terms import lexical_tokens
@@ -195,6 +196,21 @@ def test_a_technical_term_the_library_never_uses_is_an_unknown_topic() -> None:
     treating = VOCABULARY | frozenset(lexical_tokens("treat", document=True))
     assert unknown_topics("Is hip osteoarthritis surgically treatable?", treating) == []
     assert unknown_topics("Who pooled the diabetes studies?", VOCABULARY) == []
+
+
+def test_a_thing_or_action_asked_for_that_the_library_never_names_is_unknown() -> None:
+    assert unknown_topics("Which vaccines are advised for back pain?", VOCABULARY) == ["vaccines"]
+    assert unnamed_asked("What kind of shoes should I wear?", VOCABULARY) == ["shoes"]
+    assert unnamed_asked("What should my wife drink after surgery?", VOCABULARY) == ["drink"]
+    # A thing the library names, a part or share of one, or a question's frame is not.
+    assert unnamed_asked("Which cells are used for diabetes?", VOCABULARY) == []
+    assert unnamed_asked("What part of the hip is damaged?", VOCABULARY) == []
+    assert unnamed_asked("What percentage of patients improved?", VOCABULARY) == []
+    assert unnamed_asked("What dose of stem cells is used?", VOCABULARY) == []
+    assert unnamed_asked("What happens to people with back pain?", VOCABULARY) == []
+    assert unnamed_asked("What should I do about back pain?", VOCABULARY) == []
+    # Named elsewhere in the question, it is asked about, not asked for.
+    assert unnamed_asked("Does a diet help diabetes?", VOCABULARY) == []
 
 
 def test_a_possessive_is_no_technical_term() -> None:

@@ -156,7 +156,47 @@ def unknown_topics(
     if terms:
         named = " ".join(unknown)
         unknown += [t for t in unknown_terms(question, vocabulary) if t not in named]
+        named = " ".join(unknown)
+        unknown += [t for t in unnamed_asked(question, vocabulary) if t not in named]
     return unknown + clinic_matters(question)
+
+
+def unnamed_asked(question: str, vocabulary: frozenset[str]) -> list[str]:
+    """What `question` asks to be named, when the library (its stemmed `vocabulary`) never
+    uses the word, neither it nor what the term table makes of it: "which vaccines do I
+    need?", "what kind of shoes should I wear?", "what should I drink?". However common the
+    word, no quote names a thing of that kind or an action the articles never speak of."""
+    found = []
+    text = normalize(question)
+    for pattern in (_ASKED_THING, _ASKED_ACTION):
+        for match in pattern.finditer(text):
+            word = match.group(1)
+            if word in STOPWORDS | _INDEFINITE | _FRAME_WORDS | _PORTIONS or word in found:
+                continue
+            if not any(t in vocabulary for t in lexical_tokens(word)):
+                found.append(word)
+    return found
+
+
+# "what/which [kind of] THING" followed by a verb, a pronoun or a preposition, as a noun is:
+# "which drinks are ...", "what shoes should ...", "what sport for ...". Not "of": "what
+# dose of ...", "what stage of ..." ask about what follows.
+_ASKED_THING = re.compile(
+    r"\b(?:what|which)\s+(?:(?:kinds?|types?|sorts?)\s+of\s+)?([a-z][a-z-]+)\s+"
+    r"(?:should|shall|would|could|can|will|may|might|must|do|does|did|is|are|was|were|has|"
+    r"have|had|helps?|works?|i|you|we|they|to|for|in|on|with|after|before)\b"
+)
+# "what should I DO", "what can my son DO": the action asked about.
+_ASKED_ACTION = re.compile(
+    r"\b(?:what|which)\s+(?:should|shall|can|could|do|does|did|must|would|will)\s+"
+    r"(?:i|we|you|he|she|they|people|patients|my\s+[a-z]+)\s+([a-z][a-z-]+)\b"
+)
+# Parts and shares of what the articles do name ("what part of the nerve", "which ones are",
+# "what fraction of patients"): the words after them say what is asked about.
+_PORTIONS = frozenset(
+    ["part", "parts", "portion", "fraction", "percentage", "percent", "proportion", "share",
+     "number", "amount", "ones", "kind", "type", "sort", "way", "ways"]
+)  # fmt: skip
 
 
 def unnamed_procedures(question: str, sentences: Sequence[frozenset[str]]) -> list[str]:
