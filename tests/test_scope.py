@@ -209,6 +209,9 @@ def test_a_thing_or_action_asked_for_that_the_library_never_names_is_unknown() -
     assert unnamed_asked("What dose of stem cells is used?", VOCABULARY) == []
     assert unnamed_asked("What happens to people with back pain?", VOCABULARY) == []
     assert unnamed_asked("What should I do about back pain?", VOCABULARY) == []
+    # Nor is an adverb in the place of what is asked.
+    assert unnamed_asked("What else should I know about back pain?", VOCABULARY) == []
+    assert unnamed_asked("What exactly is done for diabetes?", VOCABULARY) == []
     # Named elsewhere in the question, it is asked about, not asked for.
     assert unnamed_asked("Does a diet help diabetes?", VOCABULARY) == []
 

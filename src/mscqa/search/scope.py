@@ -171,7 +171,7 @@ def unnamed_asked(question: str, vocabulary: frozenset[str]) -> list[str]:
     for pattern in (_ASKED_THING, _ASKED_ACTION):
         for match in pattern.finditer(text):
             word = match.group(1)
-            if word in STOPWORDS | _INDEFINITE | _FRAME_WORDS | _PORTIONS or word in found:
+            if word in _NOT_ASKED or _adverb(word) or word in found:
                 continue
             if not any(t in vocabulary for t in lexical_tokens(word)):
                 found.append(word)
@@ -191,11 +191,14 @@ _ASKED_ACTION = re.compile(
     r"\b(?:what|which)\s+(?:should|shall|can|could|do|does|did|must|would|will)\s+"
     r"(?:i|we|you|he|she|they|people|patients|my\s+[a-z]+)\s+([a-z][a-z-]+)\b"
 )
-# Parts and shares of what the articles do name ("what part of the nerve", "which ones are",
-# "what fraction of patients"): the words after them say what is asked about.
-_PORTIONS = frozenset(
+# Words in the place of what is asked that name nothing asked for: parts and shares of what
+# the articles do name ("what part of the nerve", "which ones are", "what fraction of
+# patients"), whose following words say what is asked about, and adverbs that are not made
+# with -ly ("what else should I know?", "what nowadays is offered?").
+_PORTIONS_AND_ADVERBS = frozenset(
     ["part", "parts", "portion", "fraction", "percentage", "percent", "proportion", "share",
-     "number", "amount", "ones", "kind", "type", "sort", "way", "ways"]
+     "number", "amount", "kind", "type", "sort", "way", "ways", "else", "nowadays",
+     "today", "instead", "otherwise", "anymore", "still", "often", "ever", "even", "again"]
 )  # fmt: skip
 
 
@@ -353,6 +356,8 @@ _INDEFINITE = frozenset(
      "nowhere", "whatever", "whoever", "whichever", "one", "ones", "either", "neither", "both",
      "each"]
 )  # fmt: skip
+# Words that are never what `unnamed_asked` finds a question asks to be named.
+_NOT_ASKED = STOPWORDS | _INDEFINITE | _FRAME_WORDS | _PORTIONS_AND_ADVERBS
 
 
 def _adverb(word: str) -> bool:
