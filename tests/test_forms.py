@@ -178,6 +178,17 @@ def test_a_length_of_time_answers_only_a_question_about_time() -> None:
     assert answers_figure("By how much did grip strength rise?", "It rose from 18 to 24 kg.")
 
 
+def test_a_question_about_time_is_answered_by_a_time_not_by_any_number_word() -> None:
+    question = "How long do people with gout usually stay in hospital?"
+    assert not answers_figure(question, "Gout often starts in one toe of one foot.")
+    assert not answers_figure(question, "Half of them had another flare.")
+    assert answers_figure(question, "Most went home within a week.")
+    assert answers_figure(question, "They stayed two to three days.")
+    assert answers_figure("When did the trial start?", "It started in 2019.")
+    # A question about an amount is still answered by a number in words.
+    assert answers_figure("How many patients had a flare?", "Only one patient had a flare.")
+
+
 def test_a_figure_of_what_is_measured_stands_beside_it() -> None:
     grip = frozenset({"grip", "strength"})
     assert measures("Grip strength rose from 18 kg to 24 kg on average.", grip)
