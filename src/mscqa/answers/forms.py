@@ -228,20 +228,20 @@ def asks_figure(question: str) -> bool:
 
 
 def answers_figure(question: str, text: str) -> bool:
-    """True when `text` can answer a question only a number answers: it states a number (a
-    length of time, "6 months after treatment", only when the question asks about time: it
-    says nothing of how much the scores went up; and a question about time only by a number
-    in digits or a length of time: "one" in "on one side of the body" says not how long);
-    for "how long", a length of time in words ("a long period of recovery", "lifelong"); for
-    "how many <things>", a size in words of those things ("the number of patients ... is
-    relatively small")."""
+    """True when `text` can answer a question only a number answers. A question about time
+    (`asks_time`) is answered by a number in digits or a length of time ("two to three days",
+    "within a year"), not by any number in words ("one" in "on one side of the body"), and
+    "how long" also by a length of time in words ("a long period of recovery", "lifelong").
+    Any other by a number that is no length of time ("6 months after treatment" says nothing
+    of how much the scores went up), and "how many <things>" also by a size in words of those
+    things ("the number of patients ... is relatively small")."""
     said = _normalized(text)
     if asks_time(question):
         if _DIGIT.search(said) or _LENGTH_OF_TIME.search(said) or _A_UNIT_OF_TIME.search(said):
             return True
+        if _HOW_LONG.search(normalize(question)) and _DURATION.search(said):
+            return True
     elif states_figure(_LENGTH_OF_TIME.sub(" ", said)):
-        return True
-    if _HOW_LONG.search(normalize(question)) and _DURATION.search(said):
         return True
     counted = counted_noun(question)
     return bool(counted) and _sized(counted, said)
@@ -307,7 +307,7 @@ _LENGTH_OF_TIME = re.compile(
     r"(?:days?|weeks?|months?|years?|hours?|minutes?|decades?)\b"
 )
 # One unit of time said with an article: "within a year", "for an hour".
-_A_UNIT_OF_TIME = re.compile(r"\b(?:a|an)\s+(?:day|week|month|year|hour|decade)\b")
+_A_UNIT_OF_TIME = re.compile(r"\b(?:a|an)\s+(?:day|week|month|year|hour|minute|decade)\b")
 _DIGIT = re.compile(r"\d")
 _HOW_MANY = re.compile(r"\bhow many ([a-z]+)")
 _SIZE = re.compile(
