@@ -163,9 +163,9 @@ def unknown_topics(
 
 def unnamed_asked(question: str, vocabulary: frozenset[str]) -> list[str]:
     """What `question` asks to be named, when the library (its stemmed `vocabulary`) never
-    uses the word, neither it nor what the term table makes of it: "which vaccines do I
-    need?", "what kind of shoes should I wear?", "what should I drink?". However common the
-    word, no quote names a thing of that kind or an action the articles never speak of."""
+    uses the word nor a form of it (`_known_word`): "which vaccines do I need?", "what kind of
+    shoes should I wear?", "what should I drink?". However common the word, no quote names a
+    thing of that kind or an action the articles never speak of."""
     found = []
     text = normalize(question)
     for pattern in (_ASKED_THING, _ASKED_ACTION):
@@ -173,7 +173,7 @@ def unnamed_asked(question: str, vocabulary: frozenset[str]) -> list[str]:
             word = match.group(1)
             if word in _NOT_ASKED or _adverb(word) or word in found:
                 continue
-            if not any(t in vocabulary for t in lexical_tokens(word)):
+            if not _known_word(word, vocabulary):
                 found.append(word)
     return found
 
