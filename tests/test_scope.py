@@ -120,6 +120,19 @@ def test_a_named_condition_the_library_never_uses_is_not_covered() -> None:
     assert unknown_topics("Does diabetes disease get better?", VOCABULARY) == []
 
 
+def test_an_injury_named_in_plain_words_is_a_condition() -> None:
+    # The library says "broken" and "bone", never together: no article is about fractures.
+    sentences = [
+        frozenset(lexical_tokens("The cartilage was broken down by wear.", document=True)),
+        frozenset(lexical_tokens("Stem cells were taken from bone marrow.", document=True)),
+    ]
+    vocabulary = frozenset().union(*sentences)
+    question = "Can stem cells heal a broken bone?"
+    assert unknown_topics(question, vocabulary, sentences=sentences) == ["broken bone"]
+    told = [frozenset(lexical_tokens("Stem cells: a broken bone heals.", document=True))]
+    assert unknown_topics(question, told[0], sentences=told) == []
+
+
 def test_words_beyond_everyday_english_the_library_never_uses_are_found() -> None:
     assert unused_words("Where can I park when I visit?", VOCABULARY) == ["park", "visit"]
     assert unused_words("are stem cell facelifts worth it?", VOCABULARY) == ["facelifts", "worth"]
