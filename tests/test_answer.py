@@ -272,9 +272,6 @@ def test_the_focus_is_never_a_word_of_everyday_english(fake_engine: Engine) -> N
     assert everyday("better") and everyday("work") and not everyday("riluzole")
     assert focus_word("does riluzole work better", stats) == "riluzol"
     assert focus_word("does riluzole work well", stats) == "riluzol"
-    # "worked" is rarer in English than "work", but no nearer to what is asked.
-    assert not everyday("worked") and stats.idf["work"] > stats.idf["treatment"]
-    assert focus_word("Which treatment worked best?", stats) == "treatment"
 
 
 def test_a_question_whether_something_is_safe_has_safe_as_its_focus(

@@ -115,16 +115,14 @@ def focus_word(question: str, stats: LibraryStats) -> str | None:
     count: the term table's expansions are other names to match, not what was asked about
     ("arthritis" brings in "rheumatoid", which must not become the focus). Nor do words of
     everyday English ("does it work well?"): the articles rarely use "well" or "work", which
-    gives them a high idf, but a sentence having them is not what the question is about. A
-    word is everyday when its stem is: "worked" and "showed" are rarer than "work" and "show",
-    and as far from what is asked."""
+    gives them a high idf, but a sentence having them is not what the question is about."""
     if _ASKS_SAFETY.search(normalize(question).strip()) and _SAFE in stats.idf:
         return _SAFE
     everyday_stems = {
         stem
         for word in content_words(question)
+        if everyday(word)
         for stem in lexical_tokens(word, expand=False)
-        if everyday(word) or everyday(stem)
     }
     tokens = lexical_tokens(question, expand=False)
     known = sorted(
