@@ -129,8 +129,8 @@ def test_an_injury_named_in_plain_words_is_a_condition() -> None:
     vocabulary = frozenset().union(*sentences)
     question = "Can stem cells heal a broken bone?"
     assert unknown_topics(question, vocabulary, sentences=sentences) == ["broken bone"]
-    told = [frozenset(lexical_tokens("Stem cells: a broken bone heals.", document=True))]
-    assert unknown_topics(question, told[0], sentences=told) == []
+    told = frozenset(lexical_tokens("Stem cells: a broken bone heals.", document=True))
+    assert unknown_topics(question, told, sentences=[told]) == []
 
 
 def test_words_beyond_everyday_english_the_library_never_uses_are_found() -> None:
