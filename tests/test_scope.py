@@ -190,6 +190,25 @@ def test_an_aspect_of_a_condition_the_library_never_discusses_is_not_covered() -
     assert unknown_topics("Which genes raise the risk of osteoarthritis?", with_genes) == []
 
 
+def test_the_sexes_and_blood_tests_are_aspects_too() -> None:
+    # A library that says "blood" and "tested" apart discusses neither women nor blood tests.
+    sentences = [
+        frozenset(lexical_tokens("Stem cells were tested in a trial of gout.", document=True)),
+        frozenset(lexical_tokens("The joint has a poor blood supply.", document=True)),
+    ]
+    vocabulary = frozenset().union(*sentences)
+    assert unknown_topics("Is gout more common in men?", vocabulary, sentences=sentences) == ["men"]
+    assert unknown_topics("Do females get gout?", vocabulary, sentences=sentences) == ["females"]
+    question = "Is there a blood test for gout?"
+    assert unknown_topics(question, vocabulary, sentences=sentences) == ["blood test"]
+    # The writer's own blood tests are part of their story.
+    story = "My blood tests were fine: can stem cells help gout?"
+    assert unknown_topics(story, vocabulary, sentences=sentences) == []
+    told = frozenset(lexical_tokens("In women with gout, a blood test was tested.", document=True))
+    assert unknown_topics(question, told, sentences=[told]) == []
+    assert unknown_topics("Is gout common in women?", told, sentences=[told]) == []
+
+
 def test_the_writers_own_children_are_no_topic() -> None:
     assert unknown_topics("Can kids get back pain?", VOCABULARY) == ["kids"]
     assert unknown_topics("Will surgery let me play with my kids again?", VOCABULARY) == []

@@ -101,8 +101,9 @@ def named_topics(question: str) -> list[str]:
 # Words of aspects.txt that a possessive turns into the writer's own story: "Can children get
 # MS?" asks about children, "... play with my kids again?" and "since my diagnosis" tell.
 _TOLD = frozenset(
-    ["adolescents", "babies", "child", "children", "diagnosis", "elderly", "infants", "kids",
-     "newborn", "newborns", "teenager", "teenagers", "toddler", "toddlers"]
+    ["adolescents", "babies", "blood test", "blood tests", "child", "children", "diagnosis",
+     "elderly", "infants", "kids", "newborn", "newborns", "teenager", "teenagers", "toddler",
+     "toddlers"]
 )  # fmt: skip
 _POSSESSIVE = re.compile(r"\b(?:my|our|his|her|their|your)\s+(?:[a-z'-]+\s+)?$")
 
