@@ -222,6 +222,19 @@ def test_conditions_and_topics() -> None:
     assert topic_of("Which drugs exist for psoriasis?") == "drugs for psoriasis"
 
 
+def test_a_disorder_an_illness_or_a_syndrome_is_a_condition_a_follow_up_carries() -> None:
+    assert conditions("Do stem cells help kidney disorders?") == ["kidney disorders"]
+    assert conditions("Can a chronic illness get better?") == ["chronic illness"]
+    assert conditions("What causes tendon syndromes?") == ["tendon syndromes"]
+    # Alone or after "the full", "the same", the word refers to a condition named before.
+    assert conditions("Will he get the full syndrome?") == []
+    assert conditions("which disorders do the cells help?") == []
+    earlier = ["Have stem cells been tried for inflammatory illnesses?"]
+    assert standalone_question("were any large trials done?", earlier) == (
+        "were any large trials done, in inflammatory illnesses?"
+    )
+
+
 @pytest.mark.parametrize(
     ("message", "second"),
     [

@@ -71,7 +71,10 @@ def _with_noun(plain: str, start: int, end: int) -> int:
 
 
 # "the disease", "this condition": a reference to a condition named before, not a name.
-_GENERIC = frozenset(["disease", "diseases", "illness", "condition", "disorder", "syndrome"])
+_GENERIC = frozenset(
+    ["condition", "conditions", "disease", "diseases", "disorder", "disorders", "illness",
+     "illnesses", "syndrome", "syndromes"]
+)  # fmt: skip
 _REFERRING = frozenset(["full", "whole", "same", "actual", "real", "proper", "other", "entire"])
 
 
@@ -110,11 +113,11 @@ def _names_condition(phrase: str) -> bool:
     return (
         any(_CONDITION_WORD.search(w) for w in words)
         and not _NOT_CONDITION.search(phrase)
-        and not set(words) <= _GENERIC
+        and not set(words) <= _HOW_ILL
     )
 
 
-_GENERIC = frozenset(
+_HOW_ILL = frozenset(
     ["severe", "serious", "disease", "illness", "fail", "fails", "failed", "failure"]
 )
 
@@ -132,7 +135,10 @@ def _condition_pattern() -> re.Pattern[str]:
     alternatives = "|".join(
         re.escape(n).replace(r"\ ", "[ -]") for n in sorted(names, key=lambda n: (-len(n), n))
     )
-    general = r"(?:[a-z'-]+ )?[a-z-]*(?:pain|disease|transplant|itis|osis)s?"
+    # A condition word with the word before it: "low back pain", "kidney disorders", "a
+    # chronic illness", "liver transplant", and words ending in -itis or -osis.
+    words = r"(?:pain|disease|disorder|illness|syndrome|transplant|itis|osis)(?:es|s)?"
+    general = rf"(?:[a-z'-]+ )?[a-z-]*{words}"
     return re.compile(rf"(?<![a-z0-9])({general}|{alternatives})(?![a-z0-9])")
 
 
