@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -388,6 +389,31 @@ def test_a_follow_up_answered_only_through_the_words_it_carries_is_asked_as_type
     steroid = _quote(PAIN, "Steroid injections help some people with chronic pain.")
     searched, turn = _follow_up(fake_engine, monkeypatch, first, question, steroid)
     assert len(searched) == 1 and turn.answer.answered and turn.asked == tuple(searched)
+
+
+def test_a_follow_up_keeps_its_answer_on_the_topic_when_as_typed_it_scores_lower(
+    fake_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = fake_engine.reply("What is primary progressive MS?")
+    question = "can it change into a different kind over time?"
+    title = "Mesenchymal Stem Cell Treatment for Multiple Sclerosis"
+    # About the topic, the first quote says none of the follow-up's own words ...
+    topic = _quote(title, "In primary progressive MS, symptoms worsen from the start.")
+    # ... and as typed, a weaker quote of another article says one ("kind") by chance.
+    other = replace(_quote(PAIN, "Pain of any kind lowers the quality of life."), score=0.3)
+    searched: list[str] = []
+
+    def ask(asked: str, typed: str | None = None) -> Answer:
+        searched.append(asked)
+        return Answer(asked, True, None, (other if asked == question else topic,))
+
+    monkeypatch.setattr(fake_engine, "ask", ask)
+    turn = fake_engine.reply(question, [first])
+    assert searched[1:] == [question] and turn.asked == (searched[0],)
+    assert turn.answer.quotes[0].quote == topic.quote
+    # As typed and scoring higher, the quote that says the follow-up's word is kept.
+    other = replace(other, score=0.9)
+    assert fake_engine.reply(question, [first]).asked == (question,)
 
 
 def test_the_condition_a_follow_up_names_may_be_in_the_quotes_title(

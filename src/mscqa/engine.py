@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 import weakref
@@ -252,7 +251,7 @@ class Engine:
         (search/spelling.py)."""
         from mscqa.answers.conversation import read_message, research_quoted
         from mscqa.answers.social import social, social_answer, without_pleasantries
-        from mscqa.answers.turns import Turn, language_refusal, merge_answers
+        from mscqa.answers.turns import Turn, language_refusal, merge_answers, said_of_it
         from mscqa.search.scope import unknown_topics, unused_words
         from mscqa.text.language import language_of
 
@@ -277,14 +276,14 @@ class Engine:
         # A part that names what the articles never mention, or asks what only the clinic
         # can answer, is searched as typed: leaning on earlier turns must not answer it.
         # So is a follow-up with a word of its own the library never uses ("where can I
-        # park?"), unless its words are plain English said of that topic (`_said_of_it`:
+        # park?"), unless its words are plain English said of that topic (`said_of_it`:
         # "does it hit the nerves?") or what it leans on is itself not covered ("a stroke").
         asked = tuple(
             part.typed
             if unknown_topics(part.typed, vocabulary, sentences=stats.sentence_tokens)
             or (
                 part.leaned
-                and not _said_of_it(part.typed, unused_words(part.typed, vocabulary), stats)
+                and not said_of_it(part.typed, unused_words(part.typed, vocabulary), stats)
                 and not unknown_topics(part.standalone, vocabulary, sentences=stats.sentence_tokens)
             )
             else part.standalone
@@ -325,7 +324,11 @@ class Engine:
         (`own_words`), when there are any, or its article's title the condition typed ("what
         about in MS?"): "How long do the effects of a cortisone shot last?" after a question
         on chronic pain must not be answered by the sentence defining chronic pain, which
-        only the carried words reach. Otherwise the part is asked as typed."""
+        only the carried words reach. Otherwise the part is asked as typed, and that answer
+        is kept when it is "not covered" or its first quote scores at least as high: a weaker
+        quote of another article saying a word of the follow-up by chance ("types" of cells,
+        for "does it turn into another type later?" after a question on a kind of MS) is no
+        better answer than the one about the topic."""
         from mscqa.answers.conditions import conditions, only_conditions
         from mscqa.answers.conversation import own_words
         from mscqa.text.terms import lexical_tokens
@@ -348,7 +351,10 @@ class Engine:
             lexical_tokens(first.title, document=True)
         ):
             return question, answer
-        return part.typed, self.ask(part.typed)
+        typed = self.ask(part.typed)
+        if typed.answered and typed.quotes[0].score < first.score:
+            return question, answer
+        return part.typed, typed
 
     def _lean_if_refused(
         self, part: Part, searched: tuple[str, Answer], stats: LibraryStats
@@ -361,6 +367,7 @@ class Engine:
         something else ("what causes low vision?") is not answered with the conversation's
         topic. Else as it was."""
         from mscqa.answers.candidates import focus_word
+        from mscqa.answers.turns import owned
         from mscqa.search.scope import topic_words, unknown_topics, unused_words
         from mscqa.text.frequency import common
         from mscqa.text.terms import lexical_tokens
@@ -378,7 +385,7 @@ class Engine:
         unused = unused_words(part.typed, stats.vocabulary)
         rare = [w for w in unused if not common(w)]
         unknown = unknown_topics(part.typed, stats.vocabulary, sentences=stats.sentence_tokens)
-        if rare or unknown or _owned(part.typed, unused):
+        if rare or unknown or owned(part.typed, unused):
             return searched
         again = self.ask(part.fallback, part.typed)
         said = set(lexical_tokens(again.quotes[0].quote if again.answered else "", expand=False))
@@ -467,34 +474,3 @@ class Engine:
             lock_timeout=lock_timeout,
             on_wait=on_wait,
         )
-
-
-def _said_of_it(typed: str, unused: Sequence[str], stats: LibraryStats) -> bool:
-    """True when a follow-up's words the library never uses (`unused`) may be said of the
-    topic it points back at: none, or only plain English ones in a question that says "it" or
-    "that" for the topic ("is that proven?"), or in one too short to say what it is about but
-    with a word of its own the library uses, which a follow-up's quote must then say
-    (`_own_or_typed`): "do the symptoms ever settle?", not "what is gas?". A word after "my",
-    "her" ... names a thing of the patient's, which is a topic of its own ("will stem cells
-    regrow my hair?")."""
-    from mscqa.answers.conversation import few_own, own_words
-    from mscqa.answers.references import find_reference
-    from mscqa.text.frequency import plain
-
-    if not unused:
-        return True
-    if not all(plain(w) for w in unused) or _owned(typed, unused):
-        return False
-    return find_reference(typed) is not None or (
-        few_own(typed) and bool(own_words(typed, stats.idf))
-    )
-
-
-def _owned(typed: str, unused: Sequence[str]) -> bool:
-    """True when one of `unused` (words no article uses) follows "my", "her", ... in `typed`:
-    a thing of the patient's ("my hair"), which is a topic of its own."""
-    owned = {m.group(1).lower() for m in _OWNED.finditer(typed)}
-    return bool(owned & {w.lower() for w in unused})
-
-
-_OWNED = re.compile(r"\b(?:my|his|her|our|their|your)\s+([\w'-]+)", re.IGNORECASE)

@@ -1,14 +1,20 @@
 """A turn of a conversation: the message, the questions searched for it (conversation.py) and
-the answer shown, the answers of its parts merged into one."""
+the answer shown, the answers of its parts merged into one; and whether a follow-up's words no
+article uses may still be said of the topic it leans on."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from mscqa.answers.quotes import Answer, Quote
 from mscqa.search.scope import clinic_matters
 from mscqa.text.language import ENGLISH_ONLY
+
+if TYPE_CHECKING:
+    from mscqa.search.library import LibraryStats
 
 
 @dataclass(frozen=True)
@@ -108,3 +114,34 @@ def _span(one: str, one_start: int, other: str, other_start: int) -> str:
     if other_start < one_start:
         one, one_start, other, other_start = other, other_start, one, one_start
     return one + other[one_start + len(one) - other_start :]
+
+
+def said_of_it(typed: str, unused: Sequence[str], stats: LibraryStats) -> bool:
+    """True when a follow-up's words the library never uses (`unused`) may be said of the
+    topic it points back at: none, or only plain English ones in a question that says "it" or
+    "that" for the topic ("is that proven?"), or in one too short to say what it is about but
+    with a word of its own the library uses, which a follow-up's quote must then say
+    (`Engine._own_or_typed`): "do the symptoms ever settle?", not "what is gas?". A word after "my",
+    "her" ... names a thing of the patient's, which is a topic of its own ("will stem cells
+    regrow my hair?")."""
+    from mscqa.answers.conversation import few_own, own_words
+    from mscqa.answers.references import find_reference
+    from mscqa.text.frequency import plain
+
+    if not unused:
+        return True
+    if not all(plain(w) for w in unused) or owned(typed, unused):
+        return False
+    return find_reference(typed) is not None or (
+        few_own(typed) and bool(own_words(typed, stats.idf))
+    )
+
+
+def owned(typed: str, unused: Sequence[str]) -> bool:
+    """True when one of `unused` (words no article uses) follows "my", "her", ... in `typed`:
+    a thing of the patient's ("my hair"), which is a topic of its own."""
+    owned = {m.group(1).lower() for m in _OWNED.finditer(typed)}
+    return bool(owned & {w.lower() for w in unused})
+
+
+_OWNED = re.compile(r"\b(?:my|his|her|our|their|your)\s+([\w'-]+)", re.IGNORECASE)
