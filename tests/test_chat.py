@@ -416,6 +416,27 @@ def test_a_follow_up_keeps_its_answer_on_the_topic_when_as_typed_it_scores_lower
     assert fake_engine.reply(question, [first]).asked == (question,)
 
 
+def test_a_question_searched_with_the_story_sentence_it_points_at_falls_back_to_itself(
+    fake_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    told = "Now his hip locks up on the stairs."
+    message = f"My dad has hip osteoarthritis. {told} Is that normal for hip osteoarthritis?"
+    quote = _quote("Mesenchymal Stem Cells Injection Improves Hip Osteoarthritis", "The hip...")
+    searched: list[str] = []
+
+    def ask(question: str, asked: str | None = None) -> Answer:
+        searched.append(question)
+        if told in question:
+            return refused(question, ())
+        return Answer(question, True, None, (quote,))
+
+    monkeypatch.setattr(fake_engine, "ask", ask)
+    turn = fake_engine.reply(message)
+    plain = "Is that normal for hip osteoarthritis?"
+    assert searched == [f"{plain} {told}", plain]
+    assert turn.asked == (plain,) and turn.answer.answered
+
+
 def test_the_condition_a_follow_up_names_may_be_in_the_quotes_title(
     fake_engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -369,6 +369,20 @@ def test_a_story_lends_its_condition_to_a_question_that_names_none() -> None:
     )
 
 
+def test_that_after_a_story_stands_for_what_its_last_sentence_tells() -> None:
+    story = "My dad has had gout for years. Now his toes swell up at night."
+    (question,) = read_message(f"{story} Is that normal for gout?").questions
+    assert question == "Is that normal for gout? Now his toes swell up at night."
+    # Naming no condition, the question takes the story's as well.
+    (question,) = read_message(f"{story} Is that normal?").questions
+    assert question == "Is gout normal? Now his toes swell up at night."
+    # Without "that" or "this", the question says what it asks about.
+    (question,) = read_message(f"{story} Do stem cells help gout?").questions
+    assert question == "Do stem cells help gout?"
+    # A stray mark left as the story tells nothing.
+    assert read_message("Who is at risk for gout? ?").questions == ("Who is at risk for gout?",)
+
+
 def test_a_bare_follow_up_takes_the_whole_topic() -> None:
     asked = standalone_question("why?", ["Which cells repair cartilage in osteoarthritis?"])
     assert asked.startswith("why") and "osteoarthritis" in asked

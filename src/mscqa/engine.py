@@ -299,10 +299,8 @@ class Engine:
             self._own_or_typed(question, part, stats, lean, only=len(reading.parts) == 1)
             for question, part, lean in zip(asked, reading.parts, carried, strict=True)
         ]
-        # A part asked as typed that the articles do not cover leans on the conversation or
-        # on the message's first question, when its own focus word backs that.
         parts = [
-            self._lean_if_refused(part, searched, stats) if question == part.typed else searched
+            self._again_if_refused(question, part, searched, stats)
             for question, part, searched in zip(asked, reading.parts, parts, strict=True)
         ]
         asked = tuple(question for question, _ in parts)
@@ -355,6 +353,18 @@ class Engine:
         if typed.answered and typed.quotes[0].score < first.score:
             return question, answer
         return part.typed, typed
+
+    def _again_if_refused(
+        self, question: str, part: Part, searched: tuple[str, Answer], stats: LibraryStats
+    ) -> tuple[str, Answer]:
+        """A part the articles do not cover, searched once more: asked as typed, leaning on
+        the conversation or on the message's first question (`_lean_if_refused`); asked with
+        the story's sentence its "that" stands for, without it (`Part.fallback`)."""
+        if question == part.typed:
+            return self._lean_if_refused(part, searched, stats)
+        if searched[1].answered or part.fallback in ("", question):
+            return searched
+        return part.fallback, self.ask(part.fallback)
 
     def _lean_if_refused(
         self, part: Part, searched: tuple[str, Answer], stats: LibraryStats

@@ -40,6 +40,8 @@ from mscqa.answers.phrases import (
 from mscqa.answers.references import (
     find_reference,
     plural_referent,
+    points_at_story,
+    points_at_what_is_told,
     reference_kind,
     stands_for_nothing,
 )
@@ -85,7 +87,8 @@ class Part:
     standalone: str
     # Searched when the question as typed is searched and the articles do not cover it: the
     # question about what the conversation is about ("what happens in the late stages?"
-    # after "What is ALS?"), or "" when there is nothing to lean on.
+    # after "What is ALS?"), or "" when there is nothing to lean on; for a question searched
+    # with the story sentence its "that" stands for, the question without it.
     fallback: str = ""
 
     @property
@@ -153,12 +156,18 @@ def _read_parts(
         if (
             told
             and not names_part_of(typed, told)
-            and (not conditions(standalone) or _points_at_story(typed, standalone, told))
+            and (not conditions(standalone) or points_at_story(typed, standalone, told))
         ):
             # "Can stem cells do anything for her?" after a story about her ALS (but "can
             # the meniscus grow back?" after a torn meniscus says what it asks about).
             standalone = f"{_without_mark(standalone)}, for {_told_about(story, told, typed)}?"
-        fallback = _about_the_conversation(typed, context) if standalone == typed else standalone
+        # "Is that normal for gout?" after "His toes swell up at night.": searched with that
+        # sentence, and without it (`fallback`) when the articles do not cover it so.
+        untold = standalone
+        last = next(reversed(sentences(story)), "")
+        if last and points_at_what_is_told(typed, standalone, last):
+            standalone = f"{standalone} {last}"
+        fallback = _about_the_conversation(typed, context) if standalone == typed else untold
         parts.append(Part(typed, standalone, fallback))
         context = [*context, standalone]
     return parts
@@ -166,16 +175,6 @@ def _read_parts(
 
 # "why are researchers trying stem cells instead?": instead of what the first part asked about.
 _INSTEAD = re.compile(r"\binstead\b", re.IGNORECASE)
-
-
-def _points_at_story(typed: str, standalone: str, told: Sequence[str]) -> bool:
-    """True when the question says "this" or "that" for what the story tells and, as read,
-    names none of its conditions: "Does this mean he will get MS?" after a story of a
-    clinically isolated syndrome asks about that syndrome."""
-    reference = find_reference(typed)
-    if reference is None or reference.group().lower() not in ("this", "that"):
-        return False
-    return not any(mentions(standalone, condition) for condition in told)
 
 
 def _about_the_conversation(question: str, context: Sequence[str]) -> str:

@@ -5,8 +5,10 @@ conversation's topic in its place)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from mscqa.answers.conditions import conditions, joins_a_clause
+from mscqa.answers.messages import mentions
 from mscqa.text.terms import STOPWORDS
 
 # Words and phrases that point back at something named before.
@@ -148,3 +150,26 @@ _DRUG_CLASS = re.compile(
     r"antibiotics)\b",
     re.IGNORECASE,
 )
+
+
+def points_at_what_is_told(typed: str, standalone: str, last: str) -> bool:
+    """True when a question about a condition says "this" or "that" for what the story's
+    `last` sentence tells, which names none: "Is that normal for gout?" after "Now his toes
+    swell up at night." (after "She was told she has gout.", "this" is the condition)."""
+    reference = find_reference(typed)
+    return (
+        reference is not None
+        and reference.group().lower() in ("this", "that")
+        and bool(conditions(standalone))
+        and not conditions(last)
+    )
+
+
+def points_at_story(typed: str, standalone: str, told: Sequence[str]) -> bool:
+    """True when the question says "this" or "that" for what the story tells and, as read,
+    names none of its conditions: "Does this mean he will get MS?" after a story of a
+    clinically isolated syndrome asks about that syndrome."""
+    reference = find_reference(typed)
+    if reference is None or reference.group().lower() not in ("this", "that"):
+        return False
+    return not any(mentions(standalone, condition) for condition in told)
