@@ -435,6 +435,11 @@ def test_a_question_searched_with_the_story_sentence_it_points_at_falls_back_to_
     plain = "Is that normal for hip osteoarthritis?"
     assert searched == [f"{plain} {told}", plain]
     assert turn.asked == (plain,) and turn.answer.answered
+    # Answered with the sentence, the question alone is what later turns lean on.
+    told = "a sentence the articles cover"
+    turn = fake_engine.reply(message)
+    assert turn.asked == (f"{plain} Now his hip locks up on the stairs.",)
+    assert turn.context == (plain,)
 
 
 def test_the_condition_a_follow_up_names_may_be_in_the_quotes_title(

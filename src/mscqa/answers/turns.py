@@ -33,8 +33,15 @@ class Turn:
     @property
     def context(self) -> tuple[str, ...]:
         """The questions of this turn a later follow-up may lean on: not a part refused as
-        what only the clinic can answer ("can I book ...?" names no topic to carry over)."""
-        return tuple(question for question in self.asked if not clinic_matters(question))
+        what only the clinic can answer ("can I book ...?" names no topic to carry over), and
+        without the story sentence a question was searched with ("Is that normal for gout?
+        Now his toes swell up at night." carries "Is that normal for gout?")."""
+        questions = (question.partition("? ") for question in self.asked)
+        return tuple(
+            f"{head}{mark.strip()}" if rest else head
+            for head, mark, rest in questions
+            if not clinic_matters(head)
+        )
 
     def to_dict(self) -> dict[str, object]:
         return self.answer.to_dict() | {
@@ -121,9 +128,9 @@ def said_of_it(typed: str, unused: Sequence[str], stats: LibraryStats) -> bool:
     topic it points back at: none, or only plain English ones in a question that says "it" or
     "that" for the topic ("is that proven?"), or in one too short to say what it is about but
     with a word of its own the library uses, which a follow-up's quote must then say
-    (`Engine._own_or_typed`): "do the symptoms ever settle?", not "what is gas?". A word after "my",
-    "her" ... names a thing of the patient's, which is a topic of its own ("will stem cells
-    regrow my hair?")."""
+    (`Engine._own_or_typed`): "do the symptoms ever settle?", not "what is gas?". A word after
+    "my", "her" ... names a thing of the patient's, which is a topic of its own ("will stem
+    cells regrow my hair?")."""
     from mscqa.answers.conversation import few_own, own_words
     from mscqa.answers.references import find_reference
     from mscqa.text.frequency import plain
@@ -140,8 +147,8 @@ def said_of_it(typed: str, unused: Sequence[str], stats: LibraryStats) -> bool:
 def owned(typed: str, unused: Sequence[str]) -> bool:
     """True when one of `unused` (words no article uses) follows "my", "her", ... in `typed`:
     a thing of the patient's ("my hair"), which is a topic of its own."""
-    owned = {m.group(1).lower() for m in _OWNED.finditer(typed)}
-    return bool(owned & {w.lower() for w in unused})
+    things = {m.group(1).lower() for m in _OWNED.finditer(typed)}
+    return bool(things & {w.lower() for w in unused})
 
 
 _OWNED = re.compile(r"\b(?:my|his|her|our|their|your)\s+([\w'-]+)", re.IGNORECASE)
