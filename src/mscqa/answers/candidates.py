@@ -125,9 +125,10 @@ def focus_word(question: str, stats: LibraryStats) -> str | None:
         for stem in lexical_tokens(word, expand=False)
     }
     tokens = lexical_tokens(question, expand=False)
+    # Of words the library uses as rarely, the first the question says.
     known = sorted(
         {t for t in tokens if t in stats.idf and t not in everyday_stems},
-        key=lambda t: (-stats.idf[t], t),
+        key=lambda t: (-stats.idf[t], tokens.index(t)),
     )
     return known[0] if known else None
 
