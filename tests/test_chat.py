@@ -136,15 +136,20 @@ def test_a_condition_told_in_the_story_counts_as_the_patients_own_words(
     fake_engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The story's condition is searched with the question and, typed in the same message,
-    # weighs as the patient's own word; a second question leaning on the first is another
-    # matter (`asked` keeps the words it carries from leading).
+    # weighs as the patient's own word; so does the first question's, in a second question
+    # leaning on it. Words carried from earlier turns do not (`asked` keeps them from leading).
     calls = _asks(fake_engine, monkeypatch)
     fake_engine.reply("My aunt has had ALS for a year. Have stem cells been tried on it?")
     ((question, asked),) = calls
     assert "ALS" in question and asked is None
     calls.clear()
-    fake_engine.reply("Why can't the hip heal itself, and which cells did the researchers use?")
-    assert calls[1][1] == "which cells did the researchers use?" and "hip" in calls[1][0]
+    first = fake_engine.reply(
+        "Why can't the hip heal itself, and which cells did the researchers use?"
+    )
+    assert calls[1][1] is None and "hip" in calls[1][0]
+    calls.clear()
+    fake_engine.reply("and which cells did they use?", [first])
+    assert calls[0][1] == "and which cells did they use?"
 
 
 def test_typos_are_corrected_and_shown(fake_engine: Engine) -> None:

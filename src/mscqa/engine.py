@@ -296,7 +296,7 @@ class Engine:
             for i, part in enumerate(reading.parts)
         ]
         parts = [
-            self._own_or_typed(question, part, stats, lean, only=len(reading.parts) == 1)
+            self._own_or_typed(question, part, stats, lean)
             for question, part, lean in zip(asked, reading.parts, carried, strict=True)
         ]
         parts = [
@@ -315,7 +315,7 @@ class Engine:
         )
 
     def _own_or_typed(
-        self, question: str, part: Part, stats: LibraryStats, carried: bool, only: bool = False
+        self, question: str, part: Part, stats: LibraryStats, carried: bool
     ) -> tuple[str, Answer]:
         """`question` asked. When it carries words of earlier turns (`carried`), its answer
         is kept only if the first quote says one of the telling words the patient typed
@@ -333,13 +333,15 @@ class Engine:
 
         if question == part.typed:
             return question, self.ask(question)
-        # The only question of a message, leaning on the message's story and not on earlier
-        # turns, is all the patient's own words: "lupus" in "My mum has lupus. Have stem cells
-        # been tried in people like her?" counts in the quote's choice as much as "tried".
+        # A question leaning on the message's story or first question, not on earlier turns,
+        # is all the patient's own words: "lupus" in "My mum has lupus. Have stem cells been
+        # tried in people like her?" counts in the quote's choice as much as "tried", and
+        # "lupus" in "Are stem cells safe in lupus, and do they help people live longer?" as
+        # much as "longer".
         # "what about in MS?" says nothing of its own but the condition it swaps in: what it
         # asks is the earlier question's, and so is the word that leads the quote's choice.
         swapped = only_conditions(part.typed)
-        answer = self.ask(question, None if (only and not carried) or swapped else part.typed)
+        answer = self.ask(question, None if not carried or swapped else part.typed)
         own = own_words(part.typed, stats.idf)
         if not (carried and answer.answered and own):
             return question, answer
