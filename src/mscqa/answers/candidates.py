@@ -115,7 +115,8 @@ def focus_word(question: str, stats: LibraryStats) -> str | None:
     count: the term table's expansions are other names to match, not what was asked about
     ("arthritis" brings in "rheumatoid", which must not become the focus). Nor do words of
     everyday English ("does it work well?"): the articles rarely use "well" or "work", which
-    gives them a high idf, but a sentence having them is not what the question is about."""
+    gives them a high idf, but a sentence having them is not what the question is about. Of
+    words the library uses as rarely, the one said first leads."""
     if _ASKS_SAFETY.search(normalize(question).strip()) and _SAFE in stats.idf:
         return _SAFE
     everyday_stems = {
@@ -124,11 +125,13 @@ def focus_word(question: str, stats: LibraryStats) -> str | None:
         if everyday(word)
         for stem in lexical_tokens(word, expand=False)
     }
-    tokens = lexical_tokens(question, expand=False)
-    # Of words the library uses as rarely, the first the question says.
+    # Of words the library uses as rarely, the one the question says first.
+    said_at: dict[str, int] = {}
+    for position, token in enumerate(lexical_tokens(question, expand=False)):
+        said_at.setdefault(token, position)
     known = sorted(
-        {t for t in tokens if t in stats.idf and t not in everyday_stems},
-        key=lambda t: (-stats.idf[t], tokens.index(t)),
+        (t for t in said_at if t in stats.idf and t not in everyday_stems),
+        key=lambda t: (-stats.idf[t], said_at[t]),
     )
     return known[0] if known else None
 
