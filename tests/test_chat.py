@@ -428,10 +428,11 @@ def test_a_question_searched_with_the_story_sentence_it_points_at_falls_back_to_
     message = f"My dad has hip osteoarthritis. {told} Is that normal for hip osteoarthritis?"
     quote = _quote("Mesenchymal Stem Cells Injection Improves Hip Osteoarthritis", "The hip...")
     searched: list[str] = []
+    covers_told = False  # whether the canned search answers a question with the sentence
 
     def ask(question: str, asked: str | None = None) -> Answer:
         searched.append(question)
-        if told in question:
+        if told in question and not covers_told:
             return refused(question, ())
         return Answer(question, True, None, (quote,))
 
@@ -441,7 +442,7 @@ def test_a_question_searched_with_the_story_sentence_it_points_at_falls_back_to_
     assert searched == [f"{plain} {told}", plain]
     assert turn.asked == (plain,) and turn.answer.answered
     # Answered with the sentence, the question alone is what later turns lean on.
-    told = "a sentence the articles cover"
+    covers_told = True
     turn = fake_engine.reply(message)
     assert turn.asked == (f"{plain} Now his hip locks up on the stairs.",)
     assert turn.context == (plain,)

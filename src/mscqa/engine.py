@@ -284,15 +284,15 @@ class Engine:
             or (
                 part.leaned
                 and not said_of_it(part.typed, unused_words(part.typed, vocabulary), stats)
-                and not unknown_topics(part.standalone, vocabulary, sentences=stats.sentence_tokens)
+                and not unknown_topics(part.searched, vocabulary, sentences=stats.sentence_tokens)
             )
-            else part.standalone
+            else part.searched
             for part in reading.parts
         )
         # Which parts lean on earlier turns, not on the message's own story or first question.
         alone = read_message(without_pleasantries(correction.text)).questions if earlier else ()
         carried = [
-            bool(earlier) and (len(alone) != len(asked) or alone[i] != part.standalone)
+            bool(earlier) and (len(alone) != len(asked) or alone[i] != part.searched)
             for i, part in enumerate(reading.parts)
         ]
         parts = [
@@ -304,11 +304,17 @@ class Engine:
             for question, part, searched in zip(asked, reading.parts, parts, strict=True)
         ]
         asked = tuple(question for question, _ in parts)
+        # Later turns lean on a question without the story sentence it was searched with.
+        leaned_on = tuple(
+            part.standalone if question == part.searched else question
+            for question, part in zip(asked, reading.parts, strict=True)
+        )
         return Turn(
             text,
             merge_answers(text, parts),
             tuple(answer for _, answer in parts),
             asked,
+            leaned_on=leaned_on,
             understood_as=" ".join(asked) if asked != (correction.text,) else None,
             corrected=correction.text if correction.changed else None,
             language=language.code,
@@ -361,12 +367,12 @@ class Engine:
     ) -> tuple[str, Answer]:
         """A part the articles do not cover, searched once more: asked as typed, leaning on
         the conversation or on the message's first question (`_lean_if_refused`); asked with
-        the story's sentence its "that" stands for, without it (`Part.fallback`)."""
+        the story's sentence its "that" stands for (`Part.told`), without it."""
         if question == part.typed:
             return self._lean_if_refused(part, searched, stats)
-        if searched[1].answered or part.fallback in ("", question):
+        if searched[1].answered or not part.told or question != part.searched:
             return searched
-        return part.fallback, self.ask(part.fallback)
+        return part.standalone, self.ask(part.standalone)
 
     def _lean_if_refused(
         self, part: Part, searched: tuple[str, Answer], stats: LibraryStats

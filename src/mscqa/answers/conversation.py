@@ -87,13 +87,20 @@ class Part:
     standalone: str
     # Searched when the question as typed is searched and the articles do not cover it: the
     # question about what the conversation is about ("what happens in the late stages?"
-    # after "What is ALS?"), or "" when there is nothing to lean on; for a question searched
-    # with the story sentence its "that" stands for, the question without it.
+    # after "What is ALS?"), or "" when there is nothing to lean on.
     fallback: str = ""
+    # The story sentence its "that" stands for, searched after it ("Is that normal for gout?"
+    # after "Now his toes swell up at night."), or "".
+    told: str = ""
 
     @property
     def leaned(self) -> bool:
-        return self.standalone != self.typed
+        return self.searched != self.typed
+
+    @property
+    def searched(self) -> str:
+        """The question searched: `standalone`, with the story sentence it points at."""
+        return f"{self.standalone} {self.told}" if self.told else self.standalone
 
 
 @dataclass(frozen=True)
@@ -104,7 +111,7 @@ class Reading:
 
     @property
     def questions(self) -> tuple[str, ...]:
-        return tuple(p.standalone for p in self.parts)
+        return tuple(p.searched for p in self.parts)
 
 
 def read_message(message: str, earlier: Sequence[str] = (), quoted: str = "") -> Reading:
@@ -162,13 +169,11 @@ def _read_parts(
             # the meniscus grow back?" after a torn meniscus says what it asks about).
             standalone = f"{_without_mark(standalone)}, for {_told_about(story, told, typed)}?"
         # "Is that normal for gout?" after "His toes swell up at night.": searched with that
-        # sentence, and without it (`fallback`) when the articles do not cover it so.
-        untold = standalone
+        # sentence (`Part.told`), and without it when the articles do not cover it so.
         last = next(reversed(sentences(story)), "")
-        if last and points_at_what_is_told(typed, standalone, last):
-            standalone = f"{standalone} {last}"
-        fallback = _about_the_conversation(typed, context) if standalone == typed else untold
-        parts.append(Part(typed, standalone, fallback))
+        said = last if last and points_at_what_is_told(typed, standalone, last) else ""
+        fallback = _about_the_conversation(typed, context) if standalone == typed else standalone
+        parts.append(Part(typed, standalone, fallback, said))
         context = [*context, standalone]
     return parts
 

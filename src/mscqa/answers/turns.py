@@ -25,7 +25,10 @@ class Turn:
     message: str
     answer: Answer
     parts: tuple[Answer, ...] = ()
-    asked: tuple[str, ...] = ()  # the standalone questions searched; later turns lean on them
+    asked: tuple[str, ...] = ()  # the standalone questions searched
+    # What later turns lean on (`asked` when not given): each question without the story
+    # sentence it was searched with ("Is that normal for gout?", not "... Now his toes swell").
+    leaned_on: tuple[str, ...] = ()
     understood_as: str | None = None  # set when the questions searched differ from the message
     corrected: str | None = None  # the message with its typos corrected, when any were
     language: str = "en"
@@ -33,15 +36,9 @@ class Turn:
     @property
     def context(self) -> tuple[str, ...]:
         """The questions of this turn a later follow-up may lean on: not a part refused as
-        what only the clinic can answer ("can I book ...?" names no topic to carry over), and
-        without the story sentence a question was searched with ("Is that normal for gout?
-        Now his toes swell up at night." carries "Is that normal for gout?")."""
-        questions = (question.partition("? ") for question in self.asked)
-        return tuple(
-            f"{head}{mark.strip()}" if rest else head
-            for head, mark, rest in questions
-            if not clinic_matters(head)
-        )
+        what only the clinic can answer ("can I book ...?" names no topic to carry over)."""
+        questions = self.leaned_on or self.asked
+        return tuple(question for question in questions if not clinic_matters(question))
 
     def to_dict(self) -> dict[str, object]:
         return self.answer.to_dict() | {
