@@ -209,6 +209,21 @@ def test_how_many_is_answered_by_a_size_in_words_of_what_it_counts() -> None:
     assert not has_form(forms, said)
 
 
+def test_an_amount_that_is_no_time_is_not_given_by_a_length_of_time() -> None:
+    said = "They compared the gout scores before and 6 months after treatment."
+    assert not has_form(question_forms("What were the gout scores before and after?"), said)
+    assert has_form(question_forms("How long after treatment were scores compared?"), said)
+    scored = "The average gout score went from 41 to 63."
+    assert has_form(question_forms("What were the gout scores before and after?"), scored)
+
+
+def test_a_citation_is_not_what_a_figure_measures() -> None:
+    # "ALS" stems to "al", as does the "al" of "et al.".
+    cited = "In 2009, Okafor et al. showed the injections were safe."
+    assert not measures(cited, frozenset({"al", "surviv", "rate"}))
+    assert measures("Survival rate in ALS rose to 40%.", frozenset({"al", "surviv", "rate"}))
+
+
 def test_a_rate_named_in_another_question_asks_for_no_number() -> None:
     assert not asks_figure("What factors explain the higher rates of infection in winter?")
     assert not asks_figure("Why are dropout rates so high?")

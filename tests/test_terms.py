@@ -174,6 +174,14 @@ def test_how_often_a_question_asks_is_no_topic_and_as_well_says_also() -> None:
     assert "well" in terms.content_words("does it work well?")
 
 
+def test_the_et_al_of_a_citation_is_no_word() -> None:
+    # "ALS" stems to "al": a citation's "et al." must not meet a question about ALS.
+    assert lexical_tokens("Okafor et al. treated gout in Leeds.") == [
+        "okafor", "treat", "gout", "leed"
+    ]  # fmt: skip
+    assert "al" in lexical_tokens("Does ALS start in the hands?")
+
+
 def test_non_stays_with_the_word_it_negates() -> None:
     assert terms.words("non-steroidal drugs for non-cancer pain") == [
         "nonsteroidal", "drugs", "for", "noncancer", "pain"

@@ -4,7 +4,7 @@ a list), and whether a sentence has that form: answer-type matching, one answer-
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from mscqa.text.terms import normalize, stem
@@ -23,6 +23,8 @@ class Form:
     name: str
     question: re.Pattern[str]
     sentence: re.Pattern[str]
+    # What a sentence says that does not count towards the form (read before `sentence`).
+    aside: re.Pattern[str] | None = None
 
 
 def _compile(pattern: str) -> re.Pattern[str]:
@@ -157,6 +159,8 @@ def question_forms(question: str) -> tuple[Form, ...]:
     what_is = _WHAT_IS.match(text)
     if what_is and what_is.group("article") in ("a ", "an "):
         forms = tuple(form for form in forms if form.name != "amount")
+    if not asks_time(question):
+        forms = tuple(_UNTIMED if form.name == "amount" else form for form in forms)
     return forms
 
 
@@ -179,7 +183,9 @@ def has_form(forms: tuple[Form, ...], sentence: str, defined: str = "", counted:
     if not forms:
         return False
     text = _normalized(sentence)
-    if any(form.sentence.search(text) for form in forms):
+    if any(
+        form.sentence.search(form.aside.sub(" ", text) if form.aside else text) for form in forms
+    ):
         return True
     if counted and any(f.name == "amount" for f in forms) and _sized(counted, text):
         return True
@@ -262,7 +268,7 @@ def measures(text: str, measured: frozenset[str]) -> bool:
     """True when `text` gives a figure, other than a length of time, within a few words of one
     of the question's telling words (stems, `quotes._telling_stems`): "grip strength rose from
     18 kg" for how much grip rose, but not "20 adults ... measured their grip"."""
-    said = _WORDS.findall(_LENGTH_OF_TIME.sub(" ", _normalized(text)))
+    said = _WORDS.findall(_CITATION.sub(" ", _LENGTH_OF_TIME.sub(" ", _normalized(text))))
     named = [i for i, w in enumerate(said) if stem(w) in measured]
     figures = [i for i, w in enumerate(said) if states_figure(w)]
     return any(abs(i - j) <= MEASURE_SPAN for i in named for j in figures)
@@ -270,6 +276,8 @@ def measures(text: str, measured: frozenset[str]) -> bool:
 
 # How many words apart a figure and what it measures may stand: "grip strength rose from 18".
 MEASURE_SPAN = 6
+# The "et al." of a citation, whose "al" is no word of a question ("ALS" stems to "al").
+_CITATION = re.compile(r"\bet al\b")
 
 
 def counts(text: str, counted: str) -> bool:
@@ -318,6 +326,11 @@ _DURATION = re.compile(
     r"\b(?:(?:long|longer|short|shorter|brief|lengthy) (?:period|time|while|spell)s?|lifelong|"
     r"for life|permanent|permanently|temporary|days|weeks|months|years|decades)\b"
 )
+
+
+# An amount asked for that is no length of time ("what were the scores before and after?") is
+# not given by one ("6 months after treatment"), as in `answers_figure`.
+_UNTIMED = replace(next(form for form in FORMS if form.name == "amount"), aside=_LENGTH_OF_TIME)
 
 
 def states_figure(text: str) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -194,14 +195,23 @@ IRREGULAR_NOT = {"can't": "can", "won't": "will", "shan't": "shall", "ain't": "i
 
 
 def content_words(text: str) -> list[str]:
-    """Words that carry meaning: stopwords dropped, and the "well" of "as well" (which says
-    "also", not how well something works)."""
+    """Words that carry meaning: stopwords dropped, the "well" of "as well" (which says
+    "also", not how well something works), and the "et al." of a citation (whose "al" would
+    otherwise meet "ALS", both stemmed to "al")."""
     found = words(text)
-    return [
-        w
-        for i, w in enumerate(found)
-        if w not in STOPWORDS and not (w == "well" and i and found[i - 1] == "as")
-    ]
+    return [w for i, w in enumerate(found) if w not in STOPWORDS and not _idle(found, i)]
+
+
+def _idle(found: Sequence[str], i: int) -> bool:
+    """True when the word at `i` of `found` is the "well" of "as well" or part of "et al"."""
+    w = found[i]
+    before = found[i - 1] if i else ""
+    after = found[i + 1] if i + 1 < len(found) else ""
+    return (
+        (w == "well" and before == "as")
+        or (w, after) == ("et", "al")
+        or (before, w) == ("et", "al")
+    )
 
 
 # Number words become digits on both sides, so "six months" meets "6 months".
@@ -211,9 +221,9 @@ NUMBER_WORDS = {
 }  # fmt: skip
 # Part of the lexical fingerprint: change it whenever the code below changes the tokens.
 _TOKEN_RULES = (
-    "8: stemmed content words, term expansions (both ways on the document side), "
+    "9: stemmed content words, term expansions (both ways on the document side), "
     "number words as digits, contractions written out, no 'well' after 'as', 'non-' joined, "
-    "passages as models read them (model_text)"
+    "passages as models read them (model_text), no 'et al'"
 )
 
 
