@@ -147,6 +147,37 @@ def test_incremental_build_matches_full_build(fake_settings: Settings) -> None:
     np.testing.assert_allclose(incremental.sentence_vectors, full.sentence_vectors, atol=1e-6)
 
 
+def test_a_sentence_pointing_back_is_embedded_again_when_the_one_before_changes(
+    fake_settings: Settings,
+) -> None:
+    path = fake_settings.corpus_dir / "gout.md"
+    said = "Gout drugs lower uric acid in the blood. These drugs can slow new attacks of gout."
+    path.write_text(
+        "---\nid: gout\ntitle: Gout\nreference: 'Okafor A. (2020). Gout. J Joints. 1:1.'\n"
+        f"---\n\n{said}\n"
+    )
+    # The same words opening another article point back at nothing: embedded alone.
+    (fake_settings.corpus_dir / "early-gout.md").write_text(
+        path.read_text().replace("id: gout", "id: early-gout").replace(f"{said}", said[41:])
+    )
+    build(fake_settings, HashingEmbedder())
+    before = load_index(fake_settings.index_dir)
+    row = next(
+        i
+        for i, s in enumerate(before.sentences)
+        if s.article_id == "gout" and s.text.startswith("These drugs")
+    )
+    alone = HashingEmbedder().encode(["These drugs can slow new attacks of gout."])[0]
+    assert not np.allclose(before.sentence_vectors[row], alone)
+    path.write_text(path.read_text().replace("lower uric acid", "cut uric acid"))
+    build(fake_settings, HashingEmbedder(), incremental=True)
+    incremental = load_index(fake_settings.index_dir)
+    build(fake_settings, HashingEmbedder())
+    full = load_index(fake_settings.index_dir)
+    assert not np.allclose(incremental.sentence_vectors[row], before.sentence_vectors[row])
+    np.testing.assert_allclose(incremental.sentence_vectors, full.sentence_vectors, atol=1e-6)
+
+
 def test_manifest_round_trips(fake_settings: Settings) -> None:
     build(fake_settings, HashingEmbedder())
     path = _version_dir(fake_settings) / "manifest.json"

@@ -9,7 +9,12 @@ from conftest import CORPUS
 from mscqa.config import Settings
 from mscqa.corpus.articles import Article
 from mscqa.corpus.checks import load_corpus
-from mscqa.corpus.passages import embedding_text, make_passages, split_sentences
+from mscqa.corpus.passages import (
+    embedding_text,
+    make_passages,
+    sentence_reading,
+    split_sentences,
+)
 
 
 @pytest.fixture(scope="module")
@@ -35,6 +40,25 @@ def test_abbreviations_do_not_split_sentences() -> None:
         "In 2011, Okafor et al. showed cells (i.e. platelets) were safe.",
         "Scores: 58.1±2.9 after.",
     ]
+
+
+def test_a_sentence_pointing_back_is_read_after_the_one_before() -> None:
+    text = (
+        "Gout drugs lower uric acid. These drugs can slow new attacks. It is often painful. "
+        "This can last days. Such flares fade."
+    )
+    sentences = split_sentences(Article("a", "t", "r", text))
+    other = split_sentences(Article("b", "t", "r", "These pills help."))
+    readings = [sentence_reading(sentences, row) for row in range(len(sentences))]
+    assert readings == [
+        "Gout drugs lower uric acid.",
+        "Gout drugs lower uric acid. These drugs can slow new attacks.",
+        "It is often painful.",  # a pronoun takes the sentence before as its own topic
+        "This can last days.",
+        "This can last days. Such flares fade.",
+    ]
+    # The first sentence of another article points back at nothing.
+    assert sentence_reading([*sentences, *other], len(sentences)) == "These pills help."
 
 
 def test_repeated_sentences_keep_their_own_offsets() -> None:

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from mscqa.answers.calibration import RANKER_FEATURES, Calibration
-from mscqa.answers.candidates import ranker_text, score_candidates
+from mscqa.answers.candidates import ranker_text, read_by, score_candidates
 from mscqa.answers.quotes import find_quotes
 from mscqa.answers.ranker import RANKER_DIR, SENTENCE_WORDS, candidate_text, load_ranker
 from mscqa.engine import Engine
@@ -178,6 +178,23 @@ def test_ranker_text_reads_neighbours_of_the_same_article_only(fake_engine: Engi
     assert title == index.articles[index.sentences[first_row].article_id].title
 
 
+def test_a_ranker_of_sentences_alone_reads_one_pointing_back_after_the_one_before(
+    fake_engine: Engine,
+) -> None:
+    index = fake_engine.index
+
+    class Alone:
+        context = False
+
+    read = {row: read_by(Alone(), row, index) for row in range(len(index.sentences))}
+    after = [row for row, text in read.items() if text != index.sentences[row].text]
+    assert after, "the articles have sentences opening with 'These ...'"
+    for row in after:
+        before, sentence = index.sentences[row - 1], index.sentences[row]
+        assert before.article_id == sentence.article_id
+        assert read[row] == f"{before.text} {sentence.text}"
+
+
 shipped = pytest.mark.skipif(
     not (RANKER_DIR / "manifest.json").is_file(), reason="no ranker weights shipped"
 )
@@ -223,15 +240,15 @@ def test_ask_names_the_fix_when_the_weights_are_missing(
     from conftest import build, run_cli
     from mscqa.index.embedder import HashingEmbedder
 
-    build(fake_env, HashingEmbedder())  # type: ignore[arg-type]
+    build(fake_env, HashingEmbedder())
     (tmp_path / "ranker").mkdir()
     monkeypatch.setenv("MSCQA_RANKER", "1")
     monkeypatch.setenv("MSCQA_RANKER_DIR", str(tmp_path / "ranker"))
-    code, out, err = run_cli(fake_env, "ask", "What do stem cells do in ALS?")  # type: ignore[arg-type]
+    code, out, err = run_cli(fake_env, "ask", "What do stem cells do in ALS?")
     assert code != 0 and out == ""
     assert len(err.strip().splitlines()) == 1 and "manifest.json" in err and "make train" in err
     monkeypatch.setenv("MSCQA_RANKER", "0")
-    code, out, _ = run_cli(fake_env, "ask", "What do stem cells do in ALS?")  # type: ignore[arg-type]
+    code, out, _ = run_cli(fake_env, "ask", "What do stem cells do in ALS?")
     assert code == 0 and out
 
 

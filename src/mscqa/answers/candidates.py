@@ -12,6 +12,7 @@ import numpy as np
 from mscqa.answers.calibration import Calibration, default_calibration, ranker_calibration
 from mscqa.answers.forms import counted_noun, defined_name, has_form, question_forms
 from mscqa.answers.ranker import SentenceScorer, candidate_text
+from mscqa.corpus.passages import sentence_reading
 from mscqa.search.library import Library, LibraryStats, library_stats
 from mscqa.search.retriever import Hit
 from mscqa.text.frequency import everyday
@@ -232,7 +233,7 @@ def rerank(
 
 def read_by(ranker: SentenceScorer, row: int, index: Library) -> str:
     """What `ranker` reads of the sentence at `row`: with its context, or alone."""
-    return ranker_text(row, index) if ranker.context else index.sentences[row].text
+    return ranker_text(row, index) if ranker.context else sentence_reading(index.sentences, row)
 
 
 def ranker_text(row: int, index: Library) -> str:

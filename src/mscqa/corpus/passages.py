@@ -21,8 +21,11 @@ _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 # "Key: value" line (authors, date, DOI).
 _BLOCK_START = re.compile(r"#|[-*+•]\s|\d{1,3}[.)]\s|\||>|[A-Z][\w-]*(?: [\w-]+){0,2}:\s")
 # Part of the index's fingerprint (index.status.text_fingerprint): change it whenever the code
-# below changes where sentences start and end.
-SENTENCE_RULES = "2: pysbd by paragraph, lines of wrapped text joined"
+# below changes where sentences start and end, or what models read of a sentence.
+SENTENCE_RULES = (
+    "3: pysbd by paragraph, lines of wrapped text joined; a sentence pointing back read after"
+    " the one before"
+)
 # In text wrapped at a fixed width, a line before a capitalised word still fills most of it.
 _WRAPPED_SHARE = 0.6
 _WRAPPED_LINES = 3
@@ -53,6 +56,28 @@ class Passage:
     text: str
     first_sentence: int  # index into the article's sentence list
     last_sentence: int  # inclusive
+
+
+def sentence_reading(sentences: Sequence[Sentence], row: int) -> str:
+    """What models read of the sentence at `row` of `sentences` (the index's, in article
+    order): the sentence, after the one before it when it opens by pointing back at a thing
+    named there ("These drugs can reduce ..." after "There are several disease-modifying
+    agents ..."), whose words it leaves out. A pronoun ("It is ...", "This can ...") is left
+    alone: read with the sentence before, it takes that sentence's topic as its own."""
+    sentence = sentences[row]
+    before = sentences[row - 1] if row else None
+    if before is None or before.article_id != sentence.article_id:
+        return model_text(sentence.text)
+    if not _POINTS_BACK.match(sentence.text):
+        return model_text(sentence.text)
+    return model_text(f"{before.text} {sentence.text}")
+
+
+# "These drugs", "This approach", "Such trials": a determiner and the noun it points back with.
+_POINTS_BACK = re.compile(
+    r"(?:These|This|Those|Such)\s+(?!(?:is|are|was|were|can|could|may|might|will|would"
+    r"|should|has|have|had|does|do|did|means?|suggests?|shows?|makes?|helps?|leads?)\b)[a-z]"
+)
 
 
 def _content_id(article_id: str, start: int, text: str) -> str:

@@ -20,7 +20,14 @@ from typing import Any
 import numpy as np
 
 from mscqa.corpus.articles import Article, corpus_hash
-from mscqa.corpus.passages import Passage, Sentence, embedding_text, make_passages, split_sentences
+from mscqa.corpus.passages import (
+    Passage,
+    Sentence,
+    embedding_text,
+    make_passages,
+    sentence_reading,
+    split_sentences,
+)
 from mscqa.errors import (
     CorpusError,
     IndexCorruptError,
@@ -60,7 +67,7 @@ from mscqa.index.store import (
     write_text,
     writing_version,
 )
-from mscqa.text.terms import lexical_tokens, model_text
+from mscqa.text.terms import lexical_tokens
 
 # Texts per call to the embedder: small enough for a smooth progress bar, large enough that
 # the model still batches well.
@@ -130,7 +137,9 @@ def build_index(
         reuse = _vector_lookup(previous)
         titles = {a.id: a.title for a in parts.articles}
         passage_texts = [embedding_text(titles[p.article_id], p.text) for p in parts.passages]
-        sentence_texts = [model_text(s.text) for s in parts.sentences]
+        sentence_texts = [
+            sentence_reading(parts.sentences, row) for row in range(len(parts.sentences))
+        ]
         vectors, embedded = _embed(embedder, passage_texts + sentence_texts, reuse, progress)
         passage_vectors = vectors[: len(passage_texts)]
         sentence_vectors = vectors[len(passage_texts) :]
@@ -254,8 +263,8 @@ def _vector_lookup(index: LoadedIndex | None) -> dict[bytes, np.ndarray]:
     for passage, vector in zip(index.passages, vectors, strict=True):
         title = index.articles[passage.article_id].title
         lookup[_text_key(embedding_text(title, passage.text))] = vector
-    for sentence, vector in zip(index.sentences, index.sentence_vectors, strict=True):
-        lookup[_text_key(model_text(sentence.text))] = vector
+    for row, vector in enumerate(index.sentence_vectors):
+        lookup[_text_key(sentence_reading(index.sentences, row))] = vector
     return lookup
 
 
