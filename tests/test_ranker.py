@@ -142,7 +142,9 @@ def test_a_weighted_ranker_reorders_but_never_decides_coverage(fake_engine: Engi
     light = find_quotes(
         question, vector, hits, index, ranker=WordRanker(word), ranker_weight=1e-4, **rules
     )
-    assert light.quotes[0].start == plain.quotes[0].start  # a small weight keeps the order
+    # A small weight keeps the order: the same sentence leads (its quote may take in fewer
+    # neighbours, whose probabilities the ranker's five do not all carry).
+    assert shown[0] in light.quotes[0].quote and shown[0] in plain.quotes[0].quote
     heavy = find_quotes(
         question, vector, hits, index, ranker=WordRanker(word), ranker_weight=10.0, **rules
     )
@@ -153,7 +155,7 @@ def test_a_weighted_ranker_reorders_but_never_decides_coverage(fake_engine: Engi
         question, vector, hits, index, ranker=WordRanker("no-such-word"), ranker_weight=10.0,
         **{**rules, "min_score": 0.5},
     )  # fmt: skip
-    assert kept.answered and kept.quotes[0].start == plain.quotes[0].start
+    assert kept.answered and shown[0] in kept.quotes[0].quote
 
 
 def test_medquad_pairs_leave_out_questions_seen_before(tmp_path: Path) -> None:

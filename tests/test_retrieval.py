@@ -12,6 +12,7 @@ from mscqa.engine import Engine
 from mscqa.search.retriever import (
     FUSIONS,
     Retriever,
+    dense_weights,
     fuse,
     query_for_embedding,
     rrf,
@@ -45,6 +46,29 @@ def test_fuse_dispatches_on_the_setting_and_names_the_options() -> None:
     assert np.argmax(fuse(dense, lexical, Settings(fusion="lexical"))) == 0
     with pytest.raises(ValueError, match="fusions are: " + ", ".join(FUSIONS)):
         fuse(dense, lexical, Settings(fusion="magic"))
+
+
+def test_a_passage_with_one_sentence_that_answers_gains_on_its_average() -> None:
+    # Two passages alike in their own cosine and in BM25; the second has one close sentence.
+    dense, lexical = np.array([0.50, 0.49, 0.10]), np.array([2.0, 2.0, 0.0])
+    best = np.array([0.52, 0.80, 0.15])
+    plain = fuse(dense, lexical, Settings(sentence_share=0.25))
+    assert np.argmax(plain) == 0
+    assert np.argmax(fuse(dense, lexical, Settings(sentence_share=0.25), best)) == 1
+    weights = dense_weights(Settings(dense_weight=0.7, sentence_share=0.25), True)
+    assert weights == pytest.approx((0.525, 0.3, 0.175)) and sum(weights) == pytest.approx(1)
+    assert dense_weights(Settings(dense_weight=0.7), False) == pytest.approx((0.7, 0.3))
+
+
+def test_each_passage_s_best_sentence_cosine(fake_engine: Engine) -> None:
+    index = fake_engine.index
+    retriever = Retriever(index, fake_engine.embedder, fake_engine.settings)
+    vector = retriever.embed("kidney transplant rejection")
+    expected = [
+        max(float(index.sentence_vectors[row] @ vector) for row, _ in index.passage_sentences(p))
+        for p in index.passages
+    ]
+    np.testing.assert_allclose(retriever.best_sentences(vector), expected, atol=1e-6)
 
 
 def test_query_for_embedding_adds_expansions_for_the_model() -> None:
@@ -91,11 +115,14 @@ def test_large_library_fusion_equals_full_scoring(
 ) -> None:
     """Above EXACT_FUSION_MAX_PASSAGES only candidates are scored, with the library's mean and
     spread taken from vector moments: when the candidates cover every passage, the ranking
-    and scores equal scoring every passage."""
+    and scores equal scoring every passage without the best sentence signal, which a large
+    library leaves out."""
     import mscqa.search.retriever as retriever_module
 
     index = fake_engine.index
-    full = Retriever(index, fake_engine.embedder, fake_engine.settings)
+    assert fake_engine.settings.sentence_share > 0
+    plain = replace(fake_engine.settings, sentence_share=0.0)
+    full = Retriever(index, fake_engine.embedder, plain)
     monkeypatch.setattr(retriever_module, "EXACT_FUSION_MAX_PASSAGES", 0)
     large = Retriever(index, fake_engine.embedder, fake_engine.settings)
     assert large._matrix is None

@@ -61,14 +61,24 @@ def rrf(signals: Sequence[np.ndarray], k: int = 60, depth: int | None = None) ->
     return total
 
 
-def fuse(dense: np.ndarray, lexical: np.ndarray, settings: Settings) -> np.ndarray:
+def fuse(
+    dense: np.ndarray,
+    lexical: np.ndarray,
+    settings: Settings,
+    best_sentence: np.ndarray | None = None,
+) -> np.ndarray:
     """One score per document from the dense and lexical score arrays, as `settings.fusion` says.
 
     The z-score blend won the ablation in benchmarks/RESULTS.md on SciFact and on our own
-    questions: unlike RRF it keeps how far ahead a document is, not only its rank.
+    questions: unlike RRF it keeps how far ahead a document is, not only its rank. Given each
+    passage's best sentence cosine (`best_sentence`), the blend gives it `sentence_share` of
+    the dense weight: a passage one sentence of which answers is not lost in its average.
     """
     if settings.fusion == "zscore":
-        return zscore_blend((dense, lexical), (settings.dense_weight, 1 - settings.dense_weight))
+        return zscore_blend(
+            (dense, lexical, *(() if best_sentence is None else (best_sentence,))),
+            dense_weights(settings, best_sentence is not None),
+        )
     if settings.fusion == "rrf":
         return rrf((dense, lexical), settings.rrf_k)
     if settings.fusion == "dense":
@@ -76,6 +86,16 @@ def fuse(dense: np.ndarray, lexical: np.ndarray, settings: Settings) -> np.ndarr
     if settings.fusion == "lexical":
         return np.asarray(lexical, dtype=np.float64)
     raise ValueError(f"unknown fusion '{settings.fusion}'; fusions are: {', '.join(FUSIONS)}")
+
+
+def dense_weights(settings: Settings, sentences: bool) -> tuple[float, ...]:
+    """The z-score blend's weights: passage cosine, BM25, and (with `sentences`) best sentence
+    cosine."""
+    weight = settings.dense_weight
+    if not sentences:
+        return (weight, 1 - weight)
+    share = settings.sentence_share
+    return (weight * (1 - share), 1 - weight, weight * share)
 
 
 def query_for_embedding(question: str, expand: bool = True) -> str:
@@ -104,8 +124,16 @@ class Retriever:
         # and second moments of its vectors, which give that mean and spread exactly for any
         # question (mean = q.mu, variance = q'Mq - (q.mu)^2), and scores candidates only.
         self._matrix: np.ndarray | None = None
+        self._bounds = np.zeros(0, dtype=np.int64)
         if total <= EXACT_FUSION_MAX_PASSAGES:
             self._matrix = vectors
+            # Each passage's sentences are consecutive rows of the sentence vectors: as
+            # [start, end) pairs, one `np.maximum.reduceat` gives each its best sentence cosine.
+            bounds = [
+                (rows[0][0], rows[-1][0] + 1)
+                for rows in (index.passage_sentences(p) for p in index.passages)
+            ]
+            self._bounds = np.array(bounds, dtype=np.int64).reshape(-1)
         else:
             wide = vectors.astype(np.float64)
             self._mean = wide.mean(axis=0)
@@ -137,6 +165,11 @@ class Retriever:
             return 0.0
         return float(self.embedder.encode([known])[0] @ query_vector)
 
+    def best_sentences(self, query: np.ndarray) -> np.ndarray:
+        """Each passage's best sentence cosine with the question vector `query`."""
+        cosines = np.append(self.index.sentence_vectors @ query, -np.inf)
+        return np.maximum.reduceat(cosines, self._bounds)[::2]
+
     def lexical_scores(self, question: str) -> np.ndarray:
         tokens = lexical_tokens(question, expand=self.settings.query_expansion)
         if not tokens or not len(self.index.passages):
@@ -153,7 +186,8 @@ class Retriever:
         lexical = self.lexical_scores(question)
         if self._matrix is not None:
             dense = self._matrix @ query
-            fused = fuse(dense, lexical, self.settings)
+            best = self.best_sentences(query) if self.settings.sentence_share else None
+            fused = fuse(dense, lexical, self.settings, best)
             ranked = np.argsort(-fused, kind="stable")[:k]
             return [
                 Hit(self.index.passages[i], float(fused[i]), float(dense[i]), float(lexical[i]))
@@ -165,7 +199,9 @@ class Retriever:
         self, question: str, query: np.ndarray, lexical: np.ndarray, k: int
     ) -> list[Hit]:
         """Fusion over the union of the dense and lexical top candidates, with each signal's
-        z-score taken against the whole library's mean and spread."""
+        z-score taken against the whole library's mean and spread. Without the best sentence
+        signal: its z-score needs every sentence's cosine, a product over millions of vectors
+        at this size (benchmarks/latency.py), where the two others need only the candidates."""
         depth = max(k, CANDIDATE_DEPTH)
         _, dense_ids = self.index.passage_vectors.search(query.reshape(1, -1), depth)
         lexical_ids = np.argpartition(-lexical, min(depth, len(lexical) - 1))[:depth]
