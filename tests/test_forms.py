@@ -224,6 +224,15 @@ def test_a_citation_is_not_what_a_figure_measures() -> None:
     assert measures("Survival rate in ALS rose to 40%.", frozenset({"al", "surviv", "rate"}))
 
 
+def test_a_size_in_words_is_of_the_things_it_stands_by() -> None:
+    # "many" sizes the trials, and "clinical" is not "clinics"; "a few" sizes another thing.
+    assert not answers_figure("How many clinics offer gels?", "There are so many clinical trials.")
+    people = "How many people with gout use gels?"
+    assert not answers_figure(people, "Gels exist for people with gout and a few for arthritis.")
+    assert answers_figure(people, "Only a few people with gout use gels.")
+    assert answers_figure("How many clinics offer gels?", "Few clinics offer gels today.")
+
+
 def test_a_rate_named_in_another_question_asks_for_no_number() -> None:
     assert not asks_figure("What factors explain the higher rates of infection in winter?")
     assert not asks_figure("Why are dropout rates so high?")

@@ -289,6 +289,17 @@ def counts(text: str, counted: str) -> bool:
     )
 
 
+def _one(noun: str) -> str:
+    """`noun` in the singular, roughly ("studies" -> "study", "clinics" -> "clinic"): the
+    things a size is of are matched by the noun itself, not by its stem, which "clinical"
+    shares with "clinics"."""
+    if noun.endswith("ies") and len(noun) > 4:
+        return noun[:-3] + "y"
+    if noun.endswith("s") and not noun.endswith("ss") and len(noun) > 3:
+        return noun[:-1]
+    return noun
+
+
 # A number, or a range of numbers, and the two words after it ("9 clinical studies").
 _NUMBER = r"\d(?:[\d,.]*\d)?"
 _COUNT = re.compile(rf"{_NUMBER}(?:\s*[-\u2013]\s*{_NUMBER})?((?:\s+[a-z]+){{1,2}})")
@@ -301,9 +312,28 @@ def counted_noun(question: str) -> str:
 
 
 def _sized(counted: str, text: str) -> bool:
-    """True when normalised `text` gives the size of the things `counted` in words: "the number
-    of patients treated in these studies is relatively small"."""
-    return bool(_SIZE.search(text)) and any(stem(w) == stem(counted) for w in _WORDS.findall(text))
+    """True when normalised `text` gives the size of the things `counted` in words: a size
+    before them ("only a handful of patients", "few clinics") or after "the number of" them
+    ("the number of patients treated in these studies is relatively small"); not a size of
+    something else in the same sentence ("... for people with MS and a few for ...")."""
+    said = _WORDS.findall(text)
+    wanted = _one(counted)
+    for i, word in enumerate(said):
+        if _one(word) != wanted:
+            continue
+        if any(_SIZE.fullmatch(w) for w in said[max(0, i - SIZE_BEFORE) : i]):
+            return True
+        if said[max(0, i - 2) : i] == ["number", "of"] and any(
+            _SIZE.fullmatch(w) for w in said[i + 1 : i + 1 + SIZE_AFTER]
+        ):
+            return True
+    return False
+
+
+# How far a size word may stand before the things it sizes ("a handful of patients"), and
+# after "the number of" them ("... patients treated in these studies is relatively small").
+SIZE_BEFORE = 3
+SIZE_AFTER = 8
 
 
 _HOW_LONG = re.compile(r"\bhow long\b")
