@@ -166,7 +166,8 @@ class Retriever:
         return float(self.embedder.encode([known])[0] @ query_vector)
 
     def best_sentences(self, query: np.ndarray) -> np.ndarray:
-        """Each passage's best sentence cosine with the question vector `query`."""
+        """Each passage's best sentence cosine with the question vector `query` (a library
+        scored in full; a larger one keeps no sentence ranges)."""
         cosines = np.append(self.index.sentence_vectors @ query, -np.inf)
         return np.maximum.reduceat(cosines, self._bounds)[::2]
 
