@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from mscqa.text.terms import normalize, stem
+from mscqa.text.terms import CITATION, normalize, stem
 
 _YES_NO = r"^(?:do|does|did|can|could|will|would|is|are|was|were|has|have|should)\b"
 
@@ -268,7 +268,7 @@ def measures(text: str, measured: frozenset[str]) -> bool:
     """True when `text` gives a figure, other than a length of time, within a few words of one
     of the question's telling words (stems, `quotes._telling_stems`): "grip strength rose from
     18 kg" for how much grip rose, but not "20 adults ... measured their grip"."""
-    said = _WORDS.findall(_CITATION.sub(" ", _LENGTH_OF_TIME.sub(" ", _normalized(text))))
+    said = _WORDS.findall(CITATION.sub(" ", _LENGTH_OF_TIME.sub(" ", _normalized(text))))
     named = [i for i, w in enumerate(said) if stem(w) in measured]
     figures = [i for i, w in enumerate(said) if states_figure(w)]
     return any(abs(i - j) <= MEASURE_SPAN for i in named for j in figures)
@@ -276,8 +276,6 @@ def measures(text: str, measured: frozenset[str]) -> bool:
 
 # How many words apart a figure and what it measures may stand: "grip strength rose from 18".
 MEASURE_SPAN = 6
-# The "et al." of a citation, whose "al" is no word of a question ("ALS" stems to "al").
-_CITATION = re.compile(r"\bet al\b")
 
 
 def counts(text: str, counted: str) -> bool:

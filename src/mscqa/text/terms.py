@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -198,20 +197,16 @@ def content_words(text: str) -> list[str]:
     """Words that carry meaning: stopwords dropped, the "well" of "as well" (which says
     "also", not how well something works), and the "et al." of a citation (whose "al" would
     otherwise meet "ALS", both stemmed to "al")."""
-    found = words(text)
-    return [w for i, w in enumerate(found) if w not in STOPWORDS and not _idle(found, i)]
+    found = words(CITATION.sub(" ", text))
+    return [
+        w
+        for i, w in enumerate(found)
+        if w not in STOPWORDS and not (w == "well" and i and found[i - 1] == "as")
+    ]
 
 
-def _idle(found: Sequence[str], i: int) -> bool:
-    """True when the word at `i` of `found` is the "well" of "as well" or part of "et al"."""
-    w = found[i]
-    before = found[i - 1] if i else ""
-    after = found[i + 1] if i + 1 < len(found) else ""
-    return (
-        (w == "well" and before == "as")
-        or (w, after) == ("et", "al")
-        or (before, w) == ("et", "al")
-    )
+# The "et al." of a citation: no word of what a text is about.
+CITATION = re.compile(r"\bet\s+al\b", re.IGNORECASE)
 
 
 # Number words become digits on both sides, so "six months" meets "6 months".
