@@ -98,6 +98,16 @@ def test_a_question_about_a_patients_own_treatment_plan_is_a_clinic_matter() -> 
     assert clinic_matters("How many injections did the hip patients get?") == []
 
 
+def test_a_question_about_a_patients_own_procedure_or_medicines_is_a_clinic_matter() -> None:
+    assert clinic_matters("Can I take aspirin the day before my infusion?") == [
+        "can i take",
+        "my infusion",
+    ]
+    assert clinic_matters("Will my stem cell shot leave a bruise?") == ["my stem cell shot"]
+    # The patients of a study had injections; their doses are for the articles.
+    assert clinic_matters("What dose did the patients in the knee study take?") == []
+
+
 def test_a_condition_is_found_by_the_way_medicine_names_it() -> None:
     """Names in no list: a name before "syndrome", "disease", "cancer" ..., or a word ending
     the way a condition's name does."""
