@@ -9,7 +9,9 @@ Vectors: every distinct sentence is embedded with the real model once and cached
 benchmarks/.cache/ (gitignored). A passage vector is the normalised mean of its sentence
 vectors: embedding 100k passages one by one would take more than an hour on this machine. The
 costs measured (exact or approximate search, fusion, quote choice) depend on the number and
-size of vectors, not on how they were made; recall@10 is measured on these vectors.
+size of vectors, not on how they were made; recall@10 is measured on these vectors. With the
+answer ranker on (the default), the version also stores the ranker's vector of every sentence,
+as `mscqa index build` does, embedded one sentence at a time and cached the same way.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import hashlib
 import json
 import os
 import random
+import shutil
 import sys
 import time
 from collections.abc import Sequence
@@ -26,15 +29,24 @@ from pathlib import Path
 
 import numpy as np
 
+from mscqa.answers.ranker import RANKER_DIR, BiEncoderRanker, shared_ranker
 from mscqa.config import Settings
 from mscqa.corpus.articles import Article, corpus_hash
 from mscqa.corpus.checks import load_corpus
-from mscqa.corpus.passages import Passage, Sentence, embedding_text, make_passages, split_sentences
+from mscqa.corpus.passages import (
+    Passage,
+    Sentence,
+    embedding_text,
+    make_passages,
+    sentence_reading,
+    split_sentences,
+)
 from mscqa.index.build import IndexParts, write_version
 from mscqa.index.embedder import Embedder, create_embedder, model_fingerprint
-from mscqa.index.load import FORMAT_VERSION, Manifest
+from mscqa.index.load import FORMAT_VERSION, Manifest, read_manifest
 from mscqa.index.onnx_backend import ensure_export, export_dir
 from mscqa.index.status import text_fingerprint
+from mscqa.index.store import POINTER, VERSIONS
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / "benchmarks" / ".cache"
@@ -200,6 +212,39 @@ class VectorCache:
         return self.vectors[[self.keys[self.key(t)] for t in texts]]
 
 
+class RankerEmbedder:
+    """The answer ranker as `VectorCache` embeds with: each sentence alone, as the index
+    build and the ranker itself embed them (int8 activations are quantised per batch)."""
+
+    def __init__(self, ranker: BiEncoderRanker) -> None:
+        self.ranker = ranker
+        self.model_id = ranker.vector_model
+        self.dim = ranker.encoder.dim
+
+    def encode(self, texts: Sequence[str], batch_size: int = 1) -> np.ndarray:
+        return self.ranker.embed_each(texts)
+
+
+def answer_ranker() -> BiEncoderRanker | None:
+    """The shipped answer ranker when it is on (MSCQA_RANKER) and keeps sentence vectors."""
+    if not Settings.from_env().ranker:
+        return None
+    ranker = shared_ranker(RANKER_DIR)
+    return ranker if isinstance(ranker, BiEncoderRanker) and ranker.vector_model else None
+
+
+def answer_vectors(parts: IndexParts) -> tuple[np.ndarray | None, str]:
+    """The answer ranker's vector of each sentence as it reads them, and its id; (None, "")
+    without the ranker."""
+    ranker = answer_ranker()
+    if ranker is None:
+        return None, ""
+    readings = [sentence_reading(parts.sentences, row) for row in range(len(parts.sentences))]
+    cache = VectorCache(RankerEmbedder(ranker))  # type: ignore[arg-type]
+    cache.fill(sorted(set(readings)))
+    return cache.get(readings), ranker.vector_model
+
+
 def question_embedder(index_dir: Path) -> Embedder:
     """The embedder `mscqa ask` uses for this index (ONNX export)."""
     return create_embedder("auto", Settings().model_path, index_dir)
@@ -207,12 +252,17 @@ def question_embedder(index_dir: Path) -> Embedder:
 
 def build_synthetic_index(passages: int, index_dir: Path | None = None) -> Path:
     """An index version of `passages` synthetic passages in benchmarks/.cache/index-N/, made
-    once and reused; returns the index folder."""
+    once and reused while it stores the answer vectors of the ranker in use; returns the index
+    folder."""
     index_dir = index_dir or CACHE / f"index-{passages}"
     model_dir = Settings().model_path
     model_id = model_fingerprint(model_dir)
     if (index_dir / "CURRENT.json").is_file():
-        return index_dir
+        ranker = answer_ranker()
+        if read_manifest(index_dir).answer_model == (ranker.vector_model if ranker else ""):
+            return index_dir
+        shutil.rmtree(index_dir / VERSIONS)
+        (index_dir / POINTER).unlink()
     started = time.perf_counter()
     # The model export is shared by every synthetic index: export once, then copy by hardlink.
     shared = CACHE / "model"
@@ -238,6 +288,7 @@ def build_synthetic_index(passages: int, index_dir: Path | None = None) -> Path:
             0
         )
     passage_vectors /= np.linalg.norm(passage_vectors, axis=1, keepdims=True)
+    answers, answer_model = answer_vectors(parts)
     manifest = Manifest(
         format_version=FORMAT_VERSION,
         version=datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + f"-synthetic{passages}",
@@ -254,8 +305,9 @@ def build_synthetic_index(passages: int, index_dir: Path | None = None) -> Path:
         query_backend="onnx",
         query_model_file=str((target / "model.onnx").relative_to(index_dir)),
         lexical=text_fingerprint(),
+        answer_model=answer_model,
     )
-    write_version(index_dir, manifest, parts, passage_vectors, sentence_vectors)  # switches
+    write_version(index_dir, manifest, parts, passage_vectors, sentence_vectors, answers)
     print(
         f"  synthetic index of {passages} passages in {time.perf_counter() - started:.0f}s",
         file=sys.stderr,

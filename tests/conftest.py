@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import shutil
 import sys
 from collections.abc import Iterator
@@ -13,6 +14,7 @@ from types import ModuleType
 import pytest
 from click.testing import CliRunner
 
+from mscqa.answers.ranker import RANKER_DIR, BiEncoderRanker, shared_ranker
 from mscqa.cli import main
 from mscqa.config import Settings
 from mscqa.corpus.checks import load_corpus
@@ -27,6 +29,9 @@ SEED_PAGE = ROOT.parent / "shared" / "seeds" / "000_169456a92862e4cb.txt"
 
 
 def build(settings: Settings, embedder: object, incremental: bool = False) -> object:
+    """An index of `settings`' corpus, with the answer ranker's vectors when it is on, as
+    `mscqa index build` makes it."""
+    ranker = shared_ranker(Path(settings.ranker_dir or RANKER_DIR)) if settings.ranker else None
     return build_index(
         settings.index_dir,
         load_corpus(settings.corpus_dir),
@@ -34,6 +39,7 @@ def build(settings: Settings, embedder: object, incremental: bool = False) -> ob
         max_words=settings.passage_max_words,
         overlap=settings.passage_overlap_sentences,
         incremental=incremental,
+        answer_encoder=ranker if isinstance(ranker, BiEncoderRanker) else None,
     )
 
 
@@ -58,6 +64,8 @@ def run_cli(settings: Settings, *args: str) -> tuple[int, str, str]:
         "MSCQA_EMBEDDER": "fake",
         "MSCQA_CORPUS_DIR": str(settings.corpus_dir),
         "MSCQA_INDEX_DIR": str(settings.index_dir),
+        # The ranker as `settings` has it, unless a test turned it on or off itself.
+        "MSCQA_RANKER": os.environ.get("MSCQA_RANKER", "1" if settings.ranker else "0"),
     }
     result = CliRunner().invoke(main, list(args), env=env)
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception

@@ -264,6 +264,7 @@ def cli_env(engine: Engine) -> dict[str, str]:
         "MSCQA_EMBEDDER": "fake",
         "MSCQA_CORPUS_DIR": str(engine.settings.corpus_dir),
         "MSCQA_INDEX_DIR": str(engine.settings.index_dir),
+        "MSCQA_RANKER": "1" if engine.settings.ranker else "0",
     }
 
 

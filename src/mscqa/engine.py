@@ -15,7 +15,13 @@ import numpy as np
 from mscqa.answers import scorer
 from mscqa.answers.calibration import RANKER_CALIBRATION_FILE, ranker_calibration
 from mscqa.answers.quotes import Answer, find_quotes
-from mscqa.answers.ranker import RANKER_DIR, SentenceScorer, shared_ranker
+from mscqa.answers.ranker import (
+    RANKER_DIR,
+    BiEncoderRanker,
+    SentenceScorer,
+    shared_ranker,
+    vector_model,
+)
 from mscqa.answers.verifier import VERIFIER_DIR, shared_verifier
 from mscqa.answers.verify import ModelRule, Verdict, check_statement
 from mscqa.config import Settings
@@ -29,7 +35,7 @@ from mscqa.index.status import IndexStatus, index_status
 from mscqa.index.store import current_version
 from mscqa.search.library import LibraryStats, library_stats
 from mscqa.search.retriever import Hit, Retriever
-from mscqa.text.terms import clean_text
+from mscqa.text.terms import prepare_text
 
 VERIFIER_MODES = ("combined", "model", "rules")
 # A follow-up searched again about the conversation's topic keeps that answer when its quote
@@ -40,19 +46,6 @@ if TYPE_CHECKING:
     from mscqa.answers.conversation import Part
     from mscqa.answers.turns import Turn
     from mscqa.search.spelling import Speller
-
-
-def prepare_text(text: str | None, limit: int, what: str) -> str:
-    """Strip control characters; refuse empty or oversize input with a message naming the fix."""
-    cleaned = clean_text(text or "")
-    if not cleaned:
-        raise UsageError(f"the {what} is empty: type a {what}")
-    if len(cleaned) > limit:
-        raise UsageError(
-            f"the {what} is {len(cleaned):,} characters long; the limit is {limit:,}: "
-            f"shorten it to its main point"
-        )
-    return cleaned
 
 
 def _single_threaded_search() -> None:
@@ -114,6 +107,10 @@ class Engine:
         return self._embedder
 
     @property
+    def _ranker_folder(self) -> Path:
+        return Path(self.settings.ranker_dir or RANKER_DIR)
+
+    @property
     def ranker(self) -> SentenceScorer | None:
         """The learned answer ranker (onnxruntime, no torch), loaded once; None when
         MSCQA_RANKER=0. Missing or damaged weights raise ModelFileError, one line."""
@@ -122,8 +119,7 @@ class Engine:
         if self._ranker is None:
             from mscqa.answers.scorer import ModelFileError
 
-            folder = Path(self.settings.ranker_dir) if self.settings.ranker_dir else RANKER_DIR
-            ranker = shared_ranker(folder)
+            ranker = shared_ranker(self._ranker_folder)
             if not RANKER_CALIBRATION_FILE.is_file():
                 raise ModelFileError(
                     f"{RANKER_CALIBRATION_FILE} is missing: reinstall mscqa, or set "
@@ -468,8 +464,12 @@ class Engine:
             articles = load_corpus(self.settings.corpus_dir)
         except MscqaError:
             articles = None
+        # The ranker's sentence vectors the index should store (read from its manifest; the
+        # weights are checked when they load).
+        stored = vector_model(self._ranker_folder) if self.settings.ranker else None
+        model = self.embedder.model_id
         return index_status(
-            self.settings.index_dir, articles, self.embedder.model_id, verify=verify
+            self.settings.index_dir, articles, model, verify=verify, answer_model=stored
         )
 
     def rebuild(
@@ -480,7 +480,9 @@ class Engine:
         on_wait: Callable[[], None] | None = None,
     ) -> BuildReport:
         """Build a new index version from the corpus folder; requests keep using the old one
-        until the new version is switched in, then the next request picks it up."""
+        until the new version is switched in, then the next request picks it up. With the
+        answer ranker on, the version stores the ranker's vector of every sentence."""
+        ranker = self.ranker
         return build_index(
             self.settings.index_dir,
             load_corpus(self.settings.corpus_dir),
@@ -491,4 +493,5 @@ class Engine:
             progress=progress,
             lock_timeout=lock_timeout,
             on_wait=on_wait,
+            answer_encoder=ranker if isinstance(ranker, BiEncoderRanker) else None,
         )

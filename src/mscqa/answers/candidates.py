@@ -11,7 +11,7 @@ import numpy as np
 
 from mscqa.answers.calibration import Calibration, default_calibration, ranker_calibration
 from mscqa.answers.forms import counted_noun, defined_name, has_form, question_forms
-from mscqa.answers.ranker import SentenceScorer, candidate_text
+from mscqa.answers.ranker import BiEncoderRanker, SentenceScorer, candidate_text
 from mscqa.corpus.passages import sentence_reading
 from mscqa.search.library import Library, LibraryStats, library_stats
 from mscqa.search.retriever import Hit
@@ -202,7 +202,7 @@ def fuse(
     summed with `weight` it can, while "not covered" and the quote rules stay as without it."""
     if not candidates:
         return []
-    scores = ranker.score(question, [read_by(ranker, c.row, index) for c in candidates])
+    scores = ranker_scores(question, [c.row for c in candidates], index, ranker)
     p = np.clip(np.array([c.probability for c in candidates]), 1e-6, 1 - 1e-6)
     fused = np.log(p / (1 - p)) + weight * scores
     order = sorted(range(len(candidates)), key=lambda i: (-float(fused[i]), candidates[i].row))
@@ -221,7 +221,7 @@ def rerank(
     if not candidates:
         return []
     model = model or ranker_calibration()
-    scores = ranker.score(question, [read_by(ranker, c.row, index) for c in candidates])
+    scores = ranker_scores(question, [c.row for c in candidates], index, ranker)
     features = np.array([(*c.features, float(s)) for c, s in zip(candidates, scores, strict=True)])
     probabilities = model.probability(features)
     rescored = [
@@ -229,6 +229,22 @@ def rerank(
         for c, f, p in zip(candidates, features, probabilities, strict=True)
     ]
     return sorted(rescored, key=lambda c: (-c.probability, c.row))
+
+
+def ranker_scores(
+    question: str, rows: Sequence[int], index: Library, ranker: SentenceScorer
+) -> np.ndarray:
+    """The ranker's score of the sentence at each row. A bi-encoder takes the sentence vectors
+    from the index when the index stores them for its weights (`index build` embeds every
+    sentence once); otherwise it embeds what it reads of each sentence on first use."""
+    stored = index.answer_vectors
+    if (
+        isinstance(ranker, BiEncoderRanker)
+        and stored is not None
+        and index.answer_model == ranker.vector_model
+    ):
+        return ranker.score_vectors(question, stored[list(rows)])
+    return ranker.score(question, [read_by(ranker, row, index) for row in rows])
 
 
 def read_by(ranker: SentenceScorer, row: int, index: Library) -> str:

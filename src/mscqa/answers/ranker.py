@@ -14,6 +14,7 @@ The manifest of the weights folder says which it is (`kind`).
 
 from __future__ import annotations
 
+import json
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -82,6 +83,18 @@ def shared_ranker(folder: Path = RANKER_DIR) -> SentenceScorer:
         return _loaded[key]
 
 
+def vector_model(folder: Path = RANKER_DIR) -> str | None:
+    """The `model_id` of the bi-encoder ranker in `folder`, whose sentence vectors an index
+    stores; None for a cross-encoder, or a manifest that cannot be read (loading says why)."""
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return None
+    if not isinstance(manifest, dict) or manifest.get("kind") != BI_ENCODER:
+        return None
+    return str(manifest.get("model_id", "")) or None
+
+
 def load_ranker(folder: Path = RANKER_DIR) -> SentenceScorer:
     """The ranker in `folder`, of the kind its manifest names, after checking every file
     against the manifest (`scorer.read_manifest`: a missing or damaged file is one line)."""
@@ -127,6 +140,9 @@ class BiEncoderRanker:
     def __init__(self, encoder: OnnxEmbedder, manifest: dict[str, Any]) -> None:
         self.encoder = encoder
         self.manifest = manifest
+        # What an index's stored sentence vectors must have been made by to stand in for
+        # this ranker's own (`index build`); "" for weights without a model id.
+        self.vector_model = str(manifest.get("model_id", ""))
         self._kept: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -152,10 +168,25 @@ class BiEncoderRanker:
     def score(self, question: str, candidates: Sequence[str]) -> np.ndarray:
         if not candidates:
             return np.zeros(0, dtype=np.float32)
+        asked = self._question_vector(question)
+        return np.asarray(self.vectors(candidates) @ asked, dtype=np.float32)
+
+    def score_vectors(self, question: str, vectors: np.ndarray) -> np.ndarray:
+        """The score of each sentence whose vector (as `vectors` makes them) is a row."""
+        if not len(vectors):
+            return np.zeros(0, dtype=np.float32)
+        return np.asarray(vectors @ self._question_vector(question), dtype=np.float32)
+
+    def _question_vector(self, question: str) -> np.ndarray:
         from mscqa.search.retriever import query_for_embedding
 
-        asked = self.encoder.encode([query_for_embedding(question)])[0]
-        return np.asarray(self.vectors(candidates) @ asked, dtype=np.float32)
+        return self.encoder.encode([query_for_embedding(question)])[0]
+
+    def embed_each(self, sentences: Sequence[str]) -> np.ndarray:
+        """The vector of each sentence, each embedded alone (see `vectors`), none kept."""
+        if not sentences:
+            return np.zeros((0, self.encoder.dim), dtype=np.float32)
+        return np.stack([self.encoder.encode([model_text(text)])[0] for text in sentences])
 
     def vectors(self, sentences: Sequence[str]) -> np.ndarray:
         """The vector of each sentence, embedding only those not kept yet, one at a time."""
@@ -166,7 +197,7 @@ class BiEncoderRanker:
         # and answers would depend on what was asked before.
         for text in dict.fromkeys(sentences):
             if text not in known:
-                known[text] = self.encoder.encode([model_text(text)])[0]
+                known[text] = self.embed_each([text])[0]
         with self._lock:
             for text in dict.fromkeys(sentences):
                 self._kept[text] = known[text]

@@ -187,7 +187,9 @@ def _run_build(ctx: click.Context, as_json: bool, wait: float, incremental: bool
         f"{report.embedded_passages} embedded, in {report.seconds:.1f}s "
         f"(added {len(report.added)}, changed {len(report.changed)}, "
         f"removed {len(report.removed)}; "
-        f"{report.embedded_sentences} of {report.total_sentences} sentences embedded)"
+        f"{report.embedded_sentences} of {report.total_sentences} sentences embedded"
+        + (f", {report.embedded_answers} by the answer ranker" if report.embedded_answers else "")
+        + ")"
     )
 
 
@@ -213,6 +215,7 @@ def index_status(ctx: click.Context, as_json: bool) -> None:
                 "built_at": manifest.built_at if manifest else None,
                 "articles": len(manifest.articles) if manifest else 0,
                 "passages": manifest.passage_count if manifest else 0,
+                "answer_model": manifest.answer_model if manifest else None,
             }
         )
     else:

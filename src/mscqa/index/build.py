@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -37,6 +37,7 @@ from mscqa.errors import (
 )
 from mscqa.index.embedder import Embedder
 from mscqa.index.load import (
+    ANSWER_VECTORS_FILE,
     ARTICLES_FILE,
     BM25_DIR,
     FORMAT_VERSION,
@@ -93,6 +94,26 @@ class BuildReport:
     seconds: float
     full_reason: str | None = None
     cleaned_up: tuple[str, ...] = ()  # what an interrupted build had left behind
+    embedded_answers: int = 0  # sentences embedded by the answer ranker
+
+
+class AnswerEncoder(Protocol):
+    """The answer ranker's sentence embedding (`answers.ranker.BiEncoderRanker`): the index
+    stores its vector of every sentence, so questions only embed themselves."""
+
+    vector_model: str
+
+    def embed_each(self, sentences: Sequence[str]) -> np.ndarray: ...
+
+
+@dataclass(frozen=True)
+class AnswerVectors:
+    """The answer ranker's vector of each sentence, the ranker's id, and how many of the
+    vectors were embedded (the rest came from the previous version)."""
+
+    vectors: np.ndarray
+    model: str
+    embedded: int
 
 
 @dataclass(frozen=True)
@@ -115,8 +136,10 @@ def build_index(
     progress: bool = False,
     lock_timeout: float = 0.0,
     on_wait: Callable[[], None] | None = None,
+    answer_encoder: AnswerEncoder | None = None,
 ) -> BuildReport:
-    """Build a new version from `articles` and switch to it atomically.
+    """Build a new version from `articles` and switch to it atomically; with an
+    `answer_encoder`, one that also stores the answer ranker's vector of every sentence.
 
     With `incremental`, the current version's sentence splits (of unchanged articles) and
     vectors (of identical texts, same model) are reused: the result is the same as a full
@@ -137,12 +160,11 @@ def build_index(
         reuse = _vector_lookup(previous)
         titles = {a.id: a.title for a in parts.articles}
         passage_texts = [embedding_text(titles[p.article_id], p.text) for p in parts.passages]
-        sentence_texts = [
-            sentence_reading(parts.sentences, row) for row in range(len(parts.sentences))
-        ]
+        sentence_texts = [sentence_reading(parts.sentences, r) for r in range(len(parts.sentences))]
         vectors, embedded = _embed(embedder, passage_texts + sentence_texts, reuse, progress)
         passage_vectors = vectors[: len(passage_texts)]
         sentence_vectors = vectors[len(passage_texts) :]
+        answers = _embed_answers(answer_encoder, sentence_texts, previous, progress)
         hashes = {a.id: a.content_hash for a in parts.articles}
         query_backend, query_model_file = prepare_question_model(index_dir, embedder)
         version = new_version_name()
@@ -162,8 +184,10 @@ def build_index(
             query_backend=query_backend,
             query_model_file=query_model_file,
             lexical=text_fingerprint(),
+            answer_model=answers.model if answers else "",
         )
-        write_version(index_dir, manifest, parts, passage_vectors, sentence_vectors)
+        stored = answers.vectors if answers else None
+        write_version(index_dir, manifest, parts, passage_vectors, sentence_vectors, stored)
         added, changed, removed = diff_articles(old_articles, hashes)
         embedded_passages = sum(1 for i in embedded if i < len(passage_texts))
         return BuildReport(
@@ -179,6 +203,7 @@ def build_index(
             seconds=time.perf_counter() - started,
             full_reason=full_reason if incremental else None,
             cleaned_up=cleaned_up,
+            embedded_answers=answers.embedded if answers else 0,
         )
 
 
@@ -188,11 +213,12 @@ def write_version(
     parts: IndexParts,
     passage_vectors: np.ndarray,
     sentence_vectors: np.ndarray,
+    answer_vectors: np.ndarray | None = None,
 ) -> None:
     """Write a complete version folder, then make it the current one."""
     try:
         with writing_version(index_dir, manifest.version) as folder:
-            _write_files(folder, manifest, parts, passage_vectors, sentence_vectors)
+            _write_files(folder, manifest, parts, passage_vectors, sentence_vectors, answer_vectors)
         switch(index_dir, manifest.version)
     except OSError as exc:
         raise IndexWriteError(
@@ -293,6 +319,40 @@ def _embed(
     return out, todo
 
 
+def _embed_answers(
+    encoder: AnswerEncoder | None,
+    readings: list[str],
+    previous: LoadedIndex | None,
+    progress: bool,
+) -> AnswerVectors | None:
+    """The answer ranker's vector of each sentence (as the ranker reads it), taken from
+    `previous` where it stores the same ranker's vector of the same reading; None without an
+    encoder."""
+    from tqdm import tqdm
+
+    if encoder is None or not encoder.vector_model:
+        return None
+    same = previous is not None and previous.answer_model == encoder.vector_model
+    stored = previous.answer_vectors if previous is not None and same else None
+    reuse: dict[bytes, np.ndarray] = {}
+    if previous is not None and stored is not None:
+        for row, vector in enumerate(stored):
+            reuse[_text_key(sentence_reading(previous.sentences, row))] = vector
+    found = {row: reuse.get(_text_key(text)) for row, text in enumerate(readings)}
+    todo = [row for row, vector in found.items() if vector is None]
+    with tqdm(total=len(todo), desc="answer vectors", disable=not progress, leave=False) as bar:
+        for begin in range(0, len(todo), _EMBED_CHUNK):
+            rows = todo[begin : begin + _EMBED_CHUNK]
+            made = encoder.embed_each([readings[row] for row in rows])
+            found.update(zip(rows, made, strict=True))
+            bar.update(len(rows))
+            step("embedded-answers")
+    vectors = [vector for vector in found.values() if vector is not None]
+    if not vectors:
+        return None
+    return AnswerVectors(np.stack(vectors).astype(np.float32), encoder.vector_model, len(todo))
+
+
 def _current_articles(index_dir: Path) -> dict[str, str]:
     try:
         return read_manifest(index_dir).articles
@@ -306,6 +366,7 @@ def _write_files(
     parts: IndexParts,
     passage_vectors: np.ndarray,
     sentence_vectors: np.ndarray,
+    answer_vectors: np.ndarray | None = None,
 ) -> None:
     import bm25s
     import faiss
@@ -346,6 +407,8 @@ def _write_files(
         raise OSError(errno.EIO, f"{PASSAGE_VECTORS_FILE} not written: {exc}") from None
     step("write-sentence-vectors")
     np.save(folder / SENTENCE_VECTORS_FILE, sentence_vectors, allow_pickle=False)
+    if answer_vectors is not None:
+        np.save(folder / ANSWER_VECTORS_FILE, answer_vectors, allow_pickle=False)
     step("write-bm25")
     titles = {a.id: a.title for a in parts.articles}
     retriever = bm25s.BM25()

@@ -23,6 +23,7 @@ PASSAGES_FILE = "passages.jsonl"
 SENTENCES_FILE = "sentences.jsonl"
 PASSAGE_VECTORS_FILE = "passages.faiss"
 SENTENCE_VECTORS_FILE = "sentences.npy"
+ANSWER_VECTORS_FILE = "answer_vectors.npy"
 BM25_DIR = "bm25"
 MANIFEST_FILE = "manifest.json"
 
@@ -50,6 +51,9 @@ class Manifest:
     query_model_file: str | None = None
     # `status.text_fingerprint()` of the build: the sentences and BM25 tokens depend on it.
     lexical: str = ""
+    # The answer ranker whose vectors of every sentence the version stores (its `model_id`),
+    # or "" when it stores none (the ranker then embeds sentences as it meets them).
+    answer_model: str = ""
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
@@ -90,6 +94,13 @@ class LoadedIndex:
     passage_vectors: Any  # faiss.Index
     sentence_vectors: np.ndarray
     bm25: SavedBM25  # get_scores(tokens) as bm25s.BM25
+    # The answer ranker's vector of each sentence (rows as `sentences`), made by the ranker
+    # `answer_model` names; None when the version stores none.
+    answer_vectors: np.ndarray | None = None
+
+    @property
+    def answer_model(self) -> str:
+        return self.manifest.answer_model if self.answer_vectors is not None else ""
 
     def passage_sentences(self, passage: Passage) -> list[tuple[int, Sentence]]:
         """(row, sentence) for each sentence of a passage; rows index `sentence_vectors`."""
@@ -136,6 +147,9 @@ def load_index(
     articles, sentences, passages = _read_records(folder)
     vectors, sentence_vectors = _read_vectors(folder)
     problems = _count_problems(manifest, articles, sentences, passages, vectors, sentence_vectors)
+    answer_vectors = _read_answer_vectors(folder, manifest)
+    if answer_vectors is not None and answer_vectors.shape[0] != len(sentences):
+        problems.append(f"{answer_vectors.shape[0]} answer vectors for {len(sentences)} sentences")
     if problems:
         raise IndexCorruptError(f"{folder} is inconsistent ({'; '.join(problems)}): {REBUILD_HINT}")
     try:
@@ -157,6 +171,7 @@ def load_index(
         passage_vectors=vectors,
         sentence_vectors=np.ascontiguousarray(sentence_vectors, dtype=np.float32),
         bm25=bm25,
+        answer_vectors=answer_vectors,
     )
 
 
@@ -222,6 +237,20 @@ def _read_vectors(folder: Path) -> tuple[Any, np.ndarray]:
             f"{folder / SENTENCE_VECTORS_FILE} cannot be read: {REBUILD_HINT}"
         ) from None
     return vectors, sentence_vectors
+
+
+def _read_answer_vectors(folder: Path, manifest: Manifest) -> np.ndarray | None:
+    """The answer ranker's sentence vectors of a version that stores them, else None."""
+    if not manifest.answer_model:
+        return None
+    path = folder / ANSWER_VECTORS_FILE
+    try:
+        vectors = np.load(path, allow_pickle=False)
+    except (ValueError, OSError, EOFError):
+        raise IndexCorruptError(f"{path} cannot be read: {REBUILD_HINT}") from None
+    if vectors.ndim != 2 or vectors.dtype != np.float32:
+        raise IndexCorruptError(f"{path} is not a table of vectors: {REBUILD_HINT}")
+    return vectors
 
 
 def _count_problems(

@@ -54,9 +54,11 @@ def index_status(
     model_id: str | None,
     *,
     verify: bool = True,
+    answer_model: str | None = None,
 ) -> IndexStatus:
     """Compare the current version with the corpus and the configured model; with `verify`,
-    also check every file against the sha256 in the manifest."""
+    also check every file against the sha256 in the manifest. `answer_model` is the answer
+    ranker whose sentence vectors the index should store (None: not asked)."""
     try:
         manifest = read_manifest(index_dir)
     except IndexMissingError as exc:
@@ -108,6 +110,13 @@ def index_status(
                 changed,
                 removed,
             )
+    if answer_model and manifest.answer_model != answer_model:
+        return IndexStatus(
+            "stale",
+            "the answer ranker's vectors of the sentences are missing or were made by other "
+            "weights (answers are right, only slower): run `mscqa index update`",
+            manifest,
+        )
     return IndexStatus(
         "fresh",
         f"{manifest.passage_count} passages from {len(manifest.articles)} articles",

@@ -41,6 +41,16 @@ class Library(Protocol):
         """One row per sentence, in the order of `sentences`."""
         ...
 
+    @property
+    def answer_vectors(self) -> np.ndarray | None:
+        """The answer ranker's vector of each sentence, rows as `sentences`, or None."""
+        ...
+
+    @property
+    def answer_model(self) -> str:
+        """The `model_id` of the ranker that made `answer_vectors` ("" without them)."""
+        ...
+
     def passage_sentences(self, passage: Passage) -> list[tuple[int, Sentence]]:
         """(row, sentence) for each sentence of a passage; rows index `sentence_vectors`."""
         ...

@@ -9,6 +9,7 @@ from functools import lru_cache
 from typing import Any
 
 from mscqa.config import DATA_DIR
+from mscqa.errors import UsageError
 from mscqa.text.frequency import everyday, zipf
 
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "\u00a0": " ", "–": "-", "—": "-"})
@@ -31,6 +32,19 @@ STOPWORDS = _read_word_list("stopwords.txt")
 def clean_text(text: str) -> str:
     """Strip control and direction-override characters; keep everything a person typed."""
     return _CONTROL.sub("", unicodedata.normalize("NFC", text)).strip()
+
+
+def prepare_text(text: str | None, limit: int, what: str) -> str:
+    """Strip control characters; refuse empty or oversize input with a message naming the fix."""
+    cleaned = clean_text(text or "")
+    if not cleaned:
+        raise UsageError(f"the {what} is empty: type a {what}")
+    if len(cleaned) > limit:
+        raise UsageError(
+            f"the {what} is {len(cleaned):,} characters long; the limit is {limit:,}: "
+            f"shorten it to its main point"
+        )
+    return cleaned
 
 
 # A word cut at the end of a line of wrapped text: "tis-\nsues", "follow-\nup".
