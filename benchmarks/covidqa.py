@@ -161,10 +161,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     settings = Settings.from_env(
         corpus_dir=args.data / "corpus", index_dir=index_dir_for(args.data)
     )
-    engine = Engine(replace(settings, ranker=False))
-    if engine.status().state != "fresh":
+    # Built as `mscqa index build` builds: with the shipped ranker's sentence vectors.
+    builder = Engine(replace(settings, ranker=True))
+    if builder.status().state != "fresh":
         print("indexing the articles (once) ...", file=sys.stderr)
-        engine.rebuild(progress=sys.stderr.isatty())
+        builder.rebuild(progress=sys.stderr.isatty())
+    engine = Engine(replace(settings, ranker=False))
     _, questions = read_covidqa(args.data)
     if args.fold is not None:
         questions = [q for q in questions if article_fold(q.article_id) == args.fold]

@@ -240,12 +240,13 @@ def _read_vectors(folder: Path) -> tuple[Any, np.ndarray]:
 
 
 def _read_answer_vectors(folder: Path, manifest: Manifest) -> np.ndarray | None:
-    """The answer ranker's sentence vectors of a version that stores them, else None."""
+    """The answer ranker's sentence vectors of a version that stores them, else None. Mapped,
+    not read: a question reads a dozen rows, and a large library's table stays on disk."""
     if not manifest.answer_model:
         return None
     path = folder / ANSWER_VECTORS_FILE
     try:
-        vectors = np.load(path, allow_pickle=False)
+        vectors = np.load(path, allow_pickle=False, mmap_mode="r")
     except (ValueError, OSError, EOFError):
         raise IndexCorruptError(f"{path} cannot be read: {REBUILD_HINT}") from None
     if vectors.ndim != 2 or vectors.dtype != np.float32:
