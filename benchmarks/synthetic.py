@@ -261,8 +261,8 @@ def build_synthetic_index(passages: int, index_dir: Path | None = None) -> Path:
         ranker = answer_ranker()
         if read_manifest(index_dir).answer_model == (ranker.vector_model if ranker else ""):
             return index_dir
+        (index_dir / POINTER).unlink()  # first: a pointer never names a folder being deleted
         shutil.rmtree(index_dir / VERSIONS)
-        (index_dir / POINTER).unlink()
     started = time.perf_counter()
     # The model export is shared by every synthetic index: export once, then copy by hardlink.
     shared = CACHE / "model"

@@ -10,6 +10,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -28,10 +29,13 @@ CORPUS = ROOT / "corpus"
 SEED_PAGE = ROOT.parent / "shared" / "seeds" / "000_169456a92862e4cb.txt"
 
 
-def build(settings: Settings, embedder: object, incremental: bool = False) -> object:
+def build(
+    settings: Settings, embedder: object, incremental: bool = False, answers: object = None
+) -> Any:
     """An index of `settings`' corpus, with the answer ranker's vectors when it is on, as
-    `mscqa index build` makes it."""
+    `mscqa index build` makes it; or with the vectors of `answers`, an `AnswerEncoder`."""
     ranker = shared_ranker(Path(settings.ranker_dir or RANKER_DIR)) if settings.ranker else None
+    answers = answers or (ranker if isinstance(ranker, BiEncoderRanker) else None)
     return build_index(
         settings.index_dir,
         load_corpus(settings.corpus_dir),
@@ -39,7 +43,7 @@ def build(settings: Settings, embedder: object, incremental: bool = False) -> ob
         max_words=settings.passage_max_words,
         overlap=settings.passage_overlap_sentences,
         incremental=incremental,
-        answer_encoder=ranker if isinstance(ranker, BiEncoderRanker) else None,
+        answer_encoder=answers,  # type: ignore[arg-type]
     )
 
 

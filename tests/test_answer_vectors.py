@@ -11,15 +11,13 @@ from typing import Any
 import numpy as np
 import pytest
 
-from conftest import run_cli
+from conftest import build, run_cli
 from mscqa.answers.candidates import score_candidates
 from mscqa.answers.ranker import BiEncoderRanker, vector_model
 from mscqa.config import Settings
-from mscqa.corpus.checks import load_corpus
 from mscqa.corpus.passages import sentence_reading
 from mscqa.engine import Engine
 from mscqa.errors import IndexCorruptError
-from mscqa.index.build import BuildReport, build_index
 from mscqa.index.embedder import HashingEmbedder
 from mscqa.index.load import ANSWER_VECTORS_FILE, LoadedIndex, load_index
 from mscqa.index.store import VERSIONS, current_version
@@ -44,20 +42,6 @@ def hashing_ranker(model_id: str = "hashing-ranker@1") -> tuple[BiEncoderRanker,
     return BiEncoderRanker(encoder, {"model_id": model_id}), encoder  # type: ignore[arg-type]
 
 
-def build_with(
-    settings: Settings, ranker: BiEncoderRanker | None, incremental: bool = False
-) -> BuildReport:
-    return build_index(
-        settings.index_dir,
-        load_corpus(settings.corpus_dir),
-        HashingEmbedder(),
-        max_words=settings.passage_max_words,
-        overlap=settings.passage_overlap_sentences,
-        incremental=incremental,
-        answer_encoder=ranker,
-    )
-
-
 def readings(index: LoadedIndex) -> list[str]:
     return [sentence_reading(index.sentences, row) for row in range(len(index.sentences))]
 
@@ -74,7 +58,7 @@ def test_questions_read_the_rankers_sentence_vectors_from_the_index(
     fake_settings: Settings,
 ) -> None:
     ranker, encoder = hashing_ranker()
-    report = build_with(fake_settings, ranker)
+    report = build(fake_settings, HashingEmbedder(), answers=ranker)
     engine = Engine(fake_settings, HashingEmbedder())
     index = engine.index
     assert index.answer_model == "hashing-ranker@1"
@@ -95,20 +79,20 @@ def test_an_update_embeds_only_what_it_has_not_got_for_the_same_ranker(
     fake_settings: Settings,
 ) -> None:
     ranker, _ = hashing_ranker()
-    build_with(fake_settings, ranker)
+    build(fake_settings, HashingEmbedder(), answers=ranker)
     path = next(fake_settings.corpus_dir.glob("*hip*.md"))
     path.write_text(path.read_text().replace("painful condition", "very painful condition"))
-    report = build_with(fake_settings, ranker, incremental=True)
+    report = build(fake_settings, HashingEmbedder(), True, ranker)
     updated = load_index(fake_settings.index_dir)
     assert 0 < report.embedded_answers < len(updated.sentences)
     assert updated.answer_vectors is not None
     np.testing.assert_array_equal(updated.answer_vectors, ranker.embed_each(readings(updated)))
     # Other weights: every sentence again; no ranker: none stored.
     other, _ = hashing_ranker("hashing-ranker@2")
-    assert build_with(fake_settings, other, incremental=True).embedded_answers == len(
+    assert build(fake_settings, HashingEmbedder(), True, other).embedded_answers == len(
         updated.sentences
     )
-    build_with(fake_settings, None, incremental=True)
+    build(fake_settings, HashingEmbedder(), True)
     plain = load_index(fake_settings.index_dir)
     assert plain.answer_vectors is None and plain.answer_model == ""
 
@@ -130,7 +114,7 @@ ANSWER_DAMAGES = {
 def test_damaged_answer_vectors_are_refused_in_one_line_naming_the_fix(
     fake_settings: Settings, damage: str
 ) -> None:
-    build_with(fake_settings, hashing_ranker()[0])
+    build(fake_settings, HashingEmbedder(), answers=hashing_ranker()[0])
     ANSWER_DAMAGES[damage](_folder(fake_settings) / ANSWER_VECTORS_FILE)
     with pytest.raises(IndexCorruptError) as caught:
         load_index(fake_settings.index_dir)
@@ -145,8 +129,8 @@ def test_damaged_answer_vectors_are_refused_in_one_line_naming_the_fix(
 def test_an_index_without_the_rankers_vectors_reads_as_stale_and_an_update_adds_them(
     fake_settings: Settings,
 ) -> None:
+    build(fake_settings, HashingEmbedder())  # the ranker off: no vectors stored
     settings = replace(fake_settings, ranker=True)
-    build_with(settings, None)
     status = Engine(settings, HashingEmbedder()).status()
     assert status.state == "stale" and "answer ranker" in status.message
     assert "mscqa index update" in status.message
