@@ -168,6 +168,19 @@ def test_two_questions_in_one_message_are_split_and_the_second_leans_on_the_firs
             "difference between plaque and guttate psoriasis?",
             ["What is plaque psoriasis?", "What is guttate psoriasis?"],
         ),
+        # Asked as "what is X and how is it different from Y?", with the name both share.
+        (
+            "what is secondary progressive neuropathy and how is it different from relapsing?",
+            ["What is secondary progressive neuropathy?", "What is relapsing neuropathy?"],
+        ),
+        (
+            "how is relapsing different from secondary progressive neuropathy?",
+            ["What is relapsing neuropathy?", "What is secondary progressive neuropathy?"],
+        ),
+        (
+            "What is pseudogout and how does it differ from rheumatoid arthritis?",
+            ["What is pseudogout?", "What is rheumatoid arthritis?"],
+        ),
         # A difference between times or amounts is one question.
         (
             "Is there a difference between the scores at 3 months and at 12 months?",
@@ -979,3 +992,16 @@ def test_that_after_a_why_question_is_its_subject() -> None:
     )
     # A subject of everyday words names nothing a later "that" could stand for.
     assert topic_of("Why do people wake up at night?") == ""
+
+
+def test_the_last_question_of_a_message_may_go_without_its_mark() -> None:
+    message = "Does gout come back after surgery? and is it worse in winter"
+    assert story_and_questions(message)[1] == [
+        "Does gout come back after surgery?",
+        "and is it worse in winter",
+    ]
+    # A last sentence that tells, with its full stop or as an exclamation, stays story.
+    for told in ("When I asked, the nurse said no", "What a week it has been", "Is it. Fine."):
+        assert story_and_questions(f"Does gout come back after surgery? {told}")[1] == [
+            "Does gout come back after surgery?"
+        ]

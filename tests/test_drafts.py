@@ -313,3 +313,16 @@ def test_a_sentence_ending_in_an_acronym_ends_there() -> None:
         "Ms. Jones led the COPD.",
         "Trial nurses agreed.",
     ]
+
+
+def test_the_writers_on_their_own_draft_claim_nothing() -> None:
+    text = (
+        "We have gathered the latest findings for you. I've put together a short overview of "
+        "the studies. We have collected stem cells from 500 patients. The knee trial enrolled "
+        "forty runners."
+    )
+    # What the clinic says it did is a statement to check; what the letter is about is not.
+    assert pasted_statements(text, LIMIT) == [
+        "We have collected stem cells from 500 patients.",
+        "The knee trial enrolled forty runners.",
+    ]

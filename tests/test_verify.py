@@ -59,6 +59,23 @@ def test_numbers_spelled_out_past_twelve_are_numbers() -> None:
     assert without_numbers("Seventy-three percent of the horses").split() == ["of", "the", "horses"]
 
 
+def test_a_fraction_is_one_share_not_the_number_before_it() -> None:
+    evidence = "About two-thirds of the riders went on to compete again."
+    assert numbers_in(evidence) == {"66.7"}
+    assert check_numbers("One-third of the riders competed again.", evidence)[1] == ("one-third",)
+    assert check_numbers("Two-thirds of the riders competed again.", evidence)[1] == ()
+    assert check_numbers("About 67% of the riders competed again.", evidence)[1] == ()
+    assert check_numbers("A quarter of horses went lame.", "25 percent of horses lamed")[1] == ()
+    # A ratio is a share for a share, and no count: "one in four" is not "25 horses".
+    ratio = "One in four horses went lame."
+    assert check_numbers("A quarter of horses went lame.", ratio)[1] == ()
+    assert check_numbers("25% of horses went lame.", ratio)[1] == ()
+    assert check_numbers("25 horses went lame.", ratio)[1] == ("25",)
+    # "a third" before anything but "of" counts; "third" alone is an ordinal.
+    assert extract_numbers("A third trial followed.") == []
+    assert without_numbers("three-quarters of the riders").split() == ["of", "the", "riders"]
+
+
 def test_negation_needs_something_to_negate() -> None:
     assert negated("the drug does not improve function")
     assert not negated("patients live longer than those who do not")

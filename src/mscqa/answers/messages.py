@@ -38,6 +38,14 @@ _ASKING = re.compile(
     r"tell me|please (?:explain|advise|help)|any (?:advice|research|studies|evidence|news))\b",
     re.IGNORECASE,
 )
+# The last sentence of a message that asks without a question mark, after one that has it: it
+# opens with a verb or a question word that starts no story sentence ("When I asked ..." and
+# "What a week ..." do).
+_UNMARKED_QUESTION = re.compile(
+    r"^(?:(?:and|but|also|so|plus)\s+)?(?:is|are|was|were|do|does|did|can|could|will|would|"
+    r"should|has|have|how|why|what(?!\s+an?\b))\b",
+    re.IGNORECASE,
+)
 WORD = re.compile(r"[\w'-]+")
 
 
@@ -102,6 +110,10 @@ def story_and_questions(message: str, split: bool = True) -> tuple[str, list[str
     said = [s for s in said if s]
     text = " ".join(said)
     asking = [s for s in said if s.endswith("?")]
+    if asking and said[-1][-1] not in ".?!" and _UNMARKED_QUESTION.match(said[-1]):
+        # "Do steroids cure it? and are they bad for you long term": the last question of a
+        # message often goes without its mark (one ending in a full stop tells).
+        asking.append(said[-1])
     if not asking:
         asking = [s for s in said if QUESTION_START.match(s) or _ASKING.search(s)][-1:]
         asking = asking or said[-1:]
@@ -180,17 +192,29 @@ def _contrasted(sentence: str) -> list[str]:
     """ "What's the difference between X and Y?" -> ["What is X?", "What is Y?"], or [] for a
     sentence that asks no difference between two named things."""
     contrast = next((m for m in (p.search(sentence) for p in _CONTRAST) if m), None)
-    if not contrast or not all(_named_thing(contrast.group(g)) for g in ("first", "second")):
+    if not contrast:
         return []
     first, second = (" ".join(contrast.group(g).split()) for g in ("first", "second"))
+    # "what is X and how is it different from Y?": X is the first thing.
+    first = _ASKED_FIRST.sub("", _IT_AFTER.sub("", first))
+    if not (_named_thing(first) and _named_thing(second)):
+        return []
     # What follows both names is each one's: "steroids vs stem cells | for lupus",
     # "relapsing remitting and primary progressive | MS".
     tail = _SHARED_TAIL.search(second)
-    shared = second.split()[-1]
+    shared, named = second.split()[-1], first.split()[-1]
     if tail and not _SHARED_TAIL.search(first):
         first += tail.group()
-    elif shared.lower() in TERMS or _SHARED_NAME.search(shared):
+    elif contrast.re is _CONTRAST[0] and (shared.lower() in TERMS or _SHARED_NAME.search(shared)):
+        # "between plaque and guttate psoriasis" (but "gout differ from rheumatoid arthritis").
         first = f"{first} {shared}" if len(first.split()) < len(second.split()) else first
+    elif _shares(first, second) or _shares(second, first):
+        # "primary progressive MS ... from relapsing remitting": the name is both's.
+        first, second = (
+            (f"{first} {shared}", second)
+            if _shares(first, second)
+            else (first, f"{second} {named}")
+        )
     return [f"What is {first}?", f"What is {second}?"]
 
 
@@ -208,6 +232,26 @@ _CONTRAST = (
         r"vs\.?|versus)\s+(?P<second>[^?.!,;]+?)\s*[?.!]*$",
         re.IGNORECASE,
     ),
+)
+
+
+def _shares(bare: str, named: str) -> bool:
+    """True when `bare` is a kind of what `named` names last ("relapsing remitting" of
+    "primary progressive MS"): shorter, and ending in a describing word, not a name ("gout" is
+    no kind of "rheumatoid arthritis")."""
+    name = named.split()[-1]
+    return (
+        (name.lower() in TERMS or _SHARED_NAME.search(name) is not None)
+        and len(bare.split()) < len(named.split())
+        and _DESCRIBING.search(bare) is not None
+    )
+
+
+_DESCRIBING = re.compile(r"(?:ing|ive|ent|ant|al|ic|ary|oid|ous|ed)$", re.IGNORECASE)
+# What a contrast's first thing is said with: "what is | X", "X | and how is it".
+_ASKED_FIRST = re.compile(r"^(?:what|who)(?:'s|\s+is|\s+are)\s+", re.IGNORECASE)
+_IT_AFTER = re.compile(
+    r"\s*,?\s+and\s+(?:how\s+)?(?:is|are|does|do)\s+(?:it|they|this|that)$", re.IGNORECASE
 )
 # A condition's name that two names before it share ("relapsing and progressive | MS").
 _SHARED_NAME = re.compile(

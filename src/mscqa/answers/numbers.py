@@ -25,11 +25,29 @@ _TENS = {
 _NUMBER_WORDS = {**NUMBER_WORDS, **_TEENS, **_TENS, "half": "50%", **_PHASES}
 _UNITS = [word for word, value in NUMBER_WORDS.items() if len(value) == 1]
 _COMPOUND_NUMBER = r"(?:" + "|".join(_TENS) + r")-(?:" + "|".join(_UNITS) + ")"
+# A fraction is one number, a share: "two-thirds" is 66.7%, not the number two, and "one-third"
+# against it differs as a share does. Written apart ("a third of"), only before "of": "a third
+# trial" is an ordinal.
+_PARTS = {"third": 100 / 3, "quarter": 25.0, "fifth": 20.0}
+_FRACTIONS = {
+    f"{count}{part}{'s' if n > 1 else ''}": f"{n * share:.1f}".removesuffix(".0") + "%"
+    for part, share in _PARTS.items()
+    for count, n in (("a", 1), ("one", 1), ("two", 2), ("three", 3), ("four", 4))
+    if n * share < 100
+}
+_FRACTION = (
+    r"(?:one|two|three|four)-(?:" + "|".join(_PARTS) + r")s?"
+    r"|(?:a|one|two|three|four)\s+(?:" + "|".join(_PARTS) + r")s?(?=\s+of\b)"
+)
 # Number words as numbers; "one of the pathways" counts nothing.
 _NUMBER_WORD = re.compile(
     r"\b(?:"
     + "|".join(
-        [_COMPOUND_NUMBER, *(w + r"(?!\s+of\b)" if w == "one" else w for w in _NUMBER_WORDS)]
+        [
+            _FRACTION,
+            _COMPOUND_NUMBER,
+            *(w + r"(?!\s+of\b)" if w == "one" else w for w in _NUMBER_WORDS),
+        ]
     )
     + r")\b"
 )
@@ -80,6 +98,9 @@ _BOUND_WORDS = re.compile(
 
 
 def _number_value(number: str) -> str:
+    fraction = _FRACTIONS.get(re.sub(r"[\s-]", "", number))
+    if fraction:
+        return fraction.rstrip("%")
     tens, _, units = number.partition("-")
     if tens in _TENS and units in NUMBER_WORDS:
         return str(int(_TENS[tens]) + int(NUMBER_WORDS[units]))
@@ -88,8 +109,18 @@ def _number_value(number: str) -> str:
 
 
 def numbers_in(text: str) -> set[str]:
-    """Values of the numbers in `text`: "16%" and "16" are the same value, "one" is "1"."""
-    return {_number_value(n) for n in extract_numbers(text)}
+    """Values of the numbers in `text`: "16%" and "16" are the same value, "one" is "1". A
+    ratio ("one in four") adds its share marked "~" ("~25"), which only a share matches."""
+    ratios = {
+        f"~{100 * int(_number_value(n)) / int(_number_value(m)):.1f}".removesuffix(".0")
+        for n, m in _RATIO.findall(normalize(text))
+        if _number_value(m).isdigit() and int(_number_value(m)) > 0 and _number_value(n).isdigit()
+    }
+    return {_number_value(n) for n in extract_numbers(text)} | ratios
+
+
+# "one in four people", "1 in 3 Americans".
+_RATIO = re.compile(rf"\b({'|'.join(NUMBER_WORDS)}|\d+) in ({'|'.join(NUMBER_WORDS)}|\d+)\b")
 
 
 def check_numbers(statement: str, evidence: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -109,10 +140,26 @@ def _stated(number: str, statement: str, values: set[str]) -> bool:
     value = _number_value(number)
     if value in values:
         return True
+    share = _is_fraction(number) or number.endswith("%")
+    if value.replace(".", "", 1).isdigit() and any(
+        # "two-thirds" against "67%", "a quarter" against "one in four": a share, rounded.
+        abs(float(v.lstrip("~")) - float(value)) < 1
+        and (v in _FRACTION_VALUES or (share and (v.startswith("~") or _is_fraction(number))))
+        for v in values
+        if v.lstrip("~").replace(".", "", 1).isdigit()
+    ):
+        return True
     if "." in value or not value.isdigit():
         return False
     rough = re.search(rf"\b{ROUGHLY}\s+{re.escape(number)}(?!\d|[.,]\d)", normalize(statement))
     return rough is not None and any(_rounds_to(v, int(value)) for v in values)
+
+
+_FRACTION_VALUES = frozenset(v.rstrip("%") for v in _FRACTIONS.values())
+
+
+def _is_fraction(number: str) -> bool:
+    return re.sub(r"[\s-]", "", number) in _FRACTIONS
 
 
 def _rounds_to(value: str, whole: int) -> bool:
@@ -148,7 +195,7 @@ def quantities(text: str) -> list[Quantity]:
     plain = normalize(text)
     found: list[Quantity] = []
     for match in _QUANTITY.finditer(plain):
-        number = match.group().replace(" ", "")
+        number = re.sub(r"\s+%", "%", match.group())
         before = words(plain[: match.start()])[-_NUMBER_REACH:]
         after = words(plain[match.end() :])[: _NUMBER_REACH + 1]
         units = [w for w in after if w.isalpha() and w not in STOPWORDS][:_UNIT_WORDS]

@@ -56,7 +56,12 @@ _COURTESY = re.compile(
     r"|feel free\b|don['’]t hesitate\b|do not hesitate\b|here (?:is|are)\b|below\b|read on\b"
     r"|in this (?:issue|newsletter|leaflet|email|letter|edition)\b"
     r"|(?:please )?(?:ask|contact|call|email|write to|visit|talk to|speak to|book with"
-    r"|get in touch with) (?:us|our|the clinic|your doctor|your gp)\b)",
+    r"|get in touch with) (?:us|our|the clinic|your doctor|your gp)\b"
+    # "We have gathered a few points from the research.": the writers on their draft.
+    r"|(?:we|i)(?: have|['’]ve| are| am)? (?:just )?(?:gathered|collected|compiled|put together"
+    r"|rounded up|summari[sz]ed|picked out|selected|sharing|summari[sz]ing)\b"
+    r"(?=.*\b(?:points?|findings?|highlights?|news|updates?|summary|overview|round-?up"
+    r"|research|studies|articles?)\b))",
     re.IGNORECASE,
 )
 _SKIPPED_TAGS = ("script", "style", "head", "title", "noscript", "template", "svg", "nav")
