@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from mscqa.answers.strength import overstatement, strength_groups
+from mscqa.answers.strength import counted_as_one, overstatement, strength_groups
 from mscqa.answers.verify import CONTRADICTED, NOT_FOUND, SUPPORTED, judgement
 
 EVIDENCE = "In a small trial, the new drug reduced joint pain in patients with gout."
@@ -152,6 +152,12 @@ def test_an_only_the_evidence_says_of_another_name_contradicts() -> None:
     assert other.verdict == CONTRADICTED and "zanamorel" in other.reason
     same = "Zanamorel is the only tablet that shortens the fever in trials."
     assert judgement(same, [evidence], context).verdict == SUPPORTED
+    # The sentence naming the statement's drug with "only" says it of something else: the
+    # "only" sentence that matters is the one about the rest of the statement's words.
+    shown = "The only other tablet, pelquinost, may cut the cough."
+    context = f"The only tablet to cut the fever is zanamorel. {shown}"
+    swapped = judgement("Pelquinost is the only tablet that cuts the fever.", [shown], context)
+    assert swapped.verdict == CONTRADICTED and "zanamorel" in swapped.reason
 
 
 def test_a_hedge_about_another_thing_leaves_a_plain_finding_standing() -> None:
@@ -163,3 +169,19 @@ def test_a_hedge_about_another_thing_leaves_a_plain_finding_standing() -> None:
     assert judgement(plain, [evidence], evidence).verdict == SUPPORTED
     hedged = judgement("The cream improves sleep in eczema.", [evidence], evidence)
     assert hedged.verdict == NOT_FOUND and "could improve" in hedged.reason
+
+
+def test_several_of_what_the_evidence_counts_as_one_contradicts() -> None:
+    evidence = "A new brace was able to ease the swelling in a runner with a torn tendon."
+    for statement in (
+        "The brace eased the swelling in several runners.",
+        "The brace eased the swelling in many young runners.",
+    ):
+        verdict = judgement(statement, [evidence], evidence)
+        assert verdict.verdict == CONTRADICTED and "a runner" in verdict.reason, statement
+    assert judgement("The brace eased the swelling in a runner.", [evidence], evidence).verdict == (
+        SUPPORTED
+    )
+    # Evidence that speaks of the runners in the plural as well leaves the count to other rules.
+    both = f"{evidence} Other runners were treated too."
+    assert counted_as_one("The brace eased the swelling in several runners.", [both]) is None

@@ -198,7 +198,8 @@ def another_only(statement: str, evidence: Sequence[str], context: str) -> str |
     mine = _named(plain)
     if not _ONLY.search(plain) or not mine:
         return None
-    wanted = _content(plain)
+    # What the statement says of its names, without them: the name is what may be swapped.
+    wanted = _content(plain) - {t for name in mine for t in _content(name)}
     saying_only = [
         said
         for text in (*evidence, context)
@@ -210,6 +211,31 @@ def another_only(statement: str, evidence: Sequence[str], context: str) -> str |
     if len(wanted & _content(best)) < 2 or not theirs or mine & theirs:
         return None
     return f"the evidence names “{min(theirs)}” as the only one, not “{min(mine)}”"
+
+
+def counted_as_one(statement: str, evidence: Sequence[str]) -> str | None:
+    """Why the evidence contradicts a statement that speaks of several of what the evidence
+    counts as one ("in several patients" against "in a patient with severe knee arthritis"), or
+    None. The evidence must not speak of them in the plural too."""
+    said = normalize(" ".join(evidence))
+    for match in _SEVERAL.finditer(normalize(statement)):
+        plural = match.group(2)
+        one = plural[:-3] + "y" if plural.endswith("ies") else plural[:-1]
+        if re.search(rf"\b{re.escape(plural)}\b", said):
+            continue
+        single = re.search(
+            rf"\b(?:a|an|one|single)\s+(?:[a-z-]+\s+){{0,2}}?{re.escape(one)}\b", said
+        )
+        if single:
+            return f"the evidence says “{single.group(0)}”, not “{match.group(0)}”"
+    return None
+
+
+# A quantity of several things: "several patients", "many older patients", "a number of trials".
+_SEVERAL = re.compile(
+    r"\b(several|many|numerous|multiple|various|a number of|dozens of|hundreds of)\s+"
+    r"(?:[a-z-]+\s+){0,2}?([a-z]{3,}s)\b"
+)
 
 
 def _named(text: str) -> set[str]:

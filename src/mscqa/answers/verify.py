@@ -39,7 +39,13 @@ from mscqa.answers.numbers import (
 )
 from mscqa.answers.opposites import direction_conflict, direction_word, opposition
 from mscqa.answers.quotes import Quote, find_quotes
-from mscqa.answers.strength import another_only, associated_only, hedged, overstatement
+from mscqa.answers.strength import (
+    another_only,
+    associated_only,
+    counted_as_one,
+    hedged,
+    overstatement,
+)
 from mscqa.answers.verifier import Reading, Verifier
 from mscqa.config import Settings
 from mscqa.search.library import Library, LibraryStats, library_stats
@@ -201,7 +207,7 @@ def judgement(
     named = name_check(statement, " ".join(evidence), context)
     if named:
         return Judgement(named[0], matched, unmatched, named[1], "names")
-    other = another_only(statement, evidence, context)
+    other = another_only(statement, evidence, context) or counted_as_one(statement, evidence)
     if other:
         return Judgement(CONTRADICTED, matched, unmatched, other, "names")
     # A direction turned round in the sentences around the evidence counts too: the quote
