@@ -78,6 +78,18 @@ def test_thanks_in_a_conversation_gets_the_fixed_reply_and_keeps_the_topic(
     assert follow_up.answer.answered and follow_up.answer.quotes[0].title == ALS
 
 
+def test_tell_me_more_with_nothing_asked_before_asks_what_about(fake_engine: Engine) -> None:
+    for message in ("can you tell me more?", "anything else"):
+        turn = fake_engine.reply(message)
+        assert turn.answer.refusal == SOCIAL and "what you would like to know" in (
+            turn.answer.message or ""
+        ), message
+    # After a question it is a follow-up; with a topic of its own, a question.
+    first = fake_engine.reply("Is there a drug for ALS?")
+    assert fake_engine.reply("tell me more", [first]).answer.refusal != SOCIAL
+    assert social("tell me more about ALS", first=True) is None
+
+
 def test_the_chat_shows_the_fixed_reply_escaped_with_the_topics(fake_engine: Engine) -> None:
     from mscqa.web.markup import NOT_COVERED, format_turn
 

@@ -252,7 +252,7 @@ class Engine:
         from mscqa.text.language import language_of
 
         text = prepare_text(message, self.settings.max_question_chars, "question")
-        greeting = social(text)  # "thanks!", "hi": a fixed reply, nothing searched
+        greeting = social(text, first=not any(t.context for t in history))  # "thanks!", "hi"
         if greeting is not None:
             return Turn(text, social_answer(text, greeting))
         loaded = self._current()

@@ -58,6 +58,16 @@ _FILLER = frozenset(
 )  # fmt: skip
 _ALL = _FILLER.union(*(own for _, own, _ in _KINDS))
 _WORD = re.compile(r"[a-z]+")
+# "Can you tell me more?", "anything else?" with nothing asked before.
+_MORE_WORDS = frozenset(
+    ["tell", "me", "more", "can", "could", "you", "please", "anything", "else", "what", "is",
+     "there", "say", "some", "a", "bit", "about", "it", "that", "go", "on", "and", "i", "want",
+     "to", "know", "would", "like", "hear", "explain"]
+)  # fmt: skip
+_MORE_REPLY = (
+    "Tell me what you would like to know more about: a condition, a treatment or a study "
+    "from the clinic's articles."
+)
 # Longer messages carry a question or a story, however polite they are.
 _MAX_WORDS = 8
 
@@ -68,12 +78,16 @@ class Social:
     reply: str
 
 
-def social(message: str) -> Social | None:
+def social(message: str, first: bool = False) -> Social | None:
     """The kind of a message that only greets, thanks, acknowledges, asks for help or says
-    goodbye, with its reply; None for a message that says or asks anything else."""
+    goodbye, with its reply; None for a message that says or asks anything else. As the
+    `first` question of a conversation, "tell me more" has nothing to go on: it is asked what
+    about."""
+    words = _WORD.findall(message.lower().replace("’", "'"))
+    if first and words and set(words) <= _MORE_WORDS and set(words) & {"more", "else"}:
+        return Social("more", _MORE_REPLY)
     if "?" in message:
         return None
-    words = _WORD.findall(message.lower().replace("’", "'"))
     if not words or len(words) > _MAX_WORDS:
         return None
     for kind, own, reply in _KINDS:
