@@ -84,10 +84,33 @@ def test_tell_me_more_with_nothing_asked_before_asks_what_about(fake_engine: Eng
         assert turn.answer.refusal == SOCIAL and "what you would like to know" in (
             turn.answer.message or ""
         ), message
-    # After a question it is a follow-up; with a topic of its own, a question.
-    first = fake_engine.reply("Is there a drug for ALS?")
-    assert fake_engine.reply("tell me more", [first]).answer.refusal != SOCIAL
+    # After a question it asks that question again; with a topic of its own, it is one.
+    first = fake_engine.reply("What is ALS?")
+    assert fake_engine.reply("tell me more", [first]).asked == first.asked
     assert social("tell me more about ALS", first=True) is None
+
+
+def test_tell_me_more_shows_what_the_answer_left_out_until_nothing_is_left(
+    fake_engine: Engine,
+) -> None:
+    turns = [fake_engine.reply("What is ALS?")]
+    shown = {(q.article_id, q.start) for q in turns[0].answer.quotes}
+    for _ in range(8):
+        turn = fake_engine.reply("tell me more", turns)
+        turns.append(turn)
+        assert turn.asked == turns[0].asked
+        if not turn.answer.answered:
+            break
+        new = {(q.article_id, q.start) for q in turn.answer.quotes}
+        assert new and not new & shown and all(q.title == ALS for q in turn.answer.quotes)
+        shown |= new
+    assert len(turns) > 2, "the first 'tell me more' found nothing new"
+    last = turns[-1].answer
+    assert (
+        not last.answered
+        and last.refusal == SOCIAL
+        and "all the articles say" in (last.message or "")
+    )
 
 
 def test_the_chat_shows_the_fixed_reply_escaped_with_the_topics(fake_engine: Engine) -> None:

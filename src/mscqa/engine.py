@@ -219,11 +219,12 @@ class Engine:
         hits = loaded.retriever.search(text, vector)
         return loaded.index, vector, hits, answer_rules(self.settings, known_similarity)
 
-    def ask(self, question: str, asked: str | None = None) -> Answer:
-        """The quotes answering `question`; `asked` is what the patient typed when the
-        question carries words of the conversation (its focus word leads)."""
+    def ask(self, question: str, asked: str | None = None, more: int = 0) -> Answer:
+        """The quotes answering `question` (`more` than usual); `asked` is what the patient
+        typed when the question carries words of the conversation (its focus word leads)."""
         text = prepare_text(question, self.settings.max_question_chars, "question")
         index, vector, hits, rules = self._evidence(text)
+        rules["top_k"] += more
         ranker = self.ranker
         if ranker is not None:
             rules = {
@@ -246,8 +247,8 @@ class Engine:
         a fixed one (answers/social.py), and typos are corrected against the library's words
         (search/spelling.py)."""
         from mscqa.answers.conversation import read_message, research_quoted
-        from mscqa.answers.social import social, social_answer, without_pleasantries
-        from mscqa.answers.turns import Turn, language_refusal, merge_answers, said_of_it
+        from mscqa.answers.social import asks_for_more, social, social_answer, without_pleasantries
+        from mscqa.answers.turns import Turn, language_refusal, merge_answers, more_of, said_of_it
         from mscqa.search.scope import unknown_topics, unused_words
         from mscqa.text.language import language_of
 
@@ -263,6 +264,8 @@ class Engine:
             return Turn(text, language_refusal(text, language.code), language=language.code)
         # The last turns that asked something: a "thanks" in between carries no topic.
         asking = [t for t in history if t.context][-3:]
+        if asking and asks_for_more(text):  # "tell me more": what the last answer left out
+            return more_of(text, history, lambda q: self.ask(q, more=self.settings.top_k))
         earlier = [q for turn in asking for q in turn.context]
         last = asking[-1].answer.quotes if asking else ()
         quoted = research_quoted(last[0].quote) if last else ""

@@ -84,7 +84,7 @@ def social(message: str, first: bool = False) -> Social | None:
     `first` question of a conversation, "tell me more" has nothing to go on: it is asked what
     about."""
     words = _WORD.findall(message.lower().replace("’", "'"))
-    if first and words and set(words) <= _MORE_WORDS and set(words) & {"more", "else"}:
+    if first and asks_for_more(message):
         return Social("more", _MORE_REPLY)
     if "?" in message:
         return None
@@ -94,6 +94,12 @@ def social(message: str, first: bool = False) -> Social | None:
         if any(w in own for w in words) and all(w in _ALL for w in words):
             return Social(kind, reply)
     return None
+
+
+def asks_for_more(message: str) -> bool:
+    """True for a message that only asks for more ("tell me more", "anything else?")."""
+    words = set(_WORD.findall(message.lower().replace("’", "'")))
+    return bool(words) and words <= _MORE_WORDS and bool(words & {"more", "else"})
 
 
 _LEAD = re.compile(r"^\s*([^,.!;:?]+)[,.!;:]+\s*(?=\S)")

@@ -5,11 +5,12 @@ article uses may still be said of the topic it leans on."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from mscqa.answers.quotes import Answer, Quote
+from mscqa.answers.social import SOCIAL
 from mscqa.search.scope import clinic_matters
 from mscqa.text.language import ENGLISH_ONLY
 
@@ -78,6 +79,38 @@ def merge_answers(message: str, parts: Sequence[tuple[str, Answer]]) -> Answer:
     return Answer(
         message, False, first.message, (), reason, refusal=first.refusal, refusal_terms=terms
     )
+
+
+def more_of(message: str, history: Sequence[Turn], ask: Callable[[str], Answer]) -> Turn:
+    """The reply to "tell me more": the questions of the last turn that asked something asked
+    again (`ask` giving more quotes than an answer shows), keeping the quotes from the articles
+    quoted for them that no turn about the same questions has shown yet, as many as the first
+    answer showed. When nothing new is left the reply says so, quoting nothing."""
+    asking = [turn for turn in history if turn.context]
+    asked = asking[-1].context
+    about = [turn.answer.quotes for turn in asking if turn.context == asked]
+    shown = [q for quotes in about for q in quotes]
+    articles = {q.article_id for q in shown}
+    answer = merge_answers(message, [(question, ask(question)) for question in asked])
+    new = tuple(
+        q
+        for q in answer.quotes
+        if q.article_id in articles
+        and not any(
+            s.article_id == q.article_id and s.start < q.end and q.start < s.end for s in shown
+        )
+    )
+    if new:
+        answer = replace(answer, quotes=new[: max(len(about[0]), 1)])
+    else:
+        answer = Answer(message, False, NOTHING_MORE, (), "", refusal=SOCIAL)
+    return Turn(message, answer, (answer,), asked, understood_as=" ".join(asked))
+
+
+# Not a question the articles failed to answer: the gap report leaves it out (`SOCIAL`).
+NOTHING_MORE = (
+    "That is all the articles say about this. Ask about another part of it, or another topic."
+)
 
 
 def _add(quote: Quote, shown: list[Quote]) -> None:
