@@ -318,11 +318,11 @@ def test_a_sentence_ending_in_an_acronym_ends_there() -> None:
 def test_the_writers_on_their_own_draft_claim_nothing() -> None:
     text = (
         "We have gathered the latest findings for you. I've put together a short overview of "
-        "the studies. We have collected stem cells from 500 patients. The knee trial enrolled "
-        "forty runners."
+        "the studies. We have collected stem cells from 500 patients for studies. The knee trial "
+        "enrolled forty runners."
     )
     # What the clinic says it did is a statement to check; what the letter is about is not.
     assert pasted_statements(text, LIMIT) == [
-        "We have collected stem cells from 500 patients.",
+        "We have collected stem cells from 500 patients for studies.",
         "The knee trial enrolled forty runners.",
     ]

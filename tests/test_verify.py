@@ -65,6 +65,7 @@ def test_a_fraction_is_one_share_not_the_number_before_it() -> None:
     assert check_numbers("One-third of the riders competed again.", evidence)[1] == ("one-third",)
     assert check_numbers("Two-thirds of the riders competed again.", evidence)[1] == ()
     assert check_numbers("About 67% of the riders competed again.", evidence)[1] == ()
+    assert check_numbers("About 66 percent of the riders competed again.", evidence)[1] == ()
     assert check_numbers("A quarter of horses went lame.", "25 percent of horses lamed")[1] == ()
     # A ratio is a share for a share, and no count: "one in four" is not "25 horses".
     ratio = "One in four horses went lame."

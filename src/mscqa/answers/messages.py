@@ -208,13 +208,11 @@ def _contrasted(sentence: str) -> list[str]:
     elif contrast.re is _CONTRAST[0] and (shared.lower() in TERMS or _SHARED_NAME.search(shared)):
         # "between plaque and guttate psoriasis" (but "gout differ from rheumatoid arthritis").
         first = f"{first} {shared}" if len(first.split()) < len(second.split()) else first
-    elif _shares(first, second) or _shares(second, first):
+    elif _shares(first, second):
+        first = f"{first} {shared}"
+    elif _shares(second, first):
         # "primary progressive MS ... from relapsing remitting": the name is both's.
-        first, second = (
-            (f"{first} {shared}", second)
-            if _shares(first, second)
-            else (first, f"{second} {named}")
-        )
+        second = f"{second} {named}"
     return [f"What is {first}?", f"What is {second}?"]
 
 

@@ -140,19 +140,34 @@ def _stated(number: str, statement: str, values: set[str]) -> bool:
     value = _number_value(number)
     if value in values:
         return True
-    share = _is_fraction(number) or number.endswith("%")
-    if value.replace(".", "", 1).isdigit() and any(
-        # "two-thirds" against "67%", "a quarter" against "one in four": a share, rounded.
-        abs(float(v.lstrip("~")) - float(value)) < 1
-        and (v in _FRACTION_VALUES or (share and (v.startswith("~") or _is_fraction(number))))
-        for v in values
-        if v.lstrip("~").replace(".", "", 1).isdigit()
-    ):
+    if _same_share(number, statement, value, values):
         return True
     if "." in value or not value.isdigit():
         return False
     rough = re.search(rf"\b{ROUGHLY}\s+{re.escape(number)}(?!\d|[.,]\d)", normalize(statement))
     return rough is not None and any(_rounds_to(v, int(value)) for v in values)
+
+
+def _same_share(number: str, statement: str, value: str, values: set[str]) -> bool:
+    """True when `number` is a share the evidence's `values` state within a point: a fraction
+    against a percentage or a ratio ("two-thirds" / "67%", "a quarter" / "one in four"), or a
+    percentage against a fraction or a ratio. A count is no share ("25 horses")."""
+    if not _decimal(value):
+        return False
+    fraction = _is_fraction(number)
+    percent = number.endswith("%") or re.search(
+        rf"\b{re.escape(number)}\s+per ?cent\b", normalize(statement)
+    )
+    return bool(fraction or percent) and any(
+        abs(float(v.lstrip("~")) - float(value)) < 1
+        and (fraction or v.startswith("~") or v in _FRACTION_VALUES)
+        for v in values
+        if _decimal(v.lstrip("~"))
+    )
+
+
+def _decimal(value: str) -> bool:
+    return value.replace(".", "", 1).isdigit()
 
 
 _FRACTION_VALUES = frozenset(v.rstrip("%") for v in _FRACTIONS.values())

@@ -83,11 +83,11 @@ def social(message: str, first: bool = False) -> Social | None:
     goodbye, with its reply; None for a message that says or asks anything else. As the
     `first` question of a conversation, "tell me more" has nothing to go on: it is asked what
     about."""
-    words = _WORD.findall(message.lower().replace("’", "'"))
     if first and asks_for_more(message):
         return Social("more", _MORE_REPLY)
     if "?" in message:
         return None
+    words = _WORD.findall(message.lower().replace("’", "'"))
     if not words or len(words) > _MAX_WORDS:
         return None
     for kind, own, reply in _KINDS:

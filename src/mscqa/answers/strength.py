@@ -231,9 +231,10 @@ def counted_as_one(statement: str, evidence: Sequence[str]) -> str | None:
     return None
 
 
-# A quantity of several things: "several patients", "many older patients", "a number of trials".
+# A quantity of several things: "several patients", "many older patients", "a number of trials"
+# (not "multiple": "multiple sclerosis").
 _SEVERAL = re.compile(
-    r"\b(several|many|numerous|multiple|various|a number of|dozens of|hundreds of)\s+"
+    r"\b(several|many|numerous|various|a number of|dozens of|hundreds of)\s+"
     r"(?:[a-z-]+\s+){0,2}?([a-z]{3,}s)\b"
 )
 

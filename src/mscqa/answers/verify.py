@@ -207,9 +207,12 @@ def judgement(
     named = name_check(statement, " ".join(evidence), context)
     if named:
         return Judgement(named[0], matched, unmatched, named[1], "names")
-    other = another_only(statement, evidence, context) or counted_as_one(statement, evidence)
+    other = another_only(statement, evidence, context)
     if other:
         return Judgement(CONTRADICTED, matched, unmatched, other, "names")
+    counted = counted_as_one(statement, evidence)
+    if counted:
+        return Judgement(CONTRADICTED, matched, unmatched, counted, "strength")
     # A direction turned round in the sentences around the evidence counts too: the quote
     # may be the sentence naming the trial, its finding the next one.
     why = opposition(statement, " ".join(evidence)) or direction_conflict(statement, context)

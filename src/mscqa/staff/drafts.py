@@ -60,8 +60,8 @@ _COURTESY = re.compile(
     # "We have gathered a few points from the research.": the writers on their draft.
     r"|(?:we|i)(?: have|['’]ve| are| am)? (?:just )?(?:gathered|collected|compiled|put together"
     r"|rounded up|summari[sz]ed|picked out|selected|sharing|summari[sz]ing)\b"
-    r"(?=.*\b(?:points?|findings?|highlights?|news|updates?|summary|overview|round-?up"
-    r"|research|studies|articles?)\b))",
+    r"(?=(?:\s+[\w'’-]+){0,4}?\s+(?:points?|findings?|highlights?|news|updates?|summary"
+    r"|overview|round-?up|research|studies|articles?)\b))",
     re.IGNORECASE,
 )
 _SKIPPED_TAGS = ("script", "style", "head", "title", "noscript", "template", "svg", "nav")
