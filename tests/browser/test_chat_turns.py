@@ -77,3 +77,15 @@ def test_each_http_api_client_has_its_own_conversation(server: Server) -> None:
     assert "Answering: Where were the cells injected in the research by Deda et al" in leaning
     assert f"**{ALS_TITLE}**" in leaning
     assert "Answering" not in alone
+
+
+def test_tell_me_more_shows_a_quote_the_answer_left_out(page: Any) -> None:
+    from playwright.sync_api import expect
+
+    first = ask(page, "What is ALS?")
+    expect(first.locator("blockquote").first).to_be_visible()
+    shown = set(first.locator("blockquote").all_inner_texts())
+    more = ask(page, "tell me more")
+    expect(more).to_contain_text("Answering: What is ALS?")
+    added = more.locator("blockquote").all_inner_texts()
+    assert added and not shown & set(added)
