@@ -1005,3 +1005,20 @@ def test_the_last_question_of_a_message_may_go_without_its_mark() -> None:
         assert story_and_questions(f"Does gout come back after surgery? {told}")[1] == [
             "Does gout come back after surgery?"
         ]
+
+
+def test_that_judged_after_a_question_for_a_finding_is_the_finding() -> None:
+    earlier = ["What did the researchers conclude about stem cells for gout?"]
+    assert read_message("is that good news?", earlier).questions == (
+        "is what the researchers concluded about stem cells for gout good news?",
+    )
+    assert read_message("is that true?", ["What did Okafor et al. show?"]).questions == (
+        "is what Okafor et al. showed true?",
+    )
+    # Asked where or how it was done, "that" is the research; after any other question, its
+    # topic.
+    assert (
+        "showed"
+        not in read_message("where was that done?", ["What did Okafor et al. show?"]).questions[0]
+    )
+    assert read_message("is that common?", ["What is gout?"]).questions == ("is gout common?",)

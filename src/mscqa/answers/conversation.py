@@ -39,6 +39,7 @@ from mscqa.answers.phrases import (
 )
 from mscqa.answers.references import (
     find_reference,
+    found_by,
     plural_referent,
     points_at_story,
     points_at_what_is_told,
@@ -287,7 +288,7 @@ def standalone_question(
     named = conditions(topic)
     if reference.group().lower() == "its" and named and not _names_research_or_treatment(topic):
         topic = named[0]  # "its first symptom" after "the later stages of ALS": of ALS
-    return _substitute(body, reference, topic)
+    return _substitute(body, reference, found_by(context[-1], body, reference) or topic)
 
 
 def own_words(typed: str, known: Container[str]) -> frozenset[str]:

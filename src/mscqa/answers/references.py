@@ -173,3 +173,32 @@ def points_at_story(typed: str, standalone: str, told: Sequence[str]) -> bool:
     if reference is None or reference.group().lower() not in ("this", "that"):
         return False
     return not any(mentions(standalone, condition) for condition in told)
+
+
+def found_by(asked: str, body: str, reference: re.Match[str]) -> str:
+    """What the question before (`asked`) found out, for a "that" or "this" that points at its
+    answer as what a follow-up judges ("is that good news?" after "What did the researchers
+    conclude about stem cells for MS?": "what the researchers concluded about stem cells for
+    MS"); "" otherwise ("where was that done?" asks about the study)."""
+    judged = _JUDGED.match(body)
+    finding = _FINDING_ASKED.match(" ".join(asked.split()))
+    if not (judged and finding and judged.end() == reference.end()):
+        return ""
+    verb = finding.group("verb").lower()
+    return f"what {finding.group('who')} {_FOUND[verb]}{finding.group('rest').rstrip(' ?.!')}"
+
+
+# "is that good news?", "so is this true?", "does that mean it works?"
+_JUDGED = re.compile(
+    r"^(?:(?:so|and|but|ok|okay),?\s+)?(?:is|isn't|was|does|doesn't|would|could|can)\s+"
+    r"(?:that|this)\b(?!\s+(?:done|run|carried|conducted|published|tested|based|study|trial))",
+    re.IGNORECASE,
+)
+_FOUND = {
+    "find": "found", "show": "showed", "conclude": "concluded", "report": "reported",
+    "discover": "discovered", "say": "said", "suggest": "suggested", "prove": "proved",
+}  # fmt: skip
+_FINDING_ASKED = re.compile(
+    rf"^what (?:did|have|has) (?P<who>.+?) (?P<verb>{'|'.join(_FOUND)})(?P<rest>\b.*)$",
+    re.IGNORECASE,
+)
