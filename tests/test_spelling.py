@@ -152,3 +152,14 @@ def test_words_in_capitals_and_words_of_english_are_no_contractions(speller: Spe
     # "IM" is intramuscular, "well" and "shell" are words: none of them is "I'm", "we'll".
     for text in ("IM injections in the shoulder", "it went well", "a shell of cartilage"):
         assert not speller.correct(text).changed
+
+
+def test_chat_shorthand_is_read_as_the_word_it_stands_for(speller: Speller) -> None:
+    corrected = speller.correct("wat does gout mean, r u sure ppl get it")
+    assert corrected.text == "what does gout mean, are you sure people get it"
+    assert ("wat", "what") in corrected.changes
+    # Written in capitals it may be a name or an abbreviation: left as typed.
+    assert speller.correct("UR and BC trials").text == "UR and BC trials"
+    assert speller.correct("was it done in the u.s. or r u unsure").text == (
+        "was it done in the u.s. or are you unsure"
+    )

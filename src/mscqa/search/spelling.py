@@ -9,7 +9,9 @@ equally close, the one the library writes beside the typo's neighbour wins ("imm
 -> "system", not "stem"). A word the
 library does not know but English does ("giraffe", "umbrella") is left alone, so "not covered"
 still sees it; nor is a word of scope.py's lists of conditions and treatments, nor a name:
-a word capitalised inside a sentence or naming a disease ("Menkes disease")."""
+a word capitalised inside a sentence or naming a disease ("Menkes disease"). Chat shorthand
+("wat", "ppl", "r u") typed in lower case is read first as the word it stands for
+(data/shorthand.tsv)."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ import zlib
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 
@@ -25,7 +28,7 @@ import numpy as np
 
 from mscqa.search.scope import NOT_A_NAME, scope_words
 from mscqa.text.language import english_words
-from mscqa.text.terms import TERMS
+from mscqa.text.terms import TERMS, read_term_table
 
 _WORD = re.compile(r"[A-Za-z]+")
 # A word and what a contraction adds to it ("doesn't", "mum’s"): one word, not two.
@@ -133,7 +136,10 @@ class Speller:
             # The neighbours as the library's word pairs were counted: "s" after "Crohn's".
             before = _WORD.findall(matches[i - 1].group())[-1] if i else ""
             after = _WORD.findall(matches[i + 1].group())[0] if i + 1 < len(matches) else ""
-            suggestion = self._suggest_contracted(match.group(), before, after)
+            typed = match.group()
+            dotted = _DOTTED.match(text, match.end())  # "u.s." is no "you"
+            shorthand = None if dotted else _shorthand().get(typed)
+            suggestion = shorthand or self._suggest_contracted(typed, before, after)
             if suggestion and _NAMING.match(text, match.end()):
                 # Before "disease" a word may be a name the library lacks ("tendom
                 # syndrome"): only a library's own name is corrected ("autoimune disease").
@@ -181,6 +187,16 @@ _NAMED = re.compile(
 _NAMING = re.compile(
     r"[\s-]*(?:[A-Za-z]+[\s-]+)?(?:disease|syndrome|disorder)\b" + NOT_A_NAME, re.IGNORECASE
 )
+
+
+_DOTTED = re.compile(r"\.[A-Za-z]")
+
+
+@lru_cache(maxsize=1)
+def _shorthand() -> dict[str, str]:
+    """Chat shorthand as typed in lower case -> the word (data/shorthand.tsv): "wat" is a word
+    of English to the speller, but a patient means "what"."""
+    return read_term_table("shorthand.tsv")
 
 
 def _changed_word(typed: str, corrected: str) -> tuple[str, str]:

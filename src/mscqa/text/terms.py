@@ -72,7 +72,7 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFKC", text).translate(_QUOTES).lower()
 
 
-def _read_term_table(name: str) -> dict[str, str]:
+def read_term_table(name: str) -> dict[str, str]:
     table: dict[str, str] = {}
     for number, line in enumerate((DATA_DIR / name).read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip() or line.startswith("#"):
@@ -84,7 +84,7 @@ def _read_term_table(name: str) -> dict[str, str]:
     return table
 
 
-TERMS = _read_term_table("terms.tsv")
+TERMS = read_term_table("terms.tsv")
 # Longest terms first, so that "lou gehrig's disease" wins over "lou gehrig".
 _TERM_PATTERN = re.compile(
     r"(?<![a-z0-9])("
