@@ -8,6 +8,7 @@ from mscqa.answers.details import (
     cause_conflict,
     cause_unsaid,
     other_condition,
+    other_item,
     source_conflict,
     sources,
     stage_conflict,
@@ -156,3 +157,19 @@ def test_a_cause_no_evidence_names_is_not_backed() -> None:
     assert cause_unsaid("Gout is caused by stress.", "Gout is a painful kind of arthritis.")
     assert cause_unsaid("Gout is caused by stress.", "Gout flares result from uric acid.") is None
     assert cause_unsaid("Gout is painful.", "Gout is a painful kind of arthritis.") is None
+
+
+def test_what_a_list_says_of_one_kind_is_not_said_of_another() -> None:
+    title = "Gout and its kinds"
+    article = (
+        "Gout comes in two kinds:\n\n"
+        "Acute gout – Attacks of swelling come suddenly and settle within days\n\n"
+        "Chronic tophaceous gout – Hard lumps called tophi build up around the joints\n"
+    )
+    swapped = other_item("Acute gout leaves tophi around the joints.", title, article)
+    assert swapped is not None and not swapped[0]
+    assert "“tophi” of Chronic tophaceous gout, not of Acute gout" in swapped[1], swapped
+    for true in ("Acute gout attacks come suddenly.", "Chronic tophaceous gout builds tophi."):
+        assert other_item(true, title, article) is None, true
+    # A word of everyday English shared with another item is no sign: paraphrases use them.
+    assert other_item("Acute gout swelling can build up.", title, article) is None

@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from mscqa.answers.conditions import body_parts, conditions
 from mscqa.answers.messages import mentions
+from mscqa.text.frequency import common
 from mscqa.text.terms import STOPWORDS, TERMS, idiom_words, lexical_tokens, normalize
 
 # "taken from", "derived from", "came from", "cells from": what follows names a source, what
@@ -232,3 +233,33 @@ _ORGAN = re.compile(
     r"pancreas)\b",
     re.IGNORECASE,
 )
+
+
+def other_item(statement: str, title: str, article: str) -> tuple[bool, str] | None:
+    """(False, reason) when the article lists kinds of something, an item a line ("Primary
+    progressive – Once symptoms start, they do not resolve ..."), and the statement, naming
+    one kind, says what only another kind's item says ("Primary progressive MS starts with
+    flare-ups", "flare-ups" being the secondary progressive item's word); None otherwise."""
+    items = dict(_ITEM.findall(article))
+    named = [label for label in items if mentions(statement, label)]
+    if len(items) < 2 or not named:
+        return None
+    label = max(named, key=len)
+    said = set(lexical_tokens(f"{title} {label} {items[label]}", document=True))
+    # The statement's words beyond common English that the kind's own item leaves out.
+    missing = {
+        word: tokens
+        for word in re.findall(r"[a-z][a-z-]+", normalize(statement))
+        if not common(word) and (tokens := set(lexical_tokens(word, expand=False)) - said)
+    }
+    for other, text in items.items():
+        theirs = set(lexical_tokens(text, expand=False)) - set(lexical_tokens(other))
+        shared = sorted(word for word, tokens in missing.items() if tokens <= theirs)
+        if other != label and shared:
+            words = ", ".join(f"“{word}”" for word in shared)
+            return False, f"the article says {words} of {other}, not of {label}"
+    return None
+
+
+# An item of a list of kinds, a line of its own: "Relapsing-remitting – Patients have ...".
+_ITEM = re.compile(r"^([A-Z][\w' -]{2,40}?)\s+[–—-]\s+(.+)$", re.MULTILINE)

@@ -17,6 +17,7 @@ from mscqa.answers.details import (
     cause_conflict,
     cause_unsaid,
     other_condition,
+    other_item,
     source_conflict,
     stage_conflict,
 )
@@ -395,6 +396,7 @@ def _with_details(
         or cause_conflict(statement, context)
         or cause_unsaid(statement, context)
         or stage_conflict(statement, best.quote)
+        or other_item(statement, article.title, article.text)
     )
     if detail is None:
         return result
