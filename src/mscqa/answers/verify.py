@@ -386,7 +386,8 @@ def _with_details(
     """A supported `result` turned round when the statement changes a detail its article
     states (details.py): a condition the article never names, where something comes from,
     read against the whole article, a part of the body, against the evidence, its passage and
-    the article's title, or a cause, against the evidence."""
+    the article's title, a cause, against the evidence, or what one kind of an article's list
+    says, given to another."""
     article = index.articles[best.article_id]
     detail = (
         other_condition(statement, f"{article.title}\n{article.text}")
