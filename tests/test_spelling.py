@@ -158,6 +158,8 @@ def test_chat_shorthand_is_read_as_the_word_it_stands_for(speller: Speller) -> N
     corrected = speller.correct("wat does gout mean, r u sure ppl get it")
     assert corrected.text == "what does gout mean, are you sure people get it"
     assert ("wat", "what") in corrected.changes
+    # Opening a message with a capital it is still shorthand, and keeps the capital.
+    assert speller.correct("Wat does gout mean").text == "What does gout mean"
     # Written in capitals it may be a name or an abbreviation: left as typed.
     assert speller.correct("UR and BC trials").text == "UR and BC trials"
     assert speller.correct("was it done in the u.s. or r u unsure").text == (

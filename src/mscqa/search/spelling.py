@@ -10,8 +10,8 @@ equally close, the one the library writes beside the typo's neighbour wins ("imm
 library does not know but English does ("giraffe", "umbrella") is left alone, so "not covered"
 still sees it; nor is a word of scope.py's lists of conditions and treatments, nor a name:
 a word capitalised inside a sentence or naming a disease ("Menkes disease"). Chat shorthand
-("wat", "ppl", "r u") typed in lower case is read first as the word it stands for
-(data/shorthand.tsv)."""
+("wat", "ppl", "r u"), in lower case or opening a sentence, is read first as the word it
+stands for (data/shorthand.tsv)."""
 
 from __future__ import annotations
 
@@ -138,7 +138,7 @@ class Speller:
             after = _WORD.findall(matches[i + 1].group())[0] if i + 1 < len(matches) else ""
             typed = match.group()
             dotted = _DOTTED.match(text, match.end())  # "u.s." is no "you"
-            shorthand = None if dotted else _shorthand().get(typed)
+            shorthand = None if dotted else _shorthand_for(typed)
             suggestion = shorthand or self._suggest_contracted(typed, before, after)
             if suggestion and _NAMING.match(text, match.end()):
                 # Before "disease" a word may be a name the library lacks ("tendom
@@ -194,9 +194,18 @@ _DOTTED = re.compile(r"\.[A-Za-z]")
 
 @lru_cache(maxsize=1)
 def _shorthand() -> dict[str, str]:
-    """Chat shorthand as typed in lower case -> the word (data/shorthand.tsv): "wat" is a word
-    of English to the speller, but a patient means "what"."""
+    """Chat shorthand in lower case -> the word (data/shorthand.tsv): "wat" is a word of
+    English to the speller, but a patient means "what"."""
     return read_term_table("shorthand.tsv")
+
+
+def _shorthand_for(typed: str) -> str | None:
+    """The word `typed` shorthand stands for, capitalised as typed ("Wat" opening a message is
+    "What"); None for other words and for capitals ("UR", "BC" may be names)."""
+    if (typed.isupper() and len(typed) > 1) or not (typed.islower() or typed.istitle()):
+        return None
+    word = _shorthand().get(typed.lower())
+    return word.capitalize() if word and typed.istitle() else word
 
 
 def _changed_word(typed: str, corrected: str) -> tuple[str, str]:
