@@ -173,3 +173,6 @@ def test_what_a_list_says_of_one_kind_is_not_said_of_another() -> None:
         assert other_item(true, title, article) is None, true
     # A word of everyday English shared with another item is no sign: paraphrases use them.
     assert other_item("Acute gout swelling can build up.", title, article) is None
+    # Unless every word the statement's kind leaves out is another kind's, two or more.
+    moved = other_item("In chronic tophaceous gout, attacks come suddenly.", title, article)
+    assert moved is not None and "of Acute gout, not of Chronic tophaceous gout" in moved[1]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from mscqa.answers.strength import counted_as_one, overstatement, strength_groups
+from mscqa.answers.strength import counted_as_one, overstatement, strength_groups, uncompared
 from mscqa.answers.verify import CONTRADICTED, NOT_FOUND, SUPPORTED, judgement
 
 EVIDENCE = "In a small trial, the new drug reduced joint pain in patients with gout."
@@ -30,6 +30,8 @@ EVIDENCE = "In a small trial, the new drug reduced joint pain in patients with g
         "The new drug reduced joint pain only in patients with gout.",
         "The new drug reduced joint pain in patients with gout, and it never wore off.",
         "The new drug reduced joint pain in any patient with gout.",
+        "The new drug reduced joint pain in patients with mild gout.",
+        "The new drug reduced joint pain in patients with severe gout.",
     ],
 )
 def test_a_stronger_statement_is_not_found(statement: str) -> None:
@@ -185,3 +187,20 @@ def test_several_of_what_the_evidence_counts_as_one_contradicts() -> None:
     # Evidence that speaks of the runners in the plural as well leaves the count to other rules.
     both = f"{evidence} Other runners were treated too."
     assert counted_as_one("The brace eased the swelling in several runners.", [both]) is None
+
+
+def test_a_comparison_the_evidence_does_not_make_is_not_found() -> None:
+    statement = "The new drug reduced joint pain in gout better than physiotherapy."
+    verdict = judgement(statement, [EVIDENCE], EVIDENCE)
+    assert verdict.verdict == NOT_FOUND and verdict.rule == "strength"
+    assert "does not compare it with “physiotherapy”" in verdict.reason
+    compared = "In a trial, the new drug reduced joint pain in gout better than physiotherapy."
+    assert judgement(statement, [compared], compared).verdict == SUPPORTED
+    # Against either side of it, in either order, and in the passage around the evidence.
+    turned = "Physiotherapy eased joint pain in gout less well than the new drug did."
+    assert uncompared(statement, f"{EVIDENCE} {turned}") is None
+    # A comparison with no thing, a bound on a number, "rather than": none compares a treatment.
+    average = "The new drug reduced joint pain in gout, which was worse than average—physiotherapy"
+    assert uncompared(statement, average) is not None
+    assert uncompared("Joint pain lasted more than 12 weeks.", EVIDENCE) is None
+    assert uncompared("The drug rather than surgery reduced joint pain.", EVIDENCE) is None

@@ -246,19 +246,25 @@ def other_item(statement: str, title: str, article: str) -> tuple[bool, str] | N
         return None
     label = max(named, key=len)
     said = set(lexical_tokens(f"{title} {label} {items[label]}", document=True))
-    # The statement's words beyond common English that the kind's own item leaves out.
+    # The statement's words that the kind's own item leaves out.
     missing = {
         word: tokens
         for word in re.findall(r"[a-z][a-z-]+", normalize(statement))
-        if not common(word) and (tokens := set(lexical_tokens(word, expand=False)) - said)
+        if word not in STOPWORDS and (tokens := set(lexical_tokens(word, expand=False)) - said)
     }
     for other, text in items.items():
         theirs = set(lexical_tokens(text, expand=False)) - set(lexical_tokens(other))
         shared = sorted(word for word, tokens in missing.items() if tokens <= theirs)
-        if other != label and shared:
-            words = ", ".join(f"“{word}”" for word in shared)
+        # One word beyond common English is the other kind's; of everyday words, it takes
+        # all of them, at least two ("the disease is present all the time").
+        telling = [word for word in shared if not common(word)]
+        if other != label and (telling or _ALL_OF_THEM <= len(shared) == len(missing)):
+            words = ", ".join(f"“{word}”" for word in telling or shared)
             return False, f"the article says {words} of {other}, not of {label}"
     return None
+
+
+_ALL_OF_THEM = 2
 
 
 # An item of a list of kinds, a line of its own: "Relapsing-remitting – Patients have ...".

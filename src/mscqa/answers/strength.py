@@ -1,7 +1,8 @@
 """Statements stronger than their evidence ("cures", "always", "proven", "approved", "mainly"):
 `supported` only when the evidence says a word of the same group (data/strength_words.tsv)
 plainly, not denied and not merely hoped for; and a finding the evidence only allows ("may
-slow") is not stated plainly ("slows")."""
+slow") is not stated plainly ("slows"), nor a comparison the evidence does not make ("works
+better than steroids")."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from mscqa.answers.names import SENTENCE_END
-from mscqa.answers.opposites import clauses
+from mscqa.answers.opposites import clauses, is_number
 from mscqa.config import DATA_DIR
 from mscqa.text.frequency import zipf
 from mscqa.text.terms import STOPWORDS, lexical_tokens, normalize, stem
@@ -98,6 +99,17 @@ def overstatement(statement: str, evidence: Sequence[str], context: str) -> tupl
     return None
 
 
+def says_less(statement: str, evidence: Sequence[str], context: str) -> str | None:
+    """Why the evidence says less than the statement, or None: it only allows the finding
+    (`hedged`), finds only an association (`associated_only`) or makes no comparison the
+    statement makes (`uncompared`)."""
+    return (
+        hedged(statement, evidence)
+        or associated_only(statement, evidence)
+        or uncompared(statement, context)
+    )
+
+
 # Words that make a finding a possibility: "may slow", "could help", "appears to reduce".
 _HEDGE = re.compile(
     r"\b(may|might|could|possibly|potentially|perhaps|appears? to|seems? to|suggests?|likely to)"
@@ -181,6 +193,44 @@ def associated_only(statement: str, evidence: Sequence[str]) -> str | None:
         if linked and not caused:
             return f"the evidence only says “{linked[0].group(0)}”"
     return None
+
+
+# A comparison and what it is against: "worked better than disease-modifying drugs",
+# "compared with placebo". "Rather than" and "other than" compare nothing, and "more than 12
+# weeks" bounds a number (the number rules judge it).
+_COMPARES = re.compile(
+    r"(?<!\brather )(?<!\bother )\b(?:than|compared (?:with|to)|in comparison (?:with|to)"
+    r"|superior to|inferior to|outperform(?:s|ed)?|versus|vs)\b\.?\s+(?P<other>[^,;:.()]+)"
+)
+_DASH = re.compile(r"\s*[\u2013\u2014]\s*")  # a dash ends what is compared: "than average—it"
+_OTHER_WORDS = 4
+_NO_THING = frozenset(
+    {"ever", "before", "expected", "usual", "normal", "average", "previously", "thought",
+     "anticipated", "planned", "hoped", "predicted", "half", "double", "twice"}
+)  # fmt: skip
+
+
+def uncompared(statement: str, context: str) -> str | None:
+    """Why the statement compares what its evidence does not, or None: the statement sets what
+    it speaks of against something ("worked better than disease-modifying drugs") and no
+    comparison in the evidence or its passage (`context`) is against a thing the statement
+    names, either side ("more severe disease than average" compares with no treatment)."""
+    mine = _comparisons(statement)
+    named = _content(normalize(statement))
+    if not mine or any(theirs & named for _, theirs in _comparisons(context)):
+        return None
+    return f"the evidence does not compare it with “{mine[0][0]}”"
+
+
+def _comparisons(text: str) -> list[tuple[str, set[str]]]:
+    """What each comparison of `text` is against, as written and as content words."""
+    found = []
+    for match in _COMPARES.finditer(normalize(_DASH.sub(", ", text))):
+        written = [w for w in match.group("other").split() if w not in STOPWORDS]
+        if written and not is_number(written) and written[0] not in _NO_THING:
+            kept = " ".join(written[:_OTHER_WORDS])
+            found.append((kept, _content(kept)))
+    return found
 
 
 # "The only drug ... is riluzole": an "only" names one thing, which a statement's "only" must

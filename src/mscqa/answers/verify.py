@@ -42,10 +42,9 @@ from mscqa.answers.opposites import direction_conflict, direction_word, oppositi
 from mscqa.answers.quotes import Quote, find_quotes
 from mscqa.answers.strength import (
     another_only,
-    associated_only,
     counted_as_one,
-    hedged,
     overstatement,
+    says_less,
 )
 from mscqa.answers.verifier import Reading, Verifier
 from mscqa.config import Settings
@@ -225,7 +224,7 @@ def judgement(
     if shared < min_coverage:
         reason = f"the evidence uses only {shared:.0%} of the statement's words"
         return Judgement(NOT_FOUND, matched, unmatched, reason, "coverage")
-    maybe = hedged(statement, evidence) or associated_only(statement, evidence)
+    maybe = says_less(statement, evidence, context)
     if maybe:
         return Judgement(NOT_FOUND, matched, unmatched, maybe, "strength")
     stronger = overstatement(statement, evidence, context)
