@@ -888,6 +888,21 @@ def test_the_one_before_a_noun_says_what_it_is_and_points_at_nothing() -> None:
     )
 
 
+def test_the_one_of_kinds_named_before_is_one_kind_of_the_thing() -> None:
+    # Asked of one kind, the question is about the thing, not about the list of its kinds.
+    kinds = ["What are the types of gout?"]
+    assert standalone_question("what happens in the one where toes swell?", kinds) == (
+        "what happens in gout where toes swell?"
+    )
+    assert standalone_question("which one lasts for years?", ["What kinds of gout are there?"]) == (
+        "which gout lasts for years?"
+    )
+    # "Which one" of no kinds is asked of what the conversation is about.
+    assert standalone_question("which one lasts for years?", ["Tell me about the gout trial."]) == (
+        "which one lasts for years, in the gout trial?"
+    )
+
+
 def test_a_second_question_about_nothing_of_its_own_takes_what_the_first_asks_about() -> None:
     # No condition or research is named: what the first question asks about is the topic.
     reading = read_message("What do stem cells do for the skin, and are they safe?")

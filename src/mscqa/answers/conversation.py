@@ -40,6 +40,7 @@ from mscqa.answers.phrases import (
 from mscqa.answers.references import (
     find_reference,
     found_by,
+    one_of,
     plural_referent,
     points_at_story,
     points_at_what_is_told,
@@ -349,8 +350,10 @@ def _substitute(body: str, reference: re.Match[str], topic: str) -> str:
     "those patients" keeps it always: the people of a study are not the study ("the patients
     in the riluzole trial")."""
     word = reference.group().lower()
-    replacement = topic
     words = word.split()
+    replacement = one_of(topic) if words[-1] == "one" else topic
+    if word == "one" and replacement == topic:  # "which one ...?" of no kinds: of the topic
+        return f"{_without_mark(body)}, in {topic}?"
     research = bool(STUDY_PHRASE.search(topic))
     if len(words) > 1 and words[-1] in _STUDIED:
         replacement = f"the {words[-1]} {'in' if research else 'with'} {topic}"

@@ -15,7 +15,7 @@ from mscqa.text.terms import STOPWORDS
 _REFERENCE = re.compile(
     r"\b(?:(?:that|this|these|those|the same)\s+(?:study|studies|trial|trials|research|review|"
     r"paper|article|analysis|meta-analysis|treatment|treatments|therapy|drug|one|ones|cells|"
-    r"patients|people|results?|findings?)|the one|the ones|(?<=which )ones|(?<=what )ones|it|"
+    r"patients|people|results?|findings?)|the one|the ones|(?<=which )ones?|(?<=what )ones?|it|"
     r"its|they|them|their|this|that|"
     r"these|those)\b",
     re.IGNORECASE,
@@ -35,6 +35,21 @@ def find_reference(body: str) -> re.Match[str] | None:
             continue
         return match
     return None
+
+
+def one_of(topic: str) -> str:
+    """What "the one" or "which one" is one of when `topic` names kinds of something: "the
+    types of multiple sclerosis" -> "multiple sclerosis" (a question about one kind asks about
+    that kind, not about the list of them); else `topic`."""
+    kinds = _KINDS_OF.match(topic.strip())
+    return kinds.group(1) if kinds else topic
+
+
+_KINDS_OF = re.compile(
+    r"(?:the\s+)?(?:(?:different|main|various|other|four|\d+)\s+)?"
+    r"(?:types|kinds|forms|sorts|stages)\s+(?:of|for)\s+(.+)$",
+    re.IGNORECASE,
+)
 
 
 def _names_a_noun(rest: str) -> bool:
