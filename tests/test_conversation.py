@@ -897,6 +897,13 @@ def test_the_one_of_kinds_named_before_is_one_kind_of_the_thing() -> None:
     assert standalone_question("which one lasts for years?", ["What kinds of gout are there?"]) == (
         "which gout lasts for years?"
     )
+    # "That type" is the kind named before, else the thing the kinds are of.
+    kind = standalone_question("does that kind get worse?", ["What is relapsing-remitting MS?"])
+    assert kind == "does relapsing-remitting MS get worse?"
+    assert standalone_question("can a diet help that type?", kinds) == "can a diet help gout?"
+    story = "My aunt has had MS for years and her neurologist calls it secondary progressive."
+    reading = read_message(f"{story} Do stem cells help that type?")
+    assert reading.questions == ("Do stem cells help secondary progressive MS?",)
     # "Which one" of no kinds is asked of what the conversation is about.
     assert standalone_question("which one lasts for years?", ["Tell me about the gout trial."]) == (
         "which one lasts for years, in the gout trial?"

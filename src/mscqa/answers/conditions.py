@@ -156,6 +156,41 @@ def _kinds_by_short_name(names: set[str]) -> set[str]:
     return kinds
 
 
+def kind_named(text: str) -> str:
+    """The kind of a condition `text` names: one named whole ("relapsing-remitting MS"), else
+    the words of a kind without the condition's name in a text that names the condition ("his
+    MS ... the doctors call it primary progressive": "primary progressive MS"); or ""."""
+    kinds = _kinds()
+    named = conditions(text)
+    whole = [c for c in named if any(normalize(c).replace("-", " ") == k for k in kinds)]
+    if whole:
+        return whole[-1]
+    plain = normalize(text).replace("-", " ")
+    for kind, short in kinds.items():
+        words = kind[: -len(short)].strip()
+        if re.search(rf"\b{re.escape(words)}\b", plain) and any(
+            normalize(c) == short or normalize(c) == TERMS.get(short) for c in named
+        ):
+            return f"{words} {short.upper() if len(short) <= 3 else short}"
+    return ""
+
+
+@lru_cache(maxsize=1)
+def _kinds() -> dict[str, str]:
+    """Each kind of a condition with an acronym for a name ("relapsing remitting ms"), with
+    the acronym: its other words say which kind, and name no condition themselves."""
+    names = {e for e in TERMS.values() if _names_condition(e)}
+    kinds = {kind: kind.split()[-1] for kind in _kinds_by_short_name(names)}
+    return {
+        kind: short
+        for kind, short in kinds.items()
+        if len(short) <= _ACRONYM and not _names_condition(kind[: -len(short)].strip())
+    }
+
+
+_ACRONYM = 4
+
+
 def names_part_of(question: str, told: Sequence[str]) -> bool:
     """True when `question` names the part of a condition told that says which one it is
     ("cuff" of "rotator cuff"), not only its kind ("pain", "disease")."""

@@ -17,6 +17,7 @@ from mscqa.answers.conditions import (
     body_parts,
     conditions,
     is_condition,
+    kind_named,
     names_part_of,
     treatments,
 )
@@ -38,6 +39,7 @@ from mscqa.answers.phrases import (
     trim,
 )
 from mscqa.answers.references import (
+    KIND_WORDS,
     find_reference,
     found_by,
     one_of,
@@ -351,7 +353,9 @@ def _substitute(body: str, reference: re.Match[str], topic: str) -> str:
     in the riluzole trial")."""
     word = reference.group().lower()
     words = word.split()
-    replacement = one_of(topic) if words[-1] == "one" else topic
+    replacement = one_of(topic) if words[-1] == "one" or words[-1] in KIND_WORDS else topic
+    if words[-1] in KIND_WORDS:  # "that type": the kind itself
+        return body[: reference.start()] + replacement + body[reference.end() :]
     if word == "one" and replacement == topic:  # "which one ...?" of no kinds: of the topic
         return f"{_without_mark(body)}, in {topic}?"
     research = bool(STUDY_PHRASE.search(topic))
@@ -395,6 +399,8 @@ def topic_of(question: str, kind: str = "any") -> str:
     "condition" is "named" without the phrases with a determiner: research named, else the
     condition alone (what a follow-up of two words is about); "things" ("they", "them") the
     muscles or the steroids the question named (`plural_referent`), else as "treatment"."""
+    if kind == "kind":
+        return kind_named(question) or topic_of(question, "named")
     named = conditions(question)
     if kind == "things":
         phrase, joint = plural_referent(question, _treatment_of(question))

@@ -15,8 +15,8 @@ from mscqa.text.terms import STOPWORDS
 _REFERENCE = re.compile(
     r"\b(?:(?:that|this|these|those|the same)\s+(?:study|studies|trial|trials|research|review|"
     r"paper|article|analysis|meta-analysis|treatment|treatments|therapy|drug|one|ones|cells|"
-    r"patients|people|results?|findings?)|the one|the ones|(?<=which )ones?|(?<=what )ones?|it|"
-    r"its|they|them|their|this|that|"
+    r"patients|people|results?|findings?|types?|kinds?|forms?)|the one|the ones|"
+    r"(?<=which )ones?|(?<=what )ones?|it|its|they|them|their|this|that|"
     r"these|those)\b",
     re.IGNORECASE,
 )
@@ -80,7 +80,12 @@ def reference_kind(body: str, reference: re.Match[str] | None) -> str:
         return "things" if word in ("they", "them") else "treatment"
     if word == "ones":  # "which ones?": of the conditions or research named
         return "named"
+    if word.split()[-1] in KIND_WORDS:  # "that type": the kind of a condition named
+        return "kind"
     return "any"
+
+
+KIND_WORDS = frozenset(["type", "types", "kind", "kinds", "form", "forms"])
 
 
 # "would it help her?", "has it ever worked?", "is it safe?": what a treatment does, so
