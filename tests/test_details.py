@@ -7,6 +7,7 @@ from mscqa.answers.details import (
     body_part_conflict,
     cause_conflict,
     cause_unsaid,
+    opposed_elsewhere,
     other_condition,
     other_item,
     source_conflict,
@@ -176,3 +177,23 @@ def test_what_a_list_says_of_one_kind_is_not_said_of_another() -> None:
     # Unless every word the statement's kind leaves out is another kind's, two or more.
     moved = other_item("In chronic tophaceous gout, attacks come suddenly.", title, article)
     assert moved is not None and "of Acute gout, not of Chronic tophaceous gout" in moved[1]
+
+
+def test_a_word_turned_round_in_another_sentence_of_the_article_contradicts() -> None:
+    article = (
+        "Gout is common in older men.\n\n"
+        "A review pooled ten trials of the new gout drug. The authors concluded that the new "
+        "gout drug was safe. Hard work is unsafe for swollen joints."
+    )
+    context = "A review pooled ten trials of the new gout drug."
+    found = opposed_elsewhere("The review found the new gout drug unsafe.", context, article)
+    assert found is not None and found[0]
+    assert "“The authors concluded that the new gout drug was safe.”" in found[1]
+    # A word the evidence leaves out with no opposite elsewhere, or an opposite in a sentence
+    # about too little of the statement, is for the other rules.
+    assert opposed_elsewhere("The review found the new gout drug cheap.", context, article) is None
+    assert opposed_elsewhere("Gout joints are safe.", "Gout is common.", article) is None
+    # Nothing left out of the evidence: nothing to look for elsewhere.
+    assert (
+        opposed_elsewhere("A review pooled trials of the new gout drug.", context, article) is None
+    )

@@ -13,9 +13,18 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from mscqa.answers.conditions import body_parts, conditions
-from mscqa.answers.messages import mentions
+from mscqa.answers.messages import mentions, sentences
+from mscqa.answers.opposites import opposite_words, opposition
 from mscqa.text.frequency import common
-from mscqa.text.terms import STOPWORDS, TERMS, idiom_words, lexical_tokens, normalize
+from mscqa.text.terms import (
+    STOPWORDS,
+    TERMS,
+    idiom_words,
+    lexical_tokens,
+    normalize,
+    stem,
+    words,
+)
 
 # "taken from", "derived from", "came from", "cells from": what follows names a source, what
 # comes before names the thing taken. A few words of each, within one clause.
@@ -269,3 +278,29 @@ _ALL_OF_THEM = 2
 
 # An item of a list of kinds, a line of its own: "Relapsing-remitting – Patients have ...".
 _ITEM = re.compile(r"^([A-Z][\w' -]{2,40}?)\s+[–—-]\s+(.+)$", re.MULTILINE)
+
+
+def opposed_elsewhere(statement: str, context: str, article: str) -> tuple[bool, str] | None:
+    """(True: contradicted, reason) when a word of the statement that neither the evidence nor
+    its passage (`context`) uses has its opposite in another sentence of the article, one
+    about at least `_ELSEWHERE_SHARED` more of the statement's words that says the opposite:
+    "The meta-analysis found stem cell treatment unsafe" against "The authors also concluded
+    that mesenchymal stem cell treatment was safe", passed over for want of the word."""
+    mine = _stems(statement)
+    missing = mine - _stems(context)
+    for paragraph in article.splitlines() if missing else ():
+        for sentence in sentences(paragraph):
+            theirs = _stems(sentence)
+            turned = [w for w in missing for t in theirs - mine if opposite_words(w, t)]
+            if turned and len(mine & theirs) >= _ELSEWHERE_SHARED:
+                why = opposition(statement, sentence)
+                if why:
+                    return True, f"the article says the opposite (“{sentence}”): {why}"
+    return None
+
+
+def _stems(text: str) -> set[str]:
+    return {stem(w) for w in words(normalize(text)) if w not in STOPWORDS}
+
+
+_ELSEWHERE_SHARED = 3

@@ -489,6 +489,11 @@ def _negated_form(a: str, b: str) -> bool:
     return False
 
 
+def opposite_words(a: str, b: str) -> bool:
+    """True when two stems are opposites: an antonym pair, or one the other's negated form."""
+    return b in _antonyms().get(a, ()) or _negated_form(a, b)
+
+
 def opposed(statement: str, evidence: str) -> bool:
     """True when the evidence says the opposite of the statement (see `opposition`)."""
     return opposition(statement, evidence) is not None

@@ -16,6 +16,7 @@ from mscqa.answers.details import (
     body_part_conflict,
     cause_conflict,
     cause_unsaid,
+    opposed_elsewhere,
     other_condition,
     other_item,
     source_conflict,
@@ -397,6 +398,7 @@ def _with_details(
         or cause_unsaid(statement, context)
         or stage_conflict(statement, best.quote)
         or other_item(statement, article.title, article.text)
+        or opposed_elsewhere(statement, context, article.text)
     )
     if detail is None:
         return result
