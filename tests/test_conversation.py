@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from mscqa.answers import conditions as conditions_module
 from mscqa.answers.conditions import body_parts, conditions, treatments
 from mscqa.answers.conversation import (
     own_words,
@@ -888,7 +889,9 @@ def test_the_one_before_a_noun_says_what_it_is_and_points_at_nothing() -> None:
     )
 
 
-def test_the_one_of_kinds_named_before_is_one_kind_of_the_thing() -> None:
+def test_the_one_of_kinds_named_before_is_one_kind_of_the_thing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     # Asked of one kind, the question is about the thing, not about the list of its kinds.
     kinds = ["What are the types of gout?"]
     assert standalone_question("what happens in the one where toes swell?", kinds) == (
@@ -897,13 +900,15 @@ def test_the_one_of_kinds_named_before_is_one_kind_of_the_thing() -> None:
     assert standalone_question("which one lasts for years?", ["What kinds of gout are there?"]) == (
         "which gout lasts for years?"
     )
-    # "That type" is the kind named before, else the thing the kinds are of.
-    kind = standalone_question("does that kind get worse?", ["What is relapsing-remitting MS?"])
-    assert kind == "does relapsing-remitting MS get worse?"
+    # "That type" is the kind named before (the term table's kinds; here a made-up one),
+    # whole or by its own words where the thing it is a kind of is named; else the thing.
+    monkeypatch.setattr(conditions_module, "_kinds", lambda: {"tophaceous gout": "gout"})
+    kind = standalone_question("does that kind get worse?", ["What is tophaceous gout?"])
+    assert kind == "does tophaceous gout get worse?"
     assert standalone_question("can a diet help that type?", kinds) == "can a diet help gout?"
-    story = "My aunt has had MS for years and her neurologist calls it secondary progressive."
+    story = "Dad has had gout for years and his doctor calls it tophaceous."
     reading = read_message(f"{story} Do stem cells help that type?")
-    assert reading.questions == ("Do stem cells help secondary progressive MS?",)
+    assert reading.questions == ("Do stem cells help tophaceous gout?",)
     # "Which one" of no kinds is asked of what the conversation is about.
     assert standalone_question("which one lasts for years?", ["Tell me about the gout trial."]) == (
         "which one lasts for years, in the gout trial?"

@@ -157,9 +157,10 @@ def _kinds_by_short_name(names: set[str]) -> set[str]:
 
 
 def kind_named(text: str) -> str:
-    """The kind of a condition `text` names: one named whole ("relapsing-remitting MS"), else
-    the words of a kind without the condition's name in a text that names the condition ("his
-    MS ... the doctors call it primary progressive": "primary progressive MS"); or ""."""
+    """The kind of a condition `text` names (the term table's kinds of a condition with an
+    acronym for a name): one named whole, else the words of a kind without the condition's
+    name in a text that names the condition ("her MS ... her doctor calls it <the kind's own
+    words>"); or ""."""
     kinds = _kinds()
     named = conditions(text)
     whole = [c for c in named if any(normalize(c).replace("-", " ") == k for k in kinds)]
@@ -177,8 +178,8 @@ def kind_named(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _kinds() -> dict[str, str]:
-    """Each kind of a condition with an acronym for a name ("relapsing remitting ms"), with
-    the acronym: its other words say which kind, and name no condition themselves."""
+    """Each kind of a condition with an acronym for a name (from the term table), with the
+    acronym: its other words say which kind, and name no condition themselves."""
     names = {e for e in TERMS.values() if _names_condition(e)}
     kinds = {kind: kind.split()[-1] for kind in _kinds_by_short_name(names)}
     return {

@@ -265,7 +265,8 @@ def other_item(statement: str, title: str, article: str) -> tuple[bool, str] | N
         theirs = set(lexical_tokens(text, expand=False)) - set(lexical_tokens(other))
         shared = sorted(word for word, tokens in missing.items() if tokens <= theirs)
         # One word beyond common English is the other kind's; of everyday words, it takes
-        # all of them, at least two ("the disease is present all the time").
+        # all of them, at least two ("in chronic gout, attacks come suddenly" where only
+        # the acute gout item says attacks come suddenly).
         telling = [word for word in shared if not common(word)]
         if other != label and (telling or _ALL_OF_THEM <= len(shared) == len(missing)):
             words = ", ".join(f"“{word}”" for word in telling or shared)
@@ -284,8 +285,8 @@ def opposed_elsewhere(statement: str, context: str, article: str) -> tuple[bool,
     """(True: contradicted, reason) when a word of the statement that neither the evidence nor
     its passage (`context`) uses has its opposite in another sentence of the article, one
     about at least `_ELSEWHERE_SHARED` more of the statement's words that says the opposite:
-    "The meta-analysis found stem cell treatment unsafe" against "The authors also concluded
-    that mesenchymal stem cell treatment was safe", passed over for want of the word."""
+    "The review found the new drug unsafe" against "The authors concluded that the new drug
+    was safe", a sentence retrieval passes over for want of the statement's word."""
     mine = _stems(statement)
     missing = mine - _stems(context)
     for paragraph in article.splitlines() if missing else ():

@@ -39,8 +39,8 @@ def find_reference(body: str) -> re.Match[str] | None:
 
 def one_of(topic: str) -> str:
     """What "the one" or "which one" is one of when `topic` names kinds of something: "the
-    types of multiple sclerosis" -> "multiple sclerosis" (a question about one kind asks about
-    that kind, not about the list of them); else `topic`."""
+    types of gout" -> "gout" (a question about one kind asks about that kind, not about the
+    list of them); else `topic`."""
     kinds = _KINDS_OF.match(topic.strip())
     return kinds.group(1) if kinds else topic
 

@@ -195,7 +195,7 @@ def associated_only(statement: str, evidence: Sequence[str]) -> str | None:
     return None
 
 
-# A comparison and what it is against: "worked better than disease-modifying drugs",
+# A comparison and what it is against: "worked better than steroid creams",
 # "compared with placebo". "Rather than" and "other than" compare nothing, and "more than 12
 # weeks" bounds a number (the number rules judge it).
 _COMPARES = re.compile(
@@ -212,9 +212,9 @@ _NO_THING = frozenset(
 
 def uncompared(statement: str, context: str) -> str | None:
     """Why the statement compares what its evidence does not, or None: the statement sets what
-    it speaks of against something ("worked better than disease-modifying drugs") and no
+    it speaks of against something ("worked better than steroid creams") and no
     comparison in the evidence or its passage (`context`) is against a thing the statement
-    names, either side ("more severe disease than average" compares with no treatment)."""
+    names, either side ("sicker than average" compares with no treatment)."""
     mine = _comparisons(statement)
     named = _content(normalize(statement))
     if not mine or any(theirs & named for _, theirs in _comparisons(context)):
