@@ -889,6 +889,34 @@ def test_the_one_before_a_noun_says_what_it_is_and_points_at_nothing() -> None:
     )
 
 
+def test_an_and_naming_the_same_condition_asks_a_question_of_its_own() -> None:
+    reading = read_message("how do stem cells help in gout? and is there a cure for gout yet")
+    assert reading.questions == ("how do stem cells help in gout?", "Is there a cure for gout yet")
+    # Another condition is a swap.
+    swapped = standalone_question("and for lupus?", ["Is stem cell treatment safe for gout?"])
+    assert swapped == "Is stem cell treatment safe for lupus?"
+
+
+def test_a_follow_up_saying_only_when_is_the_question_before_qualified() -> None:
+    earlier = ["Does gout hurt all the time?"]
+    assert standalone_question("what about at the start?", earlier) == (
+        "Does gout hurt all the time, at the start?"
+    )
+    # Said the other way round from the question before, it is of the condition alone.
+    later = ["What happens in the later stages of gout?"]
+    assert standalone_question("and early on?", later) == "Early on, in gout?"
+
+
+def test_these_cells_are_the_stem_cells_named_or_the_cells_of_the_study() -> None:
+    story = "I have had lupus for years. Friends keep sending me stem cell articles."
+    asked = read_message(f"{story} What do these cells actually do to the immune system?")
+    assert asked.questions == ("What do stem cells actually do to the immune system, for lupus?",)
+    study = standalone_question(
+        "where did those cells come from?", ["Tell me about the tendon trial."]
+    )
+    assert study == "where did the cells in the tendon trial come from?"
+
+
 def test_the_one_of_kinds_named_before_is_one_kind_of_the_thing(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

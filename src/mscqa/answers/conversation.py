@@ -7,7 +7,6 @@ phrase it stands for, so the question searched can be shown ("Answering: ...")."
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Container, Sequence
 from dataclasses import dataclass
@@ -48,6 +47,7 @@ from mscqa.answers.references import (
     points_at_what_is_told,
     reference_kind,
     stands_for_nothing,
+    subject_of,
 )
 from mscqa.search.scope import is_clinic_service, is_listed_treatment, topic_words
 from mscqa.text.frequency import common, everyday, technical
@@ -64,6 +64,12 @@ MAX_THIN_WORDS = 2
 # A follow-up that leaves out what it is about: "and for arthritis?", "what about the knee?".
 _ELLIPTICAL = re.compile(
     r"^(?:and|but|also|so|then|ok(?:ay)?|what about|how about|same for|and what about)\b[,\s]*",
+    re.IGNORECASE,
+)
+# "at the start?", "in children?": an elliptical follow-up that only says when or in whom.
+_QUALIFIER = re.compile(
+    r"^(?:at|in|near|after|before|during|early|later|over|towards?|within|from)\b"
+    r"(?:\s+[\w'-]+){0,4}\s*[?.!]*$",
     re.IGNORECASE,
 )
 # "the patients", "the results": in a follow-up that names no condition, the people and the
@@ -241,7 +247,7 @@ def standalone_question(
         elliptical = None if not few_own(question[elliptical.end() :]) else elliptical
     body = question[elliptical.end() :] if elliptical else question
     body = body[:1].upper() + body[1:] if elliptical else body
-    if elliptical and own:
+    if elliptical and own and not mentions(context[-1], own[0]):  # a swap, not "and is MS ..."
         previous = context[-1]
         theirs = conditions(previous)
         if theirs:
@@ -284,8 +290,13 @@ def standalone_question(
     if elliptical and turned_round(body, topic):
         # "and early on?" after "the later stages of ALS": of ALS, not of its later stages.
         topic = next(iter(conditions(topic)), topic)
-    if not topic or mentions(body, topic):
+    # "these cells" itself does not name the stem cells it stands for
+    rest = body if reference is None else body[: reference.start()] + body[reference.end() :]
+    if not topic or mentions(rest, topic):
         return body if elliptical else question
+    if elliptical and _QUALIFIER.match(body) and not turned_round(body, context[-1]):
+        # "and at the start?" after "Does it hurt all the time?": the question, qualified.
+        return f"{_without_mark(context[-1])}, {body[:1].lower()}{body[1:]}"
     if reference is None:
         return f"{_without_mark(body)}, in {topic}?"
     named = conditions(topic)
@@ -350,7 +361,8 @@ def _substitute(body: str, reference: re.Match[str], topic: str) -> str:
     """`body` with its reference replaced by `topic`; "those results" keeps its noun ("the
     results on <topic>") unless the topic names research itself ("the riluzole trial"), and
     "those patients" keeps it always: the people of a study are not the study ("the patients
-    in the riluzole trial")."""
+    in the riluzole trial"), nor are its cells ("the cells in the tendon study"); "these
+    cells" after stem cells were named are those."""
     word = reference.group().lower()
     words = word.split()
     replacement = one_of(topic) if words[-1] == "one" or words[-1] in KIND_WORDS else topic
@@ -359,8 +371,10 @@ def _substitute(body: str, reference: re.Match[str], topic: str) -> str:
     if word == "one" and replacement == topic:  # "which one ...?" of no kinds: of the topic
         return f"{_without_mark(body)}, in {topic}?"
     research = bool(STUDY_PHRASE.search(topic))
-    if len(words) > 1 and words[-1] in _STUDIED:
+    if len(words) > 1 and (words[-1] in _STUDIED or (words[-1] == "cells" and research)):
         replacement = f"the {words[-1]} {'in' if research else 'with'} {topic}"
+    elif words[-1] == "cells" and "cell" in topic.lower():
+        replacement = re.sub(r"\bcell\b", "cells", topic)  # "these cells": the stem cells
     elif len(words) > 1 and words[-1] != "one" and not research:
         replacement = f"the {words[-1]} on {topic}"
     if word in ("their", "its"):
@@ -455,30 +469,7 @@ def topic_of(question: str, kind: str = "any") -> str:
         return parts[-1] if parts else ""
     # "how would that work in a hip?" after "can MSCs turn into cartilage cells?": with no
     # phrase to point at, the treatment the question asked about.
-    return phrases[-1] if phrases else (_treatment_of(question) or _subject_of(question))
-
-
-# "Why do transplanted organs get rejected?": the words after the question's verb that are
-# not everyday English name what it asks about, which a later "that" stands for.
-_ASKED_SUBJECT = re.compile(
-    r"^(?:why|how|when|where|what)\s+(?:(do|does|did|can|could|would|should)|is|are|was|were)"
-    r"\s+([\w'-]+(?:\s+[\w'-]+){0,3})",
-    re.IGNORECASE,
-)
-
-
-def _subject_of(question: str) -> str:
-    """The subject of a question asking why, how, when or where, as far as its words are
-    beyond everyday English: "transplanted organs" in "Why do transplanted organs get
-    rejected?"; "" when it opens with an everyday word ("why do people ..."). After "do" or
-    "can" the question's last word is its verb ("why do grafted kidneys fail?")."""
-    asked = question.strip().rstrip("?.! ")
-    match = _ASKED_SUBJECT.match(asked)
-    words = match.group(2).split() if match else []
-    if match and match.group(1) and match.end() == len(asked):
-        words = words[:-1]
-    subject = list(itertools.takewhile(lambda w: not everyday(w), words))
-    return " ".join(subject) if len(subject) > 1 or (subject and not common(subject[0])) else ""
+    return phrases[-1] if phrases else (_treatment_of(question) or subject_of(question))
 
 
 # "What is riluzole?", "Tell me about exosomes": what the question is about, named at its end.

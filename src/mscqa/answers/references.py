@@ -4,11 +4,13 @@ conversation's topic in its place)."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 
 from mscqa.answers.conditions import conditions, joins_a_clause
 from mscqa.answers.messages import mentions
+from mscqa.text.frequency import common, everyday
 from mscqa.text.terms import STOPWORDS
 
 # Words and phrases that point back at something named before.
@@ -82,6 +84,8 @@ def reference_kind(body: str, reference: re.Match[str] | None) -> str:
         return "named"
     if word.split()[-1] in KIND_WORDS:  # "that type": the kind of a condition named
         return "kind"
+    if word.split()[-1] == "cells":  # "these cells": the treatment named, stem cells
+        return "treatment"
     return "any"
 
 
@@ -222,3 +226,26 @@ _FINDING_ASKED = re.compile(
     rf"^what (?:did|have|has) (?P<who>.+?) (?P<verb>{'|'.join(_FOUND)})(?P<rest>\b.*)$",
     re.IGNORECASE,
 )
+
+
+# "Why do transplanted organs get rejected?": the words after the question's verb that are
+# not everyday English name what it asks about, which a later "that" stands for.
+_ASKED_SUBJECT = re.compile(
+    r"^(?:why|how|when|where|what)\s+(?:(do|does|did|can|could|would|should)|is|are|was|were)"
+    r"\s+([\w'-]+(?:\s+[\w'-]+){0,3})",
+    re.IGNORECASE,
+)
+
+
+def subject_of(question: str) -> str:
+    """The subject of a question asking why, how, when or where, as far as its words are
+    beyond everyday English: "transplanted organs" in "Why do transplanted organs get
+    rejected?"; "" when it opens with an everyday word ("why do people ..."). After "do" or
+    "can" the question's last word is its verb ("why do grafted kidneys fail?")."""
+    asked = question.strip().rstrip("?.! ")
+    match = _ASKED_SUBJECT.match(asked)
+    words = match.group(2).split() if match else []
+    if match and match.group(1) and match.end() == len(asked):
+        words = words[:-1]
+    subject = list(itertools.takewhile(lambda w: not everyday(w), words))
+    return " ".join(subject) if len(subject) > 1 or (subject and not common(subject[0])) else ""
