@@ -892,9 +892,13 @@ def test_the_one_before_a_noun_says_what_it_is_and_points_at_nothing() -> None:
 def test_an_and_naming_the_same_condition_asks_a_question_of_its_own() -> None:
     reading = read_message("how do stem cells help in gout? and is there a cure for gout yet")
     assert reading.questions == ("how do stem cells help in gout?", "Is there a cure for gout yet")
-    # Another condition is a swap.
+    # Another condition is a swap; a question of its own naming another is no swap.
     swapped = standalone_question("and for lupus?", ["Is stem cell treatment safe for gout?"])
     assert swapped == "Is stem cell treatment safe for lupus?"
+    later = standalone_question("and how many of those people get lupus later?", ["What is gout?"])
+    assert later == "How many of the people with gout get lupus later?"
+    about = standalone_question("and what about for lupus?", ["Which drug slows gout down?"])
+    assert about == "Which drug slows lupus down?"
 
 
 def test_a_follow_up_saying_only_when_is_the_question_before_qualified() -> None:
@@ -915,6 +919,19 @@ def test_these_cells_are_the_stem_cells_named_or_the_cells_of_the_study() -> Non
         "where did those cells come from?", ["Tell me about the tendon trial."]
     )
     assert study == "where did the cells in the tendon trial come from?"
+
+
+def test_it_that_hurts_is_the_part_of_the_body_told_of() -> None:
+    story = "My elbow has been sore since a fall and the scan shows a torn tendon."
+    asked = read_message(f"{story} Is the tendon why it hurts so much?")
+    assert asked.questions == ("Is the tendon why the elbow hurts so much?",)
+    # With no part of the body told of, the condition; asked what it does, still the treatment.
+    assert standalone_question("why does it ache at night?", ["What is gout?"]) == (
+        "why does gout ache at night?"
+    )
+    assert standalone_question("is it safe?", ["What is gout?"]) == (
+        "is stem cell treatment for gout safe?"
+    )
 
 
 def test_the_one_of_kinds_named_before_is_one_kind_of_the_thing(

@@ -198,11 +198,11 @@ def test_lay_words_for_wasting_away_and_going_wrong() -> None:
     assert lexical_tokens("why try diets instead?") == lexical_tokens("why try diets?")
 
 
-def test_everybody_is_everyone_and_near_the_end_is_the_later_stages() -> None:
+def test_everybody_is_everyone() -> None:
     said = set(lexical_tokens("Not everyone can take the gout tablets.", document=True))
     assert set(lexical_tokens("do the gout tablets suit everybody?")) & said >= {"everyon"}
-    late = set(lexical_tokens("In later stages, gout deforms the joints.", document=True))
-    assert {"later", "stage"} <= set(lexical_tokens("what does gout do near the end?")) & late
+    anyone = set(lexical_tokens("Has anyone been helped by the gout tablets?"))
+    assert anyone <= set(lexical_tokens("Has anybody been helped by the gout tablets?"))
 
 
 def test_every_day_is_daily() -> None:

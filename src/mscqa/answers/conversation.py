@@ -22,6 +22,7 @@ from mscqa.answers.conditions import (
 )
 from mscqa.answers.hearsay import verdict_on
 from mscqa.answers.messages import (
+    QUESTION_START,
     WORD,
     content,
     mentions,
@@ -63,7 +64,8 @@ MAX_THIN_WORDS = 2
 
 # A follow-up that leaves out what it is about: "and for arthritis?", "what about the knee?".
 _ELLIPTICAL = re.compile(
-    r"^(?:and|but|also|so|then|ok(?:ay)?|what about|how about|same for|and what about)\b[,\s]*",
+    r"^(?:and what about|and how about|what about|how about|same for|and|but|also|so|then|"
+    r"ok(?:ay)?)\b[,\s]*",
     re.IGNORECASE,
 )
 # "at the start?", "in children?": an elliptical follow-up that only says when or in whom.
@@ -172,7 +174,7 @@ def _read_parts(
                 standalone = f"{_without_mark(standalone)}, in {topic}?"
         if (
             told
-            and not names_part_of(typed, told)
+            and not names_part_of(standalone, told)
             and (not conditions(standalone) or points_at_story(typed, standalone, told))
         ):
             # "Can stem cells do anything for her?" after a story about her ALS (but "can
@@ -247,19 +249,13 @@ def standalone_question(
         elliptical = None if not few_own(question[elliptical.end() :]) else elliptical
     body = question[elliptical.end() :] if elliptical else question
     body = body[:1].upper() + body[1:] if elliptical else body
-    if elliptical and own and not mentions(context[-1], own[0]):  # a swap, not "and is MS ..."
+    if elliptical and own and not QUESTION_START.match(body):  # a swap, not "and is MS ..."
         previous = context[-1]
         theirs = conditions(previous)
         if theirs:
             return _replace_first(previous, theirs[0], own[0])
         return f"{_without_mark(previous)}, for {own[0]}?"
     reference = find_reference(body)
-    if (
-        reference is not None
-        and reference.group().lower() in ("they", "them", "their")
-        and STUDY_PHRASE.search(body[: reference.start()])
-    ):
-        reference = None  # "what did the study find when they injected ...": its researchers
     if reference is not None and stands_for_nothing(body, reference):
         reference = None
     if reference and own and " " not in reference.group().strip():
@@ -412,9 +408,13 @@ def topic_of(question: str, kind: str = "any") -> str:
     that says "the volunteers" leans on a study, not on whatever "the ..." came last;
     "condition" is "named" without the phrases with a determiner: research named, else the
     condition alone (what a follow-up of two words is about); "things" ("they", "them") the
-    muscles or the steroids the question named (`plural_referent`), else as "treatment"."""
+    muscles or the steroids the question named (`plural_referent`), else as "treatment";
+    "kind" the kind of a condition named; "part" ("it hurts") the part of the body named."""
     if kind == "kind":
         return kind_named(question) or topic_of(question, "named")
+    if kind == "part":  # "why does it hurt?" after "my knee has been sore": the knee
+        parts = body_parts(question, own=False)
+        return f"the {parts[-1]}" if parts else topic_of(question, "condition")
     named = conditions(question)
     if kind == "things":
         phrase, joint = plural_referent(question, _treatment_of(question))

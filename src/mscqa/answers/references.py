@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from mscqa.answers.conditions import conditions, joins_a_clause
 from mscqa.answers.messages import mentions
+from mscqa.answers.phrases import STUDY_PHRASE
 from mscqa.text.frequency import common, everyday
 from mscqa.text.terms import STOPWORDS
 
@@ -72,6 +73,8 @@ def reference_kind(body: str, reference: re.Match[str] | None) -> str:
     after = body[reference.end() :].split()
     if word in ("they", "them", "their") and after and _RESEARCH_VERB.match(" ".join(after)):
         return "study"
+    if word == "it" and _SYMPTOM.match(body[reference.end() :]):
+        return "part"  # "why does it hurt so much?": the part of the body told of
     if word in ("it", "its", "they", "them", "that", "this"):
         # "is that safe?", "does this work?": "that" as much as "it" is the treatment.
         if _ASKS_EFFECT.match(body[reference.end() :]):
@@ -89,6 +92,13 @@ def reference_kind(body: str, reference: re.Match[str] | None) -> str:
     return "any"
 
 
+# What a part of the body does when it is ill: "it hurts", "it still aches", "it gives way".
+_SYMPTOM = re.compile(
+    r"\s+(?:(?:still|always|really|only|often|sometimes)\s+)?(?:hurts?|hurting|aches?|aching|"
+    r"swells?|swelling|throbs?|throbbing|stiffens|locks?|locking|clicks?|gives way|is sore|"
+    r"feels? sore)\b",
+    re.IGNORECASE,
+)
 KIND_WORDS = frozenset(["type", "types", "kind", "kinds", "form", "forms"])
 
 
@@ -113,11 +123,14 @@ _RESEARCH_VERB = re.compile(
 
 def stands_for_nothing(body: str, reference: re.Match[str]) -> bool:
     """True when the reference points at nothing said before: "they" doing to the patient
-    what doctors do ("why don't they give her steroid shots?": her doctors), the "it" of
-    "is it safe to drive after the injection?", and the "that" of "is that how it goes?"."""
+    what doctors do ("why don't they give her steroid shots?": her doctors), "they" after a
+    study the question names ("what did the study find when they injected ...": its
+    researchers), the "it" of "is it safe to drive after the injection?", and the "that" of
+    "is that how it goes?"."""
     word, after = reference.group().lower(), body[reference.end() :]
     return bool(
         (word == "they" and _DOCTORS_DO.match(after))
+        or (word in ("they", "them", "their") and STUDY_PHRASE.search(body[: reference.start()]))
         or (word == "it" and _EMPTY_IT.match(after))
         or (word == "that" and _SITUATION.match(after))
     )
