@@ -198,6 +198,11 @@ def test_lay_words_for_wasting_away_and_going_wrong() -> None:
     assert lexical_tokens("why try diets instead?") == lexical_tokens("why try diets?")
 
 
+def test_a_relapse_is_a_flare_up() -> None:
+    said = set(lexical_tokens("The drug lengthens the time between flare-ups.", document=True))
+    assert {"flare", "up"} <= said & set(lexical_tokens("does the drug space out relapses?"))
+
+
 def test_everybody_is_everyone() -> None:
     said = set(lexical_tokens("Not everyone can take the gout tablets.", document=True))
     assert set(lexical_tokens("do the gout tablets suit everybody?")) & said >= {"everyon"}
