@@ -12,9 +12,10 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from mscqa.answers.antonyms import opposite_words
 from mscqa.answers.conditions import body_parts, conditions
 from mscqa.answers.messages import mentions, sentences
-from mscqa.answers.opposites import opposite_words, opposition
+from mscqa.answers.opposites import opposition
 from mscqa.text.frequency import common
 from mscqa.text.terms import (
     STOPWORDS,

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from mscqa.answers.antonyms import antonyms, negated_form
 from mscqa.answers.conditions import conditions
 from mscqa.answers.numbers import THOUSANDS
 from mscqa.config import DATA_DIR
@@ -56,18 +57,6 @@ _HEDGE = re.compile(
     r"\b(?:whether|to (?:determine|assess|test|investigate|examine|evaluate)|hypothes\w*"
     r"|objective|aim|might|if)\b"
 )
-
-
-@lru_cache(maxsize=1)
-def _antonyms() -> dict[str, frozenset[str]]:
-    pairs: dict[str, set[str]] = {}
-    for line in (DATA_DIR / "antonyms.tsv").read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        a, b = (stem(w.strip()) for w in line.split("\t"))
-        pairs.setdefault(a, set()).add(b)
-        pairs.setdefault(b, set()).add(a)
-    return {k: frozenset(v) for k, v in pairs.items()}
 
 
 @lru_cache(maxsize=1)
@@ -402,7 +391,7 @@ def opposition(statement: str, evidence: str) -> str | None:
     conflict = direction_conflict(statement, evidence)
     if conflict:
         return conflict
-    antonyms = _antonyms()
+    opposites = antonyms()
     cut = clauses(evidence)
     evidence_clauses = []
     for before, c in zip(["", *cut], cut, strict=False):
@@ -437,9 +426,9 @@ def opposition(statement: str, evidence: str) -> str | None:
             continue
         best_words = _content(best)
         for word in words_here - best_words:
-            swapped = antonyms.get(word, frozenset()) & (best_words - words_here)
+            swapped = opposites.get(word, frozenset()) & (best_words - words_here)
             # A prefix makes the opposite of the very same word: anywhere in the evidence.
-            swapped |= {w for w in all_words - words_here if _negated_form(word, w)}
+            swapped |= {w for w in all_words - words_here if negated_form(word, w)}
             if swapped:
                 mine, theirs = _as_written(word, clause), _as_written(min(swapped), evidence)
                 return f"'{mine}' in the statement, '{theirs}' in the evidence"
@@ -454,8 +443,8 @@ _TIME_UNITS = frozenset(stem(w) for w in ("hour", "day", "week", "month", "year"
 
 def turned_round(text: str, other: str) -> bool:
     """True when a word of `text` is an antonym of a word of `other` ("early" / "later")."""
-    antonyms, theirs = _antonyms(), _content(other)
-    return any(antonyms.get(word, frozenset()) & theirs for word in _content(text))
+    opposites, theirs = antonyms(), _content(other)
+    return any(opposites.get(word, frozenset()) & theirs for word in _content(text))
 
 
 def _referred(clause: str, before: str) -> set[str]:
@@ -470,28 +459,6 @@ _POINTING = re.compile(r"\b(?:they|it|these|those)\b")
 def _as_written(stemmed: str, text: str) -> str:
     """The first word of `text` with stem `stemmed`, as written (the stem when there is none)."""
     return next((w for w in words(normalize(text)) if stem(w) == stemmed), stemmed)
-
-
-# A word and the same word with a negating prefix are opposites ("affordable"/"unaffordable",
-# "unlikely"/"likely", "nontoxic"/"toxic"), whether or not the antonym table lists them; the
-# rest must be long enough to be a word of its own ("intake" is not "not take").
-_NEGATING_PREFIXES = ("non", "un", "in", "im", "ir", "il", "dis")
-_MIN_NEGATED_REST = 5
-
-
-def _negated_form(a: str, b: str) -> bool:
-    """True when one of two stems is the other with a negating prefix."""
-    for longer, shorter in ((a, b), (b, a)):
-        for prefix in _NEGATING_PREFIXES:
-            rest = longer[len(prefix) :].lstrip("-")
-            if longer.startswith(prefix) and rest == shorter and len(shorter) >= _MIN_NEGATED_REST:
-                return True
-    return False
-
-
-def opposite_words(a: str, b: str) -> bool:
-    """True when two stems are opposites: an antonym pair, or one the other's negated form."""
-    return b in _antonyms().get(a, ()) or _negated_form(a, b)
 
 
 def opposed(statement: str, evidence: str) -> bool:

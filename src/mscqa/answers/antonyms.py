@@ -1,0 +1,44 @@
+"""Words that are opposites: the antonym table (data/antonyms.tsv) and a word against the same
+word with a negating prefix ("affordable" / "unaffordable")."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from mscqa.config import DATA_DIR
+from mscqa.text.terms import stem
+
+
+@lru_cache(maxsize=1)
+def antonyms() -> dict[str, frozenset[str]]:
+    """Each stem of the antonym table with the stems it is the opposite of, both ways."""
+    pairs: dict[str, set[str]] = {}
+    for line in (DATA_DIR / "antonyms.tsv").read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        a, b = (stem(w.strip()) for w in line.split("\t"))
+        pairs.setdefault(a, set()).add(b)
+        pairs.setdefault(b, set()).add(a)
+    return {k: frozenset(v) for k, v in pairs.items()}
+
+
+# A word and the same word with a negating prefix are opposites ("affordable"/"unaffordable",
+# "unlikely"/"likely", "nontoxic"/"toxic"), whether or not the antonym table lists them; the
+# rest must be long enough to be a word of its own ("intake" is not "not take").
+_NEGATING_PREFIXES = ("non", "un", "in", "im", "ir", "il", "dis")
+_MIN_NEGATED_REST = 5
+
+
+def negated_form(a: str, b: str) -> bool:
+    """True when one of two stems is the other with a negating prefix."""
+    for longer, shorter in ((a, b), (b, a)):
+        for prefix in _NEGATING_PREFIXES:
+            rest = longer[len(prefix) :].lstrip("-")
+            if longer.startswith(prefix) and rest == shorter and len(shorter) >= _MIN_NEGATED_REST:
+                return True
+    return False
+
+
+def opposite_words(a: str, b: str) -> bool:
+    """True when two stems are opposites: an antonym pair, or one the other's negated form."""
+    return b in antonyms().get(a, ()) or negated_form(a, b)
