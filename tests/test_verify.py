@@ -686,6 +686,17 @@ def test_free_of_something_and_something_gone_say_the_same() -> None:
     assert not negated("the rash spread in most patients")
 
 
+def test_not_known_and_unknown_say_the_same() -> None:
+    evidence = "Although the cause of gout flares is still unknown, cold weather is blamed."
+    assert negated("the cause of gout flares is still unknown")
+    assert not negated("the union is strong")  # "un" that is no prefix of a word
+    agreeing = judge("The cause of gout flares is not known.", [evidence], evidence)
+    assert agreeing[0] != CONTRADICTED
+    assert opposed("The cause of gout flares is known.", evidence)
+    # A word with the prefix in the statement, against the word in the evidence, is opposite.
+    assert opposed("The gout tablets are unsafe.", "The gout tablets are safe.")
+
+
 def test_a_not_that_tells_which_things_denies_nothing() -> None:
     assert not negated("few doctors prescribe them for pain not caused by injury")
     assert negated("few doctors do not prescribe them") and negated(

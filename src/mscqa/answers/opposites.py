@@ -12,6 +12,7 @@ from mscqa.answers.antonyms import antonyms, negated_form
 from mscqa.answers.conditions import conditions
 from mscqa.answers.numbers import THOUSANDS
 from mscqa.config import DATA_DIR
+from mscqa.text.frequency import common
 from mscqa.text.terms import (
     NUMBER_WORDS,
     STOPWORDS,
@@ -94,10 +95,13 @@ def negated(clause: str) -> bool:
     negated; the elliptical "than those who do not", "not only ... but also" and a thing
     described by what it lacks ("patients with no prior disease") are not. "Free of" denies
     what follows it ("free of side effects"), and "gone" what comes before it ("the pain was
-    gone"): "free of pain" and "pain was gone" say the same."""
+    gone"): "free of pain" and "pain was gone" say the same, and "is unknown" says "is not
+    known"."""
     tokens = words(clause)
     for i, token in enumerate(tokens):
         if token in _ABSENT and any(t not in STOPWORDS for t in tokens[max(0, i - 4) : i]):
+            return True
+        if token in _BE and _un_said(tokens[i + 1 : i + 3]):
             return True
         if token == "free" and tokens[i + 1 : i + 2] == ["of"]:
             token = "no"
@@ -114,6 +118,16 @@ def negated(clause: str) -> bool:
         if any(t not in STOPWORDS for t in tokens[i + 1 : i + 5]):
             return True
     return False
+
+
+def _un_said(after: Sequence[str]) -> bool:
+    """True when what a "be" says is a word of English with "un" before it ("unknown", "still
+    unclear"): the word denied."""
+    said = [t for t in after if t not in _STILL][:1]
+    return bool(said) and said[0].startswith("un") and len(said[0]) > 5 and common(said[0][2:])
+
+
+_STILL = frozenset({"still", "largely", "currently", "yet", "so", "far", "as"})
 
 
 def _describing_not(tokens: Sequence[str], i: int) -> bool:
@@ -425,7 +439,9 @@ def opposition(statement: str, evidence: str) -> str | None:
         if overlap == 0:
             continue
         best_words = _content(best)
-        for word in words_here - best_words:
+        # A word denied against its opposite agrees: "is not known" / "is unknown".
+        denied = polarity and bool(_NEGATIONS.intersection(words(clause)))
+        for word in words_here - best_words if not denied else ():
             swapped = opposites.get(word, frozenset()) & (best_words - words_here)
             # A prefix makes the opposite of the very same word: anywhere in the evidence.
             swapped |= {w for w in all_words - words_here if negated_form(word, w)}
