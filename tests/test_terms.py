@@ -203,6 +203,12 @@ def test_a_relapse_is_a_flare_up() -> None:
     assert {"flare", "up"} <= said & set(lexical_tokens("does the drug space out relapses?"))
 
 
+def test_a_vaccination_is_an_immunization() -> None:
+    said = set(lexical_tokens("Immunizations protect us for years.", document=True))
+    for asked in ("do vaccinations last for years?", "does a vaccine protect us?"):
+        assert "immun" in said & set(lexical_tokens(asked)), asked
+
+
 def test_everybody_is_everyone() -> None:
     said = set(lexical_tokens("Not everyone can take the gout tablets.", document=True))
     assert set(lexical_tokens("do the gout tablets suit everybody?")) & said >= {"everyon"}
