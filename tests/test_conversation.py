@@ -1094,3 +1094,11 @@ def test_that_judged_after_a_question_for_a_finding_is_the_finding() -> None:
         not in read_message("where was that done?", ["What did Okafor et al. show?"]).questions[0]
     )
     assert read_message("is that common?", ["What is gout?"]).questions == ("is gout common?",)
+    # What a thing does to another is the answer too: "why does that matter?" asks of it.
+    doing = ["What do the gout tablets do to uric acid?"]
+    assert read_message("and why does that matter?", doing).questions == (
+        "Why does what the gout tablets do to uric acid matter?",
+    )
+    assert read_message("why does that matter?", ["What is gout?"]).questions == (
+        "why does gout matter?",
+    )

@@ -216,18 +216,26 @@ def found_by(asked: str, body: str, reference: re.Match[str]) -> str:
     """What the question before (`asked`) found out, for a "that" or "this" that points at its
     answer as what a follow-up judges ("is that good news?" after "What did the researchers
     conclude about stem cells for MS?": "what the researchers concluded about stem cells for
-    MS"); "" otherwise ("where was that done?" asks about the study)."""
+    MS"; "why does that matter?" after "What do stem cells do to T cells?": "what stem cells
+    do to T cells"); "" otherwise ("where was that done?" asks about the study)."""
     judged = _JUDGED.match(body)
-    finding = _FINDING_ASKED.match(" ".join(asked.split()))
-    if not (judged and finding and judged.end() == reference.end()):
+    asked = " ".join(asked.split())
+    finding = _FINDING_ASKED.match(asked)
+    doing = _DOING_ASKED.match(asked)
+    if not (judged and judged.end() == reference.end()):
         return ""
-    verb = finding.group("verb").lower()
-    return f"what {finding.group('who')} {_FOUND[verb]}{finding.group('rest').rstrip(' ?.!')}"
+    if finding:
+        verb = finding.group("verb").lower()
+        return f"what {finding.group('who')} {_FOUND[verb]}{finding.group('rest').rstrip(' ?.!')}"
+    if doing:  # "why does that matter?" after "What do stem cells do to T cells?"
+        does = doing.group("aux").lower()
+        return f"what {doing.group('who')} {does if does == 'does' else 'do'}{doing.group('rest')}"
+    return ""
 
 
-# "is that good news?", "so is this true?", "does that mean it works?"
+# "is that good news?", "so is this true?", "does that mean it works?", "why does that matter?"
 _JUDGED = re.compile(
-    r"^(?:(?:so|and|but|ok|okay),?\s+)?(?:is|isn't|was|does|doesn't|would|could|can)\s+"
+    r"^(?:(?:so|and|but|ok|okay),?\s+)?(?:why\s+)?(?:is|isn't|was|does|doesn't|would|could|can)\s+"
     r"(?:that|this)\b(?!\s+(?:done|run|carried|conducted|published|tested|based|study|trial))",
     re.IGNORECASE,
 )
@@ -235,6 +243,11 @@ _FOUND = {
     "find": "found", "show": "showed", "conclude": "concluded", "report": "reported",
     "discover": "discovered", "say": "said", "suggest": "suggested", "prove": "proved",
 }  # fmt: skip
+# "What do stem cells do to T cells?": what they do is the answer a follow-up judges.
+_DOING_ASKED = re.compile(
+    r"^what (?P<aux>do|does) (?P<who>.+?) do(?P<rest>\s+(?:to|for|in|with)\b[^?.!]*)[?.!]*$",
+    re.IGNORECASE,
+)
 _FINDING_ASKED = re.compile(
     rf"^what (?:did|have|has) (?P<who>.+?) (?P<verb>{'|'.join(_FOUND)})(?P<rest>\b.*)$",
     re.IGNORECASE,
