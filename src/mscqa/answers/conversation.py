@@ -42,6 +42,7 @@ from mscqa.answers.references import (
     KIND_WORDS,
     find_reference,
     found_by,
+    of_the_question_before,
     one_of,
     plural_referent,
     points_at_story,
@@ -80,7 +81,8 @@ _QUALIFIER = re.compile(
 _DEFINITE = re.compile(
     r"\bthe\s+(?:patients?|people|participants?|volunteers?|subjects?|researchers?|"
     r"scientists?|authors?|doctors?|results?|findings?|outcomes?|study|studies|trials?|"
-    r"doses?|side effects?|effects?|groups?|numbers?|scores?|data)\b",
+    r"doses?|side effects?|effects?|groups?|numbers?|scores?|data|"
+    r"cells(?!\s+(?:in|of|from|for)\b))\b",
     re.IGNORECASE,
 )
 # The noun asked about: "which drugs ..." ("what happens to ..." asks with a verb).
@@ -263,17 +265,18 @@ def standalone_question(
         # about, without the condition it was talked about for.
         treatment = next((t for t in map(_treatment_of, reversed(context)) if t), "")
         return _substitute(body, reference, treatment) if treatment else question
-    bare = not content(body)  # "why?", "how so?": all of it is in the turn before
+    if of_the_question_before(body, reference):  # "why?", "how does that happen?"
+        return f"{body[:1].upper()}{body[1:]} {context[-1]}"
     # "were there side effects?", "how long does recovery take?": too few words of its own to
     # say what about, so about what the conversation is about.
     thin = carry_thin and not own and sum(not everyday(w) for w in content(body)) <= MAX_THIN_WORDS
     definite = _DEFINITE.search(body)  # "the volunteers": of the study talked about
     alone = own or not (definite or thin or joined)
-    if reference is None and not elliptical and not bare and alone:
+    if reference is None and not elliptical and alone:
         return question
     if reference is not None:
         kind = reference_kind(body, reference)
-    elif thin and not (definite or elliptical or bare):
+    elif thin and not (definite or elliptical):
         kind = "condition"
     else:
         kind = "named"
@@ -443,6 +446,7 @@ def topic_of(question: str, kind: str = "any") -> str:
         return f"the research on {topic}" if topic else ""
     study = [research_phrase(m.group()) for m in STUDY_PHRASE.finditer(question)]
     study = [s for s in study if len(content(s)) > 1 or named]
+    study = study or [f"the research by {name} et al." for name in authors(question)]
     if study:
         phrase = trim(study[-1])
         if named and not mentions(phrase, named[0]):

@@ -9,7 +9,7 @@ import re
 from collections.abc import Sequence
 
 from mscqa.answers.conditions import conditions, joins_a_clause
-from mscqa.answers.messages import mentions
+from mscqa.answers.messages import WORD, mentions
 from mscqa.answers.phrases import STUDY_PHRASE
 from mscqa.text.frequency import common, everyday
 from mscqa.text.terms import STOPWORDS
@@ -51,6 +51,22 @@ def one_of(topic: str) -> str:
 _KINDS_OF = re.compile(
     r"(?:the\s+)?(?:(?:different|main|various|other|four|\d+)\s+)?"
     r"(?:types|kinds|forms|sorts|stages)\s+(?:of|for)\s+(.+)$",
+    re.IGNORECASE,
+)
+
+
+def of_the_question_before(body: str, reference: re.Match[str] | None) -> bool:
+    """True when a follow-up asks of the whole question before it: "why?", "why not?", "how
+    come?" (no word of its own) or "how does that happen?" (what the question asked about)."""
+    if not WORD.search(_ASKING_ONLY.sub("", body)):
+        return True
+    return reference is not None and bool(_HOW_THAT.match(body))
+
+
+_ASKING_ONLY = re.compile(r"\b(?:why|how|come|so|not|and|but|then|really|what|is|that)\b", re.I)
+_HOW_THAT = re.compile(
+    r"^(?:and\s+)?how\s+(?:does|did|do|can|could)\s+(?:that|this)\s+"
+    r"(?:happen|happens|work|come about)\b",
     re.IGNORECASE,
 )
 
