@@ -690,6 +690,7 @@ def test_not_known_and_unknown_say_the_same() -> None:
     evidence = "Although the cause of gout flares is still unknown, cold weather is blamed."
     assert negated("the cause of gout flares is still unknown")
     assert not negated("the union is strong")  # "un" that is no prefix of a word
+    assert not negated("the swelling was unchanged")  # a direction word: read as one
     agreeing = judge("The cause of gout flares is not known.", [evidence], evidence)
     assert agreeing[0] != CONTRADICTED
     assert opposed("The cause of gout flares is known.", evidence)

@@ -122,9 +122,11 @@ def negated(clause: str) -> bool:
 
 def _un_said(after: Sequence[str]) -> bool:
     """True when what a "be" says is a word of English with "un" before it ("unknown", "still
-    unclear"): the word denied."""
+    unclear"): the word denied. Direction words ("unchanged", "unrelated") are read as such."""
     said = [t for t in after if t not in _STILL][:1]
-    return bool(said) and said[0].startswith("un") and len(said[0]) > 5 and common(said[0][2:])
+    word = said[0] if said else ""
+    prefixed = word.startswith("un") and len(word) > 5 and common(word[2:])
+    return prefixed and word not in direction_kinds()
 
 
 _STILL = frozenset({"still", "largely", "currently", "yet", "so", "far", "as"})
