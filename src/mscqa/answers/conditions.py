@@ -169,10 +169,9 @@ def kind_named(text: str) -> str:
     plain = normalize(text).replace("-", " ")
     for kind, short in kinds.items():
         words = kind[: -len(short)].strip()
-        if re.search(rf"\b{re.escape(words)}\b", plain) and any(
-            normalize(c) == short or normalize(c) == TERMS.get(short) for c in named
-        ):
-            return f"{words} {short.upper() if len(short) <= 3 else short}"
+        written = [c for c in named if normalize(c) in (short, TERMS.get(short))]
+        if written and re.search(rf"\b{re.escape(words)}\b", plain):
+            return f"{words} {written[0]}"  # the condition as the text writes it
     return ""
 
 

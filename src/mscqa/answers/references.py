@@ -63,7 +63,9 @@ def of_the_question_before(body: str, reference: re.Match[str] | None) -> bool:
     return reference is not None and bool(_HOW_THAT.match(body))
 
 
-_ASKING_ONLY = re.compile(r"\b(?:why|how|come|so|not|and|but|then|really|what|is|that)\b", re.I)
+_ASKING_ONLY = re.compile(
+    r"\b(?:why|how|come|so|not|and|but|then|really|what|is|that)\b", re.IGNORECASE
+)
 _HOW_THAT = re.compile(
     r"^(?:and\s+)?how\s+(?:does|did|do|can|could)\s+(?:that|this)\s+"
     r"(?:happen|happens|work|come about)\b",
