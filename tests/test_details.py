@@ -10,6 +10,7 @@ from mscqa.answers.details import (
     opposed_elsewhere,
     other_condition,
     other_item,
+    route_conflict,
     source_conflict,
     sources,
     stage_conflict,
@@ -197,3 +198,15 @@ def test_a_word_turned_round_in_another_sentence_of_the_article_contradicts() ->
     assert (
         opposed_elsewhere("A review pooled trials of the new gout drug.", context, article) is None
     )
+
+
+def test_another_way_of_giving_a_treatment_is_not_backed() -> None:
+    injected = "In the trial, the gout drug was injected into the knee joint every week."
+    by_mouth = route_conflict("The gout drug was given by mouth.", injected)
+    assert by_mouth is not None and by_mouth[0]
+    assert "“into the knee joint” where the statement says “by mouth”" in by_mouth[1]
+    unsaid = route_conflict("The gout drug was given as tablets.", "The gout drug eased pain.")
+    assert unsaid is not None and not unsaid[0]
+    # The same way in other words, or no way said by the statement: nothing to say.
+    assert route_conflict("The gout drug was taken as pills.", "Patients took tablets.") is None
+    assert route_conflict("The gout drug eased pain.", injected) is None

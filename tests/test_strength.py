@@ -32,6 +32,7 @@ EVIDENCE = "In a small trial, the new drug reduced joint pain in patients with g
         "The new drug reduced joint pain in any patient with gout.",
         "The new drug reduced joint pain in patients with mild gout.",
         "The new drug reduced joint pain in patients with severe gout.",
+        "The new drug rarely reduced joint pain in patients with gout.",
     ],
 )
 def test_a_stronger_statement_is_not_found(statement: str) -> None:

@@ -282,6 +282,43 @@ _ALL_OF_THEM = 2
 _ITEM = re.compile(r"^([A-Z][\w' -]{2,40}?)\s+[–—-]\s+(.+)$", re.MULTILINE)
 
 
+def route_conflict(statement: str, context: str) -> tuple[bool, str] | None:
+    """(contradicted, reason) when the statement says how a treatment is given (by mouth, into
+    a vein, into the spinal fluid, into a joint, on the skin, inhaled) and the evidence with
+    its passage (`context`) says another way and not the statement's (contradicted), or none
+    (not found): "given by mouth" against "transplanted via the intrathecal route"."""
+    mine, theirs = _routes(statement), _routes(context)
+    if not mine or set(mine) & set(theirs):
+        return None
+    said = next(iter(mine.values()))
+    if theirs:
+        other = next(iter(theirs.values()))
+        return True, f"the evidence says “{other}” where the statement says “{said}”"
+    return False, f"the evidence does not say it is given “{said}”"
+
+
+def _routes(text: str) -> dict[str, str]:
+    """Each way of giving a treatment `text` names, with its words as written."""
+    plain = normalize(text)
+    return {
+        route: found.group()
+        for route, pattern in _ROUTES.items()
+        if (found := re.search(rf"\b(?:{pattern})\b", plain))
+    }
+
+
+# The ways a treatment is given, and the words that say each.
+_ROUTES = {
+    "mouth": r"by mouth|orally|oral|tablets?|pills?|capsules?|swallowed",
+    "vein": r"intravenous(?:ly)?|into (?:a|the) veins?|into the bloodstream|infusions?|infused",
+    "spinal fluid": r"intrathecal(?:ly)?|cerebrospinal fluid|spinal fluid|lumbar puncture|"
+    r"spinal tap|spinal area|into the spine",
+    "joint": r"intra-articular(?:ly)?|into (?:the|a) (?:[a-z]+ )?joints?",
+    "skin": r"topical(?:ly)?|creams?|ointments?|on the skin",
+    "inhaled": r"inhaled|inhalers?|nasal sprays?",
+}
+
+
 def opposed_elsewhere(statement: str, context: str, article: str) -> tuple[bool, str] | None:
     """(True: contradicted, reason) when a word of the statement that neither the evidence nor
     its passage (`context`) uses has its opposite in another sentence of the article, one

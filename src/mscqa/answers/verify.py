@@ -19,6 +19,7 @@ from mscqa.answers.details import (
     opposed_elsewhere,
     other_condition,
     other_item,
+    route_conflict,
     source_conflict,
     stage_conflict,
 )
@@ -399,6 +400,7 @@ def _with_details(
         or stage_conflict(statement, best.quote)
         or other_item(statement, article.title, article.text)
         or opposed_elsewhere(statement, context, article.text)
+        or route_conflict(statement, context)
     )
     if detail is None:
         return result
