@@ -1124,3 +1124,62 @@ def test_that_judged_after_a_question_for_a_finding_is_the_finding() -> None:
     assert read_message("why does that matter?", ["What is gout?"]).questions == (
         "why does gout matter?",
     )
+
+
+def test_worse_than_that_is_searched_with_the_question_before() -> None:
+    earlier = ["Does gout ever need surgery?"]
+    assert read_message("and can it get worse than that?", earlier).questions == (
+        "Can gout get worse than that? Does gout ever need surgery?",
+    )
+    assert read_message("is it as bad as that?", earlier).questions[0].endswith(earlier[0])
+    # "that" anywhere else is read as before.
+    assert read_message("is that common?", ["What is gout?"]).questions == ("is gout common?",)
+
+
+def test_the_knee_one_is_one_of_what_was_asked_about() -> None:
+    assert standalone_question(
+        "and how many took part in the asthma one?", ["What is a cohort study?"]
+    ) == ("How many took part in the asthma study?")
+    assert standalone_question("is the newer one any better?", ["Which tablets ease gout?"]) == (
+        "is the newer tablets any better?"
+    )
+    # "the one hip score" names what it is.
+    assert standalone_question("what did the one hip score show?", ["What is a hip score?"]) == (
+        "what did the one hip score show?"
+    )
+
+
+def test_research_dated_by_a_year_keeps_its_year() -> None:
+    assert standalone_question("what did they find?", ["Who ran the gout trial in 2015?"]) == (
+        "what did the gout trial in 2015 find?"
+    )
+
+
+def test_a_good_one_is_one_of_what_was_asked_about() -> None:
+    assert standalone_question("what counts as a good one?", ["What is FEV1?"]) == (
+        "what counts as a good FEV1?"
+    )
+
+
+def test_a_short_follow_up_with_no_topic_to_lean_on_takes_the_question_before() -> None:
+    assert standalone_question("give me some examples", ["Can diet cause disease?"]) == (
+        "give me some examples? Can diet cause disease?"
+    )
+    # With a condition to lean on, it takes the condition.
+    assert standalone_question("any side effects?", ["Can stem cells help gout?"]) == (
+        "any side effects, in gout?"
+    )
+
+
+def test_what_is_used_for_this_is_the_condition() -> None:
+    story = "I have had gout for years and the tablets upset my stomach."
+    assert read_message(f"{story} What is normally used for this?").questions == (
+        "What is normally used for gout?",
+    )
+    assert standalone_question(
+        "is there anything for it?", ["What are the first signs of gout?"]
+    ) == ("is there anything for gout?")
+    # What "it" is used for is still the thing asked about.
+    assert standalone_question("what is it used for?", ["What is riluzole?"]) == (
+        "what is riluzole used for?"
+    )

@@ -145,6 +145,10 @@ def test_no_form_asked_means_no_sentence_has_it() -> None:
         ("What is the grip score?", False),  # what the score is, or its value: left open
         ("What were the scores used to rate pain?", False),  # which scores, not their values
         ("What was the score of the placebo group?", True),
+        ("what is the grip score before surgery", True),  # a score at a time is a value
+        ("What is the walking score 6 months after?", True),
+        ("How did their knee scores change after the injection?", True),
+        ("Did the scores change?", False),  # yes or no
         ("How fast does the disease progress?", False),  # "slowly" answers it
         ("How common is gout?", False),  # "extremely common" answers it
         ("When do the symptoms start?", False),

@@ -35,21 +35,21 @@ from mscqa.answers.phrases import (
     STUDY_PHRASE,
     STUDY_WORDS,
     determiner_phrases,
-    research_phrase,
+    research_named,
     trim,
 )
 from mscqa.answers.references import (
-    KIND_WORDS,
+    compares_with_what_was_asked,
     find_reference,
     found_by,
     of_the_question_before,
-    one_of,
     plural_referent,
     points_at_story,
     points_at_what_is_told,
     reference_kind,
     stands_for_nothing,
     subject_of,
+    substitute,
 )
 from mscqa.search.scope import is_clinic_service, is_listed_treatment, topic_words
 from mscqa.text.frequency import common, everyday, technical
@@ -182,6 +182,8 @@ def _read_parts(
             # "Can stem cells do anything for her?" after a story about her ALS (but "can
             # the meniscus grow back?" after a torn meniscus says what it asks about).
             standalone = f"{_without_mark(standalone)}, for {_told_about(story, told, typed)}?"
+        if context and compares_with_what_was_asked(typed):  # "can it get worse than that?"
+            standalone = f"{standalone} {context[-1]}"
         # "Is that normal for gout?" after "His toes swell up at night.": searched with that
         # sentence (`Part.told`), and without it when the articles do not cover it so.
         last = next(reversed(sentences(story)), "")
@@ -264,7 +266,7 @@ def standalone_question(
         # "Is it safe for ALS?" names what it asks about: the pronoun is the treatment talked
         # about, without the condition it was talked about for.
         treatment = next((t for t in map(_treatment_of, reversed(context)) if t), "")
-        return _substitute(body, reference, treatment) if treatment else question
+        return substitute(body, reference, treatment) if treatment else question
     if of_the_question_before(body, reference):  # "why?", "how does that happen?"
         return f"{body[:1].upper()}{body[1:]} {context[-1]}"
     # "were there side effects?", "how long does recovery take?": too few words of its own to
@@ -274,12 +276,9 @@ def standalone_question(
     alone = own or not (definite or thin or joined)
     if reference is None and not elliptical and alone:
         return question
-    if reference is not None:
-        kind = reference_kind(body, reference)
-    elif thin and not (definite or elliptical):
+    kind = "named" if reference is None else reference_kind(body, reference)
+    if reference is None and thin and not (definite or elliptical):
         kind = "condition"
-    else:
-        kind = "named"
     topic = next((t for t in (topic_of(c, kind) for c in reversed(context)) if t), "")
     about_research = kind == "study" or bool(reference and STUDY_PHRASE.search(reference.group()))
     if quoted and about_research and not STUDY_PHRASE.search(context[-1]):
@@ -291,6 +290,8 @@ def standalone_question(
         topic = next(iter(conditions(topic)), topic)
     # "these cells" itself does not name the stem cells it stands for
     rest = body if reference is None else body[: reference.start()] + body[reference.end() :]
+    if not topic and kind == "condition":  # "give me some examples": of the question before
+        return f"{_without_mark(question)}? {context[-1]}"
     if not topic or mentions(rest, topic):
         return body if elliptical else question
     if elliptical and _QUALIFIER.match(body) and not turned_round(body, context[-1]):
@@ -301,7 +302,7 @@ def standalone_question(
     named = conditions(topic)
     if reference.group().lower() == "its" and named and not _names_research_or_treatment(topic):
         topic = named[0]  # "its first symptom" after "the later stages of ALS": of ALS
-    return _substitute(body, reference, found_by(context[-1], body, reference) or topic)
+    return substitute(body, reference, found_by(context[-1], body, reference) or topic)
 
 
 def own_words(typed: str, known: Container[str]) -> frozenset[str]:
@@ -354,38 +355,6 @@ def research_quoted(quote: str) -> str:
         return phrase
     credited = authors(quote)
     return f"the research by {credited[0]} et al." if credited else ""
-
-
-def _substitute(body: str, reference: re.Match[str], topic: str) -> str:
-    """`body` with its reference replaced by `topic`; "those results" keeps its noun ("the
-    results on <topic>") unless the topic names research itself ("the riluzole trial"), and
-    "those patients" keeps it always: the people of a study are not the study ("the patients
-    in the riluzole trial"), nor are its cells ("the cells in the tendon study"); "these
-    cells" after stem cells were named are those."""
-    word = reference.group().lower()
-    words = word.split()
-    replacement = one_of(topic) if words[-1] == "one" or words[-1] in KIND_WORDS else topic
-    if words[-1] in KIND_WORDS:  # "that type": the kind itself
-        return body[: reference.start()] + replacement + body[reference.end() :]
-    if word == "one" and replacement == topic:  # "which one ...?" of no kinds: of the topic
-        return f"{_without_mark(body)}, in {topic}?"
-    research = bool(STUDY_PHRASE.search(topic))
-    if len(words) > 1 and (words[-1] in _STUDIED or (words[-1] == "cells" and research)):
-        replacement = f"the {words[-1]} {'in' if research else 'with'} {topic}"
-    elif words[-1] == "cells" and "cell" in topic.lower():
-        replacement = re.sub(r"\bcell\b", "cells", topic)  # "these cells": the stem cells
-    elif len(words) > 1 and words[-1] != "one" and not research:
-        replacement = f"the {words[-1]} on {topic}"
-    if word in ("their", "its"):
-        replacement = topic + ("'" if topic.endswith("s") else "'s")
-    start = reference.start()
-    if start == 0 or body[:start].rstrip().endswith(("?", ".", "!")):
-        replacement = replacement[:1].upper() + replacement[1:]
-    return body[:start] + replacement + body[reference.end() :]
-
-
-# The people a study treated, named by a reference ("those patients").
-_STUDIED = frozenset(["patients", "people"])
 
 
 def _treatment_of(text: str) -> str:
@@ -444,7 +413,7 @@ def topic_of(question: str, kind: str = "any") -> str:
     if kind == "study" and not STUDY_PHRASE.search(question):
         topic = topic_of(question)
         return f"the research on {topic}" if topic else ""
-    study = [research_phrase(m.group()) for m in STUDY_PHRASE.finditer(question)]
+    study = [research_named(question, m) for m in STUDY_PHRASE.finditer(question)]
     study = [s for s in study if len(content(s)) > 1 or named]
     study = study or [f"the research by {name} et al." for name in authors(question)]
     if study:

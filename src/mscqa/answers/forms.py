@@ -225,6 +225,11 @@ _FIGURE_QUESTION = re.compile(
     r"(?:percent|percentage|proportion|rates?|doses?|odds|expectancy)\b"
     r"|\bwhat (?:was|were) (?:the |their |its |an? )?(?:[\w'-]+ ){0,3}scores?\b"
     r"(?! (?:used|that|which)\b)"
+    # "what is the grip score before treatment?", "how did their pain scores change?": the
+    # score at a time, or how far it moved, is a value
+    r"|\bscores? (?:before|after|at (?:baseline|the (?:start|end))|\d+ (?:weeks?|months?|years?))\b"
+    r"|\bhow (?:did|do|does|have|has) (?:the |their |its )?"
+    r"(?:[\w'-]+ ){0,3}scores? (?:change|go|move|improve|rise|fall|drop)"
 )
 
 

@@ -81,6 +81,16 @@ _OBJECTS = frozenset(
 )  # fmt: skip
 
 
+def research_named(question: str, match: re.Match[str]) -> str:
+    """The research a `STUDY_PHRASE` match names (`research_phrase`), with the year the
+    question dates it by: "the ALS study in 2009"."""
+    year = _DATED.match(question, match.end())
+    return research_phrase(match.group()) + (year.group() if year else "")
+
+
+_DATED = re.compile(r"\s+(?:in|from|of|published in)\s+(?:19|20)\d\d\b", re.IGNORECASE)
+
+
 def research_phrase(phrase: str) -> str:
     """The words that name the research, from the last determiner ("who ran | the eczema
     trial") or after the last other small word ("we heard about | spine trials")."""

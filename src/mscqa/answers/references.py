@@ -19,6 +19,7 @@ _REFERENCE = re.compile(
     r"\b(?:(?:that|this|these|those|the same)\s+(?:study|studies|trial|trials|research|review|"
     r"paper|article|analysis|meta-analysis|treatment|treatments|therapy|drug|one|ones|cells|"
     r"patients|people|results?|findings?|types?|kinds?|forms?)|the one|the ones|"
+    r"(?:the|an?)\s+(?!one\b)[\w'-]+\s+one|"
     r"(?<=which )ones?|(?<=what )ones?|it|its|they|them|their|this|that|"
     r"these|those)\b",
     re.IGNORECASE,
@@ -28,13 +29,13 @@ _REFERENCE = re.compile(
 def find_reference(body: str) -> re.Match[str] | None:
     """The first word or phrase of `body` that points back; "that" and "this" only where they
     stand for something ("is that safe?"), not where they join a clause to a noun ("a drug
-    that slows it"); "the one" only where no noun follows it ("the one where ...", not "the
-    one hip score", which says what it is)."""
+    that slows it"); "the one", "the knee one" or "a good one" only where no noun follows it
+    ("the one where ...", not "the one hip score", which says what it is)."""
     for match in _REFERENCE.finditer(body):
         word = match.group().lower()
         if word in ("that", "this", "which") and joins_a_clause(body, match.start()):
             continue
-        if word in ("the one", "the ones") and _names_a_noun(body[match.end() :]):
+        if word.endswith(" one") and _names_a_noun(body[match.end() :]):
             continue
         return match
     return None
@@ -46,6 +47,13 @@ def one_of(topic: str) -> str:
     list of them); else `topic`."""
     kinds = _KINDS_OF.match(topic.strip())
     return kinds.group(1) if kinds else topic
+
+
+def head_noun(topic: str) -> str:
+    """The noun a phrase is about, which "the knee one" is one of: "meta-analysis" of "a
+    meta-analysis", "drugs" of "drugs for ALS", "study" of "the ALS study"."""
+    words = re.split(r"\s+(?:for|on|in|of|with|by|about)\s+", topic.strip(), maxsplit=1)[0]
+    return words.split()[-1] if words.split() else topic
 
 
 _KINDS_OF = re.compile(
@@ -73,6 +81,15 @@ _HOW_THAT = re.compile(
 )
 
 
+def compares_with_what_was_asked(typed: str) -> bool:
+    """True when a follow-up compares with what the question before asked about: "can it get
+    worse than that?", "did it work as well as that?"."""
+    return bool(_THAN_THAT.search(typed))
+
+
+_THAN_THAT = re.compile(r"\b(?:than|as)\s+(?:that|this)\s*[?.!]*$", re.IGNORECASE)
+
+
 def _names_a_noun(rest: str) -> bool:
     """True when the word after "the one" is no function word: a noun or its modifier."""
     following = re.match(r"\s+([\w'-]+)", rest)
@@ -84,7 +101,8 @@ def reference_kind(body: str, reference: re.Match[str] | None) -> str:
     ("what did they find?"), "effect" for one that a treatment's effect is asked of ("is it
     safe?", "would it help?"), "treatment" for another lone pronoun ("is it painful?": patients
     ask about the treatment), "things" for "they" or "them" (the treatment named, else what
-    the question before named in the plural: "the muscles"), otherwise "any"."""
+    the question before named in the plural: "the muscles"), "condition" for what something
+    is done for ("what is used for this?"), otherwise "any"."""
     if reference is None:
         return "any"
     word = reference.group().lower()
@@ -93,6 +111,8 @@ def reference_kind(body: str, reference: re.Match[str] | None) -> str:
         return "study"
     if word == "it" and _SYMPTOM.match(body[reference.end() :]):
         return "part"  # "why does it hurt so much?": the part of the body told of
+    if word in ("it", "this", "that") and _TREATED_FOR.search(body[: reference.start()]):
+        return "condition"  # "what is normally used for this?": the condition
     if word in ("it", "its", "they", "them", "that", "this"):
         # "is that safe?", "does this work?": "that" as much as "it" is the treatment.
         if _ASKS_EFFECT.match(body[reference.end() :]):
@@ -115,6 +135,12 @@ _SYMPTOM = re.compile(
     r"\s+(?:(?:still|always|really|only|often|sometimes)\s+)?(?:hurts?|hurting|aches?|aching|"
     r"swells?|swelling|throbs?|throbbing|stiffens|locks?|locking|clicks?|gives way|is sore|"
     r"feels? sore)\b",
+    re.IGNORECASE,
+)
+# What is done for a condition, just before the pronoun that stands for it.
+_TREATED_FOR = re.compile(
+    r"\b(?:used|use|prescribed|given|done|treatments?|cures?|therap(?:y|ies)|drugs?|"
+    r"medications?|medicines?|options?|helps?|anything|something)\s+(?:for|with|against)\s*$",
     re.IGNORECASE,
 )
 KIND_WORDS = frozenset(["type", "types", "kind", "kinds", "form", "forms"])
@@ -293,3 +319,38 @@ def subject_of(question: str) -> str:
         words = words[:-1]
     subject = list(itertools.takewhile(lambda w: not everyday(w), words))
     return " ".join(subject) if len(subject) > 1 or (subject and not common(subject[0])) else ""
+
+
+def substitute(body: str, reference: re.Match[str], topic: str) -> str:
+    """`body` with its reference replaced by `topic`; "those results" keeps its noun ("the
+    results on <topic>") unless the topic names research itself ("the riluzole trial"), and
+    "those patients" keeps it always: the people of a study are not the study ("the patients
+    in the riluzole trial"), nor are its cells ("the cells in the tendon study"); "these
+    cells" after stem cells were named are those."""
+    word = reference.group().lower()
+    words = word.split()
+    replacement = one_of(topic) if words[-1] == "one" or words[-1] in KIND_WORDS else topic
+    if words[-1] in KIND_WORDS:  # "that type": the kind itself
+        return body[: reference.start()] + replacement + body[reference.end() :]
+    if len(words) == 3 and words[-1] == "one":  # "the MS one", "a good one"
+        named = " ".join([*reference.group().split()[:2], head_noun(replacement)])
+        return body[: reference.start()] + named + body[reference.end() :]
+    if word == "one" and replacement == topic:  # "which one ...?" of no kinds: of the topic
+        return f"{body.rstrip().rstrip('?.!').rstrip()}, in {topic}?"
+    research = bool(STUDY_PHRASE.search(topic))
+    if len(words) > 1 and (words[-1] in _STUDIED or (words[-1] == "cells" and research)):
+        replacement = f"the {words[-1]} {'in' if research else 'with'} {topic}"
+    elif words[-1] == "cells" and "cell" in topic.lower():
+        replacement = re.sub(r"\bcell\b", "cells", topic)  # "these cells": the stem cells
+    elif len(words) > 1 and words[-1] != "one" and not research:
+        replacement = f"the {words[-1]} on {topic}"
+    if word in ("their", "its"):
+        replacement = topic + ("'" if topic.endswith("s") else "'s")
+    start = reference.start()
+    if start == 0 or body[:start].rstrip().endswith(("?", ".", "!")):
+        replacement = replacement[:1].upper() + replacement[1:]
+    return body[:start] + replacement + body[reference.end() :]
+
+
+# The people a study treated, named by a reference ("those patients").
+_STUDIED = frozenset(["patients", "people"])
