@@ -1183,3 +1183,34 @@ def test_what_is_used_for_this_is_the_condition() -> None:
     assert standalone_question("what is it used for?", ["What is riluzole?"]) == (
         "what is riluzole used for?"
     )
+
+
+def test_that_of_what_the_story_tells_stays_and_the_disease_is_the_condition() -> None:
+    story = "My father has had gout for years. Now his toes swell up at night."
+    assert read_message(f"{story} Is that part of the disease?").questions == (
+        "Is that part of gout? Now his toes swell up at night.",
+    )
+
+
+def test_the_worst_one_of_kinds_is_that_kind() -> None:
+    assert standalone_question(
+        "which is the worst one?", ["What are the three types of gout?"]
+    ) == ("which is the worst type of gout?")
+
+
+def test_a_time_asked_about_is_swapped_for_the_follow_ups() -> None:
+    earlier = ["Was the gout pain lower at 1 year?"]
+    assert standalone_question("and after 5 years?", earlier) == (
+        "Was the gout pain lower after 5 years?"
+    )
+    # With no time in the question before, the follow-up qualifies it.
+    assert standalone_question("and at the start?", ["Does gout hurt all the time?"]) == (
+        "Does gout hurt all the time, at the start?"
+    )
+
+
+def test_they_of_a_dated_study_are_that_studys() -> None:
+    earlier = ["Where were the cells injected in the gout study from 2015?"]
+    assert standalone_question("and what kind were they?", earlier) == (
+        "What kind were the cells in the gout study from 2015?"
+    )

@@ -165,3 +165,11 @@ def test_chat_shorthand_is_read_as_the_word_it_stands_for(speller: Speller) -> N
     assert speller.correct("was it done in the u.s. or r u unsure").text == (
         "was it done in the u.s. or are you unsure"
     )
+
+
+def test_dose_before_a_subject_and_its_verb_is_does(speller: Speller) -> None:
+    assert speller.correct("what dose colchicine do").text == "what does colchicine do"
+    assert speller.correct("Dose it hurt?").text == "Does it hurt?"
+    # A dose asked about stays one.
+    for asked in ("what dose of colchicine is used", "what dose is safe", "the dose was 2 mg"):
+        assert speller.correct(asked).text == asked

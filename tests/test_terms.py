@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from mscqa.answers.names import unmentioned_terms
@@ -252,3 +254,27 @@ def test_every_contraction_is_written_out_but_a_possessive_stays() -> None:
         "She has been told I had tried it; it is fine"
     )
     assert not {"re", "ve", "ll"} & set(lexical_tokens("we're sure they've said we'll heal"))
+
+
+def test_getting_better_on_its_own_is_healing_itself_and_eyesight_is_vision() -> None:
+    said = set(lexical_tokens("The tendon has little capacity to heal itself.", document=True))
+    for asked in ("does a tendon get better on its own?", "can the tendon repair itself?"):
+        assert "heal" in said & set(lexical_tokens(asked)), asked
+    # A phrase only questions use gives the articles' side none of its everyday words.
+    assert "better" not in said
+    seen = set(lexical_tokens("Some patients notice blurred vision.", document=True))
+    assert "vision" in seen & set(lexical_tokens("does it affect eyesight?"))
+
+
+def test_a_term_line_takes_asked_as_its_only_third_column(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(terms, "DATA_DIR", tmp_path)
+    (tmp_path / "good.tsv").write_text("gp\tgeneral practitioner\nfeel rough\tunwell\tasked\n")
+    assert terms.read_term_table("good.tsv") == {
+        "gp": "general practitioner",
+        "feel rough": "unwell",
+    }
+    (tmp_path / "bad.tsv").write_text("feel rough\tunwell\tsometimes\n")
+    with pytest.raises(ValueError, match=r"bad\.tsv:1"):
+        terms.read_term_table("bad.tsv")

@@ -188,10 +188,19 @@ def _read_parts(
         # sentence (`Part.told`), and without it when the articles do not cover it so.
         last = next(reversed(sentences(story)), "")
         said = last if last and points_at_what_is_told(typed, standalone, last) else ""
+        if said and _THE_ILLNESS.search(typed) and not conditions(typed):
+            # "Is that part of the disease?": "that" is what is told, the disease the condition
+            standalone = _THE_ILLNESS.sub(conditions(standalone)[0], typed, count=1)
         fallback = _about_the_conversation(typed, context) if standalone == typed else standalone
         parts.append(Part(typed, standalone, fallback, said))
         context = [*context, standalone]
     return parts
+
+
+# "the disease" a question about what the story tells says for its condition
+_THE_ILLNESS = re.compile(
+    r"\b(?:the|this|that|his|her|my) (?:disease|illness|condition)\b", re.IGNORECASE
+)
 
 
 # "why are researchers trying stem cells instead?": instead of what the first part asked about.
@@ -296,13 +305,31 @@ def standalone_question(
         return body if elliptical else question
     if elliptical and _QUALIFIER.match(body) and not turned_round(body, context[-1]):
         # "and at the start?" after "Does it hurt all the time?": the question, qualified.
-        return f"{_without_mark(context[-1])}, {body[:1].lower()}{body[1:]}"
+        return _qualified(context[-1], body)
     if reference is None:
         return f"{_without_mark(body)}, in {topic}?"
     named = conditions(topic)
     if reference.group().lower() == "its" and named and not _names_research_or_treatment(topic):
         topic = named[0]  # "its first symptom" after "the later stages of ALS": of ALS
     return substitute(body, reference, found_by(context[-1], body, reference) or topic)
+
+
+def _qualified(previous: str, qualifier: str) -> str:
+    """The question before, with the time it asked about swapped for the one `qualifier` says
+    ("... at 1 year?", "and at 6 months?"), else qualified at its end."""
+    said, asked = _A_TIME.search(previous), _A_TIME.fullmatch(_without_mark(qualifier))
+    if said and asked:
+        time = asked.group()[:1].lower() + asked.group()[1:]
+        return previous[: said.start()] + time + previous[said.end() :]
+    return f"{_without_mark(previous)}, {qualifier[:1].lower()}{qualifier[1:]}"
+
+
+# A time a question asks about: "after a year", "at 6 months", "by age 85".
+_A_TIME = re.compile(
+    r"\b(?:at|after|by|within|in|over)\s+(?:an?|one|two|three|four|five|six|twelve|\d+)\s+"
+    r"(?:days?|weeks?|months?|years?)\b|\b(?:at|by) age \d+\b",
+    re.IGNORECASE,
+)
 
 
 def own_words(typed: str, known: Container[str]) -> frozenset[str]:
@@ -390,8 +417,10 @@ def topic_of(question: str, kind: str = "any") -> str:
     named = conditions(question)
     if kind == "things":
         phrase, joint = plural_referent(question, _treatment_of(question))
-        if phrase and named and not mentions(phrase, named[0]):
-            return f"{phrase} {joint} {named[0]}"
+        studied = [research_named(question, m) for m in STUDY_PHRASE.finditer(question)]
+        where = trim(studied[-1]) if studied and joint == "in" else (named or [""])[0]
+        if phrase and where and not mentions(phrase, where):  # "the cells in the 2009 study"
+            return f"{phrase} {joint} {where}"
         if phrase:
             return phrase
         kind = "treatment"

@@ -46,7 +46,7 @@ def one_of(topic: str) -> str:
     types of gout" -> "gout" (a question about one kind asks about that kind, not about the
     list of them); else `topic`."""
     kinds = _KINDS_OF.match(topic.strip())
-    return kinds.group(1) if kinds else topic
+    return kinds.group("thing") if kinds else topic
 
 
 def head_noun(topic: str) -> str:
@@ -57,8 +57,8 @@ def head_noun(topic: str) -> str:
 
 
 _KINDS_OF = re.compile(
-    r"(?:the\s+)?(?:(?:different|main|various|other|four|\d+)\s+)?"
-    r"(?:types|kinds|forms|sorts|stages)\s+(?:of|for)\s+(.+)$",
+    r"(?:the\s+)?(?:(?:different|main|various|other|two|three|four|five|six|\d+)\s+)?"
+    r"(?P<kind>type|kind|form|sort|stage)s\s+(?:of|for)\s+(?P<thing>.+)$",
     re.IGNORECASE,
 )
 
@@ -332,8 +332,10 @@ def substitute(body: str, reference: re.Match[str], topic: str) -> str:
     replacement = one_of(topic) if words[-1] == "one" or words[-1] in KIND_WORDS else topic
     if words[-1] in KIND_WORDS:  # "that type": the kind itself
         return body[: reference.start()] + replacement + body[reference.end() :]
-    if len(words) == 3 and words[-1] == "one":  # "the MS one", "a good one"
-        named = " ".join([*reference.group().split()[:2], head_noun(replacement)])
+    if len(words) == 3 and words[-1] == "one":  # "the MS one", "a good one", "the worst one"
+        kinds = _KINDS_OF.match(topic.strip())
+        noun = f"{kinds.group('kind')} of {kinds.group('thing')}" if kinds else head_noun(topic)
+        named = " ".join([*reference.group().split()[:2], noun])
         return body[: reference.start()] + named + body[reference.end() :]
     if word == "one" and replacement == topic:  # "which one ...?" of no kinds: of the topic
         return f"{body.rstrip().rstrip('?.!').rstrip()}, in {topic}?"

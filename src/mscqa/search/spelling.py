@@ -140,6 +140,8 @@ class Speller:
             dotted = _DOTTED.match(text, match.end())  # "u.s." is no "you"
             shorthand = None if dotted else _shorthand_for(typed)
             suggestion = shorthand or self._suggest_contracted(typed, before, after)
+            if typed.lower() == "dose" and _DOES_MEANT.match(text, match.end()):
+                suggestion = "Does" if typed.istitle() else "does"  # "what dose it do"
             if suggestion and _NAMING.match(text, match.end()):
                 # Before "disease" a word may be a name the library lacks ("tendom
                 # syndrome"): only a library's own name is corrected ("autoimune disease").
@@ -190,6 +192,17 @@ _NAMING = re.compile(
 
 
 _DOTTED = re.compile(r"\.[A-Za-z]")
+
+
+# After "dose", a subject and the verb it asks about ("dose it hurt", "what dose riluzole do"):
+# "does" typed wrong, a word of English the speller would keep ("what dose of it?" is a dose).
+_DOES_MEANT = re.compile(
+    r"\s+(?!(?:of|for|is|was|are|were|did|do|does|should|can|would|will|per|an?)\b)"
+    r"(?:(?:it|this|that|he|she|anyone|anybody|everyone|everybody)\b"
+    r"|(?:[\w'-]+\s+){1,3}(?:do|work|mean|help|cause|happen|hurt|last|affect|stop|slow|cure)"
+    r"\s*[?.!]*$)",
+    re.IGNORECASE,
+)
 
 
 @lru_cache(maxsize=1)

@@ -73,18 +73,29 @@ def normalize(text: str) -> str:
 
 
 def read_term_table(name: str) -> dict[str, str]:
-    table: dict[str, str] = {}
+    return {term: expansion for term, expansion, _ in _term_lines(name)}
+
+
+def _term_lines(name: str) -> list[tuple[str, str, bool]]:
+    """(term, expansion, asked only) of each line: 'term<TAB>expansion', or with a third
+    column 'asked' for a phrase only questions use ("get better on its own")."""
+    lines = []
     for number, line in enumerate((DATA_DIR / name).read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip() or line.startswith("#"):
             continue
-        term, sep, expansion = line.partition("\t")
-        if not sep or not term.strip() or not expansion.strip():
-            raise ValueError(f"{name}:{number}: expected 'term<TAB>expansion', got {line!r}")
-        table[normalize(term.strip())] = normalize(expansion.strip())
-    return table
+        term, expansion, *rest = line.split("\t")
+        if not term.strip() or not expansion.strip() or rest not in ([], ["asked"]):
+            raise ValueError(
+                f"{name}:{number}: expected 'term<TAB>expansion[<TAB>asked]', got {line!r}"
+            )
+        lines.append((normalize(term.strip()), normalize(expansion.strip()), bool(rest)))
+    return lines
 
 
 TERMS = read_term_table("terms.tsv")
+# Lay phrases the articles never use: their expansion is added to questions only, for the
+# articles' side would otherwise give every sentence of the expansion their everyday words.
+_ASKED_ONLY = frozenset(term for term, _, asked in _term_lines("terms.tsv") if asked)
 # Longest terms first, so that "lou gehrig's disease" wins over "lou gehrig".
 _TERM_PATTERN = re.compile(
     r"(?<![a-z0-9])("
@@ -269,9 +280,12 @@ def lexical_tokens(text: str, expand: bool = True, document: bool = False) -> li
 
 @lru_cache(maxsize=1)
 def _reverse_terms() -> tuple[tuple[frozenset[str], tuple[str, ...]], ...]:
-    """(stems of an expansion, stems of its term) for each term-table entry."""
+    """(stems of an expansion, stems of its term) for each term-table entry but those only
+    questions use."""
     pairs = []
     for term, expansion in TERMS.items():
+        if term in _ASKED_ONLY:
+            continue
         expanded = frozenset(_stemmer().stemWords(content_words(expansion)))
         term_stems = tuple(t for t in _stemmer().stemWords(content_words(term)) if t)
         if expanded and set(term_stems) - expanded:
