@@ -205,3 +205,19 @@ def test_a_comparison_the_evidence_does_not_make_is_not_found() -> None:
     assert uncompared(statement, average) is not None
     assert uncompared("Joint pain lasted more than 12 weeks.", EVIDENCE) is None
     assert uncompared("The drug rather than surgery reduced joint pain.", EVIDENCE) is None
+
+
+def test_the_only_other_one_is_not_the_only_one() -> None:
+    said = "The only other approved gout treatment, colchicine, may ease flares."
+    context = f"The only drug known to lower urate is allopurinol. {said}"
+    verdict = judgement("Colchicine is the only approved gout drug.", [said], context)
+    assert verdict.verdict == CONTRADICTED and "only other" in verdict.reason
+    assert judgement("Colchicine is an approved gout treatment.", [said], context).verdict == (
+        SUPPORTED
+    )
+
+
+def test_only_partly_effective_is_only_partially_effective() -> None:
+    evidence = "Paracetamol can ease back pain, but it is usually only partially effective."
+    statement = "Paracetamol is usually only partly effective for back pain."
+    assert judgement(statement, [evidence], evidence).verdict == SUPPORTED

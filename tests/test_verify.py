@@ -7,6 +7,7 @@ from dataclasses import replace
 
 import pytest
 
+from mscqa.answers.antonyms import direction_kinds
 from mscqa.answers.bounds import bound_conflict
 from mscqa.answers.names import missing_details, unmentioned_terms
 from mscqa.answers.numbers import (
@@ -18,7 +19,7 @@ from mscqa.answers.numbers import (
     other_phase,
     without_numbers,
 )
-from mscqa.answers.opposites import clauses, direction_kinds, negated, opposed, signals
+from mscqa.answers.opposites import clauses, negated, opposed, signals
 from mscqa.answers.verify import (
     CONTRADICTED,
     NOT_FOUND,
@@ -740,3 +741,34 @@ def test_a_denial_carries_over_a_verb_joined_by_or() -> None:
     # Joined by "and", the second verb says what was done: no denial carried over.
     joined = signals("the cream did not improve the skin and visibly reduced scars", 4)
     assert [s.kind for s in joined] == ["null", "down"]
+
+
+def test_two_verbs_joined_by_and_are_both_about_what_follows_them() -> None:
+    evidence = (
+        "The drug can suppress neutrophils and monocytes. "
+        "Likewise, the drug induces and affects the action of mast cells."
+    )
+    induced = next(s for s in signals(evidence, 4) if s.word == "induces")
+    assert stem("mast") in induced.near
+    verdict = judgement("The drug suppresses neutrophils and mast cells.", [evidence], evidence)
+    assert verdict.verdict == CONTRADICTED and "induces" in verdict.reason
+    assert judgement("The drug suppresses neutrophils.", [evidence], evidence).verdict == SUPPORTED
+
+
+def test_easier_is_the_opposite_of_more_difficult() -> None:
+    evidence = "Arthritis makes daily life more difficult for many people."
+    verdict = judgement("Arthritis makes daily life easier.", [evidence], evidence)
+    assert verdict.verdict == CONTRADICTED and "difficult" in verdict.reason
+
+
+def test_them_of_a_clause_after_a_denial_is_the_denied_clauses_subject() -> None:
+    evidence = (
+        "Cortisone shots into the shoulder are not as effective as they are for the knee, "
+        "so many surgeons avoid giving them."
+    )
+    statement = "Many surgeons avoid giving cortisone shots into the shoulder."
+    assert judgement(statement, [evidence], evidence).verdict == SUPPORTED
+    # What the denial says of its subject is still denied.
+    denied = "Cortisone shots into the shoulder are not effective, so many surgeons avoid them."
+    said = judgement("Cortisone shots into the shoulder are effective.", [denied], denied)
+    assert said.verdict == CONTRADICTED

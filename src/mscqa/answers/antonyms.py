@@ -1,12 +1,13 @@
-"""Words that are opposites: the antonym table (data/antonyms.tsv) and a word against the same
-word with a negating prefix ("affordable" / "unaffordable")."""
+"""Words that are opposites: the antonym table (data/antonyms.tsv), a word against the same
+word with a negating prefix ("affordable" / "unaffordable"), and the direction words
+(data/directions.tsv) that say which way something goes."""
 
 from __future__ import annotations
 
 from functools import lru_cache
 
 from mscqa.config import DATA_DIR
-from mscqa.text.terms import stem
+from mscqa.text.terms import normalize, stem
 
 
 @lru_cache(maxsize=1)
@@ -42,3 +43,29 @@ def negated_form(a: str, b: str) -> bool:
 def opposite_words(a: str, b: str) -> bool:
     """True when two stems are opposites: an antonym pair, or one the other's negated form."""
     return b in antonyms().get(a, ()) or negated_form(a, b)
+
+
+# What a direction word says of a thing: it goes up, down, is linked to another, or is not.
+_KINDS = frozenset({"up", "down", "link", "null"})
+
+
+@lru_cache(maxsize=1)
+def direction_kinds() -> dict[str, str]:
+    """Each direction word of data/directions.tsv with its kind (up, down, link, null)."""
+    kinds: dict[str, str] = {}
+    for number, line in enumerate(
+        (DATA_DIR / "directions.tsv").read_text(encoding="utf-8").splitlines(), 1
+    ):
+        if not line.strip() or line.startswith("#"):
+            continue
+        word, _, kind = line.partition("\t")
+        if kind.strip() not in _KINDS:
+            raise ValueError(f"directions.tsv:{number}: kind must be one of {sorted(_KINDS)}")
+        kinds[normalize(word.strip())] = kind.strip()
+    return kinds
+
+
+def direction_word(word: str) -> bool:
+    """True for a word of data/directions.tsv ("lowered", "raises"): the direction rules read
+    it, whichever word the evidence uses for the same direction."""
+    return normalize(word) in direction_kinds()

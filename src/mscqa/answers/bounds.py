@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import re
 
+from mscqa.answers.antonyms import direction_kinds
 from mscqa.answers.numbers import ROUGHLY
-from mscqa.answers.opposites import direction_kinds, is_number, opens_bound
+from mscqa.answers.opposites import is_number, opens_bound
 from mscqa.text.terms import normalize, words
 
 _FROM_TO = re.compile(

@@ -6,12 +6,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
 
-from mscqa.answers.antonyms import antonyms, negated_form
+from mscqa.answers.antonyms import antonyms, direction_kinds, negated_form
 from mscqa.answers.conditions import conditions
 from mscqa.answers.numbers import THOUSANDS
-from mscqa.config import DATA_DIR
 from mscqa.text.frequency import common
 from mscqa.text.terms import (
     NUMBER_WORDS,
@@ -38,7 +36,6 @@ _CLAUSE_BREAK = re.compile(
 # `_NEGATION_REACH` content words; what a direction word is about are the content words within
 # the reach around it (the statement's clauses are short and make one claim, so it reads
 # further), up to the next direction word. One shared word puts two of them on the same thing.
-_KINDS = frozenset({"up", "down", "link", "null"})
 _TURNED = {"up": "down", "down": "up"}
 _NEGATED_KIND = {"up": "null", "down": "null", "link": "null", "null": "link"}
 _CONFLICTS = frozenset(
@@ -58,28 +55,6 @@ _HEDGE = re.compile(
     r"\b(?:whether|to (?:determine|assess|test|investigate|examine|evaluate)|hypothes\w*"
     r"|objective|aim|might|if)\b"
 )
-
-
-@lru_cache(maxsize=1)
-def direction_kinds() -> dict[str, str]:
-    """Each direction word of data/directions.tsv with its kind (up, down, link, null)."""
-    kinds: dict[str, str] = {}
-    for number, line in enumerate(
-        (DATA_DIR / "directions.tsv").read_text(encoding="utf-8").splitlines(), 1
-    ):
-        if not line.strip() or line.startswith("#"):
-            continue
-        word, _, kind = line.partition("\t")
-        if kind.strip() not in _KINDS:
-            raise ValueError(f"directions.tsv:{number}: kind must be one of {sorted(_KINDS)}")
-        kinds[normalize(word.strip())] = kind.strip()
-    return kinds
-
-
-def direction_word(word: str) -> bool:
-    """True for a word of data/directions.tsv ("lowered", "raises"): the direction rules read
-    it, whichever word the evidence uses for the same direction."""
-    return normalize(word) in direction_kinds()
 
 
 def clauses(text: str) -> list[str]:
@@ -231,8 +206,7 @@ def signals(text: str, reach: int, findings_only: bool = False) -> list[Signal]:
                 said = " ".join(tokens[negation : i + 1])
             # What the word is about: the words around it, up to the next direction word;
             # for a word of quantity, the noun it counts ("many studies").
-            start = max(at[n - 1] + 1 if n else 0, i - reach)
-            end = min(at[n + 1] if n + 1 < len(at) else len(tokens), i + reach + 1)
+            start, end = _reach_of(tokens, at, n, reach)
             if token in _QUANTITY and i + 1 < len(tokens) and tokens[i + 1] not in STOPWORDS:
                 start, end = i + 1, min(end, i + 3)
             near = frozenset(
@@ -264,6 +238,20 @@ def signals(text: str, reach: int, findings_only: bool = False) -> list[Signal]:
                 said = f"{tokens[i - 1]} {said}"
             found.append(Signal(kind, said, near, whole, compared, partial, comparative))
     return found
+
+
+def _reach_of(tokens: Sequence[str], at: Sequence[int], n: int, reach: int) -> tuple[int, int]:
+    """The tokens direction word `n` (of those at positions `at`) is about: within `reach` of
+    it, up to the direction words on either side; for verbs joined by "and" ("induce and affect
+    the action of T-cells"), what the last of them is about, the first is about too."""
+    i, last = at[n], n
+    while last + 1 < len(at) and at[last + 1] == at[last] + 2 and tokens[at[last] + 1] in _JOINED:
+        last += 1
+    following = at[last + 1] if last + 1 < len(at) else len(tokens)
+    return max(at[n - 1] + 1 if n else 0, i - reach), min(following, at[last] + reach + 1)
+
+
+_JOINED = frozenset(["and", "or"])
 
 
 def _forms_comparative(tokens: Sequence[str], i: int, directions: dict[str, str]) -> bool:
@@ -414,7 +402,8 @@ def opposition(statement: str, evidence: str) -> str | None:
         if _HEDGE.search(c):
             continue
         neg = _negated_plainly(c)
-        evidence_clauses.append((c, _content(c) | (_referred(c, before) if neg else set()), neg))
+        referred = _referred(c, before) if neg else _subject_referred(c, before)
+        evidence_clauses.append((c, _content(c) | referred, neg))
     all_words = set().union(*(ws for _, ws, _ in evidence_clauses))
     for clause in clauses(statement):
         words_here = _content(clause)
@@ -472,6 +461,22 @@ def _referred(clause: str, before: str) -> set[str]:
 
 
 _POINTING = re.compile(r"\b(?:they|it|these|those)\b")
+
+
+def _subject_referred(clause: str, before: str) -> set[str]:
+    """The words of the subject of the clause `before` when `clause` says "them" or "it" for
+    it ("steroid injections ... are not as effective, so many doctors hesitate to perform
+    them"): not what `before` says of it, which `clause` does not say again."""
+    subject = _SUBJECT.match(before)
+    if not subject or not _POINTING_BACK.search(clause):
+        return set()
+    return _content(subject.group(1))
+
+
+_POINTING_BACK = re.compile(r"\b(?:they|them|it|these|those)\b")
+_SUBJECT = re.compile(
+    r"(.+?)\s(?:is|are|was|were|have|has|had|do|does|did|can|could|may|might|will|would)\b"
+)
 
 
 def _as_written(stemmed: str, text: str) -> str:

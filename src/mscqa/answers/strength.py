@@ -56,14 +56,14 @@ def strength_groups() -> dict[str, re.Pattern[str]]:
 
 
 # Set phrases that hold a strength word without its strength: "all the time", "at all", "if
-# any", a
-# bound on a number ("equal to or above 80"), and "only" saying how little, not what alone
-# ("only a small number of patients", "only partially effective").
+# any", a bound on a number ("equal to or above 80"), and "only" saying how little, not what
+# alone ("only a small number of patients", "only partially effective").
 _IDIOMS = re.compile(
     r"\b(?:all the time|at all|after all|all along|all in all|above all|once and for all"
     r"|a few|at the same time|equal to|equal or|if any|in any case|at any rate|any more"
     r"|any longer"
-    r"|only (?:an? )?(?:small|few|little|handful|slight|modest|partial|partially|limited))\b"
+    r"|only (?:an? )?(?:small|few|little|handful|slight|modest|partial|partially|partly"
+    r"|limited))\b"
 )
 
 
@@ -243,7 +243,8 @@ def another_only(statement: str, evidence: Sequence[str], context: str) -> str |
     """Why the evidence contradicts a statement's "only", or None: the sentence of the evidence
     or its passage that says "only" about most of the statement's words names another thing
     than the statement, and not the statement's ("Edaravone is the only drug ..." against "The
-    only drug to have any known survival benefit in ALS is riluzole")."""
+    only drug to have any known survival benefit in ALS is riluzole"), or, naming the
+    statement's, calls it "the only other" one."""
     plain = _without_idioms(normalize(statement))
     mine = _named(plain)
     if not _ONLY.search(plain) or not mine:
@@ -258,9 +259,18 @@ def another_only(statement: str, evidence: Sequence[str], context: str) -> str |
     ]
     best = max(saying_only, key=lambda said: len(wanted & _content(said)), default="")
     theirs = _named(best)
-    if len(wanted & _content(best)) < 2 or not theirs or mine & theirs:
+    if len(wanted & _content(best)) < 2 or not theirs:
+        return None
+    other = _ONLY_OTHER.search(best)
+    if other and not _ONLY_OTHER.search(plain):
+        # "the only other approved treatment, edaravone": there is one more
+        return f"the evidence says “{other.group()}”: there is another one"
+    if mine & theirs:
         return None
     return f"the evidence names “{min(theirs)}” as the only one, not “{min(mine)}”"
+
+
+_ONLY_OTHER = re.compile(r"\bonly (?:other|another)\b")
 
 
 def counted_as_one(statement: str, evidence: Sequence[str]) -> str | None:

@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 
+from mscqa.answers.antonyms import direction_word
 from mscqa.answers.bounds import against_its_numbers, bound_conflict
 from mscqa.answers.calibration import Calibration
 from mscqa.answers.candidates import weighted_coverage
@@ -40,7 +41,7 @@ from mscqa.answers.numbers import (
     other_unit,
     without_numbers,
 )
-from mscqa.answers.opposites import direction_conflict, direction_word, opposition
+from mscqa.answers.opposites import direction_conflict, opposition
 from mscqa.answers.quotes import Quote, find_quotes
 from mscqa.answers.strength import (
     another_only,
