@@ -1165,6 +1165,10 @@ def test_a_short_follow_up_with_no_topic_to_lean_on_takes_the_question_before() 
     assert standalone_question("give me some examples", ["Can diet cause disease?"]) == (
         "give me some examples? Can diet cause disease?"
     )
+    # Asking for something other than what the question before asked about, it stays alone.
+    assert standalone_question("are there other options?", ["Can diet cause disease?"]) == (
+        "are there other options?"
+    )
     # With a condition to lean on, it takes the condition.
     assert standalone_question("any side effects?", ["Can stem cells help gout?"]) == (
         "any side effects, in gout?"

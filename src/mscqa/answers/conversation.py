@@ -205,6 +205,8 @@ _THE_ILLNESS = re.compile(
 
 # "why are researchers trying stem cells instead?": instead of what the first part asked about.
 _INSTEAD = re.compile(r"\binstead\b", re.IGNORECASE)
+# What a question asks for beside what the question before asked about.
+_OTHER = re.compile(r"\b(?:other|others|else|instead|alternatives?)\b", re.IGNORECASE)
 
 
 def _about_the_conversation(question: str, context: Sequence[str]) -> str:
@@ -299,8 +301,8 @@ def standalone_question(
         topic = next(iter(conditions(topic)), topic)
     # "these cells" itself does not name the stem cells it stands for
     rest = body if reference is None else body[: reference.start()] + body[reference.end() :]
-    if not topic and kind == "condition":  # "give me some examples": of the question before
-        return f"{_without_mark(question)}? {context[-1]}"
+    if not topic and kind == "condition" and not _OTHER.search(body):  # "give me examples"
+        return f"{_without_mark(question)}? {context[-1]}"  # (not "are there other drugs?")
     if not topic or mentions(rest, topic):
         return body if elliptical else question
     if elliptical and _QUALIFIER.match(body) and not turned_round(body, context[-1]):
@@ -419,7 +421,7 @@ def topic_of(question: str, kind: str = "any") -> str:
         phrase, joint = plural_referent(question, _treatment_of(question))
         studied = [research_named(question, m) for m in STUDY_PHRASE.finditer(question)]
         where = trim(studied[-1]) if studied and joint == "in" else (named or [""])[0]
-        if phrase and where and not mentions(phrase, where):  # "the cells in the 2009 study"
+        if phrase and where and not mentions(phrase, where):  # "the cells in the 2015 study"
             return f"{phrase} {joint} {where}"
         if phrase:
             return phrase

@@ -242,8 +242,8 @@ def signals(text: str, reach: int, findings_only: bool = False) -> list[Signal]:
 
 def _reach_of(tokens: Sequence[str], at: Sequence[int], n: int, reach: int) -> tuple[int, int]:
     """The tokens direction word `n` (of those at positions `at`) is about: within `reach` of
-    it, up to the direction words on either side; for verbs joined by "and" ("induce and affect
-    the action of T-cells"), what the last of them is about, the first is about too."""
+    it, up to the direction words on either side; for verbs joined by "and" ("induces and
+    affects the action of mast cells"), what the last of them is about, the first is about too."""
     i, last = at[n], n
     while last + 1 < len(at) and at[last + 1] == at[last] + 2 and tokens[at[last] + 1] in _JOINED:
         last += 1

@@ -83,7 +83,7 @@ _OBJECTS = frozenset(
 
 def research_named(question: str, match: re.Match[str]) -> str:
     """The research a `STUDY_PHRASE` match names (`research_phrase`), with the year the
-    question dates it by: "the ALS study in 2009"."""
+    question dates it by: "the gout trial in 2015"."""
     year = _DATED.match(question, match.end())
     return research_phrase(match.group()) + (year.group() if year else "")
 

@@ -50,8 +50,8 @@ def one_of(topic: str) -> str:
 
 
 def head_noun(topic: str) -> str:
-    """The noun a phrase is about, which "the knee one" is one of: "meta-analysis" of "a
-    meta-analysis", "drugs" of "drugs for ALS", "study" of "the ALS study"."""
+    """The noun a phrase is about, which "the knee one" is one of: "study" of "a cohort
+    study", "drugs" of "drugs for gout", "trial" of "the asthma trial"."""
     words = re.split(r"\s+(?:for|on|in|of|with|by|about)\s+", topic.strip(), maxsplit=1)[0]
     return words.split()[-1] if words.split() else topic
 
@@ -332,7 +332,7 @@ def substitute(body: str, reference: re.Match[str], topic: str) -> str:
     replacement = one_of(topic) if words[-1] == "one" or words[-1] in KIND_WORDS else topic
     if words[-1] in KIND_WORDS:  # "that type": the kind itself
         return body[: reference.start()] + replacement + body[reference.end() :]
-    if len(words) == 3 and words[-1] == "one":  # "the MS one", "a good one", "the worst one"
+    if len(words) == 3 and words[-1] == "one":  # "the knee one", "a good one", "the worst one"
         kinds = _KINDS_OF.match(topic.strip())
         noun = f"{kinds.group('kind')} of {kinds.group('thing')}" if kinds else head_noun(topic)
         named = " ".join([*reference.group().split()[:2], noun])

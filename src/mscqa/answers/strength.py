@@ -263,7 +263,7 @@ def another_only(statement: str, evidence: Sequence[str], context: str) -> str |
         return None
     other = _ONLY_OTHER.search(best)
     if other and not _ONLY_OTHER.search(plain):
-        # "the only other approved treatment, edaravone": there is one more
+        # "the only other approved treatment, colchicine": there is one more
         return f"the evidence says “{other.group()}”: there is another one"
     if mine & theirs:
         return None

@@ -194,7 +194,7 @@ _NAMING = re.compile(
 _DOTTED = re.compile(r"\.[A-Za-z]")
 
 
-# After "dose", a subject and the verb it asks about ("dose it hurt", "what dose riluzole do"):
+# After "dose", a subject and the verb it asks about ("dose it hurt", "what dose colchicine do"):
 # "does" typed wrong, a word of English the speller would keep ("what dose of it?" is a dose).
 _DOES_MEANT = re.compile(
     r"\s+(?!(?:of|for|is|was|are|were|did|do|does|should|can|would|will|per|an?)\b)"
