@@ -1218,3 +1218,19 @@ def test_they_of_a_dated_study_are_that_studys() -> None:
     assert standalone_question("and what kind were they?", earlier) == (
         "What kind were the cells in the gout study from 2015?"
     )
+
+
+def test_a_question_after_a_colon_is_asked_apart_from_what_leads_into_it() -> None:
+    message = "I've read a lot about gout. My question is simple: what do the tablets actually do?"
+    assert story_and_questions(message) == (
+        "I've read a lot about gout. My question is simple.",
+        ["what do the tablets actually do?"],
+    )
+    assert story_and_questions("I'm not asking about diet, just: why does gout come back?")[1] == [
+        "why does gout come back?"
+    ]
+    # A colon that leads into no question stays in its sentence.
+    assert story_and_questions("Note: the clinic is closed. Why does gout come back?") == (
+        "Note: the clinic is closed.",
+        ["Why does gout come back?"],
+    )

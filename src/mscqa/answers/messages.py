@@ -107,7 +107,7 @@ def story_and_questions(message: str, split: bool = True) -> tuple[str, list[str
     ends with what it is told for."""
     text = _laid_out(message)
     said = [_LABEL.sub("", s) for s in sentences(text)]
-    said = [s for s in said if s]
+    said = [part for s in said if s for part in _after_colon(s)]
     text = " ".join(said)
     asking = [s for s in said if s.endswith("?")]
     if asking and said[-1][-1] not in ".?!" and _UNMARKED_QUESTION.match(said[-1]):
@@ -134,6 +134,17 @@ def story_and_questions(message: str, split: bool = True) -> tuple[str, list[str
     if len(questions) > MAX_PARTS:
         questions = [*questions[: MAX_PARTS - 1], " ".join(questions[MAX_PARTS - 1 :])]
     return story, questions
+
+
+def _after_colon(sentence: str) -> list[str]:
+    """A question after a colon that leads into it ("My question is simple: what do the
+    cells do?") apart from what leads into it, which tells; else the sentence whole."""
+    head, colon, tail = sentence.partition(": ")
+    if not colon or not tail.endswith("?") or not QUESTION_START.match(tail):
+        return [sentence]
+    if QUESTION_START.match(head) or not content(head):
+        return [tail]
+    return [head.rstrip(" ,") + ".", tail]
 
 
 # Clauses about the writer or someone close, then a comma and a question: "my dad has MS,
