@@ -15,6 +15,7 @@ from mscqa.answers.conversation import (
 )
 from mscqa.answers.messages import content, mentions, sentences, story_and_questions
 from mscqa.answers.quotes import Answer, Quote
+from mscqa.answers.references import find_reference
 from mscqa.answers.turns import language_refusal, merge_answers
 
 
@@ -1143,6 +1144,9 @@ def test_the_knee_one_is_one_of_what_was_asked_about() -> None:
     assert standalone_question("is the newer one any better?", ["Which tablets ease gout?"]) == (
         "is the newer tablets any better?"
     )
+    # "this one" points back whatever follows it.
+    this_one = find_reference("is this one safe?")
+    assert this_one is not None and this_one.group() == "this one"
     # "the one hip score" names what it is.
     assert standalone_question("what did the one hip score show?", ["What is a hip score?"]) == (
         "what did the one hip score show?"

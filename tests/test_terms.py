@@ -278,3 +278,7 @@ def test_a_term_line_takes_asked_as_its_only_third_column(
     (tmp_path / "bad.tsv").write_text("feel rough\tunwell\tsometimes\n")
     with pytest.raises(ValueError, match=r"bad\.tsv:1"):
         terms.read_term_table("bad.tsv")
+    # A line without its expansion names its line too.
+    (tmp_path / "short.tsv").write_text("# terms\nfeel rough\n")
+    with pytest.raises(ValueError, match=r"short\.tsv:2"):
+        terms.read_term_table("short.tsv")

@@ -460,7 +460,7 @@ def _referred(clause: str, before: str) -> set[str]:
     return _content(before) if before and _POINTING.search(clause) else set()
 
 
-_POINTING = re.compile(r"\b(?:they|it|these|those)\b")
+_POINTING = re.compile(r"\b(?:they|them|it|these|those)\b")
 
 
 def _subject_referred(clause: str, before: str) -> set[str]:
@@ -468,12 +468,11 @@ def _subject_referred(clause: str, before: str) -> set[str]:
     it ("steroid injections ... are not as effective, so many doctors hesitate to perform
     them"): not what `before` says of it, which `clause` does not say again."""
     subject = _SUBJECT.match(before)
-    if not subject or not _POINTING_BACK.search(clause):
+    if not subject or not _POINTING.search(clause):
         return set()
     return _content(subject.group(1))
 
 
-_POINTING_BACK = re.compile(r"\b(?:they|them|it|these|those)\b")
 _SUBJECT = re.compile(
     r"(.+?)\s(?:is|are|was|were|have|has|had|do|does|did|can|could|may|might|will|would)\b"
 )

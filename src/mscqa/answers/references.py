@@ -35,10 +35,15 @@ def find_reference(body: str) -> re.Match[str] | None:
         word = match.group().lower()
         if word in ("that", "this", "which") and joins_a_clause(body, match.start()):
             continue
-        if word.endswith(" one") and _names_a_noun(body[match.end() :]):
+        if _ARTICLE_ONE.fullmatch(word) and _names_a_noun(body[match.end() :]):
             continue
         return match
     return None
+
+
+# "the one", "the knee one", "a good one" (not "this one", "the same one": those point back
+# whatever follows them).
+_ARTICLE_ONE = re.compile(r"(?:the|an?)(?:\s+(?!same\b)[\w'-]+)?\s+ones?", re.IGNORECASE)
 
 
 def one_of(topic: str) -> str:

@@ -83,19 +83,21 @@ def _term_lines(name: str) -> list[tuple[str, str, bool]]:
     for number, line in enumerate((DATA_DIR / name).read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip() or line.startswith("#"):
             continue
-        term, expansion, *rest = line.split("\t")
-        if not term.strip() or not expansion.strip() or rest not in ([], ["asked"]):
+        term, _, expansion = line.partition("\t")
+        expansion, _, column = expansion.partition("\t")
+        if not term.strip() or not expansion.strip() or column not in ("", "asked"):
             raise ValueError(
                 f"{name}:{number}: expected 'term<TAB>expansion[<TAB>asked]', got {line!r}"
             )
-        lines.append((normalize(term.strip()), normalize(expansion.strip()), bool(rest)))
+        lines.append((normalize(term.strip()), normalize(expansion.strip()), column == "asked"))
     return lines
 
 
-TERMS = read_term_table("terms.tsv")
+_TERM_LINES = _term_lines("terms.tsv")
+TERMS = {term: expansion for term, expansion, _ in _TERM_LINES}
 # Lay phrases the articles never use: their expansion is added to questions only, for the
 # articles' side would otherwise give every sentence of the expansion their everyday words.
-_ASKED_ONLY = frozenset(term for term, _, asked in _term_lines("terms.tsv") if asked)
+_ASKED_ONLY = frozenset(term for term, _, asked in _TERM_LINES if asked)
 # Longest terms first, so that "lou gehrig's disease" wins over "lou gehrig".
 _TERM_PATTERN = re.compile(
     r"(?<![a-z0-9])("
