@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from conftest import build
+from mscqa.answers import candidates
 from mscqa.answers.calibration import FEATURES, Calibration, default_calibration
 from mscqa.answers.candidates import (
     Candidate,
@@ -212,6 +213,16 @@ def test_the_focus_is_one_of_the_patients_own_words(fake_engine: Engine) -> None
     assert stats.idf["longer"] > max(stats.idf[t] for t in own)
     assert focus_word(question, stats) == "riluzol"
     assert focus_word("what about tinnitus", stats) is None  # no word the library uses
+
+
+def test_a_word_of_stance_is_no_focus(fake_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    stats = library_stats(fake_engine.index)
+    question = "Is that actually true of cartilage?"
+    assert focus_word(question, stats) not in (None, "actual")
+    # The library rarely says "actually", which would lead; but a sentence saying it is not
+    # the answer.
+    monkeypatch.setattr(candidates, "_STANCE", frozenset())
+    assert focus_word(question, stats) == "actual"
 
 
 def test_a_quote_is_skipped_only_when_the_reader_has_seen_its_sentence(

@@ -5,17 +5,17 @@ from __future__ import annotations
 import pytest
 
 from mscqa.answers import conditions as conditions_module
-from mscqa.answers.conditions import body_parts, conditions, treatments
+from mscqa.answers.conditions import body_parts, conditions, drug_names, treatments
 from mscqa.answers.conversation import (
-    own_words,
     read_message,
     research_quoted,
     standalone_question,
     topic_of,
 )
 from mscqa.answers.messages import content, mentions, sentences, story_and_questions
+from mscqa.answers.phrases import determiner_phrases
 from mscqa.answers.quotes import Answer, Quote
-from mscqa.answers.references import find_reference
+from mscqa.answers.references import find_reference, own_words
 from mscqa.answers.turns import language_refusal, merge_answers
 
 
@@ -1238,3 +1238,70 @@ def test_a_question_after_a_colon_is_asked_apart_from_what_leads_into_it() -> No
         "Note: the clinic is closed.",
         ["Why does gout come back?"],
     )
+
+
+def test_one_that_a_verb_does_is_one_of_what_was_asked_about() -> None:
+    assert standalone_question("why would they run one for gout?", ["What is a cohort study?"]) == (
+        "why would they run a study for gout?"
+    )
+    assert standalone_question("should I get one?", ["What does an MRI scan show?"]).startswith(
+        "should I get a scan?"
+    )
+    # "one of", "one more" and "one day" are no such "one".
+    assert standalone_question("did they do one of those?", ["What is a cohort study?"]) != (
+        "did they do a study of those?"
+    )
+
+
+def test_what_that_achieves_asks_of_the_whole_question_before() -> None:
+    earlier = ["What do the injected cells do to the tendon?"]
+    assert standalone_question("and what does that achieve?", earlier) == (
+        "What does that achieve? What do the injected cells do to the tendon?"
+    )
+
+
+def test_the_thing_a_question_with_does_asks_about_ends_before_its_verb() -> None:
+    assert determiner_phrases("Why does the knee cartilage wear out?") == ["the knee cartilage"]
+    assert determiner_phrases("What does the spleen filter?") == ["the spleen"]
+    assert (
+        standalone_question("and can it heal itself?", ["Why does the knee cartilage break down?"])
+        == "Can the knee cartilage heal itself?"
+    )
+
+
+def test_a_follow_ups_own_words_take_what_the_term_tables_phrases_say() -> None:
+    known = {"first", "symptom", "earli", "stage"}
+    # "early on" says "first": a quote of the first symptom says what the patient asked.
+    assert "first" in own_words("and what about early on?", known)
+    # With no telling word of its own a follow-up has none from a phrase either.
+    assert own_words("and what about it?", known) == frozenset()
+
+
+def test_that_drug_is_the_drug_named_before() -> None:
+    story = "My dad has gout and his doctor prescribed colchicine. Does that drug stop flares?"
+    assert read_message(story).questions[0].startswith("Does colchicine stop flares")
+    earlier = ["She is on prednisolone for her lupus."]
+    assert standalone_question("is this drug safe long term?", earlier).startswith(
+        "is prednisolone safe long term"
+    )
+    # With no drug named, "that drug" is read as before.
+    assert "colchicine" not in standalone_question("does that drug help?", ["What is gout?"])
+
+
+def test_drug_names_by_their_family_ending_or_after_taking() -> None:
+    assert drug_names("He takes colchicine and was given adalimumab.") == [
+        "colchicine",
+        "adalimumab",
+    ]
+    assert drug_names("I started running and am taking things slowly.") == []
+
+
+def test_the_theory_behind_that_asks_of_the_whole_question_before() -> None:
+    earlier = ["Could colchicine help people with gout?"]
+    assert standalone_question("what's the theory behind that?", earlier) == (
+        "What's the theory behind that? Could colchicine help people with gout?"
+    )
+    # A "that" after a preposition points back ("besides that"); after a noun it joins a clause.
+    besides = find_reference("is there anything besides that for gout?")
+    assert besides is not None and besides.group() == "that"
+    assert find_reference("a drug that eases gout") is None

@@ -46,6 +46,8 @@ def names(question: str) -> set[str]:
         ("what has to happen next in this research", "need"),
         ("Is more research required?", "need"),
         ("Were the trials in gout big enough?", "size"),
+        ("and what does lowering uric acid achieve?", "purpose"),
+        ("What is the point of a booster dose?", "purpose"),
         ("Did the knee study include lots of people?", "size"),
     ],
 )
@@ -87,6 +89,18 @@ def test_a_plain_topic_question_asks_for_no_particular_form() -> None:
         ("Were the trials big?", "The trials were often small, 15-40 patients.", True),
         ("Were the trials big?", "Some large trials have been run.", True),
         ("Were the trials big?", "The risk of side effects was small.", False),
+        ("Why do knees wear out?", "The main problem in gout is that crystals form.", True),
+        ("Why do knees wear out?", "Stiffness results from years of small injuries.", True),
+        ("Why do knees wear out?", "The knee is a large joint.", False),
+        ("What does that achieve?", "This can help calm the inflammation.", True),
+        ("What does that achieve?", "The trial enrolled 40 patients.", False),
+        ("Was that good or bad?", "These results are encouraging.", True),
+        (
+            "Was that good or bad?",
+            "It was slower than with the usual drugs, but better than none.",
+            True,
+        ),
+        ("Was that good or bad?", "The trial enrolled 40 patients.", False),
         ("Were the trials big?", "Pain fell by a large amount in most of the trials.", False),
     ],
 )
@@ -248,6 +262,32 @@ def test_a_number_of_what_is_counted_is_found_beside_it() -> None:
     assert counts("A review found 9 clinical studies.", "studies")
     assert not counts("In 2015, patients were treated.", "patients")
     assert not counts("12 weeks later the patients were seen.", "patients")
+    # A size in words counts too.
+    assert counts("The number of patients in these trials is relatively small.", "patients")
+    assert not counts("The number of clinics in the region is small.", "patients")
+
+
+def test_what_a_name_means_asks_for_its_definition() -> None:
+    assert "definition" in names("Can you explain what tophaceous gout means?")
+    assert defined_name("Can you explain what tophaceous gout means, for gout?") == (
+        "tophaceous gout"
+    )
+    assert defined_name("what does FEV1 mean") == "fev1"
+    # A pronoun names nothing a sentence could open with.
+    assert defined_name("What does it mean for me?") == ""
+    assert defined_name("what is that?") == ""
+
+
+def test_whether_a_result_was_good_asks_what_the_article_makes_of_it() -> None:
+    assert "judgement" in {f.name for f in leading_forms("was the gout trial good or bad?")}
+    assert "judgement" in names("Is that good?")
+    # Whether something is good for a condition asks whether it works.
+    assert "judgement" not in names("Is it good for gout?")
+
+
+def test_when_we_will_know_more_asks_what_is_still_needed_not_for_a_date() -> None:
+    assert names("When will we know more about gout injections?") == {"need"}
+    assert "amount" in names("When was the gout drug approved?")
 
 
 def test_a_question_whether_something_is_safe_asks_for_a_statement_of_safety() -> None:

@@ -173,3 +173,11 @@ def test_dose_before_a_subject_and_its_verb_is_does(speller: Speller) -> None:
     # A dose asked about stays one.
     for asked in ("what dose of colchicine is used", "what dose is safe", "the dose was 2 mg"):
         assert speller.correct(asked).text == asked
+
+
+def test_a_word_spelled_as_it_sounds_is_corrected() -> None:
+    speller = Speller(["Physiotherapy and physio exercises ease the knee."])
+    # Three edits from the word but one from it with "ph" for "f".
+    assert speller.suggest("fyziotherapy") == "physiotherapy"
+    assert speller.suggest("fyzio") == "physio"
+    assert speller.suggest("fisiqo") is None

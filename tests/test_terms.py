@@ -282,3 +282,14 @@ def test_a_term_line_takes_asked_as_its_only_third_column(
     (tmp_path / "short.tsv").write_text("# terms\nfeel rough\n")
     with pytest.raises(ValueError, match=r"short\.tsv:2"):
         terms.read_term_table("short.tsv")
+
+
+def test_wearing_out_and_early_on_meet_the_articles_words() -> None:
+    said = set(
+        lexical_tokens("Cartilage thins from wear and tear and cannot heal itself.", document=True)
+    )
+    assert {"wear", "tear"} <= said & set(lexical_tokens("why do knees wear out?"))
+    first = set(lexical_tokens("The first sign is a stiff finger.", document=True))
+    assert "first" in first & set(lexical_tokens("what happens early on?"))
+    # Questions only: the articles' side gets no "early" from "first".
+    assert "earli" not in first

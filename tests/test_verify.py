@@ -772,3 +772,14 @@ def test_them_of_a_clause_after_a_denial_is_the_denied_clauses_subject() -> None
     denied = "Cortisone shots into the shoulder are not effective, so many surgeons avoid them."
     said = judgement("Cortisone shots into the shoulder are effective.", [denied], denied)
     assert said.verdict == CONTRADICTED
+
+
+def test_a_superlative_is_read_as_its_word_against_that_words_opposite() -> None:
+    evidence = (
+        "Gout swelling is intermittent in early stages, but in later stages, the swelling can "
+        "be constant with bouts of sharp pain."
+    )
+    # "earliest" pairs the statement with the clause of the early stages: "intermittent".
+    statement = "In gout, the swelling is constant from the earliest stages."
+    assert judgement(statement, [evidence], evidence).verdict == CONTRADICTED
+    assert opposed("The swelling is constant in the later stages.", evidence) is False

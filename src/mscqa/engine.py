@@ -333,7 +333,7 @@ class Engine:
         for "does it turn into another type later?" after a question on a kind of MS) is no
         better answer than the one about the topic."""
         from mscqa.answers.conditions import conditions, only_conditions
-        from mscqa.answers.conversation import own_words
+        from mscqa.answers.references import own_words
         from mscqa.text.terms import lexical_tokens
 
         if question == part.typed:

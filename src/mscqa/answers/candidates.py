@@ -116,14 +116,15 @@ def focus_word(question: str, stats: LibraryStats) -> str | None:
     count: the term table's expansions are other names to match, not what was asked about
     ("arthritis" brings in "rheumatoid", which must not become the focus). Nor do words of
     everyday English ("does it work well?"): the articles rarely use "well" or "work", which
-    gives them a high idf, but a sentence having them is not what the question is about. Of
-    words the library uses as rarely, the one said first leads."""
+    gives them a high idf, but a sentence having them is not what the question is about; nor
+    do words of stance ("is that actually true?"). Of words the library uses as rarely, the
+    one said first leads."""
     if _ASKS_SAFETY.search(normalize(question).strip()) and _SAFE in stats.idf:
         return _SAFE
     everyday_stems = {
         stem
         for word in content_words(question)
-        if everyday(word)
+        if everyday(word) or word in _STANCE
         for stem in lexical_tokens(word, expand=False)
     }
     # Of words the library uses as rarely, the one the question says first.
@@ -135,6 +136,15 @@ def focus_word(question: str, stats: LibraryStats) -> str | None:
         key=lambda t: (-stats.idf[t], said_at[t]),
     )
     return known[0] if known else None
+
+
+# Words that say how the patient holds the question, not what it is about ("is that actually
+# true?", "what exactly do they do?"): the articles rarely use them, but no sentence answers by
+# having them.
+_STANCE = frozenset(
+    ["actually", "honestly", "basically", "exactly", "definitely", "literally", "seriously",
+     "truly", "genuinely", "certainly", "really", "totally", "simply"]
+)  # fmt: skip
 
 
 # "Is it safe for lupus?" asks whether it is safe: the sentence saying so answers it, often

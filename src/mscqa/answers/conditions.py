@@ -216,7 +216,36 @@ def treatments(text: str) -> list[str]:
     return found
 
 
+def drug_names(text: str) -> list[str]:
+    """The drugs `text` names by their own names, in order: a word with the ending of a
+    family of drug names ("riluzole", "prednisolone", "adalimumab"), or a word of no everyday
+    English after "prescribed", "taking" or "on" ("they put him on zolbutrin")."""
+    found = [m.group() for m in _DRUG_NAME.finditer(text)]
+    found += [m.group(1) for m in _TAKEN.finditer(text) if not common(m.group(1))]
+    return sorted(set(found), key=text.find)
+
+
+# Endings of drug-name families (the WHO's stems for international nonproprietary names).
+_DRUG_NAME = re.compile(
+    r"\b[a-z]{3,}(?:azole|uzole|mab|tinib|pril|sartan|olol|statin|cillin|mycin|cycline|vir|"
+    r"afil|floxacin|dronate|parin|gliptin|gliflozin|semide|thiazide|caine|azepam|profen|coxib|"
+    r"triptan|setron|dipine|trexate|prazole|tidine|lukast|olone|asone|isone|avone)\b",
+    re.IGNORECASE,
+)
+_TAKEN = re.compile(
+    r"\b(?:prescribed|prescribes|taking|takes|take|took|started|given|on)\s+([a-z][a-z-]{4,})\b",
+    re.IGNORECASE,
+)
+
+
 _STEM_CELLS = re.compile(r"\b(?:stem cells?|mscs?)$", re.IGNORECASE)
+
+
+# Prepositions that are no stop words: "the theory behind that", "besides this".
+_PLACING = frozenset(
+    ["behind", "besides", "beyond", "despite", "without", "against", "like", "beside",
+     "regarding", "concerning", "within", "via", "towards", "toward"]
+)  # fmt: skip
 
 
 def joins_a_clause(text: str, start: int) -> bool:
@@ -224,7 +253,7 @@ def joins_a_clause(text: str, start: int) -> bool:
     cells work", "a drug that slows it"), not when it points at something ("is that safe?",
     "about that study"): the word before it is no function word or auxiliary."""
     before = text[:start].split()
-    return bool(before) and before[-1].lower().strip(",;") not in STOPWORDS | AUXILIARY
+    return bool(before) and before[-1].lower().strip(",;") not in STOPWORDS | AUXILIARY | _PLACING
 
 
 # What patients mean by "it" in "is it safe?", "does it hurt?": the treatment talked about.

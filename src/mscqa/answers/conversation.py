@@ -8,13 +8,14 @@ phrase it stands for, so the question searched can be shown ("Answering: ...")."
 from __future__ import annotations
 
 import re
-from collections.abc import Container, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from mscqa.answers.conditions import (
     AUXILIARY,
     body_parts,
     conditions,
+    drug_names,
     is_condition,
     kind_named,
     names_part_of,
@@ -33,7 +34,6 @@ from mscqa.answers.names import authors
 from mscqa.answers.opposites import turned_round
 from mscqa.answers.phrases import (
     STUDY_PHRASE,
-    STUDY_WORDS,
     determiner_phrases,
     research_named,
     trim,
@@ -43,6 +43,7 @@ from mscqa.answers.references import (
     find_reference,
     found_by,
     of_the_question_before,
+    one_done,
     plural_referent,
     points_at_story,
     points_at_what_is_told,
@@ -51,9 +52,9 @@ from mscqa.answers.references import (
     subject_of,
     substitute,
 )
-from mscqa.search.scope import is_clinic_service, is_listed_treatment, topic_words
+from mscqa.search.scope import is_clinic_service, is_listed_treatment
 from mscqa.text.frequency import common, everyday, technical
-from mscqa.text.terms import STOPWORDS, lexical_tokens, written_out
+from mscqa.text.terms import STOPWORDS, written_out
 
 # Content words a question of a two-question message needs, once read, to be searched alone.
 MIN_PART_WORDS = 2
@@ -248,6 +249,7 @@ def standalone_question(
     answer quoted (`quoted`), when it named some."""
     if not context:
         return question
+    question = _named_before(question, context)
     last_said = ["", *sentences(" ".join(context[-1].split()))][-1]
     claim = verdict_on(question, last_said)
     if claim:
@@ -334,27 +336,6 @@ _A_TIME = re.compile(
 )
 
 
-def own_words(typed: str, known: Container[str]) -> frozenset[str]:
-    """The stems (with the term table's expansions) of the telling words of a follow-up as
-    typed that the library uses (`known`): beyond everyday English, and neither words about
-    how research is done or how results compare (`topic_words`) nor the research and the
-    people a follow-up points back at ("who did that study?"). "How long do the effects of a
-    cortisone shot last?" -> effect, steroid, injection, ..."""
-    words = [
-        w
-        for w in content(topic_words(typed))
-        if not everyday(w) and w.lower() not in _POINTING_BACK
-    ]
-    return frozenset(t for w in words for t in lexical_tokens(w) if t in known)
-
-
-# Nouns a follow-up uses for what was talked about: the research and its people.
-_POINTING_BACK = frozenset(
-    [*STUDY_WORDS.split("|"), "patient", "patients", "people", "participants", "volunteers",
-     "subjects", "researchers", "scientists", "authors", "doctors"]
-)  # fmt: skip
-
-
 def _names_research_or_treatment(phrase: str) -> bool:
     return bool(STUDY_PHRASE.search(phrase) or treatments(phrase))
 
@@ -384,6 +365,23 @@ def research_quoted(quote: str) -> str:
         return phrase
     credited = authors(quote)
     return f"the research by {credited[0]} et al." if credited else ""
+
+
+def _named_before(question: str, context: Sequence[str]) -> str:
+    """`question` with a "one" that a verb does made one of what was asked about ("could they
+    run one for gout?" after "What is a cohort study?") and "that drug" the drug named before
+    ("... prescribed colchicine. Does that drug help?")."""
+    question = one_done(
+        question, lambda: next((t for t in map(topic_of, reversed(context)) if t), "")
+    )
+    drugs = [d for c in context for d in drug_names(c)]
+    reference = _A_DRUG.search(question) if drugs else None
+    if reference is None:
+        return question
+    return question[: reference.start()] + drugs[-1] + question[reference.end() :]
+
+
+_A_DRUG = re.compile(r"\b(?:that|this|the same)\s+drug\b", re.IGNORECASE)
 
 
 def _treatment_of(text: str) -> str:

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from mscqa.text.terms import CITATION, normalize, stem
+from mscqa.text.terms import CITATION, STOPWORDS, normalize, stem
 
 _YES_NO = r"^(?:do|does|did|can|could|will|would|is|are|was|were|has|have|should)\b"
 
@@ -16,6 +16,12 @@ _YES_NO = r"^(?:do|does|did|can|could|will|would|is|are|was|were|has|have|should
 _SIZED = r"(?:small|smaller|large|larger|big|bigger|few|handful|dozens|hundreds|thousands)\b"
 _STUDIED = r"(?:stud(?:y|ies)|trials?|research|groups?)\b"
 _TAKING_PART = r"(?:patients|people|participants|stud(?:y|ies)|trials?|groups?)\b"
+
+
+# "When will we know more?" asks what is still to find out, not for a date.
+_FINDING_OUT = (
+    r"when will (?:we|they|anyone|doctors|scientists|researchers) (?:know|find out|be sure)"
+)
 
 
 @dataclass(frozen=True)
@@ -38,7 +44,7 @@ FORMS = (
             r"\bhow (?:many|much|long|often|fast|big|large|old|common|likely)\b"
             r"|\b(?:percent|percentage|proportion|share|rate|number|score|scores|dose|"
             r"age|figures?|results?|odds|chance|chances|before and after)\b"
-            r"|^(?:when|what year|which year)\b"
+            rf"|^(?:when(?! {_FINDING_OUT[5:]})|what year|which year)\b"
         ),
         _compile(
             r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|half|dozens?|"
@@ -67,6 +73,8 @@ FORMS = (
             r"|next steps?|(?:happen|comes?) next|still (?:have|has|need|needs) to)\b"
             r"|\bwhat (?:more|else|further)\b.*\bneeds?\b"
             r"|\b(?:more|further|larger|bigger) (?:research|studies|trials|work)\b"
+            # "when will we know more?": what is left to find out
+            rf"|\b{_FINDING_OUT}\b"
         ),
         _compile(
             r"\b(?:needed|needs?|requires?|required|requirements?|necessary|replicated|await"
@@ -90,7 +98,39 @@ FORMS = (
     Form(
         "reason",
         _compile(r"^why\b|\bwhat is the reason\b|\bhow come\b"),
-        _compile(r"\b(?:because|since|due to|reasons?|causes?|caused|risk|so that|therefore)\b"),
+        _compile(
+            r"\b(?:because|since|due to|reasons?|causes?|caused|risk|so that|therefore)\b"
+            # "the main problem in gout is that ...", "damage that results from ..."
+            r"|\bproblem\b(?:\s+[\w'-]+){0,4}\s+is\s+that\b|\b(?:results?|resulting|stems?)\s+from\b"
+        ),
+    ),
+    Form(
+        # "Was that good or bad?", "is that a good result?": what the article makes of a
+        # finding, not the finding again.
+        "judgement",
+        _compile(
+            r"\b(?:good or bad|bad or good)\b"
+            r"|\b(?:is|was|are|were) (?:that|this|it|these|those) (?:a )?(?:good|bad)"
+            r"(?: (?:news|result|results|sign|thing|outcome))?\W*$"
+            r"|\b(?:is|was) (?:that|this|it) (?:a success|successful)\W*$"
+        ),
+        _compile(
+            r"\b(?:success|successful|encouraging|promising|impressive|exciting|disappointing|"
+            r"favou?rable|reasons? for hope|better than|worse than)\b"
+        ),
+    ),
+    Form(
+        # "What does that achieve?": what something is for, or brings about.
+        "purpose",
+        _compile(
+            r"^(?:and )?what (?:does|do|did|would|will|can|could) (?:[\w'-]+ ){0,5}"
+            r"(?:achieve|accomplish|lead to|result in|bring about)\b"
+            r"|\bwhat(?: is|'s) the (?:point|purpose|aim|goal)\b"
+        ),
+        _compile(
+            r"\b(?:help|helps|helping|so that|in order to|allows?|allowing|enables?|enabling|"
+            r"leads? to|leading to|results? in|resulting in)\b"
+        ),
     ),
     Form(
         # "Is it safe for lupus?" is answered by what the articles say of its safety, not by
@@ -119,6 +159,7 @@ FORMS = (
         _compile(
             r"^what (?:is|are) (?:an? |the )?[\w'-]+(?: [\w'-]+){0,2}\W*$"
             r"|\bwhat (?:does|do) .+ mean\b|\bwhat counts as\b|\bwhat is meant by\b"
+            r"|\bwhat (?:[\w'-]+ ){1,3}means\b"
             r"|\bdefin(?:e|ed|ition)\b|\bmeaning of\b"
         ),
         _compile(
@@ -166,8 +207,9 @@ def question_forms(question: str) -> tuple[Form, ...]:
 
 # Forms whose sentences are few and telling: when the first quote has not got one, the
 # sentence of its article that has it answers ("what is still needed?": "larger studies will
-# be required"; "were the studies big?": "the number of patients ... is relatively small").
-_LEADING = ("need", "size")
+# be required"; "were the studies big?": "the number of patients ... is relatively small";
+# "was that good?": "the results are encouraging").
+_LEADING = ("need", "size", "judgement")
 
 
 def leading_forms(question: str) -> tuple[Form, ...]:
@@ -195,12 +237,19 @@ def has_form(forms: tuple[Form, ...], sentence: str, defined: str = "", counted:
 
 
 def defined_name(question: str) -> str:
-    """The name a "What is X?" question asks about ("relapsing-remitting ms"), or ""."""
-    match = _WHAT_IS.match(normalize(question).strip())
-    return " ".join(_WORDS.findall(match.group("name"))) if match else ""
+    """The name a "What is X?" or "what does X mean?" question asks about ("relapsing-remitting
+    ms"), or ""."""
+    text = normalize(question).strip()
+    match = _WHAT_IS.match(text) or _MEANING.search(text)
+    name = _WORDS.findall(match.group("name")) if match else []
+    # "what does it mean for me?" names nothing
+    return " ".join(name) if name and name[0] not in STOPWORDS else ""
 
 
 _WHAT_IS = re.compile(r"^what(?:'s| is| are) (?P<article>an? |the )?(?P<name>[\w' -]+?)\W*$")
+_MEANING = re.compile(
+    r"\bwhat (?:does |do )?(?P<article>an? |the )?(?P<name>[\w'-]+(?: [\w'-]+){0,2}) means?\b"
+)
 _WORDS = re.compile(r"[a-z0-9']+")
 
 
@@ -285,11 +334,11 @@ MEASURE_SPAN = 6
 
 def counts(text: str, counted: str) -> bool:
     """True when `text` gives a number of the things `counted`: "15-40 patients" for
-    "patients", "9 clinical studies" for "studies"."""
-    wanted = stem(counted)
-    return any(
-        stem(w) == wanted for m in _COUNT.finditer(_normalized(text)) for w in m.group(1).split()
-    )
+    "patients", "9 clinical studies" for "studies", or their size in words ("the number of
+    patients ... is relatively small", `_sized`)."""
+    wanted, said = stem(counted), _normalized(text)
+    numbered = (w for m in _COUNT.finditer(said) for w in m.group(1).split())
+    return any(stem(w) == wanted for w in numbered) or _sized(counted, said)
 
 
 def _one(noun: str) -> str:

@@ -145,7 +145,17 @@ def _names_effects(tokens: Sequence[str], i: int) -> bool:
 
 
 def _content(clause: str) -> set[str]:
-    return set(lexical_tokens(clause, expand=False))
+    return {_plain_degree(t) for t in lexical_tokens(clause, expand=False)}
+
+
+def _plain_degree(token: str) -> str:
+    """A superlative of a word with an opposite as that word: "earliest" is "early" against
+    "later", "largest" "large", "highest" "high"; any other token as it is."""
+    if not token.endswith("est"):
+        return token
+    table = antonyms()
+    bases = (token[:-4] + "y", token[:-2], token[:-3], token[:-4])
+    return next((stem(b) for b in bases if len(b) > 2 and stem(b) in table), token)
 
 
 @dataclass(frozen=True)

@@ -58,6 +58,15 @@ def _before_verb(match: re.Match[str], question: str) -> str:
         lower = [w.lower() for w in words]
         said = (i for i in range(2, len(words)) if lower[i] in _DETERMINERS | _DEGREE)
         return " ".join(words[: next(said, len(words) - 1)])
+    if (
+        len(words) > 2
+        and _DOES.match(question[: match.start()])
+        and _ENDS.match(question[match.end() :])
+    ):
+        # "why does the hip joint wear out?", "what does the immune system attack?": after
+        # "does" or "can" the question ends with the verb its subject comes before.
+        verb = 2 if words[-1].lower() in _PARTICLES and len(words) > 3 else 1
+        return " ".join(words[:-verb])
     # The word after each word of the phrase, and after its last the question's next word.
     following = [w.lower() for w in [*words[1:], *question[match.end() :].split()[:1]]]
     for i in range(2, min(len(words), len(following))):
@@ -72,6 +81,13 @@ _INVERTED = re.compile(
     re.IGNORECASE,
 )
 _ENDS = re.compile(r"^\W*$")
+# A question whose "do" or "can" comes before its subject: "why does | the joint wear out?"
+_DOES = re.compile(
+    r"^\s*(?:(?:why|how|when|where|what|which)(?:\s+(?:long|much|often|soon|well))?\s+)?"
+    r"(?:do|does|did|can|could|will|would|should|don't|doesn't|didn't|can't|won't)\s+$",
+    re.IGNORECASE,
+)
+_PARTICLES = frozenset(["out", "down", "up", "off", "away", "back", "over"])
 _DEGREE = frozenset(["so", "very", "too", "really", "quite", "more", "less", "still", "ever"])
 # Pronouns a verb takes as its object ("protect us", "heal itself"). Not determiners: "is a
 # gout flare a big deal?" has a noun before "a".

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Container, Sequence
 
 from mscqa.answers.conditions import conditions, joins_a_clause
-from mscqa.answers.messages import WORD, mentions
-from mscqa.answers.phrases import STUDY_PHRASE
+from mscqa.answers.messages import WORD, content, mentions
+from mscqa.answers.phrases import STUDY_PHRASE, STUDY_WORDS
+from mscqa.search.scope import topic_words
 from mscqa.text.frequency import common, everyday
-from mscqa.text.terms import STOPWORDS
+from mscqa.text.terms import STOPWORDS, expansions, lexical_tokens
 
 # Words and phrases that point back at something named before.
 _REFERENCE = re.compile(
@@ -54,6 +55,26 @@ def one_of(topic: str) -> str:
     return kinds.group("thing") if kinds else topic
 
 
+def one_done(question: str, topic: Callable[[], str]) -> str:
+    """`question` with a "one" that a verb does ("could they run one for gout?", "should I
+    get one?") made one of what `topic()` names ("a cohort study" -> "a study"); as typed when
+    it has no such "one" or there is no topic."""
+    done = _ONE_DONE.search(question)
+    noun = head_noun(topic()) if done else ""
+    if done is None or not noun:
+        return question
+    article = "an" if noun[:1].lower() in "aeiou" else "a"
+    return f"{question[: done.start(1)]}{article} {noun}{question[done.end(1) :]}"
+
+
+_ONE_DONE = re.compile(
+    r"\b(?:do|did|does|doing|done|run|ran|have|has|had|get|got|need|needs|try|tried|perform|"
+    r"performed|conduct|conducted|publish|published|start|started|want)\s+(one)\b"
+    r"(?!\s+(?:of|another|more|day|time)\b)",
+    re.IGNORECASE,
+)
+
+
 def head_noun(topic: str) -> str:
     """The noun a phrase is about, which "the knee one" is one of: "study" of "a cohort
     study", "drugs" of "drugs for gout", "trial" of "the asthma trial"."""
@@ -70,7 +91,8 @@ _KINDS_OF = re.compile(
 
 def of_the_question_before(body: str, reference: re.Match[str] | None) -> bool:
     """True when a follow-up asks of the whole question before it: "why?", "why not?", "how
-    come?" (no word of its own) or "how does that happen?" (what the question asked about)."""
+    come?" (no word of its own) or "how does that happen?", "what does that achieve?", "what's
+    the theory behind that?" (what the question asked about)."""
     if not WORD.search(_ASKING_ONLY.sub("", body)):
         return True
     return reference is not None and bool(_HOW_THAT.match(body))
@@ -80,8 +102,14 @@ _ASKING_ONLY = re.compile(
     r"\b(?:why|how|come|so|not|and|but|then|really|what|is|that)\b", re.IGNORECASE
 )
 _HOW_THAT = re.compile(
-    r"^(?:and\s+)?how\s+(?:does|did|do|can|could)\s+(?:that|this)\s+"
-    r"(?:happen|happens|work|come about)\b",
+    r"^(?:and\s+)?(?:how\s+(?:does|did|do|can|could)\s+(?:that|this)\s+"
+    r"(?:happen|happens|work|come about)"
+    # "and what does that achieve?": what the question before asked about achieves
+    r"|what\s+(?:does|did|do|would|could|can|will)\s+(?:that|this)\s+"
+    r"(?:achieve|accomplish|lead to|result in|bring about)"
+    # "what's the theory behind that?": behind what the question before asked
+    r"|what(?:'s|\s+is)\s+the\s+(?:theory|idea|reasoning|thinking|logic|science|rationale)\s+"
+    r"(?:behind|for|of)\s+(?:that|this|it))\b",
     re.IGNORECASE,
 )
 
@@ -361,3 +389,28 @@ def substitute(body: str, reference: re.Match[str], topic: str) -> str:
 
 # The people a study treated, named by a reference ("those patients").
 _STUDIED = frozenset(["patients", "people"])
+
+
+def own_words(typed: str, known: Container[str]) -> frozenset[str]:
+    """The stems (with the term table's expansions) of the telling words of a follow-up as
+    typed that the library uses (`known`): beyond everyday English, and neither words about
+    how research is done or how results compare (`topic_words`) nor the research and the
+    people a follow-up points back at ("who did that study?"). "How long do the effects of a
+    cortisone shot last?" -> effect, steroid, injection, ..."""
+    words = [
+        w
+        for w in content(topic_words(typed))
+        if not everyday(w) and w.lower() not in _POINTING_BACK
+    ]
+    said = {t for w in words for t in lexical_tokens(w)}
+    # and what the table's phrases say: "early on" says "first"
+    if said:
+        said |= {t for e in expansions(typed) for t in lexical_tokens(e, expand=False)}
+    return frozenset(t for t in said if t in known)
+
+
+# Nouns a follow-up uses for what was talked about: the research and its people.
+_POINTING_BACK = frozenset(
+    [*STUDY_WORDS.split("|"), "patient", "patients", "people", "participants", "volunteers",
+     "subjects", "researchers", "scientists", "authors", "doctors"]
+)  # fmt: skip

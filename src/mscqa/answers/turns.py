@@ -161,8 +161,8 @@ def said_of_it(typed: str, unused: Sequence[str], stats: LibraryStats) -> bool:
     (`Engine._own_or_typed`): "do the symptoms ever settle?", not "what is gas?". A word after
     "my", "her" ... names a thing of the patient's, which is a topic of its own ("will stem
     cells regrow my hair?")."""
-    from mscqa.answers.conversation import few_own, own_words
-    from mscqa.answers.references import find_reference
+    from mscqa.answers.conversation import few_own
+    from mscqa.answers.references import find_reference, own_words
     from mscqa.text.frequency import plain
 
     if not unused:

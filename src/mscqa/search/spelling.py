@@ -100,10 +100,25 @@ class Speller:
         distance = 1 if len(word) <= ONE_EDIT_UP_TO else 2
         found = self._symspell.lookup(word.lower(), Verbosity.CLOSEST, max_edit_distance=distance)
         if not found:
+            found = self._sounded(word.lower())
+        if not found:
             return self._split(word.lower())
         before, after = before.lower(), after.lower()
         best = max(found, key=lambda s: (self._beside(before, s.term, after), s.count))
         return str(best.term)
+
+    def _sounded(self, word: str) -> list[Any]:
+        """The library words one edit from `word` spelled as it sounds another way ("fyzio"
+        -> "phyzio" -> "physio"), the closest of the first respelling that finds any."""
+        from symspellpy import Verbosity
+
+        for typed, meant in _SOUNDS:
+            if typed in word:
+                respelled = word.replace(typed, meant)
+                found = self._symspell.lookup(respelled, Verbosity.CLOSEST, max_edit_distance=1)
+                if found:
+                    return list(found)
+        return []
 
     def _beside(self, before: str, word: str, after: str) -> int:
         """How often the library writes `word` after `before` and before `after`."""
@@ -179,6 +194,9 @@ class Speller:
                     return word[:cut] + "'" + word[cut:]  # "theyre" -> "they're"
         return self.suggest(word, before, after)
 
+
+# Letters that sound like others: a patient who spells by ear writes "f" for "ph".
+_SOUNDS = (("f", "ph"), ("ph", "f"), ("k", "c"), ("z", "s"))
 
 _NAMED = re.compile(
     r"([A-Za-z]+)(?:['\u2019]s)?[\s-]+(?:disease|syndrome|disorder)s?\b" + NOT_A_NAME,
