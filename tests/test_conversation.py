@@ -1301,6 +1301,9 @@ def test_the_theory_behind_that_asks_of_the_whole_question_before() -> None:
     assert standalone_question("what's the theory behind that?", earlier) == (
         "What's the theory behind that? Could colchicine help people with gout?"
     )
+    assert standalone_question("what good does that do?", earlier) == (
+        "What good does that do? Could colchicine help people with gout?"
+    )
     # A "that" after a preposition points back ("besides that"); after a noun it joins a clause.
     besides = find_reference("is there anything besides that for gout?")
     assert besides is not None and besides.group() == "that"

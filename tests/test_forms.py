@@ -281,6 +281,10 @@ def test_what_a_name_means_asks_for_its_definition() -> None:
 def test_whether_a_result_was_good_asks_what_the_article_makes_of_it() -> None:
     assert "judgement" in {f.name for f in leading_forms("was the gout trial good or bad?")}
     assert "judgement" in names("Is that good?")
+    assert "judgement" in names("is what the gout trial found good news?")
+    assert "judgement" in names("were the results any good, in the gout trial?")
+    assert "judgement" not in names("is physio any good for gout?")
+    assert "purpose" in names("What good does that do?")
     # Whether something is good for a condition asks whether it works.
     assert "judgement" not in names("Is it good for gout?")
 

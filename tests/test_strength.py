@@ -221,3 +221,13 @@ def test_only_partly_effective_is_only_partially_effective() -> None:
     evidence = "Paracetamol can ease back pain, but it is usually only partially effective."
     statement = "Paracetamol is usually only partly effective for back pain."
     assert judgement(statement, [evidence], evidence).verdict == SUPPORTED
+
+
+def test_little_is_a_claim_of_scarcity_and_a_little_is_none() -> None:
+    evidence = "A flurry of trials has tested colchicine for gout over the last decade."
+    scarce = judgement("Few trials have tested colchicine for gout.", [evidence], evidence)
+    assert scarce.verdict != SUPPORTED
+    little = judgement("Little research has tested colchicine for gout.", [evidence], evidence)
+    assert little.verdict != SUPPORTED
+    # "a little" says some, not how little.
+    assert overstatement("Colchicine helped a little.", ["Colchicine helped."], "") is None

@@ -293,3 +293,12 @@ def test_wearing_out_and_early_on_meet_the_articles_words() -> None:
     assert "first" in first & set(lexical_tokens("what happens early on?"))
     # Questions only: the articles' side gets no "early" from "first".
     assert "earli" not in first
+    assert {"first", "earli"} <= set(lexical_tokens("and what about at the start?"))
+    # Cells that "switch on" others induce them.
+    induced = set(lexical_tokens("The drug induces regulatory cells.", document=True))
+    assert "induc" in induced & set(lexical_tokens("which cells does it switch on?"))
+    assert "switch" not in induced
+    # "eventually" says what "ultimately" says; the articles' side keeps its own words.
+    ultimately = set(lexical_tokens("Some patients ultimately need a cane.", document=True))
+    assert "ultim" in ultimately & set(lexical_tokens("Do patients eventually need a cane?"))
+    assert "eventu" not in ultimately

@@ -783,3 +783,40 @@ def test_a_superlative_is_read_as_its_word_against_that_words_opposite() -> None
     statement = "In gout, the swelling is constant from the earliest stages."
     assert judgement(statement, [evidence], evidence).verdict == CONTRADICTED
     assert opposed("The swelling is constant in the later stages.", evidence) is False
+
+
+def test_an_antonym_in_a_clause_too_short_to_share_the_statements_words() -> None:
+    evidence = "Chronic gout – once flares start, they do not settle but instead get steadily worse"
+    statement = "In chronic gout, flares improve over time."
+    assert judgement(statement, [evidence], evidence).verdict == CONTRADICTED
+    # The statement's own word, said again, is no antonym of another of its words.
+    kept = "Cells that protect the joint were damaged by gout."
+    said = "Gout damaged the cells that protect the joint."
+    assert judgement(kept, [said], said).verdict == SUPPORTED
+
+
+def test_verbs_that_hold_something_back_are_directions() -> None:
+    evidence = "The enzyme binds the receptor to promote its phosphorylation and transport."
+    said = "The enzyme impedes phosphorylation of the receptor."
+    assert judgement(said, [evidence], evidence).verdict == CONTRADICTED
+    # "ineffective" says no effect, against an effect the evidence finds.
+    found = "Group exercise can reduce knee pain and improve walking distance."
+    none = "Group exercise is ineffective at reducing knee pain."
+    assert judgement(none, [found], found).verdict == CONTRADICTED
+
+
+def test_incapable_denies_what_follows() -> None:
+    assert negated("Rabbits are incapable of producing antibodies to the toxin.")
+    evidence = "A single dose of the toxoid elicited antibodies to the toxin in rabbits."
+    statement = "Rabbits are incapable of producing antibodies to the toxin."
+    assert judgement(statement, [evidence], evidence).verdict == CONTRADICTED
+
+
+def test_a_ratio_is_a_share_stated_only_by_the_same_share() -> None:
+    evidence = "One in five gout trials stop early, and two of them never report."
+    assert "two" in check_numbers("One in two gout trials stop early.", evidence)[1]
+    assert (
+        judgement("One in two gout trials stop early.", [evidence], evidence).verdict != SUPPORTED
+    )
+    # The same share in another form states both of its numbers.
+    assert check_numbers("One in four adults gets gout.", "25% of adults get gout.")[1] == ()

@@ -109,7 +109,8 @@ FORMS = (
         # finding, not the finding again.
         "judgement",
         _compile(
-            r"\b(?:good or bad|bad or good)\b"
+            r"\b(?:good or bad|bad or good|good news|bad news)\b"
+            r"|\b(?:results?|findings?|outcomes?) (?:were |was |are |is )?any good\b"
             r"|\b(?:is|was|are|were) (?:that|this|it|these|those) (?:a )?(?:good|bad)"
             r"(?: (?:news|result|results|sign|thing|outcome))?\W*$"
             r"|\b(?:is|was) (?:that|this|it) (?:a success|successful)\W*$"
@@ -126,6 +127,7 @@ FORMS = (
             r"^(?:and )?what (?:does|do|did|would|will|can|could) (?:[\w'-]+ ){0,5}"
             r"(?:achieve|accomplish|lead to|result in|bring about)\b"
             r"|\bwhat(?: is|'s) the (?:point|purpose|aim|goal)\b"
+            r"|\bwhat good (?:does|do|did|would|will|can|could)\b"
         ),
         _compile(
             r"\b(?:help|helps|helping|so that|in order to|allows?|allowing|enables?|enabling|"

@@ -111,11 +111,7 @@ def _number_value(number: str) -> str:
 def numbers_in(text: str) -> set[str]:
     """Values of the numbers in `text`: "16%" and "16" are the same value, "one" is "1". A
     ratio ("one in four") adds its share marked "~" ("~25"), which only a share matches."""
-    ratios = {
-        f"~{100 * int(_number_value(n)) / int(_number_value(m)):.1f}".removesuffix(".0")
-        for n, m in _RATIO.findall(normalize(text))
-        if _number_value(m).isdigit() and int(_number_value(m)) > 0 and _number_value(n).isdigit()
-    }
+    ratios = {f"~{share:.1f}".removesuffix(".0") for _, _, share in _ratio_shares(text)}
     return {_number_value(n) for n in extract_numbers(text)} | ratios
 
 
@@ -129,9 +125,33 @@ def check_numbers(statement: str, evidence: str) -> tuple[tuple[str, ...], tuple
     if _one_as_article(statement, evidence):
         found.add("1")
     numbers = extract_numbers(statement)
-    matched = tuple(n for n in numbers if _stated(n, statement, found))
+    # "one in two" is a share: stated by the same share ("50%"), and its "two" by no other
+    # ("one in five" and a "two" elsewhere say another).
+    ratios = [(n, m, _shared(share, evidence, found)) for n, m, share in _ratio_shares(statement)]
+    shared = {w for n, m, same in ratios if same for w in (n, m)}
+    unshared = {m for _, m, same in ratios if not same}
+    matched = tuple(
+        n for n in numbers if n in shared or (n not in unshared and _stated(n, statement, found))
+    )
     unmatched = tuple(n for n in numbers if n not in matched)
     return matched, unmatched
+
+
+def _ratio_shares(text: str) -> list[tuple[str, str, float]]:
+    """(the two numbers as written, the share in percent) of each ratio of `text` ("one in
+    four" -> ("one", "four", 25.0))."""
+    return [
+        (n, m, 100 * int(_number_value(n)) / int(_number_value(m)))
+        for n, m in _RATIO.findall(normalize(text))
+        if _number_value(m).isdigit() and int(_number_value(m)) > 0 and _number_value(n).isdigit()
+    ]
+
+
+def _shared(share: float, evidence: str, values: set[str]) -> bool:
+    """True when the evidence states `share` within a point, as a ratio or a percentage."""
+    percents = re.findall(r"(\d+(?:\.\d+)?)\s*(?:%|per ?cent\b)", normalize(evidence))
+    stated = [float(v[1:]) for v in values if v.startswith("~")] + [float(p) for p in percents]
+    return any(abs(v - share) < 1 for v in stated)
 
 
 def _stated(number: str, statement: str, values: set[str]) -> bool:

@@ -9,8 +9,8 @@ from dataclasses import dataclass, replace
 
 from mscqa.answers.antonyms import antonyms, direction_kinds, negated_form
 from mscqa.answers.conditions import conditions
+from mscqa.answers.negation import NEGATIONS, negated
 from mscqa.answers.numbers import THOUSANDS
-from mscqa.text.frequency import common
 from mscqa.text.terms import (
     NUMBER_WORDS,
     STOPWORDS,
@@ -22,12 +22,6 @@ from mscqa.text.terms import (
     words,
 )
 
-_NEGATIONS = frozenset(
-    {"not", "no", "never", "none", "neither", "nor", "cannot", "without", "fail", "failed",
-     "fails", "lack", "lacks", "lacking", "lacked", "unable", "unlikely", "nothing"}
-)  # fmt: skip
-_FAILING = frozenset({"fail", "failed", "fails"})
-_ABSENT = frozenset({"gone", "disappeared", "vanished"})
 # Clauses end at punctuation and at the conjunctions that turn an argument around.
 _CLAUSE_BREAK = re.compile(
     r"[,;:()\u2014\u2013]|(?<!\d)\.\s|\s-\s|\b(?:but|however|although|while|whereas)\b"
@@ -48,8 +42,6 @@ _EVIDENCE_REACH = 6
 _SIGNAL_OVERLAP = 1
 # A direction word inside a compound names a thing: "high-risk patients", "leuko-reduced blood".
 _COMPOUND = re.compile(r"(?<=[a-z0-9])-(?=[a-z])")
-# "patients with no prior disease": a negation that describes a thing rather than denies.
-_DESCRIBING = frozenset({"with"})
 # Aims, questions and conditions state no finding.
 _HEDGE = re.compile(
     r"\b(?:whether|to (?:determine|assess|test|investigate|examine|evaluate)|hypothes\w*"
@@ -63,65 +55,6 @@ def clauses(text: str) -> list[str]:
     text = re.sub("[\u2014\u2013]", " ; ", text)
     plain = spelled_out(THOUSANDS.sub(r"\1\2", normalize(text)))
     return [c.strip() for c in _CLAUSE_BREAK.split(plain) if c and c.strip()]
-
-
-def negated(clause: str) -> bool:
-    """True when a negation word governs what the clause says: "does not improve function" is
-    negated; the elliptical "than those who do not", "not only ... but also" and a thing
-    described by what it lacks ("patients with no prior disease") are not. "Free of" denies
-    what follows it ("free of side effects"), and "gone" what comes before it ("the pain was
-    gone"): "free of pain" and "pain was gone" say the same, and "is unknown" says "is not
-    known"."""
-    tokens = words(clause)
-    for i, token in enumerate(tokens):
-        if token in _ABSENT and any(t not in STOPWORDS for t in tokens[max(0, i - 4) : i]):
-            return True
-        if token in _BE and _un_said(tokens[i + 1 : i + 3]):
-            return True
-        if token == "free" and tokens[i + 1 : i + 2] == ["of"]:
-            token = "no"
-        if token not in _NEGATIONS or token == "without":
-            continue
-        if token == "no" and i > 0 and tokens[i - 1] in _DESCRIBING:
-            continue
-        if token == "not" and tokens[i + 1 : i + 2] == ["only"]:
-            continue
-        if token == "not" and _describing_not(tokens, i):
-            continue
-        if token in _FAILING and tokens[i + 1 : i + 2] != ["to"]:
-            continue  # "failed to improve" denies; "transplants fail because ..." tells
-        if any(t not in STOPWORDS for t in tokens[i + 1 : i + 5]):
-            return True
-    return False
-
-
-def _un_said(after: Sequence[str]) -> bool:
-    """True when what a "be" says is a word of English with "un" before it ("unknown", "still
-    unclear"): the word denied. Direction words ("unchanged", "unrelated") are read as such."""
-    said = [t for t in after if t not in _STILL][:1]
-    word = said[0] if said else ""
-    prefixed = word.startswith("un") and len(word) > 5 and common(word[2:])
-    return prefixed and word not in direction_kinds()
-
-
-_STILL = frozenset({"still", "largely", "currently", "yet", "so", "far", "as"})
-
-
-def _describing_not(tokens: Sequence[str], i: int) -> bool:
-    """True when "not" at `i` tells which things, between a noun and a participle ("pain not
-    caused by cancer", "patients not treated"): no auxiliary before it, so no finding denied;
-    or in a relative clause saying where they come from ("pain that is not caused by cancer")."""
-    after = tokens[i + 1 : i + 3]
-    if not after or not after[0].endswith("ed"):
-        return False
-    relative = tokens[max(i - 2, 0) : i]
-    if len(relative) == 2 and relative[0] in _RELATIVE and relative[1] in _BE:
-        return after[1:] == ["by"]
-    return i > 0 and tokens[i - 1] not in STOPWORDS
-
-
-_RELATIVE = frozenset({"that", "which", "who"})
-_BE = frozenset({"is", "are", "was", "were"})
 
 
 def _negated_plainly(clause: str) -> bool:
@@ -223,7 +156,7 @@ def signals(text: str, reach: int, findings_only: bool = False) -> list[Signal]:
                 stems[j]
                 for j in range(start, end)
                 if tokens[j] not in STOPWORDS
-                and tokens[j] not in _NEGATIONS
+                and tokens[j] not in NEGATIONS
                 and tokens[j] not in directions
                 and not tokens[j][0].isdigit()
             )
@@ -318,7 +251,7 @@ def _negation_before(tokens: Sequence[str], i: int) -> int | None:
     between ("did not significantly increase", "not associated with an increased risk")."""
     content = 0
     for j in range(i - 1, -1, -1):
-        if tokens[j] in _NEGATIONS:
+        if tokens[j] in NEGATIONS:
             return j
         if tokens[j] not in STOPWORDS:
             content += 1
@@ -441,7 +374,7 @@ def opposition(statement: str, evidence: str) -> str | None:
             continue
         best_words = _content(best)
         # A word denied against its opposite agrees: "is not known" / "is unknown".
-        denied = polarity and bool(_NEGATIONS.intersection(words(clause)))
+        denied = polarity and bool(NEGATIONS.intersection(words(clause)))
         for word in words_here - best_words if not denied else ():
             swapped = opposites.get(word, frozenset()) & (best_words - words_here)
             # A prefix makes the opposite of the very same word: anywhere in the evidence.
@@ -449,6 +382,29 @@ def opposition(statement: str, evidence: str) -> str | None:
             if swapped:
                 mine, theirs = _as_written(word, clause), _as_written(min(swapped), evidence)
                 return f"'{mine}' in the statement, '{theirs}' in the evidence"
+    return _swapped_in_sentence(statement, evidence_clauses, all_words)
+
+
+def _swapped_in_sentence(
+    statement: str, evidence_clauses: list[tuple[str, set[str], bool]], all_words: set[str]
+) -> str | None:
+    """An antonym of a statement's word that the evidence never uses, in an affirmed clause,
+    when the evidence is about the statement's other words (at least two, though cut into
+    clauses too short to share them: "Once symptoms start, they do not resolve but instead
+    get progressively worse" against "symptoms improve")."""
+    if _negated_plainly(statement):
+        return None
+    mine = _content(statement) | idiom_words(statement)
+    opposites = antonyms()
+    for word in mine - all_words:
+        for clause, said, negated_clause in evidence_clauses:
+            swapped = opposites.get(word, frozenset()) & said - mine
+            if swapped and not negated_clause and len((mine - {word}) & all_words) >= 2:
+                mine_written, theirs = (
+                    _as_written(word, statement),
+                    _as_written(min(swapped), clause),
+                )
+                return f"'{mine_written}' in the statement, '{theirs}' in the evidence"
     return None
 
 

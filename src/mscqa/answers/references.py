@@ -107,6 +107,7 @@ _HOW_THAT = re.compile(
     # "and what does that achieve?": what the question before asked about achieves
     r"|what\s+(?:does|did|do|would|could|can|will)\s+(?:that|this)\s+"
     r"(?:achieve|accomplish|lead to|result in|bring about)"
+    r"|what\s+good\s+(?:does|did|do|would|could|can|will)\s+(?:that|this)\s+do"
     # "what's the theory behind that?": behind what the question before asked
     r"|what(?:'s|\s+is)\s+the\s+(?:theory|idea|reasoning|thinking|logic|science|rationale)\s+"
     r"(?:behind|for|of)\s+(?:that|this|it))\b",

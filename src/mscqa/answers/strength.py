@@ -60,7 +60,7 @@ def strength_groups() -> dict[str, re.Pattern[str]]:
 # alone ("only a small number of patients", "only partially effective").
 _IDIOMS = re.compile(
     r"\b(?:all the time|at all|after all|all along|all in all|above all|once and for all"
-    r"|a few|at the same time|equal to|equal or|if any|in any case|at any rate|any more"
+    r"|a few|a little|at the same time|equal to|equal or|if any|in any case|at any rate|any more"
     r"|any longer"
     r"|only (?:an? )?(?:small|few|little|handful|slight|modest|partial|partially|partly"
     r"|limited))\b"

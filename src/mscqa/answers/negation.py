@@ -1,0 +1,79 @@
+"""Whether a clause denies what it says: "does not improve function" does; "than those who do
+not", "not only ... but also" and "patients with no prior disease" do not. Pure functions over
+text."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from mscqa.answers.antonyms import direction_kinds
+from mscqa.text.frequency import common
+from mscqa.text.terms import STOPWORDS, words
+
+NEGATIONS = frozenset(
+    {"not", "no", "never", "none", "neither", "nor", "cannot", "without", "fail", "failed",
+     "fails", "lack", "lacks", "lacking", "lacked", "unable", "incapable", "unlikely", "nothing"}
+)  # fmt: skip
+_FAILING = frozenset({"fail", "failed", "fails"})
+_ABSENT = frozenset({"gone", "disappeared", "vanished"})
+# "patients with no prior disease": a negation that describes a thing rather than denies.
+_DESCRIBING = frozenset({"with"})
+
+
+def negated(clause: str) -> bool:
+    """True when a negation word governs what the clause says: "does not improve function" is
+    negated; the elliptical "than those who do not", "not only ... but also" and a thing
+    described by what it lacks ("patients with no prior disease") are not. "Free of" denies
+    what follows it ("free of side effects"), and "gone" what comes before it ("the pain was
+    gone"): "free of pain" and "pain was gone" say the same, and "is unknown" says "is not
+    known"."""
+    tokens = words(clause)
+    for i, token in enumerate(tokens):
+        if token in _ABSENT and any(t not in STOPWORDS for t in tokens[max(0, i - 4) : i]):
+            return True
+        if token in _BE and _un_said(tokens[i + 1 : i + 3]):
+            return True
+        if token == "free" and tokens[i + 1 : i + 2] == ["of"]:
+            token = "no"
+        if token not in NEGATIONS or token == "without":
+            continue
+        if token == "no" and i > 0 and tokens[i - 1] in _DESCRIBING:
+            continue
+        if token == "not" and tokens[i + 1 : i + 2] == ["only"]:
+            continue
+        if token == "not" and _describing_not(tokens, i):
+            continue
+        if token in _FAILING and tokens[i + 1 : i + 2] != ["to"]:
+            continue  # "failed to improve" denies; "transplants fail because ..." tells
+        if any(t not in STOPWORDS for t in tokens[i + 1 : i + 5]):
+            return True
+    return False
+
+
+def _un_said(after: Sequence[str]) -> bool:
+    """True when what a "be" says is a word of English with "un" before it ("unknown", "still
+    unclear"): the word denied. Direction words ("unchanged", "unrelated") are read as such."""
+    said = [t for t in after if t not in _STILL][:1]
+    word = said[0] if said else ""
+    prefixed = word.startswith("un") and len(word) > 5 and common(word[2:])
+    return prefixed and word not in direction_kinds()
+
+
+_STILL = frozenset({"still", "largely", "currently", "yet", "so", "far", "as"})
+
+
+def _describing_not(tokens: Sequence[str], i: int) -> bool:
+    """True when "not" at `i` tells which things, between a noun and a participle ("pain not
+    caused by cancer", "patients not treated"): no auxiliary before it, so no finding denied;
+    or in a relative clause saying where they come from ("pain that is not caused by cancer")."""
+    after = tokens[i + 1 : i + 3]
+    if not after or not after[0].endswith("ed"):
+        return False
+    relative = tokens[max(i - 2, 0) : i]
+    if len(relative) == 2 and relative[0] in _RELATIVE and relative[1] in _BE:
+        return after[1:] == ["by"]
+    return i > 0 and tokens[i - 1] not in STOPWORDS
+
+
+_RELATIVE = frozenset({"that", "which", "who"})
+_BE = frozenset({"is", "are", "was", "were"})
