@@ -231,3 +231,9 @@ def test_little_is_a_claim_of_scarcity_and_a_little_is_none() -> None:
     assert little.verdict != SUPPORTED
     # "a little" says some, not how little.
     assert overstatement("Colchicine helped a little.", ["Colchicine helped."], "") is None
+
+
+def test_a_predominance_says_most() -> None:
+    evidence = "Joint fluid in acute gout shows a predominance of neutrophils."
+    statement = "In acute gout, most cells in the joint fluid are neutrophils."
+    assert overstatement(statement, [evidence], evidence) is None
