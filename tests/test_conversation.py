@@ -1308,3 +1308,8 @@ def test_the_theory_behind_that_asks_of_the_whole_question_before() -> None:
     besides = find_reference("is there anything besides that for gout?")
     assert besides is not None and besides.group() == "that"
     assert find_reference("a drug that eases gout") is None
+
+
+def test_no_drug_is_read_into_research_on_a_topic() -> None:
+    assert drug_names("Is there research on tendinopathy?") == []
+    assert drug_names("They put him on zolbutrin last week.") == ["zolbutrin"]

@@ -219,7 +219,8 @@ def treatments(text: str) -> list[str]:
 def drug_names(text: str) -> list[str]:
     """The drugs `text` names by their own names, in order: a word with the ending of a
     family of drug names ("riluzole", "prednisolone", "adalimumab"), or a word of no everyday
-    English after "prescribed", "taking" or "on" ("they put him on zolbutrin")."""
+    English after "prescribed", "taking" or "is on" ("they put him on zolbutrin"; not "research
+    on tendinopathy")."""
     found = [m.group() for m in _DRUG_NAME.finditer(text)]
     found += [m.group(1) for m in _TAKEN.finditer(text) if not common(m.group(1))]
     return sorted(set(found), key=text.find)
@@ -233,7 +234,8 @@ _DRUG_NAME = re.compile(
     re.IGNORECASE,
 )
 _TAKEN = re.compile(
-    r"\b(?:prescribed|prescribes|taking|takes|take|took|started|given|on)\s+([a-z][a-z-]{4,})\b",
+    r"\b(?:prescribed|prescribes|taking|takes|take|took|started|given|"
+    r"(?:is|was|am|are|were|been|put \w+) on)\s+([a-z][a-z-]{4,})\b",
     re.IGNORECASE,
 )
 

@@ -19,9 +19,7 @@ _TAKING_PART = r"(?:patients|people|participants|stud(?:y|ies)|trials?|groups?)\
 
 
 # "When will we know more?" asks what is still to find out, not for a date.
-_FINDING_OUT = (
-    r"when will (?:we|they|anyone|doctors|scientists|researchers) (?:know|find out|be sure)"
-)
+_WILL_KNOW = r"will (?:we|they|anyone|doctors|scientists|researchers) (?:know|find out|be sure)"
 
 
 @dataclass(frozen=True)
@@ -44,7 +42,7 @@ FORMS = (
             r"\bhow (?:many|much|long|often|fast|big|large|old|common|likely)\b"
             r"|\b(?:percent|percentage|proportion|share|rate|number|score|scores|dose|"
             r"age|figures?|results?|odds|chance|chances|before and after)\b"
-            rf"|^(?:when(?! {_FINDING_OUT[5:]})|what year|which year)\b"
+            rf"|^(?:when(?! {_WILL_KNOW})|what year|which year)\b"
         ),
         _compile(
             r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|half|dozens?|"
@@ -74,7 +72,7 @@ FORMS = (
             r"|\bwhat (?:more|else|further)\b.*\bneeds?\b"
             r"|\b(?:more|further|larger|bigger) (?:research|studies|trials|work)\b"
             # "when will we know more?": what is left to find out
-            rf"|\b{_FINDING_OUT}\b"
+            rf"|\bwhen {_WILL_KNOW}\b"
         ),
         _compile(
             r"\b(?:needed|needs?|requires?|required|requirements?|necessary|replicated|await"
