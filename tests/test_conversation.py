@@ -1248,8 +1248,8 @@ def test_one_that_a_verb_does_is_one_of_what_was_asked_about() -> None:
         "should I get a scan?"
     )
     # "one of", "one more" and "one day" are no such "one".
-    assert standalone_question("did they do one of those?", ["What is a cohort study?"]) != (
-        "did they do a study of those?"
+    assert "do one of those" in standalone_question(
+        "did they do one of those?", ["What is a cohort study?"]
     )
 
 

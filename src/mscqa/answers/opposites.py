@@ -392,14 +392,14 @@ def _swapped_in_sentence(
     when the evidence is about the statement's other words (at least two, though cut into
     clauses too short to share them: "Once symptoms start, they do not resolve but instead
     get progressively worse" against "symptoms improve")."""
-    if _negated_plainly(statement):
-        return None
     mine = _content(statement) | idiom_words(statement)
+    if _negated_plainly(statement) or len(mine & all_words) < 2:
+        return None
     opposites = antonyms()
-    for word in mine - all_words:
+    for word in sorted(mine - all_words):  # sorted: the same reason on every run
         for clause, said, negated_clause in evidence_clauses:
             swapped = opposites.get(word, frozenset()) & said - mine
-            if swapped and not negated_clause and len((mine - {word}) & all_words) >= 2:
+            if swapped and not negated_clause:
                 mine_written, theirs = (
                     _as_written(word, statement),
                     _as_written(min(swapped), clause),
