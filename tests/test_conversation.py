@@ -16,7 +16,9 @@ from mscqa.answers.messages import content, mentions, sentences, story_and_quest
 from mscqa.answers.phrases import determiner_phrases
 from mscqa.answers.quotes import Answer, Quote
 from mscqa.answers.references import find_reference, own_words
-from mscqa.answers.turns import language_refusal, merge_answers
+from mscqa.answers.turns import language_refusal, merge_answers, said_of_it
+from mscqa.engine import Engine
+from mscqa.search.library import library_stats
 
 
 def test_a_question_without_history_is_searched_as_typed() -> None:
@@ -1313,3 +1315,33 @@ def test_the_theory_behind_that_asks_of_the_whole_question_before() -> None:
 def test_no_drug_is_read_into_research_on_a_topic() -> None:
     assert drug_names("Is there research on tendinopathy?") == []
     assert drug_names("They put him on zolbutrin last week.") == ["zolbutrin"]
+
+
+@pytest.mark.parametrize(
+    "follow_up", ["so what's the overall verdict?", "what's the bottom line?", "What is the upshot"]
+)
+def test_asking_for_the_verdict_asks_what_the_results_of_the_question_before_show(
+    follow_up: str, fake_engine: Engine
+) -> None:
+    earlier = ["Have there been large trials of colchicine for gout?"]
+    assert standalone_question(follow_up, earlier) == (
+        "What did the results show? Have there been large trials of colchicine for gout?"
+    )
+    # Its words need no article to use them: it asks of the question before.
+    stats = library_stats(fake_engine.index)
+    assert said_of_it(follow_up, ["verdict", "upshot"], stats)
+    assert not said_of_it("what's the verdict on the cost?", ["verdict"], stats)
+    # A verdict on something named is a question of its own.
+    assert standalone_question("what's the verdict on the cost?", earlier) != (
+        "What did the results show? Have there been large trials of colchicine for gout?"
+    )
+
+
+def test_those_after_asking_what_is_given_for_something_are_the_treatments_for_it() -> None:
+    earlier = ["What can doctors prescribe for an itchy scalp?"]
+    assert standalone_question("do those work well?", earlier) == (
+        "do treatments for an itchy scalp work well?"
+    )
+    assert standalone_question("are they safe?", earlier) == (
+        "are treatments for an itchy scalp safe?"
+    )

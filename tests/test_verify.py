@@ -7,8 +7,10 @@ from dataclasses import replace
 
 import pytest
 
+from conftest import build
 from mscqa.answers.antonyms import direction_kinds
 from mscqa.answers.bounds import bound_conflict
+from mscqa.answers.details import stage_paired
 from mscqa.answers.names import missing_details, unmentioned_terms
 from mscqa.answers.numbers import (
     check_numbers,
@@ -28,7 +30,9 @@ from mscqa.answers.verify import (
     judge,
     judgement,
 )
+from mscqa.config import Settings
 from mscqa.engine import Engine
+from mscqa.index.embedder import HashingEmbedder
 from mscqa.text.terms import lexical_tokens, stem
 
 SCORES = (
@@ -820,3 +824,82 @@ def test_a_ratio_is_a_share_stated_only_by_the_same_share() -> None:
     )
     # The same share in another form states both of its numbers.
     assert check_numbers("One in four adults gets gout.", "25% of adults get gout.")[1] == ()
+
+
+def test_agreement_in_the_conflicts_own_clause_is_about_its_own_words() -> None:
+    # "lowering" agrees with the statement's "lowering", but it is about the enzyme: the
+    # pathway is what "activates" is about, the other way round from "deactivates".
+    evidence = (
+        "Thus, lowering the enzyme activates the repair pathway in tendons, resulting in a "
+        "weakened response to steroids."
+    )
+    statement = "Lowering the enzyme deactivates the repair pathway in tendons."
+    verdict = judgement(statement, [evidence], evidence)
+    assert verdict.verdict == CONTRADICTED and "activates" in verdict.reason
+    same = "Lowering the enzyme activates the repair pathway in tendons."
+    assert judgement(same, [evidence], evidence).verdict == SUPPORTED
+
+
+def test_a_word_of_removal_names_what_was_removed() -> None:
+    evidence = (
+        "Mice without the growth gene showed elevated joint swelling and faster cartilage wear."
+    )
+    statement = "Deletion of the growth gene increases joint swelling."
+    assert judgement(statement, [evidence], evidence).verdict == SUPPORTED
+    assert [s.kind for s in signals(statement, 4)] == ["up"]
+    assert [s.kind for s in signals("Knockout mice showed less swelling.", 4)] == ["down"]
+    assert [s.kind for s in signals("The treatment caused deletion of the gene.", 4)] == []
+
+
+@pytest.mark.parametrize(
+    ("statement", "evidence", "theirs"),
+    [
+        (
+            "The new cell line worsens the damaged tissue.",
+            "The new cell line rescued the damaged tissue in every animal.",
+            "rescued",
+        ),
+        (
+            "Immune cells are scarce in the joint lining of patients with flares.",
+            "Immune cells are markedly expanded in the joint lining of patients with flares.",
+            "expanded",
+        ),
+    ],
+)
+def test_rescued_and_expanded_have_opposites(statement: str, evidence: str, theirs: str) -> None:
+    verdict = judgement(statement, [evidence], evidence)
+    assert verdict.verdict == CONTRADICTED and theirs in verdict.reason
+
+
+def test_a_dash_between_words_parts_the_numbers_around_it() -> None:
+    evidence = "While the trials were small\u201412-30 patients\u2014the effects were clear."
+    assert check_numbers("The trials enrolled 12 to 30 patients.", evidence) == (("12", "30"), ())
+    # A hyphen inside a name is still part of the name, not a number.
+    assert check_numbers("The COVID-19 trials were small.", "The trials were small.")[1] == ()
+
+
+def test_a_lay_phrase_is_covered_by_the_words_the_term_table_gives_it(
+    fake_settings: Settings,
+) -> None:
+    (fake_settings.corpus_dir / "made-up-neuropathy.md").write_text(
+        "---\nid: made-up-neuropathy\ntitle: A Made-Up Neuropathy\nreference: Doe, J. (2020).\n"
+        "---\n\nIn the made-up neuropathy, the body's defences strip the sheath around neuronal "
+        "axons, slowing every signal. Nothing else is known about it.\n",
+        encoding="utf-8",
+    )
+    build(fake_settings, HashingEmbedder())
+    engine = Engine(fake_settings, HashingEmbedder())
+    verdict = engine.check("In the made-up neuropathy, signals along nerve fibres slow down.")
+    assert verdict.verdict == SUPPORTED, verdict.reason
+
+
+def test_what_the_evidence_says_of_the_later_stages_is_not_the_first_symptom() -> None:
+    context = (
+        "Often the first sign of gout is a hot, swollen big toe at night. "
+        "In later stages, patients have stiff joints and chalky lumps under the skin."
+    )
+    paired = stage_paired("The first sign of gout is usually chalky lumps under the skin.", context)
+    assert paired is not None and paired[0] and "later" in paired[1]
+    later = "In later stages, gout causes chalky lumps under the skin."
+    assert stage_paired(later, context) is None
+    assert stage_paired("The first sign of gout is often a swollen big toe.", context) is None

@@ -40,6 +40,7 @@ from mscqa.answers.phrases import (
 )
 from mscqa.answers.references import (
     compares_with_what_was_asked,
+    conclusion_of,
     find_reference,
     found_by,
     of_the_question_before,
@@ -51,6 +52,7 @@ from mscqa.answers.references import (
     stands_for_nothing,
     subject_of,
     substitute,
+    treatments_asked,
 )
 from mscqa.search.scope import is_clinic_service, is_listed_treatment
 from mscqa.text.frequency import common, everyday, technical
@@ -251,7 +253,8 @@ def standalone_question(
         return question
     question = _named_before(question, context)
     last_said = ["", *sentences(" ".join(context[-1].split()))][-1]
-    claim = verdict_on(question, last_said)
+    # "is that true?" of what was said, or "so what's the verdict?" of what was asked
+    claim = verdict_on(question, last_said) or conclusion_of(question, context[-1])
     if claim:
         return claim
     elliptical = _ELLIPTICAL.match(question)
@@ -415,6 +418,8 @@ def topic_of(question: str, kind: str = "any") -> str:
         parts = body_parts(question, own=False)
         return f"the {parts[-1]}" if parts else topic_of(question, "condition")
     named = conditions(question)
+    if kind in ("any", "things", "effect", "treatment") and treatments_asked(question):
+        return treatments_asked(question)  # "those" after "what can doctors give for it?"
     if kind == "things":
         phrase, joint = plural_referent(question, _treatment_of(question))
         studied = [research_named(question, m) for m in STUDY_PHRASE.finditer(question)]

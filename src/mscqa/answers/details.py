@@ -192,6 +192,27 @@ def stage_conflict(statement: str, evidence: str) -> tuple[bool, str] | None:
     return True, f"the evidence says “{said.group() if said else theirs}”"
 
 
+def stage_paired(statement: str, context: str) -> tuple[bool, str] | None:
+    """(True, reason) when the statement says at one stage what the text around its evidence
+    (`context`) says only at the other: "the first symptom is trouble swallowing" against
+    "often the first symptom is weakness in the hands" and "in later stages, patients have
+    difficulty swallowing". The sentence of the other stage must share two of the statement's
+    words, one of them said in no sentence of the statement's stage. Else None."""
+    mine = _stage(statement)
+    if mine is None:
+        return None
+    unstaged = _STAGE_WORDS.sub(" ", statement)
+    wanted = set(lexical_tokens(unstaged, expand=False))
+    staged = [(s, _stage(s), set(lexical_tokens(s, expand=False))) for s in sentences(context)]
+    at_mine = set().union(*(said for _, stage, said in staged if stage == mine))
+    for sentence, stage, said in staged:
+        shared = wanted & said
+        if stage not in (None, mine) and len(shared) >= 2 and shared - at_mine:
+            when = "later" if stage == "late" else "early"
+            return True, f"the evidence says it of the {when} stages: “{sentence}”"
+    return None
+
+
 def _stage(text: str) -> str | None:
     """ "early" or "late" when `text` names one stage of an illness and not the other."""
     found = {("early" if m.group("early") else "late") for m in _STAGE_WORDS.finditer(text)}
@@ -200,7 +221,7 @@ def _stage(text: str) -> str | None:
 
 _STAGE_WORDS = re.compile(
     r"\b(?:(?P<early>early|earlier|beginning|outset|onset|initially|at first|"
-    r"(?:from|at) the (?:very )?start)"
+    r"(?:from|at) the (?:very )?start|first(?=\s+(?:symptoms?|signs?|stages?)\b))"
     r"|(?P<late>later|late|advanced|eventually|in the end|final))\b",
     re.IGNORECASE,
 )

@@ -77,6 +77,28 @@ def _names_effects(tokens: Sequence[str], i: int) -> bool:
     return tokens[i] in ("effect", "effects") and i > 0 and tokens[i - 1] in _NAMING_EFFECTS
 
 
+# Direction words of removal name what was taken away ("deletion of the gene", "knockout
+# mice", "cells depleted of it"): the condition a finding is about, not a way the finding goes.
+_REMOVAL = frozenset(
+    {"deletion", "knockout", "knockdown", "ablation", "silencing", "depletion", "deficient"}
+    | {"depleted"}
+)
+# Who or what a removal word names when it stands beside them.
+_GROUPS = frozenset(
+    {"mice", "mouse", "rats", "cells", "animals", "patients", "neurons", "flies", "embryos"}
+    | {"strains", "lines", "people", "individuals"}
+)
+
+
+def _names_removal(tokens: Sequence[str], i: int) -> bool:
+    """True when word `i` is a word of removal naming what was removed or from whom: followed
+    by "of", or beside a group ("mice lacking", "deficient cells")."""
+    if tokens[i] not in _REMOVAL:
+        return False
+    after = tokens[i + 1] if i + 1 < len(tokens) else ""
+    return after == "of" or after in _GROUPS or (i > 0 and tokens[i - 1] in _GROUPS)
+
+
 def _content(clause: str) -> set[str]:
     return {_plain_degree(t) for t in lexical_tokens(clause, expand=False)}
 
@@ -126,6 +148,7 @@ def signals(text: str, reach: int, findings_only: bool = False) -> list[Signal]:
             if t in directions
             and t not in naming
             and not _names_effects(tokens, i)
+            and not _names_removal(tokens, i)
             and not opens_bound(tokens, i)
             and not _forms_comparative(tokens, i, directions)
         ]
@@ -265,7 +288,12 @@ def direction_conflict(statement: str, evidence: str) -> str | None:
     gives them the statement's own direction: "reduces mortality" against "increased mortality",
     "is unrelated to weight" against "lower weight"."""
     found = signals(evidence, _EVIDENCE_REACH, findings_only=True)
-    for mine in signals(statement, _STATEMENT_REACH):
+    ours = signals(statement, _STATEMENT_REACH)
+    # A word the statement says itself, the same way, is no conflict with its other words
+    # that go up or down: "accelerates decline" against "accelerated the decline" ("is
+    # ineffective at reducing pain" says no effect on what it names).
+    said = {(_base_word(s), s.kind) for s in ours}
+    for mine in ours:
         theirs = [_as_compared_by(mine, s) for s in found]
         rival = _rival_comparison(mine, theirs)
         if rival is not None:
@@ -284,10 +312,21 @@ def direction_conflict(statement: str, evidence: str) -> str | None:
                 shared = len(mine.near & other.near)
                 if (mine.kind, other.kind) in _CONFLICTS and shared >= agreeing:
                     return f"'{mine.word}' in the statement, '{other.word}' in the evidence"
-        # Agreement outweighs a conflict about no more of the statement's words.
-        needed = max(_SIGNAL_OVERLAP, agreeing + 1)
-        about = [s for s in theirs if len(mine.near & s.near) >= needed]
-        for other in about:
+        # Agreement outweighs a conflict about no more of the statement's words; within the
+        # conflict's own clause, an agreeing word is about its own near words only.
+        for other in theirs:
+            if mine.kind in _TURNED and (_base_word(other), other.kind) in said:
+                continue
+            agreeing_here = max(
+                (
+                    len(mine.near & (s.near if s.clause == other.clause else s.clause))
+                    for s in theirs
+                    if _agree(mine.kind, s.kind)
+                ),
+                default=0,
+            )
+            if len(mine.near & other.near) < max(_SIGNAL_OVERLAP, agreeing_here + 1):
+                continue
             # "not a cure" against "may slow it" is no conflict; against "cures", it is
             # (above, as the same word).
             if (mine.kind, other.kind) in _CONFLICTS and not (mine.partial or other.partial):

@@ -101,6 +101,48 @@ def of_the_question_before(body: str, reference: re.Match[str] | None) -> bool:
 _ASKING_ONLY = re.compile(
     r"\b(?:why|how|come|so|not|and|but|then|really|what|is|that)\b", re.IGNORECASE
 )
+# "so what's the verdict?", "what's the bottom line?": the conclusion on what the question
+# before asked.
+_CONCLUSION = re.compile(
+    r"^(?:so\s+|and\s+)?what(?:'s|\s+is|\s+was)\s+the\s+(?:overall\s+|final\s+|main\s+)?"
+    r"(?:verdict|bottom\s+line|upshot|conclusion|take-?away|gist)(?:\s+then)?\W*$",
+    re.IGNORECASE,
+)
+
+
+def conclusion_of(typed: str, previous: str) -> str | None:
+    """The question before with what its results show, for a follow-up asking what the
+    conclusion is ("so what's the verdict?", "what's the bottom line?"): in words the
+    articles use, which "verdict" and "upshot" are not."""
+    return f"{_CONCLUDED} {previous}" if asks_conclusion(typed) else None
+
+
+def treatments_asked(question: str) -> str:
+    """What a question asking what is done for something asked for: "treatments for an
+    overactive immune system" of "What can doctors give for an overactive immune system?",
+    which a later "those" or "do they work?" means; "" for other questions."""
+    asked = _DONE_FOR.match(" ".join(question.split()))
+    return f"treatments for {asked.group(1)}" if asked else ""
+
+
+_DONE_FOR = re.compile(
+    r"^what\s+(?:else\s+)?(?:can|could|do|does|did|would|should|will)\s+(?:doctors?|they|you|gps?|"
+    r"surgeons?|physicians?|specialists?|people|patients|i|we)\s+(?:give|prescribe|offer|"
+    r"use|try|recommend|suggest|take|do)(?:\s+(?:me|him|her|them|us|you|patients|people))?"
+    r"\s+(?:for|about|against)\s+(.+?)[\s?.!]*$",
+    re.IGNORECASE,
+)
+
+
+def asks_conclusion(typed: str) -> bool:
+    """True for "so what's the verdict?" and the like: a question of the one before, whose
+    words the articles need not use."""
+    return bool(_CONCLUSION.match(typed.strip()))
+
+
+_CONCLUDED = "What did the results show?"
+
+
 _HOW_THAT = re.compile(
     r"^(?:and\s+)?(?:how\s+(?:does|did|do|can|could)\s+(?:that|this)\s+"
     r"(?:happen|happens|work|come about)"

@@ -23,6 +23,7 @@ from mscqa.answers.details import (
     route_conflict,
     source_conflict,
     stage_conflict,
+    stage_paired,
 )
 from mscqa.answers.names import (
     ATTRIBUTED,
@@ -399,6 +400,7 @@ def _with_details(
         or cause_conflict(statement, context)
         or cause_unsaid(statement, context)
         or stage_conflict(statement, best.quote)
+        or stage_paired(statement, context)
         or other_item(statement, article.title, article.text)
         or opposed_elsewhere(statement, context, article.text)
         or route_conflict(statement, context)
@@ -434,9 +436,10 @@ def _beyond_the_library(
 ) -> str:
     """Why a statement the rules found supported says what its evidence does not, read with the
     whole library at hand, or "": its telling words left out of the evidence and its passage
-    (`context`; less than `least` of its words weighted by rarity), a technical term no article
+    (`context`, read as the index reads the articles: "axons" says "nerve fibres"; less than
+    `least` of its words weighted by rarity), a technical term no article
     uses, or a detail the library returns to only in other articles than the evidence's."""
-    text = frozenset(lexical_tokens(context))
+    text = frozenset(lexical_tokens(context, document=True))
     if weighted_coverage(_worded(statement), text, stats) < least:
         return f"the evidence leaves out {_quoted(_telling(statement, text, stats))}"
     unknown = unmentioned_terms(statement, stats.vocabulary)
