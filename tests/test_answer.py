@@ -238,11 +238,32 @@ def test_a_quote_is_skipped_only_when_the_reader_has_seen_its_sentence(
         for p in index.passages
         if p.article_id == sentence.article_id and p.start < lead.end <= p.end < sentence.end
     )
-    first = index.passage_sentences(above)[0][1]
-    chosen = [(Candidate(Hit(above, 0.0, 0.0, 0.0), row, (), 0.5), first.start, first.end)]
-    assert not repeats(sentence, lead.start, sentence.end, chosen)
-    assert repeats(lead, lead.start, lead.end, chosen)  # shown in that passage already
-    assert repeats(sentence, first.start, sentence.end, chosen)  # shares the quoted text
+    first_row, first = index.passage_sentences(above)[0]
+    chosen = [(Candidate(Hit(above, 0.0, 0.0, 0.0), first_row, (), 0.5), first.start, first.end)]
+    assert not repeats(sentence, lead.start, sentence.end, chosen, index)
+    assert repeats(lead, lead.start, lead.end, chosen, index)  # shown in that passage already
+    assert repeats(sentence, first.start, sentence.end, chosen, index)  # shares the quoted text
+
+
+def test_a_sentence_an_article_says_again_word_for_word_is_quoted_once(
+    fake_settings: Settings,
+) -> None:
+    said = "Gout flares ease within two days when colchicine is taken early."
+    filler = " ".join(f"Paragraph {n} of the review describes another cohort." for n in range(12))
+    body = "\n\n".join([f"Abstract: {said} The cohort was small.", filler, filler, f"{said} Done."])
+    (fake_settings.corpus_dir / "made-up-gout.md").write_text(
+        f"---\nid: made-up-gout\ntitle: A Made-Up Gout Review\nreference: Doe, J. (2020).\n"
+        f"---\n\n{body}\n",
+        encoding="utf-8",
+    )
+    build(fake_settings, HashingEmbedder())
+    index = Engine(fake_settings, HashingEmbedder()).index
+    rows = [r for r, s in enumerate(index.sentences) if s.text.endswith(said)]
+    first, again = (index.sentences[r] for r in rows)
+    shown = next(p for p in index.passages if p.start <= first.start < p.end)
+    chosen = [(Candidate(Hit(shown, 0.0, 0.0, 0.0), rows[0], (), 0.5), first.start, first.end)]
+    assert not any(p.start <= again.start < p.end for p in [shown])
+    assert repeats(again, again.start, again.end, chosen, index)
 
 
 def test_not_covered_says_why_in_the_patients_words() -> None:

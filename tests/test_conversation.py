@@ -1345,3 +1345,18 @@ def test_those_after_asking_what_is_given_for_something_are_the_treatments_for_i
     assert standalone_question("are they safe?", earlier) == (
         "are treatments for an itchy scalp safe?"
     )
+
+
+def test_why_does_that_happen_asks_why_what_the_story_told_last_happens() -> None:
+    message = (
+        "My gran has gout and her hands are sore, the knuckles have swollen up like marbles. "
+        "Why does that happen?"
+    )
+    (part,) = read_message(message).parts
+    assert part.searched == "Why the knuckles have swollen up like marbles, in gout?"
+    # With nothing told beside the condition, "that" is the condition.
+    (alone,) = read_message("My gran has gout. Why does that happen?").parts
+    assert alone.searched == "Why does gout happen?"
+    # "Is that normal?" is still searched with the sentence that tells it.
+    (normal,) = read_message("My gran has gout. Her knuckles swell up. Is that normal?").parts
+    assert normal.searched.endswith("Her knuckles swell up.")

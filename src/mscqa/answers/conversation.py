@@ -29,6 +29,7 @@ from mscqa.answers.messages import (
     mentions,
     sentences,
     story_and_questions,
+    told_about,
 )
 from mscqa.answers.names import authors
 from mscqa.answers.opposites import turned_round
@@ -52,7 +53,9 @@ from mscqa.answers.references import (
     stands_for_nothing,
     subject_of,
     substitute,
+    told_last,
     treatments_asked,
+    why_it_happens,
 )
 from mscqa.search.scope import is_clinic_service, is_listed_treatment
 from mscqa.text.frequency import common, everyday, technical
@@ -184,13 +187,18 @@ def _read_parts(
         ):
             # "Can stem cells do anything for her?" after a story about her ALS (but "can
             # the meniscus grow back?" after a torn meniscus says what it asks about).
-            standalone = f"{_without_mark(standalone)}, for {_told_about(story, told, typed)}?"
+            standalone = f"{_without_mark(standalone)}, for {told_about(story, told, typed)}?"
         if context and compares_with_what_was_asked(typed):  # "can it get worse than that?"
             standalone = f"{standalone} {context[-1]}"
         # "Is that normal for gout?" after "His toes swell up at night.": searched with that
         # sentence (`Part.told`), and without it when the articles do not cover it so.
         last = next(reversed(sentences(story)), "")
         said = last if last and points_at_what_is_told(typed, standalone, last) else ""
+        # "Why does that happen?" after "he has ALS and his muscles are melting away"
+        latest = told_last(last)
+        if latest and points_at_what_is_told(typed, standalone, latest):
+            why = why_it_happens(typed, latest, conditions(standalone)[0])
+            standalone, said = (why, "") if why else (standalone, said)
         if said and _THE_ILLNESS.search(typed) and not conditions(typed):
             # "Is that part of the disease?": "that" is what is told, the disease the condition
             standalone = _THE_ILLNESS.sub(conditions(standalone)[0], typed, count=1)
@@ -221,22 +229,6 @@ def _about_the_conversation(question: str, context: Sequence[str]) -> str:
     if not topic or mentions(question, topic):
         return ""
     return f"{_without_mark(question)}, in {topic}?"
-
-
-def _told_about(story: str, told: Sequence[str], question: str) -> str:
-    """The condition of the story the question is about: the first one told in a clause
-    sharing a word with the question ("... arthritis in my hip too. Will it help the hip?"),
-    else the first one told."""
-    asked = {w for w in content(question) if not everyday(w)}
-    for clause in _CLAUSE.split(story):
-        shared = asked & set(content(clause))
-        named = [c for c in told if mentions(clause, c)]
-        if shared and named:
-            return named[0]
-    return told[0]
-
-
-_CLAUSE = re.compile(r"[.;,!?]+\s*|\s+(?:and|but)\s+")
 
 
 def standalone_question(

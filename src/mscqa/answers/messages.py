@@ -5,6 +5,7 @@ and two questions joined by "and" are two. Pure functions over text."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from mscqa.text.frequency import everyday
 from mscqa.text.terms import IRREGULAR_NOT, STOPWORDS, TERMS, normalize
@@ -311,3 +312,20 @@ def mentions(text: str, phrase: str) -> bool:
 
 # Words this short (abbreviations: "ms", "als", "oa") are mentioned only as words of their own.
 _SHORT = 3
+
+
+# A story cut into clauses: at punctuation, "and" and "but".
+CLAUSE = re.compile(r"[.;,!?]+\s*|\s+(?:and|but)\s+")
+
+
+def told_about(story: str, told: Sequence[str], question: str) -> str:
+    """The condition of the story the question is about: the first one told in a clause
+    sharing a word with the question ("... arthritis in my hip too. Will it help the hip?"),
+    else the first one told."""
+    asked = {w for w in content(question) if not everyday(w)}
+    for clause in CLAUSE.split(story):
+        shared = asked & set(content(clause))
+        named = [c for c in told if mentions(clause, c)]
+        if shared and named:
+            return named[0]
+    return told[0]

@@ -181,18 +181,29 @@ def _overlaps(start: int, end: int, other_start: int, other_end: int) -> bool:
 
 
 def repeats(
-    sentence: Sentence, start: int, end: int, chosen: Sequence[tuple[Candidate, int, int]]
+    sentence: Sentence,
+    start: int,
+    end: int,
+    chosen: Sequence[tuple[Candidate, int, int]],
+    index: Library,
 ) -> bool:
     """True when a quote (`start`:`end`, around `sentence`) would repeat one of the `chosen`
-    quotes: it shares text with one, or its sentence is in the passage shown with one. A
-    sentence the reader has not seen yet is quoted even when the sentence it leans on for its
-    subject ("They injected ...") closes a passage shown above."""
+    quotes: it shares text with one, or its sentence is in the passage shown with one, or an
+    article says its sentence word for word in a quote shown (an abstract's sentence again in
+    the body). A sentence the reader has not seen yet is quoted even when the sentence it leans
+    on for its subject ("They injected ...") closes a passage shown above."""
+    said = " ".join(sentence.text.split())
+    quoted = " ".join(index.articles[sentence.article_id].text[start:end].split())
     return any(
-        c.hit.passage.article_id == sentence.article_id
-        and (
-            _overlaps(start, end, s, e)
-            or _overlaps(sentence.start, sentence.end, *_span(c.hit.passage))
+        (
+            c.hit.passage.article_id == sentence.article_id
+            and (
+                _overlaps(start, end, s, e)
+                or _overlaps(sentence.start, sentence.end, *_span(c.hit.passage))
+            )
         )
+        or said in " ".join(index.articles[c.hit.passage.article_id].text[s:e].split())
+        or " ".join(index.sentences[c.row].text.split()) in quoted
         for c, s, e in chosen
     )
 
@@ -325,7 +336,10 @@ def _led_by(
 ) -> list[tuple[Candidate, int, int]]:
     """The `chosen` quotes led by the quote of `first`, without those that would repeat it."""
     lead = (first, *quote_span(question, first, index, probabilities, neighbour_ratio))
-    return [lead, *(c for c in chosen if not repeats(index.sentences[c[0].row], *c[1:], [lead]))]
+    return [
+        lead,
+        *(c for c in chosen if not repeats(index.sentences[c[0].row], *c[1:], [lead], index)),
+    ]
 
 
 def find_quotes(
@@ -377,7 +391,7 @@ def find_quotes(
         if len(chosen) >= top_k:
             break
         start, end = quote_span(question, candidate, index, probabilities, neighbour_ratio)
-        if not repeats(index.sentences[candidate.row], start, end, chosen):
+        if not repeats(index.sentences[candidate.row], start, end, chosen, index):
             chosen.append((candidate, start, end))
     if not chosen:
         return refused(question, unknown)

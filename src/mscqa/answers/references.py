@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable, Container, Sequence
 
 from mscqa.answers.conditions import conditions, joins_a_clause
-from mscqa.answers.messages import WORD, content, mentions
+from mscqa.answers.messages import CLAUSE, WORD, content, mentions
 from mscqa.answers.phrases import STUDY_PHRASE, STUDY_WORDS
 from mscqa.search.scope import topic_words
 from mscqa.text.frequency import common, everyday
@@ -320,6 +320,33 @@ def points_at_what_is_told(typed: str, standalone: str, last: str) -> bool:
         and bool(conditions(standalone))
         and not conditions(last)
     )
+
+
+def told_last(last: str) -> str:
+    """What the story's `last` sentence tells last beside the condition it names: "the
+    muscles seem to be melting away" of "My dad has ALS and his arms have got so thin, the
+    muscles seem to be melting away."; the sentence itself when it names no condition, or
+    nothing else."""
+    if not conditions(last):
+        return last
+    kept = [c for c in CLAUSE.split(last) if content(c) and not conditions(c)]
+    return kept[-1] if kept else last
+
+
+def why_it_happens(typed: str, told: str, condition: str) -> str:
+    """ "Why does that happen?" asked of what the story tells (`told`): why it happens, in the
+    `condition`, in the story's words ("Why the muscles seem to be melting away, in ALS?"); "" for
+    other questions."""
+    if not _HAPPENS.match(typed.strip()):
+        return ""
+    return f"Why {told.rstrip(' .!')}, in {condition}?"
+
+
+_HAPPENS = re.compile(
+    r"^(?:so\s+|but\s+)?(?:why|how come)\s+(?:does|did|do|would|is|has)\s+(?:that|this)\s+"
+    r"(?:happen|happens|happening|occur|occurs|going on)\W*$",
+    re.IGNORECASE,
+)
 
 
 def points_at_story(typed: str, standalone: str, told: Sequence[str]) -> bool:
