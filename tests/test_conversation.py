@@ -19,6 +19,7 @@ from mscqa.answers.references import find_reference, own_words
 from mscqa.answers.turns import language_refusal, merge_answers, said_of_it
 from mscqa.engine import Engine
 from mscqa.search.library import library_stats
+from mscqa.text.terms import lexical_tokens
 
 
 def test_a_question_without_history_is_searched_as_typed() -> None:
@@ -1360,3 +1361,15 @@ def test_why_does_that_happen_asks_why_what_the_story_told_last_happens() -> Non
     # "Is that normal?" is still searched with the sentence that tells it.
     (normal,) = read_message("My gran has gout. Her knuckles swell up. Is that normal?").parts
     assert normal.searched.endswith("Her knuckles swell up.")
+
+
+def test_a_follow_up_placing_the_topic_in_time_leans_on_it(fake_engine: Engine) -> None:
+    known = {"near", "toward", "end", "gout"}
+    assert own_words("and near the end?", known) == frozenset()
+    assert own_words("and towards the end?", known) == frozenset()
+    stats = library_stats(fake_engine.index)
+    assert said_of_it("and towards the end?", ["towards"], stats)
+    assert standalone_question("and near the end?", ["What happens to people with gout?"]) == (
+        "What happens to people with gout, near the end?"
+    )
+    assert {"later", "stage"} <= set(lexical_tokens("and towards the end?"))

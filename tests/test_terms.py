@@ -302,3 +302,11 @@ def test_wearing_out_and_early_on_meet_the_articles_words() -> None:
     ultimately = set(lexical_tokens("Some patients ultimately need a cane.", document=True))
     assert "ultim" in ultimately & set(lexical_tokens("Do patients eventually need a cane?"))
     assert "eventu" not in ultimately
+
+
+def test_what_is_given_or_prescribed_for_something_is_its_treatment() -> None:
+    managed = set(lexical_tokens("Management of gout includes rest and ice.", document=True))
+    for asked in ("what do doctors give for gout?", "what is colchicine prescribed for?"):
+        assert "manag" in managed & set(lexical_tokens(asked)), asked
+    # Questions only: the articles' side gets no "give" from "management".
+    assert "give" not in managed

@@ -470,7 +470,7 @@ def own_words(typed: str, known: Container[str]) -> frozenset[str]:
     words = [
         w
         for w in content(topic_words(typed))
-        if not everyday(w) and w.lower() not in _POINTING_BACK
+        if not everyday(w) and w.lower() not in _POINTING_BACK | _WHEN_OR_WHERE
     ]
     said = {t for w in words for t in lexical_tokens(w)}
     # and what the table's phrases say: "early on" says "first"
@@ -479,6 +479,13 @@ def own_words(typed: str, known: Container[str]) -> frozenset[str]:
     return frozenset(t for t in said if t in known)
 
 
+def places_it(word: str) -> bool:
+    """True for a word placing what was talked about in time or space ("and towards the
+    end?"): it says what about the topic is asked, and no quote need say it."""
+    return word.lower() in _WHEN_OR_WHERE
+
+
+_WHEN_OR_WHERE = frozenset(["near", "nearer", "towards", "toward", "around", "during", "until"])
 # Nouns a follow-up uses for what was talked about: the research and its people.
 _POINTING_BACK = frozenset(
     [*STUDY_WORDS.split("|"), "patient", "patients", "people", "participants", "volunteers",
