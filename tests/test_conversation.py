@@ -13,9 +13,10 @@ from mscqa.answers.conversation import (
     topic_of,
 )
 from mscqa.answers.messages import content, mentions, sentences, story_and_questions
-from mscqa.answers.phrases import determiner_phrases
+from mscqa.answers.phrases import determiner_phrases, ones_named
 from mscqa.answers.quotes import Answer, Quote
 from mscqa.answers.references import find_reference, own_words
+from mscqa.answers.social import asks_for_more
 from mscqa.answers.turns import language_refusal, merge_answers, said_of_it
 from mscqa.engine import Engine
 from mscqa.search.library import library_stats
@@ -1373,3 +1374,27 @@ def test_a_follow_up_placing_the_topic_in_time_leans_on_it(fake_engine: Engine) 
         "What happens to people with gout, near the end?"
     )
     assert {"later", "stage"} <= set(lexical_tokens("and towards the end?"))
+
+
+def test_which_ones_are_the_things_the_question_before_asked_which_of() -> None:
+    earlier = ["Which cells of the gut do steroids calm down?"]
+    assert standalone_question("and which ones do they stir up?", earlier) == (
+        "Which cells do steroids stir up?"
+    )
+    # A question before that asked for no things leaves "ones" alone.
+    assert ones_named("which ones hurt most?", "Is gout painful?") == "which ones hurt most?"
+
+
+def test_what_else_is_after_asking_whether_something_is_one_asks_what_else_is_one(
+    fake_engine: Engine,
+) -> None:
+    earlier = ["Is gout an inflammatory arthritis?"]
+    # "else" is a word no article need use: the follow-up leans on the question before.
+    assert said_of_it("what else is?", ["else"], library_stats(fake_engine.index))
+    assert standalone_question("what else is?", earlier) == (
+        "What else is an inflammatory arthritis, besides gout?"
+    )
+    # It is no request for more of the last answer, which "what else is there?" is.
+    assert not asks_for_more("what else is?", earlier[0])
+    assert asks_for_more("what else is there?", earlier[0])
+    assert asks_for_more("what else is?", "What causes gout?")

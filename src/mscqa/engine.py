@@ -264,9 +264,9 @@ class Engine:
             return Turn(text, language_refusal(text, language.code), language=language.code)
         # The last turns that asked something: a "thanks" in between carries no topic.
         asking = [t for t in history if t.context][-3:]
-        if asking and asks_for_more(text):  # "tell me more": what the last answer left out
-            return more_of(text, history, lambda q: self.ask(q, more=self.settings.top_k))
         earlier = [q for turn in asking for q in turn.context]
+        if asking and asks_for_more(text, earlier[-1]):  # "tell me more": what was left out
+            return more_of(text, history, lambda q: self.ask(q, more=self.settings.top_k))
         last = asking[-1].answer.quotes if asking else ()
         quoted = research_quoted(last[0].quote) if last else ""
         reading = read_message(without_pleasantries(correction.text), earlier, quoted)

@@ -36,15 +36,16 @@ from mscqa.answers.opposites import turned_round
 from mscqa.answers.phrases import (
     STUDY_PHRASE,
     determiner_phrases,
+    ones_named,
     research_named,
     trim,
 )
 from mscqa.answers.references import (
     compares_with_what_was_asked,
-    conclusion_of,
     find_reference,
     found_by,
     of_the_question_before,
+    of_what_was_asked,
     one_done,
     plural_referent,
     points_at_story,
@@ -198,7 +199,8 @@ def _read_parts(
         latest = told_last(last)
         if latest and points_at_what_is_told(typed, standalone, latest):
             why = why_it_happens(typed, latest, conditions(standalone)[0])
-            standalone, said = (why, "") if why else (standalone, said)
+            if why:
+                standalone, said = why, ""
         if said and _THE_ILLNESS.search(typed) and not conditions(typed):
             # "Is that part of the disease?": "that" is what is told, the disease the condition
             standalone = _THE_ILLNESS.sub(conditions(standalone)[0], typed, count=1)
@@ -243,10 +245,10 @@ def standalone_question(
     answer quoted (`quoted`), when it named some."""
     if not context:
         return question
-    question = _named_before(question, context)
+    question = ones_named(_named_before(question, context), context[-1])  # "which ones?"
     last_said = ["", *sentences(" ".join(context[-1].split()))][-1]
-    # "is that true?" of what was said, or "so what's the verdict?" of what was asked
-    claim = verdict_on(question, last_said) or conclusion_of(question, context[-1])
+    # "is that true?" of what was said; "so what's the verdict?", "what else is?" of what was asked
+    claim = verdict_on(question, last_said) or of_what_was_asked(question, context[-1])
     if claim:
         return claim
     elliptical = _ELLIPTICAL.match(question)
@@ -410,8 +412,9 @@ def topic_of(question: str, kind: str = "any") -> str:
         parts = body_parts(question, own=False)
         return f"the {parts[-1]}" if parts else topic_of(question, "condition")
     named = conditions(question)
-    if kind in ("any", "things", "effect", "treatment") and treatments_asked(question):
-        return treatments_asked(question)  # "those" after "what can doctors give for it?"
+    asked_for = treatments_asked(question)  # "those" after "what can doctors give for it?"
+    if asked_for and kind in ("any", "things", "effect", "treatment"):
+        return asked_for
     if kind == "things":
         phrase, joint = plural_referent(question, _treatment_of(question))
         studied = [research_named(question, m) for m in STUDY_PHRASE.finditer(question)]

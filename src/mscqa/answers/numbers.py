@@ -62,8 +62,8 @@ _UNIT_WORDS = 3
 
 
 def extract_numbers(text: str) -> list[str]:
-    """Numbers as written ("71.3", "12%", "one"), in order, without repeats. A dash between
-    words ("small—15-40 patients") parts them: no name such as "COVID-19" is written with one."""
+    """Numbers as written ("71.3", "12%", "one"), in order, without repeats. An em dash
+    ("small—15-40 patients") parts the words around it: no name such as "COVID-19" has one."""
     found: list[str] = []
     text = text.replace("\u2014", " ")
     for match in _NUMBER.finditer(normalize(text)):

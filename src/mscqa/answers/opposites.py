@@ -80,14 +80,14 @@ def _names_effects(tokens: Sequence[str], i: int) -> bool:
 # Direction words of removal name what was taken away ("deletion of the gene", "knockout
 # mice", "cells depleted of it"): the condition a finding is about, not a way the finding goes.
 _REMOVAL = frozenset(
-    {"deletion", "knockout", "knockdown", "ablation", "silencing", "depletion", "deficient"}
-    | {"depleted"}
-)
+    ["deletion", "knockout", "knockdown", "ablation", "silencing", "depletion", "deficient",
+     "depleted"]
+)  # fmt: skip
 # Who or what a removal word names when it stands beside them.
 _GROUPS = frozenset(
-    {"mice", "mouse", "rats", "cells", "animals", "patients", "neurons", "flies", "embryos"}
-    | {"strains", "lines", "people", "individuals"}
-)
+    ["mice", "mouse", "rats", "cells", "animals", "patients", "neurons", "flies", "embryos",
+     "strains", "lines", "people", "individuals"]
+)  # fmt: skip
 
 
 def _names_removal(tokens: Sequence[str], i: int) -> bool:

@@ -136,3 +136,48 @@ def trim(phrase: str) -> str:
     while len(words) > 2 and words[-1].lower().endswith("ed"):
         words = words[:-1]
     return " ".join(words)
+
+
+def ones_named(question: str, previous: str) -> str:
+    """`question` with its "ones" as the things the question before asked which of ("which
+    ones do they switch on?" after "Which cells of the immune system do they hold back?" ->
+    "which cells do they switch on?"); as it was when that asked for no such things."""
+    ones = _ONES.search(question)
+    asked = _WHICH_THINGS.match(" ".join(previous.split()))
+    if not ones or not asked:
+        return question
+    return question[: ones.start()] + asked.group(1) + question[ones.end() :]
+
+
+_ONES = re.compile(r"(?<=\bwhich )ones\b|(?<=\bwhat )ones\b", re.IGNORECASE)
+# "Which cells ...", "What kinds of drugs ...": the plural noun a question asks which of.
+_WHICH_THINGS = re.compile(
+    r"^(?:and\s+)?(?:which|what)\s+((?:kinds?\s+of\s+|types?\s+of\s+)?[a-z][\w-]*[^s\W]s)\b"
+    r"(?!\s+(?:is|was|has|does|did)\b)",
+    re.IGNORECASE,
+)
+
+
+def what_else_is(typed: str, previous: str) -> str | None:
+    """ "What else is?" after "Is MS an autoimmune disease?": "What else is an autoimmune
+    disease, besides MS?"; None for other follow-ups, or after a question of another shape."""
+    if not asks_what_else(typed):
+        return None
+    asked = _IS_A.match(" ".join(previous.split()))
+    return f"What else is {asked.group(2)}, besides {asked.group(1)}?" if asked else None
+
+
+def asks_what_else(typed: str) -> bool:
+    """True for "what else is?", "which others are?": asked of the question before, in words
+    no article need use."""
+    return bool(_ELSE_IS.match(typed.strip()))
+
+
+_ELSE_IS = re.compile(
+    r"^(?:and\s+|so\s+)?(?:what|which|who)\s+(?:else|others?)\s+(?:is|are|has|does)\W*$",
+    re.IGNORECASE,
+)
+# "Is MS an autoimmune disease?": what is said to be one (1) and what it is said to be (2).
+_IS_A = re.compile(
+    r"^(?:is|are|was|were)\s+(.+?)\s+((?:an?|one of the)\s+[^?]+?)\s*\?*$", re.IGNORECASE
+)

@@ -10,7 +10,7 @@ from collections.abc import Callable, Container, Sequence
 
 from mscqa.answers.conditions import conditions, joins_a_clause
 from mscqa.answers.messages import CLAUSE, WORD, content, mentions
-from mscqa.answers.phrases import STUDY_PHRASE, STUDY_WORDS
+from mscqa.answers.phrases import STUDY_PHRASE, STUDY_WORDS, what_else_is
 from mscqa.search.scope import topic_words
 from mscqa.text.frequency import common, everyday
 from mscqa.text.terms import STOPWORDS, expansions, lexical_tokens
@@ -110,11 +110,26 @@ _CONCLUSION = re.compile(
 )
 
 
+def asks_conclusion(typed: str) -> bool:
+    """True for "so what's the verdict?" and the like: a question of the one before, whose
+    words the articles need not use."""
+    return bool(_CONCLUSION.match(typed.strip()))
+
+
+def of_what_was_asked(typed: str, previous: str) -> str | None:
+    """A follow-up that asks about what the question before asked, in words of its own:
+    "so what's the verdict?" (`conclusion_of`), "what else is?" (`what_else_is`)."""
+    return conclusion_of(typed, previous) or what_else_is(typed, previous)
+
+
 def conclusion_of(typed: str, previous: str) -> str | None:
     """The question before with what its results show, for a follow-up asking what the
     conclusion is ("so what's the verdict?", "what's the bottom line?"): in words the
     articles use, which "verdict" and "upshot" are not."""
     return f"{_CONCLUDED} {previous}" if asks_conclusion(typed) else None
+
+
+_CONCLUDED = "What did the results show?"
 
 
 def treatments_asked(question: str) -> str:
@@ -132,15 +147,6 @@ _DONE_FOR = re.compile(
     r"\s+(?:for|about|against)\s+(.+?)[\s?.!]*$",
     re.IGNORECASE,
 )
-
-
-def asks_conclusion(typed: str) -> bool:
-    """True for "so what's the verdict?" and the like: a question of the one before, whose
-    words the articles need not use."""
-    return bool(_CONCLUSION.match(typed.strip()))
-
-
-_CONCLUDED = "What did the results show?"
 
 
 _HOW_THAT = re.compile(
@@ -486,6 +492,7 @@ def places_it(word: str) -> bool:
 
 
 _WHEN_OR_WHERE = frozenset(["near", "nearer", "towards", "toward", "around", "during", "until"])
+
 # Nouns a follow-up uses for what was talked about: the research and its people.
 _POINTING_BACK = frozenset(
     [*STUDY_WORDS.split("|"), "patient", "patients", "people", "participants", "volunteers",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from mscqa.answers.phrases import what_else_is
 from mscqa.answers.quotes import Answer
 
 # The refusal kind of a social reply: not a question the articles failed to answer.
@@ -96,10 +97,13 @@ def social(message: str, first: bool = False) -> Social | None:
     return None
 
 
-def asks_for_more(message: str) -> bool:
-    """True for a message that only asks for more ("tell me more", "anything else?")."""
+def asks_for_more(message: str, previous: str = "") -> bool:
+    """True for a message that only asks for more ("tell me more", "anything else?"), but not
+    for "what else is?" after a question asking whether something is one of a kind
+    (`previous`: "Is MS an autoimmune disease?"), which asks what else is one."""
     words = set(_WORD.findall(message.lower().replace("’", "'")))
-    return bool(words) and words <= _MORE_WORDS and bool(words & {"more", "else"})
+    more = bool(words) and words <= _MORE_WORDS and bool(words & {"more", "else"})
+    return more and not what_else_is(message, previous)
 
 
 _LEAD = re.compile(r"^\s*([^,.!;:?]+)[,.!;:]+\s*(?=\S)")

@@ -162,11 +162,12 @@ def said_of_it(typed: str, unused: Sequence[str], stats: LibraryStats) -> bool:
     "my", "her" ... names a thing of the patient's, which is a topic of its own ("will stem
     cells regrow my hair?")."""
     from mscqa.answers.conversation import few_own
+    from mscqa.answers.phrases import asks_what_else
     from mscqa.answers.references import asks_conclusion, find_reference, own_words, places_it
     from mscqa.text.frequency import plain
 
     unused = [w for w in unused if not places_it(w)]  # "and towards the end?"
-    if not unused or asks_conclusion(typed):
+    if not unused or asks_conclusion(typed) or asks_what_else(typed):
         return True
     if not all(plain(w) for w in unused) or owned(typed, unused):
         return False

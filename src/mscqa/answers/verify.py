@@ -437,8 +437,8 @@ def _beyond_the_library(
     """Why a statement the rules found supported says what its evidence does not, read with the
     whole library at hand, or "": its telling words left out of the evidence and its passage
     (`context`, read as the index reads the articles: "axons" says "nerve fibres"; less than
-    `least` of its words weighted by rarity), a technical term no article
-    uses, or a detail the library returns to only in other articles than the evidence's."""
+    `least` of its words weighted by rarity), a technical term no article uses, or a detail the
+    library returns to only in other articles than the evidence's."""
     text = frozenset(lexical_tokens(context, document=True))
     if weighted_coverage(_worded(statement), text, stats) < least:
         return f"the evidence leaves out {_quoted(_telling(statement, text, stats))}"
