@@ -310,3 +310,16 @@ def test_what_is_given_or_prescribed_for_something_is_its_treatment() -> None:
         assert "manag" in managed & set(lexical_tokens(asked)), asked
     # Questions only: the articles' side gets no "give" from "management".
     assert "give" not in managed
+
+
+def test_downsides_and_drawbacks_are_side_effects() -> None:
+    said = set(lexical_tokens("Colchicine has side effects when taken long-term.", document=True))
+    for asked in ("any downsides if you take it for years?", "what are the drawbacks?"):
+        assert {"side", "effect"} <= said & set(lexical_tokens(asked)), asked
+    assert "downsid" not in said and "drawback" not in said
+
+
+def test_what_people_wait_for_is_what_they_await() -> None:
+    said = set(lexical_tokens("We await the results of larger gout trials.", document=True))
+    assert "await" in said & set(lexical_tokens("what are they waiting for now?"))
+    assert "wait" not in said
