@@ -1334,9 +1334,8 @@ def test_asking_for_the_verdict_asks_what_the_results_of_the_question_before_sho
     assert said_of_it(follow_up, ["verdict", "upshot"], stats)
     assert not said_of_it("what's the verdict on the cost?", ["verdict"], stats)
     # A verdict on something named is a question of its own.
-    assert standalone_question("what's the verdict on the cost?", earlier) != (
-        "What did the results show? Have there been large trials of colchicine for gout?"
-    )
+    on_cost = "what's the verdict on the cost?"
+    assert standalone_question(on_cost, earlier) == on_cost
 
 
 def test_those_after_asking_what_is_given_for_something_are_the_treatments_for_it() -> None:
