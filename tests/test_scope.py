@@ -254,6 +254,9 @@ def test_a_thing_or_action_asked_for_that_the_library_never_names_is_unknown() -
     # Nor is an adverb in the place of what is asked.
     assert unnamed_asked("What else should I know about back pain?", VOCABULARY) == []
     assert unnamed_asked("What exactly is done for diabetes?", VOCABULARY) == []
+    # "point" asks when or why, not for a thing.
+    assert unnamed_asked("At what point is back pain called lasting?", VOCABULARY) == []
+    assert unnamed_asked("What point is there in treating diabetes?", VOCABULARY) == []
     # Named elsewhere in the question, it is asked about, not asked for.
     assert unnamed_asked("Does a diet help diabetes?", VOCABULARY) == []
 

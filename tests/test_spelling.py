@@ -126,6 +126,20 @@ def test_of_two_words_one_edit_away_the_one_the_library_writes_beside_the_neighb
     assert speller.suggest("bord") == "bold"
 
 
+def test_a_neighbour_that_is_itself_a_typo_is_read_as_corrected() -> None:
+    # "rewiew" is "review" once corrected, and "review board" is the pair the library writes.
+    speller = Speller(["A bold idea, bold claims and bold hopes.", "The review board met."])
+    assert speller.correct("who sits on the rewiew bord?").text == "who sits on the review board?"
+
+
+def test_of_two_words_equally_close_the_one_with_the_typed_first_letter_wins() -> None:
+    # "evry" is one edit from "very" (two letters swapped) and from "every" (one left out);
+    # few typos change a word's first letter, so it wins though the library writes "very" more.
+    library = ["It is very rare, very mild, very brief, very safe, very cheap and very quick."]
+    speller = Speller([*library, *library, "Every dose, every day."])
+    assert speller.suggest("evry") == "every"
+
+
 @pytest.mark.parametrize(
     ("typed", "meant"),
     [

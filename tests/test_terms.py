@@ -217,6 +217,9 @@ def test_everybody_is_everyone() -> None:
     assert set(lexical_tokens("do the gout tablets suit everybody?")) & said >= {"everyon"}
     anyone = set(lexical_tokens("Has anyone been helped by the gout tablets?"))
     assert anyone <= set(lexical_tokens("Has anybody been helped by the gout tablets?"))
+    # Written as two words, as patients often do.
+    assert set(lexical_tokens("do the gout tablets suit every one?")) & said >= {"everyon"}
+    assert set(lexical_tokens("do they suit every body?")) & said >= {"everyon"}
 
 
 def test_every_day_is_daily() -> None:

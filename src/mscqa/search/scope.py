@@ -194,12 +194,14 @@ _ASKED_ACTION = re.compile(
 )
 # Words in the place of what is asked that name nothing asked for: parts and shares of what
 # the articles do name ("what part of the nerve", "which ones are", "what fraction of
-# patients"), whose following words say what is asked about, and adverbs that are not made
-# with -ly ("what else should I know?", "what nowadays is offered?").
+# patients"), whose following words say what is asked about, adverbs that are not made with
+# -ly ("what else should I know?", "what nowadays is offered?"), and "point", which asks when
+# ("at what point is pain chronic?") or why ("what point is there in ...?").
 _PORTIONS_AND_ADVERBS = frozenset(
     ["part", "parts", "portion", "fraction", "percentage", "percent", "proportion", "share",
      "number", "amount", "kind", "type", "sort", "way", "ways", "else", "nowadays",
-     "today", "instead", "otherwise", "anymore", "still", "often", "ever", "even", "again"]
+     "today", "instead", "otherwise", "anymore", "still", "often", "ever", "even", "again",
+     "point"]
 )  # fmt: skip
 
 

@@ -92,7 +92,8 @@ class Speller:
     def suggest(self, word: str, before: str = "", after: str = "") -> str | None:
         """The library word `word` most likely misspells, or None: of the closest ones, the one
         the library writes next to the word `before` or `after` it ("immune sytem" ->
-        "immune system", not "stem"), else the commonest."""
+        "immune system", not "stem"), else one with the typed first letter (few typos change
+        it: "evry" -> "every", not "very"), else the commonest."""
         from symspellpy import Verbosity
 
         if len(word) < MIN_LENGTH or self.knows(word):
@@ -104,7 +105,11 @@ class Speller:
         if not found:
             return self._split(word.lower())
         before, after = before.lower(), after.lower()
-        best = max(found, key=lambda s: (self._beside(before, s.term, after), s.count))
+        first = word[0].lower()
+        best = max(
+            found,
+            key=lambda s: (self._beside(before, s.term, after), s.term[0] == first, s.count),
+        )
         return str(best.term)
 
     def _sounded(self, word: str) -> list[Any]:
@@ -139,18 +144,40 @@ class Speller:
         return f"{left} {right}"
 
     def correct(self, text: str) -> Correction:
-        """`text` with each unknown word replaced by its suggestion, everything else as typed."""
+        """`text` with each unknown word replaced by its suggestion, everything else as typed.
+        A neighbour that was itself a typo counts as corrected ("imune sytem": "system" is
+        the word the library writes after "immune", not "stem")."""
+        matches = list(_CONTRACTED.finditer(text))
+        typed = [match.group() for match in matches]
+        fixed = self._suggestions(text, matches, typed)
+        read = [suggestion or word for suggestion, word in zip(fixed, typed, strict=True)]
+        if read != typed:
+            fixed = self._suggestions(text, matches, read)
         changes: list[tuple[str, str]] = []
         parts: list[str] = []
         last = 0
+        for match, suggestion in zip(matches, fixed, strict=True):
+            if suggestion is None:
+                continue
+            parts += [text[last : match.start()], suggestion]
+            last = match.end()
+            changes.append(_changed_word(match.group(), suggestion))
+        parts.append(text[last:])
+        return Correction("".join(parts), tuple(changes))
+
+    def _suggestions(
+        self, text: str, matches: list[re.Match[str]], read: list[str]
+    ) -> list[str | None]:
+        """Each word's suggestion (None: kept as typed), its neighbours read as in `read`."""
         shouted = text.upper() == text
-        matches = list(_CONTRACTED.finditer(text))
+        fixed: list[str | None] = []
         for i, match in enumerate(matches):
             if _a_name(text, match, shouted):
+                fixed.append(None)
                 continue
             # The neighbours as the library's word pairs were counted: "s" after "Crohn's".
-            before = _WORD.findall(matches[i - 1].group())[-1] if i else ""
-            after = _WORD.findall(matches[i + 1].group())[0] if i + 1 < len(matches) else ""
+            before = _WORD.findall(read[i - 1])[-1] if i else ""
+            after = _WORD.findall(read[i + 1])[0] if i + 1 < len(matches) else ""
             typed = match.group()
             dotted = _DOTTED.match(text, match.end())  # "u.s." is no "you"
             shorthand = None if dotted else _shorthand_for(typed)
@@ -162,13 +189,8 @@ class Speller:
                 # syndrome"): only a library's own name is corrected ("autoimune disease").
                 named = re.split(r"['\u2019]", suggestion)[0]
                 suggestion = suggestion if named in self._naming else None
-            if suggestion is None:
-                continue
-            parts += [text[last : match.start()], suggestion]
-            last = match.end()
-            changes.append(_changed_word(match.group(), suggestion))
-        parts.append(text[last:])
-        return Correction("".join(parts), tuple(changes))
+            fixed.append(suggestion)
+        return fixed
 
     def _suggest_contracted(self, word: str, before: str, after: str) -> str | None:
         """`suggest` for a word that may be a contraction. One with its apostrophe is a word of
