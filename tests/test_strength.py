@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from mscqa.answers.strength import counted_as_one, overstatement, strength_groups, uncompared
+from mscqa.answers.strength import (
+    another_only,
+    counted_as_one,
+    overstatement,
+    strength_groups,
+    uncompared,
+)
 from mscqa.answers.verify import CONTRADICTED, NOT_FOUND, SUPPORTED, judgement
 
 EVIDENCE = "In a small trial, the new drug reduced joint pain in patients with gout."
@@ -161,6 +167,20 @@ def test_an_only_the_evidence_says_of_another_name_contradicts() -> None:
     context = f"The only tablet to cut the fever is zanamorel. {shown}"
     swapped = judgement("Pelquinost is the only tablet that cuts the fever.", [shown], context)
     assert swapped.verdict == CONTRADICTED and "zanamorel" in swapped.reason
+
+
+def test_what_the_evidence_says_only_another_name_does_is_contradicted_without_only() -> None:
+    evidence = "The only tablet shown to shorten the fever in trials is zanamorel."
+    context = f"{evidence} The only other tablet, pelquinost, may ease the cough."
+    other = judgement("Pelquinost has been shown to shorten the fever.", [evidence], context)
+    assert other.verdict == CONTRADICTED and "zanamorel" in other.reason
+    same = judgement("Zanamorel has been shown to shorten the fever.", [evidence], context)
+    assert same.verdict == SUPPORTED
+    # "the only other" lists one more, and "only" limiting something names no one of a kind.
+    listed = judgement("Pelquinost may ease the cough.", [context], context)
+    assert listed.verdict == SUPPORTED
+    limited = "Fever shortened only in trials of zanamorel in adults."
+    assert another_only("Pelquinost shortened the fever in trials.", [limited], limited) is None
 
 
 def test_a_hedge_about_another_thing_leaves_a_plain_finding_standing() -> None:

@@ -691,6 +691,22 @@ def test_free_of_something_and_something_gone_say_the_same() -> None:
     assert not negated("the rash spread in most patients")
 
 
+def test_little_effect_says_next_to_none() -> None:
+    evidence = "Rinsing the joint with saline had little effect on gout flares in 40 patients."
+    agreeing = "Rinsing the joint with saline shows no benefit for gout flares."
+    assert judge(agreeing, [evidence], evidence)[0] == SUPPORTED
+    effective = "Rinsing the joint with saline is effective against gout flares."
+    assert judge(effective, [evidence], evidence)[0] == CONTRADICTED
+    assert not negated("rinsing had a little effect on flares")  # some, not none
+
+
+def test_was_lacking_closing_a_clause_denies_what_comes_before() -> None:
+    closing = "Evidence that cold weather was linked with gout flares was lacking."
+    assert negated(closing)
+    assert judge("Cold weather is linked with gout flares.", [closing], closing)[0] == CONTRADICTED
+    assert not negated(closing.replace("lacking", "strong"))
+
+
 def test_not_known_and_unknown_say_the_same() -> None:
     evidence = "Although the cause of gout flares is still unknown, cold weather is blamed."
     assert negated("the cause of gout flares is still unknown")

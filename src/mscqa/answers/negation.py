@@ -15,6 +15,8 @@ NEGATIONS = frozenset(
      "fails", "lack", "lacks", "lacking", "lacked", "unable", "incapable", "unlikely", "nothing"}
 )  # fmt: skip
 _FAILING = frozenset({"fail", "failed", "fails"})
+# Closing a clause after "was", they deny all before them: "evidence that it helps was lacking".
+_WANTING = frozenset({"lacking", "absent", "missing"})
 _ABSENT = frozenset({"gone", "disappeared", "vanished"})
 # "patients with no prior disease": a negation that describes a thing rather than denies.
 _DESCRIBING = frozenset({"with"})
@@ -26,15 +28,20 @@ def negated(clause: str) -> bool:
     described by what it lacks ("patients with no prior disease") are not. "Free of" denies
     what follows it ("free of side effects"), and "gone" what comes before it ("the pain was
     gone"): "free of pain" and "pain was gone" say the same, and "is unknown" says "is not
-    known"."""
+    known". "Little effect" says next to none, and "was lacking" closing a clause denies all
+    before it ("evidence that it helps was lacking")."""
     tokens = words(clause)
     for i, token in enumerate(tokens):
         if token in _ABSENT and any(t not in STOPWORDS for t in tokens[max(0, i - 4) : i]):
             return True
         if token in _BE and _un_said(tokens[i + 1 : i + 3]):
             return True
+        if token in _WANTING and i > 0 and tokens[i - 1] in _BE and _ends_clause(tokens, i):
+            return True
         if token == "free" and tokens[i + 1 : i + 2] == ["of"]:
             token = "no"
+        if token == "little" and _next_is_little_of(tokens, i):
+            return True
         if token not in NEGATIONS or token == "without":
             continue
         if token == "no" and i > 0 and tokens[i - 1] in _DESCRIBING:
@@ -48,6 +55,26 @@ def negated(clause: str) -> bool:
         if any(t not in STOPWORDS for t in tokens[i + 1 : i + 5]):
             return True
     return False
+
+
+def _ends_clause(tokens: Sequence[str], i: int) -> bool:
+    return all(t in STOPWORDS for t in tokens[i + 1 :])
+
+
+def _next_is_little_of(tokens: Sequence[str], i: int) -> bool:
+    """True when "little" at `i` says next to none of an effect or a finding ("had little effect
+    on", "little or no benefit"), not some of it ("a little benefit")."""
+    if i > 0 and tokens[i - 1] == "a":
+        return False
+    after = [t for t in tokens[i + 1 : i + 4] if t not in {"or", "no", "if", "any"}]
+    return bool(after) and after[0] in _AMOUNTS_OF_EFFECT
+
+
+# What "little" says next to none of.
+_AMOUNTS_OF_EFFECT = frozenset(
+    {"effect", "effects", "benefit", "benefits", "impact", "evidence", "difference",
+     "change", "influence", "improvement", "value", "effectiveness", "efficacy"}
+)  # fmt: skip
 
 
 def _un_said(after: Sequence[str]) -> bool:

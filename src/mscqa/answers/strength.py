@@ -240,15 +240,17 @@ _NAME_ZIPF = 3.0
 
 
 def another_only(statement: str, evidence: Sequence[str], context: str) -> str | None:
-    """Why the evidence contradicts a statement's "only", or None: the sentence of the evidence
-    or its passage that says "only" about most of the statement's words names another thing
-    than the statement, and not the statement's ("Edaravone is the only drug ..." against "The
-    only drug to have any known survival benefit in ALS is riluzole"), or, naming the
-    statement's, calls it "the only other" one."""
+    """Why the evidence contradicts a statement's "only", or what it says of a name, or None:
+    the sentence of the evidence or its passage that says "only" about most of the statement's
+    words names another thing than the statement, and not the statement's ("Edaravone is the
+    only drug ..." or "Edaravone extends survival in ALS" against "The only drug to have any
+    known survival benefit in ALS is riluzole"), or, naming the statement's, calls it "the only
+    other" one while the statement says "only"."""
     plain = _without_idioms(normalize(statement))
     mine = _named(plain)
-    if not _ONLY.search(plain) or not mine:
+    if not mine:
         return None
+    says_only = bool(_ONLY.search(plain))
     # What the statement says of its names, without them: the name is what may be swapped.
     wanted = _content(plain) - {t for name in mine for t in _content(name)}
     saying_only = [
@@ -262,6 +264,10 @@ def another_only(statement: str, evidence: Sequence[str], context: str) -> str |
     if len(wanted & _content(best)) < 2 or not theirs:
         return None
     other = _ONLY_OTHER.search(best)
+    if not says_only and (other or not _THE_ONLY.search(best)):
+        # Without its own "only", a statement is held only to "the only one" of its kind;
+        # "the only other approved treatment, colchicine" lists one more.
+        return None
     if other and not _ONLY_OTHER.search(plain):
         # "the only other approved treatment, colchicine": there is one more
         return f"the evidence says “{other.group()}”: there is another one"
@@ -271,6 +277,8 @@ def another_only(statement: str, evidence: Sequence[str], context: str) -> str |
 
 
 _ONLY_OTHER = re.compile(r"\bonly (?:other|another)\b")
+# "only" naming the one of a kind ("the only drug to ..."), not limiting ("only in mice").
+_THE_ONLY = re.compile(r"\bthe only\b")
 
 
 def counted_as_one(statement: str, evidence: Sequence[str]) -> str | None:
