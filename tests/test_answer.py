@@ -397,6 +397,26 @@ def test_a_question_of_what_is_needed_or_how_big_is_answered_by_a_sentence_sayin
     assert size.answered and "was small, with 12 patients" in size.quotes[0].quote
 
 
+GELS = (
+    "---\nid: gels-defined\ntitle: Urate Gels\nreference: Doe J. (2024). Gout journal. 4:4.\n"
+    "---\n\nUrate gels play a growing part in gout clinics, and urate gels are tried in gout "
+    "trials of urate gels every year. Flares often strike at night and settle in a week. "
+    "In short, urate gels are a family of creams that dissolve crystals in the joint.\n"
+)
+
+
+def test_what_is_x_is_answered_by_the_sentence_saying_what_x_is(fake_settings: Settings) -> None:
+    # The first sentence shares the most words with the question; the one saying what urate
+    # gels are leads.
+    engine = _with_article(fake_settings, "gels-defined.md", GELS)
+    answer = ask(engine, "What are urate gels?", min_score=0.0)
+    first = answer.quotes[0].quote
+    assert "are a family of creams" in first and "growing part" not in first, first
+    # Asked anything else, the best-scored sentence leads as before.
+    tried = ask(engine, "Where are urate gels tried?", min_score=0.0)
+    assert tried.answered and "tried in gout trials" in tried.quotes[0].quote
+
+
 GEL = (
     "---\nid: gel-study\ntitle: Gels for Gout\nreference: Doe J. (2024). Gout journal. 2:2.\n"
     "---\n\nGout is a painful kind of arthritis. Researchers have turned to urate gels as a "

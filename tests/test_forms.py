@@ -12,11 +12,13 @@ from mscqa.answers.forms import (
     counted_noun,
     counts,
     defined_name,
+    defines,
     has_form,
     leading_forms,
     measures,
     question_forms,
     states_figure,
+    what_is,
 )
 
 
@@ -129,6 +131,14 @@ def test_a_method_is_a_sentence_saying_how_it_was_done() -> None:
     forms = question_forms("How were the cells given?")
     assert has_form(forms, "They infused the cells through a vein in the arm.")
     assert not has_form(forms, "The trial took place in three cities.")
+
+
+def test_a_sentence_saying_what_a_name_is_defines_it() -> None:
+    assert defines("urate gels", "Urate gels (gout creams) are a family of creams.")
+    assert defines("meta analysis", "A meta-analysis is a study of studies.")
+    assert not defines("urate gels", "Urate gels play a growing part in gout clinics.")
+    assert not defines("urate gels", "Gout creams are a family of urate gels.")
+    assert what_is("What are urate gels?") and not what_is("Why are urate gels used?")
 
 
 def test_a_big_or_needed_thing_of_another_kind_asks_for_no_size_or_need() -> None:

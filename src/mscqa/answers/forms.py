@@ -246,6 +246,19 @@ def defined_name(question: str) -> str:
     return " ".join(name) if name and name[0] not in STOPWORDS else ""
 
 
+def defines(name: str, sentence: str) -> bool:
+    """True when `sentence` says what `name` is: the name, perhaps an aside in brackets, then
+    "is a", "are the" ... ("Gout (a kind of arthritis) is an inflammation of ...")."""
+    words = r"[\s-]+".join(re.escape(w) for w in name.split())
+    pattern = rf"\b{words}\b(?:\s*\([^)]*\))?,?\s+(?:is|are)\s+(?:an?|the|one)\b"
+    return re.search(pattern, _normalized(sentence)) is not None
+
+
+def what_is(question: str) -> bool:
+    """True for a question that is only "What is X?" or "What are X?"."""
+    return _WHAT_IS.match(normalize(question).strip()) is not None
+
+
 _WHAT_IS = re.compile(r"^what(?:'s| is| are) (?P<article>an? |the )?(?P<name>[\w' -]+?)\W*$")
 _MEANING = re.compile(
     r"\bwhat (?:does |do )?(?P<article>an? |the )?(?P<name>[\w'-]+(?: [\w'-]+){0,2}) means?\b"

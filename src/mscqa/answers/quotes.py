@@ -17,10 +17,13 @@ from mscqa.answers.forms import (
     asks_time,
     counted_noun,
     counts,
+    defined_name,
+    defines,
     has_form,
     leading_forms,
     measures,
     question_forms,
+    what_is,
 )
 from mscqa.answers.ranker import SentenceScorer
 from mscqa.corpus.passages import Passage, Sentence
@@ -417,8 +420,14 @@ def _shaped(
     index: Library,
 ) -> Candidate | None:
     """When the first quote has not got the form of answer `question` must have
-    (`leading_forms`: what is still needed, how big the studies were), the best-scored
-    sentence of its article that has it; otherwise None."""
+    (`leading_forms`: what is still needed, how big the studies were; for "What is X?", a
+    sentence saying "X is a ..."), the best-scored sentence of its article that has it;
+    otherwise None."""
+    name = defined_name(question) if what_is(question) else ""
+    if name and not defines(name, _text(first, index)):
+        found = _best_in_article(scored, first[0], index, lambda text: defines(name, text))
+        if found is not None:
+            return found
     forms = leading_forms(question)
     if not forms or has_form(forms, _text(first, index)):
         return None
