@@ -189,8 +189,17 @@ def test_dose_before_a_subject_and_its_verb_is_does(speller: Speller) -> None:
         assert speller.correct(asked).text == asked
 
 
+def test_effect_after_a_helper_and_its_subject_is_affect(speller: Speller) -> None:
+    assert speller.correct("does gout effect the shoulder").text == "does gout affect the shoulder"
+    assert speller.correct("will it efect my tendon?").text == "will it affect my tendon?"
+    # An effect asked about stays one.
+    for asked in ("does the effect last", "does the side effect go", "what effect does it have"):
+        assert speller.correct(asked).text == asked
+
+
 def test_a_word_spelled_as_it_sounds_is_corrected() -> None:
-    speller = Speller(["Physiotherapy and physio exercises ease the knee."])
+    speller = Speller(["Physiotherapy and physio exercises ease the knee at night."])
+    assert speller.suggest("nite") == "night"  # "ite" for "ight"
     # Three edits from the word but one from it with "ph" for "f".
     assert speller.suggest("fyziotherapy") == "physiotherapy"
     assert speller.suggest("fyzio") == "physio"

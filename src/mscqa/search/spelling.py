@@ -184,6 +184,8 @@ class Speller:
             suggestion = shorthand or self._suggest_contracted(typed, before, after)
             if typed.lower() == "dose" and _DOES_MEANT.match(text, match.end()):
                 suggestion = "Does" if typed.istitle() else "does"  # "what dose it do"
+            if typed.lower() in ("effect", "efect") and _AFFECT_MEANT.search(text[: match.start()]):
+                suggestion = "affect"  # "does ms effect the brain": the verb
             if suggestion and _NAMING.match(text, match.end()):
                 # Before "disease" a word may be a name the library lacks ("tendom
                 # syndrome"): only a library's own name is corrected ("autoimune disease").
@@ -218,7 +220,7 @@ class Speller:
 
 
 # Letters that sound like others: a patient who spells by ear writes "f" for "ph".
-_SOUNDS = (("f", "ph"), ("ph", "f"), ("k", "c"), ("z", "s"))
+_SOUNDS = (("f", "ph"), ("ph", "f"), ("k", "c"), ("z", "s"), ("ite", "ight"))
 
 _NAMED = re.compile(
     r"([A-Za-z]+)(?:['\u2019]s)?[\s-]+(?:disease|syndrome|disorder)s?\b" + NOT_A_NAME,
@@ -232,6 +234,16 @@ _NAMING = re.compile(
 
 
 _DOTTED = re.compile(r"\.[A-Za-z]")
+
+
+# Before "effect", a verb's helper and its subject: "does ms effect the brain", "will it effect
+# me" ask whether something affects something; "does the (side) effect last" asks of an effect.
+_AFFECT_MEANT = re.compile(
+    r"\b(?:does|do|did|can|could|will|would|may|might|doesn't|don't|didn't|won't|can't)"
+    r"\s+(?:[\w'-]+\s+){0,2}?(?!(?:the|a|an|this|that|these|those|any|no|side|its|their|his|"
+    r"her|my|your|our)\s+$)[\w'-]+\s+$",
+    re.IGNORECASE,
+)
 
 
 # After "dose", a subject and the verb it asks about ("dose it hurt", "what dose colchicine do"):
