@@ -141,6 +141,19 @@ def test_a_sentence_saying_what_a_name_is_defines_it() -> None:
     assert what_is("What are urate gels?") and not what_is("Why are urate gels used?")
 
 
+def test_a_gloss_right_after_a_name_defines_it_and_what_does_x_mean_asks_for_one() -> None:
+    glossed = "Patients received tophaceous gout creams (creams made for lumps of crystals) daily."
+    assert defines("tophaceous", glossed)
+    assert (
+        defines("tophaceous", "Lumps under the skin, i.e. tophaceous gout, were treated.") is False
+    )
+    assert defines("urate", "Urate levels, that is, the amount of uric acid, were measured.")
+    # A citation in brackets is no gloss.
+    assert not defines("urate gels", "Urate gels (Smith et al., 2001) were used.")
+    assert what_is("what does tophaceous mean?")
+    assert not what_is("What does gout mean when the toe swells?")
+
+
 def test_a_big_or_needed_thing_of_another_kind_asks_for_no_size_or_need() -> None:
     # A size of something other than a study, or a need of the patient's own, is not asked.
     assert "size" not in names("Is the needle big?")

@@ -248,21 +248,32 @@ def defined_name(question: str) -> str:
 
 def defines(name: str, sentence: str) -> bool:
     """True when `sentence` says what `name` is: the name, perhaps an aside in brackets, then
-    "is a", "are the" ... ("Gout (a kind of arthritis) is an inflammation of ...")."""
+    "is a", "are the" ... ("Gout (a kind of arthritis) is an inflammation of ..."); or the
+    name and at most two more words glossed right after them ("tophaceous gout (gout with
+    lumps of crystals under the skin)", "... i.e. ...", "..., that is, ...")."""
     words = r"[\s-]+".join(re.escape(w) for w in name.split())
+    text = _normalized(sentence)
     pattern = rf"\b{words}\b(?:\s*\([^)]*\))?,?\s+(?:is|are)\s+(?:an?|the|one)\b"
-    return re.search(pattern, _normalized(sentence)) is not None
+    # A gloss in brackets has words, not a citation ("(Smith et al., 2001)").
+    glossed = (
+        rf"\b{words}\b(?:[\s-]+[\w'-]+){{0,2}}\s*"
+        r"(?:\((?![^)]*(?:\d|et al))(?:\w+\W+){2}|,? i\.e\.|, that is,)"
+    )
+    return re.search(pattern, text) is not None or re.search(glossed, text) is not None
 
 
 def what_is(question: str) -> bool:
-    """True for a question that is only "What is X?" or "What are X?"."""
-    return _WHAT_IS.match(normalize(question).strip()) is not None
+    """True for a question that is only "What is X?", "What are X?" or "What does X mean?"."""
+    text = normalize(question).strip()
+    return _WHAT_IS.match(text) is not None or _MEANING_ONLY.match(text) is not None
 
 
 _WHAT_IS = re.compile(r"^what(?:'s| is| are) (?P<article>an? |the )?(?P<name>[\w' -]+?)\W*$")
 _MEANING = re.compile(
     r"\bwhat (?:does |do )?(?P<article>an? |the )?(?P<name>[\w'-]+(?: [\w'-]+){0,2}) means?\b"
 )
+# "what does X mean?" and nothing more ("what does ALS mean when ...?" asks of something else).
+_MEANING_ONLY = re.compile(r"^what (?:does|do) (?:an? |the )?[\w'-]+(?: [\w'-]+){0,2} mean\W*$")
 _WORDS = re.compile(r"[a-z0-9']+")
 
 
