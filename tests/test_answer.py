@@ -18,7 +18,7 @@ from mscqa.answers.candidates import (
     sentence_features,
     weighted_coverage,
 )
-from mscqa.answers.forms import counts
+from mscqa.answers.forms import counts, leading_forms
 from mscqa.answers.quotes import (
     NO_FIGURE,
     NOT_COVERED,
@@ -395,6 +395,25 @@ def test_a_question_of_what_is_needed_or_how_big_is_answered_by_a_sentence_sayin
     assert answer.answered and "will be required before" in answer.quotes[0].quote
     size = ask(engine, "Did the stem cell wrist research in Norway use lots of patients?")
     assert size.answered and "was small, with 12 patients" in size.quotes[0].quote
+
+
+GRAFTS = (
+    "---\nid: graft-study\ntitle: Grafts for Torn Tendons\n"
+    "reference: Doe J. (2024). Tendon journal. 5:5.\n---\n\n"
+    "Torn tendons heal slowly, and the cells in a graft may help torn tendons heal. "
+    "Grafts hold cells that help a torn tendon mend. The graft cells were harvested from the "
+    "patient's own hamstring.\n"
+)
+
+
+def test_asked_where_something_is_from_the_sentence_saying_what_it_was_taken_from_leads(
+    fake_settings: Settings,
+) -> None:
+    engine = _with_article(fake_settings, "graft-study.md", GRAFTS)
+    answer = ask(engine, "Where do the cells in a graft for torn tendons come from?", min_score=0.0)
+    assert answer.answered and "harvested from" in answer.quotes[0].quote
+    # Asked where it happens, not where it comes from, nothing leads.
+    assert leading_forms("Where does the tendon tear, and does it come back?") == ()
 
 
 GELS = (

@@ -213,8 +213,25 @@ _LEADING = ("need", "size", "judgement")
 
 
 def leading_forms(question: str) -> tuple[Form, ...]:
-    """The forms of `question` (`question_forms`) that a quote must have to answer it."""
-    return tuple(form for form in question_forms(question) if form.name in _LEADING)
+    """The forms of `question` (`question_forms`) that a quote must have to answer it. A source
+    leads only when asked where something is from ("where did the cells come from?"; not
+    "where it comes and goes", nor an origin, which may be a place or a time), and only a
+    sentence saying what it was taken, derived or harvested from answers it."""
+    forms = []
+    for form in question_forms(question):
+        if form.name == "source" and _FROM_ASKED.search(normalize(question)):
+            forms.append(_TAKEN_FROM)
+        elif form.name in _LEADING:
+            forms.append(form)
+    return tuple(forms)
+
+
+_FROM_ASKED = re.compile(r"\bwhere\b.*\bfrom\b")
+_TAKEN_FROM = Form(
+    "source",
+    _FROM_ASKED,
+    _compile(r"\b(?:derived|taken|harvested|obtained|isolated|collected|sourced) from\b"),
+)
 
 
 def has_form(forms: tuple[Form, ...], sentence: str, defined: str = "", counted: str = "") -> bool:
