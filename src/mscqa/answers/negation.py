@@ -40,7 +40,7 @@ def negated(clause: str) -> bool:
             return True
         if token == "free" and tokens[i + 1 : i + 2] == ["of"]:
             token = "no"
-        if token == "little" and _next_is_little_of(tokens, i):
+        if token == "little" and _little_of_an_effect(tokens, i):
             return True
         if token not in NEGATIONS or token == "without":
             continue
@@ -58,10 +58,11 @@ def negated(clause: str) -> bool:
 
 
 def _ends_clause(tokens: Sequence[str], i: int) -> bool:
+    """True when no word after `i` says anything ("... was lacking in it.")."""
     return all(t in STOPWORDS for t in tokens[i + 1 :])
 
 
-def _next_is_little_of(tokens: Sequence[str], i: int) -> bool:
+def _little_of_an_effect(tokens: Sequence[str], i: int) -> bool:
     """True when "little" at `i` says next to none of an effect or a finding ("had little effect
     on", "little or no benefit"), not some of it ("a little benefit")."""
     if i > 0 and tokens[i - 1] == "a":
