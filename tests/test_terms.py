@@ -307,9 +307,15 @@ def test_wearing_out_and_early_on_meet_the_articles_words() -> None:
     assert "eventu" not in ultimately
 
 
-def test_what_is_given_or_prescribed_for_something_is_its_treatment() -> None:
+def test_what_is_given_prescribed_or_tried_first_for_something_is_its_treatment() -> None:
     managed = set(lexical_tokens("Management of gout includes rest and ice.", document=True))
-    for asked in ("what do doctors give for gout?", "what is colchicine prescribed for?"):
+    asking = (
+        "what do doctors give for gout?",
+        "what is colchicine prescribed for?",
+        "what do doctors try first for gout?",
+        "what is the first line for gout?",
+    )
+    for asked in asking:
         assert "manag" in managed & set(lexical_tokens(asked)), asked
     # Questions only: the articles' side gets no "give" from "management".
     assert "give" not in managed
