@@ -423,13 +423,14 @@ def _shaped(
     (`leading_forms`: what is still needed, how big the studies were; for "What is X?", a
     sentence saying "X is a ..."), the best-scored sentence of its article that has it;
     otherwise None."""
+    said = _text(first, index)
     name = defined_name(question) if what_is(question) else ""
-    if name and not defines(name, _text(first, index)):
+    if name and not defines(name, said):
         found = _best_in_article(scored, first[0], index, lambda text: defines(name, text))
         if found is not None:
             return found
     forms = leading_forms(question)
-    if not forms or has_form(forms, _text(first, index)):
+    if not forms or has_form(forms, said):
         return None
     return _best_in_article(scored, first[0], index, lambda text: has_form(forms, text))
 

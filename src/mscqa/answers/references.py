@@ -474,9 +474,7 @@ def own_words(typed: str, known: Container[str]) -> frozenset[str]:
     people a follow-up points back at ("who did that study?"). "How long do the effects of a
     cortisone shot last?" -> effect, steroid, injection, ..."""
     words = [
-        w
-        for w in content(topic_words(typed))
-        if not everyday(w) and w.lower() not in _POINTING_BACK | _WHEN_OR_WHERE
+        w for w in content(topic_words(typed)) if not everyday(w) and w.lower() not in _NOT_OWN
     ]
     said = {t for w in words for t in lexical_tokens(w)}
     # and what the table's phrases say: "early on" says "first"
@@ -498,3 +496,5 @@ _POINTING_BACK = frozenset(
     [*STUDY_WORDS.split("|"), "patient", "patients", "people", "participants", "volunteers",
      "subjects", "researchers", "scientists", "authors", "doctors"]
 )  # fmt: skip
+# Words of a follow-up that are none of its own: what it points back at, or when and where.
+_NOT_OWN = _POINTING_BACK | _WHEN_OR_WHERE
