@@ -470,6 +470,35 @@ def test_a_follow_ups_focus_is_a_word_the_patient_typed_in_it(fake_engine: Engin
     assert typed and all("infection" in t for t in typed)
 
 
+QUAXEL = (
+    "---\nid: quaxel-disease\ntitle: Quaxel Disease in Goats\n"
+    "reference: Doe J. (2024). Goat journal. 3:3.\n---\n\n"
+    "Quaxel disease (QD) is a rare illness of goats, first described in a Welsh herd. "
+    "QD is spread by ticks that feed on goats in the spring.\n"
+)
+
+
+def test_the_focus_in_an_article_is_the_rarest_asked_word_its_title_does_not_name(
+    fake_settings: Settings,
+) -> None:
+    # The whole article is about Quaxel disease and names it by its letters: the sentence
+    # saying how it spreads has the focus there, not the one spelling the name out.
+    engine = _with_article(fake_settings, "quaxel-disease.md", QUAXEL)
+    question = "How is Quaxel disease spread?"
+    vector = engine.embedder.encode([question])[0]
+    index = engine.index
+    hits = engine._current().retriever.search(question, vector)
+    focused = {
+        index.sentences[row].text
+        for hit, row, f in sentence_features(question, vector, hits, index)
+        if hit.passage.article_id == "quaxel-disease" and f[-1] == 1.0
+    }
+    assert focused == {"QD is spread by ticks that feed on goats in the spring."}
+    # Only what the question names (a condition, a capitalised name) gives way so: "goats",
+    # a word of the title said in passing, stays a focus.
+    assert candidates._named_words("Do goats get Quaxel disease?") == {"quaxel", "diseas"}
+
+
 def test_words_a_follow_up_carries_weigh_less_in_a_sentences_coverage(
     fake_engine: Engine,
 ) -> None:

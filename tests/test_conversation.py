@@ -117,6 +117,16 @@ def test_an_it_that_stands_for_nothing_said_before_is_left_alone(follow_up: str)
     assert standalone_question(follow_up, ["What is gout?"]) == follow_up
 
 
+def test_is_it_true_before_a_clause_without_that_asks_of_the_clause() -> None:
+    asked = standalone_question("is it true most people get better?", ["Do stem cells help gout?"])
+    assert asked == "is it true most people get better, in gout?"
+
+
+def test_them_after_asking_which_treatments_there_are_is_those_treatments() -> None:
+    asked = standalone_question("do any of them work?", ["What drugs are there for a sore heel?"])
+    assert asked == "do any of drugs for a sore heel work?"
+
+
 def test_they_doing_research_means_the_research() -> None:
     asked = standalone_question("what did they show?", ["How common is ulcerative colitis?"])
     assert asked == "what did the research on ulcerative colitis show?"

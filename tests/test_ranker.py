@@ -100,8 +100,13 @@ def test_the_ranker_chooses_among_a_bounded_set(fake_engine: Engine) -> None:
     question = "What do stem cells do in ALS?"
     vector = retriever.embed(question)
     hits = retriever.search(question, vector)
-    plain = find_quotes(question, vector, hits, fake_engine.index, top_k=3, min_score=0.0)
-    second = plain.quotes[1].quote.split()[-1].strip(".,")
+    index = fake_engine.index
+    first, runner_up = (
+        index.sentences[c.row].text for c in score_candidates(question, vector, hits, index)[:2]
+    )
+    # The longest word of the second candidate sentence that the first does not have.
+    second = max((w for w in runner_up.replace("—", " ").split() if w not in first), key=len)
+    second = second.strip(".,()")
     ranker = WordRanker(second)
     ranked = find_quotes(
         question, vector, hits, fake_engine.index, top_k=3, min_score=0.0,

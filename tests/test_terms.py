@@ -332,3 +332,21 @@ def test_what_people_wait_for_is_what_they_await() -> None:
     said = set(lexical_tokens("We await the results of larger gout trials.", document=True))
     assert "await" in said & set(lexical_tokens("what are they waiting for now?"))
     assert "wait" not in said
+
+
+def test_treating_asks_for_a_treatment_and_new_and_almost_no_read_as_the_articles_write() -> None:
+    options = set(lexical_tokens("There are few treatment options for gout.", document=True))
+    for asked in ("is there anything that treats gout?", "how do doctors treat gout?"):
+        assert "treatment" in options & set(lexical_tokens(asked)), asked
+    # An article's "to treat" is no word on treatments: asked-only terms stay on questions.
+    assert "treatment" not in set(
+        lexical_tokens("Colchicine is used to treat gout.", document=True)
+    )
+    recent = set(
+        lexical_tokens("There have been recent developments in gout drugs.", document=True)
+    )
+    assert "recent" in recent & set(lexical_tokens("are there new gout drugs?"))
+    assert "new" not in recent
+    virtually = set(lexical_tokens("Patients have virtually no options.", document=True))
+    for asked in ("are there almost no options?", "why are there hardly any options?"):
+        assert "virtual" in virtually & set(lexical_tokens(asked)), asked

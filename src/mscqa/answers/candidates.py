@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mscqa.answers.calibration import Calibration, default_calibration, ranker_calibration
+from mscqa.answers.conditions import conditions
 from mscqa.answers.forms import counted_noun, defined_name, has_form, question_forms
 from mscqa.answers.ranker import BiEncoderRanker, SentenceScorer, candidate_text
 from mscqa.corpus.passages import sentence_reading
@@ -81,7 +82,8 @@ def sentence_features(
     forms = question_forms(question)
     defined = defined_name(question)
     counted = counted_noun(question)
-    focus = (asked and focus_word(asked, stats)) or focus_word(question, stats)
+    focused = (asked and focus_words(asked, stats)) or focus_words(question, stats)
+    named = _named_words(asked or question)
     rows: list[tuple[Hit, int, tuple[float, ...]]] = []
     for hit in hits:
         sentence_rows = [row for row, _ in index.passage_sentences(hit.passage)]
@@ -91,6 +93,9 @@ def sentence_features(
         )
         passage_cover = coverage(passage_tokens)
         cosines = index.sentence_vectors[sentence_rows] @ query_vector
+        # Of an article whose title names what the question names, the next word is the focus.
+        title = stats.title_tokens[hit.passage.article_id] & named
+        focus = next((w for w in focused if w not in title), focused[0] if focused else None)
         for row, cosine in zip(sentence_rows, cosines, strict=True):
             # A sentence is read with its neighbours in the passage, so its coverage counts
             # the words of the sentence itself and of the title of its article.
@@ -109,8 +114,25 @@ def sentence_features(
     return rows
 
 
+def _named_words(question: str) -> frozenset[str]:
+    """The stems of what `question` names: a condition, or a name written with a capital
+    after its first word ("Quaxel disease", "VEEV")."""
+    names = [*conditions(question), *_CAPITALISED.findall(question.strip()[1:])]
+    return frozenset(t for name in names for t in lexical_tokens(name, expand=False))
+
+
+_CAPITALISED = re.compile(r"\b(?!I\b)[A-Z][\w-]*")
+
+
 def focus_word(question: str, stats: LibraryStats) -> str | None:
-    """The question's most specific word (highest idf) among those the library uses: "Japan"
+    """The first of `focus_words`, or None."""
+    focused = focus_words(question, stats)
+    return focused[0] if focused else None
+
+
+def focus_words(question: str, stats: LibraryStats) -> list[str]:
+    """The question's words the library uses, most specific (highest idf) first. The focus
+    is the first of them: "Japan"
     in "was there a study in Japan on back pain?". The sentence that has it is often the one
     that answers, where its neighbours only share the topic. Only the patient's own words
     count: the term table's expansions are other names to match, not what was asked about
@@ -118,9 +140,12 @@ def focus_word(question: str, stats: LibraryStats) -> str | None:
     everyday English ("does it work well?"): the articles rarely use "well" or "work", which
     gives them a high idf, but a sentence having them is not what the question is about; nor
     do words of stance ("is that actually true?"). Of words the library uses as rarely, the
-    one said first leads."""
+    one said first leads. In an article whose title names the focus as the question does (a
+    condition, a name), the next word is the focus there: the whole article is about the
+    first, often by its abbreviation ("How is Quaxel disease spread?" in "Quaxel Disease in
+    Goats" asks which sentence says "spread")."""
     if _ASKS_SAFETY.search(normalize(question).strip()) and _SAFE in stats.idf:
-        return _SAFE
+        return [_SAFE]
     everyday_stems = {
         stem
         for word in content_words(question)
@@ -135,7 +160,7 @@ def focus_word(question: str, stats: LibraryStats) -> str | None:
         (t for t in said_at if t in stats.idf and t not in everyday_stems),
         key=lambda t: (-stats.idf[t], said_at[t]),
     )
-    return known[0] if known else None
+    return known
 
 
 # Words that say how the patient holds the question, not what it is about ("is that actually

@@ -38,6 +38,7 @@ from mscqa.answers.phrases import (
     determiner_phrases,
     ones_named,
     research_named,
+    treatments_asked,
     trim,
 )
 from mscqa.answers.references import (
@@ -55,7 +56,6 @@ from mscqa.answers.references import (
     subject_of,
     substitute,
     told_last,
-    treatments_asked,
     why_it_happens,
 )
 from mscqa.search.scope import is_clinic_service, is_listed_treatment

@@ -54,7 +54,8 @@ def unknown_names(statement: str, context: str) -> list[str]:
 def unmentioned_terms(statement: str, vocabulary: frozenset[str]) -> list[str]:
     """The statement's technical terms (rare words of English, five letters or more) that the
     library's stemmed `vocabulary` never uses: "platelets" in "MSCs suppress platelets" where
-    the articles list other cells. Such a detail cannot be backed by any article. (Questions
+    the articles list other cells. Such a detail cannot be backed by any article; a word the
+    term table gives another name for ("regrow": "regenerate") is used when that name is. (Questions
     have their own rule, `search.scope.unknown_terms`: a band of Zipf values, and the forms a
     patient makes of a library word.)"""
     return [
@@ -63,7 +64,7 @@ def unmentioned_terms(statement: str, vocabulary: frozenset[str]) -> list[str]:
         if len(word) >= 5
         and word.isalpha()  # numbers are the number rules' to read
         and technical(word)
-        and not any(t in vocabulary for t in lexical_tokens(word, expand=False))
+        and not any(t in vocabulary for t in lexical_tokens(word))  # the term table's too
     ]
 
 

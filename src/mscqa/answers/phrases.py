@@ -181,3 +181,25 @@ _ELSE_IS = re.compile(
 _IS_A = re.compile(
     r"^(?:is|are|was|were)\s+(.+?)\s+((?:an?|one of the)\s+[^?]+?)\s*\?*$", re.IGNORECASE
 )
+
+
+def treatments_asked(question: str) -> str:
+    """What a question asking what is done for something asked for: "treatments for an
+    overactive immune system" of "What can doctors give for an overactive immune system?",
+    which a later "those" or "do they work?" means; "" for other questions."""
+    asked = _DONE_FOR.match(" ".join(question.split()))
+    if not asked:
+        return ""
+    return f"{asked.group(2) or 'treatments'} for {asked.group(1) or asked.group(3)}"
+
+
+_DONE_FOR = re.compile(
+    r"^what\s+(?:else\s+)?(?:can|could|do|does|did|would|should|will)\s+(?:doctors?|they|you|gps?|"
+    r"surgeons?|physicians?|specialists?|people|patients|i|we)\s+(?:give|prescribe|offer|"
+    r"use|try|recommend|suggest|take|do)(?:\s+(?:me|him|her|them|us|you|patients|people))?"
+    r"\s+(?:for|about|against)\s+(.+?)[\s?.!]*$"
+    # "What treatments are there for a worn hip?", "what drugs exist for it?"
+    r"|^(?:what|which)\s+(?:other\s+)?(treatments?|options|drugs|medicines|medications|"
+    r"therapies)\s+(?:are\s+there|exist|are\s+available)\s+(?:for|against)\s+(.+?)[\s?.!]*$",
+    re.IGNORECASE,
+)

@@ -132,23 +132,6 @@ def conclusion_of(typed: str, previous: str) -> str | None:
 _CONCLUDED = "What did the results show?"
 
 
-def treatments_asked(question: str) -> str:
-    """What a question asking what is done for something asked for: "treatments for an
-    overactive immune system" of "What can doctors give for an overactive immune system?",
-    which a later "those" or "do they work?" means; "" for other questions."""
-    asked = _DONE_FOR.match(" ".join(question.split()))
-    return f"treatments for {asked.group(1)}" if asked else ""
-
-
-_DONE_FOR = re.compile(
-    r"^what\s+(?:else\s+)?(?:can|could|do|does|did|would|should|will)\s+(?:doctors?|they|you|gps?|"
-    r"surgeons?|physicians?|specialists?|people|patients|i|we)\s+(?:give|prescribe|offer|"
-    r"use|try|recommend|suggest|take|do)(?:\s+(?:me|him|her|them|us|you|patients|people))?"
-    r"\s+(?:for|about|against)\s+(.+?)[\s?.!]*$",
-    re.IGNORECASE,
-)
-
-
 _HOW_THAT = re.compile(
     r"^(?:and\s+)?(?:how\s+(?:does|did|do|can|could)\s+(?:that|this)\s+"
     r"(?:happen|happens|work|come about)"
@@ -275,7 +258,10 @@ _SITUATION = re.compile(r"\s+(?:how|why|what|when|where)\b", re.IGNORECASE)
 # "is it safe to drive ...?", "is it normal for the pain to ...?", "is it true that ...?"
 _EMPTY_IT = re.compile(
     r"\s+(?:\w+\s+)?(?:safe|ok|okay|possible|normal|true|wise|advisable|common|usual|"
-    r"too late|better|best|necessary)\s+(?:to\b|that\b|for\s+[\w' ]+?\s+to\b)",
+    r"too late|better|best|necessary)\s+(?:to\b|that\b|for\s+[\w' ]+?\s+to\b)"
+    # "is it true there are no drugs?", "is it possible they ...": a clause without "that"
+    r"|\s+(?:true|possible|likely|normal|common)\s+(?:there|i|you|we|they|he|she|most|many|"
+    r"some|no|doctors|people)\b",
     re.IGNORECASE,
 )
 

@@ -95,8 +95,8 @@ def _term_lines(name: str) -> list[tuple[str, str, bool]]:
 
 _TERM_LINES = _term_lines("terms.tsv")
 TERMS = {term: expansion for term, expansion, _ in _TERM_LINES}
-# Lay phrases the articles never use: their expansion is added to questions only, for the
-# articles' side would otherwise give every sentence of the expansion their everyday words.
+# Lay phrases and words only questions are read by: their expansion is added to questions
+# only, and the articles' side never gets the phrase's everyday words.
 _ASKED_ONLY = frozenset(term for term, _, asked in _TERM_LINES if asked)
 # Longest terms first, so that "lou gehrig's disease" wins over "lou gehrig".
 _TERM_PATTERN = re.compile(
@@ -113,19 +113,23 @@ def _stemmer() -> Any:
     return Stemmer.Stemmer("english")
 
 
-def expansions(text: str) -> list[str]:
-    """The term-table expansions of the abbreviations and lay terms in `text`, in order."""
+def expansions(text: str, document: bool = False) -> list[str]:
+    """The term-table expansions of the abbreviations and lay terms in `text`, in order; of
+    an article's text (`document`), none of the terms only questions use: "how do they treat
+    it?" asks for a treatment, where an article's "to treat MS" is no word on treatments."""
     found: list[str] = []
     for match in _TERM_PATTERN.finditer(normalize(text)):
+        if document and match.group(1) in _ASKED_ONLY:
+            continue
         expansion = TERMS[match.group(1)]
         if expansion not in found:
             found.append(expansion)
     return found
 
 
-def expand_terms(text: str) -> str:
-    """Normalised `text` followed by its expansions: applied to questions and passages alike."""
-    extra = expansions(text)
+def expand_terms(text: str, document: bool = False) -> str:
+    """Normalised `text` followed by its expansions (`expansions`)."""
+    extra = expansions(text, document)
     plain = normalize(text)
     return f"{plain} {' '.join(extra)}" if extra else plain
 
@@ -245,7 +249,7 @@ NUMBER_WORDS = {
 _TOKEN_RULES = (
     "9: stemmed content words, term expansions (both ways on the document side), "
     "number words as digits, contractions written out, no 'well' after 'as', 'non-' joined, "
-    "passages as models read them (model_text), no 'et al'"
+    "passages as models read them (model_text), no 'et al', no asked-only terms in documents"
 )
 
 
@@ -269,7 +273,8 @@ def lexical_tokens(text: str, expand: bool = True, document: bool = False) -> li
     that spells out an expansion ("multiple sclerosis") also gets the tokens of its term
     ("MS"), so a concept counts the same whichever way either side writes it; questions get
     the expansions of their own terms only, which keeps their list of words short."""
-    tokens = [NUMBER_WORDS.get(w, w) for w in content_words(expand_terms(text) if expand else text)]
+    expanded = expand_terms(text, document) if expand else text
+    tokens = [NUMBER_WORDS.get(w, w) for w in content_words(expanded)]
     stems = list(_stemmer().stemWords(tokens)) if tokens else []
     if document and expand and stems:
         present = set(stems)
