@@ -430,6 +430,9 @@ def test_a_technical_term_no_article_uses_is_not_found() -> None:
     assert unmentioned_terms("Stem cells from adipose tissue calm T-cells.", vocabulary) == []
     assert unmentioned_terms("Stem cells were enrolled in a study.", vocabulary) == []
     assert unmentioned_terms("It enrolled 12,500 people in 20193.", vocabulary) == []
+    # A word the term table gives another name for is used where that name is.
+    regenerating = frozenset(lexical_tokens("Stem cells regenerate cartilage.", document=True))
+    assert unmentioned_terms("Stem cells regrow cartilage.", regenerating) == []
 
 
 def test_check_calls_a_statement_with_an_unknown_technical_term_not_found(
@@ -854,6 +857,14 @@ def test_agreement_in_the_conflicts_own_clause_is_about_its_own_words() -> None:
     assert verdict.verdict == CONTRADICTED and "activates" in verdict.reason
     same = "Lowering the enzyme activates the repair pathway in tendons."
     assert judgement(same, [evidence], evidence).verdict == SUPPORTED
+
+
+def test_a_direction_word_after_by_is_about_what_follows_it() -> None:
+    # "by inducing" is how the growth was reduced: it agrees with "promotes" about the
+    # breakdown, not about the crystals' growth.
+    evidence = "Remarkably, ZB reduces urate crystal growth in gout by inducing breakdown."
+    verdict = judgement("Zorbin promotes urate crystal growth in gout.", [evidence], evidence)
+    assert verdict.verdict == CONTRADICTED and "reduces" in verdict.reason
 
 
 def test_a_word_of_removal_names_what_was_removed() -> None:

@@ -209,15 +209,20 @@ def signals(text: str, reach: int, findings_only: bool = False) -> list[Signal]:
 def _reach_of(tokens: Sequence[str], at: Sequence[int], n: int, reach: int) -> tuple[int, int]:
     """The tokens direction word `n` (of those at positions `at`) is about: within `reach` of
     it, up to the direction words on either side; for verbs joined by "and" ("induces and
-    affects the action of mast cells"), what the last of them is about, the first is about too."""
+    affects the action of mast cells"), what the last of them is about, the first is about too;
+    for a means ("by inducing"), only what follows it."""
     i, last = at[n], n
     while last + 1 < len(at) and at[last + 1] == at[last] + 2 and tokens[at[last] + 1] in _JOINED:
         last += 1
     following = at[last + 1] if last + 1 < len(at) else len(tokens)
-    return max(at[n - 1] + 1 if n else 0, i - reach), min(following, at[last] + reach + 1)
+    end = min(following, at[last] + reach + 1)
+    if i and tokens[i - 1] in _MEANS:  # "reduces growth by inducing damage": about the damage
+        return i, end
+    return max(at[n - 1] + 1 if n else 0, i - reach), end
 
 
 _JOINED = frozenset(["and", "or"])
+_MEANS = frozenset(["by", "through", "via"])  # what follows is the means of what went before
 
 
 def _forms_comparative(tokens: Sequence[str], i: int, directions: dict[str, str]) -> bool:
