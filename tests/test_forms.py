@@ -154,6 +154,13 @@ def test_a_gloss_right_after_a_name_defines_it_and_what_does_x_mean_asks_for_one
     assert not what_is("What does gout mean when the toe swells?")
 
 
+def test_an_abbreviation_is_defined_by_the_words_it_stands_for_before_it() -> None:
+    assert defines("ulg", "Patients applied urate lowering gel (ULG) twice a day.")
+    # One word in brackets after a name glosses nothing: it is another name.
+    assert not defines("ulg", "We chose ULG-based creams (UBC) for the second arm.")
+    assert not defines("urate lowering gel", "Patients applied the gel (ULG) twice a day.")
+
+
 def test_a_big_or_needed_thing_of_another_kind_asks_for_no_size_or_need() -> None:
     # A size of something other than a study, or a need of the patient's own, is not asked.
     assert "size" not in names("Is the needle big?")

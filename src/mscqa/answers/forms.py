@@ -267,16 +267,20 @@ def defines(name: str, sentence: str) -> bool:
     """True when `sentence` says what `name` is: the name, perhaps an aside in brackets, then
     "is a", "are the" ... ("Gout (a kind of arthritis) is an inflammation of ..."); or the
     name and at most two more words glossed right after them ("tophaceous gout (gout with
-    lumps of crystals under the skin)", "... i.e. ...", "..., that is, ...")."""
+    lumps of crystals under the skin)", "... i.e. ...", "..., that is, ..."); or, for a name of
+    one word, two or more words spelling it out just before it in brackets ("urate lowering
+    gel (ULG)")."""
     words = r"[\s-]+".join(re.escape(w) for w in name.split())
     text = _normalized(sentence)
     pattern = rf"\b{words}\b(?:\s*\([^)]*\))?,?\s+(?:is|are)\s+(?:an?|the|one)\b"
     # A gloss in brackets has words, not a citation ("(Smith et al., 2001)").
     glossed = (
         rf"\b{words}\b(?:[\s-]+[\w'-]+){{0,2}}\s*"
-        r"(?:\((?![^)]*(?:\d|et al))(?:\w+\W+){2}|,? i\.e\.|, that is,)"
+        r"(?:\((?![^)]*(?:\d|et al))\s*\w+[^\w)]+\w+[^)]*\)|,? i\.e\.|, that is,)"
     )
-    return re.search(pattern, text) is not None or re.search(glossed, text) is not None
+    # An abbreviation spelled out just before it ("interferon-induced transmembrane (IFITM)").
+    spelled = rf"[\w'-]+[\s-]+[\w'-]+\s*\(\s*{words}\s*\)" if " " not in name else ""
+    return any(p and re.search(p, text) for p in (pattern, glossed, spelled))
 
 
 def what_is(question: str) -> bool:
