@@ -98,6 +98,13 @@ def test_a_question_about_a_patients_own_treatment_plan_is_a_clinic_matter() -> 
     assert clinic_matters("How many injections did the hip patients get?") == []
 
 
+def test_who_may_have_a_treatment_is_a_clinic_matter() -> None:
+    assert clinic_matters("Who should not get gel injections for gout?") == ["who should not get"]
+    assert clinic_matters("Am I suitable for a gout injection?") == ["am i suitable"]
+    # Who a study took in is for the articles.
+    assert clinic_matters("Who was not included in the gout gel trial?") == []
+
+
 def test_a_question_about_a_patients_own_procedure_or_medicines_is_a_clinic_matter() -> None:
     assert clinic_matters("Can I take aspirin the day before my infusion?") == [
         "can i take",
