@@ -455,14 +455,21 @@ def test_a_quote_goes_on_into_the_sentence_that_says_these_of_what_it_named(
     assert "exciting" not in first
 
 
+def _features(
+    engine: Engine, question: str, asked: str | None = None
+) -> list[tuple[Hit, int, tuple[float, ...]]]:
+    """`sentence_features` of `question` over the passages `engine` finds for it."""
+    vector = engine.embedder.encode([question])[0]
+    hits = engine._current().retriever.search(question, vector)
+    return sentence_features(question, vector, hits, engine.index, asked)
+
+
 def test_a_follow_ups_focus_is_a_word_the_patient_typed_in_it(fake_engine: Engine) -> None:
     index = fake_engine.index
     question = "were there fewer infections, in the JAMA kidney transplant trial?"
-    vector = fake_engine.embedder.encode([question])[0]
-    hits = fake_engine._current().retriever.search(question, vector)
 
     def focused(asked: str | None) -> set[str]:
-        rows = sentence_features(question, vector, hits, index, asked)
+        rows = _features(fake_engine, question, asked)
         return {index.sentences[row].text for _, row, f in rows if f[-1] == 1.0}
 
     assert any("JAMA" in text for text in focused(None))
@@ -484,13 +491,9 @@ def test_the_focus_in_an_article_is_the_rarest_asked_word_its_title_does_not_nam
     # The whole article is about Quaxel disease and names it by its letters: the sentence
     # saying how it spreads has the focus there, not the one spelling the name out.
     engine = _with_article(fake_settings, "quaxel-disease.md", QUAXEL)
-    question = "How is Quaxel disease spread?"
-    vector = engine.embedder.encode([question])[0]
-    index = engine.index
-    hits = engine._current().retriever.search(question, vector)
     focused = {
-        index.sentences[row].text
-        for hit, row, f in sentence_features(question, vector, hits, index)
+        engine.index.sentences[row].text
+        for hit, row, f in _features(engine, "How is Quaxel disease spread?")
         if hit.passage.article_id == "quaxel-disease" and f[-1] == 1.0
     }
     assert focused == {"QD is spread by ticks that feed on goats in the spring."}
@@ -504,10 +507,8 @@ def test_words_a_follow_up_carries_weigh_less_in_a_sentences_coverage(
 ) -> None:
     index = fake_engine.index
     question = "were there fewer infections, in the JAMA kidney transplant trial?"
-    vector = fake_engine.embedder.encode([question])[0]
-    hits = fake_engine._current().retriever.search(question, vector)
-    plain = {row: f for _, row, f in sentence_features(question, vector, hits, index)}
-    typed = sentence_features(question, vector, hits, index, "were there fewer infections?")
+    plain = {row: f for _, row, f in _features(fake_engine, question)}
+    typed = _features(fake_engine, question, "were there fewer infections?")
     coverage = FEATURES.index("sentence_coverage")
     for _, row, features in typed:
         text = index.sentences[row].text

@@ -159,6 +159,8 @@ def test_an_abbreviation_is_defined_by_the_words_it_stands_for_before_it() -> No
     # One word in brackets after a name glosses nothing: it is another name.
     assert not defines("ulg", "We chose ULG-based creams (UBC) for the second arm.")
     assert not defines("urate lowering gel", "Patients applied the gel (ULG) twice a day.")
+    # Only a name of one word is spelled out so: a name of several in brackets is no abbreviation.
+    assert not defines("urate lowering gel", "Patients applied a new cream (urate lowering gel).")
 
 
 def test_a_big_or_needed_thing_of_another_kind_asks_for_no_size_or_need() -> None:

@@ -82,8 +82,10 @@ def sentence_features(
     forms = question_forms(question)
     defined = defined_name(question)
     counted = counted_noun(question)
-    focused = (asked and focus_words(asked, stats)) or focus_words(question, stats)
-    named = _named_words(asked or question)
+    focused = focus_words(asked, stats) if asked else []
+    said = asked if asked and focused else question  # the words the focus is taken from
+    focused = focused or focus_words(question, stats)
+    named = _named_words(said)
     rows: list[tuple[Hit, int, tuple[float, ...]]] = []
     for hit in hits:
         sentence_rows = [row for row, _ in index.passage_sentences(hit.passage)]
