@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from mscqa.answers.definitions import defined_name, defines, what_is
 from mscqa.answers.forms import (
     answers_figure,
     asks_amount,
@@ -11,14 +12,11 @@ from mscqa.answers.forms import (
     asks_time,
     counted_noun,
     counts,
-    defined_name,
-    defines,
     has_form,
     leading_forms,
     measures,
     question_forms,
     states_figure,
-    what_is,
 )
 
 
@@ -50,6 +48,8 @@ def names(question: str) -> set[str]:
         ("Were the trials in gout big enough?", "size"),
         ("and what does lowering uric acid achieve?", "purpose"),
         ("What is the point of a booster dose?", "purpose"),
+        ("Why do we need cartilage at all?", "purpose"),
+        ("why is synovial fluid so important", "purpose"),
         ("Did the knee study include lots of people?", "size"),
     ],
 )
@@ -72,6 +72,9 @@ def test_a_plain_topic_question_asks_for_no_particular_form() -> None:
         ("How many patients took part?", "Nine studies were pooled.", True),
         ("How many patients took part?", "The trial enrolled many patients.", False),
         ("Where do the injected cells come from?", "Cells were harvested from bone marrow.", True),
+        # What comes from the thing asked about says not where it comes from.
+        ("Where do the platelets come from?", "Vesicles collected from platelets help.", False),
+        ("Where do the platelets come from?", "Platelets taken from the blood were spun.", True),
         ("Who showed this first?", "Smith et al. showed it in 2009.", True),
         ("Who showed this first?", "It was shown in 2009.", False),
         ("Which symptoms are common?", "Fatigue, weakness, and numbness are common.", True),
@@ -94,6 +97,9 @@ def test_a_plain_topic_question_asks_for_no_particular_form() -> None:
         ("Why do knees wear out?", "The main problem in gout is that crystals form.", True),
         ("Why do knees wear out?", "Stiffness results from years of small injuries.", True),
         ("Why do knees wear out?", "The knee is a large joint.", False),
+        # What a thing does for us answers why we need it; what it causes does not.
+        ("Why do we need cartilage?", "Cartilage protects the ends of the bones.", True),
+        ("Why do we need cartilage?", "Worn cartilage is the cause of knee pain.", False),
         ("What does that achieve?", "This can help calm the inflammation.", True),
         ("What does that achieve?", "The trial enrolled 40 patients.", False),
         ("Was that good or bad?", "These results are encouraging.", True),
@@ -173,6 +179,15 @@ def test_a_big_or_needed_thing_of_another_kind_asks_for_no_size_or_need() -> Non
     assert [form.name for form in leading_forms("Were the trials big?")] == ["size"]
     assert [form.name for form in leading_forms("What is still needed?")] == ["need"]
     assert leading_forms("Does the injection help with stiffness?") == ()
+
+
+def test_how_something_was_given_is_led_by_the_way_in() -> None:
+    forms = leading_forms("How did they give the cells to the goats?")
+    assert has_form(forms, "The cells were infused via a vein in the neck.")
+    assert has_form(forms, "They injected the cells into the knee joints of 12 goats.")
+    # Naming the treated goats says not how the cells went in.
+    assert not has_form(forms, "The goats treated with cells walked better.")
+    assert leading_forms("How was pain measured in the goats?") == ()
 
 
 def test_no_form_asked_means_no_sentence_has_it() -> None:

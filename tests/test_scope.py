@@ -98,6 +98,19 @@ def test_a_question_about_a_patients_own_treatment_plan_is_a_clinic_matter() -> 
     assert clinic_matters("How many injections did the hip patients get?") == []
 
 
+def test_what_having_the_procedure_is_like_is_a_clinic_matter() -> None:
+    assert clinic_matters("Is the gel injection painful?") == ["is the gel injection painful"]
+    assert clinic_matters("will the infusions hurt?") == ["will the infusions hurt"]
+    assert clinic_matters("how sore is the gel shot itself?") == ["how sore is the gel shot"]
+    assert clinic_matters("How long is the recovery after a laser treatment?") == [
+        "recovery after a laser treatment"
+    ]
+    assert clinic_matters("Is there an age limit for the shots?") == ["age limit"]
+    # What a condition or an operation is like is for the articles to say.
+    assert clinic_matters("Is gout painful?") == []
+    assert clinic_matters("How long is the recovery after knee surgery?") == []
+
+
 def test_who_may_have_a_treatment_is_a_clinic_matter() -> None:
     assert clinic_matters("Who should not get gel injections for gout?") == ["who should not get"]
     assert clinic_matters("Am I suitable for a gout injection?") == ["am i suitable"]

@@ -204,3 +204,10 @@ def test_a_word_spelled_as_it_sounds_is_corrected() -> None:
     assert speller.suggest("fyziotherapy") == "physiotherapy"
     assert speller.suggest("fyzio") == "physio"
     assert speller.suggest("fisiqo") is None
+
+
+def test_a_typo_one_edit_from_another_form_of_a_library_word_becomes_that_form() -> None:
+    # "swallow" is no library word, but "swallowing" is: the typo is nearer to it than to "slow".
+    speller = Speller(["The disease is slow.", "Patients had trouble swallowing."])
+    assert speller.suggest("swalow") == "swallow"
+    assert speller.suggest("slwo") == "slow"

@@ -11,7 +11,8 @@ import numpy as np
 
 from mscqa.answers.calibration import Calibration, default_calibration, ranker_calibration
 from mscqa.answers.conditions import conditions
-from mscqa.answers.forms import counted_noun, defined_name, has_form, question_forms
+from mscqa.answers.definitions import defined_name
+from mscqa.answers.forms import counted_noun, has_form, question_forms
 from mscqa.answers.ranker import BiEncoderRanker, SentenceScorer, candidate_text
 from mscqa.corpus.passages import sentence_reading
 from mscqa.search.library import Library, LibraryStats, library_stats

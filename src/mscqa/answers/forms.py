@@ -7,7 +7,8 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from mscqa.text.terms import CITATION, STOPWORDS, normalize, stem
+from mscqa.answers.definitions import WHAT_IS
+from mscqa.text.terms import CITATION, normalize, stem
 
 _YES_NO = r"^(?:do|does|did|can|could|will|would|is|are|was|were|has|have|should)\b"
 
@@ -119,17 +120,23 @@ FORMS = (
         ),
     ),
     Form(
-        # "What does that achieve?": what something is for, or brings about.
+        # "What does that achieve?", "why do we need an immune system?", "what is cartilage
+        # for?": what something is for, does for us, or brings about; not what causes it.
         "purpose",
         _compile(
             r"^(?:and )?what (?:does|do|did|would|will|can|could) (?:[\w'-]+ ){0,5}"
             r"(?:achieve|accomplish|lead to|result in|bring about)\b"
             r"|\bwhat(?: is|'s) the (?:point|purpose|aim|goal)\b"
             r"|\bwhat good (?:does|do|did|would|will|can|could)\b"
+            r"|^why (?:do|does|would|should) (?:we|you|humans|the body|our bodies|anyone) "
+            r"(?:even |really |actually )?need\b"
+            r"|^why (?:is|are) (?:an? |the |our )?[\w -]+ (?:so )?(?:important|essential|needed|"
+            r"necessary|vital)\b|^what (?:is|are) (?:an? |the |our )?[\w -]+ (?:even )?for\W*$"
         ),
         _compile(
             r"\b(?:help|helps|helping|so that|in order to|allows?|allowing|enables?|enabling|"
-            r"leads? to|leading to|results? in|resulting in)\b"
+            r"leads? to|leading to|results? in|resulting in|essential|vital|necessary|protects?|"
+            r"protecting|(?:could|can)(?:not|n't) live without|life-sustaining)\b"
         ),
     ),
     Form(
@@ -170,8 +177,9 @@ FORMS = (
     Form(
         "method",
         _compile(
-            r"^how (?:were|was|are|is|do|does|did|will|would|can)\b.*\b(?:given|delivered|"
-            r"administered|injected|infused|transplanted|done|performed|carried out|measured|"
+            r"^how (?:were|was|are|is|do|does|did|will|would|can)\b.*\b(?:giv(?:e|en)|"
+            r"deliver(?:ed)?|administer(?:ed)?|inject(?:ed)?|infused?|transplant(?:ed)?|"
+            r"done|performed|carried out|measured|"
             r"assessed|tested|collected|obtained|prepared|harvested|grown)\b"
         ),
         _compile(
@@ -197,12 +205,35 @@ def question_forms(question: str) -> tuple[Form, ...]:
     is, not for a number, though X is a score or a rate ("What is an HHS score?")."""
     text = normalize(question).strip()
     forms = tuple(form for form in FORMS if form.question.search(text))
-    what_is = _WHAT_IS.match(text)
+    what_is = WHAT_IS.match(text)
     if what_is and what_is.group("article") in ("a ", "an "):
         forms = tuple(form for form in forms if form.name != "amount")
+    if any(form.name == "purpose" for form in forms):
+        forms = tuple(form for form in forms if form.name != "reason")
     if not asks_time(question):
         forms = tuple(_UNTIMED if form.name == "amount" else form for form in forms)
-    return forms
+    return tuple(_not_from_itself(form, text) if form.name == "source" else form for form in forms)
+
+
+def _not_from_itself(form: Form, question: str) -> Form:
+    """The source `form` with "from" no longer counting before the thing whose source is asked:
+    "where do the stem cells come from?" is not answered by "exosomes collected from stem
+    cells", which says what comes from them."""
+    match = _SOURCE_OF.search(question)
+    if not match:
+        return form
+    *before, last = match.group("thing").split()
+    thing = r"[\s-]+".join([*map(re.escape, before), re.escape(last.removesuffix("s")) + "s?"])
+    itself = rf"(?!(?:\s+from)?\s+(?:the\s+|their\s+|our\s+)?(?:[\w-]+\s+)?{thing}\b)"
+    return replace(form, sentence=_compile(form.sentence.pattern + itself))
+
+
+# "where do (the) stem cells come from", "where are the cells taken from"
+_SOURCE_OF = re.compile(
+    r"\bwhere\s+(?:do|does|did|are|is|were|was)\s+(?:the\s+|these\s+|those\s+|their\s+)?"
+    r"(?P<thing>[a-z][a-z-]*(?:\s+[a-z][a-z-]*){0,2}?)\s+"
+    r"(?:come|comes|came|get|got|obtained|taken|harvested|collected|from)\b"
+)
 
 
 # Forms whose sentences are few and telling: when the first quote has not got one, the
@@ -216,11 +247,14 @@ def leading_forms(question: str) -> tuple[Form, ...]:
     """The forms of `question` (`question_forms`) that a quote must have to answer it. A source
     leads only when asked where something is from ("where did the cells come from?"; not
     "where it comes and goes", nor an origin, which may be a place or a time), and only a
-    sentence saying what it was taken, derived or harvested from answers it."""
+    sentence saying what it was taken, derived or harvested from answers it; a method only
+    when asked how something was given (a route, or where it was injected: `_GIVEN`)."""
     forms = []
     for form in question_forms(question):
         if form.name == "source" and _FROM_ASKED.search(normalize(question)):
-            forms.append(_TAKEN_FROM)
+            forms.append(_not_from_itself(_TAKEN_FROM, normalize(question)))
+        elif form.name == "method" and _GIVEN.question.search(normalize(question)):
+            forms.append(_GIVEN)
         elif form.name in _LEADING:
             forms.append(form)
     return tuple(forms)
@@ -231,6 +265,20 @@ _TAKEN_FROM = Form(
     "source",
     _FROM_ASKED,
     _compile(r"\b(?:derived|taken|harvested|obtained|isolated|collected|sourced) from\b"),
+)
+
+
+# "How were the cells given?": the way in, a route or where they were put.
+_GIVEN = Form(
+    "method",
+    _compile(
+        r"^how (?:were|was|are|is|do|does|did|will|would|can)\b.*\b(?:giv(?:e|en)|"
+        r"deliver(?:ed)?|administer(?:ed)?|inject(?:ed)?|infused?|transplant(?:ed)?)\b"
+    ),
+    _compile(
+        r"\b(?:via|route|intravenous\w*|intrathecal\w*|infus(?:ed|ions?)"
+        r"|(?:injected|transplanted|re-injected)(?:\s+[\w-]+){0,4}\s+(?:into|in)\b)"
+    ),
 )
 
 
@@ -253,48 +301,6 @@ def has_form(forms: tuple[Form, ...], sentence: str, defined: str = "", counted:
     return defined.split()[0] in _WORDS.findall(text)[:3]
 
 
-def defined_name(question: str) -> str:
-    """The name a "What is X?" or "what does X mean?" question asks about ("relapsing-remitting
-    ms"), or ""."""
-    text = normalize(question).strip()
-    match = _WHAT_IS.match(text) or _MEANING.search(text)
-    name = _WORDS.findall(match.group("name")) if match else []
-    # "what does it mean for me?" names nothing
-    return " ".join(name) if name and name[0] not in STOPWORDS else ""
-
-
-def defines(name: str, sentence: str) -> bool:
-    """True when `sentence` says what `name` is: the name, perhaps an aside in brackets, then
-    "is a", "are the" ... ("Gout (a kind of arthritis) is an inflammation of ..."); or the
-    name and at most two more words glossed right after them ("tophaceous gout (gout with
-    lumps of crystals under the skin)", "... i.e. ...", "..., that is, ..."); or, for a name of
-    one word, two or more words spelling it out just before it in brackets ("urate lowering
-    gel (ULG)")."""
-    words = r"[\s-]+".join(re.escape(w) for w in name.split())
-    text = _normalized(sentence)
-    pattern = rf"\b{words}\b(?:\s*\([^)]*\))?,?\s+(?:is|are)\s+(?:an?|the|one)\b"
-    # A gloss in brackets has words, not a citation ("(Smith et al., 2001)").
-    glossed = (
-        rf"\b{words}\b(?:[\s-]+[\w'-]+){{0,2}}\s*"
-        r"(?:\((?![^)]*(?:\d|et al))\s*\w+[^\w)]+\w+[^)]*\)|,? i\.e\.|, that is,)"
-    )
-    # An abbreviation spelled out just before it ("interferon-induced transmembrane (IFITM)").
-    spelled = rf"[\w'-]+[\s-]+[\w'-]+\s*\(\s*{words}\s*\)" if " " not in name else ""
-    return any(p and re.search(p, text) for p in (pattern, glossed, spelled))
-
-
-def what_is(question: str) -> bool:
-    """True for a question that is only "What is X?", "What are X?" or "What does X mean?"."""
-    text = normalize(question).strip()
-    return _WHAT_IS.match(text) is not None or _MEANING_ONLY.match(text) is not None
-
-
-_WHAT_IS = re.compile(r"^what(?:'s| is| are) (?P<article>an? |the )?(?P<name>[\w' -]+?)\W*$")
-_MEANING = re.compile(
-    r"\bwhat (?:does |do )?(?P<article>an? |the )?(?P<name>[\w'-]+(?: [\w'-]+){0,2}) means?\b"
-)
-# "what does X mean?" and nothing more ("what does ALS mean when ...?" asks of something else).
-_MEANING_ONLY = re.compile(r"^what (?:does|do) (?:an? |the )?[\w'-]+(?: [\w'-]+){0,2} mean\W*$")
 _WORDS = re.compile(r"[a-z0-9']+")
 
 

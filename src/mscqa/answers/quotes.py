@@ -10,6 +10,7 @@ import numpy as np
 
 from mscqa.answers.calibration import Calibration, default_calibration, ranker_calibration
 from mscqa.answers.candidates import Candidate, score_candidates
+from mscqa.answers.definitions import defined_name, defines, what_is
 from mscqa.answers.forms import (
     answers_figure,
     asks_amount,
@@ -17,13 +18,10 @@ from mscqa.answers.forms import (
     asks_time,
     counted_noun,
     counts,
-    defined_name,
-    defines,
     has_form,
     leading_forms,
     measures,
     question_forms,
-    what_is,
 )
 from mscqa.answers.ranker import SentenceScorer
 from mscqa.corpus.passages import Passage, Sentence

@@ -56,8 +56,28 @@ def _clinic_pattern() -> re.Pattern[str]:
 def clinic_matters(question: str) -> list[str]:
     """Phrases in `question` that only the clinic can answer: its own practice ("do you
     offer", "your doctors") or a patient's own treatment plan ("will I need"). The articles
-    never speak for the clinic or to one patient, whatever words they use."""
-    return [m.group(1) for m in _clinic_pattern().finditer(normalize(question))]
+    never speak for the clinic or to one patient, whatever words they use. So is what having
+    the procedure is like ("is the injection painful?", "the recovery after the infusion"),
+    which research summaries do not describe: a sentence on painful arthritis or on the
+    recovery from hip surgery says nothing of it."""
+    text = normalize(question)
+    found = [m.group(1) for m in _clinic_pattern().finditer(text)]
+    return found + [m.group() for m in _UNDERGOING.finditer(text)]
+
+
+# A cell procedure (the words before it may say which one) and what having it is like.
+_CELL_PROCEDURE = (
+    r"(?:the\s+|a\s+|an\s+|this\s+|that\s+|these\s+|those\s+)?(?:[a-z-]+\s+){0,3}?"
+    r"(?:procedures?|injections?|infusions?|shots?|jabs?|treatments?|therap(?:y|ies))"
+)
+_UNDERGOING = re.compile(
+    rf"\b(?:is|are|was|were|will|would)\s+(?:it\s+|having\s+)?{_CELL_PROCEDURE}\s+(?:be\s+)?"
+    r"(?:(?:very|really|too|so|at all)\s+)?(?:painful|sore|uncomfortable)\b"
+    rf"|\bhow\s+(?:painful|sore|uncomfortable)\s+(?:is|are|was|were|will)\s+{_CELL_PROCEDURE}\b"
+    rf"|\b(?:does|do|did|will|would|can)\s+{_CELL_PROCEDURE}\s+(?:\w+\s+)?(?:hurt|sting)\b"
+    rf"|\brecovery(?:\s+(?:time|period))?\s+(?:after|from|for)\s+{_CELL_PROCEDURE}\b"
+    r"|\bage\s+limits?\b|\btoo\s+(?:old|young)\s+(?:for|to)\b"
+)
 
 
 # After "disease", a word that makes the words before it describe people, not name a

@@ -28,7 +28,7 @@ import numpy as np
 
 from mscqa.search.scope import NOT_A_NAME, scope_words
 from mscqa.text.language import english_words
-from mscqa.text.terms import TERMS, read_term_table
+from mscqa.text.terms import TERMS, read_term_table, stem
 
 _WORD = re.compile(r"[A-Za-z]+")
 # A word and what a contraction adds to it ("doesn't", "mum’s"): one word, not two.
@@ -76,6 +76,7 @@ class Speller:
         for term, expansion in TERMS.items():
             counts.update(w for w in _WORD.findall(f"{term} {expansion}") if len(w) > 1)
         self.library_words = frozenset(counts)
+        self._stems: frozenset[str] | None = None  # their stems, made when first needed
         self._counts = counts
         self._symspell: Any = SymSpell(max_dictionary_edit_distance=2, prefix_length=7)
         for word, count in counts.items():
@@ -100,6 +101,10 @@ class Speller:
             return None
         distance = 1 if len(word) <= ONE_EDIT_UP_TO else 2
         found = self._symspell.lookup(word.lower(), Verbosity.CLOSEST, max_edit_distance=distance)
+        if not found or found[0].distance > 1:
+            inflected = self._inflected(word.lower())
+            if inflected:
+                return inflected
         if not found:
             found = self._sounded(word.lower())
         if not found:
@@ -111,6 +116,17 @@ class Speller:
             key=lambda s: (self._beside(before, s.term, after), s.term[0] == first, s.count),
         )
         return str(best.term)
+
+    def _inflected(self, word: str) -> str | None:
+        """An English word one edit from `word` that is another form of a library word, when
+        no library word is as close: "swalow" -> "swallow" ("swallowing"), not "slow"."""
+        if self._stems is None:
+            self._stems = frozenset(stem(w) for w in self.library_words)
+        english = english_words(ALL_ENGLISH_WORDS)
+        for candidate in _one_edit(word):
+            if candidate in english and stem(candidate) in self._stems:
+                return candidate
+        return None
 
     def _sounded(self, word: str) -> list[Any]:
         """The library words one edit from `word` spelled as it sounds another way ("fyzio"
@@ -217,6 +233,18 @@ class Speller:
                 if lower.endswith(ending) and lower[:cut] + "'" + ending in english:
                     return word[:cut] + "'" + word[cut:]  # "theyre" -> "they're"
         return self.suggest(word, before, after)
+
+
+def _one_edit(word: str) -> list[str]:
+    """Every string one deletion, transposition, replacement or insertion from `word`, in
+    that order (Norvig's `edits1`), without repeats."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    edits = [a + b[1:] for a, b in splits if b]
+    edits += [a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1]
+    edits += [a + c + b[1:] for a, b in splits if b for c in letters]
+    edits += [a + c + b for a, b in splits for c in letters]
+    return list(dict.fromkeys(edits))
 
 
 # Letters that sound like others: a patient who spells by ear writes "f" for "ph".
