@@ -21,7 +21,7 @@ from mscqa.answers.numbers import (
     other_phase,
     without_numbers,
 )
-from mscqa.answers.opposites import clauses, negated, opposed, signals
+from mscqa.answers.opposites import clauses, direction_conflict, negated, opposed, signals
 from mscqa.answers.verify import (
     CONTRADICTED,
     NOT_FOUND,
@@ -930,3 +930,12 @@ def test_what_the_evidence_says_of_the_later_stages_is_not_the_first_symptom() -
     later = "In later stages, gout causes chalky lumps under the skin."
     assert stage_paired(later, context) is None
     assert stage_paired("The first sign of gout is often a swollen big toe.", context) is None
+
+
+def test_a_direction_noun_after_a_direction_verb_is_what_the_verb_acts_on() -> None:
+    # "attenuated activation" goes down, "reduced suppression" goes up.
+    attenuated = "Zoloxin attenuated T-cell activation in mice."
+    assert direction_conflict("Zoloxin enhances T-cell function in mice.", attenuated)
+    released = "Zoloxin reduced T-cell suppression in mice."
+    assert direction_conflict("Zoloxin increases T-cell activity in mice.", released) is None
+    assert direction_conflict("Zoloxin lowers T-cell activity in mice.", released)

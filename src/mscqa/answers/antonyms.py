@@ -1,13 +1,14 @@
 """Words that are opposites: the antonym table (data/antonyms.tsv), a word against the same
-word with a negating prefix ("affordable" / "unaffordable"), and the direction words
-(data/directions.tsv) that say which way something goes."""
+word with a negating prefix ("affordable" / "unaffordable"), the direction words
+(data/directions.tsv) that say which way something goes, and whether a text has an antonym of
+another's word (`turned_round`)."""
 
 from __future__ import annotations
 
 from functools import lru_cache
 
 from mscqa.config import DATA_DIR
-from mscqa.text.terms import normalize, stem
+from mscqa.text.terms import lexical_tokens, normalize, stem
 
 
 @lru_cache(maxsize=1)
@@ -69,3 +70,24 @@ def direction_word(word: str) -> bool:
     """True for a word of data/directions.tsv ("lowered", "raises"): the direction rules read
     it, whichever word the evidence uses for the same direction."""
     return normalize(word) in direction_kinds()
+
+
+def content_stems(clause: str) -> set[str]:
+    """The stemmed words of `clause`, a superlative of a word with an opposite as that word."""
+    return {_plain_degree(t) for t in lexical_tokens(clause, expand=False)}
+
+
+def _plain_degree(token: str) -> str:
+    """A superlative of a word with an opposite as that word: "earliest" is "early" against
+    "later", "largest" "large", "highest" "high"; any other token as it is."""
+    if not token.endswith("est"):
+        return token
+    table = antonyms()
+    bases = (token[:-4] + "y", token[:-2], token[:-3], token[:-4])
+    return next((stem(b) for b in bases if len(b) > 2 and stem(b) in table), token)
+
+
+def turned_round(text: str, other: str) -> bool:
+    """True when a word of `text` is an antonym of a word of `other` ("early" / "later")."""
+    opposites, theirs = antonyms(), content_stems(other)
+    return any(opposites.get(word, frozenset()) & theirs for word in content_stems(text))

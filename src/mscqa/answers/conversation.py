@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from mscqa.answers.antonyms import turned_round
 from mscqa.answers.conditions import (
     AUXILIARY,
     body_parts,
@@ -32,7 +33,6 @@ from mscqa.answers.messages import (
     told_about,
 )
 from mscqa.answers.names import authors
-from mscqa.answers.opposites import turned_round
 from mscqa.answers.phrases import (
     STUDY_PHRASE,
     determiner_phrases,

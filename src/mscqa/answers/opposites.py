@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from mscqa.answers.antonyms import antonyms, direction_kinds, negated_form
+from mscqa.answers.antonyms import antonyms, content_stems, direction_kinds, negated_form
 from mscqa.answers.conditions import conditions
 from mscqa.answers.negation import NEGATIONS, negated
 from mscqa.answers.numbers import THOUSANDS
@@ -15,7 +15,6 @@ from mscqa.text.terms import (
     NUMBER_WORDS,
     STOPWORDS,
     idiom_words,
-    lexical_tokens,
     normalize,
     spelled_out,
     stem,
@@ -36,6 +35,8 @@ _CONFLICTS = frozenset(
     {("up", "down"), ("down", "up"), ("null", "up"), ("null", "down"), ("null", "link"),
      ("up", "null"), ("down", "null"), ("link", "null")}
 )  # fmt: skip
+_NOUN_ENDINGS = ("tion", "sion", "ment", "ance", "ence", "ity", "sis")
+_VERB_ENDINGS = ("ed", "s", "ing")
 _NEGATION_REACH = 2
 _STATEMENT_REACH = 12
 _EVIDENCE_REACH = 6
@@ -99,20 +100,6 @@ def _names_removal(tokens: Sequence[str], i: int) -> bool:
     return after == "of" or after in _GROUPS or (i > 0 and tokens[i - 1] in _GROUPS)
 
 
-def _content(clause: str) -> set[str]:
-    return {_plain_degree(t) for t in lexical_tokens(clause, expand=False)}
-
-
-def _plain_degree(token: str) -> str:
-    """A superlative of a word with an opposite as that word: "earliest" is "early" against
-    "later", "largest" "large", "highest" "high"; any other token as it is."""
-    if not token.endswith("est"):
-        return token
-    table = antonyms()
-    bases = (token[:-4] + "y", token[:-2], token[:-3], token[:-4])
-    return next((stem(b) for b in bases if len(b) > 2 and stem(b) in table), token)
-
-
 @dataclass(frozen=True)
 class Signal:
     """A word saying which way something goes ("kind": up, down, link, null) and the content
@@ -152,6 +139,18 @@ def signals(text: str, reach: int, findings_only: bool = False) -> list[Signal]:
             and not opens_bound(tokens, i)
             and not _forms_comparative(tokens, i, directions)
         ]
+        # A direction noun just after a direction verb is what the verb acts on ("attenuated
+        # p53 activation"): one direction, the verb's, turned round by a noun that goes down.
+        objects = {
+            i: at[n + 1]
+            for n, i in enumerate(at[:-1])
+            if at[n + 1] - i <= 2
+            and tokens[at[n + 1]].endswith(_NOUN_ENDINGS)
+            and tokens[i].endswith(_VERB_ENDINGS)
+            and not tokens[i].endswith(_NOUN_ENDINGS)
+            and all(t not in STOPWORDS for t in tokens[i + 1 : at[n + 1]])
+        }
+        at = [i for i in at if i not in objects.values()]
         whole = frozenset(
             stems[j] for j, t in enumerate(tokens) if t not in STOPWORDS and t not in directions
         )
@@ -163,6 +162,8 @@ def signals(text: str, reach: int, findings_only: bool = False) -> list[Signal]:
             graded = i > 0 and _forms_comparative(tokens, i - 1, directions)
             if graded and tokens[i - 1] in _LESS:
                 kind = _TURNED.get(kind, kind)  # "less effective": the other way
+            if i in objects and directions[tokens[objects[i]]] == "down":
+                kind = _TURNED.get(kind, kind)  # "reduced inhibition": up
             negation = _negation_before(tokens, i)
             if negation is None and n:
                 negation = _carried_negation(tokens, at[n - 1], i, negations)
@@ -390,10 +391,10 @@ def opposition(statement: str, evidence: str) -> str | None:
             continue
         neg = _negated_plainly(c)
         referred = _referred(c, before) if neg else _subject_referred(c, before)
-        evidence_clauses.append((c, _content(c) | referred, neg))
+        evidence_clauses.append((c, content_stems(c) | referred, neg))
     all_words = set().union(*(ws for _, ws, _ in evidence_clauses))
     for clause in clauses(statement):
-        words_here = _content(clause)
+        words_here = content_stems(clause)
         if not words_here:
             continue
         polarity = _negated_plainly(clause)
@@ -416,7 +417,7 @@ def opposition(statement: str, evidence: str) -> str | None:
         overlap, best = max(same, other)
         if overlap == 0:
             continue
-        best_words = _content(best)
+        best_words = content_stems(best)
         # A word denied against its opposite agrees: "is not known" / "is unknown".
         denied = polarity and bool(NEGATIONS.intersection(words(clause)))
         for word in words_here - best_words if not denied else ():
@@ -436,7 +437,7 @@ def _swapped_in_sentence(
     when the evidence is about the statement's other words (at least two, though cut into
     clauses too short to share them: "Once symptoms start, they do not resolve but instead
     get progressively worse" against "symptoms improve")."""
-    mine = _content(statement) | idiom_words(statement)
+    mine = content_stems(statement) | idiom_words(statement)
     if _negated_plainly(statement) or len(mine & all_words) < 2:
         return None
     opposites = antonyms()
@@ -458,16 +459,10 @@ _DURATION = re.compile(
 _TIME_UNITS = frozenset(stem(w) for w in ("hour", "day", "week", "month", "year"))
 
 
-def turned_round(text: str, other: str) -> bool:
-    """True when a word of `text` is an antonym of a word of `other` ("early" / "later")."""
-    opposites, theirs = antonyms(), _content(other)
-    return any(opposites.get(word, frozenset()) & theirs for word in _content(text))
-
-
 def _referred(clause: str, before: str) -> set[str]:
     """The words of the clause `before` when `clause`, a denial, speaks of what it named as
     "they" or "it" ("... such as turmeric are popular; trials have not shown that they work")."""
-    return _content(before) if before and _POINTING.search(clause) else set()
+    return content_stems(before) if before and _POINTING.search(clause) else set()
 
 
 _POINTING = re.compile(r"\b(?:they|them|it|these|those)\b")
@@ -480,7 +475,7 @@ def _subject_referred(clause: str, before: str) -> set[str]:
     subject = _SUBJECT.match(before)
     if not subject or not _POINTING.search(clause):
         return set()
-    return _content(subject.group(1))
+    return content_stems(subject.group(1))
 
 
 _SUBJECT = re.compile(
