@@ -97,6 +97,13 @@ def test_a_plain_topic_question_asks_for_no_particular_form() -> None:
         ("Why do knees wear out?", "The main problem in gout is that crystals form.", True),
         ("Why do knees wear out?", "Stiffness results from years of small injuries.", True),
         ("Why do knees wear out?", "The knee is a large joint.", False),
+        # A list has short items; clauses between commas are none.
+        ("Which diseases were treated?", "Gout, lupus, psoriasis and acne were treated.", True),
+        (
+            "Which diseases were treated?",
+            "The worst came first, as the surgeons in both clinics had asked for it, then others.",
+            False,
+        ),
         # What a thing does for us answers why we need it; what it causes does not.
         ("Why do we need cartilage?", "Cartilage protects the ends of the bones.", True),
         ("Why do we need cartilage?", "Worn cartilage is the cause of knee pain.", False),
@@ -142,6 +149,8 @@ def test_a_method_is_a_sentence_saying_how_it_was_done() -> None:
 def test_a_sentence_saying_what_a_name_is_defines_it() -> None:
     assert defines("urate gels", "Urate gels (gout creams) are a family of creams.")
     assert defines("meta analysis", "A meta-analysis is a study of studies.")
+    assert defines("urate gels", "Urate gels (UG) were first described in 1990 as a salve.")
+    assert not defines("urate gels", "Urate gels were first tried in 1990 as a salve.")
     assert not defines("urate gels", "Urate gels play a growing part in gout clinics.")
     assert not defines("urate gels", "Gout creams are a family of urate gels.")
     assert what_is("What are urate gels?") and not what_is("Why are urate gels used?")

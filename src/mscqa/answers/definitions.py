@@ -21,7 +21,8 @@ def defined_name(question: str) -> str:
 
 def defines(name: str, sentence: str) -> bool:
     """True when `sentence` says what `name` is: the name, perhaps an aside in brackets, then
-    "is a", "are the" ... ("Gout (a kind of arthritis) is an inflammation of ..."); or the
+    "is a", "are the" ... ("Gout (a kind of arthritis) is an inflammation of ...") or "was
+    first described in 1984 as a" ("is defined as the", "is known as a"); or the
     name and at most two more words glossed right after them ("tophaceous gout (gout with
     lumps of crystals under the skin)", "... i.e. ...", "..., that is, ..."); or, for a name of
     one word, two or more words spelling it out just before it in brackets ("urate lowering
@@ -29,6 +30,12 @@ def defines(name: str, sentence: str) -> bool:
     words = r"[\s-]+".join(re.escape(w) for w in name.split())
     text = _normalized(sentence)
     pattern = rf"\b{words}\b(?:\s*\([^)]*\))?,?\s+(?:is|are)\s+(?:an?|the|one)\b"
+    # "X (XY) was first described in 1984 as a rare ...", "X is commonly defined as ..."
+    described = (
+        rf"\b{words}\b(?:\s*\([^)]*\))?,?\s+(?:is|are|was|were|has been|have been)\s+"
+        r"(?:[\w-]+\s+){0,4}?(?:described|defined|known|characteri[sz]ed|regarded)\s+"
+        r"(?:[\w-]+\s+){0,3}?as\s+(?:an?|the)\b"
+    )
     # A gloss in brackets has words, not a citation ("(Smith et al., 2001)").
     glossed = (
         rf"\b{words}\b(?:[\s-]+[\w'-]+){{0,2}}\s*"
@@ -36,7 +43,7 @@ def defines(name: str, sentence: str) -> bool:
     )
     # An abbreviation spelled out just before it ("interferon-induced transmembrane (IFITM)").
     spelled = rf"[\w'-]+[\s-]+[\w'-]+\s*\(\s*{words}\s*\)" if " " not in name else ""
-    return any(p and re.search(p, text) for p in (pattern, glossed, spelled))
+    return any(p and re.search(p, text) for p in (pattern, described, glossed, spelled))
 
 
 def what_is(question: str) -> bool:

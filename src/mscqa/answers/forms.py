@@ -195,7 +195,8 @@ FORMS = (
             r".*\b(?:types?|kinds?|forms?|diseases|conditions|disorders|cells|"
             r"drugs|medicines|treatments|options|symptoms|signs)\b"
         ),
-        _compile(r"(?:[^,]+,){2,}|:\s*$|\btypes?\b|\bkinds?\b"),
+        # Items of a list are short: a clause between two commas is no item.
+        _compile(r",[^,]{1,40},|:\s*$|\btypes?\b|\bkinds?\b"),
     ),
 )
 
