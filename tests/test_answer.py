@@ -527,3 +527,22 @@ def test_how_many_is_answered_by_a_sentence_giving_the_number_of_what_it_counts(
         "How many patients were in the stem cell trials for autoimmune diseases?"
     )
     assert answer.answered and counts(answer.quotes[0].quote, "patients")
+
+
+ANKLE = (
+    "---\nid: ankle-study\ntitle: Stem Cells for Ankle Sprains\n"
+    "reference: Doe J. (2024). Foot journal. 2:2.\n---\n\n"
+    "An ankle sprain that keeps coming back wears the joint down. Researchers in Spain injected "
+    "stem cells into the ankles of patients with sprains that kept coming back, and the patients "
+    "in the ankle study walked better. The ankle sprain study was a first step.\n"
+)
+
+
+def test_a_figure_from_another_articles_study_answers_no_question_about_this_one(
+    fake_settings: Settings,
+) -> None:
+    # The ankle article gives no number of patients; the chronic pain article's "the number of
+    # patients treated in these studies is relatively small" is about its own studies.
+    engine = _with_article(fake_settings, "ankle-study.md", ANKLE)
+    answer = ask(engine, "How many patients were in the ankle sprain study?", min_score=0.0)
+    assert not answer.answered and answer.reason == NO_FIGURE

@@ -266,9 +266,15 @@ def _listed(topics: Sequence[str]) -> str:
 def _answers_figure(
     question: str, chosen: Sequence[tuple[Candidate, int, int]], index: Library
 ) -> bool:
-    """True when one of the chosen quotes (candidate, start, end) can answer `question`, which
-    only a number answers (`answers_figure`)."""
-    return any(answers_figure(question, _text(quote, index)) for quote in chosen)
+    """True when one of the chosen quotes (candidate, start, end) of the first one's article
+    can answer `question`, which only a number answers (`answers_figure`): a figure of another
+    article's study is no figure of the study asked about."""
+    article = chosen[0][0].hit.passage.article_id
+    return any(
+        answers_figure(question, _text(quote, index))
+        for quote in chosen
+        if quote[0].hit.passage.article_id == article
+    )
 
 
 def _text(quote: tuple[Candidate, int, int], index: Library) -> str:
