@@ -199,6 +199,12 @@ def test_how_something_was_given_is_led_by_the_way_in() -> None:
     assert leading_forms("How was pain measured in the goats?") == ()
 
 
+def test_which_score_was_used_asks_for_its_name_not_a_number() -> None:
+    assert "amount" not in names("What score did the goat trial use to measure results?")
+    assert "amount" not in names("which scale was used for the knees")
+    assert "amount" in names("What score did the goats get after the injections?")
+
+
 def test_no_form_asked_means_no_sentence_has_it() -> None:
     assert not has_form((), "The trial enrolled 159 patients.")
 

@@ -209,11 +209,19 @@ def question_forms(question: str) -> tuple[Form, ...]:
     what_is = WHAT_IS.match(text)
     if what_is and what_is.group("article") in ("a ", "an "):
         forms = tuple(form for form in forms if form.name != "amount")
+    if _NAMED_MEASURE.search(text):  # "what score did they use?" asks for its name
+        forms = tuple(form for form in forms if form.name != "amount")
     if any(form.name == "purpose" for form in forms):
         forms = tuple(form for form in forms if form.name != "reason")
     if not asks_time(question):
         forms = tuple(_UNTIMED if form.name == "amount" else form for form in forms)
     return tuple(_not_from_itself(form, text) if form.name == "source" else form for form in forms)
+
+
+_NAMED_MEASURE = re.compile(
+    r"\b(?:what|which) (?:[\w-]+ )?(?:scores?|scales?|tests?|measures?|questionnaires?) "
+    r"(?:did|do|does|was|were|is|are) (?:[\w'-]+ ){0,4}?(?:use|used)\b"
+)
 
 
 def _not_from_itself(form: Form, question: str) -> Form:
