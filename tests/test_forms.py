@@ -199,6 +199,15 @@ def test_how_something_was_given_is_led_by_the_way_in() -> None:
     assert leading_forms("How was pain measured in the goats?") == ()
 
 
+def test_which_studies_are_needed_is_said_by_naming_them() -> None:
+    forms = leading_forms("What studies are still needed on the gout gel?")
+    assert has_form(forms, "What is needed are larger trials of the gel in older adults.")
+    assert has_form(forms, "The trials will need to be replicated in more clinics.")
+    # Saying more work is needed names no study.
+    assert not has_form(forms, "More work is clearly needed before the gel can be offered.")
+    assert has_form(leading_forms("What is still needed?"), "More work is needed on the gel.")
+
+
 def test_which_score_was_used_asks_for_its_name_not_a_number() -> None:
     assert "amount" not in names("What score did the goat trial use to measure results?")
     assert "amount" not in names("which scale was used for the knees")

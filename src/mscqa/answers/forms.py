@@ -211,6 +211,8 @@ def question_forms(question: str) -> tuple[Form, ...]:
         forms = tuple(form for form in forms if form.name != "amount")
     if _NAMED_MEASURE.search(text):  # "what score did they use?" asks for its name
         forms = tuple(form for form in forms if form.name != "amount")
+    if _STUDIES_ASKED.search(text):  # "what trials are still needed?": which studies
+        forms = tuple(_STUDIES_NEEDED if form.name == "need" else form for form in forms)
     if any(form.name == "purpose" for form in forms):
         forms = tuple(form for form in forms if form.name != "reason")
     if not asks_time(question):
@@ -218,6 +220,17 @@ def question_forms(question: str) -> tuple[Form, ...]:
     return tuple(_not_from_itself(form, text) if form.name == "source" else form for form in forms)
 
 
+# What studies are needed is said by naming them: "larger clinical trials", "larger studies
+# will be required", "replicated in larger, Phase III trials"; not by "more work is needed".
+_STUDIES_ASKED = re.compile(r"\b(?:stud(?:y|ies)|trials?|research)\b")
+_STUDIES_NEEDED = Form(
+    "need",
+    re.compile(r"\b(?:stud(?:y|ies)|trials?|research)\b"),
+    _compile(
+        r"\b(?:larger|bigger|more|further|longer|new)(?:[\s,-]+[\w-]+){0,3}?[\s,-]+"
+        r"(?:research|stud(?:y|ies)|trials?|patient groups)\b|\breplicated\b"
+    ),
+)
 _NAMED_MEASURE = re.compile(
     r"\b(?:what|which) (?:[\w-]+ )?(?:scores?|scales?|tests?|measures?|questionnaires?) "
     r"(?:did|do|does|was|were|is|are) (?:[\w'-]+ ){0,4}?(?:use|used)\b"
