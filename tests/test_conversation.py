@@ -1191,6 +1191,10 @@ def test_a_short_follow_up_with_no_topic_to_lean_on_takes_the_question_before() 
     assert standalone_question("any side effects?", ["Can stem cells help gout?"]) == (
         "any side effects, in gout?"
     )
+    # Naming what the question before asked about, it needs nothing more.
+    assert standalone_question("can the platelets turn against us?", ["Do platelets clot?"]) == (
+        "can the platelets turn against us?"
+    )
 
 
 def test_what_is_used_for_this_is_the_condition() -> None:

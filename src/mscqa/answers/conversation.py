@@ -301,7 +301,10 @@ def standalone_question(
     # "these cells" itself does not name the stem cells it stands for
     rest = body if reference is None else body[: reference.start()] + body[reference.end() :]
     if not topic and kind == "condition" and not _OTHER.search(body):  # "give me examples"
-        return f"{_without_mark(question)}? {context[-1]}"  # (not "are there other drugs?")
+        # (not "are there other drugs?", nor a question naming what the one before asked about)
+        said = {w for w in content(context[-1]) if not everyday(w)}
+        if not said & {w for w in content(body) if not everyday(w)}:
+            return f"{_without_mark(question)}? {context[-1]}"
     if not topic or mentions(rest, topic):
         return body if elliptical else question
     if elliptical and _QUALIFIER.match(body) and not turned_round(body, context[-1]):
