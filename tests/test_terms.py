@@ -17,6 +17,7 @@ from mscqa.text.terms import (
     lexical_tokens,
     model_text,
     normalize,
+    stem,
 )
 
 
@@ -350,3 +351,9 @@ def test_treating_asks_for_a_treatment_and_new_and_almost_no_read_as_the_article
     virtually = set(lexical_tokens("Patients have virtually no options.", document=True))
     for asked in ("are there almost no options?", "why are there hardly any options?"):
         assert "virtual" in virtually & set(lexical_tokens(asked)), asked
+
+
+def test_what_is_required_is_what_is_needed() -> None:
+    # "what's needed to be sure?" is answered by "larger trials will be required".
+    assert stem("needed") in lexical_tokens("Larger gel trials will be required.", document=True)
+    assert stem("needs") in lexical_tokens("The gel requires more trials.", document=True)
