@@ -237,12 +237,11 @@ def standalone_question(
     question: str, context: Sequence[str], carry_thin: bool = True, quoted: str = ""
 ) -> str:
     """`question` as it reads on its own: a reference ("it", "that study", "the one") is
-    replaced by the topic of the most recent `context` that has one, and an elliptical
-    follow-up ("and for arthritis?") takes the earlier question with its condition swapped.
-    With `carry_thin`, a question of two words of its own takes the topic too ("any side
-    effects?"); a story's condition is given to it by `read_message` instead. "That study"
-    or "what did they find?" after a question that named no research is the research the
-    answer quoted (`quoted`), when it named some."""
+    replaced by the topic of the latest `context` that has one, and an elliptical follow-up
+    ("and for arthritis?") takes the earlier question with its condition swapped. With
+    `carry_thin`, a question of two words of its own takes the topic too ("any side effects?");
+    a story's condition is given to it by `read_message`. "That study" or "what did they
+    find?" after a question that named no research is the research quoted (`quoted`)."""
     if not context:
         return question
     question = ones_named(_named_before(question, context), context[-1])  # "which ones?"
@@ -300,11 +299,9 @@ def standalone_question(
         topic = next(iter(conditions(topic)), topic)
     # "these cells" itself does not name the stem cells it stands for
     rest = body if reference is None else body[: reference.start()] + body[reference.end() :]
-    if not topic and kind == "condition" and not _OTHER.search(body):  # "give me examples"
-        # (not "are there other drugs?", nor a question naming what the one before asked about)
-        said = {w for w in content(context[-1]) if not everyday(w)}
-        if not said & {w for w in content(body) if not everyday(w)}:
-            return f"{_without_mark(question)}? {context[-1]}"
+    lone = not topic and kind == "condition" and not _OTHER.search(body)
+    if lone and not _names_what_was_asked(body, context[-1]):  # "give me examples"
+        return f"{_without_mark(question)}? {context[-1]}"  # (not "are there other drugs?")
     if not topic or mentions(rest, topic):
         return body if elliptical else question
     if elliptical and _QUALIFIER.match(body) and not turned_round(body, context[-1]):
@@ -316,6 +313,13 @@ def standalone_question(
     if reference.group().lower() == "its" and named and not _names_research_or_treatment(topic):
         topic = named[0]  # "its first symptom" after "the later stages of ALS": of ALS
     return substitute(body, reference, found_by(context[-1], body, reference) or topic)
+
+
+def _names_what_was_asked(body: str, previous: str) -> bool:
+    """True when `body` has a word of `previous` beyond everyday English ("immune" in "can the
+    immune system turn against us?" after "Do immune cells protect us from germs?")."""
+    said = {w for w in content(previous) if not everyday(w)}
+    return bool(said & {w for w in content(body) if not everyday(w)})
 
 
 def _qualified(previous: str, qualifier: str) -> str:

@@ -139,17 +139,7 @@ def signals(text: str, reach: int, findings_only: bool = False) -> list[Signal]:
             and not opens_bound(tokens, i)
             and not _forms_comparative(tokens, i, directions)
         ]
-        # A direction noun just after a direction verb is what the verb acts on ("attenuated
-        # p53 activation"): one direction, the verb's, turned round by a noun that goes down.
-        objects = {
-            i: at[n + 1]
-            for n, i in enumerate(at[:-1])
-            if at[n + 1] - i <= 2
-            and tokens[at[n + 1]].endswith(_NOUN_ENDINGS)
-            and tokens[i].endswith(_VERB_ENDINGS)
-            and not tokens[i].endswith(_NOUN_ENDINGS)
-            and all(t not in STOPWORDS for t in tokens[i + 1 : at[n + 1]])
-        }
+        objects = _acted_on(tokens, at)
         at = [i for i in at if i not in objects.values()]
         whole = frozenset(
             stems[j] for j, t in enumerate(tokens) if t not in STOPWORDS and t not in directions
@@ -205,6 +195,21 @@ def signals(text: str, reach: int, findings_only: bool = False) -> list[Signal]:
                 said = f"{tokens[i - 1]} {said}"
             found.append(Signal(kind, said, near, whole, compared, partial, comparative))
     return found
+
+
+def _acted_on(tokens: Sequence[str], at: Sequence[int]) -> dict[int, int]:
+    """Direction verb position -> the direction noun just after it that it acts on
+    ("attenuated p53 activation"): one direction, the verb's, turned round by a noun that goes
+    down ("reduced inhibition" goes up). A comparative is no verb ("a greater reduction")."""
+    return {
+        i: at[n + 1]
+        for n, i in enumerate(at[:-1])
+        if at[n + 1] - i <= 2
+        and tokens[at[n + 1]].endswith(_NOUN_ENDINGS)
+        and tokens[i].endswith(_VERB_ENDINGS)
+        and not tokens[i].endswith(_NOUN_ENDINGS)
+        and all(t not in STOPWORDS for t in tokens[i + 1 : at[n + 1]])
+    }
 
 
 def _reach_of(tokens: Sequence[str], at: Sequence[int], n: int, reach: int) -> tuple[int, int]:
