@@ -939,3 +939,11 @@ def test_a_direction_noun_after_a_direction_verb_is_what_the_verb_acts_on() -> N
     released = "Zoloxin reduced T-cell suppression in mice."
     assert direction_conflict("Zoloxin increases T-cell activity in mice.", released) is None
     assert direction_conflict("Zoloxin lowers T-cell activity in mice.", released)
+
+
+def test_a_word_that_frames_questions_still_turns_its_negated_form_round() -> None:
+    # "accurate" frames questions ("is that accurate?") and is no topic word, but against
+    # "inaccurate" it says the opposite.
+    evidence = "The new scanner was more accurate than the old one at finding small tears."
+    assert opposed("The new scanner is inaccurate at finding small tears.", evidence)
+    assert not opposed("The new scanner is accurate at finding small tears.", evidence)

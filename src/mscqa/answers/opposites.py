@@ -398,6 +398,8 @@ def opposition(statement: str, evidence: str) -> str | None:
         referred = _referred(c, before) if neg else _subject_referred(c, before)
         evidence_clauses.append((c, content_stems(c) | referred, neg))
     all_words = set().union(*(ws for _, ws, _ in evidence_clauses))
+    # Stopwords too: "accurate" frames questions, but turns "inaccurate" round all the same.
+    written = {stem(w) for w in words(normalize(evidence))} | all_words
     for clause in clauses(statement):
         words_here = content_stems(clause)
         if not words_here:
@@ -428,7 +430,7 @@ def opposition(statement: str, evidence: str) -> str | None:
         for word in words_here - best_words if not denied else ():
             swapped = opposites.get(word, frozenset()) & (best_words - words_here)
             # A prefix makes the opposite of the very same word: anywhere in the evidence.
-            swapped |= {w for w in all_words - words_here if negated_form(word, w)}
+            swapped |= {w for w in written - words_here if negated_form(word, w)}
             if swapped:
                 mine, theirs = _as_written(word, clause), _as_written(min(swapped), evidence)
                 return f"'{mine}' in the statement, '{theirs}' in the evidence"
