@@ -44,6 +44,7 @@ from mscqa.answers.numbers import (
 )
 from mscqa.answers.opposites import direction_conflict, opposition
 from mscqa.answers.quotes import Quote, find_quotes
+from mscqa.answers.ratios import ratio_conflict
 from mscqa.answers.strength import (
     another_only,
     counted_as_one,
@@ -208,6 +209,9 @@ def judgement(
         return Judgement(
             CONTRADICTED, matched, unmatched, "the evidence says the opposite: " + bound, "opposite"
         )
+    ratio = ratio_conflict(statement, " ".join([*evidence, context]))
+    if ratio:
+        return Judgement(CONTRADICTED, matched, unmatched, ratio, "opposite")
     named = name_check(statement, " ".join(evidence), context)
     if named:
         return Judgement(named[0], matched, unmatched, named[1], "names")
