@@ -49,8 +49,8 @@ def ratios(text: str) -> list[Ratio]:
                 continue  # not a value with its interval
             kind = "up" if low > 1 else "down" if high < 1 else ""
             if kind:
-                name, value, low_said, high_said = m.group("name", "value", "low", "high")
-                said = f"{name} of {value} ({low_said} to {high_said})"
+                name, written, low_said, high_said = m.group("name", "value", "low", "high")
+                said = f"{name} of {written} ({low_said} to {high_said})"
                 found.append(Ratio(said, kind, frozenset(content_stems(sentence))))
     return found
 

@@ -187,20 +187,9 @@ def judgement(
             return Judgement(CONTRADICTED, matched, unmatched, reason, "numbers")
         reason = f"the evidence does not state {', '.join(unmatched)}"
         return Judgement(NOT_FOUND, matched, unmatched, reason, "numbers")
-    mispaired = mispaired_numbers(statement, " ".join(evidence))
+    mispaired = _mispaired(statement, evidence, matched, unmatched)
     if mispaired:
-        wrong = tuple(stated for stated, _, _ in mispaired)
-        reason = "; ".join(
-            f"the evidence gives {instead} for {anchor}, where the statement says {stated}"
-            for stated, instead, anchor in mispaired
-        )
-        return Judgement(
-            CONTRADICTED,
-            tuple(n for n in matched if n not in wrong),
-            (*unmatched, *wrong),
-            reason,
-            "numbers",
-        )
+        return mispaired
     turned = against_its_numbers(statement) if matched and not unmatched else None
     if turned:
         return Judgement(CONTRADICTED, matched, unmatched, turned, "opposite")
@@ -240,6 +229,23 @@ def judgement(
         verdict = CONTRADICTED if stronger[0] else NOT_FOUND
         return Judgement(verdict, matched, unmatched, stronger[1], "strength")
     return Judgement(SUPPORTED, matched, unmatched, "")
+
+
+def _mispaired(
+    statement: str, evidence: Sequence[str], matched: tuple[str, ...], unmatched: tuple[str, ...]
+) -> Judgement | None:
+    """`contradicted` when the evidence pairs the statement's numbers with other things
+    (`mispaired_numbers`), those numbers moved from matched to unmatched; else None."""
+    mispaired = mispaired_numbers(statement, " ".join(evidence))
+    if not mispaired:
+        return None
+    wrong = tuple(stated for stated, _, _ in mispaired)
+    reason = "; ".join(
+        f"the evidence gives {instead} for {anchor}, where the statement says {stated}"
+        for stated, instead, anchor in mispaired
+    )
+    kept = tuple(n for n in matched if n not in wrong)
+    return Judgement(CONTRADICTED, kept, (*unmatched, *wrong), reason, "numbers")
 
 
 @dataclass(frozen=True)
