@@ -32,3 +32,10 @@ def test_a_statement_that_turns_the_ratio_round_is_contradicted() -> None:
     # A ratio about other things, or a statement about no risk, is left to the other rules.
     assert ratio_conflict("Coffee lowers the risk of kidney stones.", EVIDENCE) is None
     assert ratio_conflict("Drinking tea daily lowers gout flares.", EVIDENCE) is None
+
+
+def test_a_link_said_with_its_sign_goes_that_way() -> None:
+    negative = "There is a negative correlation between daily tea and gout flares."
+    assert ratio_conflict(negative, EVIDENCE) is not None
+    positive = "Daily tea drinking is positively associated with gout flares."
+    assert ratio_conflict(positive, EVIDENCE) is None

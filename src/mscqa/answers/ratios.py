@@ -24,8 +24,14 @@ _RATIO = re.compile(
 _RISK_WORDS = frozenset(
     stem(w)
     for w in ("risk", "risks", "odds", "likelihood", "likely", "incidence", "mortality",
-              "chance", "susceptibility", "susceptible", "hazard")
+              "chance", "susceptibility", "susceptible", "hazard", "correlation", "correlated",
+              "association", "associated")
 )  # fmt: skip
+# A link said with its sign: "a positive correlation", "inversely associated".
+_SIGNED_LINK = re.compile(
+    r"\b(positive|direct|negative|inverse)(?:ly)?\s+(?:correlat|associat|relat)\w*", re.I
+)
+_SIGN = {"positive": "up", "direct": "up", "negative": "down", "inverse": "down"}
 # Content words beyond the risk words that the ratio's sentence must share with the statement.
 MIN_SHARED = 2
 _READ_REACH = 12
@@ -64,6 +70,7 @@ def ratio_conflict(statement: str, context: str) -> str | None:
     if not mine & _RISK_WORDS:
         return None
     kinds = {s.kind for s in signals(statement, _READ_REACH) if s.kind in ("up", "down")}
+    kinds |= {_SIGN[m.group(1).lower()] for m in _SIGNED_LINK.finditer(statement)}
     if len(kinds) != 1:
         return None
     kind = kinds.pop()
