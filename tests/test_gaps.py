@@ -26,8 +26,9 @@ REFUSED = (
     "What is the price of one session, quokkaberry?",
     "Do you accept credit cards, marzipanfox?",
     "What is a good recipe for banana bread, plumtangle?",
+    "Is the glimmerwood stem cell injection painful?",
 )
-MARKERS = ("zebracorn", "quokkaberry", "marzipanfox", "plumtangle")
+MARKERS = ("zebracorn", "quokkaberry", "marzipanfox", "plumtangle", "glimmerwood")
 
 
 def refusal(kind: str, *terms: str, question: str = "a question") -> Answer:

@@ -99,13 +99,14 @@ def test_a_question_about_a_patients_own_treatment_plan_is_a_clinic_matter() -> 
 
 
 def test_what_having_the_procedure_is_like_is_a_clinic_matter() -> None:
-    assert clinic_matters("Is the gel injection painful?") == ["is the gel injection painful"]
-    assert clinic_matters("will the infusions hurt?") == ["will the infusions hurt"]
-    assert clinic_matters("how sore is the gel shot itself?") == ["how sore is the gel shot"]
-    assert clinic_matters("How long is the recovery after a laser treatment?") == [
-        "recovery after a laser treatment"
-    ]
-    assert clinic_matters("Is there an age limit for the shots?") == ["age limit"]
+    # Counted under a fixed label, never under the words typed.
+    pain, recovery, age = "pain of the procedure", "recovery after the procedure", "age limit"
+    assert clinic_matters("Is the gel injection painful?") == [pain]
+    assert clinic_matters("will the infusions hurt?") == [pain]
+    assert clinic_matters("how sore is the gel shot itself?") == [pain]
+    assert clinic_matters("How long is the recovery after a laser treatment?") == [recovery]
+    assert clinic_matters("Is there an age limit for the shots?") == [age]
+    assert clinic_matters("Is Mary Jones too old for the shots?") == [age]
     # What a condition or an operation is like is for the articles to say.
     assert clinic_matters("Is gout painful?") == []
     assert clinic_matters("How long is the recovery after knee surgery?") == []

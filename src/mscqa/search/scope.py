@@ -62,7 +62,7 @@ def clinic_matters(question: str) -> list[str]:
     recovery from hip surgery says nothing of it."""
     text = normalize(question)
     found = [m.group(1) for m in _clinic_pattern().finditer(text)]
-    return found + [m.group() for m in _UNDERGOING.finditer(text)]
+    return found + [label for label, pattern in _UNDERGOING if pattern.search(text)]
 
 
 # A cell procedure (the words before it may say which one) and what having it is like.
@@ -70,13 +70,25 @@ _CELL_PROCEDURE = (
     r"(?:the\s+|a\s+|an\s+|this\s+|that\s+|these\s+|those\s+)?(?:[a-z-]+\s+){0,3}?"
     r"(?:procedures?|injections?|infusions?|shots?|jabs?|treatments?|therap(?:y|ies))"
 )
-_UNDERGOING = re.compile(
-    rf"\b(?:is|are|was|were|will|would)\s+(?:it\s+|having\s+)?{_CELL_PROCEDURE}\s+(?:be\s+)?"
-    r"(?:(?:very|really|too|so|at all)\s+)?(?:painful|sore|uncomfortable)\b"
-    rf"|\bhow\s+(?:painful|sore|uncomfortable)\s+(?:is|are|was|were|will)\s+{_CELL_PROCEDURE}\b"
-    rf"|\b(?:does|do|did|will|would|can)\s+{_CELL_PROCEDURE}\s+(?:\w+\s+)?(?:hurt|sting)\b"
-    rf"|\brecovery(?:\s+(?:time|period))?\s+(?:after|from|for)\s+{_CELL_PROCEDURE}\b"
-    r"|\bage\s+limits?\b|\btoo\s+(?:old|young)\s+(?:for|to)\b"
+# Each named by a fixed label, never by the words typed (the gap report counts the labels).
+_UNDERGOING = (
+    (
+        "pain of the procedure",
+        re.compile(
+            rf"\b(?:is|are|was|were|will|would)\s+(?:it\s+|having\s+)?{_CELL_PROCEDURE}\s+"
+            r"(?:be\s+)?(?:(?:very|really|too|so|at all)\s+)?(?:painful|sore|uncomfortable)\b"
+            rf"|\bhow\s+(?:painful|sore|uncomfortable)\s+(?:is|are|was|were|will)\s+"
+            rf"{_CELL_PROCEDURE}\b"
+            rf"|\b(?:does|do|did|will|would|can)\s+{_CELL_PROCEDURE}\s+(?:\w+\s+)?(?:hurt|sting)\b"
+        ),
+    ),
+    (
+        "recovery after the procedure",
+        re.compile(
+            rf"\brecovery(?:\s+(?:time|period))?\s+(?:after|from|for)\s+{_CELL_PROCEDURE}\b"
+        ),
+    ),
+    ("age limit", re.compile(r"\bage\s+limits?\b|\btoo\s+(?:old|young)\s+(?:for|to)\b")),
 )
 
 
