@@ -221,14 +221,6 @@ def test_an_aspect_of_a_condition_the_library_never_discusses_is_not_covered() -
     assert unknown_topics("Which genes raise the risk of osteoarthritis?", with_genes) == []
 
 
-def test_complications_and_fertility_are_aspects_too() -> None:
-    question = "Did the hip patients have any complications?"
-    assert unknown_topics(question, VOCABULARY) == ["complications"]
-    assert unknown_topics("Can stem cells affect fertility?", VOCABULARY) == ["fertility"]
-    said = VOCABULARY | frozenset(lexical_tokens("there were no complications", document=True))
-    assert unknown_topics(question, said) == []
-
-
 def test_the_sexes_and_blood_tests_are_aspects_too() -> None:
     # A library that says "blood" and "tested" apart discusses neither women nor blood tests.
     sentences = [

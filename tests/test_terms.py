@@ -357,3 +357,10 @@ def test_what_is_required_is_what_is_needed() -> None:
     # "what's needed to be sure?" is answered by "larger trials will be required".
     assert stem("needed") in lexical_tokens("Larger gel trials will be required.", document=True)
     assert stem("needs") in lexical_tokens("The gel requires more trials.", document=True)
+
+
+def test_ones_own_body_is_where_autologous_cells_come_from() -> None:
+    said = set(lexical_tokens("The gout trial used autologous cells.", document=True))
+    assert "autolog" in said & set(lexical_tokens("are the cells from my own body?"))
+    # Asked only: an article's "the body's own repair" says nothing of autologous cells.
+    assert "autolog" not in lexical_tokens("the repair of their own body", document=True)

@@ -225,7 +225,7 @@ def question_forms(question: str) -> tuple[Form, ...]:
 _STUDIES_ASKED = re.compile(r"\b(?:stud(?:y|ies)|trials?|research)\b")
 _STUDIES_NEEDED = Form(
     "need",
-    re.compile(r"\b(?:stud(?:y|ies)|trials?|research)\b"),
+    _STUDIES_ASKED,
     _compile(
         r"\b(?:larger|bigger|more|further|longer|new)(?:[\s,-]+[\w-]+){0,3}?[\s,-]+"
         r"(?:research|stud(?:y|ies)|trials?|patient groups)\b|\breplicated\b"
