@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from mscqa.search import spelling
 from mscqa.search.spelling import Speller
 
 LIBRARY = [
@@ -211,3 +212,13 @@ def test_a_typo_one_edit_from_another_form_of_a_library_word_becomes_that_form()
     speller = Speller(["The disease is slow.", "Patients had trouble swallowing."])
     assert speller.suggest("swalow") == "swallow"
     assert speller.suggest("slwo") == "slow"
+
+
+def test_no_other_form_is_looked_for_in_a_word_longer_than_any_english_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    edited: list[str] = []
+    monkeypatch.setattr(spelling, "_one_edit", lambda word: edited.append(word) or [])
+    speller = Speller(["Patients had trouble swallowing."])
+    assert speller.suggest("swalow") is None and edited == ["swalow"]
+    assert speller.suggest("swalow" * 50) is None and edited == ["swalow"]

@@ -42,6 +42,9 @@ ALL_ENGLISH_WORDS = 100_000
 MIN_LENGTH = 4
 # Edits allowed: one for words up to this length, two above it.
 ONE_EDIT_UP_TO = 5
+# Other forms of library words are looked for only in words up to this long: the edits of a
+# word grow with its length (a pasted string of 2,000 letters would make 100,000 of them).
+MAX_INFLECTED = 24
 
 
 @dataclass(frozen=True)
@@ -101,7 +104,7 @@ class Speller:
             return None
         distance = 1 if len(word) <= ONE_EDIT_UP_TO else 2
         found = self._symspell.lookup(word.lower(), Verbosity.CLOSEST, max_edit_distance=distance)
-        if not found or found[0].distance > 1:
+        if (not found or found[0].distance > 1) and len(word) <= MAX_INFLECTED:
             inflected = self._inflected(word.lower())
             if inflected:
                 return inflected
