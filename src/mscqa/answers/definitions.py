@@ -28,7 +28,7 @@ def defines(name: str, sentence: str) -> bool:
     one word, two or more words spelling it out just before it in brackets ("urate lowering
     gel (ULG)")."""
     words = r"[\s-]+".join(re.escape(w) for w in name.split())
-    text = _normalized(sentence)
+    text = normalized(sentence)
     pattern = rf"\b{words}\b(?:\s*\([^)]*\))?,?\s+(?:is|are)\s+(?:an?|the|one)\b"
     # "X (XY) was first described in 1984 as a rare ...", "X is commonly defined as ..."
     described = (
@@ -62,5 +62,6 @@ _WORDS = re.compile(r"[a-z0-9']+")
 
 
 @lru_cache(maxsize=8192)
-def _normalized(sentence: str) -> str:
+def normalized(sentence: str) -> str:
+    """The same sentences come back question after question: normalise each once."""
     return normalize(sentence)

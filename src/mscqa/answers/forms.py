@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from functools import lru_cache
 
-from mscqa.answers.definitions import WHAT_IS
+from mscqa.answers.definitions import WHAT_IS, normalized
 from mscqa.text.terms import CITATION, normalize, stem
 
 _YES_NO = r"^(?:do|does|did|can|could|will|would|is|are|was|were|has|have|should)\b"
@@ -271,21 +270,21 @@ def leading_forms(question: str) -> tuple[Form, ...]:
     "where it comes and goes", nor an origin, which may be a place or a time), and only a
     sentence saying what it was taken, derived or harvested from answers it; a method only
     when asked how something was given (a route, or where it was injected: `_GIVEN`)."""
+    text = normalize(question)
     forms = []
     for form in question_forms(question):
-        if form.name == "source" and _FROM_ASKED.search(normalize(question)):
-            forms.append(_not_from_itself(_TAKEN_FROM, normalize(question)))
-        elif form.name == "method" and _GIVEN.question.search(normalize(question)):
+        if form.name == "source" and _TAKEN_FROM.question.search(text):
+            forms.append(_not_from_itself(_TAKEN_FROM, text))
+        elif form.name == "method" and _GIVEN.question.search(text):
             forms.append(_GIVEN)
         elif form.name in _LEADING:
             forms.append(form)
     return tuple(forms)
 
 
-_FROM_ASKED = re.compile(r"\bwhere\b.*\bfrom\b")
 _TAKEN_FROM = Form(
     "source",
-    _FROM_ASKED,
+    _compile(r"\bwhere\b.*\bfrom\b"),
     _compile(r"\b(?:derived|taken|harvested|obtained|isolated|collected|sourced) from\b"),
 )
 
@@ -311,7 +310,7 @@ def has_form(forms: tuple[Form, ...], sentence: str, defined: str = "", counted:
     amount of the things counted (`counted`, from `counted_noun`) is also one said in words."""
     if not forms:
         return False
-    text = _normalized(sentence)
+    text = normalized(sentence)
     if any(
         form.sentence.search(form.aside.sub(" ", text) if form.aside else text) for form in forms
     ):
@@ -324,12 +323,6 @@ def has_form(forms: tuple[Form, ...], sentence: str, defined: str = "", counted:
 
 
 _WORDS = re.compile(r"[a-z0-9']+")
-
-
-@lru_cache(maxsize=8192)
-def _normalized(sentence: str) -> str:
-    """The same sentences come back question after question: normalise each once."""
-    return normalize(sentence)
 
 
 def asks_amount(question: str) -> bool:
@@ -368,7 +361,7 @@ def answers_figure(question: str, text: str) -> bool:
     Any other by a number that is no length of time ("6 months after treatment" says nothing
     of how much the scores went up), and "how many <things>" also by a size in words of those
     things ("the number of patients ... is relatively small")."""
-    said = _normalized(text)
+    said = normalized(text)
     if asks_time(question):
         if _DIGIT.search(said) or _LENGTH_OF_TIME.search(said) or _A_UNIT_OF_TIME.search(said):
             return True
@@ -395,7 +388,7 @@ def measures(text: str, measured: frozenset[str]) -> bool:
     """True when `text` gives a figure, other than a length of time, within a few words of one
     of the question's telling words (stems, `quotes._telling_stems`): "grip strength rose from
     18 kg" for how much grip rose, but not "20 adults ... measured their grip"."""
-    said = _WORDS.findall(CITATION.sub(" ", _LENGTH_OF_TIME.sub(" ", _normalized(text))))
+    said = _WORDS.findall(CITATION.sub(" ", _LENGTH_OF_TIME.sub(" ", normalized(text))))
     named = [i for i, w in enumerate(said) if stem(w) in measured]
     figures = [i for i, w in enumerate(said) if states_figure(w)]
     return any(abs(i - j) <= MEASURE_SPAN for i in named for j in figures)
@@ -409,7 +402,7 @@ def counts(text: str, counted: str) -> bool:
     """True when `text` gives a number of the things `counted`: "15-40 patients" for
     "patients", "9 clinical studies" for "studies", or their size in words ("the number of
     patients ... is relatively small", `_sized`)."""
-    wanted, said = stem(counted), _normalized(text)
+    wanted, said = stem(counted), normalized(text)
     numbered = (w for m in _COUNT.finditer(said) for w in m.group(1).split())
     return any(stem(w) == wanted for w in numbered) or _sized(counted, said)
 
@@ -491,4 +484,4 @@ _UNTIMED = replace(next(form for form in FORMS if form.name == "amount"), aside=
 def states_figure(text: str) -> bool:
     """True when `text` states a number, in digits or in words ("one in four", "half")."""
     amount = next(form for form in FORMS if form.name == "amount")
-    return bool(amount.sentence.search(_normalized(text)))
+    return bool(amount.sentence.search(normalized(text)))

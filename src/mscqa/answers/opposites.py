@@ -38,7 +38,7 @@ _CONFLICTS = frozenset(
 _NOUN_ENDINGS = ("tion", "sion", "ment", "ance", "ence", "ity", "sis")
 _VERB_ENDINGS = ("ed", "s", "ing")
 _NEGATION_REACH = 2
-_STATEMENT_REACH = 12
+STATEMENT_REACH = 12
 _EVIDENCE_REACH = 6
 _SIGNAL_OVERLAP = 1
 # A direction word inside a compound names a thing: "high-risk patients", "leuko-reduced blood".
@@ -299,7 +299,7 @@ def direction_conflict(statement: str, evidence: str) -> str | None:
     gives them the statement's own direction: "reduces mortality" against "increased mortality",
     "is unrelated to weight" against "lower weight"."""
     found = signals(evidence, _EVIDENCE_REACH, findings_only=True)
-    ours = signals(statement, _STATEMENT_REACH)
+    ours = signals(statement, STATEMENT_REACH)
     # A word the statement says itself, the same way, is no conflict with its other words
     # that go up or down: "accelerates decline" against "accelerated the decline" ("is
     # ineffective at reducing pain" says no effect on what it names).

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 
 from mscqa.answers.antonyms import content_stems
-from mscqa.answers.opposites import signals
+from mscqa.answers.opposites import STATEMENT_REACH, signals
 from mscqa.text.terms import stem
 
 # A ratio measure, its value, and its confidence interval within the words after it.
@@ -34,7 +34,6 @@ _SIGNED_LINK = re.compile(
 _SIGN = {"positive": "up", "direct": "up", "negative": "down", "inverse": "down"}
 # Content words beyond the risk words that the ratio's sentence must share with the statement.
 MIN_SHARED = 2
-_READ_REACH = 12
 
 
 @dataclass(frozen=True)
@@ -69,7 +68,7 @@ def ratio_conflict(statement: str, context: str) -> str | None:
     mine = content_stems(statement)
     if not mine & _RISK_WORDS:
         return None
-    kinds = {s.kind for s in signals(statement, _READ_REACH) if s.kind in ("up", "down")}
+    kinds = {s.kind for s in signals(statement, STATEMENT_REACH) if s.kind in ("up", "down")}
     kinds |= {_SIGN[m.group(1).lower()] for m in _SIGNED_LINK.finditer(statement)}
     if len(kinds) != 1:
         return None

@@ -198,7 +198,7 @@ def judgement(
         return Judgement(
             CONTRADICTED, matched, unmatched, "the evidence says the opposite: " + bound, "opposite"
         )
-    ratio = ratio_conflict(statement, " ".join([*evidence, context]))
+    ratio = ratio_conflict(statement, context)
     if ratio:
         return Judgement(CONTRADICTED, matched, unmatched, ratio, "opposite")
     named = name_check(statement, " ".join(evidence), context)
