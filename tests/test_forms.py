@@ -208,6 +208,17 @@ def test_which_studies_are_needed_is_said_by_naming_them() -> None:
     assert has_form(leading_forms("What is still needed?"), "More work is needed on the gel.")
 
 
+def test_whether_anyone_died_is_answered_by_what_is_said_of_safety() -> None:
+    forms = leading_forms("Did any of the goats die in the gel trials?")
+    assert has_form(forms, "The gel was safe in all 40 goats, with no serious adverse events.")
+    # Cells dying is not people, or goats, dying.
+    assert not has_form(forms, "As the joint cells die, the goats limp more.")
+    assert "safety" in names("were there any deaths in the gel trial")
+    assert "safety" in names("Has anyone died from the injections?")
+    assert leading_forms("Why do joint cells die in gout?") == ()
+    assert "safety" not in names("Why do joint cells die in gout?")
+
+
 def test_which_score_was_used_asks_for_its_name_not_a_number() -> None:
     assert "amount" not in names("What score did the goat trial use to measure results?")
     assert "amount" not in names("which scale was used for the knees")

@@ -12,7 +12,7 @@ import numpy as np
 from mscqa.answers.calibration import Calibration, default_calibration, ranker_calibration
 from mscqa.answers.conditions import conditions
 from mscqa.answers.definitions import defined_name
-from mscqa.answers.forms import counted_noun, has_form, question_forms
+from mscqa.answers.forms import PEOPLE_DIED, counted_noun, has_form, question_forms
 from mscqa.answers.ranker import BiEncoderRanker, SentenceScorer, candidate_text
 from mscqa.corpus.passages import sentence_reading
 from mscqa.search.library import Library, LibraryStats, library_stats
@@ -177,10 +177,10 @@ _STANCE = frozenset(
 
 # "Is it safe for lupus?" asks whether it is safe: the sentence saying so answers it, often
 # without naming the condition, which would otherwise be the focus. ("Who showed it was
-# safe?" asks for people, and "safe" is no focus there.)
+# safe?" asks for people, and "safe" is no focus there.) So does "did anyone die?".
 _ASKS_SAFETY = re.compile(
     r"^(?:is|are|was|were|will|would|can|could|do|does|did|has|have)\b.*"
-    r"\b(?:safe|safely|safety|unsafe)\b|\bhow safe\b"
+    r"\b(?:safe|safely|safety|unsafe)\b|\bhow safe\b|" + PEOPLE_DIED
 )
 _SAFE = "safe"
 

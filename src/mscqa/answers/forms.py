@@ -35,6 +35,15 @@ def _compile(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
+# "Did anyone die?", "were any patients killed?", "were there deaths in the study?": whether
+# the treatment harmed the people given it.
+PEOPLE_DIED = (
+    r"\b(?:anyone|anybody|someone|somebody|any(?: of)?(?: the| them| those)?"
+    r"(?: (?!cells?\b|neurons?\b|tissues?\b)[a-z-]+){1,2}?)(?: ever)? (?:die|died|dies|killed)\b"
+    r"|\b(?:any|no|were there) deaths?\b|\bdeaths? (?:in|during|from|among)\b"
+    r"|\bfatalit(?:y|ies)\b"
+)
+
 FORMS = (
     Form(
         "amount",
@@ -140,9 +149,13 @@ FORMS = (
     ),
     Form(
         # "Is it safe for lupus?" is answered by what the articles say of its safety, not by
-        # a sentence saying it works.
+        # a sentence saying it works; so is "did anyone die in the trial?" (people dying, not
+        # "why do nerve cells die?").
         "safety",
-        _compile(r"\b(?:safe|safely|safety|unsafe|risky|dangerous|side effects?|adverse)\b"),
+        _compile(
+            r"\b(?:safe|safely|safety|unsafe|risky|dangerous|side effects?|adverse)\b"
+            r"|" + PEOPLE_DIED
+        ),
         _compile(r"\b(?:safe|safely|safety|unsafe|adverse|side effects?|tolerated?|harmful)\b"),
     ),
     Form(
@@ -222,6 +235,7 @@ def question_forms(question: str) -> tuple[Form, ...]:
 # What studies are needed is said by naming them: "larger clinical trials", "larger studies
 # will be required", "replicated in larger, Phase III trials"; not by "more work is needed".
 _STUDIES_ASKED = re.compile(r"\b(?:stud(?:y|ies)|trials?|research)\b")
+_PEOPLE_DIED = re.compile(PEOPLE_DIED)
 _STUDIES_NEEDED = Form(
     "need",
     _STUDIES_ASKED,
@@ -269,7 +283,8 @@ def leading_forms(question: str) -> tuple[Form, ...]:
     leads only when asked where something is from ("where did the cells come from?"; not
     "where it comes and goes", nor an origin, which may be a place or a time), and only a
     sentence saying what it was taken, derived or harvested from answers it; a method only
-    when asked how something was given (a route, or where it was injected: `_GIVEN`)."""
+    when asked how something was given (a route, or where it was injected: `_GIVEN`); safety
+    when asked whether anyone died, which "nerve cells die" does not answer."""
     text = normalize(question)
     forms = []
     for form in question_forms(question):
@@ -277,7 +292,7 @@ def leading_forms(question: str) -> tuple[Form, ...]:
             forms.append(_not_from_itself(_TAKEN_FROM, text))
         elif form.name == "method" and _GIVEN.question.search(text):
             forms.append(_GIVEN)
-        elif form.name in _LEADING:
+        elif form.name in _LEADING or (form.name == "safety" and _PEOPLE_DIED.search(text)):
             forms.append(form)
     return tuple(forms)
 
