@@ -14,6 +14,7 @@ from mscqa.answers.calibration import FEATURES, Calibration, default_calibration
 from mscqa.answers.candidates import (
     Candidate,
     focus_word,
+    of_another_drug,
     score_candidates,
     sentence_features,
     weighted_coverage,
@@ -213,6 +214,16 @@ def test_the_focus_is_one_of_the_patients_own_words(fake_engine: Engine) -> None
     assert stats.idf["longer"] > max(stats.idf[t] for t in own)
     assert focus_word(question, stats) == "riluzol"
     assert focus_word("what about tinnitus", stats) is None  # no word the library uses
+
+
+def test_a_question_about_stem_cells_has_no_focus_in_what_another_drug_does() -> None:
+    question = "What are the long-term effects of stem cells for tennis elbow?"
+    said = "Moreover, painkillers for tennis elbow upset the stomach when taken long-term."
+    assert of_another_drug(question, said)
+    assert not of_another_drug(question, "Injected cells for tennis elbow were safe long-term.")
+    assert not of_another_drug("Do painkillers have long-term effects?", said)
+    # Compared with stem cells, the drug is part of what the stem cells are measured against.
+    assert not of_another_drug(question, "Painkillers and stem cells both eased the pain.")
 
 
 def test_a_word_of_stance_is_no_focus(fake_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:

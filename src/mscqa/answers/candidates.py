@@ -14,6 +14,7 @@ from mscqa.answers.conditions import conditions
 from mscqa.answers.definitions import defined_name
 from mscqa.answers.forms import PEOPLE_DIED, counted_noun, has_form, question_forms
 from mscqa.answers.ranker import BiEncoderRanker, SentenceScorer, candidate_text
+from mscqa.answers.references import DRUG_CLASS
 from mscqa.corpus.passages import sentence_reading
 from mscqa.search.library import Library, LibraryStats, library_stats
 from mscqa.search.retriever import Hit
@@ -111,10 +112,37 @@ def sentence_features(
                 library_cover,
                 hit.score,
                 float(has_form(forms, index.sentences[row].text, defined, counted)),
-                float(focus is not None and focus in stats.sentence_tokens[row]),
+                float(
+                    focus is not None
+                    and focus in stats.sentence_tokens[row]
+                    and not of_another_drug(said, index.sentences[row].text)
+                ),
             )
             rows.append((hit, row, features))
     return rows
+
+
+# A question about stem cells ("what are the long-term effects of stem cell treatment?") is
+# not answered by what a sentence says of another kind of drug ("Moreover, steroids cause
+# terrible side effects when taken long-term."): its focus word there is no focus.
+_OF_STEM_CELLS = re.compile(r"\b(?:stem[\s-]cells?|mscs?|mesenchymal)\b", re.IGNORECASE)
+_SAID_OF_ANOTHER = re.compile(
+    r"^(?:(?:moreover|however|furthermore|also|but|yet|unfortunately|in addition|in contrast|"
+    r"by contrast|additionally|still|indeed|and),?\s+)?(?:the\s+)?(?:[\w-]+\s+)?"
+    + DRUG_CLASS.pattern
+    + r"(?!\s+(?:and|or|with|plus)\b)",
+    re.IGNORECASE,
+)
+
+
+def of_another_drug(question: str, sentence: str) -> bool:
+    """True when `question` asks about stem cells and `sentence` is about another kind of
+    drug the question does not name ("Moreover, steroids cause ...")."""
+    return (
+        _OF_STEM_CELLS.search(question) is not None
+        and not DRUG_CLASS.search(question)
+        and _SAID_OF_ANOTHER.match(sentence) is not None
+    )
 
 
 def _named_words(question: str) -> frozenset[str]:

@@ -281,7 +281,7 @@ def plural_referent(question: str, treatment: str) -> tuple[str, str]:
     ]
     if plural and (not treatment or treatment.lower() in plural[-1].lower()):
         return plural[-1], "in"
-    drugs = _DRUG_CLASS.findall(question)
+    drugs = DRUG_CLASS.findall(question)
     if drugs and not treatment:
         return drugs[-1], "for"
     return "", ""
@@ -294,7 +294,7 @@ _DEFINITE_PLURAL = re.compile(
 _RESEARCH_NOUN = re.compile(r"(?:studies|trials|reviews|papers|experiments|analyses)$")
 # Kinds of drug named by their class. Only "they" or "them" is taken for one: in "I'm scared
 # of the steroids. Is it safe?" the "it" is the treatment the clinic is asked about.
-_DRUG_CLASS = re.compile(
+DRUG_CLASS = re.compile(
     r"\b(?:(?:cortico)?steroids|opioids|painkillers|nsaids|anti-inflammatories|supplements|"
     r"antibiotics)\b",
     re.IGNORECASE,
