@@ -35,9 +35,7 @@ def _compile(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
-# "Did anyone die?", "were any patients killed?", "were there deaths in the study?": whether
-# the treatment harmed the people given it.
-PEOPLE_DIED = (
+PEOPLE_DIED = (  # "did anyone die?", "were there deaths in the study?": its safety
     r"\b(?:anyone|anybody|someone|somebody|any(?: of)?(?: the| them| those)?"
     r"(?: (?!cells?\b|neurons?\b|tissues?\b)[a-z-]+){1,2}?)(?: ever)? (?:die|died|dies|killed)\b"
     r"|\b(?:any|no|were there) deaths?\b|\bdeaths? (?:in|during|from|among)\b"
