@@ -408,6 +408,27 @@ def test_a_question_of_what_is_needed_or_how_big_is_answered_by_a_sentence_sayin
     assert size.answered and "was small, with 12 patients" in size.quotes[0].quote
 
 
+GOAT_GEL = (
+    "---\nid: goat-gel\ntitle: A Gel for Gout in Goats\n"
+    "reference: Doe J. (2024). Goat journal. 7:7.\n---\n\n"
+    "As many as 1 in 4 goats suffer from gout pain, perhaps the most common pain in goats.\n\n"
+    "Goat farmers see swollen hooves each spring. Vets weigh the goats before any treatment.\n\n"
+    "In a trial of the stem cell gel, the goats' gout pain decreased to the same levels as in "
+    "goats given surgery.\n"
+)
+
+
+def test_how_much_something_changed_is_not_answered_by_how_common_it_is(
+    fake_settings: Settings,
+) -> None:
+    engine = _with_article(fake_settings, "goat-gel.md", GOAT_GEL)
+    answer = ask(engine, "How much did gout pain improve in the gel trial?", min_score=0.0)
+    # No number says it, but the comparison does; "1 in 4 goats" says how common it is.
+    assert answer.answered and answer.quotes[0].quote.startswith("In a trial")
+    common = ask(engine, "How many goats suffer from gout pain?", min_score=0.0)
+    assert common.answered and common.quotes[0].quote.startswith("As many as 1 in 4")
+
+
 GRAFTS = (
     "---\nid: graft-study\ntitle: Grafts for Torn Tendons\n"
     "reference: Doe J. (2024). Tendon journal. 5:5.\n---\n\n"

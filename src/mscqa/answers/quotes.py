@@ -292,7 +292,7 @@ def _gives_figure(question: str, quote: tuple[Candidate, int, int], index: Libra
         return False
     if counted_noun(question) or asks_time(question):
         return True
-    return measures(text, _telling_stems(question))
+    return measures(_without_shares(question, text), _telling_stems(question))
 
 
 def _telling_stems(question: str) -> frozenset[str]:
@@ -315,7 +315,34 @@ def _counting(
         return None
     if counted:
         return _best_in_article(scored, top, index, lambda text: counts(text, counted))
-    return _best_in_article(scored, top, index, lambda text: measures(text, measured))
+    return _best_in_article(
+        scored, top, index, lambda text: measures(_without_shares(question, text), measured)
+    )
+
+
+def _without_shares(question: str, text: str) -> str:
+    """`text` without its shares of people ("1 in 3 Americans") when `question` asks how much
+    something changed ("how much did pain improve?"): how common a thing is says nothing of
+    how far it moved."""
+    return _SHARE.sub(" ", text) if _CHANGE.search(question.lower()) else text
+
+
+def _compares_change(question: str, text: str) -> bool:
+    """True when `question` asks how much something changed and `text` says it by comparison,
+    without a number: "decreased to the same levels as people who underwent surgery"."""
+    return bool(_CHANGE.search(question.lower()) and _COMPARED.search(text.lower()))
+
+
+_COMPARED = re.compile(
+    r"\b(?:to|at) (?:the )?same levels? as\b|\bas (?:much|well|far|low|high) as\b|\btwice\b"
+    r"|\b(?:doubled|halved|tripled|by half)\b|\b(?:more|less|better|worse|further) than\b"
+)
+_CHANGE = re.compile(
+    r"\b(?:improv\w*|decreas\w*|reduc\w*|increas\w*|chang\w*|drop\w*|fall|fell|fallen|rise|"
+    r"rose|risen|(?:go|goes|went|gone) (?:up|down)|better|worse|eas(?:e|ed))\b"
+)
+_NUMBER = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|a hundred|a thousand)"
+_SHARE = re.compile(rf"\b{_NUMBER} (?:in|out of) {_NUMBER} [A-Za-z-]+", re.IGNORECASE)
 
 
 def _best_in_article(
@@ -405,7 +432,9 @@ def find_quotes(
     figure = asks_figure(question)
     if asking and figure and not _gives_figure(question, chosen[0], index):
         counting = _counting(question, scored, chosen[0][0], index)
-        if counting is None and not _answers_figure(question, chosen, index):
+        said = _answers_figure(question, chosen, index)
+        said = said or _compares_change(question, _text(chosen[0], index))
+        if counting is None and not said:
             return refused(question, unknown, NO_FIGURE)
         if counting is not None:
             chosen = _led_by(counting, chosen, question, index, probabilities, neighbour_ratio)
