@@ -38,6 +38,7 @@ def names(question: str) -> set[str]:
         ("Which kinds of blood cells are affected?", "list"),
         ("In what kinds of joints do the injections work?", "list"),
         ("What is a cytokine?", "definition"),
+        ("Were there any complications after the knee injections?", "safety"),
         ("what does placebo-controlled mean", "definition"),
         ("What counts as a flare-up?", "definition"),
         ("How were the cells delivered to the spine?", "method"),

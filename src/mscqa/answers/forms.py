@@ -151,7 +151,7 @@ FORMS = (
         # "why do nerve cells die?").
         "safety",
         _compile(
-            r"\b(?:safe|safely|safety|unsafe|risky|dangerous|side effects?|adverse)\b"
+            r"\b(?:safe|safely|safety|unsafe|risky|dangerous|side effects?|adverse|complications?)\b"
             r"|" + PEOPLE_DIED
         ),
         _compile(r"\b(?:safe|safely|safety|unsafe|adverse|side effects?|tolerated?|harmful)\b"),
