@@ -218,6 +218,9 @@ def test_whether_anyone_died_is_answered_by_what_is_said_of_safety() -> None:
     assert "safety" in names("Has anyone died from the injections?")
     assert leading_forms("Why do joint cells die in gout?") == ()
     assert "safety" not in names("Why do joint cells die in gout?")
+    # How many died of a disease, or at what rate, is a figure of the disease.
+    assert "safety" not in names("How many deaths in the 1918 gout outbreak?")
+    assert "safety" not in names("What was the fatality rate of goat gout?")
 
 
 def test_which_score_was_used_asks_for_its_name_not_a_number() -> None:

@@ -38,8 +38,8 @@ def _compile(pattern: str) -> re.Pattern[str]:
 PEOPLE_DIED = (  # "did anyone die?", "were there deaths in the study?": its safety
     r"\b(?:anyone|anybody|someone|somebody|any(?: of)?(?: the| them| those)?"
     r"(?: (?!cells?\b|neurons?\b|tissues?\b)[a-z-]+){1,2}?)(?: ever)? (?:die|died|dies|killed)\b"
-    r"|\b(?:any|no|were there) deaths?\b|\bdeaths? (?:in|during|from|among)\b"
-    r"|\bfatalit(?:y|ies)\b"
+    r"|\b(?:any|no|were there) (?:deaths?|fatalities)\b|\bdeaths? (?:in|during|among|after) "
+    r"(?:the |this |that )?(?:[\w-]+ )?(?:study|studies|trials?|treatment|patients|group)\b"
 )
 
 FORMS = (
@@ -151,8 +151,8 @@ FORMS = (
         # "why do nerve cells die?").
         "safety",
         _compile(
-            r"\b(?:safe|safely|safety|unsafe|risky|dangerous|side effects?|adverse|complications?)\b"
-            r"|" + PEOPLE_DIED
+            r"\b(?:safe|safely|safety|unsafe|risky|dangerous|side effects?|adverse|"
+            r"complications?)\b|" + PEOPLE_DIED
         ),
         _compile(r"\b(?:safe|safely|safety|unsafe|adverse|side effects?|tolerated?|harmful)\b"),
     ),
