@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from conftest import build
-from mscqa.answers.antonyms import direction_kinds
+from mscqa.answers.antonyms import direction_kinds, turned_compound
 from mscqa.answers.bounds import bound_conflict
 from mscqa.answers.details import stage_paired
 from mscqa.answers.names import missing_details, unmentioned_terms
@@ -129,6 +129,20 @@ def test_opposites_are_caught(statement: str, evidence: str) -> None:
 )
 def test_more_opposites_are_caught(statement: str, evidence: str) -> None:
     assert opposed(statement, evidence)
+
+
+def test_a_compound_turned_round_is_the_opposite() -> None:
+    evidence = (
+        "We report a GLX2-independent route to heat in goat fat that involves calcium-dependent "
+        "pumping."
+    )
+    verdict = judgement("Heat in goat fat comes by a GLX2-dependent route.", [evidence], evidence)
+    assert verdict.verdict == CONTRADICTED and "GLX2-independent" in verdict.reason
+    assert turned_compound("Knee cells were CD44-positive.", "Knee cells were CD44-negative.")
+    # Denied in the statement, or said both ways in the evidence, it is no opposite.
+    assert turned_compound("The route is not GLX2-dependent.", evidence) is None
+    both = "The route is GLX2-dependent in mice but GLX2-independent in goats."
+    assert turned_compound("Heat comes by a GLX2-dependent route.", both) is None
 
 
 def test_a_clause_denying_what_it_calls_they_denies_what_the_clause_before_named() -> None:
@@ -331,7 +345,10 @@ def test_percentages_and_decimals_compare_with_their_own_kind() -> None:
 
 def test_numbers_that_belong_together_are_paired_within_their_part_of_the_sentence() -> None:
     evidence = "Pain was gone in 40% of patients at 3 months and in 25% at 2 years."
-    assert number_pairs(evidence) == {(("3", "#"), ("40", "%")), (("2", "#"), ("25", "%"))}
+    assert number_pairs(evidence) == {
+        (("3", "months"), ("40", "%")),
+        (("24", "months"), ("25", "%")),
+    }
     # Same-kind numbers ("from 7.5 to 4.1") pair with nothing.
     assert number_pairs("Pain scores fell from 7.5 to 4.1.") == set()
 
@@ -342,6 +359,12 @@ def test_a_right_number_given_for_the_wrong_time_contradicts() -> None:
     assert mispaired_numbers(statement, evidence) == [("40%", "25%", "two")]
     result = judgement(statement, [evidence], evidence)
     assert result.verdict == CONTRADICTED and "40%" in result.unmatched
+    # A length of time in years is the same length in months.
+    assert judgement("After 24 months, 25% were free of pain.", [evidence], evidence).verdict == (
+        SUPPORTED
+    )
+    wrong = judgement("After 12 months, 25% were free of pain.", [evidence], evidence)
+    assert wrong.verdict == CONTRADICTED and "12" in wrong.unmatched
     assert "25%" in result.reason
     assert judge("At 3 months, 40% of patients were free of pain.", [evidence], evidence)[0] == (
         SUPPORTED

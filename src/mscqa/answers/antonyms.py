@@ -1,10 +1,12 @@
 """Words that are opposites: the antonym table (data/antonyms.tsv), a word against the same
 word with a negating prefix ("affordable" / "unaffordable"), the direction words
 (data/directions.tsv) that say which way something goes, and whether a text has an antonym of
-another's word (`turned_round`)."""
+another's word (`turned_round`), or a compound turned round ("UCP1-dependent" /
+"UCP1-independent": `turned_compound`)."""
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from mscqa.config import DATA_DIR
@@ -91,3 +93,31 @@ def turned_round(text: str, other: str) -> bool:
     """True when a word of `text` is an antonym of a word of `other` ("early" / "later")."""
     opposites, theirs = antonyms(), content_stems(other)
     return any(opposites.get(word, frozenset()) & theirs for word in content_stems(text))
+
+
+def turned_compound(statement: str, evidence: str) -> str | None:
+    """The reason when a compound of the statement ("UCP1-dependent") is in the evidence with
+    its second word turned round ("UCP1-independent", "CD34-negative" for "CD34-positive") and
+    never as the statement writes it; None otherwise, or when either denies it ("is not
+    UCP1-dependent" agrees with "UCP1-independent")."""
+    theirs = [m for m in _COMPOUND.finditer(evidence) if not _denied(evidence, m.start())]
+    said = {m.group().lower() for m in _COMPOUND.finditer(evidence)}
+    for mine in _COMPOUND.finditer(statement):
+        if mine.group().lower() in said or _denied(statement, mine.start()):
+            continue
+        first, second = mine.group(1).lower(), stem(mine.group(2).lower())
+        for other in theirs:
+            if other.group(1).lower() == first and opposite_words(
+                second, stem(other.group(2).lower())
+            ):
+                return f"'{mine.group()}' in the statement, '{other.group()}' in the evidence"
+    return None
+
+
+def _denied(text: str, start: int) -> bool:
+    """True when a denial comes in the few words before `start` of `text`."""
+    return bool(_DENIAL.search(" ".join(text[:start].split()[-3:])))
+
+
+_COMPOUND = re.compile(r"\b([\w+]+)-([a-z]{4,})\b", re.IGNORECASE)
+_DENIAL = re.compile(r"\b(?:not|no|never|neither|nor|without|n't)\b|n't\b", re.IGNORECASE)

@@ -132,11 +132,37 @@ def check_numbers(statement: str, evidence: str) -> tuple[tuple[str, ...], tuple
     ratios = [(n, m, _shared(share, evidence, found)) for n, m, share in _ratio_shares(statement)]
     shared = {w for n, m, same in ratios if same for w in (n, m)}
     unshared = {m for _, m, same in ratios if not same}
+    months = _months(evidence)
     matched = tuple(
-        n for n in numbers if n in shared or (n not in unshared and _stated(n, statement, found))
+        n
+        for n in numbers
+        if n in shared
+        or (n not in unshared and _stated(n, statement, found))
+        or _months_of(n, statement) & months
     )
     unmatched = tuple(n for n in numbers if n not in matched)
     return matched, unmatched
+
+
+def _months(text: str) -> set[int]:
+    """The lengths of time `text` gives in years or months, in months: "1 year" and "12
+    months" are the same length."""
+    return {
+        int(value) * (12 if unit.startswith("year") else 1)
+        for number, unit in _SPAN.findall(normalize(text))
+        if (value := _number_value(number)).isdigit()
+    }
+
+
+def _months_of(number: str, statement: str) -> set[int]:
+    """The lengths in months that `number` gives in `statement` as years or months ("12" of
+    "after 12 months"), or none when it counts something else."""
+    return _months(
+        " ".join(f"{n} {u}" for n, u in _SPAN.findall(normalize(statement)) if n == number)
+    )
+
+
+_SPAN = re.compile(rf"\b({'|'.join(NUMBER_WORDS)}|\d+)[\s-](years?|months?)\b")
 
 
 def _ratio_shares(text: str) -> list[tuple[str, str, float]]:
@@ -288,26 +314,39 @@ def number_pairs(text: str) -> set[tuple[tuple[str, str], tuple[str, str]]]:
     pairs: set[tuple[tuple[str, str], tuple[str, str]]] = set()
     for part in _PART_BREAK.split(normalize(text)):
         found = [
-            (len(words(part[: m.start()])), q)
+            (len(words(part[: m.start()])), q, _in_months(q, part[m.end() :]))
             for m, q in zip(_QUANTITY.finditer(part), quantities(part), strict=True)
         ]
         nearest = [_nearest_of_other_kind(found, i) for i in range(len(found))]
         for i, j in enumerate(nearest):
             if j is not None and j > i and nearest[j] == i:
-                mine, other = found[i][1], found[j][1]
-                a = (_number_value(mine.number), mine.kind)
-                b = (_number_value(other.number), other.kind)
+                a, b = found[i][2], found[j][2]
                 pairs.add((min(a, b), max(a, b)))
     return pairs
 
 
-def _nearest_of_other_kind(found: Sequence[tuple[int, Quantity]], i: int) -> int | None:
-    """Of (word position, quantity) entries, the one nearest to entry `i` among those of
-    another kind."""
-    at, mine = found[i]
+def _in_months(quantity: Quantity, after: str) -> tuple[str, str]:
+    """(value, kind) of `quantity`, followed by the words `after` it: a length in years or
+    months as months ("1 year" and "12 months" are both ("12", "months"))."""
+    value = _number_value(quantity.number)
+    unit = _UNIT_AFTER.match(after)
+    if quantity.kind == "#" and unit and value.isdigit():
+        return str(int(value) * (12 if unit.group(1) == "year" else 1)), "months"
+    return value, quantity.kind
+
+
+_UNIT_AFTER = re.compile(r"[\s-]*(year|month)s?\b")
+
+
+def _nearest_of_other_kind(
+    found: Sequence[tuple[int, Quantity, tuple[str, str]]], i: int
+) -> int | None:
+    """Of (word position, quantity, (value, kind)) entries, the one nearest to entry `i` among
+    those of another kind."""
+    at, mine, _ = found[i]
     others = [
         (abs(at - other_at), j)
-        for j, (other_at, other) in enumerate(found)
+        for j, (other_at, other, _) in enumerate(found)
         if other.kind != mine.kind
     ]
     return min(others)[1] if others else None
@@ -318,7 +357,6 @@ def mispaired_numbers(statement: str, evidence: str) -> list[tuple[str, str, str
     with): "48% at two years" against "at 3 months (48%) and 2 years (35%)" gives ("48%", "35%",
     "two"). Only numbers the evidence pairs otherwise count, never ones it leaves alone."""
     theirs = number_pairs(evidence)
-    written = {_number_value(n): n for n in extract_numbers(statement)}
     found: list[tuple[str, str, str]] = []
     for pair in number_pairs(statement):
         if pair in theirs:
@@ -332,16 +370,29 @@ def mispaired_numbers(statement: str, evidence: str) -> list[tuple[str, str, str
                 if other != anchor and other[1] == stated[1] and other[0] != stated[0]
             ]
             if instead:
-                value, kind = min(instead)
+                shown = _shown(*min(instead))
                 found.append(
-                    (
-                        written.get(stated[0], stated[0]),
-                        value + "%" if kind == "%" else value,
-                        written.get(anchor[0], anchor[0]),
-                    )
+                    (_as_written(stated, statement), shown, _as_written(anchor, statement))
                 )
                 break
     return found
+
+
+def _as_written(number: tuple[str, str], statement: str) -> str:
+    """The number of `statement` a (value, kind) of `number_pairs` stands for, as written."""
+    value, kind = number
+    for written in extract_numbers(statement):
+        if kind == "months" and int(value) in _months_of(written, statement):
+            return written
+        if kind != "months" and _number_value(written) == value:
+            return written
+    return value
+
+
+def _shown(value: str, kind: str) -> str:
+    """A number of `number_pairs` as a reader sees it: a share with its "%", a length of time
+    in months."""
+    return f"{value} months" if kind == "months" else value + "%" if kind == "%" else value
 
 
 def other_unit(statement: str, evidence: str) -> tuple[str, str, str] | None:

@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 
-from mscqa.answers.antonyms import direction_word
+from mscqa.answers.antonyms import direction_word, turned_compound
 from mscqa.answers.bounds import against_its_numbers, bound_conflict
 from mscqa.answers.calibration import Calibration
 from mscqa.answers.candidates import weighted_coverage
@@ -212,7 +212,9 @@ def judgement(
         return Judgement(CONTRADICTED, matched, unmatched, counted, "strength")
     # A direction turned round in the sentences around the evidence counts too: the quote
     # may be the sentence naming the trial, its finding the next one.
-    why = opposition(statement, " ".join(evidence)) or direction_conflict(statement, context)
+    said = " ".join(evidence)
+    why = opposition(statement, said) or turned_compound(statement, said)
+    why = why or direction_conflict(statement, context)
     if why:
         return Judgement(
             CONTRADICTED, matched, unmatched, "the evidence says the opposite: " + why, "opposite"
