@@ -213,6 +213,13 @@ def test_a_vaccination_is_an_immunization() -> None:
         assert "immun" in said & set(lexical_tokens(asked)), asked
 
 
+def test_twelve_months_is_a_year() -> None:
+    said = set(lexical_tokens("Gout was gone in 40% at 1 year.", document=True))
+    assert {"1", "year"} <= said & set(lexical_tokens("what about 12 months out?"))
+    # Only questions are read so: an article's year gains no months.
+    assert "month" not in said
+
+
 def test_everybody_is_everyone() -> None:
     said = set(lexical_tokens("Not everyone can take the gout tablets.", document=True))
     assert set(lexical_tokens("do the gout tablets suit everybody?")) & said >= {"everyon"}
