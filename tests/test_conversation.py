@@ -431,6 +431,15 @@ def test_that_after_a_question_naming_only_a_treatment_is_the_treatment() -> Non
     )
 
 
+def test_a_lone_pronoun_after_a_drug_named_by_its_own_name_is_the_drug() -> None:
+    earlier = ["my aunt takes quelazole for her gout"]
+    assert "quelazole" in standalone_question("will it help her toes?", earlier)
+    assert "quelazole" in standalone_question("is it safe?", earlier)
+    # "Taking tablets" names no drug: the pronoun stays with what the story is about.
+    story = ["I'm fed up taking tablets for my gout"]
+    assert "tablets" not in standalone_question("will it help her toes?", story)
+
+
 def test_a_short_name_inside_a_longer_word_is_no_mention_of_it() -> None:
     # "ms" ends "symptoms", "als" ends "trials": the follow-up still needs the condition.
     assert standalone_question("what symptoms can it cause?", ["How does OA damage joints?"]) == (

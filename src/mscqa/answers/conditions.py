@@ -221,9 +221,15 @@ def drug_names(text: str) -> list[str]:
     family of drug names ("riluzole", "prednisolone", "adalimumab"), or a word of no everyday
     English after "prescribed", "taking" or "is on" ("they put him on zolbutrin"; not "research
     on tendinopathy")."""
-    found = [m.group() for m in _DRUG_NAME.finditer(text)]
+    found = drug_family_names(text)
     found += [m.group(1) for m in _TAKEN.finditer(text) if not common(m.group(1))]
     return sorted(set(found), key=text.find)
+
+
+def drug_family_names(text: str) -> list[str]:
+    """The drugs `text` names with the ending of a family of drug names ("riluzole"), in
+    order (`drug_names` without the words after "taking": "taking tablets" names none)."""
+    return [m.group() for m in _DRUG_NAME.finditer(text)]
 
 
 # Endings of drug-name families (the WHO's stems for international nonproprietary names).
