@@ -390,8 +390,7 @@ _A_DRUG = re.compile(r"\b(?:that|this|the same)\s+drug\b", re.IGNORECASE)
 
 
 def _treatment_of(text: str) -> str:
-    """The treatment `text` names last (nearest a follow-up), or "": a drug by its own name
-    too ("will it help?" after "he takes riluzole for his ALS": riluzole)."""
+    """The treatment or drug ("riluzole") `text` names last (nearest a follow-up), or ""."""
     named = sorted([*treatments(text), *drug_family_names(text)], key=text.rfind)
     return trim(named[-1]) if named else ""
 
