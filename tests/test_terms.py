@@ -220,6 +220,11 @@ def test_twelve_months_is_a_year() -> None:
     assert "month" not in said
 
 
+def test_been_tried_asks_about_trials() -> None:
+    said = set(lexical_tokens("Gels were tested in trials for gout.", document=True))
+    assert "trial" in said & set(lexical_tokens("has the gel been tried for gout?"))
+
+
 def test_everybody_is_everyone() -> None:
     said = set(lexical_tokens("Not everyone can take the gout tablets.", document=True))
     assert set(lexical_tokens("do the gout tablets suit everybody?")) & said >= {"everyon"}
