@@ -429,6 +429,21 @@ def test_how_much_something_changed_is_not_answered_by_how_common_it_is(
     assert common.answered and common.quotes[0].quote.startswith("As many as 1 in 4")
 
 
+GAIT = (
+    "---\nid: goat-gait\ntitle: Stem Cells for Lame Goats\n"
+    "reference: Doe J. (2024). Goat journal. 8:8.\n---\n\n"
+    "Vets compared the goats' Walking Gait scores (WGS) before and after the injections. "
+    "The goats were filmed on a ramp.\n\n"
+    "WGS is a simple way to rate how well a goat walks. A WGS score under 5 is poor.\n"
+)
+
+
+def test_what_a_name_is_may_be_said_by_its_abbreviation(fake_settings: Settings) -> None:
+    engine = _with_article(fake_settings, "goat-gait.md", GAIT)
+    answer = ask(engine, "What is the Walking Gait Score?", min_score=0.0)
+    assert answer.answered and answer.quotes[0].quote.startswith("WGS is a simple way")
+
+
 GRAFTS = (
     "---\nid: graft-study\ntitle: Grafts for Torn Tendons\n"
     "reference: Doe J. (2024). Tendon journal. 5:5.\n---\n\n"

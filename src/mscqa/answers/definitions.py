@@ -46,6 +46,14 @@ def defines(name: str, sentence: str) -> bool:
     return any(p and re.search(p, text) for p in (pattern, described, glossed, spelled))
 
 
+def abbreviation(name: str, text: str) -> str:
+    """The abbreviation `text` gives `name` in brackets right after it ("Harris Hip scores
+    (HHS)" for "harris hip score"), lower case, or ""."""
+    words = r"[\s-]+".join(re.escape(w) for w in name.split())
+    found = re.search(rf"\b{words}s?\s*\(\s*([A-Z][A-Za-z0-9-]{{1,9}})\s*\)", text, re.I)
+    return found.group(1).lower() if found and found.group(1).isupper() else ""
+
+
 def what_is(question: str) -> bool:
     """True for a question that is only "What is X?", "What are X?" or "What does X mean?"."""
     text = normalize(question).strip()

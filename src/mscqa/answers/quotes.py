@@ -10,7 +10,7 @@ import numpy as np
 
 from mscqa.answers.calibration import Calibration, default_calibration, ranker_calibration
 from mscqa.answers.candidates import Candidate, score_candidates
-from mscqa.answers.definitions import defined_name, defines, what_is
+from mscqa.answers.definitions import abbreviation, defined_name, defines, what_is
 from mscqa.answers.forms import (
     answers_figure,
     asks_amount,
@@ -459,7 +459,19 @@ def _shaped(
     said = _text(first, index)
     name = defined_name(question) if what_is(question) else ""
     if name and not defines(name, said):
-        found = _best_in_article(scored, first[0], index, lambda text: defines(name, text))
+        # "What is the Harris Hip Score?" of an article saying "HHS is a reliable way ..."
+        article = index.articles[first[0].hit.passage.article_id].text
+        short = abbreviation(name, article)
+        found = _best_in_article(
+            scored,
+            first[0],
+            index,
+            # the sentence bringing in the abbreviation spells it out; it says not what it is
+            lambda text: (
+                defines(name, text)
+                or bool(short and defines(short, text) and not abbreviation(name, text))
+            ),
+        )
         if found is not None:
             return found
     forms = leading_forms(question)
