@@ -247,6 +247,9 @@ def test_conditions_and_topics() -> None:
     # "the full disease" refers to a condition named before; "heart disease" names one.
     assert conditions("Will he get the full disease?") == []
     assert conditions("Is the same condition in his heart disease?") == ["heart disease"]
+    # A verb before the condition word is no part of its name.
+    assert conditions("Gout means pain that comes in flares.") == ["Gout", "pain"]
+    assert conditions("Sciatica brings pain down the leg") == ["Sciatica", "pain"]
     assert topic_of("Who ran the eczema trial in Japan?") == "the eczema trial"
     assert topic_of("Which drugs exist for psoriasis?") == "drugs for psoriasis"
 

@@ -35,6 +35,7 @@ def conditions(text: str) -> list[str]:
             or first in _PEOPLE
             or words[0] in AUXILIARY
             or words[0] in ACTION_WORDS
+            or words[0] in _TELLING_VERBS
         ):
             start += len(words[0]) + 1
         end = _with_noun(plain, start, end)
@@ -47,6 +48,15 @@ def conditions(text: str) -> list[str]:
         if position >= 0 and not any(s <= position < e for s, e in found):
             found.append((position, position + len(name)))
     return [text[s:e] for s, e in sorted(found)]
+
+
+# Verbs that come before a condition word without being part of its name: "chronic pain
+# means pain that lasts", "sciatica brings pain down the leg".
+_TELLING_VERBS = frozenset(
+    ["mean", "means", "meant", "bring", "brings", "brought", "give", "gives", "gave", "leave",
+     "leaves", "feel", "feels", "felt", "involve", "involves", "include", "includes",
+     "suffer", "suffers", "suffered", "report", "reports", "reported", "describe", "describes"]
+)  # fmt: skip
 
 
 # "arthritic knees": an adjective that names a condition only through the term table
