@@ -149,6 +149,9 @@ def test_a_named_condition_the_library_never_uses_is_not_covered() -> None:
     # Named the same way, but every word is the library's.
     assert unknown_topics("Is hip osteoarthritis painful?", VOCABULARY) == []
     assert unknown_topics("Does diabetes disease get better?", VOCABULARY) == []
+    # A library that names a disc only as one replaced in surgery never mentions a slipped one.
+    discs = VOCABULARY | frozenset(lexical_tokens("spinal fusion or disc replacement", document=True))
+    assert unknown_topics("Can stem cells fix a slipped disc?", discs) == ["slipped disc"]
 
 
 def test_an_injury_named_in_plain_words_is_a_condition() -> None:
