@@ -150,7 +150,9 @@ def test_a_named_condition_the_library_never_uses_is_not_covered() -> None:
     assert unknown_topics("Is hip osteoarthritis painful?", VOCABULARY) == []
     assert unknown_topics("Does diabetes disease get better?", VOCABULARY) == []
     # A library that names a disc only as one replaced in surgery never mentions a slipped one.
-    discs = VOCABULARY | frozenset(lexical_tokens("spinal fusion or disc replacement", document=True))
+    discs = VOCABULARY | frozenset(
+        lexical_tokens("spinal fusion or disc replacement", document=True)
+    )
     assert unknown_topics("Can stem cells fix a slipped disc?", discs) == ["slipped disc"]
 
 
