@@ -620,6 +620,22 @@ def test_a_denied_cure_leaves_room_for_an_effect() -> None:
     assert claimed.verdict == CONTRADICTED
 
 
+def test_a_cure_denied_of_these_drugs_contradicts_a_cure_claimed() -> None:
+    # Quoted with the sentence before it, "these drugs" are the drugs it named.
+    evidence = [
+        "The other approved drug, colchicine, may shorten gout attacks. However, neither of "
+        "these drugs is a cure—far from it."
+    ]
+    claimed = judgement("Colchicine cures gout.", evidence, evidence[0])
+    assert claimed.verdict == CONTRADICTED and "is a cure" in claimed.reason
+    assert judgement("Colchicine is not a cure for gout.", evidence, evidence[0]).verdict != (
+        CONTRADICTED
+    )
+    assert judgement("Colchicine may shorten gout attacks.", evidence, evidence[0]).verdict == (
+        SUPPORTED
+    )
+
+
 def test_the_verdict_is_read_against_the_quote_of_the_article_that_says_most(
     fake_engine: Engine,
 ) -> None:

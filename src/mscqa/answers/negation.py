@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from mscqa.answers.antonyms import direction_kinds
 from mscqa.text.frequency import common
-from mscqa.text.terms import STOPWORDS, words
+from mscqa.text.terms import STOPWORDS, stem, words
 
 NEGATIONS = frozenset(
     {"not", "no", "never", "none", "neither", "nor", "cannot", "without", "fail", "failed",
@@ -105,3 +105,20 @@ def _describing_not(tokens: Sequence[str], i: int) -> bool:
 
 _RELATIVE = frozenset({"that", "which", "who"})
 _BE = frozenset({"is", "are", "was", "were"})
+
+
+def denies_a_thing(clause: str, affirmed: frozenset[str]) -> bool:
+    """True when `clause` denies by name a thing whose word (a stem) is in `affirmed`: "neither
+    of these drugs is a cure", "is not a cure", "there is no cure" against "X cures Y"."""
+    if not negated(clause):
+        return False
+    tokens = words(clause)
+    return any(
+        stem(t) in affirmed
+        and (tokens[i - 1] == "no" or (tokens[i - 1] in ("a", "an") and tokens[i - 2] in _BE))
+        for i, t in enumerate(tokens)
+        if i >= 2
+    )
+
+
+_BE = frozenset({"is", "are", "was", "were", "be", "not"})

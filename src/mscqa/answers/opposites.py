@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 
 from mscqa.answers.antonyms import antonyms, content_stems, direction_kinds, negated_form
 from mscqa.answers.conditions import conditions
-from mscqa.answers.negation import NEGATIONS, negated
+from mscqa.answers.negation import NEGATIONS, denies_a_thing, negated
 from mscqa.answers.numbers import THOUSANDS
 from mscqa.text.terms import (
     NUMBER_WORDS,
@@ -391,10 +391,11 @@ def opposition(statement: str, evidence: str) -> str | None:
     opposites = antonyms()
     cut = clauses(evidence)
     evidence_clauses = []
+    affirmed = frozenset() if negated(statement) else frozenset(content_stems(statement))
     for before, c in zip(["", *cut], cut, strict=False):
         if _HEDGE.search(c):
             continue
-        neg = _negated_plainly(c)
+        neg = _negated_plainly(c) or denies_a_thing(c, affirmed)
         referred = _referred(c, before) if neg else _subject_referred(c, before)
         evidence_clauses.append((c, content_stems(c) | referred, neg))
     all_words = set().union(*(ws for _, ws, _ in evidence_clauses))
@@ -452,11 +453,8 @@ def _swapped_in_sentence(
         for clause, said, negated_clause in evidence_clauses:
             swapped = opposites.get(word, frozenset()) & said - mine
             if swapped and not negated_clause:
-                mine_written, theirs = (
-                    _as_written(word, statement),
-                    _as_written(min(swapped), clause),
-                )
-                return f"'{mine_written}' in the statement, '{theirs}' in the evidence"
+                ours, theirs = _as_written(word, statement), _as_written(min(swapped), clause)
+                return f"'{ours}' in the statement, '{theirs}' in the evidence"
     return None
 
 
