@@ -444,6 +444,31 @@ def test_what_a_name_is_may_be_said_by_its_abbreviation(fake_settings: Settings)
     assert answer.answered and answer.quotes[0].quote.startswith("WGS is a simple way")
 
 
+COLCHICINE = (
+    "---\nid: gout-drugs\ntitle: Drugs for Gout\nreference: Doe J. (2024). Gout journal. 9:9.\n"
+    "---\n\nGout attacks come at night. The first drug tried is allopurinol. The other drug, "
+    "colchicine, may slow gout attacks. However, neither of these drugs is a cure. "
+    "Gels are being tested.\n"
+)
+
+
+def test_a_quote_goes_on_to_the_sentence_saying_of_these_what_was_asked(
+    fake_settings: Settings,
+) -> None:
+    engine = _with_article(fake_settings, "gout-drugs.md", COLCHICINE)
+    index, question = engine.index, "will colchicine cure gout"
+    row = next(r for r, s in enumerate(index.sentences) if "colchicine, may" in s.text)
+    passage = next(p for p in index.passages if row in dict(index.passage_sentences(p)))
+    candidate = Candidate(Hit(passage, 0.0, 0.0, 0.0), row, (0.0,) * len(FEATURES), 0.5)
+    start, end = quote_span(question, candidate, index)
+    assert (
+        index.articles["gout-drugs"].text[start:end].endswith("neither of these drugs is a cure.")
+    )
+    # Asked what the sentence itself says, it goes on to nothing.
+    start, end = quote_span("does colchicine slow gout attacks?", candidate, index)
+    assert index.articles["gout-drugs"].text[start:end].endswith("may slow gout attacks.")
+
+
 GRAFTS = (
     "---\nid: graft-study\ntitle: Grafts for Torn Tendons\n"
     "reference: Doe J. (2024). Tendon journal. 5:5.\n---\n\n"

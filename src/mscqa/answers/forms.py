@@ -399,7 +399,7 @@ _TIME_QUESTION = re.compile(
 
 def measures(text: str, measured: frozenset[str]) -> bool:
     """True when `text` gives a figure, other than a length of time, within a few words of one
-    of the question's telling words (stems, `quotes._telling_stems`): "grip strength rose from
+    of the question's telling words (stems, `figures._telling_stems`): "grip strength rose from
     18 kg" for how much grip rose, but not "20 adults ... measured their grip"."""
     said = _WORDS.findall(CITATION.sub(" ", _LENGTH_OF_TIME.sub(" ", normalized(text))))
     named = [i for i, w in enumerate(said) if stem(w) in measured]

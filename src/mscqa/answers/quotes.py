@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -11,16 +11,19 @@ import numpy as np
 from mscqa.answers.calibration import Calibration, default_calibration, ranker_calibration
 from mscqa.answers.candidates import Candidate, score_candidates
 from mscqa.answers.definitions import abbreviation, defined_name, defines, what_is
+from mscqa.answers.figures import (
+    answers_figure_of,
+    best_in_article,
+    compares_change,
+    counting,
+    gives_figure,
+    quoted_text,
+)
 from mscqa.answers.forms import (
-    answers_figure,
     asks_amount,
     asks_figure,
-    asks_time,
-    counted_noun,
-    counts,
     has_form,
     leading_forms,
-    measures,
     question_forms,
 )
 from mscqa.answers.ranker import SentenceScorer
@@ -28,8 +31,7 @@ from mscqa.corpus.passages import Passage, Sentence
 from mscqa.search.library import Library, library_stats
 from mscqa.search.retriever import Hit
 from mscqa.search.scope import clinic_matters, unknown_topics
-from mscqa.text.frequency import everyday
-from mscqa.text.terms import content_words, stem, words
+from mscqa.text.terms import lexical_tokens, words
 
 NOT_COVERED = (
     "The articles do not cover this question. They cover mesenchymal stem cell research on "
@@ -143,12 +145,30 @@ def quote_span(
     following = words(sentences[row + 1].text)[:2] if row + 1 in neighbours else []
     if not added and following[:1] in (["these"], ["this"]) and following[1:] != ["is"]:
         added.append(row + 1)  # "These cells have ...": what the sentence named, continued
+    elif not added and row + 1 in neighbours and _goes_on(question, text, sentences[row + 1].text):
+        added.append(row + 1)
     if probabilities and not added:
         own = probabilities.get(row, candidate.probability)
         close = [n for n in neighbours if probabilities.get(n, 0.0) >= neighbour_ratio * own]
         added += sorted(close, key=lambda n: -probabilities[n])[:1]
     rows = [row, *added]
     return min(sentences[r].start for r in rows), max(sentences[r].end for r in rows)
+
+
+def _goes_on(question: str, text: str, following: str) -> bool:
+    """True when `following` goes on about what `text` named ("However, neither of these
+    drugs is a cure") and says a word of `question` that `text` does not ("cure")."""
+    if not _GOES_ON.match(following):
+        return False
+    said = set(lexical_tokens(following, document=True)) - set(lexical_tokens(text, document=True))
+    return bool(set(lexical_tokens(question)) & said)
+
+
+_GOES_ON = re.compile(
+    r"(?:(?:however|but|yet|still|moreover|indeed|also|and),?\s+)?"
+    r"(?:(?:neither|none|both|all|each|one|either) of\s+)?(?:these|this|those)\s+(?!is\b)",
+    re.IGNORECASE,
+)
 
 
 def _introduces(row: int, following: int, index: Library) -> bool:
@@ -263,103 +283,6 @@ def _listed(topics: Sequence[str]) -> str:
     return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
 
 
-def _answers_figure(
-    question: str, chosen: Sequence[tuple[Candidate, int, int]], index: Library
-) -> bool:
-    """True when one of the chosen quotes (candidate, start, end) of the first one's article
-    can answer `question`, which only a number answers (`answers_figure`): a figure of another
-    article's study is no figure of the study asked about."""
-    article = chosen[0][0].hit.passage.article_id
-    return any(
-        answers_figure(question, _text(quote, index))
-        for quote in chosen
-        if quote[0].hit.passage.article_id == article
-    )
-
-
-def _text(quote: tuple[Candidate, int, int], index: Library) -> str:
-    """The words of a chosen quote (candidate, start, end)."""
-    candidate, start, end = quote
-    return index.articles[candidate.hit.passage.article_id].text[start:end]
-
-
-def _gives_figure(question: str, quote: tuple[Candidate, int, int], index: Library) -> bool:
-    """True when the quote (candidate, start, end) answers a question only a number answers
-    with a figure of what it counts or measures, not one of something else ("20 adults" for
-    how much grip rose)."""
-    text = _text(quote, index)
-    if not answers_figure(question, text):
-        return False
-    if counted_noun(question) or asks_time(question):
-        return True
-    return measures(_without_shares(question, text), _telling_stems(question))
-
-
-def _telling_stems(question: str) -> frozenset[str]:
-    """The stems of the words of `question` beyond everyday English: what a figure that
-    answers it is of ("mortality", "children"; not "much", "go")."""
-    return frozenset(stem(w) for w in content_words(question) if not everyday(w))
-
-
-def _counting(
-    question: str, scored: Sequence[Candidate], top: Candidate, index: Library
-) -> Candidate | None:
-    """The best-scored sentence of `top`'s article that gives a number of what a "how many"
-    question counts ("15-40 patients"), or a figure beside one of the telling words of another
-    question only a number answers ("by how much did grip strength go up?": "grip strength rose
-    from 18 kg ..."), or None. The question is answered by it however low it ranked among the
-    words of the question."""
-    counted = counted_noun(question)
-    measured = frozenset() if counted or asks_time(question) else _telling_stems(question)
-    if not (counted or measured):
-        return None
-    if counted:
-        return _best_in_article(scored, top, index, lambda text: counts(text, counted))
-    return _best_in_article(
-        scored, top, index, lambda text: measures(_without_shares(question, text), measured)
-    )
-
-
-def _without_shares(question: str, text: str) -> str:
-    """`text` without its shares of people ("1 in 3 Americans") when `question` asks how much
-    something changed ("how much did pain improve?"): how common a thing is says nothing of
-    how far it moved."""
-    return _SHARE.sub(" ", text) if _CHANGE.search(question.lower()) else text
-
-
-def _compares_change(question: str, text: str) -> bool:
-    """True when `question` asks how much something changed and `text` says it by comparison,
-    without a number: "decreased to the same levels as people who underwent surgery"."""
-    return bool(_CHANGE.search(question.lower()) and _COMPARED.search(text.lower()))
-
-
-_COMPARED = re.compile(
-    r"\b(?:to|at) (?:the )?same levels? as\b|\bas (?:much|well|far|low|high) as\b|\btwice\b"
-    r"|\b(?:doubled|halved|tripled|by half)\b|\b(?:more|less|better|worse|further) than\b"
-)
-_CHANGE = re.compile(
-    r"\b(?:improv\w*|decreas\w*|reduc\w*|increas\w*|chang\w*|drop\w*|fall|fell|fallen|rise|"
-    r"rose|risen|(?:go|goes|went|gone) (?:up|down)|better|worse|eas(?:e|ed))\b"
-)
-_NUMBER = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|a hundred|a thousand)"
-_SHARE = re.compile(rf"\b{_NUMBER} (?:in|out of) {_NUMBER} [A-Za-z-]+", re.IGNORECASE)
-
-
-def _best_in_article(
-    scored: Sequence[Candidate], top: Candidate, index: Library, says: Callable[[str], bool]
-) -> Candidate | None:
-    """The best-scored sentence of `top`'s article whose text `says` is true of, or None."""
-    article = top.hit.passage.article_id
-    return next(
-        (
-            c
-            for c in scored
-            if c.hit.passage.article_id == article and says(index.sentences[c.row].text)
-        ),
-        None,
-    )
-
-
 def _led_by(
     first: Candidate,
     chosen: Sequence[tuple[Candidate, int, int]],
@@ -430,14 +353,14 @@ def find_quotes(
     if not chosen:
         return refused(question, unknown)
     figure = asks_figure(question)
-    if asking and figure and not _gives_figure(question, chosen[0], index):
-        counting = _counting(question, scored, chosen[0][0], index)
-        said = _answers_figure(question, chosen, index)
-        said = said or _compares_change(question, _text(chosen[0], index))
-        if counting is None and not said:
+    if asking and figure and not gives_figure(question, chosen[0], index):
+        counted = counting(question, scored, chosen[0][0], index)
+        said = answers_figure_of(question, chosen, index)
+        said = said or compares_change(question, quoted_text(chosen[0], index))
+        if counted is None and not said:
             return refused(question, unknown, NO_FIGURE)
-        if counting is not None:
-            chosen = _led_by(counting, chosen, question, index, probabilities, neighbour_ratio)
+        if counted is not None:
+            chosen = _led_by(counted, chosen, question, index, probabilities, neighbour_ratio)
             chosen = chosen[:top_k]
     # A question only a number answers keeps the lead the figure gave it.
     shaped = _shaped(question, scored, chosen[0], index) if asking and not figure else None
@@ -456,13 +379,13 @@ def _shaped(
     (`leading_forms`: what is still needed, how big the studies were; for "What is X?", a
     sentence saying "X is a ..."), the best-scored sentence of its article that has it;
     otherwise None."""
-    said = _text(first, index)
+    said = quoted_text(first, index)
     name = defined_name(question) if what_is(question) else ""
     if name and not defines(name, said):
         # "What is the Harris Hip Score?" of an article saying "HHS is a reliable way ..."
         article = index.articles[first[0].hit.passage.article_id].text
         short = abbreviation(name, article)
-        found = _best_in_article(
+        found = best_in_article(
             scored,
             first[0],
             index,
@@ -477,7 +400,7 @@ def _shaped(
     forms = leading_forms(question)
     if not forms or has_form(forms, said):
         return None
-    return _best_in_article(scored, first[0], index, lambda text: has_form(forms, text))
+    return best_in_article(scored, first[0], index, lambda text: has_form(forms, text))
 
 
 def _quote(candidate: Candidate, start: int, end: int, index: Library) -> Quote:
