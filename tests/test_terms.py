@@ -225,6 +225,14 @@ def test_been_tried_asks_about_trials() -> None:
     assert "trial" in said & set(lexical_tokens("has the gel been tried for gout?"))
 
 
+def test_mild_or_hard_cases_ask_how_severe_and_for_good_asks_for_a_cure() -> None:
+    assert {"sever", "diseas"} <= set(lexical_tokens("were the gout patients mild cases?"))
+    assert "sever" in set(lexical_tokens("were they easy cases or hard cases?"))
+    assert "cure" in set(lexical_tokens("will the gel fix gout for good?"))
+    # Only questions are read so: an article's "mild" stays mild.
+    assert "sever" not in set(lexical_tokens("Most cases were mild cases.", document=True))
+
+
 def test_everybody_is_everyone() -> None:
     said = set(lexical_tokens("Not everyone can take the gout tablets.", document=True))
     assert set(lexical_tokens("do the gout tablets suit everybody?")) & said >= {"everyon"}
