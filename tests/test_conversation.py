@@ -752,6 +752,20 @@ def test_a_story_naming_only_a_body_part_lends_it_to_the_question() -> None:
     assert question == "Would stem cells work as well as an operation, for lower back?"
 
 
+def test_a_request_asks_beside_a_question() -> None:
+    message = "Explain what a gout flare is. Also, how long does one last?"
+    assert story_and_questions(message) == (
+        "",
+        ["Explain what a gout flare is.", "Also, how long does one last?"],
+    )
+    # A sentence that tells is still story.
+    told = "My dad was told to explain his symptoms. Is gout painful?"
+    assert story_and_questions(told) == (
+        "My dad was told to explain his symptoms.",
+        ["Is gout painful?"],
+    )
+
+
 def test_an_abbreviations_dot_ends_no_sentence() -> None:
     message = "Who first treated gout with stem cells, and what did Okafor et al. report?"
     assert story_and_questions(message) == (

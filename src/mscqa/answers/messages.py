@@ -39,6 +39,11 @@ _ASKING = re.compile(
     r"tell me|please (?:explain|advise|help)|any (?:advice|research|studies|evidence|news))\b",
     re.IGNORECASE,
 )
+# A request asks as a question does: "Explain a meta-analysis to me. Plus, ...?"
+_REQUEST = re.compile(
+    r"^(?:please\s+)?(?:explain|describe|define|tell (?:me|us) (?:about|what|how|why|more))\b",
+    re.IGNORECASE,
+)
 # The last sentence of a message that asks without a question mark, after one that has it: it
 # opens with a verb or a question word that starts no story sentence ("When I asked ..." and
 # "What a week ..." do).
@@ -110,7 +115,7 @@ def story_and_questions(message: str, split: bool = True) -> tuple[str, list[str
     said = [_LABEL.sub("", s) for s in sentences(text)]
     said = [part for s in said if s for part in _after_colon(s)]
     text = " ".join(said)
-    asking = [s for s in said if s.endswith("?")]
+    asking = [s for s in said if s.endswith("?") or _REQUEST.match(s)]
     if asking and said[-1][-1] not in ".?!" and _UNMARKED_QUESTION.match(said[-1]):
         # "Do steroids cure it? and are they bad for you long term": the last question of a
         # message often goes without its mark (one ending in a full stop tells).
