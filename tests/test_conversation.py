@@ -1068,6 +1068,14 @@ def test_the_subject_of_a_question_with_its_verb_first_ends_before_what_is_said_
     assert follow_up == "When does the kidney go wrong?"
 
 
+def test_a_phrase_ends_before_a_clause_saying_when() -> None:
+    from mscqa.answers.phrases import determiner_phrases
+
+    asked = "What happens in the toe when gout gets bad?"
+    assert determiner_phrases(asked) == ["the toe"]
+    assert standalone_question("can it fail completely?", [asked]) == "can gout fail completely?"
+
+
 def test_they_after_a_plural_the_question_asked_about_is_that_plural() -> None:
     from mscqa.answers.references import plural_referent
 
