@@ -233,6 +233,11 @@ def test_mild_or_hard_cases_ask_how_severe_and_for_good_asks_for_a_cure() -> Non
     assert "sever" not in set(lexical_tokens("Most cases were mild cases.", document=True))
 
 
+def test_to_fail_is_failure() -> None:
+    said = set(lexical_tokens("Gout can even lead to joint failure.", document=True))
+    assert "failur" in said & set(lexical_tokens("can the joint fail completely?"))
+
+
 def test_everybody_is_everyone() -> None:
     said = set(lexical_tokens("Not everyone can take the gout tablets.", document=True))
     assert set(lexical_tokens("do the gout tablets suit everybody?")) & said >= {"everyon"}
