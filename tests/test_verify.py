@@ -636,6 +636,15 @@ def test_a_cure_denied_of_these_drugs_contradicts_a_cure_claimed() -> None:
     )
 
 
+def test_a_possessive_of_everyday_english_credits_no_author() -> None:
+    from mscqa.answers.names import authors
+
+    assert authors("Today's gels for gout work. Okafor's review agreed.") == ["Okafor"]
+    evidence = ["Gels for gout are widely used. None of these gels is a cure for gout."]
+    verdict = judgement("Today's gels for gout cure the disease.", evidence, evidence[0])
+    assert verdict.verdict == CONTRADICTED and "Today" not in verdict.reason
+
+
 def test_the_verdict_is_read_against_the_quote_of_the_article_that_says_most(
     fake_engine: Engine,
 ) -> None:

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 
 from mscqa.search.scope import CONDITION_NOUNS
-from mscqa.text.frequency import technical, zipf
+from mscqa.text.frequency import everyday, technical, zipf
 from mscqa.text.terms import content_words, lexical_tokens
 
 # A name: a capitalised word ("Germany", "Martinez"); a word in capitals is an acronym, which
@@ -26,8 +26,10 @@ _SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|[\"“(]\s*)$")
 
 
 def authors(text: str) -> list[str]:
-    """The names a text credits with a finding, as written."""
-    return list(dict.fromkeys(a or b for a, b in ATTRIBUTED.findall(text)))
+    """The names a text credits with a finding, as written: not a word of everyday English
+    before its possessive ("today's drugs", "the world's first")."""
+    found = [a or b for a, b in ATTRIBUTED.findall(text)]
+    return list(dict.fromkeys(n for n in found if not everyday(n.lower())))
 
 
 def unknown_names(statement: str, context: str) -> list[str]:
