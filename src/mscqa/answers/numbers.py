@@ -234,12 +234,23 @@ def _rounds_to(value: str, whole: int) -> bool:
 
 def _one_as_article(statement: str, evidence: str) -> bool:
     """True when the statement's "one <noun>" is the evidence's "a <noun>": "in one patient"
-    against "in a patient with severe knee arthritis" states no other number."""
+    against "in a patient with severe knee arthritis" states no other number; or "one group",
+    "one study" for research the evidence names ("Rushkevich et al. showed ...") and counts
+    nowhere ("9 clinical studies" counts them)."""
     plain = normalize(evidence)
+    counted = {re.sub("ies$", "y", w).removesuffix("s") for w in _COUNTED_RESEARCH.findall(plain)}
     return any(
         re.search(rf"\b(?:a|an|single)\s+{re.escape(noun)}\b", plain)
+        or (noun in _RESEARCH and noun not in counted)
         for noun in re.findall(r"\bone\s+([a-z][\w-]*)", normalize(statement))
     )
+
+
+_RESEARCH = frozenset(["group", "study", "trial", "team", "lab", "review", "report", "paper"])
+_COUNTED_RESEARCH = re.compile(
+    r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|several|many|dozens of)\s+"
+    r"(?:[a-z-]+\s+)?(groups?|stud(?:y|ies)|trials?|teams?|labs?|reviews?|reports?|papers?)\b"
+)
 
 
 @dataclass(frozen=True)
