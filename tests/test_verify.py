@@ -21,7 +21,7 @@ from mscqa.answers.numbers import (
     other_phase,
     without_numbers,
 )
-from mscqa.answers.opposites import clauses, direction_conflict, negated, opposed, signals
+from mscqa.answers.opposites import clauses, direction_conflict, negated, opposition, signals
 from mscqa.answers.verify import (
     CONTRADICTED,
     NOT_FOUND,
@@ -39,6 +39,10 @@ SCORES = (
     "With the new brace, patients had an average knee score of 58.1±2.9 before treatment and "
     "71.3±4.2 afterward."
 )
+
+
+def opposed(statement: str, evidence: str) -> bool:
+    return opposition(statement, evidence) is not None
 
 
 def test_numbers_are_extracted_as_written() -> None:
@@ -645,6 +649,22 @@ def test_a_possessive_of_everyday_english_credits_no_author() -> None:
     assert verdict.verdict == CONTRADICTED and "Today" not in verdict.reason
 
 
+def test_an_aside_between_commas_keeps_the_negation_in_its_clause() -> None:
+    assert clauses("It does not, however, ease the pain.") == ["it does not ease the pain."]
+    evidence = ["Colchicine shortens attacks; however, it does not ease the pain between them."]
+    verdict = judgement("Colchicine does not, however, ease the pain.", evidence, evidence[0])
+    assert verdict.verdict != CONTRADICTED
+
+
+def test_one_group_is_research_the_evidence_names_not_a_count() -> None:
+    evidence = ["Okafor et al. showed that the gel eased gout pain in older adults."]
+    said = judgement("One group reported that the gel eased gout pain.", evidence, evidence[0])
+    assert said.verdict == SUPPORTED
+    counted = ["Two studies showed that the gel eased gout pain."]
+    once = judgement("One study showed that the gel eased gout pain.", counted, counted[0])
+    assert once.verdict != SUPPORTED and "one" in once.unmatched
+
+
 def test_the_verdict_is_read_against_the_quote_of_the_article_that_says_most(
     fake_engine: Engine,
 ) -> None:
@@ -703,7 +723,6 @@ def test_a_great_capacity_is_the_opposite_of_a_limited_one() -> None:
 
 
 def test_a_steroid_is_not_what_a_non_steroidal_drug_is() -> None:
-    from mscqa.answers.opposites import opposition
 
     evidence = "Gout flares are treated with non-steroidal anti-inflammatory drugs."
     found = opposition("Gout flares are treated with steroids.", evidence)

@@ -50,10 +50,14 @@ _HEDGE = re.compile(
 )
 
 
+_ASIDE = re.compile(r",\s*(?:however|though|therefore|moreover|indeed|in fact|of course),\s*", re.I)
+
+
 def clauses(text: str) -> list[str]:
     """`text` cut at commas, semicolons, dashes and turning conjunctions ("but", "however")."""
     # Dashes first: normalising makes "effective—clinical" one hyphenated word.
     text = re.sub("[\u2014\u2013]", " ; ", text)
+    text = _ASIDE.sub(" ", text)  # "it does not, however, improve ...": one clause
     plain = spelled_out(THOUSANDS.sub(r"\1\2", normalize(text)))
     return [c.strip() for c in _CLAUSE_BREAK.split(plain) if c and c.strip()]
 
@@ -491,8 +495,3 @@ _SUBJECT = re.compile(
 def _as_written(stemmed: str, text: str) -> str:
     """The first word of `text` with stem `stemmed`, as written (the stem when there is none)."""
     return next((w for w in words(normalize(text)) if stem(w) == stemmed), stemmed)
-
-
-def opposed(statement: str, evidence: str) -> bool:
-    """True when the evidence says the opposite of the statement (see `opposition`)."""
-    return opposition(statement, evidence) is not None
