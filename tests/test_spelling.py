@@ -222,3 +222,12 @@ def test_no_other_form_is_looked_for_in_a_word_longer_than_any_english_one(
     speller = Speller(["Patients had trouble swallowing."])
     assert speller.suggest("swalow") is None and edited == ["swalow"]
     assert speller.suggest("swalow" * 50) is None and edited == ["swalow"]
+
+
+def test_a_hyphenated_word_written_as_one_is_the_library_word() -> None:
+    speller = Speller(["A cross-sectional survey of gout clinics; the cross-sectional data."])
+    assert speller.correct("what is a crosssectional survey").text == (
+        "what is a cross-sectional survey"
+    )
+    assert speller.suggest("crossectional") == "cross-sectional"
+    assert speller.suggest("sectional") is None  # a word of English is left alone

@@ -69,11 +69,15 @@ class Speller:
         # collision only blurs a tie-break between two equally close words.
         self._pairs = np.zeros(PAIR_BUCKETS, dtype=np.int32)
         naming: set[str] = set()
+        # A hyphenated word written as one ("metaanalysis", and one edit from it "metanalysis")
+        # is corrected to the library's hyphenated word.
+        self._joined: dict[str, str] = {}
         for text in library_texts:
             words = [w.lower() for w in _WORD.findall(text)]
             counts.update(words)
             np.add.at(self._pairs, [_bucket(a, b) for a, b in pairwise(words)], 1)
             naming.update(m.group(1).lower() for m in _NAMED.finditer(text))
+            self._joined.update((m.replace("-", ""), m) for m in _HYPHENATED.findall(text.lower()))
         # Words the library itself writes before "disease" ("autoimmune diseases").
         self._naming = frozenset(naming)
         for term, expansion in TERMS.items():
@@ -84,6 +88,9 @@ class Speller:
         self._symspell: Any = SymSpell(max_dictionary_edit_distance=2, prefix_length=7)
         for word, count in counts.items():
             self._symspell.create_dictionary_entry(word, count)
+        self._joined = {j: w for j, w in self._joined.items() if j not in counts}  # "flareups"
+        for joined in self._joined:
+            self._symspell.create_dictionary_entry(joined, 1)
 
     def knows(self, word: str) -> bool:
         lower = word.lower()
@@ -118,7 +125,7 @@ class Speller:
             found,
             key=lambda s: (self._beside(before, s.term, after), s.term[0] == first, s.count),
         )
-        return str(best.term)
+        return self._joined.get(str(best.term), str(best.term))
 
     def _inflected(self, word: str) -> str | None:
         """An English word one edit from `word` that is another form of a library word, when
@@ -253,6 +260,7 @@ def _one_edit(word: str) -> list[str]:
 # Letters that sound like others: a patient who spells by ear writes "f" for "ph".
 _SOUNDS = (("f", "ph"), ("ph", "f"), ("k", "c"), ("z", "s"), ("ite", "ight"))
 
+_HYPHENATED = re.compile(r"\b[a-z]{3,}(?:-[a-z]{3,})+\b")
 _NAMED = re.compile(
     r"([A-Za-z]+)(?:['\u2019]s)?[\s-]+(?:disease|syndrome|disorder)s?\b" + NOT_A_NAME,
     re.IGNORECASE,
