@@ -1394,6 +1394,10 @@ def test_those_after_asking_what_is_given_for_something_are_the_treatments_for_i
     assert standalone_question("are they safe?", earlier) == (
         "are treatments for an itchy scalp safe?"
     )
+    used = ["Which drugs are used for an itchy scalp?"]
+    assert standalone_question("why are they a problem?", used) == (
+        "why are drugs for an itchy scalp a problem?"
+    )
 
 
 def test_why_does_that_happen_asks_why_what_the_story_told_last_happens() -> None:

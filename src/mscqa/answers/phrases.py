@@ -199,8 +199,10 @@ _DONE_FOR = re.compile(
     r"surgeons?|physicians?|specialists?|people|patients|i|we)\s+(?:give|prescribe|offer|"
     r"use|try|recommend|suggest|take|do)(?:\s+(?:me|him|her|them|us|you|patients|people))?"
     r"\s+(?:for|about|against)\s+(.+?)[\s?.!]*$"
-    # "What treatments are there for a worn hip?", "what drugs exist for it?"
+    # "What treatments are there for a worn hip?", "what drugs exist for it?", "which drugs
+    # are used for autoimmune diseases?"
     r"|^(?:what|which)\s+(?:other\s+)?(treatments?|options|drugs|medicines|medications|"
-    r"therapies)\s+(?:are\s+there|exist|are\s+available)\s+(?:for|against)\s+(.+?)[\s?.!]*$",
+    r"therapies)\s+(?:are\s+there|exist|are\s+(?:available|used|given|prescribed|offered))"
+    r"\s+(?:for|against)\s+(.+?)[\s?.!]*$",
     re.IGNORECASE,
 )
