@@ -238,6 +238,13 @@ def test_to_fail_is_failure() -> None:
     assert "failur" in said & set(lexical_tokens("can the joint fail completely?"))
 
 
+def test_a_last_resort_is_given_when_other_treatment_has_failed() -> None:
+    said = set(
+        lexical_tokens("Gels are for goats whose earlier treatment had failed.", document=True)
+    )
+    assert {"fail", "treatment"} <= said & set(lexical_tokens("so the gel was a last resort?"))
+
+
 def test_everybody_is_everyone() -> None:
     said = set(lexical_tokens("Not everyone can take the gout tablets.", document=True))
     assert set(lexical_tokens("do the gout tablets suit everybody?")) & said >= {"everyon"}
