@@ -245,6 +245,11 @@ def test_a_last_resort_is_given_when_other_treatment_has_failed() -> None:
     assert {"fail", "treatment"} <= said & set(lexical_tokens("so the gel was a last resort?"))
 
 
+def test_cells_harvested_are_cells_taken() -> None:
+    said = set(lexical_tokens("The cells were taken from fat tissue.", document=True))
+    assert "taken" in said & set(lexical_tokens("where were the cells harvested from?"))
+
+
 def test_everybody_is_everyone() -> None:
     said = set(lexical_tokens("Not everyone can take the gout tablets.", document=True))
     assert set(lexical_tokens("do the gout tablets suit everybody?")) & said >= {"everyon"}
