@@ -225,29 +225,15 @@ def test_been_tried_asks_about_trials() -> None:
     assert "trial" in said & set(lexical_tokens("has the gel been tried for gout?"))
 
 
-def test_mild_or_hard_cases_ask_how_severe_and_for_good_asks_for_a_cure() -> None:
-    assert {"sever", "diseas"} <= set(lexical_tokens("were the gout patients mild cases?"))
-    assert "sever" in set(lexical_tokens("were they easy cases or hard cases?"))
+def test_for_good_asks_for_a_cure() -> None:
     assert "cure" in set(lexical_tokens("will the gel fix gout for good?"))
-    # Only questions are read so: an article's "mild" stays mild.
-    assert "sever" not in set(lexical_tokens("Most cases were mild cases.", document=True))
+    # Only questions are read so: an article's "for good" is no cure.
+    assert "cure" not in set(lexical_tokens("The gel was stopped for good.", document=True))
 
 
 def test_to_fail_is_failure() -> None:
     said = set(lexical_tokens("Gout can even lead to joint failure.", document=True))
     assert "failur" in said & set(lexical_tokens("can the joint fail completely?"))
-
-
-def test_a_last_resort_is_given_when_other_treatment_has_failed() -> None:
-    said = set(
-        lexical_tokens("Gels are for goats whose earlier treatment had failed.", document=True)
-    )
-    assert {"fail", "treatment"} <= said & set(lexical_tokens("so the gel was a last resort?"))
-
-
-def test_cells_harvested_are_cells_taken() -> None:
-    said = set(lexical_tokens("The cells were taken from fat tissue.", document=True))
-    assert "taken" in said & set(lexical_tokens("where were the cells harvested from?"))
 
 
 def test_everybody_is_everyone() -> None:
