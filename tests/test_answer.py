@@ -362,6 +362,12 @@ GRIP = (
 )
 
 
+def _made_up(article_id: str, title: str, body: str) -> str:
+    """A made-up article's text: its front matter, then `body`."""
+    front = f"---\nid: {article_id}\ntitle: {title}\nreference: Doe J. (2024). A journal.\n---"
+    return f"{front}\n\n{body}"
+
+
 def _with_article(settings: Settings, name: str, text: str) -> Engine:
     """An engine on the shipped articles and one more, made up for a test."""
     (settings.corpus_dir / name).write_text(text, encoding="utf-8")
@@ -408,13 +414,13 @@ def test_a_question_of_what_is_needed_or_how_big_is_answered_by_a_sentence_sayin
     assert size.answered and "was small, with 12 patients" in size.quotes[0].quote
 
 
-GOAT_GEL = (
-    "---\nid: goat-gel\ntitle: A Gel for Gout in Goats\n"
-    "reference: Doe J. (2024). Goat journal. 7:7.\n---\n\n"
+GOAT_GEL = _made_up(
+    "goat-gel",
+    "A Gel for Gout in Goats",
     "As many as 1 in 4 goats suffer from gout pain, perhaps the most common pain in goats.\n\n"
     "Goat farmers see swollen hooves each spring. Vets weigh the goats before any treatment.\n\n"
     "In a trial of the stem cell gel, the goats' gout pain decreased to the same levels as in "
-    "goats given surgery.\n"
+    "goats given surgery.\n",
 )
 
 
@@ -429,26 +435,30 @@ def test_how_much_something_changed_is_not_answered_by_how_common_it_is(
     assert common.answered and common.quotes[0].quote.startswith("As many as 1 in 4")
 
 
-GAIT = (
-    "---\nid: goat-gait\ntitle: Stem Cells for Lame Goats\n"
-    "reference: Doe J. (2024). Goat journal. 8:8.\n---\n\n"
+GAIT = _made_up(
+    "goat-gait",
+    "Stem Cells for Lame Goats",
     "Vets compared the goats' Walking Gait scores (WGS) before and after the injections. "
     "The goats were filmed on a ramp.\n\n"
-    "WGS is a simple way to rate how well a goat walks. A WGS score under 5 is poor.\n"
+    "WGS is a simple way to rate how well a goat walks. A WGS score under 5 is poor.\n",
 )
 
 
 def test_what_a_name_is_may_be_said_by_its_abbreviation(fake_settings: Settings) -> None:
     engine = _with_article(fake_settings, "goat-gait.md", GAIT)
-    answer = ask(engine, "What is the Walking Gait Score?", min_score=0.0)
-    assert answer.answered and answer.quotes[0].quote.startswith("WGS is a simple way")
+    quotes = ask(engine, "What is the Walking Gait Score?", min_score=0.0).quotes
+    # Not the sentence bringing the abbreviation in, which spells it out.
+    assert [q.quote.split(".")[0] for q in quotes[:1]] == [
+        "WGS is a simple way to rate how well a goat walks"
+    ]
 
 
-COLCHICINE = (
-    "---\nid: gout-drugs\ntitle: Drugs for Gout\nreference: Doe J. (2024). Gout journal. 9:9.\n"
-    "---\n\nGout attacks come at night. The first drug tried is allopurinol. The other drug, "
+COLCHICINE = _made_up(
+    "gout-drugs",
+    "Drugs for Gout",
+    "Gout attacks come at night. The first drug tried is allopurinol. The other drug, "
     "colchicine, may slow gout attacks. However, neither of these drugs is a cure. "
-    "Gels are being tested.\n"
+    "Gels are being tested.\n",
 )
 
 
