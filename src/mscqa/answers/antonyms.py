@@ -120,4 +120,4 @@ def _denied(text: str, start: int) -> bool:
 
 
 _COMPOUND = re.compile(r"\b([\w+]+)-([a-z]{4,})\b", re.IGNORECASE)
-_DENIAL = re.compile(r"\b(?:not|no|never|neither|nor|without|n't)\b|n't\b", re.IGNORECASE)
+_DENIAL = re.compile(r"\b(?:not|no|never|neither|nor|without)\b|n't\b", re.IGNORECASE)
