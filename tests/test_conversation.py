@@ -1400,6 +1400,15 @@ def test_those_after_asking_what_is_given_for_something_are_the_treatments_for_i
     )
 
 
+def test_that_after_a_sentence_naming_the_condition_points_at_what_it_tells() -> None:
+    told = "My aunt has gout and lately her toes have gone red and hot at night."
+    (part,) = read_message(f"{told} Is that part of gout?").parts
+    assert part.told == told
+    # A sentence naming the condition only is the condition, and tells nothing.
+    (alone,) = read_message("My aunt has gout. Is that part of gout?").parts
+    assert alone.told == ""
+
+
 def test_why_does_that_happen_asks_why_what_the_story_told_last_happens() -> None:
     message = (
         "My gran has gout and her hands are sore, the knuckles have swollen up like marbles. "

@@ -195,10 +195,10 @@ def _read_parts(
         # "Is that normal for gout?" after "His toes swell up at night.": searched with that
         # sentence (`Part.told`), and without it when the articles do not cover it so.
         last = next(reversed(sentences(story)), "")
-        said = last if last and points_at_what_is_told(typed, standalone, last) else ""
-        # "Why does that happen?" after "he has ALS and his muscles are melting away"
+        # "Is that part of ALS?" after "he has ALS and his legs are tight": what that tells
         latest = told_last(last)
-        if latest and points_at_what_is_told(typed, standalone, latest):
+        said = last if latest and points_at_what_is_told(typed, standalone, latest) else ""
+        if said:
             why = why_it_happens(typed, latest, conditions(standalone)[0])
             if why:
                 standalone, said = why, ""

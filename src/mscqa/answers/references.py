@@ -309,6 +309,7 @@ def points_at_what_is_told(typed: str, standalone: str, last: str) -> bool:
     return (
         reference is not None
         and reference.group().lower() in ("this", "that")
+        and not _TREATED_FOR.search(typed[: reference.start()])  # "what is used for this?"
         and bool(conditions(standalone))
         and not conditions(last)
     )
