@@ -236,6 +236,13 @@ def test_to_fail_is_failure() -> None:
     assert "failur" in said & set(lexical_tokens("can the joint fail completely?"))
 
 
+def test_clenched_muscles_are_contracted_and_not_handling_a_drug_is_not_tolerating_it() -> None:
+    said = set(lexical_tokens("The muscles are in a contracted state.", document=True))
+    assert "contract" in said & set(lexical_tokens("why are his muscles clenched?"))
+    drugs = set(lexical_tokens("Not everyone can tolerate these drugs.", document=True))
+    assert "toler" in drugs & set(lexical_tokens("what if she can't handle the gout pills?"))
+
+
 def test_everybody_is_everyone() -> None:
     said = set(lexical_tokens("Not everyone can take the gout tablets.", document=True))
     assert set(lexical_tokens("do the gout tablets suit everybody?")) & said >= {"everyon"}
