@@ -379,3 +379,10 @@ def test_the_plural_of_a_plain_word_is_no_technical_term() -> None:
     # "downsides" is rare in English, "downside" is not: it names no topic of its own.
     assert unknown_terms("any downsides to the injections?", VOCABULARY) == []
     assert unknown_terms("do stem cells interact with statins?", VOCABULARY) == ["statins"]
+
+
+def test_a_modal_verb_asks_for_nothing_named() -> None:
+    from mscqa.search.scope import unnamed_asked
+
+    assert unnamed_asked("so what might they do for the hip?", VOCABULARY) == []
+    assert unnamed_asked("what vaccines might I need?", VOCABULARY) == ["vaccines"]

@@ -392,7 +392,9 @@ _INDEFINITE = frozenset(
      "each"]
 )  # fmt: skip
 # Words that are never what `unnamed_asked` finds a question asks to be named.
-_NOT_ASKED = STOPWORDS | _INDEFINITE | _FRAME_WORDS | _PORTIONS_AND_ADVERBS
+# "what might they do ...?": a modal verb asks nothing named.
+_MODALS = frozenset(["might", "may", "must", "should", "shall", "would", "could", "can", "will"])
+_NOT_ASKED = STOPWORDS | _INDEFINITE | _FRAME_WORDS | _PORTIONS_AND_ADVERBS | _MODALS
 
 
 def _adverb(word: str) -> bool:
