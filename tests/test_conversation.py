@@ -1068,6 +1068,13 @@ def test_the_subject_of_a_question_with_its_verb_first_ends_before_what_is_said_
     assert follow_up == "When does the kidney go wrong?"
 
 
+def test_they_after_a_plural_opening_the_question_is_that_plural() -> None:
+    earlier = ["urate gels in gout research - what's the idea?"]
+    assert "urate gels" in standalone_question("so what might they do for the toes?", earlier)
+    # A word of the question's frame opening it ("does") is no plural named.
+    assert standalone_question("do they hurt?", ["does gout hurt?"]) == "do gout hurt?"
+
+
 def test_a_phrase_ends_before_a_clause_saying_when() -> None:
     from mscqa.answers.phrases import determiner_phrases
 

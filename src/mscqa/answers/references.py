@@ -270,12 +270,14 @@ def plural_referent(question: str, treatment: str) -> tuple[str, str]:
     """What "they" or "them" after `question` stands for, with the word that joins it to a
     condition ("in", "for"): the last phrase of "the" and a plural noun ("the muscles", "the
     side effects of steroids"), or of a plural noun after "to" or "about" ("what happens to
-    muscles in ALS?"), unless the `treatment` named is outside it; else a drug class
+    muscles in ALS?") or opening it ("exosomes in ALS research?"), unless the `treatment` named
+    is outside it; else a drug class
     named when no treatment is ("steroids"); else ("", "")."""
     plural = [
         m.group()
         for m in _DEFINITE_PLURAL.finditer(question)
         if m.group(1).islower()
+        and m.group(1) not in STOPWORDS
         and not _RESEARCH_NOUN.match(m.group(1))
         and not conditions(m.group(1))
     ]
@@ -288,7 +290,7 @@ def plural_referent(question: str, treatment: str) -> tuple[str, str]:
 
 
 _DEFINITE_PLURAL = re.compile(
-    r"(?:\b(?i:the)\s+|(?<=\b(?i:to) )|(?<=\b(?i:about) ))"
+    r"(?:\b(?i:the)\s+|(?<=\b(?i:to) )|(?<=\b(?i:about) )|^)"
     r"(?:[a-z]+\s+)?([a-z]{3,}(?<![su])s)\b(?:\s+of\s+[\w'-]+(?:\s+cells)?)?"
 )
 _RESEARCH_NOUN = re.compile(r"(?:studies|trials|reviews|papers|experiments|analyses)$")
