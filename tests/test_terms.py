@@ -243,6 +243,12 @@ def test_clenched_muscles_are_contracted_and_not_handling_a_drug_is_not_tolerati
     assert "toler" in drugs & set(lexical_tokens("what if she can't handle the gout pills?"))
 
 
+def test_analysed_and_analyzed_are_one_word() -> None:
+    said = set(lexical_tokens("The goat trials were combined and analyzed.", document=True))
+    assert "analys" in said & set(lexical_tokens("were the goat trials analysed together?"))
+    assert stem("paralyzed") == stem("paralysed")
+
+
 def test_everybody_is_everyone() -> None:
     said = set(lexical_tokens("Not everyone can take the gout tablets.", document=True))
     assert set(lexical_tokens("do the gout tablets suit everybody?")) & said >= {"everyon"}

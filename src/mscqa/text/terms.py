@@ -247,9 +247,10 @@ NUMBER_WORDS = {
 }  # fmt: skip
 # Part of the lexical fingerprint: change it whenever the code below changes the tokens.
 _TOKEN_RULES = (
-    "9: stemmed content words, term expansions (both ways on the document side), "
+    "10: stemmed content words, term expansions (both ways on the document side), "
     "number words as digits, contractions written out, no 'well' after 'as', 'non-' joined, "
-    "passages as models read them (model_text), no 'et al', no asked-only terms in documents"
+    "passages as models read them (model_text), no 'et al', no asked-only terms in documents, "
+    "'-lyze' as '-lyse'"
 )
 
 
@@ -264,7 +265,13 @@ def lexical_fingerprint() -> str:
 
 def stem(word: str) -> str:
     """The stem of one normalised word, as the lexical index stores it."""
-    return str(_stemmer().stemWord(normalize(word)))
+    return str(_stemmer().stemWord(_british(normalize(word))))
+
+
+def _british(word: str) -> str:
+    """`word` spelled the British way where only "-lyse" / "-lyze" differ: "analyzed" is
+    "analysed", "paralyze" "paralyse" (the stemmer keeps the two apart)."""
+    return word.replace("lyz", "lys")
 
 
 def lexical_tokens(text: str, expand: bool = True, document: bool = False) -> list[str]:
@@ -274,7 +281,7 @@ def lexical_tokens(text: str, expand: bool = True, document: bool = False) -> li
     ("MS"), so a concept counts the same whichever way either side writes it; questions get
     the expansions of their own terms only, which keeps their list of words short."""
     expanded = expand_terms(text, document) if expand else text
-    tokens = [NUMBER_WORDS.get(w, w) for w in content_words(expanded)]
+    tokens = [_british(NUMBER_WORDS.get(w, w)) for w in content_words(expanded)]
     stems = list(_stemmer().stemWords(tokens)) if tokens else []
     if document and expand and stems:
         present = set(stems)
