@@ -665,6 +665,19 @@ def test_one_group_is_research_the_evidence_names_not_a_count() -> None:
     assert once.verdict != SUPPORTED and "one" in once.unmatched
 
 
+def test_a_participle_saying_what_a_noun_is_is_no_finding() -> None:
+    evidence = ["The gel may help protect, preserve or even regrow joints affected by gout."]
+    said = judgement("The gel may help preserve joints damaged by gout.", evidence, evidence[0])
+    assert said.verdict == SUPPORTED
+    # Said as a finding, the participle still turns against its opposite.
+    found = judgement("The gel joints were damaged by the gel.", evidence, evidence[0])
+    assert found.verdict != SUPPORTED
+    turned = ["The gel protected the joints of the goats."]
+    assert judgement("The gel damaged the joints of the goats.", turned, turned[0]).verdict == (
+        CONTRADICTED
+    )
+
+
 def test_the_verdict_is_read_against_the_quote_of_the_article_that_says_most(
     fake_engine: Engine,
 ) -> None:

@@ -7,6 +7,7 @@ another's word (`turned_round`), or a compound turned round ("UCP1-dependent" /
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 
 from mscqa.config import DATA_DIR
@@ -121,3 +122,18 @@ def _denied(text: str, start: int) -> bool:
 
 _COMPOUND = re.compile(r"\b([\w+]+)-([a-z]{4,})\b", re.IGNORECASE)
 _DENIAL = re.compile(r"\b(?:not|no|never|neither|nor|without)\b|n't\b", re.IGNORECASE)
+
+
+def modifies(tokens: Sequence[str], i: int) -> bool:
+    """True when word `i` of `tokens` is a participle saying what the noun before it is, not a
+    finding: "cells damaged by ALS" (but "cells were damaged by ALS" finds it)."""
+    return (
+        tokens[i].endswith("ed")
+        and i + 1 < len(tokens)
+        and tokens[i + 1] == "by"
+        and i > 0
+        and tokens[i - 1] not in _BEING
+    )
+
+
+_BEING = frozenset({"is", "are", "was", "were", "be", "been", "being", "get", "gets", "got"})

@@ -1,12 +1,13 @@
 """Whether a clause denies what it says: "does not improve function" does; "than those who do
-not", "not only ... but also" and "patients with no prior disease" do not. Pure functions over
-text."""
+not", "not only ... but also" and "patients with no prior disease" do not; and what a denial's
+"they" or "it" stands for. Pure functions over text."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
-from mscqa.answers.antonyms import direction_kinds
+from mscqa.answers.antonyms import content_stems, direction_kinds
 from mscqa.text.frequency import common
 from mscqa.text.terms import STOPWORDS, stem, words
 
@@ -122,3 +123,27 @@ def denies_a_thing(clause: str, affirmed: frozenset[str]) -> bool:
 
 
 _BE = frozenset({"is", "are", "was", "were", "be", "not"})
+
+
+def referred_to(clause: str, before: str) -> set[str]:
+    """The words of the clause `before` when `clause`, a denial, speaks of what it named as
+    "they" or "it" ("... such as turmeric are popular; trials have not shown that they work")."""
+    return content_stems(before) if before and _POINTING.search(clause) else set()
+
+
+_POINTING = re.compile(r"\b(?:they|them|it|these|those)\b")
+
+
+def subject_referred(clause: str, before: str) -> set[str]:
+    """The words of the subject of the clause `before` when `clause` says "them" or "it" for
+    it ("steroid injections ... are not as effective, so many doctors hesitate to perform
+    them"): not what `before` says of it, which `clause` does not say again."""
+    subject = _SUBJECT.match(before)
+    if not subject or not _POINTING.search(clause):
+        return set()
+    return content_stems(subject.group(1))
+
+
+_SUBJECT = re.compile(
+    r"(.+?)\s(?:is|are|was|were|have|has|had|do|does|did|can|could|may|might|will|would)\b"
+)

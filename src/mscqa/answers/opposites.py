@@ -7,9 +7,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from mscqa.answers.antonyms import antonyms, content_stems, direction_kinds, negated_form
+from mscqa.answers.antonyms import antonyms, content_stems, direction_kinds, modifies, negated_form
 from mscqa.answers.conditions import conditions
-from mscqa.answers.negation import NEGATIONS, denies_a_thing, negated
+from mscqa.answers.negation import NEGATIONS, denies_a_thing, negated, referred_to, subject_referred
 from mscqa.answers.numbers import THOUSANDS
 from mscqa.text.terms import (
     NUMBER_WORDS,
@@ -140,6 +140,7 @@ def signals(text: str, reach: int, findings_only: bool = False) -> list[Signal]:
             and t not in naming
             and not _names_effects(tokens, i)
             and not _names_removal(tokens, i)
+            and not modifies(tokens, i)
             and not opens_bound(tokens, i)
             and not _forms_comparative(tokens, i, directions)
         ]
@@ -400,13 +401,13 @@ def opposition(statement: str, evidence: str) -> str | None:
         if _HEDGE.search(c):
             continue
         neg = _negated_plainly(c) or denies_a_thing(c, affirmed)
-        referred = _referred(c, before) if neg else _subject_referred(c, before)
+        referred = referred_to(c, before) if neg else subject_referred(c, before)
         evidence_clauses.append((c, content_stems(c) | referred, neg))
     all_words = set().union(*(ws for _, ws, _ in evidence_clauses))
     # Stopwords too: "accurate" frames questions, but turns "inaccurate" round all the same.
     written = {stem(w) for w in words(normalize(evidence))} | all_words
     for clause in clauses(statement):
-        words_here = content_stems(clause)
+        words_here = content_stems(clause) - _modifying(clause)
         if not words_here:
             continue
         polarity = _negated_plainly(clause)
@@ -449,7 +450,7 @@ def _swapped_in_sentence(
     when the evidence is about the statement's other words (at least two, though cut into
     clauses too short to share them: "Once symptoms start, they do not resolve but instead
     get progressively worse" against "symptoms improve")."""
-    mine = content_stems(statement) | idiom_words(statement)
+    mine = (content_stems(statement) | idiom_words(statement)) - _modifying(statement)
     if _negated_plainly(statement) or len(mine & all_words) < 2:
         return None
     opposites = antonyms()
@@ -468,28 +469,11 @@ _DURATION = re.compile(
 _TIME_UNITS = frozenset(stem(w) for w in ("hour", "day", "week", "month", "year"))
 
 
-def _referred(clause: str, before: str) -> set[str]:
-    """The words of the clause `before` when `clause`, a denial, speaks of what it named as
-    "they" or "it" ("... such as turmeric are popular; trials have not shown that they work")."""
-    return content_stems(before) if before and _POINTING.search(clause) else set()
-
-
-_POINTING = re.compile(r"\b(?:they|them|it|these|those)\b")
-
-
-def _subject_referred(clause: str, before: str) -> set[str]:
-    """The words of the subject of the clause `before` when `clause` says "them" or "it" for
-    it ("steroid injections ... are not as effective, so many doctors hesitate to perform
-    them"): not what `before` says of it, which `clause` does not say again."""
-    subject = _SUBJECT.match(before)
-    if not subject or not _POINTING.search(clause):
-        return set()
-    return content_stems(subject.group(1))
-
-
-_SUBJECT = re.compile(
-    r"(.+?)\s(?:is|are|was|were|have|has|had|do|does|did|can|could|may|might|will|would)\b"
-)
+def _modifying(text: str) -> set[str]:
+    """The stems of the participles of `text` that say what a noun is ("cells damaged by ALS"):
+    no finding, so no opposite of one."""
+    said = words(normalize(text))
+    return {stem(t) for i, t in enumerate(said) if modifies(said, i)}
 
 
 def _as_written(stemmed: str, text: str) -> str:
