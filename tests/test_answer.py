@@ -351,21 +351,21 @@ def test_a_question_only_a_number_answers_needs_a_quote_with_a_number(
     assert not refused.answered and refused.reason == NO_FIGURE
 
 
-GRIP = (
-    "---\nid: grip-study\ntitle: Stem Cells for Hand Osteoarthritis\n"
-    "reference: Doe J. (2024). Hand journal. 1:1.\n---\n\n"
-    "Hand osteoarthritis makes it hard to open jars and hold a cup. In a small study, "
-    "researchers injected stem cells into the finger joints of 20 adults with hand "
-    "osteoarthritis. They measured grip strength before and 12 weeks after the injections. "
-    "Grip is a simple way to follow the disease. On average, grip strength rose from 18 kg to "
-    "24 kg after treatment.\n"
-)
-
-
 def _made_up(article_id: str, title: str, body: str) -> str:
     """A made-up article's text: its front matter, then `body`."""
     front = f"---\nid: {article_id}\ntitle: {title}\nreference: Doe J. (2024). A journal.\n---"
     return f"{front}\n\n{body}"
+
+
+GRIP = _made_up(
+    "grip-study",
+    "Stem Cells for Hand Osteoarthritis",
+    "Hand osteoarthritis makes it hard to open jars and hold a cup. In a small study, "
+    "researchers injected stem cells into the finger joints of 20 adults with hand "
+    "osteoarthritis. They measured grip strength before and 12 weeks after the injections. "
+    "Grip is a simple way to follow the disease. On average, grip strength rose from 18 kg to "
+    "24 kg after treatment.\n",
+)
 
 
 def _with_article(settings: Settings, name: str, text: str) -> Engine:
@@ -391,13 +391,13 @@ def test_a_figure_question_is_not_answered_by_a_length_of_time(
     assert when.answered and "12 weeks" in when.quotes[0].quote
 
 
-WRIST = (
-    "---\nid: wrist-study\ntitle: Stem Cells for Wrist Fractures\n"
-    "reference: Doe J. (2024). Bone journal. 3:3.\n---\n\n"
+WRIST = _made_up(
+    "wrist-study",
+    "Stem Cells for Wrist Fractures",
     "A broken wrist heals slowly in older adults. Researchers in Norway injected stem cells "
     "into broken wrists of older adults, and the wrist bones healed faster than expected. "
     "The wrist study in Norway was small, with 12 patients. Trials with more patients will be "
-    "required before wrist injections are offered.\n"
+    "required before wrist injections are offered.\n",
 )
 
 
@@ -479,12 +479,12 @@ def test_a_quote_goes_on_to_the_sentence_saying_of_these_what_was_asked(
     assert index.articles["gout-drugs"].text[start:end].endswith("may slow gout attacks.")
 
 
-GRAFTS = (
-    "---\nid: graft-study\ntitle: Grafts for Torn Tendons\n"
-    "reference: Doe J. (2024). Tendon journal. 5:5.\n---\n\n"
+GRAFTS = _made_up(
+    "graft-study",
+    "Grafts for Torn Tendons",
     "Torn tendons heal slowly, and the cells in a graft may help torn tendons heal. "
     "Grafts hold cells that help a torn tendon mend. The graft cells were harvested from the "
-    "patient's own hamstring.\n"
+    "patient's own hamstring.\n",
 )
 
 
@@ -498,11 +498,12 @@ def test_asked_where_something_is_from_the_sentence_saying_what_it_was_taken_fro
     assert leading_forms("Where does the tendon tear, and does it come back?") == ()
 
 
-GELS = (
-    "---\nid: gels-defined\ntitle: Urate Gels\nreference: Doe J. (2024). Gout journal. 4:4.\n"
-    "---\n\nUrate gels play a growing part in gout clinics, and urate gels are tried in gout "
+GELS = _made_up(
+    "gels-defined",
+    "Urate Gels",
+    "Urate gels play a growing part in gout clinics, and urate gels are tried in gout "
     "trials of urate gels every year. Flares often strike at night and settle in a week. "
-    "In short, urate gels are a family of creams that dissolve crystals in the joint.\n"
+    "In short, urate gels are a family of creams that dissolve crystals in the joint.\n",
 )
 
 
@@ -518,11 +519,12 @@ def test_what_is_x_is_answered_by_the_sentence_saying_what_x_is(fake_settings: S
     assert tried.answered and "tried in gout trials" in tried.quotes[0].quote
 
 
-GEL = (
-    "---\nid: gel-study\ntitle: Gels for Gout\nreference: Doe J. (2024). Gout journal. 2:2.\n"
-    "---\n\nGout is a painful kind of arthritis. Researchers have turned to urate gels as a "
+GEL = _made_up(
+    "gel-study",
+    "Gels for Gout",
+    "Gout is a painful kind of arthritis. Researchers have turned to urate gels as a "
     "possible treatment for gout. These gels have the ability to dissolve crystals and calm "
-    "the joint. This is an exciting area.\n"
+    "the joint. This is an exciting area.\n",
 )
 
 
@@ -559,11 +561,11 @@ def test_a_follow_ups_focus_is_a_word_the_patient_typed_in_it(fake_engine: Engin
     assert typed and all("infection" in t for t in typed)
 
 
-QUAXEL = (
-    "---\nid: quaxel-disease\ntitle: Quaxel Disease in Goats\n"
-    "reference: Doe J. (2024). Goat journal. 3:3.\n---\n\n"
+QUAXEL = _made_up(
+    "quaxel-disease",
+    "Quaxel Disease in Goats",
     "Quaxel disease (QD) is a rare illness of goats, first described in a Welsh herd. "
-    "QD is spread by ticks that feed on goats in the spring.\n"
+    "QD is spread by ticks that feed on goats in the spring.\n",
 )
 
 
@@ -611,12 +613,12 @@ def test_how_many_is_answered_by_a_sentence_giving_the_number_of_what_it_counts(
     assert answer.answered and counts(answer.quotes[0].quote, "patients")
 
 
-ANKLE = (
-    "---\nid: ankle-study\ntitle: Stem Cells for Ankle Sprains\n"
-    "reference: Doe J. (2024). Foot journal. 2:2.\n---\n\n"
+ANKLE = _made_up(
+    "ankle-study",
+    "Stem Cells for Ankle Sprains",
     "An ankle sprain that keeps coming back wears the joint down. Researchers in Spain injected "
     "stem cells into the ankles of patients with sprains that kept coming back, and the patients "
-    "in the ankle study walked better. The ankle sprain study was a first step.\n"
+    "in the ankle study walked better. The ankle sprain study was a first step.\n",
 )
 
 
