@@ -22,6 +22,7 @@ from mscqa.answers.candidates import (
 from mscqa.answers.forms import counts, leading_forms
 from mscqa.answers.quotes import (
     NO_FIGURE,
+    NO_HARM,
     NOT_COVERED,
     find_quotes,
     not_covered_reason,
@@ -611,6 +612,27 @@ def test_how_many_is_answered_by_a_sentence_giving_the_number_of_what_it_counts(
         "How many patients were in the stem cell trials for autoimmune diseases?"
     )
     assert answer.answered and counts(answer.quotes[0].quote, "patients")
+
+
+ELBOW = _made_up(
+    "elbow-study",
+    "Stem Cells for Tennis Elbow",
+    "Tennis elbow is a painful strain of the tendons of the forearm. Researchers injected stem "
+    "cells into the elbows of 30 players with tennis elbow, and their grip grew stronger. The "
+    "elbow study was small.\n",
+)
+
+
+def test_whether_a_treatment_did_harm_is_not_answered_by_an_article_silent_on_it(
+    fake_settings: Settings,
+) -> None:
+    # The elbow article never speaks of safety: its grip sentence says nothing of harm.
+    engine = _with_article(fake_settings, "elbow-study.md", ELBOW)
+    answer = ask(engine, "Did the tennis elbow players have any complications?", min_score=0.0)
+    assert not answer.answered and answer.reason == NO_HARM
+    # The ALS article speaks of safety: its sentence leads.
+    answer = ask(engine, "Did the ALS patients have any side effects?", min_score=0.0)
+    assert answer.answered and "safe" in answer.quotes[0].quote
 
 
 ANKLE = _made_up(

@@ -5,16 +5,17 @@ from __future__ import annotations
 import pytest
 
 from mscqa.answers.definitions import defined_name, defines, what_is
+from mscqa.answers.figures import measures
 from mscqa.answers.forms import (
     answers_figure,
     asks_amount,
     asks_figure,
+    asks_harm,
     asks_time,
     counted_noun,
     counts,
     has_form,
     leading_forms,
-    measures,
     question_forms,
     states_figure,
 )
@@ -221,6 +222,28 @@ def test_whether_anyone_died_is_answered_by_what_is_said_of_safety() -> None:
     # How many died of a disease, or at what rate, is a figure of the disease.
     assert "safety" not in names("How many deaths in the 1918 gout outbreak?")
     assert "safety" not in names("What was the fatality rate of goat gout?")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Did the goats have any complications?",
+        "Were there side effects in the gel trial?",
+        "any serious side-effects from the gel injections?",
+        "Do the gel injections have adverse events?",
+    ],
+)
+def test_whether_a_treatment_had_complications_is_answered_by_its_safety(question: str) -> None:
+    assert asks_harm(question)
+    forms = leading_forms(question)
+    assert has_form(forms, "The gel was well tolerated in all 40 goats.")
+    assert not has_form(forms, "The goats limped less after the gel injections.")
+
+
+def test_complications_a_disease_leads_to_ask_nothing_of_a_treatments_harm() -> None:
+    assert not asks_harm("Can gout lead to complications?")
+    assert not asks_harm("Does goat gout cause complications in the hooves?")
+    assert not asks_harm("What complications does goat gout bring?")
 
 
 def test_which_score_was_used_asks_for_its_name_not_a_number() -> None:

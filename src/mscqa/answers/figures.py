@@ -7,10 +7,18 @@ import re
 from collections.abc import Callable, Sequence
 
 from mscqa.answers.candidates import Candidate
-from mscqa.answers.forms import answers_figure, asks_time, counted_noun, counts, measures
+from mscqa.answers.definitions import normalized
+from mscqa.answers.forms import (
+    LENGTH_OF_TIME,
+    answers_figure,
+    asks_time,
+    counted_noun,
+    counts,
+    states_figure,
+)
 from mscqa.search.library import Library
 from mscqa.text.frequency import everyday
-from mscqa.text.terms import content_words, stem
+from mscqa.text.terms import CITATION, content_words, stem
 
 
 def answers_figure_of(
@@ -108,3 +116,20 @@ def best_in_article(
         ),
         None,
     )
+
+
+def measures(text: str, measured: frozenset[str]) -> bool:
+    """True when `text` gives a figure, other than a length of time, within a few words of one
+    of the question's telling words (stems, `_telling_stems`): "grip strength rose from
+    18 kg" for how much grip rose, but not "20 adults ... measured their grip"."""
+    said = _WORDS.findall(CITATION.sub(" ", LENGTH_OF_TIME.sub(" ", normalized(text))))
+    named = [i for i, w in enumerate(said) if stem(w) in measured]
+    figures = [i for i, w in enumerate(said) if states_figure(w)]
+    return any(abs(i - j) <= MEASURE_SPAN for i in named for j in figures)
+
+
+# How many words apart a figure and what it measures may stand: "grip strength rose from 18".
+MEASURE_SPAN = 6
+
+
+_WORDS = re.compile(r"[a-z0-9']+")

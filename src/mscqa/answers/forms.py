@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, replace
 
 from mscqa.answers.definitions import WHAT_IS, normalized
-from mscqa.text.terms import CITATION, normalize, stem
+from mscqa.text.terms import normalize, stem
 
 _YES_NO = r"^(?:do|does|did|can|could|will|would|is|are|was|were|has|have|should)\b"
 
@@ -35,11 +35,20 @@ def _compile(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
-PEOPLE_DIED = (  # "did anyone die?", "were there deaths in the study?": its safety
+# "Did anyone die?", "were there deaths in the study?": whether a treatment did harm, which its
+# safety answers (not "why do nerve cells die?"); so do "did the patients have any
+# complications?" (`HARM_DONE`; not "can the disease lead to complications?").
+PEOPLE_DIED = (
     r"\b(?:anyone|anybody|someone|somebody|any(?: of)?(?: the| them| those)?"
     r"(?: (?!cells?\b|neurons?\b|tissues?\b)[a-z-]+){1,2}?)(?: ever)? (?:die|died|dies|killed)\b"
     r"|\b(?:any|no|were there) (?:deaths?|fatalities)\b|\bdeaths? (?:in|during|among|after) "
     r"(?:the |this |that )?(?:[\w-]+ )?(?:study|studies|trials?|treatment|patients|group)\b"
+)
+HARM_DONE = (
+    PEOPLE_DIED
+    + r"|^(?:any (?:[\w-]+ )?|(?:did|do|does|were|was|are|is|have|has|had|will|would|can|could)\b"
+    r"(?:(?!\b(?:cause[sd]?|lead|leads|led|result|results|resulted)\b).)*)"
+    r"\b(?:complications?|side[ -]effects?|adverse (?:events?|effects?|reactions?))\b"
 )
 
 FORMS = (
@@ -152,7 +161,7 @@ FORMS = (
         "safety",
         _compile(
             r"\b(?:safe|safely|safety|unsafe|risky|dangerous|side effects?|adverse|"
-            r"complications?)\b|" + PEOPLE_DIED
+            r"complications?)\b|" + HARM_DONE
         ),
         _compile(r"\b(?:safe|safely|safety|unsafe|adverse|side effects?|tolerated?|harmful)\b"),
     ),
@@ -233,7 +242,7 @@ def question_forms(question: str) -> tuple[Form, ...]:
 # What studies are needed is said by naming them: "larger clinical trials", "larger studies
 # will be required", "replicated in larger, Phase III trials"; not by "more work is needed".
 _STUDIES_ASKED = re.compile(r"\b(?:stud(?:y|ies)|trials?|research)\b")
-_PEOPLE_DIED = re.compile(PEOPLE_DIED)
+_HARM_DONE = re.compile(HARM_DONE)
 _STUDIES_NEEDED = Form(
     "need",
     _STUDIES_ASKED,
@@ -290,9 +299,14 @@ def leading_forms(question: str) -> tuple[Form, ...]:
             forms.append(_not_from_itself(_TAKEN_FROM, text))
         elif form.name == "method" and _GIVEN.question.search(text):
             forms.append(_GIVEN)
-        elif form.name in _LEADING or (form.name == "safety" and _PEOPLE_DIED.search(text)):
+        elif form.name in _LEADING or (form.name == "safety" and _HARM_DONE.search(text)):
             forms.append(form)
     return tuple(forms)
+
+
+def asks_harm(question: str) -> bool:
+    """True when `question` asks whether a treatment did harm (`HARM_DONE`)."""
+    return bool(_HARM_DONE.search(normalize(question)))
 
 
 _TAKEN_FROM = Form(
@@ -376,11 +390,11 @@ def answers_figure(question: str, text: str) -> bool:
     things ("the number of patients ... is relatively small")."""
     said = normalized(text)
     if asks_time(question):
-        if _DIGIT.search(said) or _LENGTH_OF_TIME.search(said) or _A_UNIT_OF_TIME.search(said):
+        if _DIGIT.search(said) or LENGTH_OF_TIME.search(said) or _A_UNIT_OF_TIME.search(said):
             return True
         if _HOW_LONG.search(normalize(question)) and _DURATION.search(said):
             return True
-    elif states_figure(_LENGTH_OF_TIME.sub(" ", said)):
+    elif states_figure(LENGTH_OF_TIME.sub(" ", said)):
         return True
     counted = counted_noun(question)
     return bool(counted) and _sized(counted, said)
@@ -395,20 +409,6 @@ _TIME_QUESTION = re.compile(
     r"\bhow (?:long|often|old|soon|quickly|fast)\b|^when\b|\b(?:what|which) (?:year|age)\b"
     r"|\bat what age\b|\bhow many (?:days|weeks|months|years|hours|times)\b"
 )
-
-
-def measures(text: str, measured: frozenset[str]) -> bool:
-    """True when `text` gives a figure, other than a length of time, within a few words of one
-    of the question's telling words (stems, `figures._telling_stems`): "grip strength rose from
-    18 kg" for how much grip rose, but not "20 adults ... measured their grip"."""
-    said = _WORDS.findall(CITATION.sub(" ", _LENGTH_OF_TIME.sub(" ", normalized(text))))
-    named = [i for i, w in enumerate(said) if stem(w) in measured]
-    figures = [i for i, w in enumerate(said) if states_figure(w)]
-    return any(abs(i - j) <= MEASURE_SPAN for i in named for j in figures)
-
-
-# How many words apart a figure and what it measures may stand: "grip strength rose from 18".
-MEASURE_SPAN = 6
 
 
 def counts(text: str, counted: str) -> bool:
@@ -471,7 +471,7 @@ _HOW_LONG = re.compile(r"\bhow long\b")
 _NUMBER_OR_WORD = (
     rf"(?:{_NUMBER}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a few|several)"
 )
-_LENGTH_OF_TIME = re.compile(
+LENGTH_OF_TIME = re.compile(
     rf"\b{_NUMBER_OR_WORD}(?:\s*(?:-|\u2013|to|or)\s*{_NUMBER_OR_WORD})?[\s-]*"
     r"(?:days?|weeks?|months?|years?|hours?|minutes?|decades?)\b"
 )
@@ -491,7 +491,7 @@ _DURATION = re.compile(
 
 # An amount asked for that is no length of time ("what were the scores before and after?") is
 # not given by one ("6 months after treatment"), as in `answers_figure`.
-_UNTIMED = replace(next(form for form in FORMS if form.name == "amount"), aside=_LENGTH_OF_TIME)
+_UNTIMED = replace(next(form for form in FORMS if form.name == "amount"), aside=LENGTH_OF_TIME)
 
 
 def states_figure(text: str) -> bool:

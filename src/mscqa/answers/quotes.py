@@ -20,8 +20,10 @@ from mscqa.answers.figures import (
     quoted_text,
 )
 from mscqa.answers.forms import (
+    FORMS,
     asks_amount,
     asks_figure,
+    asks_harm,
     has_form,
     leading_forms,
     question_forms,
@@ -247,6 +249,8 @@ def not_covered_reason(question: str, unknown: Sequence[str]) -> str:
 
 # Why a question asking for a number is not covered when no quote found for it states one.
 NO_FIGURE = "The articles give no number that answers it."
+# Why a question whether a treatment did harm is not covered when its quote says nothing of it.
+NO_HARM = "The articles do not say whether it did harm."
 
 
 def refused(question: str, unknown: Sequence[str], why: str = "") -> Answer:
@@ -366,7 +370,25 @@ def find_quotes(
     shaped = _shaped(question, scored, chosen[0], index) if asking and not figure else None
     if shaped is not None:
         chosen = _led_by(shaped, chosen, question, index, probabilities, neighbour_ratio)[:top_k]
+    if asking and asks_harm(question) and not _speaks_of_harm(chosen[0], index):
+        return refused(question, unknown, NO_HARM)
     return Answer(question, True, None, tuple(_quote(*quote, index) for quote in chosen))
+
+
+def _speaks_of_harm(quote: tuple[Candidate, int, int], index: Library) -> bool:
+    """True when the quote (candidate, start, end) speaks of safety or harm, or its article
+    does elsewhere (then a sentence the question did not retrieve may answer it): a question
+    whether a treatment did harm is not answered by an article that never speaks of it."""
+    article = quote[0].hit.passage.article_id
+    return has_form(_SAFETY, quoted_text(quote, index)) or any(
+        has_form(_SAFETY, sentence.text)
+        for sentence in index.sentences
+        if sentence.article_id == article
+    )
+
+
+# What a sentence that speaks of safety or harm says ("were safe", "adverse events").
+_SAFETY = tuple(form for form in FORMS if form.name == "safety")
 
 
 def _shaped(
