@@ -175,8 +175,10 @@ def test_chat_shorthand_is_read_as_the_word_it_stands_for(speller: Speller) -> N
     assert ("wat", "what") in corrected.changes
     # Opening a message with a capital it is still shorthand, and keeps the capital.
     assert speller.correct("Wat does gout mean").text == "What does gout mean"
+    assert speller.correct("y does gout hurt at night").text == "why does gout hurt at night"
     # Written in capitals it may be a name or an abbreviation: left as typed.
     assert speller.correct("UR and BC trials").text == "UR and BC trials"
+    assert speller.correct("genes on the Y chromosome").text == "genes on the Y chromosome"
     assert speller.correct("was it done in the u.s. or r u unsure").text == (
         "was it done in the u.s. or are you unsure"
     )
