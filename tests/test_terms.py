@@ -400,3 +400,9 @@ def test_ones_own_body_is_where_autologous_cells_come_from() -> None:
     assert "autolog" in said & set(lexical_tokens("are the cells from my own body?"))
     # Asked only: an article's "the body's own repair" says nothing of autologous cells.
     assert "autolog" not in lexical_tokens("the repair of their own body", document=True)
+
+
+def test_a_disease_fixed_is_one_cured() -> None:
+    # "will that fix it?" of a drug for a disease asks whether it cures it
+    assert "cure" in " ".join(expansions("will the new gout drug fix it?"))
+    assert "repair" in " ".join(expansions("can they fix a torn tendon?"))
