@@ -1465,3 +1465,34 @@ def test_what_else_is_after_asking_whether_something_is_one_asks_what_else_is_on
     assert not asks_for_more("what else is?", earlier[0])
     assert asks_for_more("what else is there?", earlier[0])
     assert asks_for_more("what else is?", "What causes gout?")
+
+
+def test_that_after_a_verb_of_saying_begins_what_was_said_and_points_at_nothing() -> None:
+    assert determiner_phrases("I read that gout comes in two kinds.") == []
+    assert determiner_phrases("I read that article about gout.") == ["that article about gout"]
+    # "that pattern" had become "that gout comes pattern"
+    (part,) = read_message(
+        "I read that gout comes in two kinds. What does that pattern look like?"
+    ).parts
+    assert "comes" not in part.standalone and "gout" in part.standalone
+
+
+def test_a_word_saying_when_is_none_of_a_follow_ups_own() -> None:
+    known = {"eventu", "ultim", "time", "gout", "soon", "eas"}
+    assert own_words("will it go away eventually?", known) == frozenset()
+    assert own_words("will it ease soon?", known) == {"eas"}
+
+
+def test_a_second_question_may_open_with_a_preposition_and_a_question_word() -> None:
+    _, questions = story_and_questions("Is gout common, and at what point does it need treatment?")
+    assert questions == ["Is gout common?", "at what point does it need treatment?"]
+    _, questions = story_and_questions("Is gout common, and from which age do men get it?")
+    assert questions == ["Is gout common?", "from which age do men get it?"]
+
+
+def test_the_story_sentence_a_follow_up_points_at_is_read_with_the_conversation() -> None:
+    # "them" in the sentence told is what the conversation was about
+    (part,) = read_message(
+        "my aunt can't take them, is that normal?", ["What drugs are used for gout?"]
+    ).parts
+    assert part.told == "my aunt can't take drugs for gout."

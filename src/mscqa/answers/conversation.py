@@ -107,12 +107,10 @@ class Part:
 
     typed: str
     standalone: str
-    # Searched when the question as typed is searched and the articles do not cover it: the
-    # question about what the conversation is about ("what happens in the late stages?"
-    # after "What is ALS?"), or "" when there is nothing to lean on.
+    # Searched when the articles do not cover the question as typed: it about what the
+    # conversation is about ("what happens in the late stages?" after "What is ALS?"), or "".
     fallback: str = ""
-    # The story sentence its "that" stands for, searched after it ("Is that normal for gout?"
-    # after "Now his toes swell up at night."), or "".
+    # The story sentence its "that" stands for ("Is that normal?" after "His toes swell."), or "".
     told: str = ""
 
     @property
@@ -198,6 +196,8 @@ def _read_parts(
         # "Is that part of ALS?" after "he has ALS and his legs are tight": what that tells
         latest = told_last(last)
         said = last if latest and points_at_what_is_told(typed, standalone, latest) else ""
+        if said and earlier:  # "my wife can't take them, is that common?": them, the drugs
+            said = standalone_question(said, earlier[-LOOK_BACK:])
         if said:
             why = why_it_happens(typed, latest, conditions(standalone)[0])
             if why:

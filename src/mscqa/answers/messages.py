@@ -27,9 +27,11 @@ _QUESTION_WORDS = (
     r"will|would|should|has|have|had|may|might|tell|explain|describe|any"
 )
 QUESTION_START = re.compile(rf"^(?:{_QUESTION_WORDS}|and|but|also)\b", re.IGNORECASE)
-# ", and what was ..." / " and does it ...": a second question joined to the first.
+# ", and what was ..." / " and does it ..." / ", and at what point ...": a second question
+# joined to the first.
 _JOINED = re.compile(
-    r"(?:,\s*|;\s*|\s+)(?:and|but|also|plus)\s+(?=(?:what|which|who|when|where|why|how|is|are|"
+    r"(?:,\s*|;\s*|\s+)(?:and|but|also|plus)\s+(?=(?:(?:from|at|in|for|to|by|on|after|until)\s+"
+    r"(?:what|which|whom|how)\b)|(?:what|which|who|when|where|why|how|is|are|"
     r"was|were|do|does|did|can|could|will|would|should|has|have)\b)",
     re.IGNORECASE,
 )

@@ -29,8 +29,18 @@ _PLAIN_VERBS = (
     r"grow|regrow|heal|repair|recover|rebuild|work|help|get|go|come|become|cause|make|take|"
     r"need|stop|start|change|turn|spread|affect|improve|happen|last|fix|feel"
 )
+# "I read that MS comes in types", "he told me that it helps": after a verb of saying or
+# knowing, "that" begins what was said, unless what follows is a thing read or heard ("I read
+# that article").
+_SAID = "".join(
+    rf"(?<!\b{w} )"
+    for w in ("read", "said", "say", "says", "heard", "hear", "told me", "tells me", "know",
+              "knew", "think", "thought", "believe", "mentioned", "claims", "claimed",
+              "learned", "learnt", "noticed", "hope", "worried", "realised", "realized")
+)  # fmt: skip
+_READ_OR_HEARD = rf"(?:{STUDY_WORDS}|article|articles|post|video|podcast|book|story|news)"
 _DETERMINER_PHRASE = re.compile(
-    r"\b(?:the|a|an|this|that|these|those)\s+[\w'-]+"
+    rf"\b(?:the|a|an|this|that(?=\s+{_READ_OR_HEARD}\b)|{_SAID}that|these|those)\s+[\w'-]+"
     rf"(?:\s+(?!(?:{_PLAIN_VERBS})\b)[\w'-]+){{0,7}}?"
     r"(?=\s*(?:[?.!,;]|$)|\s+(?:is|are|was|were|do|does|did|has|have|had|and|or|but|to|"
     r"when|if|because|while|once|unless|until|which|who|"

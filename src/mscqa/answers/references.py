@@ -474,11 +474,15 @@ def own_words(typed: str, known: Container[str]) -> frozenset[str]:
 
 def places_it(word: str) -> bool:
     """True for a word placing what was talked about in time or space ("and towards the
-    end?"): it says what about the topic is asked, and no quote need say it."""
+    end?", "will it fix it eventually?"): it says what about the topic is asked, and no quote
+    need say it."""
     return word.lower() in _WHEN_OR_WHERE
 
 
-_WHEN_OR_WHERE = frozenset(["near", "nearer", "towards", "toward", "around", "during", "until"])
+_WHEN_OR_WHERE = frozenset(
+    ["near", "nearer", "towards", "toward", "around", "during", "until", "eventually",
+     "ultimately", "someday", "finally", "soon", "sooner"]
+)  # fmt: skip
 
 # Nouns a follow-up uses for what was talked about: the research and its people.
 _POINTING_BACK = frozenset(
