@@ -406,3 +406,8 @@ def test_a_disease_fixed_is_one_cured() -> None:
     # "will that fix it?" of a drug for a disease asks whether it cures it
     assert "cure" in " ".join(expansions("will the new gout drug fix it?"))
     assert "repair" in " ".join(expansions("can they fix a torn tendon?"))
+
+
+def test_throughout_life_is_over_a_lifetime() -> None:
+    said = set(lexical_tokens("Goats maintain their grip over a lifetime.", document=True))
+    assert "lifetim" in said & set(lexical_tokens("Goats maintain a grip throughout life."))
