@@ -1496,3 +1496,12 @@ def test_the_story_sentence_a_follow_up_points_at_is_read_with_the_conversation(
         "my aunt can't take them, is that normal?", ["What drugs are used for gout?"]
     ).parts
     assert part.told == "my aunt can't take drugs for gout."
+
+
+def test_that_points_back_at_the_story_sentence_before_the_question() -> None:
+    message = (
+        "My gran has gout and her toes swell up at night. Is that part of gout? "
+        "The nurse used a word for it I didn't catch."
+    )
+    (part,) = read_message(message).parts
+    assert part.told == "My gran has gout and her toes swell up at night."

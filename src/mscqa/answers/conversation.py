@@ -32,6 +32,7 @@ from mscqa.answers.messages import (
     sentences,
     story_and_questions,
     told_about,
+    told_before,
 )
 from mscqa.answers.names import authors
 from mscqa.answers.phrases import (
@@ -141,13 +142,11 @@ def read_message(message: str, earlier: Sequence[str] = (), quoted: str = "") ->
     turn is; a second question leans on the first. Contractions are read written out: the
     "they" of "they're" is then read as what it stands for."""
     message = written_out(message)
-    story, questions = story_and_questions(message)
-    parts = _read_parts(questions, story, earlier, quoted)
+    parts = _read_parts(message, earlier, quoted)
     if len(parts) > 1 and any(_thin(p.standalone) for p in parts):
         # "..., and what are his hours?": a part too thin to search on its own is no
         # question of its own; the message is searched whole.
-        story, questions = story_and_questions(message, split=False)
-        parts = _read_parts(questions, story, earlier, quoted)
+        parts = _read_parts(message, earlier, quoted, split=False)
     return Reading(tuple(parts))
 
 
@@ -161,8 +160,9 @@ def _thin(part: str) -> bool:
 
 
 def _read_parts(
-    questions: Sequence[str], story: str, earlier: Sequence[str], quoted: str = ""
+    message: str, earlier: Sequence[str], quoted: str = "", split: bool = True
 ) -> list[Part]:
+    story, questions = story_and_questions(message, split=split)
     parts: list[Part] = []
     context = [*earlier[-LOOK_BACK:], *([story] if story else [])]
     # "the physio exercises haven't helped", "massage did nothing" tell of no condition.
@@ -192,7 +192,7 @@ def _read_parts(
             standalone = f"{standalone} {context[-1]}"
         # "Is that normal for gout?" after "His toes swell up at night.": searched with that
         # sentence (`Part.told`), and without it when the articles do not cover it so.
-        last = next(reversed(sentences(story)), "")
+        last = told_before(story, message, typed)
         # "Is that part of ALS?" after "he has ALS and his legs are tight": what that tells
         latest = told_last(last)
         said = last if latest and points_at_what_is_told(typed, standalone, latest) else ""

@@ -68,6 +68,19 @@ def sentences(text: str) -> list[str]:
     return [s for s in found if s]
 
 
+def told_before(story: str, message: str, question: str) -> str:
+    """The sentence of `story` a "that" in `question` points back at: the last one before it
+    in `message` ("Is that part of ALS?" between "his legs are tight." and "The physio used
+    a word for it."), else the first one after it; the story's last one when `question` is
+    not found as typed."""
+    told = sentences(story)
+    at = message.find(question.rstrip("?.! "))
+    if at < 0 or not told:
+        return told[-1] if told else ""
+    before = [s for s in told if 0 <= message.find(s) < at]
+    return before[-1] if before else told[0]
+
+
 def _laid_out(message: str) -> str:
     """`message` on lines of sentences: a numbered or bulleted item ("1) ...", "• ...") is a
     sentence of its own, a question when it opens like one; so is a line that starts with a
