@@ -410,3 +410,11 @@ def test_a_question_whether_something_is_safe_asks_for_a_statement_of_safety() -
     assert has_form(forms, "Serious adverse events were rare.")
     # That it works is another finding.
     assert not has_form(forms, "The injections have been shown to be effective.")
+
+
+def test_how_many_trials_there_were_is_not_how_big_they_were() -> None:
+    forms = leading_forms("Were the gout gel trials big?")
+    assert not has_form(forms, "The results from dozens of clinical trials of the gel agree.")
+    assert not has_form(forms, "There have been hundreds of studies of the gel.")
+    assert has_form(forms, "Only a handful of patients took part in each gel trial.")
+    assert has_form(forms, "The gel trials are often small, with 15-40 goats.")

@@ -16,6 +16,8 @@ _YES_NO = r"^(?:do|does|did|can|could|will|would|is|are|was|were|has|have|should
 _SIZED = r"(?:small|smaller|large|larger|big|bigger|few|handful|dozens|hundreds|thousands)\b"
 _STUDIED = r"(?:stud(?:y|ies)|trials?|research|groups?)\b"
 _TAKING_PART = r"(?:patients|people|participants|stud(?:y|ies)|trials?|groups?)\b"
+# "dozens of clinical trials" counts trials; it says nothing of how big they are.
+_MANY_STUDIES = r"(?:few|handful|dozens|hundreds|thousands)\W+of\W+(?:[\w-]+\W+)?" + _STUDIED
 
 
 # "When will we know more?" asks what is still to find out, not for a date.
@@ -35,9 +37,8 @@ def _compile(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
-# "Did anyone die?", "were there deaths in the study?": whether a treatment did harm, which its
-# safety answers (not "why do nerve cells die?"); so do "did the patients have any
-# complications?" (`HARM_DONE`; not "can the disease lead to complications?").
+# "Did anyone die?", "were there deaths?": harm, which safety answers (not "why do nerve cells
+# die?"); so do "any complications?" (`HARM_DONE`; not "can the disease lead to complications?").
 PEOPLE_DIED = (
     r"\b(?:anyone|anybody|someone|somebody|any(?: of)?(?: the| them| those)?"
     r"(?: (?!cells?\b|neurons?\b|tissues?\b)[a-z-]+){1,2}?)(?: ever)? (?:die|died|dies|killed)\b"
@@ -105,7 +106,8 @@ FORMS = (
             rf"|{_STUDIED}.*\b(?:lots|a lot|a large number) of (?:patients|people|participants)\b)"
         ),
         _compile(
-            rf"\b{_SIZED}(?:\W+\w+){{0,3}}\W+{_TAKING_PART}|\b{_TAKING_PART}(?:\W+\w+){{0,3}}\W+"
+            rf"\b(?!{_MANY_STUDIES}){_SIZED}(?:\W+\w+){{0,3}}\W+{_TAKING_PART}"
+            rf"|\b{_TAKING_PART}(?:\W+\w+){{0,3}}\W+"
             rf"{_SIZED}|\b\d+(?:\s*[-\u2013]\s*\d+)? (?:patients|people|participants)\b"
         ),
     ),
@@ -287,11 +289,9 @@ _LEADING = ("need", "size", "judgement")
 
 def leading_forms(question: str) -> tuple[Form, ...]:
     """The forms of `question` (`question_forms`) that a quote must have to answer it. A source
-    leads only when asked where something is from ("where did the cells come from?"; not
-    "where it comes and goes", nor an origin, which may be a place or a time), and only a
-    sentence saying what it was taken, derived or harvested from answers it; a method only
-    when asked how something was given (a route, or where it was injected: `_GIVEN`); safety
-    when asked whether anyone died, which "nerve cells die" does not answer."""
+    only when asked where something is from (not "where it comes and goes", nor an origin),
+    answered by what it was taken or derived from; a method only when asked how something was
+    given (`_GIVEN`); safety when asked whether a treatment did harm (`HARM_DONE`)."""
     text = normalize(question)
     forms = []
     for form in question_forms(question):
