@@ -1505,3 +1505,11 @@ def test_that_points_back_at_the_story_sentence_before_the_question() -> None:
     )
     (part,) = read_message(message).parts
     assert part.told == "My gran has gout and her toes swell up at night."
+
+
+def test_those_alone_stands_for_the_things_the_question_before_named() -> None:
+    # "anything newer than those?" had been read as "newer than gout"
+    (part,) = read_message(
+        "anything newer than those?", ["gout - where do steroids come in?"]
+    ).parts
+    assert part.standalone == "anything newer than steroids for gout?"

@@ -178,14 +178,15 @@ def reference_kind(body: str, reference: re.Match[str] | None) -> str:
         return "part"  # "why does it hurt so much?": the part of the body told of
     if word in ("it", "this", "that") and _TREATED_FOR.search(body[: reference.start()]):
         return "condition"  # "what is normally used for this?": the condition
-    if word in ("it", "its", "they", "them", "that", "this"):
+    if word in ("it", "its", "they", "them", "that", "this", "those", "these"):
         # "is that safe?", "does this work?": "that" as much as "it" is the treatment.
         if _ASKS_EFFECT.match(body[reference.end() :]):
             return "effect"
         if word in ("that", "this"):
             return "any"
-        # "do they get stiff as well?" after "what does ALS do to the muscles?": the muscles.
-        return "things" if word in ("they", "them") else "treatment"
+        # "do they get stiff as well?" after "what does ALS do to the muscles?": the muscles;
+        # "anything newer than those?" after a question on steroids: the steroids.
+        return "things" if word in ("they", "them", "those", "these") else "treatment"
     if word == "ones":  # "which ones?": of the conditions or research named
         return "named"
     if word.split()[-1] in KIND_WORDS:  # "that type": the kind of a condition named
