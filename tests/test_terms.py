@@ -411,3 +411,12 @@ def test_a_disease_fixed_is_one_cured() -> None:
 def test_throughout_life_is_over_a_lifetime() -> None:
     said = set(lexical_tokens("Goats maintain their grip over a lifetime.", document=True))
     assert "lifetim" in said & set(lexical_tokens("Goats maintain a grip throughout life."))
+
+
+def test_lay_words_for_healing_coping_medicines_and_newness() -> None:
+    said = set(lexical_tokens("The joint cannot heal and few tolerate the drugs.", document=True))
+    assert "heal" in said & set(lexical_tokens("will the joint mend by itself?"))
+    assert "toler" in said & set(lexical_tokens("what if he can't cope with them?"))
+    assert "drug" in said & set(lexical_tokens("what does the medication do?"))
+    recent = set(lexical_tokens("There have been some recent developments.", document=True))
+    assert "recent" in recent & set(lexical_tokens("anything newer than steroids?"))
