@@ -420,3 +420,8 @@ def test_lay_words_for_healing_coping_medicines_and_newness() -> None:
     assert "drug" in said & set(lexical_tokens("what does the medication do?"))
     recent = set(lexical_tokens("There have been some recent developments.", document=True))
     assert "recent" in recent & set(lexical_tokens("anything newer than steroids?"))
+
+
+def test_measures_asked_about_are_tests_and_scores() -> None:
+    said = set(lexical_tokens("Scores also improved in other tests.", document=True))
+    assert {"score", "test"} <= said & set(lexical_tokens("did other measures improve?"))
