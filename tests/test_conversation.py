@@ -1513,3 +1513,27 @@ def test_those_alone_stands_for_the_things_the_question_before_named() -> None:
         "anything newer than those?", ["gout - where do steroids come in?"]
     ).parts
     assert part.standalone == "anything newer than steroids for gout?"
+
+
+def test_is_that_a_lot_after_a_question_asking_for_an_amount_asks_of_that_amount() -> None:
+    before = ["How long did the gout patients stay free of attacks?"]
+    assert standalone_question("is that a long time?", before) == (
+        "Is that a long time? How long did the gout patients stay free of attacks?"
+    )
+    # after a question asking for no amount, "that" is what the question before named
+    assert "How long" not in standalone_question("is that a long time?", ["What is gout?"])
+
+
+def test_other_things_asked_about_too_are_asked_of_the_question_before() -> None:
+    before = ["Did the grip scores improve after the gel?"]
+    assert standalone_question("did any other measures get better too?", before) == (
+        "Did any other measures get better too? Did the grip scores improve after the gel?"
+    )
+    assert standalone_question("did anything else improve as well?", before).endswith(before[0])
+
+
+def test_a_time_qualifier_qualifies_a_question_that_names_no_topic() -> None:
+    before = ["the body's defences, what is their job?"]
+    assert standalone_question("and over a whole lifetime?", before) == (
+        "the body's defences, what is their job, over a whole lifetime?"
+    )

@@ -23,7 +23,7 @@ from mscqa.answers.conditions import (
     names_part_of,
     treatments,
 )
-from mscqa.answers.hearsay import verdict_on
+from mscqa.answers.hearsay import told_last, verdict_on, why_it_happens
 from mscqa.answers.messages import (
     QUESTION_START,
     WORD,
@@ -57,8 +57,6 @@ from mscqa.answers.references import (
     stands_for_nothing,
     subject_of,
     substitute,
-    told_last,
-    why_it_happens,
 )
 from mscqa.search.scope import is_clinic_service, is_listed_treatment
 from mscqa.text.frequency import common, everyday, technical
@@ -277,7 +275,7 @@ def standalone_question(
         # about, without the condition it was talked about for.
         treatment = next((t for t in map(_treatment_of, reversed(context)) if t), "")
         return substitute(body, reference, treatment) if treatment else question
-    if of_the_question_before(body, reference):  # "why?", "how does that happen?"
+    if of_the_question_before(body, reference, context[-1]):  # "why?", "is that a lot?"
         return f"{body[:1].upper()}{body[1:]} {context[-1]}"
     # "were there side effects?", "how long does recovery take?": too few words of its own to
     # say what about, so about what the conversation is about.
@@ -303,10 +301,10 @@ def standalone_question(
     lone = not topic and kind == "condition" and not _OTHER.search(body)
     if lone and not _names_what_was_asked(body, context[-1]):  # "give me examples"
         return f"{_without_mark(question)}? {context[-1]}"  # (not "are there other drugs?")
-    if not topic or mentions(rest, topic):
+    qualified = elliptical and _QUALIFIER.match(body) and not turned_round(body, context[-1])
+    if (not topic and not qualified) or (topic and mentions(rest, topic)):
         return body if elliptical else question
-    if elliptical and _QUALIFIER.match(body) and not turned_round(body, context[-1]):
-        # "and at the start?" after "Does it hurt all the time?": the question, qualified.
+    if qualified:  # "and at the start?" after "Does it hurt all the time?", with no topic too
         return _qualified(context[-1], body)
     if reference is None:
         return f"{_without_mark(body)}, in {topic}?"

@@ -1,9 +1,13 @@
-"""A patient retelling what they heard, then asking whether it holds: "A friend told me stem
-cells work as well as surgery. Is that true?" is a question about the claim itself."""
+"""What a patient tells before asking: a claim heard, then whether it holds ("A friend told me
+stem cells work as well as surgery. Is that true?" asks about the claim itself), or what the
+story tells last ("his legs are tight. Is that part of ALS?")."""
 
 from __future__ import annotations
 
 import re
+
+from mscqa.answers.conditions import conditions
+from mscqa.answers.messages import CLAUSE, content
 
 _WORDS = re.compile(r"[a-z]{3,}", re.IGNORECASE)
 
@@ -30,3 +34,30 @@ def verdict_on(question: str, said: str) -> str:
         return ""
     claim = _HEARSAY.sub("", said, count=1).strip().rstrip(".!")
     return f"Is it true that {claim}?" if _WORDS.search(claim) else ""
+
+
+def told_last(last: str) -> str:
+    """What the story's `last` sentence tells last beside the condition it names: "the
+    muscles seem to be melting away" of "My dad has ALS and his arms have got so thin, the
+    muscles seem to be melting away."; the sentence itself when it names no condition, or
+    nothing else."""
+    if not conditions(last):
+        return last
+    kept = [c for c in CLAUSE.split(last) if content(c) and not conditions(c)]
+    return kept[-1] if kept else last
+
+
+def why_it_happens(typed: str, told: str, condition: str) -> str:
+    """ "Why does that happen?" asked of what the story tells (`told`): why it happens, in the
+    `condition`, in the story's words ("Why the muscles seem to be melting away, in ALS?"); "" for
+    other questions."""
+    if not _HAPPENS.match(typed.strip()):
+        return ""
+    return f"Why {told.rstrip(' .!')}, in {condition}?"
+
+
+_HAPPENS = re.compile(
+    r"^(?:so\s+|but\s+)?(?:why|how come)\s+(?:does|did|do|would|is|has)\s+(?:that|this)\s+"
+    r"(?:happen|happens|happening|occur|occurs|going on)\W*$",
+    re.IGNORECASE,
+)

@@ -9,7 +9,8 @@ import re
 from collections.abc import Callable, Container, Sequence
 
 from mscqa.answers.conditions import conditions, joins_a_clause
-from mscqa.answers.messages import CLAUSE, WORD, content, mentions
+from mscqa.answers.forms import asks_amount
+from mscqa.answers.messages import WORD, content, mentions
 from mscqa.answers.phrases import STUDY_PHRASE, STUDY_WORDS, what_else_is
 from mscqa.search.scope import topic_words
 from mscqa.text.frequency import common, everyday
@@ -89,13 +90,31 @@ _KINDS_OF = re.compile(
 )
 
 
-def of_the_question_before(body: str, reference: re.Match[str] | None) -> bool:
-    """True when a follow-up asks of the whole question before it: "why?", "why not?", "how
-    come?" (no word of its own) or "how does that happen?", "what does that achieve?", "what's
-    the theory behind that?" (what the question asked about)."""
-    if not WORD.search(_ASKING_ONLY.sub("", body)):
+def of_the_question_before(body: str, reference: re.Match[str] | None, before: str = "") -> bool:
+    """True when a follow-up asks of the whole question before it (`before`): "why?", "why
+    not?", "how come?" (no word of its own) or "how does that happen?", "what does that
+    achieve?", "what's the theory behind that?" (what the question asked about); after a
+    question asking for an amount, "is that a long time?", "is that better than the usual
+    drugs?" (of the amount given); "did any other measures get better too?"."""
+    if not WORD.search(_ASKING_ONLY.sub("", body)) or _OTHERS_TOO.match(body):
         return True
-    return reference is not None and bool(_HOW_THAT.match(body))
+    if reference is None:
+        return False
+    return bool(_HOW_THAT.match(body) or (asks_amount(before) and _OF_A_FIGURE.match(body)))
+
+
+# "did any other measures get better too?": what the question before asked, of other things
+_OTHERS_TOO = re.compile(
+    r"^(?:and\s+|so\s+)?(?:did|do|does|were|was|has|have|are|is)\s+(?:there\s+)?(?:any|anything)"
+    r"\s+(?:other|else)\b.*\b(?:too|as well|also)\W*$",
+    re.IGNORECASE,
+)
+_OF_A_FIGURE = re.compile(
+    r"^(?:and\s+|so\s+)?(?:is|was|are|were)\s+(?:that|this|it)\s+(?:(?:a|very|really|pretty|"
+    r"quite)\s+)*(?:long|short|lot|much|many|few|little|high|low|fast|slow|quick|good|bad|normal|"
+    r"big|small|better|worse|more|less|faster|slower)\b",
+    re.IGNORECASE,
+)
 
 
 _ASKING_ONLY = re.compile(
@@ -316,33 +335,6 @@ def points_at_what_is_told(typed: str, standalone: str, last: str) -> bool:
         and bool(conditions(standalone))
         and not conditions(last)
     )
-
-
-def told_last(last: str) -> str:
-    """What the story's `last` sentence tells last beside the condition it names: "the
-    muscles seem to be melting away" of "My dad has ALS and his arms have got so thin, the
-    muscles seem to be melting away."; the sentence itself when it names no condition, or
-    nothing else."""
-    if not conditions(last):
-        return last
-    kept = [c for c in CLAUSE.split(last) if content(c) and not conditions(c)]
-    return kept[-1] if kept else last
-
-
-def why_it_happens(typed: str, told: str, condition: str) -> str:
-    """ "Why does that happen?" asked of what the story tells (`told`): why it happens, in the
-    `condition`, in the story's words ("Why the muscles seem to be melting away, in ALS?"); "" for
-    other questions."""
-    if not _HAPPENS.match(typed.strip()):
-        return ""
-    return f"Why {told.rstrip(' .!')}, in {condition}?"
-
-
-_HAPPENS = re.compile(
-    r"^(?:so\s+|but\s+)?(?:why|how come)\s+(?:does|did|do|would|is|has)\s+(?:that|this)\s+"
-    r"(?:happen|happens|happening|occur|occurs|going on)\W*$",
-    re.IGNORECASE,
-)
 
 
 def points_at_story(typed: str, standalone: str, told: Sequence[str]) -> bool:
