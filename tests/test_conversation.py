@@ -1537,3 +1537,24 @@ def test_a_time_qualifier_qualifies_a_question_that_names_no_topic() -> None:
     assert standalone_question("and over a whole lifetime?", before) == (
         "the body's defences, what is their job, over a whole lifetime?"
     )
+
+
+def test_a_story_about_ones_ears_or_eyes_is_about_them() -> None:
+    # "any stem cell fix?" after ringing ears had been answered about MS
+    (part,) = read_message("my ears ring constantly since a gig, any stem cell fix?").parts
+    assert part.standalone == "any stem cell fix, for ears?"
+
+
+def test_that_happening_is_what_the_story_told_not_a_phrase_of_it() -> None:
+    message = (
+        "Hi, my aunt was diagnosed with gout three years ago. She's on one of the uric acid "
+        "drugs but she still had two attacks this year. Does that happen a lot with gout drugs?"
+    )
+    (part,) = read_message(message).parts  # had been "Does acid drugs happen a lot ...?"
+    assert part.standalone == "Does that happen a lot with gout drugs?"
+    assert part.told.startswith("She is on one of the uric acid drugs")
+
+
+def test_a_phrase_ends_before_a_verb_reporting_a_finding() -> None:
+    assert determiner_phrases("An x-ray showed early gout.") == ["An x-ray"]
+    assert determiner_phrases("the scan found a tear") == ["the scan", "a tear"]

@@ -310,7 +310,12 @@ _BODY_PART_NAME = (
     r"(?:(?:left|right|lower|upper)\s+)?(?:back|neck|hips?|knees?|shoulders?|spine|joints?|"
     r"hands?|arms?|legs?|ankles?|wrists?|elbows?|feet|foot)"
 )
-_OWN_BODY_PART = re.compile(rf"\b(?:my|his|her|our|their)\s+({_BODY_PART_NAME})\b", re.IGNORECASE)
+# "my ears ring": a part of one's own the articles may never name is what a story is about.
+_OWN_BODY_PART = re.compile(
+    rf"\b(?:my|his|her|our|their)\s+({_BODY_PART_NAME}|fingers?|toes?|ears?|eyes?|teeth|skin|"
+    r"hair|head|chest|stomach|throat|jaw)\b",
+    re.IGNORECASE,
+)
 _BODY_PART = re.compile(rf"\b({_BODY_PART_NAME}(?:\s+joints?)?)\b", re.IGNORECASE)
 _DETERMINED = re.compile(r"\b(?:the|a|my|your|his|her|our|their|its|whose)\s+$", re.IGNORECASE)
 

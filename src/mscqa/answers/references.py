@@ -261,7 +261,7 @@ def stands_for_nothing(body: str, reference: re.Match[str]) -> bool:
         (word == "they" and _DOCTORS_DO.match(after))
         or (word in ("they", "them", "their") and STUDY_PHRASE.search(body[: reference.start()]))
         or (word == "it" and _EMPTY_IT.match(after))
-        or (word == "that" and _SITUATION.match(after))
+        or (word == "that" and bool(_SITUATION.match(after) or _HAPPENING.match(body)))
     )
 
 
@@ -272,9 +272,14 @@ _DOCTORS_DO = re.compile(
     r"charge|operate on|check)\s+(?:me|him|her|us|my|his|our)\b",
     re.IGNORECASE,
 )
-# "is that how MS usually goes?", "is that why ...?": "that" is what was told, as a whole, and
-# the question says itself what it asks about.
+# "is that how MS usually goes?", "is that why ...?", "does that happen a lot?": "that" is what
+# was told, as a whole, and the question says itself what it asks about ("why does that
+# happen?" asks why the condition told of happens).
 _SITUATION = re.compile(r"\s+(?:how|why|what|when|where)\b", re.IGNORECASE)
+_HAPPENING = re.compile(
+    r"^(?!\s*(?:why|how)\b).*?\bthat\s+(?:happens?|happened|happening|occurs?|occurred)\b",
+    re.IGNORECASE,
+)
 # "is it safe to drive ...?", "is it normal for the pain to ...?", "is it true that ...?"
 _EMPTY_IT = re.compile(
     r"\s+(?:\w+\s+)?(?:safe|ok|okay|possible|normal|true|wise|advisable|common|usual|"
