@@ -1027,3 +1027,17 @@ def test_a_word_that_frames_questions_still_turns_its_negated_form_round() -> No
     evidence = "The new scanner was more accurate than the old one at finding small tears."
     assert opposed("The new scanner is inaccurate at finding small tears.", evidence)
     assert not opposed("The new scanner is accurate at finding small tears.", evidence)
+
+
+def test_the_things_of_a_list_are_in_the_clause_of_the_verb_before_them() -> None:
+    evidence = (
+        "Zoloxin can suppress T-cells, B-cells, dendritic cells, and natural killer cells. "
+        "Likewise, zoloxin induces and affects the action of regulatory T-cells."
+    )
+    assert clauses("It can suppress T-cells, B-cells, dendritic cells, and mast cells.") == [
+        "it can suppress t-cells b-cells dendritic cells and mast cells."
+    ]
+    assert direction_conflict("Zoloxin boosts the activity of natural killer cells.", evidence)
+    # a run of findings, or of qualities, stays clause by clause
+    assert len(clauses("Cells were purified, expanded, and re-injected.")) == 3
+    assert len(clauses("A cheap, safe, and tasty meal.")) == 3

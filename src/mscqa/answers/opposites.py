@@ -54,12 +54,22 @@ _ASIDE = re.compile(r",\s*(?:however|though|therefore|moreover|indeed|in fact|of
 
 
 def clauses(text: str) -> list[str]:
-    """`text` cut at commas, semicolons, dashes and turning conjunctions ("but", "however")."""
+    """`text` cut at commas (not those of a list), semicolons, dashes and turning conjunctions
+    ("but", "however")."""
     # Dashes first: normalising makes "effective—clinical" one hyphenated word.
     text = re.sub("[\u2014\u2013]", " ; ", text)
     text = _ASIDE.sub(" ", text)  # "it does not, however, improve ...": one clause
     plain = spelled_out(THOUSANDS.sub(r"\1\2", normalize(text)))
+    plain = _LIST.sub(lambda m: m.group().replace(",", ""), plain)
     return [c.strip() for c in _CLAUSE_BREAK.split(plain) if c and c.strip()]
+
+
+# "suppress T-cells, B-cells, dendritic cells, and natural killer cells": the items of a list
+# of things in the plural are one clause with the word before them (not "purified, expanded,
+# and re-injected", nor "safe, cheap, and tasty", each a finding of its own).
+_LIST = re.compile(
+    r"(?:(?![\w-]*(?:ed|ing)\b)[\w-]+(?:\s+[\w-]+){0,2}(?<=[^su]s),\s+){2,}(?:and|or)\s+"
+)
 
 
 def _negated_plainly(clause: str) -> bool:
