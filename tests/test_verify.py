@@ -9,7 +9,7 @@ import pytest
 
 from conftest import build
 from mscqa.answers.antonyms import direction_kinds, turned_compound
-from mscqa.answers.bounds import bound_conflict
+from mscqa.answers.bounds import bound_conflict, bounds_met
 from mscqa.answers.details import stage_paired
 from mscqa.answers.names import missing_details, unmentioned_terms
 from mscqa.answers.numbers import (
@@ -1041,3 +1041,15 @@ def test_the_things_of_a_list_are_in_the_clause_of_the_verb_before_them() -> Non
     # a run of findings, or of qualities, stays clause by clause
     assert len(clauses("Cells were purified, expanded, and re-injected.")) == 3
     assert len(clauses("A cheap, safe, and tasty meal.")) == 3
+
+
+def test_a_bound_on_a_count_is_stated_by_a_count_within_it() -> None:
+    evidence = "The gel trials are often small, with 15-40 goats, but the effects are striking."
+    assert bounds_met("Gel trials often have fewer than 50 goats.", evidence) == {"50"}
+    assert bounds_met("Gel trials often have more than 10 goats.", evidence) == {"10"}
+    assert bounds_met("Gel trials often have under 30 goats.", evidence) == set()  # 40 is not
+    verdict = judgement("Gel trials often have fewer than 50 goats.", [evidence], evidence)
+    assert verdict.verdict == "supported"
+    # a length of time, or a number the evidence bounds itself, is a bound of a definition
+    defined = "Chronic gout is gout lasting more than 12 weeks."
+    assert bounds_met("Chronic gout is gout lasting more than 6 weeks.", defined) == set()

@@ -1,15 +1,16 @@
 """Numbers against the words around them: a statement whose own numbers go the other way
-than its word ("fell from 67 to 85"), and a bound on a number turned round ("less than 12
-weeks" or "under 12 weeks" against "more than 12 weeks")."""
+than its word ("fell from 67 to 85"), a bound on a number turned round ("less than 12
+weeks" or "under 12 weeks" against "more than 12 weeks"), and one the evidence keeps
+("fewer than 50 patients" of "15-40 patients")."""
 
 from __future__ import annotations
 
 import re
 
 from mscqa.answers.antonyms import direction_kinds
-from mscqa.answers.numbers import ROUGHLY
+from mscqa.answers.numbers import ROUGHLY, numbers_in
 from mscqa.answers.opposites import is_number, opens_bound
-from mscqa.text.terms import normalize, words
+from mscqa.text.terms import normalize, stem, words
 
 _FROM_TO = re.compile(
     rf"\bfrom\s+(?:{ROUGHLY}\s+)?(\d+(?:\.\d+)?)\s*%?\s+to\s+(?:{ROUGHLY}\s+)?(\d+(?:\.\d+)?)"
@@ -63,3 +64,44 @@ def bound_conflict(statement: str, evidence: str) -> str | None:
             if number == other_number and {kind, other_kind} == {"up", "down"}:
                 return f"'{said}' in the statement, '{other_said}' in the evidence"
     return None
+
+
+def bounds_met(statement: str, evidence: str) -> set[str]:
+    """The numbers of `statement` bounding a count ("fewer than 50 patients") that the
+    evidence gives within the bound, every end of a range too ("15-40 patients"): stated,
+    though not as written. Not a length of time, nor a number the evidence bounds itself."""
+    plain = normalize(evidence)
+    bounded = {number for _, number, _ in _bounds(evidence)}  # "more than 12 weeks" bounds too
+    met = set()
+    for kind, number, _ in _bounds(statement):
+        unit = next(
+            (_unit(m) for m in _AMOUNT.finditer(normalize(statement)) if m[1] == number), ""
+        )
+        if not unit or unit in _TIME:  # a length of time is a definition's bound
+            continue
+        values = [
+            float(value)
+            for match in _AMOUNT.finditer(plain)
+            if _unit(match) == unit and not {match.group(1), match.group(2)} & bounded
+            for value in match.group(1, 2)
+            if value
+        ]
+        limits = [float(v) for v in numbers_in(number) if _DIGITS.match(v)]  # "ten" is 10
+        if (
+            limits
+            and values
+            and all(v < limits[0] if kind == "down" else v > limits[0] for v in values)
+        ):
+            met.add(number)
+    return met
+
+
+def _unit(amount: re.Match[str]) -> str:
+    """The stem of the word after an amount (`_AMOUNT`): "patient" of "15-40 patients"."""
+    return stem(amount.group(3))
+
+
+# An amount, or a range of them, and the word after it ("15-40 patients").
+_AMOUNT = re.compile(r"(\d+(?:\.\d+)?)(?:\s*(?:-|\u2013|\u2014|to)\s*(\d+(?:\.\d+)?))?\W+([a-z]+)")
+_DIGITS = re.compile(r"\d+(?:\.\d+)?$")
+_TIME = frozenset(stem(w) for w in ("days", "weeks", "months", "years", "hours", "minutes"))

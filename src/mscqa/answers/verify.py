@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, replace
 import numpy as np
 
 from mscqa.answers.antonyms import direction_word, turned_compound
-from mscqa.answers.bounds import against_its_numbers, bound_conflict
+from mscqa.answers.bounds import against_its_numbers, bound_conflict, bounds_met
 from mscqa.answers.calibration import Calibration
 from mscqa.answers.candidates import weighted_coverage
 from mscqa.answers.details import (
@@ -168,6 +168,11 @@ def judgement(
     around them (`context`), with the numbers checked and the reason in words. A supported
     verdict needs the evidence to use at least `min_coverage` of the statement's words."""
     matched, unmatched = check_numbers(statement, context)
+    within = bounds_met(statement, context)  # "fewer than 50 patients" of "15-40 patients"
+    matched, unmatched = (
+        (*matched, *(n for n in unmatched if n in within)),
+        tuple(n for n in unmatched if n not in within),
+    )
     phase = other_phase(statement, " ".join(evidence))
     if phase:
         reason = f"the evidence names other trial phases where the statement says {phase}"
