@@ -425,3 +425,11 @@ def test_lay_words_for_healing_coping_medicines_and_newness() -> None:
 def test_measures_asked_about_are_tests_and_scores() -> None:
     said = set(lexical_tokens("Scores also improved in other tests.", document=True))
     assert {"score", "test"} <= said & set(lexical_tokens("did other measures improve?"))
+
+
+def test_unsteady_is_unstable_and_what_suits_is_tolerated() -> None:
+    said = set(lexical_tokens("The joint becomes stiff and unstable.", document=True))
+    assert "unstabl" in said & set(lexical_tokens("is being unsteady part of it?"))
+    drugs = set(lexical_tokens("Not everyone can tolerate these drugs.", document=True))
+    assert "toler" in drugs & set(lexical_tokens("do they suit everyone?"))
+    assert "toler" not in set(lexical_tokens("a suit of clothes", document=True))
