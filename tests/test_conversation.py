@@ -1558,3 +1558,10 @@ def test_that_happening_is_what_the_story_told_not_a_phrase_of_it() -> None:
 def test_a_phrase_ends_before_a_verb_reporting_a_finding() -> None:
     assert determiner_phrases("An x-ray showed early gout.") == ["An x-ray"]
     assert determiner_phrases("the scan found a tear") == ["the scan", "a tear"]
+
+
+def test_get_that_bad_says_how_much_of_what_the_question_before_asked() -> None:
+    assert find_reference("does everyone get that bad?") is None
+    assert find_reference("did they get that result?") is not None  # "that result" points back
+    (part,) = read_message("does everyone get that bad?", ["why does gout cripple people?"]).parts
+    assert part.standalone == "does everyone get that bad, in gout? why does gout cripple people?"

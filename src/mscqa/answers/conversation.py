@@ -12,6 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from mscqa.answers.antonyms import turned_round
+from mscqa.answers.asked_before import (
+    compares_with_what_was_asked,
+    of_the_question_before,
+    of_what_was_asked,
+)
 from mscqa.answers.conditions import (
     AUXILIARY,
     body_parts,
@@ -44,11 +49,8 @@ from mscqa.answers.phrases import (
     trim,
 )
 from mscqa.answers.references import (
-    compares_with_what_was_asked,
     find_reference,
     found_by,
-    of_the_question_before,
-    of_what_was_asked,
     one_done,
     plural_referent,
     points_at_story,

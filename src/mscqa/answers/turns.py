@@ -161,9 +161,10 @@ def said_of_it(typed: str, unused: Sequence[str], stats: LibraryStats) -> bool:
     (`Engine._own_or_typed`): "do the symptoms ever settle?", not "what is gas?". A word after
     "my", "her" ... names a thing of the patient's, which is a topic of its own ("will stem
     cells regrow my hair?")."""
+    from mscqa.answers.asked_before import asks_conclusion
     from mscqa.answers.conversation import few_own
     from mscqa.answers.phrases import asks_what_else
-    from mscqa.answers.references import asks_conclusion, find_reference, own_words, places_it
+    from mscqa.answers.references import find_reference, own_words, places_it
     from mscqa.text.frequency import plain
 
     unused = [w for w in unused if not places_it(w)]  # "and towards the end?"
