@@ -257,3 +257,10 @@ def test_a_predominance_says_most() -> None:
     evidence = "Joint fluid in acute gout shows a predominance of neutrophils."
     statement = "In acute gout, most cells in the joint fluid are neutrophils."
     assert overstatement(statement, [evidence], evidence) is None
+
+
+def test_a_share_over_half_in_words_says_most() -> None:
+    evidence = ["About two-thirds of goats with gout go on to limp."]
+    assert overstatement("Most goats with gout go on to limp.", evidence, evidence[0]) is None
+    fewer = ["About one-third of goats with gout go on to limp."]
+    assert overstatement("Most goats with gout go on to limp.", fewer, fewer[0]) is not None
