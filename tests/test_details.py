@@ -210,3 +210,16 @@ def test_another_way_of_giving_a_treatment_is_not_backed() -> None:
     # The same way in other words, or no way said by the statement: nothing to say.
     assert route_conflict("The gout drug was taken as pills.", "Patients took tablets.") is None
     assert route_conflict("The gout drug eased pain.", injected) is None
+
+
+def test_a_statement_naming_two_kinds_says_what_each_kinds_item_says() -> None:
+    title = "Gout and its kinds"
+    article = (
+        "Gout comes in two kinds:\n\n"
+        "Acute gout – Attacks of swelling come suddenly and settle within days\n\n"
+        "Chronic tophaceous gout – Hard lumps called tophi build up around the joints\n"
+    )
+    both = "In acute gout attacks come suddenly, and later chronic tophaceous gout builds tophi."
+    assert other_item(both, title, article) is None
+    # a word of a kind it does not name is still another kind's
+    assert other_item("Acute gout leaves tophi around the joints.", title, article) is not None

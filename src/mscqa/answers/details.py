@@ -276,7 +276,10 @@ def other_item(statement: str, title: str, article: str) -> tuple[bool, str] | N
     if len(items) < 2 or not named:
         return None
     label = max(named, key=len)
-    said = set(lexical_tokens(f"{title} {label} {items[label]}", document=True))
+    # Each kind the statement names says its own words ("in relapsing-remitting MS symptoms
+    # come and go, and later it may become secondary progressive").
+    own = " ".join(f"{kind} {items[kind]}" for kind in named)
+    said = set(lexical_tokens(f"{title} {own}", document=True))
     # The statement's words that the kind's own item leaves out.
     missing = {
         word: tokens
@@ -290,7 +293,7 @@ def other_item(statement: str, title: str, article: str) -> tuple[bool, str] | N
         # all of them, at least two ("in chronic gout, attacks come suddenly" where only
         # the acute gout item says attacks come suddenly).
         telling = [word for word in shared if not common(word)]
-        if other != label and (telling or _ALL_OF_THEM <= len(shared) == len(missing)):
+        if other not in named and (telling or _ALL_OF_THEM <= len(shared) == len(missing)):
             words = ", ".join(f"“{word}”" for word in telling or shared)
             return False, f"the article says {words} of {other}, not of {label}"
     return None
