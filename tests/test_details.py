@@ -219,7 +219,10 @@ def test_a_statement_naming_two_kinds_says_what_each_kinds_item_says() -> None:
         "Acute gout – Attacks of swelling come suddenly and settle within days\n\n"
         "Chronic tophaceous gout – Hard lumps called tophi build up around the joints\n"
     )
-    both = "In acute gout attacks come suddenly, and later chronic tophaceous gout builds tophi."
+    both = (
+        "In acute gout attacks of swelling settle within days, and in some the gout later "
+        "becomes chronic tophaceous gout."
+    )
     assert other_item(both, title, article) is None
     # a word of a kind it does not name is still another kind's
     assert other_item("Acute gout leaves tophi around the joints.", title, article) is not None
