@@ -326,3 +326,11 @@ def test_the_writers_on_their_own_draft_claim_nothing() -> None:
         "We have collected stem cells from 500 patients for studies.",
         "The knee trial enrolled forty runners.",
     ]
+
+
+def test_the_letters_own_exchange_claims_nothing() -> None:
+    text = (
+        "You asked a few things we could not answer on the spot. I am writing after our call. "
+        "As you know, the knee trial enrolled forty runners."
+    )
+    assert pasted_statements(text, LIMIT) == ["As you know, the knee trial enrolled forty runners."]

@@ -55,6 +55,9 @@ _COURTESY = re.compile(
     r"^(?:thank(?:s| you)\b|we look forward\b|please (?:contact|call|get in touch|let us know)"
     r"|feel free\b|don['’]t hesitate\b|do not hesitate\b|here (?:is|are)\b|below\b|read on\b"
     r"|in this (?:issue|newsletter|leaflet|email|letter|edition)\b"
+    # "You asked a few things we could not answer.": the letter's own exchange
+    r"|you (?:asked|wrote|mentioned|raised|wanted to know)\b|(?:i|we)(?: am|['’]m| are|['’]re)"
+    r" writing\b|(?:we|i) (?:spoke|talked|met)\b"
     r"|(?:please )?(?:ask|contact|call|email|write to|visit|talk to|speak to|book with"
     r"|get in touch with) (?:us|our|the clinic|your doctor|your gp)\b"
     # "We have gathered a few points from the research.": the writers on their draft.
