@@ -386,3 +386,9 @@ def test_a_modal_verb_asks_for_nothing_named() -> None:
 
     assert unnamed_asked("so what might they do for the hip?", VOCABULARY) == []
     assert unnamed_asked("what vaccines might I need?", VOCABULARY) == ["vaccines"]
+
+
+def test_a_common_word_in_capitals_is_said_loudly_not_abbreviated() -> None:
+    assert unknown_terms("is there ANY treatment that works for MS", VOCABULARY) == []
+    assert unknown_terms("can stem cells REALLY help MS?", VOCABULARY) == []
+    assert unknown_terms("Can stem cells HELP with AIDS?", VOCABULARY) == ["aids"]

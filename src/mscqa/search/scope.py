@@ -281,12 +281,16 @@ def unknown_terms(question: str, vocabulary: frozenset[str]) -> list[str]:
     # use names something the articles do not cover, however short (unless all is capitals).
     if any(c.islower() for c in question):
         for word in _ABBREVIATION.findall(question):
-            if not _known_word(word.lower(), vocabulary) and word.lower() not in found:
+            shouted = zipf(word.lower()) >= _SHOUTED_ZIPF  # "is there ANY treatment": emphasis
+            if not (shouted or _known_word(word.lower(), vocabulary)) and word.lower() not in found:
                 found.append(word.lower())
     return found
 
 
 _ABBREVIATION = re.compile(r"\b[A-Z]{3,5}(?=s?\b)")
+# A word in capitals this common in English is said loudly, not abbreviated ("ANY", "HELP",
+# "REALLY"; "AIDS" 4.3, "USA" 4.8, "IVF" 3.1 stay abbreviations).
+_SHOUTED_ZIPF = 5.0
 
 
 def _singular(word: str) -> str:
