@@ -433,3 +433,10 @@ def test_unsteady_is_unstable_and_what_suits_is_tolerated() -> None:
     drugs = set(lexical_tokens("Not everyone can tolerate these drugs.", document=True))
     assert "toler" in drugs & set(lexical_tokens("do they suit everyone?"))
     assert "toler" not in set(lexical_tokens("a suit of clothes", document=True))
+
+
+def test_pain_on_and_off_is_intermittent_and_one_that_never_stops_constant() -> None:
+    said = set(lexical_tokens("Pain is intermittent early and constant later.", document=True))
+    asked = set(lexical_tokens("it was on and off at first and now it never stops"))
+    assert {"intermitt", "constant"} <= said & asked
+    assert "stop" not in said  # the articles' side gets no everyday words of the phrase
