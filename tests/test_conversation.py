@@ -1565,3 +1565,15 @@ def test_get_that_bad_says_how_much_of_what_the_question_before_asked() -> None:
     assert find_reference("did they get that result?") is not None  # "that result" points back
     (part,) = read_message("does everyone get that bad?", ["why does gout cripple people?"]).parts
     assert part.standalone == "does everyone get that bad, in gout? why does gout cripple people?"
+
+
+def test_a_claim_heard_about_what_was_told_is_asked_with_it() -> None:
+    message = (
+        "My gran's toes were sore on and off at first, now it never stops. "
+        "Her doctor says that's how gout goes. Is that right?"
+    )
+    (part,) = read_message(message).parts
+    assert part.standalone == (
+        "Is it true that is how gout goes? "
+        "My gran's toes were sore on and off at first, now it never stops."
+    )

@@ -26,14 +26,25 @@ _HEARSAY = re.compile(
 )
 
 
-def verdict_on(question: str, said: str) -> str:
+def verdict_on(question: str, said: str, before: str = "") -> str:
     """ "Is that true?" after a sentence `said` that is not a question ("A friend told me
     stem cells work as well as surgery."): the claim itself, asked ("Is it true that stem
-    cells work as well as surgery?"), else ""."""
+    cells work as well as surgery?"), else "". A claim about what was told before it ("her
+    doctor says that's how arthritis goes") is asked with that sentence (`before`)."""
     if not _VERDICT_ONLY.match(question.strip()) or not said or said.endswith("?"):
         return ""
     claim = _HEARSAY.sub("", said, count=1).strip().rstrip(".!")
-    return f"Is it true that {claim}?" if _WORDS.search(claim) else ""
+    if not _WORDS.search(claim):
+        return ""
+    told = f" {before}" if before and _OF_WHAT_WAS_TOLD.match(claim) else ""
+    return f"Is it true that {claim}?{told}"
+
+
+# "that's how it goes", "this is normal": a claim about what was told before it
+# ("says that's how" leaves "is how" once "says that" is taken off)
+_OF_WHAT_WAS_TOLD = re.compile(
+    r"^(?:(?:that|this|it)(?:'s|’s|\s+is|\s+was)|is|was)\b", re.IGNORECASE
+)
 
 
 def told_last(last: str) -> str:
