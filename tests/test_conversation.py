@@ -250,6 +250,8 @@ def test_conditions_and_topics() -> None:
     # A verb before the condition word is no part of its name.
     assert conditions("Gout means pain that comes in flares.") == ["Gout", "pain"]
     assert conditions("Sciatica brings pain down the leg") == ["Sciatica", "pain"]
+    # nor is a finding's verb in the past ("the gel reduced pain" names no "reduced pain")
+    assert conditions("In goats with gout, the gel reduced pain.") == ["gout", "pain"]
     assert topic_of("Who ran the eczema trial in Japan?") == "the eczema trial"
     assert topic_of("Which drugs exist for psoriasis?") == "drugs for psoriasis"
 

@@ -107,7 +107,10 @@ ACTION_WORDS = frozenset(
     ["help", "helps", "treat", "treats", "cure", "cures", "ease", "eases", "relieve",
      "relieves", "reduce", "reduces", "cause", "causes", "prevent", "prevents", "stop", "stops",
      "manage", "improve", "improves", "worsen", "worsens", "fight", "fights", "beat", "control",
-     "slow", "slows", "halt", "halts", "reverse", "reverses", "affect", "affects"]
+     "slow", "slows", "halt", "halts", "reverse", "reverses", "affect", "affects",
+     # "stem cells reduced pain": a finding's verb is no part of the condition's name
+     "helped", "treated", "cured", "eased", "relieved", "reduced", "caused", "prevented",
+     "stopped", "improved", "worsened", "slowed", "halted", "reversed"]
 )  # fmt: skip
 _NAMED_CONDITION = re.compile(
     rf"(?<![a-z0-9])((?:[a-z0-9'-]+ ){{1,2}}{CONDITION_NOUNS})(?![a-z0-9-])"
