@@ -334,3 +334,6 @@ def test_the_letters_own_exchange_claims_nothing() -> None:
         "As you know, the knee trial enrolled forty runners."
     )
     assert pasted_statements(text, LIMIT) == ["As you know, the knee trial enrolled forty runners."]
+    assert pasted_statements("Ask at reception. The gel trial enrolled forty goats.", LIMIT) == [
+        "The gel trial enrolled forty goats."
+    ]

@@ -59,7 +59,8 @@ _COURTESY = re.compile(
     r"|you (?:asked|wrote|mentioned|raised|wanted to know)\b|(?:i|we)(?: am|['’]m| are|['’]re)"
     r" writing\b|(?:we|i) (?:spoke|talked|met)\b"
     r"|(?:please )?(?:ask|contact|call|email|write to|visit|talk to|speak to|book with"
-    r"|get in touch with) (?:us|our|the clinic|your doctor|your gp)\b"
+    r"|get in touch with) (?:us|our|the clinic|your doctor|your gp|at (?:the )?(?:reception"
+    r"|front desk|desk))\b"
     # "We have gathered a few points from the research.": the writers on their draft.
     r"|(?:we|i)(?: have|['’]ve| are| am)? (?:just )?(?:gathered|collected|compiled|put together"
     r"|rounded up|summari[sz]ed|picked out|selected|sharing|summari[sz]ing)\b"
