@@ -233,3 +233,20 @@ def test_a_hyphenated_word_written_as_one_is_the_library_word() -> None:
     )
     assert speller.suggest("crossectional") == "cross-sectional"
     assert speller.suggest("sectional") is None  # a word of English is left alone
+
+
+def test_a_typo_of_a_word_like_anything_is_corrected_without_the_library() -> None:
+    speller = Speller(["Gout attacks come and go."])
+    assert speller.correct("can anythng stop gout").text == "can anything stop gout"
+    assert speller.correct("has anyoen tried it").text == "has anyone tried it"
+    # a content word is left as typed, however close to an English word
+    assert speller.correct("is aleve good for gout").text == "is aleve good for gout"
+
+
+def test_a_rare_english_word_is_the_library_word_its_neighbours_fit() -> None:
+    speller = Speller(["Drugs can change the course of gout."])
+    assert speller.correct("what changes the corse of gout").text == (
+        "what changes the course of gout"
+    )
+    # without the library's neighbours, a rare word is left as it is
+    assert speller.correct("a corse was found").text == "a corse was found"

@@ -27,8 +27,9 @@ from typing import Any
 import numpy as np
 
 from mscqa.search.scope import NOT_A_NAME, scope_words
+from mscqa.text.frequency import zipf
 from mscqa.text.language import english_words
-from mscqa.text.terms import TERMS, read_term_table, stem
+from mscqa.text.terms import STOPWORDS, TERMS, read_term_table, stem
 
 _WORD = re.compile(r"[A-Za-z]+")
 # A word and what a contraction adds to it ("doesn't", "mum’s"): one word, not two.
@@ -107,18 +108,21 @@ class Speller:
         it: "evry" -> "every", not "very"), else the commonest."""
         from symspellpy import Verbosity
 
-        if len(word) < MIN_LENGTH or self.knows(word):
+        if len(word) < MIN_LENGTH:
             return None
+        if self.knows(word):
+            return self._in_context(word.lower(), before.lower(), after.lower())
         distance = 1 if len(word) <= ONE_EDIT_UP_TO else 2
         found = self._symspell.lookup(word.lower(), Verbosity.CLOSEST, max_edit_distance=distance)
-        if (not found or found[0].distance > 1) and len(word) <= MAX_INFLECTED:
-            inflected = self._inflected(word.lower())
+        edits = _one_edit(word.lower()) if len(word) <= MAX_INFLECTED else []
+        if not found or found[0].distance > 1:
+            inflected = self._inflected(edits)
             if inflected:
                 return inflected
         if not found:
             found = self._sounded(word.lower())
         if not found:
-            return self._split(word.lower())
+            return self._split(word.lower()) or _everyday(word.lower(), edits)
         before, after = before.lower(), after.lower()
         first = word[0].lower()
         best = max(
@@ -127,13 +131,32 @@ class Speller:
         )
         return self._joined.get(str(best.term), str(best.term))
 
-    def _inflected(self, word: str) -> str | None:
-        """An English word one edit from `word` that is another form of a library word, when
-        no library word is as close: "swalow" -> "swallow" ("swallowing"), not "slow"."""
+    def _in_context(self, word: str, before: str, after: str) -> str | None:
+        """A library word one edit from a rare English word that is no library word, when
+        the library writes it between the same two neighbours ("the corse of" -> "the course
+        of": "corse" is English, but nothing the articles speak of); else None."""
+        from symspellpy import Verbosity
+
+        if word in self.library_words or zipf(word) >= RARE_ZIPF or not (before and after):
+            return None
+        found = self._symspell.lookup(word, Verbosity.CLOSEST, max_edit_distance=1)
+        between = [
+            s.term
+            for s in found
+            if s.distance == 1
+            and self._pairs[_bucket(before, s.term)]
+            and self._pairs[_bucket(s.term, after)]
+        ]
+        return max(between, key=lambda t: self._counts[t]) if between else None
+
+    def _inflected(self, edits: list[str]) -> str | None:
+        """An English word of a typed word's one-edit forms (`edits`) that is another form of
+        a library word, when no library word is as close: "swalow" -> "swallow"
+        ("swallowing"), not "slow"."""
         if self._stems is None:
             self._stems = frozenset(stem(w) for w in self.library_words)
         english = english_words(ALL_ENGLISH_WORDS)
-        for candidate in _one_edit(word):
+        for candidate in edits:
             if candidate in english and stem(candidate) in self._stems:
                 return candidate
         return None
@@ -333,3 +356,32 @@ def _a_name(text: str, match: re.Match[str], shouted: bool) -> bool:
         return False
     before = text[: match.start()].rstrip()
     return bool(before) and before[-1] not in ".?!:;\"'(¿¡"
+
+
+def _everyday(word: str, edits: list[str]) -> str | None:
+    """The function word among `word`'s one-edit forms (`edits`) when no library word is near
+    it ("anythng" -> "anything", "anyoen" -> "anyone"), else None: never a content word, which
+    the name of a drug or a disease may be one letter from. A letter left out, or two swapped,
+    is the likelier typo, then the commoner word."""
+    near = [c for c in edits if (c in STOPWORDS or c in _INDEFINITE) and len(c) > 2]
+    if not near:
+        return None
+    return max(near, key=lambda c: (_dropped_or_swapped(word, c), zipf(c), c))
+
+
+def _dropped_or_swapped(typed: str, word: str) -> bool:
+    """True when `typed` is `word` with a letter left out, or with two letters swapped."""
+    if len(word) == len(typed) + 1:
+        return any(word[:i] + word[i + 1 :] == typed for i in range(len(word)))
+    return len(word) == len(typed) and sorted(word) == sorted(typed)
+
+
+# An English word rarer than this, and no library word, may be a typo of one that fits its
+# neighbours ("corse" 2.4; "knee" 4.3, "ache" 3.4).
+RARE_ZIPF = 3.0
+
+_INDEFINITE = frozenset(
+    f"{some}{thing}"
+    for some in ("any", "every", "no", "some")
+    for thing in ("thing", "one", "body", "where", "time")
+)
