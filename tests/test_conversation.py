@@ -1579,3 +1579,9 @@ def test_a_claim_heard_about_what_was_told_is_asked_with_it() -> None:
         "Is it true that is how gout goes? "
         "My gran's toes were sore on and off at first, now it never stops."
     )
+
+
+def test_a_phrase_ends_at_a_dash_or_a_colon() -> None:
+    asked = "goat cells vs an overactive immune response - what's the mechanism"
+    assert determiner_phrases(asked) == ["an overactive immune response", "the mechanism"]
+    assert determiner_phrases("the gout gel: what is in it") == ["the gout gel"]

@@ -42,7 +42,8 @@ _READ_OR_HEARD = rf"(?:{STUDY_WORDS}|article|articles|post|video|podcast|book|st
 _DETERMINER_PHRASE = re.compile(
     rf"\b(?:the|a|an|this|that(?=\s+{_READ_OR_HEARD}\b)|{_SAID}that|these|those)\s+[\w'-]+"
     rf"(?:\s+(?!(?:{_PLAIN_VERBS})\b)[\w'-]+){{0,7}}?"
-    r"(?=\s*(?:[?.!,;]|$)|\s+(?:is|are|was|were|do|does|did|has|have|had|and|or|but|to|"
+    r"(?=\s*(?:[?.!,;:\u2013\u2014]|$)|\s+-\s"
+    r"|\s+(?:is|are|was|were|do|does|did|has|have|had|and|or|but|to|"
     r"when|if|because|while|once|unless|until|which|who|showed|shows|found|revealed|said|says|"
     rf"in|on|at|for|after|before|with|from|{_PLAIN_VERBS})\b)",
     re.IGNORECASE,
