@@ -1585,3 +1585,12 @@ def test_a_phrase_ends_at_a_dash_or_a_colon() -> None:
     asked = "goat cells vs an overactive immune response - what's the mechanism"
     assert determiner_phrases(asked) == ["an overactive immune response", "the mechanism"]
     assert determiner_phrases("the gout gel: what is in it") == ["the gout gel"]
+
+
+def test_the_effects_asked_after_a_treatment_named_alone_are_its_effects() -> None:
+    before = ["stem cells calming the swelling down - sounds good, but"]
+    (part,) = read_message("are the effects big?", before).parts
+    assert part.standalone == "are the effects big, in stem cells?"
+    # after a question naming no treatment, the question stands as asked
+    (plain,) = read_message("are the effects big?", ["What is a grip score?"]).parts
+    assert plain.standalone == "are the effects big?"

@@ -212,9 +212,7 @@ def _read_parts(
 
 
 # "the disease" a question about what the story tells says for its condition
-_THE_ILLNESS = re.compile(
-    r"\b(?:the|this|that|his|her|my) (?:disease|illness|condition)\b", re.IGNORECASE
-)
+_THE_ILLNESS = re.compile(r"(?i)\b(?:the|this|that|his|her|my) (?:disease|illness|condition)\b")
 
 
 # "why are researchers trying stem cells instead?": instead of what the first part asked about.
@@ -258,8 +256,7 @@ def standalone_question(
     joined = bool(elliptical and _JOINING.match(question)) and not own
     joined = joined and not STUDY_PHRASE.search(question)
     if elliptical and _JOINING.match(question):
-        # "Also, how long did the back pain study last?": a whole question joined
-        # to the conversation, not one that leaves out what it is about.
+        # "Also, how long did the back pain study last?": whole, joined to the conversation.
         elliptical = None if not few_own(question[elliptical.end() :]) else elliptical
     body = question[elliptical.end() :] if elliptical else question
     body = body[:1].upper() + body[1:] if elliptical else body
@@ -290,14 +287,15 @@ def standalone_question(
     if reference is None and thin and not (definite or elliptical):
         kind = "condition"
     topic = next((t for t in (topic_of(c, kind) for c in reversed(context)) if t), "")
+    if not topic and definite and kind == "named":  # "are the effects big?" after "MSCs ..."
+        topic = next((t for t in map(_treatment_of, reversed(context)) if t), "")
     about_research = kind == "study" or bool(reference and STUDY_PHRASE.search(reference.group()))
     if quoted and about_research and not STUDY_PHRASE.search(context[-1]):
         topic = quoted
     if about_research and not (STUDY_PHRASE.search(topic) or conditions(topic)):
         topic = ""  # "that research" after a story of "a stick" is no research on a stick
-    if elliptical and turned_round(body, topic):
-        # "and early on?" after "the later stages of ALS": of ALS, not of its later stages.
-        topic = next(iter(conditions(topic)), topic)
+    if elliptical and turned_round(body, topic):  # "and early on?" after "the later stages
+        topic = next(iter(conditions(topic)), topic)  # of ALS": of ALS, not its later stages
     # "these cells" itself does not name the stem cells it stands for
     rest = body if reference is None else body[: reference.start()] + body[reference.end() :]
     lone = not topic and kind == "condition" and not _OTHER.search(body)
