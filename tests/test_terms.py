@@ -20,6 +20,10 @@ from mscqa.text.terms import (
     stem,
 )
 
+# Article sentences a lay word of a question must meet.
+_TOLERATE = "Not everyone can tolerate these drugs."
+_PAIN = "Pain is intermittent early and constant later."
+
 
 def test_table_is_loaded_normalised_and_has_the_general_medical_acronyms() -> None:
     for term in ("msc", "ms", "als", "oa", "rrms", "hsct", "nsaid", "lou gehrig's disease"):
@@ -231,18 +235,6 @@ def test_for_good_asks_for_a_cure() -> None:
     assert "cure" not in set(lexical_tokens("The gel was stopped for good.", document=True))
 
 
-def test_to_fail_is_failure() -> None:
-    said = set(lexical_tokens("Gout can even lead to joint failure.", document=True))
-    assert "failur" in said & set(lexical_tokens("can the joint fail completely?"))
-
-
-def test_clenched_muscles_are_contracted_and_not_handling_a_drug_is_not_tolerating_it() -> None:
-    said = set(lexical_tokens("The muscles are in a contracted state.", document=True))
-    assert "contract" in said & set(lexical_tokens("why are his muscles clenched?"))
-    drugs = set(lexical_tokens("Not everyone can tolerate these drugs.", document=True))
-    assert "toler" in drugs & set(lexical_tokens("what if she can't handle the gout pills?"))
-
-
 def test_analysed_and_analyzed_are_one_word() -> None:
     said = set(lexical_tokens("The goat trials were combined and analyzed.", document=True))
     assert "analys" in said & set(lexical_tokens("were the goat trials analysed together?"))
@@ -408,35 +400,30 @@ def test_a_disease_fixed_is_one_cured() -> None:
     assert "repair" in " ".join(expansions("can they fix a torn tendon?"))
 
 
-def test_throughout_life_is_over_a_lifetime() -> None:
-    said = set(lexical_tokens("Goats maintain their grip over a lifetime.", document=True))
-    assert "lifetim" in said & set(lexical_tokens("Goats maintain a grip throughout life."))
+@pytest.mark.parametrize(
+    ("article", "asked", "shared"),
+    [
+        ("Gout can even lead to joint failure.", "can the joint fail completely?", {"failur"}),
+        ("The muscles are in a contracted state.", "why are his muscles clenched?", {"contract"}),
+        (_TOLERATE, "what if she can't handle the gout pills?", {"toler"}),
+        (_TOLERATE, "what if he can't cope with them?", {"toler"}),
+        (_TOLERATE, "do they suit everyone?", {"toler"}),
+        (_TOLERATE, "what does the medication do?", {"drug"}),
+        ("Goats maintain their grip over a lifetime.", "a grip throughout life", {"lifetim"}),
+        ("The joint cannot heal.", "will the joint mend by itself?", {"heal"}),
+        ("There have been some recent developments.", "anything newer than steroids?", {"recent"}),
+        ("Scores also improved in other tests.", "did other measures improve?", {"score", "test"}),
+        ("The joint becomes stiff and unstable.", "is being unsteady part of it?", {"unstabl"}),
+        (_PAIN, "it was on and off at first and now it never stops", {"intermitt", "constant"}),
+    ],
+)
+def test_a_lay_word_asked_meets_the_word_the_articles_use(
+    article: str, asked: str, shared: set[str]
+) -> None:
+    said = set(lexical_tokens(article, document=True))
+    assert shared <= said & set(lexical_tokens(asked))
 
 
-def test_lay_words_for_healing_coping_medicines_and_newness() -> None:
-    said = set(lexical_tokens("The joint cannot heal and few tolerate the drugs.", document=True))
-    assert "heal" in said & set(lexical_tokens("will the joint mend by itself?"))
-    assert "toler" in said & set(lexical_tokens("what if he can't cope with them?"))
-    assert "drug" in said & set(lexical_tokens("what does the medication do?"))
-    recent = set(lexical_tokens("There have been some recent developments.", document=True))
-    assert "recent" in recent & set(lexical_tokens("anything newer than steroids?"))
-
-
-def test_measures_asked_about_are_tests_and_scores() -> None:
-    said = set(lexical_tokens("Scores also improved in other tests.", document=True))
-    assert {"score", "test"} <= said & set(lexical_tokens("did other measures improve?"))
-
-
-def test_unsteady_is_unstable_and_what_suits_is_tolerated() -> None:
-    said = set(lexical_tokens("The joint becomes stiff and unstable.", document=True))
-    assert "unstabl" in said & set(lexical_tokens("is being unsteady part of it?"))
-    drugs = set(lexical_tokens("Not everyone can tolerate these drugs.", document=True))
-    assert "toler" in drugs & set(lexical_tokens("do they suit everyone?"))
+def test_the_articles_side_gets_no_everyday_words_of_a_lay_phrase() -> None:
     assert "toler" not in set(lexical_tokens("a suit of clothes", document=True))
-
-
-def test_pain_on_and_off_is_intermittent_and_one_that_never_stops_constant() -> None:
-    said = set(lexical_tokens("Pain is intermittent early and constant later.", document=True))
-    asked = set(lexical_tokens("it was on and off at first and now it never stops"))
-    assert {"intermitt", "constant"} <= said & asked
-    assert "stop" not in said  # the articles' side gets no everyday words of the phrase
+    assert "stop" not in set(lexical_tokens(_PAIN, document=True))

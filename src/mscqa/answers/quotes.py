@@ -376,15 +376,10 @@ def find_quotes(
 
 
 def _speaks_of_harm(quote: tuple[Candidate, int, int], index: Library) -> bool:
-    """True when the quote (candidate, start, end) speaks of safety or harm, or its article
-    does elsewhere (then a sentence the question did not retrieve may answer it): a question
-    whether a treatment did harm is not answered by an article that never speaks of it."""
-    article = quote[0].hit.passage.article_id
-    return has_form(_SAFETY, quoted_text(quote, index)) or any(
-        has_form(_SAFETY, sentence.text)
-        for sentence in index.sentences
-        if sentence.article_id == article
-    )
+    """True when the article of the quote (candidate, start, end) speaks of safety or harm
+    anywhere (a sentence the question did not retrieve may answer it): a question whether a
+    treatment did harm is not answered by an article that never speaks of it."""
+    return has_form(_SAFETY, index.articles[quote[0].hit.passage.article_id].text)
 
 
 # What a sentence that speaks of safety or harm says ("were safe", "adverse events").
