@@ -111,10 +111,16 @@ def test_a_pronoun_in_a_story_question_is_the_treatment_the_story_named(
     assert turn.answer.answered and turn.answer.quotes[0].title == HIP
 
 
-def test_is_that_true_after_a_story_searches_what_the_story_says(fake_engine: Engine) -> None:
+@pytest.mark.parametrize(
+    "doubt", ["Is that true?", "Is that true or is he exaggerating?", "Is that real or just hype?"]
+)
+def test_is_that_true_after_a_story_searches_what_the_story_says(
+    fake_engine: Engine, doubt: str
+) -> None:
+    # The words of doubt name no topic of their own: the claim is what is searched.
     story = (
         "My hip has hurt for two years and the pills barely help. My cousin said that hip "
-        "replacement surgery is expensive and takes a long time to recover from. Is that true?"
+        f"replacement surgery is expensive and takes a long time to recover from. {doubt}"
     )
     turn = fake_engine.reply(story)
     assert turn.understood_as and turn.understood_as.startswith("Is it true that hip replacement")

@@ -370,6 +370,11 @@ def test_an_abbreviation_in_capitals_the_library_never_uses_is_an_unknown_term()
     assert unknown_terms("CAN STEM CELLS HELP HIP PAIN", VOCABULARY) == []
 
 
+def test_what_a_person_is_doing_is_no_technical_term() -> None:
+    assert unknown_terms("Is that true, or is she exaggerating?", VOCABULARY) == []
+    assert unknown_terms("they are prescribing statins, is that wise?", VOCABULARY) == ["statins"]
+
+
 def test_asking_what_the_clinic_charges_is_a_clinic_matter() -> None:
     assert clinic_matters("How much do you charge for an injection?") == ["do you charge"]
     assert clinic_matters("what are your fees?") == ["your fees"]

@@ -11,10 +11,14 @@ from mscqa.answers.messages import CLAUSE, content
 
 _WORDS = re.compile(r"[a-z]{3,}", re.IGNORECASE)
 
-# "Is that true?", "is this right?": a question that asks whether what was just said holds.
+# "Is that true?", "is this right?", "is that true or is she exaggerating?": a question that
+# asks whether what was just said holds.
 _VERDICT_ONLY = re.compile(
     r"^(?:(?:is|was)\s+(?:that|this|it)\s+(?:really\s+)?(?:true|right|correct|accurate|so|"
-    r"a fact)|(?:is|was)\s+(?:that|this|it)\s+true or (?:not|false)|really|true)\s*[?.!]*$",
+    r"a fact|real|legit)(?:,?\s+or\s+(?:not|false|what|(?:is|was|are)\s+(?:she|he|they|it|that)"
+    r"\s+(?:just\s+)?(?:exaggerating|overstating\s+it|wrong|mistaken|making\s+(?:it|that)\s+up)|"
+    r"(?:is\s+(?:it|that)\s+)?(?:just\s+)?(?:hype|a\s+myth|an\s+exaggeration|marketing)))?"
+    r"|really|true)\s*[?.!]*$",
     re.IGNORECASE,
 )
 # "A friend told me", "I read online that": how a patient introduces what they heard.
@@ -26,12 +30,17 @@ _HEARSAY = re.compile(
 )
 
 
+def asks_verdict(question: str) -> bool:
+    """True for a question asking whether what was just said holds ("is that true?")."""
+    return bool(_VERDICT_ONLY.match(question.strip()))
+
+
 def verdict_on(question: str, said: str, before: str = "") -> str:
     """ "Is that true?" after a sentence `said` that is not a question ("A friend told me
     stem cells work as well as surgery."): the claim itself, asked ("Is it true that stem
     cells work as well as surgery?"), else "". A claim about what was told before it ("her
     doctor says that's how arthritis goes") is asked with that sentence (`before`)."""
-    if not _VERDICT_ONLY.match(question.strip()) or not said or said.endswith("?"):
+    if not asks_verdict(question) or not said or said.endswith("?"):
         return ""
     claim = _HEARSAY.sub("", said, count=1).strip().rstrip(".!")
     if not _WORDS.search(claim):

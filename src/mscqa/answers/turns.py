@@ -158,17 +158,19 @@ def said_of_it(typed: str, unused: Sequence[str], stats: LibraryStats) -> bool:
     topic it points back at: none, or only plain English ones in a question that says "it" or
     "that" for the topic ("is that proven?"), or in one too short to say what it is about but
     with a word of its own the library uses, which a follow-up's quote must then say
-    (`Engine._own_or_typed`): "do the symptoms ever settle?", not "what is gas?". A word after
+    (`Engine._own_or_typed`): "do the symptoms ever settle?", not "what is gas?". Whether
+    what was said holds is asked with words of doubt ("or is she exaggerating?"). A word after
     "my", "her" ... names a thing of the patient's, which is a topic of its own ("will stem
     cells regrow my hair?")."""
     from mscqa.answers.asked_before import asks_conclusion
     from mscqa.answers.conversation import few_own
+    from mscqa.answers.hearsay import asks_verdict
     from mscqa.answers.phrases import asks_what_else
     from mscqa.answers.references import find_reference, own_words, places_it
     from mscqa.text.frequency import plain
 
     unused = [w for w in unused if not places_it(w)]  # "and towards the end?"
-    if not unused or asks_conclusion(typed) or asks_what_else(typed):
+    if not unused or asks_conclusion(typed) or asks_what_else(typed) or asks_verdict(typed):
         return True
     if not all(plain(w) for w in unused) or owned(typed, unused):
         return False

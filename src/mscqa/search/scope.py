@@ -273,8 +273,12 @@ def unknown_terms(question: str, vocabulary: frozenset[str]) -> list[str]:
     not mention ("What are the side effects of metformin?"). Statements have their own rule
     (`answers.names.unmentioned_terms`)."""
     found = []
-    for word in re.findall(r"[a-z][a-z-]+", re.sub(r"'s?\b", "", normalize(question))):
+    text = re.sub(r"'s?\b", "", normalize(question))
+    doing = set(_DOING.findall(text))  # "or is she exaggerating?"
+    for word in re.findall(r"[a-z][a-z-]+", text):
         if len(word) < 4 or word in STOPWORDS | _RESEARCH_WORDS or word.endswith(_NOT_NOUN):
+            continue
+        if word in doing:
             continue
         if not _TERM_ZIPF[0] <= max(zipf(word), zipf(_singular(word))) < _TERM_ZIPF[1]:
             continue  # "downsides" (2.8) is the plural of a plain word, "downside" (3.5)
@@ -308,6 +312,11 @@ def _singular(word: str) -> str:
 
 # Verb and adverb endings ("pooled", "surgically"): how something was done, not a topic.
 _NOT_NOUN = ("ed", "ly")
+# What a person is doing ("or is she exaggerating?", "we are struggling") is no named topic.
+_DOING = re.compile(
+    r"\b(?:i|you|he|she|we|they)\s+(?:(?:am|is|are|was|were)\s+)?(?:just\s+|really\s+)?"
+    r"([a-z]+ing)\b"
+)
 # "untreated", "regrow", "treatable": a word made from one the library uses is no other topic.
 _AFFIXES = re.compile(r"^(?:un|re|non|dis|pre|over|under)-?|(?:able|ible)$")
 
