@@ -250,3 +250,11 @@ def test_a_rare_english_word_is_the_library_word_its_neighbours_fit() -> None:
     )
     # without the library's neighbours, a rare word is left as it is
     assert speller.correct("a corse was found").text == "a corse was found"
+
+
+def test_a_word_english_writes_though_no_list_has_it_is_no_typo() -> None:
+    # "statin" is one letter from the library's "stating" but a drug's name; a word as rare
+    # as a typo is still corrected.
+    speller = Speller(["The report, stating the dose, was signed."])
+    assert speller.correct("I take a statin for it").text == "I take a statin for it"
+    assert speller.correct("the reprot was signed").text == "the report was signed"

@@ -110,7 +110,9 @@ class Speller:
 
         if len(word) < MIN_LENGTH:
             return None
-        if self.knows(word):
+        if self.knows(word) or (zipf(word.lower()) >= KNOWN_ZIPF and len(word) > ONE_EDIT_UP_TO):
+            # (a word English writes though no list has it, "statin" 2.5, one letter from
+            # "stating", is kept unless the library writes a word as close between its neighbours)
             return self._in_context(word.lower(), before.lower(), after.lower())
         distance = 1 if len(word) <= ONE_EDIT_UP_TO else 2
         found = self._symspell.lookup(word.lower(), Verbosity.CLOSEST, max_edit_distance=distance)
@@ -379,6 +381,9 @@ def _dropped_or_swapped(typed: str, word: str) -> bool:
 # An English word rarer than this, and no library word, may be a typo of one that fits its
 # neighbours ("corse" 2.4; "knee" 4.3, "ache" 3.4).
 RARE_ZIPF = 3.0
+# wordfreq knows words its list of 82,765 lacks, drug names among them ("statin" 2.5,
+# "metformin" 2.6); rarer ones are mostly typos ("steriods" 1.3).
+KNOWN_ZIPF = 2.5
 
 _INDEFINITE = frozenset(
     f"{some}{thing}"
