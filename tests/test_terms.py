@@ -415,6 +415,8 @@ def test_a_disease_fixed_is_one_cured() -> None:
         ("Scores also improved in other tests.", "did other measures improve?", {"score", "test"}),
         ("The joint becomes stiff and unstable.", "is being unsteady part of it?", {"unstabl"}),
         (_PAIN, "it was on and off at first and now it never stops", {"intermitt", "constant"}),
+        ("Gels extend the length of dry spells.", "gels lengthen dry spells", {"extend", "length"}),
+        ("Gels extend the length of dry spells.", "do gels prolong dry spells?", {"extend", "length"}),
     ],
 )
 def test_a_lay_word_asked_meets_the_word_the_articles_use(
