@@ -964,6 +964,14 @@ def test_these_cells_are_the_stem_cells_named_or_the_cells_of_the_study() -> Non
     assert study == "where did the cells in the tendon trial come from?"
 
 
+def test_the_pain_beside_a_reference_is_the_pain_of_what_it_stands_for() -> None:
+    asked = standalone_question("what happens to the pain as it progresses?", ["What is gout?"])
+    assert asked == "what happens to the pain as gout progresses?"
+    # a condition without "the" is the question's own
+    asked = standalone_question("is it safe for neck pain?", ["Are stem cell shots for gout safe?"])
+    assert asked.endswith("safe for neck pain?") and "gout" not in asked
+
+
 def test_it_that_hurts_is_the_part_of_the_body_told_of() -> None:
     story = "My elbow has been sore since a fall and the scan shows a torn tendon."
     asked = read_message(f"{story} Is the tendon why it hurts so much?")

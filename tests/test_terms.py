@@ -98,6 +98,10 @@ def test_words_that_frame_a_comparison_are_no_topic() -> None:
     assert lexical_tokens("gout versus lupus, compared", expand=False) == ["gout", "lupus"]
 
 
+def test_a_piece_of_writing_asked_about_is_no_topic() -> None:
+    assert lexical_tokens("give me the gist of the gout piece") == ["gout"]
+
+
 def test_words_that_report_what_someone_said_are_no_topic() -> None:
     # "What does the article say about gout?" is about gout; the articles "state" and "note",
     # and never call themselves articles or summaries.
@@ -415,6 +419,8 @@ def test_a_disease_fixed_is_one_cured() -> None:
         ("Scores also improved in other tests.", "did other measures improve?", {"score", "test"}),
         ("The joint becomes stiff and unstable.", "is being unsteady part of it?", {"unstabl"}),
         (_PAIN, "it was on and off at first and now it never stops", {"intermitt", "constant"}),
+        ("In later stages, the gel hardens.", "what happens as it progresses?", {"later", "stage"}),
+        ("Gout limits the things they enjoy.", "does gout stop their hobbies?", {"enjoy"}),
         ("Gels extend the length of dry spells.", "gels lengthen dry spells", {"extend", "length"}),
         ("Gels extend the length of dry spells.", "do gels prolong dry spells?", {"extend", "length"}),
     ],

@@ -51,6 +51,7 @@ from mscqa.answers.phrases import (
 from mscqa.answers.references import (
     find_reference,
     found_by,
+    of_what_it_is,
     one_done,
     plural_referent,
     points_at_story,
@@ -269,6 +270,7 @@ def standalone_question(
     reference = find_reference(body)
     if reference is not None and stands_for_nothing(body, reference):
         reference = None
+    own = [] if reference is not None and of_what_it_is(body, own) else own  # "the pain"
     if reference and own and " " not in reference.group().strip():
         # "Is it safe for ALS?" names what it asks about: the pronoun is the treatment talked
         # about, without the condition it was talked about for.

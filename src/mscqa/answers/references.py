@@ -183,6 +183,13 @@ def stands_for_nothing(body: str, reference: re.Match[str]) -> bool:
     )
 
 
+def of_what_it_is(body: str, named: Sequence[str]) -> bool:
+    """True when each of the conditions `body` names (`named`) is "the" one, beside a
+    reference: "the pain" of "what happens to the pain as it progresses?" is the pain of what
+    "it" stands for, no condition of the question's own."""
+    return bool(named) and all(re.search(rf"(?i)\bthe {re.escape(c)}\b", body) for c in named)
+
+
 # "they" doing to the patient what doctors do ("why don't they just give her ...", "will
 # they let me ...") are the doctors, not a topic of the conversation.
 _DOCTORS_DO = re.compile(
