@@ -652,6 +652,30 @@ def test_is_that_true_after_a_story_asks_about_what_the_story_says() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("message", "disputed"),
+    [
+        (
+            "My brother keeps asking whether gout can spread to the knees. I told him no. "
+            "Who is right?",
+            "Is it true that gout can spread to the knees?",
+        ),
+        (
+            "At the club we argued about if lupus is contagious, or not. What does the research say?",
+            "Is it true that lupus is contagious?",
+        ),
+    ],
+)
+def test_who_is_right_after_a_story_asks_what_was_disputed(message: str, disputed: str) -> None:
+    (question,) = read_message(message).questions
+    assert question.startswith(disputed)
+
+
+def test_who_is_right_with_nothing_disputed_is_asked_as_it_is() -> None:
+    (question,) = read_message("My brother has gout and I have lupus. Who is right?").questions
+    assert not question.startswith("Is it true that")
+
+
 def test_is_that_true_after_a_question_is_left_to_the_reference_rules() -> None:
     earlier = ["Do stem cells help gout?"]
     assert not standalone_question("Is that true?", earlier).startswith("Is it true that")

@@ -5,6 +5,7 @@ story tells last ("his legs are tight. Is that part of ALS?")."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from mscqa.answers.conditions import conditions
 from mscqa.answers.messages import CLAUSE, content
@@ -35,18 +36,41 @@ def asks_verdict(question: str) -> bool:
     return bool(_VERDICT_ONLY.match(question.strip()))
 
 
-def verdict_on(question: str, said: str, before: str = "") -> str:
-    """ "Is that true?" after a sentence `said` that is not a question ("A friend told me
-    stem cells work as well as surgery."): the claim itself, asked ("Is it true that stem
-    cells work as well as surgery?"), else "". A claim about what was told before it ("her
-    doctor says that's how arthritis goes") is asked with that sentence (`before`)."""
-    if not asks_verdict(question) or not said or said.endswith("?"):
+def verdict_on(question: str, said: Sequence[str]) -> str:
+    """ "Is that true?" after a sentence that is not a question, the last of `said` ("A friend
+    told me stem cells work as well as surgery."): the claim itself, asked ("Is it true that
+    stem cells work as well as surgery?"), else "". A claim about what was told before it
+    ("her doctor says that's how arthritis goes") is asked with that sentence. "Who is
+    right?" after a story telling what was disputed ("she asks whether MS affects just the
+    brain") asks that."""
+    if _WHO_IS_RIGHT.match(question.strip()):
+        disputed = [m for m in map(_WHETHER.search, said) if m]
+        return f"Is it true that {_OR_NOT.sub('', disputed[-1]['what'])}?" if disputed else ""
+    last, before = ["", "", *said][-1], ["", "", *said][-2]
+    if not asks_verdict(question) or not last or last.endswith("?"):
         return ""
-    claim = _HEARSAY.sub("", said, count=1).strip().rstrip(".!")
+    claim = _HEARSAY.sub("", last, count=1).strip().rstrip(".!")
     if not _WORDS.search(claim):
         return ""
     told = f" {before}" if before and _OF_WHAT_WAS_TOLD.match(claim) else ""
     return f"Is it true that {claim}?{told}"
+
+
+# "who is right?", "what does the research say?": which side of what was disputed holds
+_WHO_IS_RIGHT = re.compile(
+    r"^(?:so\s+|but\s+)?(?:who(?:'s|’s|\s+is)\s+right|which\s+(?:one\s+)?of\s+us\s+is\s+right|"
+    r"what(?:'s|’s|\s+is|\s+does|\s+do)\s+(?:the\s+)?(?:truth|real\s+answer|research\s+say|"
+    r"studies\s+say|evidence\s+say|science\s+say|articles\s+say))\W*$",
+    re.IGNORECASE,
+)
+# "keeps asking me whether ...", "argues about whether ...", "I wonder if ...": what is disputed
+_WHETHER = re.compile(
+    r"\b(?:ask|asks|asked|asking|wonder|wonders|wondered|wondering|argue|argues|argued|arguing|"
+    r"debate|debates|debated|debating|disagree|disagrees|disagreed|sure|unsure|know)\b"
+    r"[^.?!]*?\b(?:whether|if)\s+(?P<what>[^.?!]+)",
+    re.IGNORECASE,
+)
+_OR_NOT = re.compile(r",?\s+or\s+not\s*$", re.IGNORECASE)
 
 
 # "that's how it goes", "this is normal": a claim about what was told before it
