@@ -23,6 +23,7 @@ from mscqa.text.terms import (
 # Article sentences a lay word of a question must meet.
 _TOLERATE = "Not everyone can tolerate these drugs."
 _PAIN = "Pain is intermittent early and constant later."
+_OVER_TIME = "Over time, gout stiffens the joint. Some ultimately stop walking."
 
 
 def test_table_is_loaded_normalised_and_has_the_general_medical_acronyms() -> None:
@@ -421,8 +422,14 @@ def test_a_disease_fixed_is_one_cured() -> None:
         (_PAIN, "it was on and off at first and now it never stops", {"intermitt", "constant"}),
         ("In later stages, the gel hardens.", "what happens as it progresses?", {"later", "stage"}),
         ("Gout limits the things they enjoy.", "does gout stop their hobbies?", {"enjoy"}),
+        (_OVER_TIME, "what does gout do over the years?", {"time", "ultim"}),
+        (_OVER_TIME, "how bad does gout get in the end?", {"time", "ultim"}),
         ("Gels extend the length of dry spells.", "gels lengthen dry spells", {"extend", "length"}),
-        ("Gels extend the length of dry spells.", "do gels prolong dry spells?", {"extend", "length"}),
+        (
+            "Gels extend the length of dry spells.",
+            "do gels prolong dry spells?",
+            {"extend", "length"},
+        ),
     ],
 )
 def test_a_lay_word_asked_meets_the_word_the_articles_use(
