@@ -10,6 +10,7 @@ from mscqa.answers.details import (
     opposed_elsewhere,
     other_condition,
     other_item,
+    patients_conflict,
     route_conflict,
     source_conflict,
     sources,
@@ -226,3 +227,14 @@ def test_a_statement_naming_two_kinds_says_what_each_kinds_item_says() -> None:
     assert other_item(both, title, article) is None
     # a word of a kind it does not name is still another kind's
     assert other_item("Acute gout leaves tophi around the joints.", title, article) is not None
+
+
+def test_research_in_other_patients_contradicts_the_patients_a_statement_names() -> None:
+    evidence = "The gel trial enrolled 40 patients with lupus."
+    verdict = patients_conflict("The gel trial enrolled 40 people with gout.", evidence)
+    assert verdict and verdict[0] and "patients with lupus" in verdict[1]
+    # the same patients, a statement naming no research, or a kind of the same condition
+    assert patients_conflict("The gel trial treated people with lupus.", evidence) is None
+    assert patients_conflict("Gel helps people with gout.", evidence) is None
+    kind = "The gel trial enrolled patients with discoid lupus."
+    assert patients_conflict(kind, evidence) is None

@@ -337,3 +337,8 @@ def test_the_letters_own_exchange_claims_nothing() -> None:
     assert pasted_statements("Ask at reception. The gel trial enrolled forty goats.", LIMIT) == [
         "The gel trial enrolled forty goats."
     ]
+
+
+def test_a_welcome_claims_nothing() -> None:
+    text = "Welcome to this month's update. Welcome back to our newsletter. Gel eased goat pain."
+    assert pasted_statements(text, LIMIT) == ["Gel eased goat pain."]

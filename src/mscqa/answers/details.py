@@ -16,6 +16,7 @@ from mscqa.answers.antonyms import opposite_words
 from mscqa.answers.conditions import body_parts, conditions
 from mscqa.answers.messages import mentions, sentences
 from mscqa.answers.opposites import opposition
+from mscqa.answers.phrases import STUDY_PHRASE
 from mscqa.text.frequency import common
 from mscqa.text.terms import (
     STOPWORDS,
@@ -123,6 +124,35 @@ def body_part_conflict(statement: str, evidence: str, context: str) -> tuple[boo
             )
         return False, f"the evidence does not mention “{part}”"
     return None
+
+
+def patients_conflict(statement: str, evidence: str) -> tuple[bool, str] | None:
+    """(True: contradicted, reason) when a statement about research says whom it was done in
+    ("the trial tested the cells in people with lupus") and its evidence names the patients
+    with another condition sharing no word with it ("159 patients undergoing kidney
+    transplants"), the statement's nowhere in the evidence."""
+    mine, theirs = _PATIENTS.search(statement), _PATIENTS.search(evidence)
+    if not (mine and theirs and STUDY_PHRASE.search(statement)):
+        return None
+    named, other = conditions(mine.group("who")), conditions(theirs.group("who"))
+    said = frozenset(lexical_tokens(evidence))
+    if not named or not other or any(frozenset(lexical_tokens(c)) <= said for c in named):
+        return None
+    if any(
+        frozenset(lexical_tokens(c)) & frozenset(lexical_tokens(o)) for c in named for o in other
+    ):
+        return None  # "type 2 diabetes" of "diabetes": another rule's to judge
+    said_of, instead = (" ".join(m.group().split()) for m in (theirs, mine))
+    return True, f"the evidence's research is in “{said_of}”, not “{instead}”"
+
+
+# Whom research was done in: "patients undergoing kidney transplants", "people with lupus".
+_PATIENTS = re.compile(
+    r"\b(?:patients?|people|persons?|participants?|adults|children|volunteers|subjects|men|"
+    r"women)\s+(?:with|undergoing|having|who\s+(?:had|have|underwent|received)|suffering\s+from|"
+    r"affected\s+by)\s+(?P<who>[^,.;:()—–]+)",
+    re.IGNORECASE,
+)
 
 
 def other_condition(statement: str, article: str) -> tuple[bool, str] | None:

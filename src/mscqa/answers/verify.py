@@ -20,6 +20,7 @@ from mscqa.answers.details import (
     opposed_elsewhere,
     other_condition,
     other_item,
+    patients_conflict,
     route_conflict,
     source_conflict,
     stage_conflict,
@@ -413,6 +414,7 @@ def _with_details(
         other_condition(statement, f"{article.title}\n{article.text}")
         or source_conflict(statement, context, article.text)
         or body_part_conflict(statement, best.quote, f"{context} {article.title}")
+        or patients_conflict(statement, best.quote)
         or cause_conflict(statement, best.quote)
         or cause_conflict(statement, context)
         or cause_unsaid(statement, context)

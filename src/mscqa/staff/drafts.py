@@ -55,6 +55,8 @@ _COURTESY = re.compile(
     r"^(?:thank(?:s| you)\b|we look forward\b|please (?:contact|call|get in touch|let us know)"
     r"|feel free\b|don['’]t hesitate\b|do not hesitate\b|here (?:is|are)\b|below\b|read on\b"
     r"|in this (?:issue|newsletter|leaflet|email|letter|edition)\b"
+    # "Welcome to this month's roundup.", "Welcome back to our newsletter."
+    r"|welcome (?:back )?to (?:this|our|the|your)\b"
     # "You asked a few things we could not answer.": the letter's own exchange
     r"|you (?:asked|wrote|mentioned|raised|wanted to know)\b|(?:i|we)(?: am|['’]m| are|['’]re)"
     r" writing\b|(?:we|i) (?:spoke|talked|met)\b"
