@@ -111,10 +111,15 @@ def test_research_after_a_question_naming_only_a_joint_is_about_that_joint() -> 
 
 @pytest.mark.parametrize(
     "follow_up",
-    ["Is it safe to drive after the injection?", "is it normal for the joint to click?"],
+    [
+        "Is it safe to drive after the injection?",
+        "is it normal for the joint to click?",
+        "what does it mean that stem cells calm gout?",
+    ],
 )
 def test_an_it_that_stands_for_nothing_said_before_is_left_alone(follow_up: str) -> None:
     assert standalone_question(follow_up, ["What is gout?"]) == follow_up
+    assert standalone_question(follow_up, ["Do stem cells help gout?"]) == follow_up
 
 
 def test_is_it_true_before_a_clause_without_that_asks_of_the_clause() -> None:

@@ -380,6 +380,11 @@ def test_asking_what_the_clinic_charges_is_a_clinic_matter() -> None:
     assert clinic_matters("what are your fees?") == ["your fees"]
 
 
+def test_whether_one_patient_should_have_a_treatment_is_a_clinic_matter() -> None:
+    assert clinic_matters("I'm 85, is it too late for me to have a new hip?") == ["too late for me"]
+    assert clinic_matters("should I have the gel injection?") == ["should i have"]
+
+
 def test_the_plural_of_a_plain_word_is_no_technical_term() -> None:
     # "downsides" is rare in English, "downside" is not: it names no topic of its own.
     assert unknown_terms("any downsides to the injections?", VOCABULARY) == []

@@ -420,6 +420,7 @@ def test_a_disease_fixed_is_one_cured() -> None:
         ("Scores also improved in other tests.", "did other measures improve?", {"score", "test"}),
         ("The joint becomes stiff and unstable.", "is being unsteady part of it?", {"unstabl"}),
         (_PAIN, "it was on and off at first and now it never stops", {"intermitt", "constant"}),
+        (_PAIN, "what is it called when it stops coming and going?", {"intermitt"}),
         ("In later stages, the gel hardens.", "what happens as it progresses?", {"later", "stage"}),
         ("Gout limits the things they enjoy.", "does gout stop their hobbies?", {"enjoy"}),
         (_OVER_TIME, "what does gout do over the years?", {"time", "ultim"}),

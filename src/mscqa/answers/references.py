@@ -211,7 +211,9 @@ _EMPTY_IT = re.compile(
     r"too late|better|best|necessary)\s+(?:to\b|that\b|for\s+[\w' ]+?\s+to\b)"
     # "is it true there are no drugs?", "is it possible they ...": a clause without "that"
     r"|\s+(?:true|possible|likely|normal|common)\s+(?:there|i|you|we|they|he|she|most|many|"
-    r"some|no|doctors|people)\b",
+    r"some|no|doctors|people)\b"
+    # "what does it mean that the cells modulate immunity?": what follows is what is meant
+    r"|\s+mean\s+(?:that|when|if)\b",
     re.IGNORECASE,
 )
 
