@@ -14,6 +14,7 @@ from mscqa.answers.calibration import FEATURES, Calibration, default_calibration
 from mscqa.answers.candidates import (
     Candidate,
     focus_word,
+    focus_words,
     of_another_drug,
     score_candidates,
     sentence_features,
@@ -652,3 +653,12 @@ def test_a_figure_from_another_articles_study_answers_no_question_about_this_one
     engine = _with_article(fake_settings, "ankle-study.md", ANKLE)
     answer = ask(engine, "How many patients were in the ankle sprain study?", min_score=0.0)
     assert not answer.answered and answer.reason == NO_FIGURE
+
+
+def test_what_causes_a_disease_has_the_disease_as_its_focus(fake_engine: Engine) -> None:
+    stats = library_stats(fake_engine.index)
+    assert stats.idf["caus"] > stats.idf["multipl"]  # what made "causes" the focus before
+    # the answer form asks for the cause (`forms`); the sentence must be about the disease
+    assert focus_word("What causes multiple sclerosis?", stats) == "multipl"
+    assert "caus" not in focus_words("What causes multiple sclerosis?", stats)
+    assert "caus" in focus_words("Can the disease cause death?", stats)

@@ -34,6 +34,7 @@ def names(question: str) -> set[str]:
         ("Where do the injected cells come from?", "source"),
         ("Who ran the first trial in stroke patients?", "people"),
         ("Why do knees wear out?", "reason"),
+        ("What causes gout to flare?", "reason"),
         ("Does the injection help with stiffness?", "finding"),
         ("What did the trial in Japan show?", "finding"),
         ("Which kinds of blood cells are affected?", "list"),

@@ -183,6 +183,8 @@ def focus_words(question: str, stats: LibraryStats) -> list[str]:
         if everyday(word) or word in _STANCE
         for stem in lexical_tokens(word, expand=False)
     }
+    if _ASKS_CAUSE.match(normalize(question).strip()):
+        everyday_stems.add(_CAUSE)  # "what causes gout?" asks of gout; its answer says why
     # Of words the library uses as rarely, the one the question says first.
     said_at: dict[str, int] = {}
     for position, token in enumerate(lexical_tokens(question, expand=False)):
@@ -211,6 +213,9 @@ _ASKS_SAFETY = re.compile(
     r"\b(?:safe|safely|safety|unsafe)\b|\bhow safe\b|" + PEOPLE_DIED
 )
 _SAFE = "safe"
+# "What causes gout?": the form asks for a cause (`forms`), and gout is what it is about.
+_ASKS_CAUSE = re.compile(r"^(?:so |and )?what (?:causes|caused)\b")
+_CAUSE = "caus"
 
 
 def score_candidates(

@@ -113,7 +113,7 @@ FORMS = (
     ),
     Form(
         "reason",
-        _compile(r"^why\b|\bwhat is the reason\b|\bhow come\b"),
+        _compile(r"^why\b|\bwhat is the reason\b|\bhow come\b|^what (?:causes|caused)\b"),
         _compile(
             r"\b(?:because|since|due to|reasons?|causes?|caused|risk|so that|therefore)\b"
             # "the main problem in gout is that ...", "damage that results from ..."
