@@ -425,6 +425,18 @@ def test_a_disease_fixed_is_one_cured() -> None:
         ("Gout limits the things they enjoy.", "does gout stop their hobbies?", {"enjoy"}),
         (_OVER_TIME, "what does gout do over the years?", {"time", "ultim"}),
         (_OVER_TIME, "how bad does gout get in the end?", {"time", "ultim"}),
+        (
+            "When the goat immune system falters, gout follows.",
+            "and if it malfunctions?",
+            {"falter"},
+        ),
+        ("Gout can interfere with leg movement.", "and walking?", {"leg", "movement"}),
+        (
+            "Further results will help us learn more.",
+            "when will we know more?",
+            {"learn", "result"},
+        ),
+        ("The first symptom of gout is a swollen toe.", "how does gout usually start?", {"first"}),
         ("Gels extend the length of dry spells.", "gels lengthen dry spells", {"extend", "length"}),
         (
             "Gels extend the length of dry spells.",
