@@ -437,6 +437,7 @@ def test_a_disease_fixed_is_one_cured() -> None:
             {"learn", "result"},
         ),
         ("The first symptom of gout is a swollen toe.", "how does gout usually start?", {"first"}),
+        ("Gel shots are widely available.", "where are gel shots offered?", {"avail"}),
         ("Gels extend the length of dry spells.", "gels lengthen dry spells", {"extend", "length"}),
         (
             "Gels extend the length of dry spells.",
