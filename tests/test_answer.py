@@ -226,6 +226,10 @@ def test_a_question_about_stem_cells_has_no_focus_in_what_another_drug_does() ->
     assert not of_another_drug("Do painkillers have long-term effects?", said)
     # Compared with stem cells, the drug is part of what the stem cells are measured against.
     assert not of_another_drug(question, "Painkillers and stem cells both eased the pain.")
+    # Those who take a drug the question does not name are another drug's patients too.
+    takers = "Patients who take zolbutrin grip better than those who do not."
+    assert of_another_drug("Do stem cells help tennis elbow patients grip better?", takers)
+    assert not of_another_drug("Do stem cells or zolbutrin help them grip better?", takers)
 
 
 def test_a_word_of_stance_is_no_focus(fake_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:

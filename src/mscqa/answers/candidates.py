@@ -135,14 +135,24 @@ _SAID_OF_ANOTHER = re.compile(
 )
 
 
+# "Patients who take riluzole", "people on steroids": the drug a sentence is about.
+_TAKERS = re.compile(
+    r"^(?:[\w,]+\s+){0,2}?(?:patients|people|those|participants)\s+(?:who\s+(?:take|took|"
+    r"are\s+taking|were\s+taking|received)|taking|on)\s+(?P<drug>[\w-]+)",
+    re.IGNORECASE,
+)
+
+
 def of_another_drug(question: str, sentence: str) -> bool:
     """True when `question` asks about stem cells and `sentence` is about another kind of
-    drug the question does not name ("Moreover, steroids cause ...")."""
-    return (
-        _OF_STEM_CELLS.search(question) is not None
-        and not DRUG_CLASS.search(question)
-        and _SAID_OF_ANOTHER.match(sentence) is not None
-    )
+    drug the question does not name ("Moreover, steroids cause ...") or those who take a
+    drug it does not name ("Patients who take riluzole live longer ...")."""
+    if _OF_STEM_CELLS.search(question) is None:
+        return False
+    takers = _TAKERS.match(sentence)  # "Patients who take riluzole live longer ..."
+    if takers and takers.group("drug").lower() not in question.lower():
+        return True
+    return not DRUG_CLASS.search(question) and _SAID_OF_ANOTHER.match(sentence) is not None
 
 
 def _named_words(question: str) -> frozenset[str]:
