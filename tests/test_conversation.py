@@ -996,6 +996,9 @@ def test_these_cells_are_the_stem_cells_named_or_the_cells_of_the_study() -> Non
 def test_the_pain_beside_a_reference_is_the_pain_of_what_it_stands_for() -> None:
     asked = standalone_question("what happens to the pain as it progresses?", ["What is gout?"])
     assert asked == "what happens to the pain as gout progresses?"
+    # "the gout drug" names a drug: gout is the question's own
+    asked = "will the gout drug my doctor wants me on cure it?"
+    assert standalone_question(asked, ["A quick question before my appointment."]) == asked
     # a condition without "the" is the question's own
     asked = standalone_question("is it safe for neck pain?", ["Are stem cell shots for gout safe?"])
     assert asked.endswith("safe for neck pain?") and "gout" not in asked

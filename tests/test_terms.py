@@ -438,6 +438,7 @@ def test_a_disease_fixed_is_one_cured() -> None:
         ),
         ("The first symptom of gout is a swollen toe.", "how does gout usually start?", {"first"}),
         ("Gel shots are widely available.", "where are gel shots offered?", {"avail"}),
+        ("Gout comes from microtraumas.", "is gout just wear and tear?", {"microtrauma"}),
         ("Gels extend the length of dry spells.", "gels lengthen dry spells", {"extend", "length"}),
         (
             "Gels extend the length of dry spells.",

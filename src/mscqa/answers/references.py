@@ -187,7 +187,16 @@ def of_what_it_is(body: str, named: Sequence[str]) -> bool:
     """True when each of the conditions `body` names (`named`) is "the" one, beside a
     reference: "the pain" of "what happens to the pain as it progresses?" is the pain of what
     "it" stands for, no condition of the question's own."""
-    return bool(named) and all(re.search(rf"(?i)\bthe {re.escape(c)}\b", body) for c in named)
+    return bool(named) and all(
+        re.search(rf"(?i)\bthe {re.escape(c)}\b(?!\s+{_OF_A_CONDITION})", body) for c in named
+    )
+
+
+# A condition naming what is of it ("the MS drug", "the pain clinic") is no condition asked of.
+_OF_A_CONDITION = (
+    r"(?:drugs?|medications?|medicines?|treatments?|therap(?:y|ies)|patients?|trials?|"
+    r"stud(?:y|ies)|research|clinics?|nurses?|doctors?|specialists?|charity|group)\b"
+)
 
 
 # "they" doing to the patient what doctors do ("why don't they just give her ...", "will
