@@ -666,3 +666,11 @@ def test_what_causes_a_disease_has_the_disease_as_its_focus(fake_engine: Engine)
     assert focus_word("What causes multiple sclerosis?", stats) == "multipl"
     assert "caus" not in focus_words("What causes multiple sclerosis?", stats)
     assert "caus" in focus_words("Can the disease cause death?", stats)
+
+
+def test_a_lay_word_only_questions_use_is_the_focus_in_the_articles_word(
+    fake_engine: Engine,
+) -> None:
+    stats = library_stats(fake_engine.index)
+    # "offered" asks where it is available; an article's "may offer a solution" offers nothing
+    assert focus_word("Where is the treatment offered?", stats) == "avail"

@@ -666,7 +666,8 @@ def test_is_that_true_after_a_story_asks_about_what_the_story_says() -> None:
             "Is it true that gout can spread to the knees?",
         ),
         (
-            "At the club we argued about if lupus is contagious, or not. What does the research say?",
+            "At the club we argued about if lupus is contagious, or not. "
+            "What does the research say?",
             "Is it true that lupus is contagious?",
         ),
     ],

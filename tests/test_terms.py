@@ -10,6 +10,7 @@ from mscqa.answers.names import unmentioned_terms
 from mscqa.text import terms
 from mscqa.text.terms import (
     TERMS,
+    asked_meaning,
     expand_terms,
     expansions,
     known_words_only,
@@ -457,3 +458,10 @@ def test_a_lay_word_asked_meets_the_word_the_articles_use(
 def test_the_articles_side_gets_no_everyday_words_of_a_lay_phrase() -> None:
     assert "toler" not in set(lexical_tokens("a suit of clothes", document=True))
     assert "stop" not in set(lexical_tokens(_PAIN, document=True))
+
+
+def test_a_lay_word_asked_reads_as_the_one_word_the_articles_use() -> None:
+    assert asked_meaning("Where is it offered?") == "where is it available?"
+    # said in more words by the articles, or a word on both sides: left as typed
+    assert asked_meaning("any hobbies left?") == "any hobbies left?"
+    assert asked_meaning("is she unsteady?") == "is she unsteady?"

@@ -19,7 +19,7 @@ from mscqa.corpus.passages import sentence_reading
 from mscqa.search.library import Library, LibraryStats, library_stats
 from mscqa.search.retriever import Hit
 from mscqa.text.frequency import everyday
-from mscqa.text.terms import content_words, lexical_tokens, normalize
+from mscqa.text.terms import asked_meaning, content_words, lexical_tokens, normalize
 
 
 def weighted_coverage(question: Sequence[str], text: frozenset[str], stats: LibraryStats) -> float:
@@ -187,9 +187,12 @@ def focus_words(question: str, stats: LibraryStats) -> list[str]:
     Goats" asks which sentence says "spread")."""
     if _ASKS_SAFETY.search(normalize(question).strip()) and _SAFE in stats.idf:
         return [_SAFE]
+    # A lay word only questions use is asked in the articles' word ("where is it offered?":
+    # "available"; the articles' "may offer a solution" offers nothing).
+    meant = asked_meaning(question)
     everyday_stems = {
         stem
-        for word in content_words(question)
+        for word in content_words(meant)
         if everyday(word) or word in _STANCE
         for stem in lexical_tokens(word, expand=False)
     }
@@ -197,7 +200,7 @@ def focus_words(question: str, stats: LibraryStats) -> list[str]:
         everyday_stems.add(_CAUSE)  # "what causes gout?" asks of gout; its answer says why
     # Of words the library uses as rarely, the one the question says first.
     said_at: dict[str, int] = {}
-    for position, token in enumerate(lexical_tokens(question, expand=False)):
+    for position, token in enumerate(lexical_tokens(meant, expand=False)):
         said_at.setdefault(token, position)
     known = sorted(
         (t for t in said_at if t in stats.idf and t not in everyday_stems),

@@ -127,6 +127,20 @@ def expansions(text: str, document: bool = False) -> list[str]:
     return found
 
 
+def asked_meaning(text: str) -> str:
+    """Normalised `text` with each lay term only questions use that the articles say in one
+    other word written as that word ("where is it offered?" -> "where is it available?",
+    "anything newer?" -> "anything recent?"); longer terms are matched first, so "walking
+    stick" stays as it is."""
+
+    def meant(match: re.Match[str]) -> str:
+        term = match.group(1)
+        expansion = TERMS[term]
+        return expansion if term in _ASKED_ONLY and " " not in expansion else term
+
+    return _TERM_PATTERN.sub(meant, normalize(text))
+
+
 def expand_terms(text: str, document: bool = False) -> str:
     """Normalised `text` followed by its expansions (`expansions`)."""
     extra = expansions(text, document)
