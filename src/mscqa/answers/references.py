@@ -163,7 +163,10 @@ _RESEARCH_VERB = re.compile(
     r"conclude|concluded|study|studied|inject|injected|give|gave|see|saw|treat|"
     r"treated|compare|compared|look|looked|follow|followed)\b"
     # "how did they get their samples?" (but "do they get stiff?", "did they get better?")
-    r"|(?:get|got)\s+(?:the|a|an|their|them|it|these|those|some|any|stem|cells?|results?)\b",
+    r"|(?:get|got)\s+(?:the|a|an|their|them|it|these|those|some|any|stem|cells?|results?)\b"
+    # "will they need to be repeated?": what is done to research
+    r"|(?:(?:need|have|ought)\s+to\s+be|(?:will|would|should|must|could)\s+be|be)\s+"
+    r"(?:repeated|replicated|redone|run|published|expanded|extended|confirmed)\b",
     re.IGNORECASE,
 )
 
