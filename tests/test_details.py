@@ -238,3 +238,15 @@ def test_research_in_other_patients_contradicts_the_patients_a_statement_names()
     assert patients_conflict("Gel helps people with gout.", evidence) is None
     kind = "The gel trial enrolled patients with discoid lupus."
     assert patients_conflict(kind, evidence) is None
+
+
+def test_a_cause_done_by_another_agent_is_another_cause() -> None:
+    evidence = "Gout is caused by crystals that attack the joint."
+    assert cause_conflict("Gout is caused by viruses that attack the joint.", evidence)
+    assert cause_conflict("Gout is caused by crystals attacking the joint.", evidence) is None
+    rejected = "Grafts fail because the body rejects them."
+    assert cause_conflict("Grafts fail because of infections.", rejected)
+    assert cause_conflict("Grafts fail because the body rejects the graft.", rejected) is None
+    # a sentence opening "Because ..." says why of what follows it, not of the statement
+    around = "Because the pain lasts, goats take gel daily. Few vets give opioids to goats."
+    assert cause_conflict("Few vets give opioids because the risk is high.", around) is None

@@ -178,7 +178,19 @@ def cause_conflict(statement: str, evidence: str) -> tuple[bool, str] | None:
         mine = _tokens(match.group("cause"))
         if mine and not any(mine & words for _, words in theirs):
             return True, f"the evidence gives another cause: “{theirs[0][0].strip()}”"
+        # "viruses attacking our tissue" against "an immune system that attacks our own
+        # tissue": what does it is another, however many words of what it does are shared
+        agent = _agent(match.group("cause"))
+        for cause, said in theirs:
+            if agent and agent not in said and _agent(cause) not in mine:
+                return True, f"the evidence gives another cause: “{cause.strip()}”"
     return None
+
+
+def _agent(cause: str) -> str:
+    """The first content word of a cause, what does it ("viruses" of "viruses attacking
+    our tissue"), stemmed; "" for none."""
+    return next((t for t in lexical_tokens(cause, expand=False) if t not in STOPWORDS), "")
 
 
 def cause_unsaid(statement: str, context: str) -> tuple[bool, str] | None:
@@ -267,7 +279,9 @@ _UNKNOWN_CAUSE = re.compile(
 )
 # A cause and the words naming it, up to the end of its clause.
 _CAUSE = re.compile(
-    r"\b(?:caused\s+by|due\s+to|because\s+of|results?\s+from|resulting\s+from)\s+"
+    # (a sentence opening "Because ..." says why of what follows it: left to the other rules)
+    r"\b(?:caused\s+by|due\s+to|because\s+of|(?<=\w\s)because|results?\s+from|"
+    r"resulting\s+from)\s+"
     r"(?P<cause>[^,;:.()\u2014\u2013]+)",
     re.IGNORECASE,
 )
