@@ -250,3 +250,6 @@ def test_a_cause_done_by_another_agent_is_another_cause() -> None:
     # a sentence opening "Because ..." says why of what follows it, not of the statement
     around = "Because the pain lasts, goats take gel daily. Few vets give opioids to goats."
     assert cause_conflict("Few vets give opioids because the risk is high.", around) is None
+    # the results from trials are findings, not a cause
+    found = "The results from forty trials favour the gel."
+    assert cause_conflict("Gout flares result from crystals.", found) is None

@@ -280,8 +280,9 @@ _UNKNOWN_CAUSE = re.compile(
 # A cause and the words naming it, up to the end of its clause.
 _CAUSE = re.compile(
     # (a sentence opening "Because ..." says why of what follows it: left to the other rules)
-    r"\b(?:caused\s+by|due\s+to|because\s+of|(?<=\w\s)because|results?\s+from|"
-    r"resulting\s+from)\s+"
+    # ("the results from dozens of trials" are findings, not a cause)
+    r"\b(?:caused\s+by|due\s+to|because\s+of|(?<=\w\s)because|"
+    r"(?<!the\s)(?<!these\s)(?<!their\s)(?<!its\s)results?\s+from|resulting\s+from)\s+"
     r"(?P<cause>[^,;:.()\u2014\u2013]+)",
     re.IGNORECASE,
 )
