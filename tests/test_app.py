@@ -221,6 +221,9 @@ def test_passage_containing_refuses_a_span_outside_the_article(fake_engine: Engi
         "the cut won't stop bleeding",
         "my knee is red and swollen since Tuesday and I have a high fever",
         "there is pus where the needle went in",
+        "my mum took too many of her sleeping tablets",
+        "she collapsed in the kitchen and isn't responding",
+        "my son fell, hit his head and keeps being sick",
     ],
 )
 def test_emergencies_are_detected(question: str) -> None:
