@@ -224,6 +224,9 @@ def test_passage_containing_refuses_a_span_outside_the_article(fake_engine: Engi
         "my mum took too many of her sleeping tablets",
         "she collapsed in the kitchen and isn't responding",
         "my son fell, hit his head and keeps being sick",
+        "I suddenly can't feel my legs",
+        "thinking of ending it all",
+        "after the injection my leg is hot swollen and red",
     ],
 )
 def test_emergencies_are_detected(question: str) -> None:
