@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mscqa.text.language import detect_language
+from mscqa.text.language import detect_language, language_of
 
 LIBRARY_WORDS = frozenset({"chondrocytes", "mesenchymal", "riluzole", "msc"})
 
@@ -48,8 +48,17 @@ def test_english_questions_short_or_odd_are_english(question: str) -> None:
         ("Ist das gefährlich?", "de"),
         ("¿Y para la rodilla?", "es"),
         ("Wie viel kostet MSC?", "de"),
+        ("¿funciona?", "es"),  # one word: only the mark tells
+        ("hola", "es"),  # a greeting alone
+        ("bonjour docteur", "fr"),
     ],
 )
 def test_other_languages_are_named(question: str, code: str) -> None:
     language = detect_language(question, LIBRARY_WORDS)
     assert not language.english and language.code == code
+
+
+def test_a_greeting_in_another_language_is_not_corrected_into_english() -> None:
+    # the speller makes "hola" "hold"; the message as typed says which language it is
+    assert language_of("hola", "hold").code == "es"
+    assert language_of("steriods", "steroids").english

@@ -23,6 +23,7 @@ ALS = "Mesenchymal Stem Cell Treatment for ALS is Safe and Feasible"
         ("hi", "greeting"),
         ("Good morning doctor", "greeting"),
         ("bye", "goodbye"),
+        ("ok ciao", "goodbye"),
         ("ok", "acknowledgement"),
         ("got it, great", "acknowledgement"),
         ("help me please", "help"),

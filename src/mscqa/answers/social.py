@@ -26,7 +26,7 @@ _KINDS = (
     ),
     (
         "goodbye",
-        frozenset(["bye", "goodbye", "later", "goodnight"]),
+        frozenset(["bye", "goodbye", "later", "goodnight", "ciao", "cya"]),
         "Goodbye, and take care.",
     ),
     (

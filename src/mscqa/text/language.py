@@ -13,7 +13,7 @@ asking the detector (tests/test_language.py holds both sides)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -38,6 +38,15 @@ SHORT_WORDS = 5
 # share; short English questions sit below it (0.25 for "is it safe?").
 CONFIDENT = 0.4
 _LETTERS = re.compile(r"[^\W\d_]+")
+_SPANISH_MARKS = ("¿", "¡")
+# Greetings a message in another language opens with, by language.
+_GREETINGS = {
+    "hola": "es", "buenos": "es", "buenas": "es", "bonjour": "fr", "bonsoir": "fr",
+    "salut": "fr", "hallo": "de", "guten": "de", "servus": "de", "ciao": "it",
+    "buongiorno": "it", "buonasera": "it", "olá": "pt", "ola": "pt", "bom": "pt",
+    "hoi": "nl", "goedemorgen": "nl", "hej": "sv", "merhaba": "tr", "cześć": "pl",
+    "dzień": "pl", "привет": "ru", "здравствуйте": "ru",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -57,16 +66,33 @@ def detect_language(text: str, library_words: Collection[str] = frozenset()) -> 
     words = [w.lower() for w in _LETTERS.findall(text)]
     if not words:
         return Language(ENGLISH, 1.0)
-    known = english_words()
-    share = sum(w in known or w in library_words or common(w) for w in words) / len(words)
+    share = _english_share(words, library_words)
     if share == 1.0:
         return Language(ENGLISH, share)
+    told = _told_language(text, words, share)
+    if told:
+        return Language(told, share)
     code, probability = _identifier().classify(text)
     if len(words) > SHORT_WORDS:
         english = code == ENGLISH or share >= MIN_ENGLISH_SHARE
     else:
         english = code == ENGLISH or (share >= 0.5 and probability < CONFIDENT)
     return Language(ENGLISH if english else str(code), share)
+
+
+def _english_share(words: Sequence[str], library_words: Collection[str]) -> float:
+    """The share of `words` (lower case) that are English or of the library."""
+    known = english_words()
+    return sum(w in known or w in library_words or common(w) for w in words) / len(words)
+
+
+def _told_language(text: str, words: Sequence[str], share: float) -> str:
+    """The language a message shows by itself, too short for the detector: "¿funciona?" (only
+    Spanish opens a question so), "hola", "bonjour docteur" (a greeting, and no English)."""
+    if text.lstrip()[:1] in _SPANISH_MARKS:
+        return "es"
+    greeting = _GREETINGS.get(words[0], "") if words else ""
+    return greeting if share == 0.0 else ""
 
 
 def language_of(
@@ -76,6 +102,11 @@ def language_of(
     English counts as English; unless the message as typed is in another language that the
     detector still names for the corrected text: the speller turns another language's words
     into library words ("Helpen stamcellen bij multiple sclerose?" -> "help ... sclerosis")."""
+    words = [w.lower() for w in _LETTERS.findall(typed)]
+    share = _english_share(words, library_words) if words else 1.0
+    told = _told_language(typed, words, share)
+    if told:  # as typed: the speller must not make "hola" "hold"
+        return Language(told, share)
     language = detect_language(corrected, library_words)
     if not language.english or typed == corrected:
         return language
