@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mscqa.answers.quotes import Answer, Quote, refused
-from mscqa.answers.turns import Turn
+from mscqa.answers.turns import NO_SOURCES, SOURCES, Turn
 from mscqa.cli import main
 from mscqa.config import Settings
 from mscqa.engine import Engine
@@ -536,3 +536,32 @@ def test_a_question_leaning_on_a_story_of_what_the_articles_never_mention_is_not
     turn = fake_engine.reply("My uncle had a stroke in May. Could stem cells help him recover?")
     assert turn.asked == ("Could stem cells help him recover, for stroke?",)
     assert not turn.answer.answered
+
+
+@pytest.mark.parametrize(
+    "asked", ["which journal was it in?", "can you give me the reference?", "where is that from?"]
+)
+def test_asking_where_the_last_answer_comes_from_shows_its_sources_again(
+    fake_engine: Engine, asked: str
+) -> None:
+    first = fake_engine.reply("Is hip replacement surgery expensive?")
+    assert first.answer.answered
+    turn = fake_engine.reply(asked, [first])
+    assert turn.understood_as == SOURCES
+    assert turn.answer.quotes == first.answer.quotes  # each with its title and reference
+    assert turn.context == first.context  # a later follow-up leans on the same topic
+
+
+def test_sources_asked_before_any_answer_quote_nothing(fake_engine: Engine) -> None:
+    refused_first = fake_engine.reply("Can stem cells cure tinnitus?")
+    assert not refused_first.answer.answered
+    turn = fake_engine.reply("which journal was it in?", [refused_first])
+    assert not turn.answer.answered and turn.answer.message == NO_SOURCES
+
+
+def test_a_question_on_where_something_comes_from_is_no_question_on_sources(
+    fake_engine: Engine,
+) -> None:
+    first = fake_engine.reply("Did the hip study use stem cells?")
+    turn = fake_engine.reply("what is the source of the cells?", [first])
+    assert turn.understood_as != SOURCES

@@ -242,13 +242,12 @@ class Engine:
     def reply(self, message: str, history: Sequence[Turn] = ()) -> Turn:
         """A message of a conversation answered: the way `ask` answers a plain question (at
         the same cost), or, for a follow-up, two questions at once or a question inside a
-        story, the standalone questions it stands for (answers/conversation.py; one search more at
-        most). A message in another language gets the English-only reply, a greeting or thanks
-        a fixed one (answers/social.py), and typos are corrected against the library's words
-        (search/spelling.py)."""
+        story, the standalone questions it stands for (answers/conversation.py; one search more
+        at most). Another language gets the English-only reply, a greeting or thanks a fixed one
+        (answers/social.py); typos are corrected against the library (search/spelling.py)."""
         from mscqa.answers.conversation import read_message, research_quoted
-        from mscqa.answers.social import asks_for_more, social, social_answer, without_pleasantries
-        from mscqa.answers.turns import Turn, language_refusal, merge_answers, more_of, said_of_it
+        from mscqa.answers.social import social, social_answer, without_pleasantries
+        from mscqa.answers.turns import Turn, follow_on, language_refusal, merge_answers, said_of_it
         from mscqa.search.scope import unknown_topics, unused_words
         from mscqa.text.language import language_of
 
@@ -265,8 +264,9 @@ class Engine:
         # The last turns that asked something: a "thanks" in between carries no topic.
         asking = [t for t in history if t.context][-3:]
         earlier = [q for turn in asking for q in turn.context]
-        if asking and asks_for_more(text, earlier[-1]):  # "tell me more": what was left out
-            return more_of(text, history, lambda q: self.ask(q, more=self.settings.top_k))
+        follow = follow_on(text, history, lambda q: self.ask(q, more=self.settings.top_k))
+        if follow is not None:  # "tell me more", "which journal was that in?"
+            return follow
         last = asking[-1].answer.quotes if asking else ()
         quoted = research_quoted(last[0].quote) if last else ""
         reading = read_message(without_pleasantries(correction.text), earlier, quoted)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from mscqa.answers.quotes import Answer, Quote
-from mscqa.answers.social import SOCIAL
+from mscqa.answers.social import SOCIAL, asks_for_more
 from mscqa.search.scope import clinic_matters
 from mscqa.text.language import ENGLISH_ONLY
 
@@ -105,6 +105,52 @@ def more_of(message: str, history: Sequence[Turn], ask: Callable[[str], Answer])
     else:
         answer = Answer(message, False, NOTHING_MORE, (), "", refusal=SOCIAL)
     return Turn(message, answer, (answer,), asked, understood_as=" ".join(asked))
+
+
+def follow_on(message: str, history: Sequence[Turn], ask: Callable[[str], Answer]) -> Turn | None:
+    """The reply to a message about the last answer itself, or None: "tell me more"
+    (`more_of`, `ask` giving more quotes) and "which journal was that in?" (`sources_of`)."""
+    asking = [turn for turn in history if turn.context]
+    if not asking:
+        return None
+    if asks_for_more(message, asking[-1].context[-1]):
+        return more_of(message, history, ask)
+    return sources_of(message, asking) if _SOURCES.search(message.strip()) else None
+
+
+def sources_of(message: str, asking: Sequence[Turn]) -> Turn:
+    """The reply to "which journal was that in?": the last answer's quotes again, each with
+    its article's title and journal reference, which is what was asked."""
+    answered = [turn for turn in asking if turn.answer.quotes]
+    if not answered:
+        return Turn(message, Answer(message, False, NO_SOURCES, (), "", refusal=SOCIAL))
+    last = answered[-1]
+    answer = replace(last.answer, question=message, reason="")
+    return Turn(message, answer, (answer,), last.context, understood_as=SOURCES)
+
+
+# "which journal was it in?", "give me the reference", "where is that from?", "when was that
+# study published?": what the last answer's quotes are cited from.
+_SOURCES = re.compile(
+    r"\b(?:which|what)\s+(?:journal|publication)s?(?:\W*$|\s+(?:(?:was|is|were|are|did|does)"
+    r"\s+|published\s+)(?:that|this|it|they|them|the\s+(?:study|article|paper|research))\b)"
+    r"|\b(?:which|what)\s+(?:article|paper|source|study)\s+(?:is|was|did|does)\s+(?:that|this|it)"
+    r"\s+(?:from|in|come\s+from)\b"
+    r"|\b(?:give|send|show|tell)\s+me\s+(?:the\s+|a\s+|that\s+|your\s+)?(?:full\s+)?"
+    r"(?:references?|sources?|citations?)(?:\s+(?:for|of)\s+(?:that|this|it|them|those))?"
+    r"(?:\s+please)?\W*$"
+    r"|^(?:and\s+|so\s+|ok\s+)?(?:the\s+|your\s+)?(?:references?|sources?|citations?)\W*$"
+    r"|^(?:and\s+|so\s+)?where(?:'s|’s|\s+is|\s+was)\s+(?:that|this)\s+(?:quote\s+)?from\W*$"
+    r"|\bwhen\s+was\s+(?:that|this|it)(?:\s+(?:study|article|paper|research))?\s+published\b"
+    r"|\bhow\s+(?:do|can|should)\s+i\s+(?:cite|reference)\b"
+    r"|\bwhat(?:'s|’s|\s+is)\s+the\s+(?:reference|source|citation)"
+    r"(?:\s+(?:for|of)\s+(?:that|this|it))?\W*$",
+    re.IGNORECASE,
+)
+SOURCES = "Where do the last answer's quotes come from?"
+NO_SOURCES = (
+    "The last answer quoted no article. Ask a question and every quote comes with its source."
+)
 
 
 # Not a question the articles failed to answer: the gap report leaves it out (`SOCIAL`).
