@@ -1638,6 +1638,9 @@ def test_the_effects_asked_after_a_treatment_named_alone_are_its_effects() -> No
 
 
 def test_they_that_are_to_be_repeated_are_the_research_named() -> None:
-    message = "How many patients were in the stem cell trials for gout, and will they need to be repeated?"
+    message = (
+        "How many patients were in the stem cell trials for gout, and will they need to be "
+        "repeated?"
+    )
     _, second = read_message(message).questions
     assert second == "will the stem cell trials on gout need to be repeated?"
