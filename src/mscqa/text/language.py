@@ -42,10 +42,10 @@ _SPANISH_MARKS = ("¿", "¡")
 # Greetings a message in another language opens with, by language.
 _GREETINGS = {
     "hola": "es", "buenos": "es", "buenas": "es", "bonjour": "fr", "bonsoir": "fr",
-    "salut": "fr", "hallo": "de", "guten": "de", "servus": "de", "ciao": "it",
-    "buongiorno": "it", "buonasera": "it", "olá": "pt", "ola": "pt", "bom": "pt",
-    "hoi": "nl", "goedemorgen": "nl", "hej": "sv", "merhaba": "tr", "cześć": "pl",
-    "dzień": "pl", "привет": "ru", "здравствуйте": "ru",
+    "salut": "fr", "hallo": "de", "guten": "de", "servus": "de", "buongiorno": "it",
+    "buonasera": "it", "olá": "pt", "ola": "pt", "bom": "pt", "hoi": "nl", "goedemorgen": "nl",
+    "hej": "sv", "merhaba": "tr", "cześć": "pl", "dzień": "pl", "привет": "ru",
+    "здравствуйте": "ru",
 }  # fmt: skip
 
 
@@ -101,7 +101,8 @@ def language_of(
     """The language of a message read with its typos corrected (`corrected`), so that misspelt
     English counts as English; unless the message as typed is in another language that the
     detector still names for the corrected text: the speller turns another language's words
-    into library words ("Helpen stamcellen bij multiple sclerose?" -> "help ... sclerosis")."""
+    into library words ("Helpen stamcellen bij multiple sclerose?" -> "help ... sclerosis"),
+    or shows its language by itself (`_told_language`)."""
     words = [w.lower() for w in _LETTERS.findall(typed)]
     share = _english_share(words, library_words) if words else 1.0
     told = _told_language(typed, words, share)
