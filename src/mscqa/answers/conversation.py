@@ -245,9 +245,8 @@ def standalone_question(
     if not context:
         return question
     question = ones_named(_named_before(question, context), context[-1])  # "which ones?"
-    said = sentences(" ".join(context[-1].split()))
-    # "is that true?" of what was said; "so what's the verdict?", "what else is?" of what was asked
-    claim = verdict_on(question, said) or of_what_was_asked(question, context[-1])
+    said = sentences(" ".join(context[-1].split()))  # "is that true?" of what was said
+    claim = verdict_on(question, said) or of_what_was_asked(question, context[-1])  # "what else?"
     if claim:
         return claim
     elliptical = _ELLIPTICAL.match(question)
