@@ -185,7 +185,8 @@ def focus_words(question: str, stats: LibraryStats) -> list[str]:
     condition, a name), the next word is the focus there: the whole article is about the
     first, often by its abbreviation ("How is Quaxel disease spread?" in "Quaxel Disease in
     Goats" asks which sentence says "spread")."""
-    if _ASKS_SAFETY.search(normalize(question).strip()) and _SAFE in stats.idf:
+    plain = normalize(question).strip()
+    if _ASKS_SAFETY.search(plain) and _SAFE in stats.idf:
         return [_SAFE]
     # A lay word only questions use is asked in the articles' word ("where is it offered?":
     # "available"; the articles' "may offer a solution" offers nothing).
@@ -196,7 +197,7 @@ def focus_words(question: str, stats: LibraryStats) -> list[str]:
         if everyday(word) or word in _STANCE
         for stem in lexical_tokens(word, expand=False)
     }
-    if _ASKS_CAUSE.match(normalize(question).strip()):
+    if _ASKS_CAUSE.match(plain):
         everyday_stems.add(_CAUSE)  # "what causes gout?" asks of gout; its answer says why
     # Of words the library uses as rarely, the one the question says first.
     said_at: dict[str, int] = {}

@@ -134,13 +134,12 @@ def patients_conflict(statement: str, evidence: str) -> tuple[bool, str] | None:
     mine, theirs = _PATIENTS.search(statement), _PATIENTS.search(evidence)
     if not (mine and theirs and STUDY_PHRASE.search(statement)):
         return None
-    named, other = conditions(mine.group("who")), conditions(theirs.group("who"))
-    said = frozenset(lexical_tokens(evidence))
-    if not named or not other or any(frozenset(lexical_tokens(c)) <= said for c in named):
+    named = [_tokens(c) for c in conditions(mine.group("who"))]
+    other = [_tokens(c) for c in conditions(theirs.group("who"))]
+    said = _tokens(evidence)
+    if not named or not other or any(c <= said for c in named):
         return None
-    if any(
-        frozenset(lexical_tokens(c)) & frozenset(lexical_tokens(o)) for c in named for o in other
-    ):
+    if any(c & o for c in named for o in other):
         return None  # "type 2 diabetes" of "diabetes": another rule's to judge
     said_of, instead = (" ".join(m.group().split()) for m in (theirs, mine))
     return True, f"the evidence's research is in “{said_of}”, not “{instead}”"

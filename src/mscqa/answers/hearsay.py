@@ -46,7 +46,7 @@ def verdict_on(question: str, said: Sequence[str]) -> str:
     if _WHO_IS_RIGHT.match(question.strip()):
         disputed = [m for m in map(_WHETHER.search, said) if m]
         return f"Is it true that {_OR_NOT.sub('', disputed[-1]['what'])}?" if disputed else ""
-    last, before = ["", "", *said][-1], ["", "", *said][-2]
+    before, last = ["", "", *said][-2:]
     if not asks_verdict(question) or not last or last.endswith("?"):
         return ""
     claim = _HEARSAY.sub("", last, count=1).strip().rstrip(".!")

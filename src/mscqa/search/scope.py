@@ -276,9 +276,7 @@ def unknown_terms(question: str, vocabulary: frozenset[str]) -> list[str]:
     text = re.sub(r"'s?\b", "", normalize(question))
     doing = set(_DOING.findall(text))  # "or is she exaggerating?"
     for word in re.findall(r"[a-z][a-z-]+", text):
-        if len(word) < 4 or word in STOPWORDS | _RESEARCH_WORDS or word.endswith(_NOT_NOUN):
-            continue
-        if word in doing:
+        if len(word) < 4 or word in STOPWORDS | _RESEARCH_WORDS | doing or word.endswith(_NOT_NOUN):
             continue
         if not _TERM_ZIPF[0] <= max(zipf(word), zipf(_singular(word))) < _TERM_ZIPF[1]:
             continue  # "downsides" (2.8) is the plural of a plain word, "downside" (3.5)
